@@ -1,0 +1,91 @@
+/* sched-context.h — what every part of the scheduler is handed: settings,
+ * database and the hooks between parts that are built separately.
+ *
+ * main.c (sched-main.c) fills one SchedContext and passes it to each part's
+ * *_register() function, which adds that part's HTTP handlers to the shared
+ * SoupServer. Parts never link to each other's internals: the booking code
+ * tells the agent hub about changed schedules through the hooks below, and
+ * the endpoint listing asks the hub about presence the same way. */
+#pragma once
+
+#include "sched-db.h"
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  /* [server] */
+  gchar *listen_host;
+  guint16 listen_port;
+  gchar *tls_certificate; /* NULL: plain HTTP */
+  gchar *tls_key;
+  gchar *web_root;    /* folder with the web UI (web/), NULL: no UI */
+  gchar *vendor_root; /* node_modules folder served under /vendor/, NULL: none */
+  /* [database] */
+  gchar *db_path;
+  /* [site] */
+  gchar *time_zone;     /* "Asia/Ho_Chi_Minh" */
+  gchar *roster_path;   /* loaded into an empty database */
+  gchar *holidays_path; /* conf/holidays-vn.ini */
+  gint working_day_start_minute; /* local time, e.g. 7*60+30 */
+  gint working_day_end_minute;   /* e.g. 17*60 */
+  /* [bridge] */
+  gchar *bridge_url;    /* http://127.0.0.1:8090, NULL: no bridge */
+  gchar *bridge_secret; /* shared with vc-bridge, signs join tokens */
+  gint bridge_capacity; /* concurrent room connections the bridge takes */
+  gint64 room_open_lead_seconds;   /* open the bridge room this long before start */
+  gint64 join_token_margin_seconds; /* join tokens last until end + this */
+  /* [limits] */
+  gint64 max_meeting_seconds; /* 12 h */
+  gint max_series_occurrences; /* 366 */
+  gint64 max_body_bytes;       /* 64 KiB */
+} SchedSettings;
+
+typedef struct
+{
+  gboolean online;
+  const gchar *state; /* "idle" | "joining" | "in_meeting" | NULL */
+  gint64 meeting_id;  /* meeting the room is in or joining, 0 if none */
+  gboolean ready_known;
+  gboolean ready;
+  const gchar *ready_reason;
+} SchedPresence;
+
+typedef struct _SchedContext SchedContext;
+struct _SchedContext
+{
+  SchedSettings *settings;
+  SchedDb *db;
+  GTimeZone *tz; /* settings->time_zone */
+
+  /* Presence of room agents, filled by the agent hub (sched-agent-hub.c).
+   * Returns FALSE when nothing is known about @endpoint. */
+  gboolean (*get_presence) (SchedContext *ctx, const gchar *endpoint, SchedPresence *out);
+  /* Called by the booking code after a committed change that touches the
+   * schedule of @endpoint (NULL: of every room). */
+  void (*schedule_changed) (SchedContext *ctx, const gchar *endpoint);
+  /* Called after a meeting was created, changed, extended, ended or
+   * cancelled, so the bridge room can be opened, updated or closed. */
+  void (*meeting_changed) (SchedContext *ctx, gint64 meeting_id);
+  gpointer hub;   /* SchedAgentHub*, owned by main */
+  gpointer bridge; /* SchedBridge*, owned by main */
+};
+
+/* Safe wrappers: do nothing when the hook is not set. */
+static inline void
+sched_context_schedule_changed (SchedContext *ctx, const gchar *endpoint)
+{
+  if (ctx->schedule_changed)
+    ctx->schedule_changed (ctx, endpoint);
+}
+
+static inline void
+sched_context_meeting_changed (SchedContext *ctx, gint64 meeting_id)
+{
+  if (ctx->meeting_changed)
+    ctx->meeting_changed (ctx, meeting_id);
+}
+
+G_END_DECLS

@@ -1,0 +1,329 @@
+/* sched-db.c — open, migrate and query the scheduler's sqlite database.
+ *
+ * Schema v1 (times are seconds since the epoch, UTC):
+ *
+ *   units(code PK, name, priority)                 organising bodies
+ *   endpoints(code PK, name, level, unit, parent, deleted)
+ *                                                  rooms; deleted rows stay
+ *                                                  for history
+ *   series(id PK, rule JSON, created_at)           a recurring booking
+ *   meetings(id PK, series_id, title, unit, chair, start_at, end_at,
+ *            status scheduled|cancelled|displaced|ended, version,
+ *            created_by, created_at, updated_at, ended_at, imported,
+ *            held, actual_seconds, present_count, invited_count)
+ *      held/actual_seconds/present_count are derived from attendance by
+ *      the attendance code (sched_attendance_refresh) and read by statistics.
+ *      actual_seconds: span from the second room joining to the last leave
+ *      (0 when not held).
+ *   meeting_endpoints(meeting_id, endpoint, start_at, end_at, active)
+ *      the rooms of a meeting, with the meeting's times copied so that the
+ *      overlap check is one index range scan; active=0 once the meeting is
+ *      cancelled/displaced or the room removed from it.
+ *   attendance_events(id UUID PK, meeting_id, endpoint, type joined|left,
+ *            at, reason, received_at)
+ *   tokens(id PK, hash UNIQUE, role, unit, endpoint, name, created_at, revoked)
+ *   audit_log(id PK, at, actor, action, meeting_id, detail JSON)
+ *   join_links(id PK, meeting_id, name, created_by, created_at, expires_at)
+ *
+ * Schema v2 adds the index meeting_endpoints_by_start (see schema_v2).
+ */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-db.h"
+#include "sched-error.h"
+
+struct _SchedDb
+{
+  sqlite3 *handle;
+  GHashTable *statements; /* const gchar *sql (not owned) -> sqlite3_stmt* */
+};
+
+static void
+db_statement_free (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static const gchar schema_v1[] =
+  "CREATE TABLE units ("
+  "  code TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  priority INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE endpoints ("
+  "  code TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  level TEXT NOT NULL CHECK (level IN ('province','district','department','commune')),"
+  "  unit TEXT REFERENCES units(code),"
+  "  parent TEXT REFERENCES endpoints(code),"
+  "  deleted INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE series ("
+  "  id INTEGER PRIMARY KEY,"
+  "  rule TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE meetings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  series_id INTEGER REFERENCES series(id),"
+  "  title TEXT NOT NULL,"
+  "  unit TEXT NOT NULL REFERENCES units(code),"
+  "  chair TEXT NOT NULL REFERENCES endpoints(code),"
+  "  start_at INTEGER NOT NULL,"
+  "  end_at INTEGER NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'scheduled'"
+  "    CHECK (status IN ('scheduled','cancelled','displaced','ended')),"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  created_by TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  ended_at INTEGER,"
+  "  imported INTEGER NOT NULL DEFAULT 0,"
+  "  held INTEGER NOT NULL DEFAULT 0,"
+  "  actual_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  present_count INTEGER NOT NULL DEFAULT 0,"
+  "  invited_count INTEGER NOT NULL DEFAULT 0,"
+  "  CHECK (end_at > start_at));"
+  "CREATE INDEX meetings_by_start ON meetings(start_at, unit, status);"
+  "CREATE INDEX meetings_by_series ON meetings(series_id);"
+  "CREATE TABLE meeting_endpoints ("
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  endpoint TEXT NOT NULL REFERENCES endpoints(code),"
+  "  start_at INTEGER NOT NULL,"
+  "  end_at INTEGER NOT NULL,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  PRIMARY KEY (meeting_id, endpoint)) WITHOUT ROWID;"
+  "CREATE INDEX meeting_endpoints_by_room ON meeting_endpoints(endpoint, start_at)"
+  "  WHERE active = 1;"
+  "CREATE TABLE attendance_events ("
+  "  id TEXT PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  endpoint TEXT NOT NULL REFERENCES endpoints(code),"
+  "  type TEXT NOT NULL CHECK (type IN ('joined','left')),"
+  "  at INTEGER NOT NULL,"
+  "  reason TEXT,"
+  "  received_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX attendance_by_meeting ON attendance_events(meeting_id, endpoint, at);"
+  "CREATE TABLE tokens ("
+  "  id INTEGER PRIMARY KEY,"
+  "  hash TEXT NOT NULL UNIQUE,"
+  "  role TEXT NOT NULL CHECK (role IN ('admin','secretariat','manager','endpoint')),"
+  "  unit TEXT REFERENCES units(code),"
+  "  endpoint TEXT REFERENCES endpoints(code),"
+  "  name TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  revoked INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE audit_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  meeting_id INTEGER,"
+  "  detail TEXT);"
+  "CREATE INDEX audit_by_meeting ON audit_log(meeting_id);"
+  "CREATE TABLE join_links ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  name TEXT NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL);";
+
+/* Schema v2 (booking core): an index over the rooms of every meeting by
+ * start, so that the bridge-capacity check (rooms connected at once across
+ * all meetings) is an index range scan rather than a table scan. */
+static const gchar schema_v2[] =
+  "CREATE INDEX meeting_endpoints_by_start ON meeting_endpoints(start_at)"
+  "  WHERE active = 1;";
+
+void
+sched_db_set_error (SchedDb *db, GError **error, const gchar *what)
+{
+  g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL, "database: %s: %s", what,
+               sqlite3_errmsg (db->handle));
+}
+
+gboolean
+sched_db_exec (SchedDb *db, const gchar *sql, GError **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db->handle, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL, "database: %s",
+                   message ? message : "unknown error");
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint
+db_user_version (SchedDb *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint version = -1;
+
+  if (sqlite3_prepare_v2 (db->handle, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+static gboolean
+db_migrate (SchedDb *db, GError **error)
+{
+  gint version = db_user_version (db);
+
+  if (version < 0)
+    {
+      sched_db_set_error (db, error, "reading user_version");
+      return FALSE;
+    }
+  if (version > SCHED_DB_SCHEMA_VERSION)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL,
+                   "database schema version %d is newer than this program (%d)", version,
+                   SCHED_DB_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version == SCHED_DB_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!sched_db_begin_immediate (db, error))
+    return FALSE;
+  if (version < 1 && !sched_db_exec (db, schema_v1, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  if (version < 2 && !sched_db_exec (db, schema_v2, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 3) … */
+  g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
+  if (!sched_db_exec (db, set, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  return sched_db_commit (db, error);
+}
+
+SchedDb *
+sched_db_open (const gchar *path, GError **error)
+{
+  g_autoptr (SchedDb) db = g_new0 (SchedDb, 1);
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                          db_statement_free);
+  if (sqlite3_open_v2 (path, &db->handle,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL, "cannot open database %s: %s", path,
+                   db->handle ? sqlite3_errmsg (db->handle) : "out of memory");
+      return NULL;
+    }
+  sqlite3_busy_timeout (db->handle, 5000);
+  if (!sched_db_exec (db,
+                      "PRAGMA journal_mode = WAL;"
+                      "PRAGMA synchronous = FULL;"
+                      "PRAGMA foreign_keys = ON;"
+                      "PRAGMA temp_store = MEMORY;",
+                      error))
+    return NULL;
+  if (!db_migrate (db, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+void
+sched_db_close (SchedDb *db)
+{
+  if (db == NULL)
+    return;
+  g_clear_pointer (&db->statements, g_hash_table_destroy);
+  if (db->handle)
+    sqlite3_close (db->handle);
+  g_free (db);
+}
+
+sqlite3 *
+sched_db_handle (SchedDb *db)
+{
+  return db->handle;
+}
+
+sqlite3_stmt *
+sched_db_prepare (SchedDb *db, const gchar *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
+
+  if (stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      sched_db_set_error (db, error, "prepare");
+      g_debug ("failed SQL: %s", sql);
+      return NULL;
+    }
+  g_hash_table_insert (db->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+gboolean
+sched_db_begin_immediate (SchedDb *db, GError **error)
+{
+  return sched_db_exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+sched_db_commit (SchedDb *db, GError **error)
+{
+  if (sched_db_exec (db, "COMMIT", error))
+    return TRUE;
+  sched_db_rollback (db);
+  return FALSE;
+}
+
+void
+sched_db_rollback (SchedDb *db)
+{
+  if (!sqlite3_get_autocommit (db->handle))
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+sched_db_step_done (SchedDb *db, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  sched_db_set_error (db, error, "step");
+  sqlite3_reset (stmt);
+  return FALSE;
+}
+
+void
+sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+const gchar *
+sched_db_column_text (sqlite3_stmt *stmt, int index)
+{
+  return (const gchar *) sqlite3_column_text (stmt, index);
+}

@@ -1,0 +1,51 @@
+/* sched-db.h — the scheduler's sqlite database: open, schema, statements.
+ *
+ * One SchedDb per process, used from the main thread only. WAL mode with
+ * synchronous=FULL, so that every acknowledged write survives kill -9 and a
+ * power cut. The schema (schema v1 in sched-db.c) is the contract between the
+ * booking, attendance, statistics and agent code: read it before writing SQL.
+ *
+ * SQL is bound, never built: sched_db_prepare() returns a cached, reset
+ * statement for a constant SQL string. Writes that check and then write run
+ * inside sched_db_begin_immediate() … sched_db_commit() / sched_db_rollback(). */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+typedef struct _SchedDb SchedDb;
+
+#define SCHED_DB_SCHEMA_VERSION 2
+
+/* Opens (creating if needed) and migrates the database at @path. */
+SchedDb *sched_db_open (const gchar *path, GError **error);
+void sched_db_close (SchedDb *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedDb, sched_db_close)
+
+sqlite3 *sched_db_handle (SchedDb *db);
+
+/* A cached statement for @sql (a string constant), reset and with its
+ * bindings cleared. Owned by @db: do not finalize. NULL + error on failure. */
+sqlite3_stmt *sched_db_prepare (SchedDb *db, const gchar *sql, GError **error);
+
+/* Runs @sql (no parameters, may hold several statements). */
+gboolean sched_db_exec (SchedDb *db, const gchar *sql, GError **error);
+
+gboolean sched_db_begin_immediate (SchedDb *db, GError **error);
+gboolean sched_db_commit (SchedDb *db, GError **error);
+void sched_db_rollback (SchedDb *db);
+
+/* Sets a SCHED_ERROR_INTERNAL error from the connection's last message. */
+void sched_db_set_error (SchedDb *db, GError **error, const gchar *what);
+
+/* Steps a statement expected to finish (SQLITE_DONE); error otherwise. */
+gboolean sched_db_step_done (SchedDb *db, sqlite3_stmt *stmt, GError **error);
+
+/* Binds a UTF-8 string or NULL. */
+void sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text);
+/* Column text as const gchar* (NULL for SQL NULL). */
+const gchar *sched_db_column_text (sqlite3_stmt *stmt, int index);
+
+G_END_DECLS

@@ -1,0 +1,43 @@
+/* sched-error.h — the scheduler's error domain and its one mapping to HTTP.
+ *
+ * Every run-time failure in the scheduler is a GError in SCHED_ERROR; the
+ * HTTP layer turns it into {"error": CODE, "message": TEXT, "field": NAME?}
+ * with the status from sched_error_http_status(). Keep the two in step. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SCHED_ERROR (sched_error_quark ())
+GQuark sched_error_quark (void);
+
+typedef enum
+{
+  SCHED_ERROR_BAD_JSON,            /* 400 bad_json */
+  SCHED_ERROR_UNAUTHORIZED,        /* 401 unauthorized */
+  SCHED_ERROR_FORBIDDEN,           /* 403 forbidden */
+  SCHED_ERROR_NOT_FOUND,           /* 404 not_found */
+  SCHED_ERROR_CONFLICT,            /* 409 conflict */
+  SCHED_ERROR_PRECONDITION_FAILED, /* 412 precondition_failed */
+  SCHED_ERROR_TOO_LARGE,           /* 413 too_large */
+  SCHED_ERROR_INVALID,             /* 422 invalid */
+  SCHED_ERROR_INTERNAL,            /* 500 internal (database failure and the like) */
+  SCHED_ERROR_UNAVAILABLE,         /* 503 unavailable (bridge unreachable) */
+} SchedError;
+
+guint sched_error_http_status (const GError *error);
+/* "bad_json", "unauthorized", …; "internal" for errors of other domains. */
+const gchar *sched_error_code_name (const GError *error);
+
+/* Sets a SCHED_ERROR_INVALID (or other code) error that names the offending
+ * request field; the field is carried in the message prefix "field: " and
+ * recovered by sched_error_get_field(). */
+void sched_error_set_field (GError **error, SchedError code, const gchar *field,
+                            const gchar *format, ...) G_GNUC_PRINTF (4, 5);
+/* The field named by sched_error_set_field(), or NULL. Caller frees. */
+gchar *sched_error_get_field (const GError *error);
+/* The message without the field prefix. */
+const gchar *sched_error_get_text (const GError *error);
+
+G_END_DECLS

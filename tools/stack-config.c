@@ -1,0 +1,126 @@
+/* stack-config.c — vc-stack's state folder and its children's configuration;
+ * see stack-config.h. Files are written with GKeyFile so that values (paths
+ * with spaces, Vietnamese names) are escaped properly. Every child listens on
+ * and sends media to 127.0.0.1 only. */
+#define G_LOG_DOMAIN "vc-stack"
+
+#include "stack-config.h"
+#include "vc-secret.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static gboolean
+make_dir (const gchar *path, GError **error)
+{
+  if (g_mkdir_with_parents (path, 0750) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+stack_paths_init (StackPaths *paths, const gchar *state_dir, GError **error)
+{
+  paths->state_dir = g_canonicalize_filename (state_dir, NULL);
+  paths->log_dir = g_build_filename (paths->state_dir, "logs", NULL);
+  paths->agent_dir = g_build_filename (paths->state_dir, "agents", NULL);
+  paths->journal_dir = g_build_filename (paths->state_dir, "journals", NULL);
+  paths->db_path = g_build_filename (paths->state_dir, "vc-scheduler.db", NULL);
+  paths->scheduler_conf = g_build_filename (paths->state_dir, "scheduler.ini", NULL);
+  paths->bridge_conf = g_build_filename (paths->state_dir, "bridge.ini", NULL);
+  return make_dir (paths->state_dir, error) && make_dir (paths->log_dir, error)
+         && make_dir (paths->agent_dir, error) && make_dir (paths->journal_dir, error);
+}
+
+void
+stack_paths_clear (StackPaths *paths)
+{
+  g_free (paths->state_dir);
+  g_free (paths->log_dir);
+  g_free (paths->agent_dir);
+  g_free (paths->journal_dir);
+  g_free (paths->db_path);
+  g_free (paths->scheduler_conf);
+  g_free (paths->bridge_conf);
+}
+
+gchar *
+stack_config_load_secret (StackPaths *paths, GError **error)
+{
+  g_autofree gchar *path = g_build_filename (paths->state_dir, "secret", NULL);
+  g_autofree gchar *text = NULL;
+
+  if (g_file_get_contents (path, &text, NULL, NULL) && strlen (g_strstrip (text)) >= 32)
+    return g_steal_pointer (&text);
+  g_autofree gchar *secret = vc_secret_new_token (error);
+  if (secret == NULL)
+    return NULL;
+  if (!g_file_set_contents_full (path, secret, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return NULL;
+  return g_steal_pointer (&secret);
+}
+
+static gboolean
+save (GKeyFile *kf, const gchar *path, GError **error)
+{
+  g_autofree gchar *comment
+    = g_strdup ("Written by vc-stack at every start; edit conf/ or vc-stack instead.");
+  g_key_file_set_comment (kf, NULL, NULL, comment, NULL);
+  return g_key_file_save_to_file (kf, path, error);
+}
+
+gboolean
+stack_config_write_bridge (StackPaths *paths, const gchar *secret, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+
+  g_key_file_set_string (kf, "server", "listen", "127.0.0.1:0");
+  g_key_file_set_string (kf, "server", "secret", secret);
+  g_key_file_set_string (kf, "ice", "addresses", "127.0.0.1");
+  return save (kf, paths->bridge_conf, error);
+}
+
+gboolean
+stack_config_write_scheduler (StackPaths *paths, const gchar *listen, const gchar *bridge_url,
+                              const gchar *secret, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+
+  g_key_file_set_string (kf, "server", "listen", listen);
+  g_key_file_set_string (kf, "database", "path", paths->db_path);
+  g_key_file_set_string (kf, "bridge", "url", bridge_url ? bridge_url : "");
+  g_key_file_set_string (kf, "bridge", "secret", secret);
+  /* Rooms open on the bridge a minute before the start: enough for the
+   * agents to be let in at the first second. */
+  g_key_file_set_integer (kf, "bridge", "room_open_lead_seconds", 60);
+  return save (kf, paths->scheduler_conf, error);
+}
+
+gchar *
+stack_config_write_endpoint (StackPaths *paths, const gchar *code, const gchar *token,
+                             const gchar *scheduler_url, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree gchar *file = g_strconcat (code, ".ini", NULL);
+  g_autofree gchar *path = g_build_filename (paths->agent_dir, file, NULL);
+  g_autofree gchar *journal_file = g_strconcat (code, ".db", NULL);
+  g_autofree gchar *journal = g_build_filename (paths->journal_dir, journal_file, NULL);
+
+  g_key_file_set_string (kf, "scheduler", "url", scheduler_url);
+  g_key_file_set_string (kf, "endpoint", "code", code);
+  g_key_file_set_string (kf, "endpoint", "token", token);
+  g_key_file_set_string (kf, "journal", "path", journal);
+  g_key_file_set_string (kf, "media", "video", "test");
+  g_key_file_set_string (kf, "media", "audio", "test");
+  g_key_file_set_string (kf, "media", "output", "none");
+  g_key_file_set_string (kf, "ice", "addresses", "127.0.0.1");
+  if (!save (kf, path, error))
+    return NULL;
+  g_chmod (path, 0600);
+  return g_steal_pointer (&path);
+}
