@@ -79,9 +79,15 @@ stack_config_write_bridge (StackPaths *paths, const gchar *secret, GError **erro
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
 
-  g_key_file_set_string (kf, "server", "listen", "127.0.0.1:0");
-  g_key_file_set_string (kf, "server", "secret", secret);
+  g_key_file_set_string (kf, "bridge", "listen", "127.0.0.1:0");
+  g_key_file_set_string (kf, "bridge", "secret", secret);
   g_key_file_set_string (kf, "ice", "addresses", "127.0.0.1");
+  /* One machine carries the bridge and every room here, so the composite is
+   * 640x360: each simulated room decodes it. A real bridge keeps 1280x720. */
+  g_key_file_set_integer (kf, "video", "width", 640);
+  g_key_file_set_integer (kf, "video", "height", 360);
+  g_key_file_set_integer (kf, "video", "fps", 15);
+  g_key_file_set_integer (kf, "video", "bitrate_kbps", 600);
   return save (kf, paths->bridge_conf, error);
 }
 
@@ -118,6 +124,10 @@ stack_config_write_endpoint (StackPaths *paths, const gchar *code, const gchar *
   g_key_file_set_string (kf, "media", "video", "test");
   g_key_file_set_string (kf, "media", "audio", "test");
   g_key_file_set_string (kf, "media", "output", "none");
+  /* Small test pictures: dozens of simulated rooms share two cores. */
+  g_key_file_set_integer (kf, "media", "width", 320);
+  g_key_file_set_integer (kf, "media", "height", 180);
+  g_key_file_set_integer (kf, "media", "fps", 10);
   g_key_file_set_string (kf, "ice", "addresses", "127.0.0.1");
   if (!save (kf, path, error))
     return NULL;

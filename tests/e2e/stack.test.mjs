@@ -184,7 +184,7 @@ test('six rooms join a booked meeting, leave at its end, and the numbers agree',
   for (const a of att) {
     assert.equal(a.status, 'present', `${a.endpoint} is present: ${JSON.stringify(a)}`);
     assert.ok(Math.abs(a.seconds - MEETING_SECONDS) <= 1,
-      `${a.endpoint} attended ${a.seconds} s of ${MEETING_SECONDS} s`);
+      `${a.endpoint} attended ${a.seconds} s of ${MEETING_SECONDS} s: ${JSON.stringify(att)}`);
   }
 
   // Statistics for the day: one meeting held for the organising unit.
@@ -194,8 +194,10 @@ test('six rooms join a booked meeting, leave at its end, and the numbers agree',
   const group = stats.json.groups.find((g) => (g.key ?? g.unit ?? g.code) === 'ubnd-tinh');
   assert.ok(group, `stats have a group for ubnd-tinh: ${stats.text}`);
   assert.equal(group.meetings_held, 1);
-  assert.ok(Math.abs(group.planned_minutes - MEETING_SECONDS / 60) < 0.02, stats.text);
-  assert.ok(Math.abs(group.actual_minutes - MEETING_SECONDS / 60) <= 1 / 60 + 0.001, stats.text);
+  // Minutes are reported to one decimal (docs/api-reports.md): allow that
+  // rounding, plus the ±1 s of joining for the actual minutes.
+  assert.ok(Math.abs(group.planned_minutes - MEETING_SECONDS / 60) <= 0.05 + 1e-9, stats.text);
+  assert.ok(Math.abs(group.actual_minutes - MEETING_SECONDS / 60) <= 0.05 + 1 / 60, stats.text);
 
   // Each room's own journal tells the same story.
   for (const code of rooms) {
@@ -203,7 +205,7 @@ test('six rooms join a booked meeting, leave at its end, and the numbers agree',
       ['--config', join(stateDir, 'agents', `${code}.ini`), 'report', '--json'], { encoding: 'utf8' });
     const report = JSON.parse(out);
     assert.equal(report.meetings.length, 1, `${code}: ${out}`);
-    assert.ok(Math.abs(report.meetings[0].seconds - MEETING_SECONDS) <= 1, `${code}: ${out}`);
+    assert.ok(Math.abs(report.meetings[0].duration_seconds - MEETING_SECONDS) <= 1, `${code}: ${out}`);
   }
 });
 
@@ -235,5 +237,5 @@ test('a meeting cancelled before its start is never joined and counts as cancell
   const stats = await api('GET', `/api/v1/stats?from=${day}&to=${day}&group_by=unit`);
   assert.equal(stats.status, 200, stats.text);
   const group = stats.json.groups.find((g) => (g.key ?? g.unit ?? g.code) === 'ubnd-tinh');
-  assert.ok(group.meetings_cancelled >= 1, stats.text);
+  assert.equal(group.meetings_cancelled, 1, stats.text);
 });

@@ -1,0 +1,163 @@
+// The meeting details dialog opened from the calendar: shows a meeting and,
+// for the organising unit's secretariat (or an admin), reschedules
+// (PATCH with If-Match), extends, ends, cancels and creates browser join links.
+import { api, ApiError, endpointCodes } from './api.js';
+import { t } from './i18n.js';
+import { h, field, say, copyText } from './dom.js';
+import {
+  fmtRange, fmtDate, fmtTime, fmtDateTime, parseDate, parseTime, vnDate, toIso,
+} from './format.js';
+
+export function canManage(me, meeting) {
+  if (!me) return false;
+  return me.role === 'admin' || (me.role === 'secretariat' && me.unit === meeting.unit);
+}
+
+export function statusLabel(status) {
+  const key = `status.${status}`;
+  const text = t(key);
+  return text === key ? status || '' : text;
+}
+
+/**
+ * Open the dialog; onChange() is called after any successful change so the
+ * caller can reload its view.
+ */
+export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
+  let meeting = meetingIn;
+  const roomName = (code) => (rooms.get(code) && rooms.get(code).name) || code;
+  const unitName = (code) => (units.get(code) && units.get(code).name) || meeting.unit_name || code;
+  const dialog = h('dialog', { class: 'meeting-dialog', 'aria-labelledby': 'mtg-dialog-title' });
+  const status = h('div', { role: 'status', 'aria-live': 'polite', class: 'form-status' });
+
+  let changed = false;
+  const close = () => { dialog.close(); };
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (changed && onChange) onChange();
+  });
+
+  async function reload() {
+    try { meeting = await api.meeting(meeting.id); } catch { /* keep what we had */ }
+    draw();
+  }
+
+  async function act(fn, okText) {
+    say(status, t('app.loading'));
+    try {
+      const result = await fn();
+      if (result && result.id) meeting = result;
+      else await reload();
+      draw();
+      say(status, okText, 'ok');
+      changed = true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        await reload();
+        say(status, t('mtg.stale'), 'error');
+      } else {
+        say(status, e.status === 403 ? t('app.forbidden') : e.message, 'error');
+      }
+    }
+  }
+
+  function draw() {
+    const own = canManage(me, meeting);
+    const live = !['cancelled', 'ended', 'displaced'].includes(meeting.status);
+    const body = [
+      h('h2', { id: 'mtg-dialog-title' }, meeting.title),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('mtg.time')), h('dd', {}, fmtRange(meeting.start, meeting.end)),
+        h('dt', {}, t('mtg.unit')), h('dd', {}, unitName(meeting.unit)),
+        h('dt', {}, t('mtg.chair')), h('dd', {}, roomName(meeting.chair)),
+        h('dt', {}, t('mtg.status')), h('dd', {}, statusLabel(meeting.status)),
+        h('dt', {}, t('mtg.rooms')),
+        h('dd', {}, endpointCodes(meeting).map(roomName).join(', '))),
+    ];
+    if (own && live) body.push(manageSection());
+    else if (!own && live && me.role === 'secretariat') body.push(h('p', { class: 'hint' }, t('mtg.not_own')));
+    body.push(status, h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: close, class: 'close-dialog' }, t('app.close'))));
+    dialog.replaceChildren(...body);
+  }
+
+  function manageSection() {
+    const date = h('input', { type: 'text', inputmode: 'numeric', value: fmtDate(meeting.start), size: 10, pattern: '\\d{1,2}/\\d{1,2}/\\d{4}' });
+    const start = h('input', { type: 'text', inputmode: 'numeric', value: fmtTime(meeting.start), size: 5 });
+    const end = h('input', { type: 'text', inputmode: 'numeric', value: fmtTime(meeting.end), size: 5 });
+    const reschedule = h('form', { class: 'inline-form', 'aria-label': t('mtg.reschedule') },
+      field(t('book.date'), date), field(t('book.start'), start), field(t('book.end'), end),
+      h('button', { type: 'submit' }, t('mtg.reschedule')));
+    reschedule.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const d = parseDate(date.value); const s = parseTime(start.value); const e = parseTime(end.value);
+      if (!d) { say(status, t('book.err_date'), 'error'); return; }
+      if (!s || !e) { say(status, t('book.err_time'), 'error'); return; }
+      const startAt = vnDate(d.y, d.m, d.d, s.hh, s.mi);
+      let endAt = vnDate(d.y, d.m, d.d, e.hh, e.mi);
+      if (endAt <= startAt) { say(status, t('book.err_order'), 'error'); return; }
+      act(() => api.updateMeeting(meeting.id, meeting.version,
+        { start: toIso(startAt), end: toIso(endAt) }), t('mtg.saved'));
+    });
+
+    const extend = h('div', { class: 'button-row', role: 'group', 'aria-label': t('mtg.extend') },
+      h('span', {}, `${t('mtg.extend')}:`),
+      [15, 30, 60].map((n) => h('button', {
+        type: 'button', onclick: () => act(() => api.extendMeeting(meeting.id, n), t('mtg.extended')),
+      }, t('mtg.extend_by', { n }))));
+
+    const started = new Date(meeting.start) <= new Date();
+    const dangerous = h('div', { class: 'button-row' },
+      started ? h('button', {
+        type: 'button',
+        onclick: () => { if (confirm(t('mtg.end_confirm', { title: meeting.title }))) act(() => api.endMeeting(meeting.id), t('mtg.ended')); },
+      }, t('mtg.end_now')) : null,
+      h('button', {
+        type: 'button', class: 'danger',
+        onclick: () => { if (confirm(t('mtg.cancel_confirm', { title: meeting.title }))) act(() => api.cancelMeeting(meeting.id), t('mtg.cancelled')); },
+      }, t('mtg.cancel')));
+
+    const name = h('input', { type: 'text', value: t('mtg.join_name_default') });
+    const linkOut = h('div', { class: 'join-link-out' });
+    const joinForm = h('form', { class: 'inline-form' },
+      field(t('mtg.join_name'), name), h('button', { type: 'submit' }, t('mtg.join_create')));
+    joinForm.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const link = await api.createJoinLink(meeting.id, name.value.trim() || t('mtg.join_name_default'));
+        const url = joinUrl(link);
+        const out = h('input', { type: 'text', readonly: true, value: url, class: 'wide', 'aria-label': t('mtg.join_link') });
+        linkOut.replaceChildren(
+          h('p', {}, t('mtg.join_created', { expires: link.expires ? fmtDateTime(link.expires) : '—' })),
+          out,
+          h('button', { type: 'button', onclick: async () => { await copyText(url, out); say(status, t('app.copied'), 'ok'); } }, t('app.copy')));
+      } catch (e) {
+        say(status, e.status === 403 ? t('app.forbidden') : e.message, 'error');
+      }
+    });
+
+    return h('section', { class: 'manage' },
+      h('h3', {}, t('mtg.reschedule')), reschedule, extend, dangerous,
+      h('h3', {}, t('mtg.join_link')), joinForm, linkOut);
+  }
+
+  draw();
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+/**
+ * The absolute join URL for a join-link answer. The join page needs the
+ * bridge's signalling address: add it as `signal` when the server's URL
+ * does not carry it already.
+ */
+export function joinUrl(link) {
+  const url = new URL(link.url || `/#/join?meeting=${encodeURIComponent(link.meeting || '')}&token=${encodeURIComponent(link.token)}`, window.location.origin);
+  const [path, query = ''] = url.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  if (!params.get('token') && link.token) params.set('token', link.token);
+  if (!params.get('signal') && link.signal_url) params.set('signal', link.signal_url);
+  url.hash = `${path}?${params}`;
+  return url.toString();
+}

@@ -1,0 +1,255 @@
+// Join a meeting from a browser (a leader away from the rooms) through the
+// bridge by WebRTC, with a join link: #/join?meeting=ID&token=JWT&signal=WS_URL.
+// No sign-in: the signed join token is the credential, checked by the bridge.
+//
+// Signalling (docs/protocol.md §3): the bridge sends `offer`, we answer, ICE
+// is trickled both ways, `bye` or a closed socket ends the call.
+//
+// <body data-state> is the contract with tests and kiosk monitors:
+//   connecting  until media flows both ways
+//   connected   ICE connected AND inbound RTP bytes growing AND outbound
+//               RTP bytes growing (checked with getStats every 500 ms)
+//   ended       after `bye`, a closed socket, a rejected token or Leave
+import { t } from '../i18n.js';
+import { h } from '../dom.js';
+
+const STATS_MS = 500;
+
+export function render(main, { params }) {
+  const meetingId = params.get('meeting') || '';
+  const token = params.get('token') || '';
+  const signal = params.get('signal') || '';
+  const body = document.body;
+
+  const stateText = h('p', { class: 'join-state', role: 'status', 'aria-live': 'polite', id: 'join-state' });
+  const detail = h('p', { class: 'hint', id: 'join-detail' });
+  const remote = h('video', { id: 'remote-video', autoplay: true, playsinline: true, 'aria-label': t('join.remote') });
+  const local = h('video', { id: 'local-video', autoplay: true, playsinline: true, muted: true, 'aria-label': t('join.local') });
+  local.muted = true;
+  const micButton = h('button', { type: 'button', id: 'mic-toggle', 'aria-pressed': 'false' }, t('join.mic_off'));
+  const camButton = h('button', { type: 'button', id: 'cam-toggle', 'aria-pressed': 'false' }, t('join.cam_off'));
+  const leaveButton = h('button', { type: 'button', id: 'leave', class: 'danger' }, t('join.leave'));
+  main.append(h('div', { class: 'join-page' },
+    h('h1', {}, t('join.heading')),
+    meetingId ? h('p', {}, t('join.meeting', { id: meetingId })) : null,
+    stateText, detail,
+    h('div', { class: 'videos' }, remote, local),
+    h('div', { class: 'button-row' }, micButton, camButton, leaveButton)));
+
+  let ws = null;
+  let pc = null;
+  let stream = null;
+  let statsTimer = null;
+  let last = null;
+  let state = '';
+  const pendingIce = [];
+
+  function setState(next, why) {
+    if (state === 'ended') return;
+    state = next;
+    body.dataset.state = next;
+    stateText.textContent = t(`join.state_${next}`);
+    stateText.className = `join-state state-${next}`;
+    if (why !== undefined) detail.textContent = why;
+    if (next === 'ended') {
+      micButton.disabled = true;
+      camButton.disabled = true;
+      leaveButton.disabled = true;
+    }
+  }
+
+  function teardown() {
+    clearInterval(statsTimer);
+    statsTimer = null;
+    if (pc) { try { pc.close(); } catch { /* closed */ } pc = null; }
+    if (stream) { stream.getTracks().forEach((tr) => tr.stop()); stream = null; }
+    if (ws) {
+      const s = ws;
+      ws = null;
+      if (s.readyState === WebSocket.OPEN || s.readyState === WebSocket.CONNECTING) s.close(1000);
+    }
+  }
+
+  function end(reason) {
+    const known = reason && t(`join.reason_${reason}`);
+    const text = known && known !== `join.reason_${reason}` ? known : reason;
+    setState('ended', text ? t('join.reason', { reason: text }) : '');
+    teardown();
+    if (state === 'ended' && !main.querySelector('#rejoin')) {
+      leaveButton.after(h('button', { type: 'button', id: 'rejoin', onclick: () => window.location.reload() }, t('join.rejoin')));
+    }
+  }
+
+  function send(msg) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  }
+
+  if (!token || !signal) {
+    setState('ended', t('join.bad_link'));
+    return () => teardown();
+  }
+
+  setState('connecting', '');
+
+  async function getMedia() {
+    if (stream) return stream;
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+    local.srcObject = stream;
+    return stream;
+  }
+
+  async function onOffer(sdp) {
+    if (pc) pc.close();
+    pc = new RTCPeerConnection({ iceServers: [] });
+    pc.addEventListener('icecandidate', (ev) => {
+      if (ev.candidate && ev.candidate.candidate) {
+        send({ type: 'ice', candidate: ev.candidate.candidate, sdpMLineIndex: ev.candidate.sdpMLineIndex ?? 0 });
+      }
+    });
+    pc.addEventListener('track', (ev) => {
+      const s = ev.streams && ev.streams[0] ? ev.streams[0] : new MediaStream([ev.track]);
+      if (remote.srcObject !== s) {
+        if (ev.streams && ev.streams[0]) remote.srcObject = s;
+        else {
+          if (!(remote.srcObject instanceof MediaStream)) remote.srcObject = new MediaStream();
+          remote.srcObject.addTrack(ev.track);
+        }
+      }
+      remote.play().catch(() => { /* autoplay policy: the video element stays */ });
+    });
+    pc.addEventListener('connectionstatechange', () => {
+      if (!pc) return;
+      if (pc.connectionState === 'failed') end('ICE failed');
+      else if (pc.connectionState === 'disconnected' && state === 'connected') setState('connecting');
+    });
+    await pc.setRemoteDescription({ type: 'offer', sdp: sanitizeOffer(sdp) });
+    const media = await getMedia();
+    // Put our tracks on the bridge's sendrecv transceivers (one audio, one video).
+    for (const track of media.getTracks()) {
+      const tr = pc.getTransceivers().find((x) => x.receiver.track && x.receiver.track.kind === track.kind && !x.sender.track);
+      if (tr) {
+        await tr.sender.replaceTrack(track);
+        tr.direction = 'sendrecv';
+      } else pc.addTrack(track, media);
+    }
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    send({ type: 'answer', sdp: pc.localDescription.sdp });
+    while (pendingIce.length) await addIce(pendingIce.shift());
+    last = null;
+    clearInterval(statsTimer);
+    statsTimer = setInterval(checkStats, STATS_MS);
+  }
+
+  async function addIce(msg) {
+    if (!pc || !pc.remoteDescription) { pendingIce.push(msg); return; }
+    try {
+      await pc.addIceCandidate({ candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex ?? 0 });
+    } catch (e) { console.warn('bad ICE candidate', e); }
+  }
+
+  async function checkStats() {
+    if (!pc) return;
+    const report = await pc.getStats();
+    const now = { in: { audio: 0, video: 0 }, out: 0 };
+    report.forEach((s) => {
+      const kind = s.kind || s.mediaType;
+      if (s.type === 'inbound-rtp' && (kind === 'audio' || kind === 'video')) now.in[kind] += s.bytesReceived || 0;
+      if (s.type === 'outbound-rtp') now.out += s.bytesSent || 0;
+    });
+    const ice = pc.connectionState === 'connected' || pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+    if (last) {
+      const rxAudio = now.in.audio > last.in.audio;
+      const rxVideo = now.in.video > last.in.video;
+      const tx = now.out > last.out;
+      body.dataset.rxAudio = String(rxAudio);
+      body.dataset.rxVideo = String(rxVideo);
+      body.dataset.tx = String(tx);
+      if (ice && (rxAudio || rxVideo) && tx) {
+        if (state !== 'connected') setState('connected', '');
+      } else if (state === 'connected' && !ice) setState('connecting');
+    }
+    last = now;
+  }
+
+  const url = `${signal}${signal.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+  try {
+    ws = new WebSocket(url);
+  } catch (e) {
+    end(String(e.message || e));
+    return () => teardown();
+  }
+  let opened = false;
+  ws.addEventListener('open', () => { opened = true; });
+  ws.addEventListener('message', async (ev) => {
+    let msg;
+    try { msg = JSON.parse(ev.data); } catch { return; }
+    try {
+      switch (msg.type) {
+        case 'offer': await onOffer(msg.sdp); break;
+        case 'ice': if (msg.candidate) await addIce(msg); break;
+        case 'bye': end(msg.reason || ''); break;
+        case 'state': if (msg.layout) detail.textContent = ''; break;
+        case 'error': console.warn('bridge says', msg.code, msg.message); break;
+        default: break;
+      }
+    } catch (e) {
+      if (e && e.name === 'NotAllowedError') end(t('join.media_error', { msg: e.message }));
+      else if (e && e.name === 'NotFoundError') end(t('join.media_error', { msg: e.message }));
+      else { console.warn('signalling', e); end(String(e.message || e)); }
+    }
+  });
+  ws.addEventListener('close', (ev) => {
+    if (!ws) return;
+    ws = null;
+    end(opened ? (ev.reason || '') : t('join.expired'));
+  });
+
+  micButton.addEventListener('click', () => {
+    if (!stream) return;
+    const on = stream.getAudioTracks().some((tr) => tr.enabled);
+    stream.getAudioTracks().forEach((tr) => { tr.enabled = !on; });
+    micButton.textContent = on ? t('join.mic_on') : t('join.mic_off');
+    micButton.setAttribute('aria-pressed', String(on));
+  });
+  camButton.addEventListener('click', () => {
+    if (!stream) return;
+    const on = stream.getVideoTracks().some((tr) => tr.enabled);
+    stream.getVideoTracks().forEach((tr) => { tr.enabled = !on; });
+    camButton.textContent = on ? t('join.cam_on') : t('join.cam_off');
+    camButton.setAttribute('aria-pressed', String(on));
+  });
+  leaveButton.addEventListener('click', () => {
+    send({ type: 'bye', reason: 'left' });
+    end('left');
+  });
+  window.addEventListener('pagehide', () => send({ type: 'bye', reason: 'closed' }), { once: true });
+
+  return () => { send({ type: 'bye', reason: 'left' }); teardown(); };
+}
+
+/**
+ * Chromium refuses an audio m-line that declares a retransmission (RTX)
+ * SSRC group ("Failed to add remote stream ssrc … media_type: audio"): it
+ * never does RTX for audio. Drop the audio FID group and the repair SSRC's
+ * lines from the offer; video is left as it is.
+ */
+export function sanitizeOffer(sdp) {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const sections = sdp.split(/(?=^m=)/m);
+  return sections.map((section) => {
+    if (!section.startsWith('m=audio')) return section;
+    const lines = section.split(/\r?\n/);
+    const repair = new Set();
+    for (const line of lines) {
+      const m = /^a=ssrc-group:FID (\d+) (\d+)/.exec(line);
+      if (m) repair.add(m[2]);
+    }
+    if (!repair.size) return section;
+    return lines.filter((line) => {
+      if (line.startsWith('a=ssrc-group:FID ')) return false;
+      const m = /^a=ssrc:(\d+) /.exec(line);
+      return !(m && repair.has(m[1]));
+    }).join(eol);
+  }).join('');
+}
