@@ -1,0 +1,468 @@
+/* bench-stats.c — how fast /api/v1/stats answers on years of data.
+ *
+ * Fills a database with --meetings meetings (default 1,000,000) spread over
+ * 2022–2024 on a 44-room roster (2 province rooms, 21 district party and 21
+ * district People's Committee rooms), 2 to --max-rooms rooms each, then
+ * times the statistics of one year (2024, compared with 2023) for every
+ * group_by: the query function on the rollup, the same through HTTP on an
+ * in-process server, and the raw tables for reference. Prints p50/p95.
+ * Run by hand (docs/benchmarks.md, "Scheduler statistics"):
+ *
+ *   build/bench/reports/bench-stats [--meetings N] [--max-rooms N]
+ *                                   [--iterations N] [--db PATH] */
+#define G_LOG_DOMAIN "vc-bench-reports"
+
+#include "sched-auth.h"
+#include "sched-reports.h"
+#include "sched-stats.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const gchar *const districts[] = {
+  "vinh",     "cua-lo",      "thai-hoa",  "hoang-mai", "anh-son",      "con-cuong",   "dien-chau",
+  "do-luong", "hung-nguyen", "ky-son",    "nam-dan",   "nghi-loc",     "nghia-dan",   "que-phong",
+  "quy-chau", "quy-hop",     "quynh-luu", "tan-ky",    "thanh-chuong", "tuong-duong", "yen-thanh",
+};
+
+static gint64 opt_meetings = 1000000;
+static gint opt_max_rooms = 10;
+static gint opt_iterations = 100;
+static gint opt_raw_iterations = 1;
+static gchar *opt_db = NULL;
+
+static const GOptionEntry entries[] = {
+  { "meetings", 0, 0, G_OPTION_ARG_INT64, &opt_meetings, "meetings to generate", "N" },
+  { "max-rooms", 0, 0, G_OPTION_ARG_INT, &opt_max_rooms, "rooms per meeting: 2..N", "N" },
+  { "iterations", 0, 0, G_OPTION_ARG_INT, &opt_iterations, "timed runs per case", "N" },
+  { "raw-iterations", 0, 0, G_OPTION_ARG_INT, &opt_raw_iterations, "runs of the raw path", "N" },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "database file (default: temporary)", "PATH" },
+  { NULL },
+};
+
+static void
+die_on_error (GError *error, const gchar *what)
+{
+  if (error)
+    {
+      fprintf (stderr, "%s: %s\n", what, error->message);
+      exit (1);
+    }
+}
+
+static void
+exec_or_die (SchedDb *db, const gchar *sql)
+{
+  GError *error = NULL;
+  sched_db_exec (db, sql, &error);
+  die_on_error (error, sql);
+}
+
+static sqlite3_stmt *
+prepare_or_die (SchedDb *db, const gchar *sql)
+{
+  GError *error = NULL;
+  sqlite3_stmt *stmt = sched_db_prepare (db, sql, &error);
+  die_on_error (error, sql);
+  return stmt;
+}
+
+static void
+step_or_die (SchedDb *db, sqlite3_stmt *stmt)
+{
+  GError *error = NULL;
+  sched_db_step_done (db, stmt, &error);
+  die_on_error (error, "insert");
+  sqlite3_reset (stmt);
+}
+
+static GPtrArray *
+load_roster (SchedDb *db)
+{
+  GPtrArray *rooms = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *unit, *room;
+
+  exec_or_die (db, "BEGIN");
+  unit = prepare_or_die (db, "INSERT INTO units (code, name, priority) VALUES (?1, ?2, ?3)");
+  room = prepare_or_die (db,
+                         "INSERT INTO endpoints (code, name, level, unit) VALUES (?1, ?2, ?3, ?4)");
+#define UNIT(c, n, p)                                                                              \
+  sched_db_bind_text (unit, 1, c);                                                                 \
+  sched_db_bind_text (unit, 2, n);                                                                 \
+  sqlite3_bind_int (unit, 3, p);                                                                   \
+  step_or_die (db, unit)
+#define ROOM(c, n, l, u)                                                                           \
+  sched_db_bind_text (room, 1, c);                                                                 \
+  sched_db_bind_text (room, 2, n);                                                                 \
+  sched_db_bind_text (room, 3, l);                                                                 \
+  sched_db_bind_text (room, 4, u);                                                                 \
+  step_or_die (db, room);                                                                          \
+  g_ptr_array_add (rooms, g_strdup (c))
+  UNIT ("ubnd-tinh", "UBND tỉnh", 100);
+  UNIT ("tinh-uy", "Tỉnh ủy", 90);
+  UNIT ("hdnd-tinh", "HĐND tỉnh", 80);
+  UNIT ("so-tttt", "Sở Thông tin và Truyền thông", 50);
+  UNIT ("so-tc", "Sở Tài chính", 40);
+  ROOM ("p-ubnd", "Phòng họp UBND tỉnh", "province", "ubnd-tinh");
+  ROOM ("p-tu", "Phòng họp Tỉnh ủy", "province", "tinh-uy");
+  for (gsize i = 0; i < G_N_ELEMENTS (districts); i++)
+    {
+      g_autofree gchar *u1 = g_strdup_printf ("ubnd-%s", districts[i]);
+      g_autofree gchar *u2 = g_strdup_printf ("hu-%s", districts[i]);
+      g_autofree gchar *n1 = g_strdup_printf ("UBND %s", districts[i]);
+      g_autofree gchar *n2 = g_strdup_printf ("Huyện ủy %s", districts[i]);
+      g_autofree gchar *r1 = g_strdup_printf ("d-ubnd-%s", districts[i]);
+      g_autofree gchar *r2 = g_strdup_printf ("d-hu-%s", districts[i]);
+      UNIT (u1, n1, 10);
+      UNIT (u2, n2, 10);
+      ROOM (r1, n1, "district", u1);
+      ROOM (r2, n2, "district", u2);
+    }
+  exec_or_die (db, "COMMIT");
+  return rooms;
+}
+
+static const gchar *const units_by_weight[] = {
+  "ubnd-tinh", "ubnd-tinh", "ubnd-tinh", "tinh-uy", "tinh-uy", "hdnd-tinh", "so-tttt", "so-tc",
+};
+
+static void
+generate (SchedDb *db, GTimeZone *tz, GPtrArray *rooms, gint64 count, gint max_rooms)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (44);
+  g_autoptr (GDateTime) first = g_date_time_new (tz, 2022, 1, 1, 0, 0, 0);
+  gint64 base = g_date_time_to_unix (first);
+  gint days = 3 * 365 + 1;
+  sqlite3_stmt *meeting, *member;
+  gint64 room_rows = 0;
+
+  meeting = prepare_or_die (db, "INSERT INTO meetings (title, unit, chair, start_at, end_at,"
+                                " status, created_at, updated_at, imported, held, actual_seconds,"
+                                " present_count, invited_count)"
+                                " VALUES ('Họp trực tuyến', ?1, ?2, ?3, ?4, ?5, ?3, ?3, 1, ?6, ?7,"
+                                " ?8, ?9)");
+  member = prepare_or_die (db, "INSERT INTO meeting_endpoints (meeting_id, endpoint, start_at,"
+                               " end_at, active) VALUES (?1, ?2, ?3, ?4, ?5)");
+  exec_or_die (db, "BEGIN");
+  for (gint64 i = 0; i < count; i++)
+    {
+      gint n = g_rand_int_range (rand, 2, max_rooms + 1);
+      gint first_room = g_rand_int_range (rand, 0, rooms->len);
+      gint64 start = base + (gint64)g_rand_int_range (rand, 0, days) * 86400
+                     + g_rand_int_range (rand, 7 * 60, 17 * 60) * 60;
+      gint minutes = g_rand_int_range (rand, 30, 240);
+      gint roll = g_rand_int_range (rand, 0, 100);
+      const gchar *status = roll < 8 ? "cancelled" : roll < 10 ? "displaced" : "ended";
+      gboolean held = g_str_equal (status, "ended") && roll < 95;
+      gint present = held ? g_rand_int_range (rand, 2, n + 1) : 0;
+      gboolean active = !(g_str_equal (status, "cancelled") || g_str_equal (status, "displaced"));
+      gint64 id;
+
+      sched_db_bind_text (meeting, 1, units_by_weight[i % G_N_ELEMENTS (units_by_weight)]);
+      sched_db_bind_text (meeting, 2, g_ptr_array_index (rooms, first_room));
+      sqlite3_bind_int64 (meeting, 3, start);
+      sqlite3_bind_int64 (meeting, 4, start + minutes * 60);
+      sched_db_bind_text (meeting, 5, status);
+      sqlite3_bind_int (meeting, 6, held);
+      sqlite3_bind_int64 (meeting, 7, held ? minutes * 60 - g_rand_int_range (rand, 0, 600) : 0);
+      sqlite3_bind_int (meeting, 8, present);
+      sqlite3_bind_int (meeting, 9, n);
+      step_or_die (db, meeting);
+      id = sqlite3_last_insert_rowid (sched_db_handle (db));
+      for (gint j = 0; j < n; j++)
+        {
+          sqlite3_bind_int64 (member, 1, id);
+          sched_db_bind_text (member, 2, g_ptr_array_index (rooms, (first_room + j) % rooms->len));
+          sqlite3_bind_int64 (member, 3, start);
+          sqlite3_bind_int64 (member, 4, start + minutes * 60);
+          sqlite3_bind_int (member, 5, active);
+          step_or_die (db, member);
+          room_rows++;
+        }
+      if (i % 100000 == 99999)
+        {
+          exec_or_die (db, "COMMIT");
+          exec_or_die (db, "BEGIN");
+        }
+    }
+  exec_or_die (db, "COMMIT");
+  printf ("generated %" G_GINT64_FORMAT " meetings, %" G_GINT64_FORMAT " room rows\n", count,
+          room_rows);
+}
+
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+report (const gchar *what, GArray *ms)
+{
+  g_array_sort (ms, compare_doubles);
+  gdouble p50 = g_array_index (ms, gdouble, (ms->len - 1) / 2);
+  gdouble p95 = g_array_index (ms, gdouble, (guint)((ms->len - 1) * 0.95));
+  gdouble max = g_array_index (ms, gdouble, ms->len - 1);
+  printf ("| %-30s | %5u | %8.2f | %8.2f | %8.2f |\n", what, ms->len, p50, p95, max);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GBytes *bytes;
+  GError *error;
+} Pending;
+
+static void
+on_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Pending *p = user_data;
+  p->bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &p->error);
+  g_main_loop_quit (p->loop);
+}
+
+static guint
+http_get (SoupSession *session, const gchar *url, const gchar *token)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
+  Pending p = { .loop = g_main_loop_new (NULL, FALSE) };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_request_done, &p);
+  g_main_loop_run (p.loop);
+  g_main_loop_unref (p.loop);
+  die_on_error (p.error, url);
+  g_bytes_unref (p.bytes);
+  return soup_message_get_status (msg);
+}
+
+static void
+time_group (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup g, SoupSession *session,
+            const gchar *base_url, const gchar *token)
+{
+  const gchar *name = sched_stats_group_to_string (g);
+  g_autoptr (GArray) direct = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) http = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autofree gchar *url = g_strdup_printf (
+      "%s/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=%s&compare=previous_year", base_url,
+      name);
+  g_autofree gchar *label_direct = g_strdup_printf ("%s, rollup, function", name);
+  g_autofree gchar *label_http = g_strdup_printf ("%s, rollup, HTTP", name);
+  GError *error = NULL;
+
+  q->group_by = g;
+  q->force_raw = FALSE;
+  for (gint i = 0; i < opt_iterations; i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, q, &error);
+      gdouble ms = (g_get_monotonic_time () - s) / 1000.0;
+      die_on_error (error, "stats");
+      g_assert (stats->used_rollup && stats->previous_used_rollup);
+      g_array_append_val (direct, ms);
+    }
+  for (gint i = 0; i < opt_iterations; i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      guint status = http_get (session, url, token);
+      gdouble ms = (g_get_monotonic_time () - s) / 1000.0;
+      g_assert (status == 200);
+      g_array_append_val (http, ms);
+    }
+  report (label_direct, direct);
+  report (label_http, http);
+}
+
+/* What the triggers cost a booking: 1,000 meetings of 6 rooms, each in
+ * its own transaction as the booking code does (synchronous = NORMAL). */
+static void
+time_bookings (SchedDb *db, gint64 first_start, const gchar *label)
+{
+  sqlite3_stmt *meeting, *member;
+  g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+
+  meeting = prepare_or_die (db, "INSERT INTO meetings (title, unit, chair, start_at, end_at,"
+                                " created_at, updated_at) VALUES ('x', 'ubnd-tinh', 'p-ubnd',"
+                                " ?1, ?1 + 3600, ?1, ?1)");
+  member = prepare_or_die (db, "INSERT INTO meeting_endpoints (meeting_id, endpoint, start_at,"
+                               " end_at) SELECT ?1, code, ?2, ?2 + 3600 FROM endpoints"
+                               " ORDER BY code LIMIT 6");
+  exec_or_die (db, "PRAGMA synchronous = NORMAL");
+  for (gint i = 0; i < 1000; i++)
+    {
+      gint64 start = first_start + i * 3600, s = g_get_monotonic_time ();
+      exec_or_die (db, "BEGIN IMMEDIATE");
+      sqlite3_bind_int64 (meeting, 1, start);
+      step_or_die (db, meeting);
+      sqlite3_bind_int64 (member, 1, sqlite3_last_insert_rowid (sched_db_handle (db)));
+      sqlite3_bind_int64 (member, 2, start);
+      step_or_die (db, member);
+      exec_or_die (db, "COMMIT");
+      gdouble v = (g_get_monotonic_time () - s) / 1000.0;
+      g_array_append_val (ms, v);
+    }
+  exec_or_die (db, "PRAGMA synchronous = FULL");
+  report (label, ms);
+}
+
+/* Bounds that are not local midnights: whole days from the rollup, the two
+ * partial days from the raw tables. */
+static void
+time_group_edges (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup g)
+{
+  g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autofree gchar *label
+      = g_strdup_printf ("%s, 08:30–17:00 bounds", sched_stats_group_to_string (g));
+  SchedStatsQuery edges = *q;
+  GError *error = NULL;
+
+  edges.group_by = g;
+  edges.force_raw = FALSE;
+  edges.from = q->from + 8 * 3600 + 1800;
+  edges.to = q->to - 7 * 3600;
+  for (gint i = 0; i < opt_iterations; i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, &edges, &error);
+      gdouble v = (g_get_monotonic_time () - s) / 1000.0;
+      die_on_error (error, "stats");
+      g_assert (stats->used_rollup);
+      g_array_append_val (ms, v);
+    }
+  report (label, ms);
+}
+
+/* The raw tables, for reference; checks that they give the same totals. */
+static void
+time_group_raw (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup g)
+{
+  g_autoptr (GArray) raw = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autofree gchar *label
+      = g_strdup_printf ("%s, raw tables, function", sched_stats_group_to_string (g));
+  g_autoptr (SchedStats) fast = NULL;
+  GError *error = NULL;
+
+  if (opt_raw_iterations <= 0)
+    return;
+  q->group_by = g;
+  q->force_raw = FALSE;
+  fast = sched_stats_compute (db, tz, q, &error);
+  die_on_error (error, "stats");
+  q->force_raw = TRUE;
+  for (gint i = 0; i < opt_raw_iterations; i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, q, &error);
+      gdouble ms = (g_get_monotonic_time () - s) / 1000.0;
+      die_on_error (error, "stats");
+      g_assert (stats->totals.booked == fast->totals.booked);
+      g_assert (stats->totals.held == fast->totals.held);
+      g_assert (stats->rows->len == fast->rows->len);
+      g_array_append_val (raw, ms);
+    }
+  q->force_raw = FALSE;
+  report (label, raw);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) options = g_option_context_new ("— time /api/v1/stats");
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *dir = NULL, *path = NULL, *token = NULL, *base_url = NULL;
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
+  g_autoptr (GPtrArray) rooms = NULL;
+  g_autoptr (SoupServer) server = NULL;
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
+  SchedSettings settings = { .time_zone = (gchar *)"Asia/Ho_Chi_Minh" };
+  SchedContext ctx = { .settings = &settings, .tz = tz };
+  gboolean fresh;
+  SchedDb *db;
+  gint64 t0;
+  GSList *uris;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    die_on_error (error, "options");
+  if (opt_db == NULL)
+    {
+      dir = g_dir_make_tmp ("vc-bench-stats-XXXXXX", &error);
+      die_on_error (error, "temporary folder");
+      path = g_build_filename (dir, "scheduler.db", NULL);
+    }
+  else
+    path = g_strdup (opt_db);
+  fresh = !g_file_test (path, G_FILE_TEST_EXISTS);
+  db = sched_db_open (path, &error);
+  die_on_error (error, path);
+  ctx.db = db;
+
+  if (fresh)
+    {
+      /* generation only: durability does not matter here */
+      exec_or_die (db, "PRAGMA synchronous = OFF");
+      rooms = load_roster (db);
+      t0 = g_get_monotonic_time ();
+      generate (db, tz, rooms, opt_meetings, opt_max_rooms);
+      printf ("generation: %.1f s\n", (g_get_monotonic_time () - t0) / 1e6);
+      exec_or_die (db, "PRAGMA synchronous = FULL");
+      time_bookings (db, 1767225600, "booking insert, no triggers");
+    }
+  t0 = g_get_monotonic_time ();
+  sched_stats_rollup_ensure (db, tz, &error);
+  die_on_error (error, "rollup");
+  printf ("rollup build (first start on this database): %.1f s\n",
+          (g_get_monotonic_time () - t0) / 1e6);
+  exec_or_die (db, "ANALYZE");
+
+  server = soup_server_new (NULL, NULL);
+  sched_reports_register (&ctx, server);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  soup_server_listen (server, address, 0, &error);
+  die_on_error (error, "listen");
+  uris = soup_server_get_uris (server);
+  base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  /* a hung request fails instead of waiting for ever */
+  session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 0, NULL);
+  token = sched_auth_create_token (db, SCHED_ROLE_MANAGER, NULL, NULL, "bench", &error);
+  die_on_error (error, "token");
+
+  {
+    g_autoptr (GDateTime) from = g_date_time_new (tz, 2024, 1, 1, 0, 0, 0);
+    g_autoptr (GDateTime) to = g_date_time_new (tz, 2025, 1, 1, 0, 0, 0);
+    SchedStatsQuery q = { .from = g_date_time_to_unix (from),
+                          .to = g_date_time_to_unix (to),
+                          .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
+
+    printf ("\nyear 2024 compared with 2023, times in ms\n\n");
+    printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
+    printf ("|--------------------------------|-------|----------|----------|----------|\n");
+    for (gint g = SCHED_STATS_GROUP_NONE; g <= SCHED_STATS_GROUP_MONTH; g++)
+      time_group (db, tz, &q, g, session, base_url, token);
+    time_group_edges (db, tz, &q, SCHED_STATS_GROUP_ENDPOINT);
+    time_group_edges (db, tz, &q, SCHED_STATS_GROUP_MONTH);
+    /* The raw tables last: each run blocks the loop for seconds. */
+    for (gint g = SCHED_STATS_GROUP_NONE; g <= SCHED_STATS_GROUP_MONTH; g++)
+      time_group_raw (db, tz, &q, g);
+  }
+
+  time_bookings (db, 1767225600 + 1000 * 3600, "booking insert, with triggers");
+
+  sched_db_close (db);
+  if (dir)
+    {
+      g_autofree gchar *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree gchar *shm = g_strconcat (path, "-shm", NULL);
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (dir);
+    }
+  return 0;
+}

@@ -1,0 +1,62 @@
+/* sched-stats-sql.h — the SQL fragments that define the statistics.
+ *
+ * Shared by the raw queries (sched-stats.c) and the rollup triggers
+ * (sched-stats-rollup.c) so that both count exactly the same way. All are
+ * string literals, pasted at compile time: no SQL is built at run time.
+ *
+ * Column order everywhere: booked, cancelled, displaced, held,
+ * planned_seconds, actual_seconds, present, invited. */
+#pragma once
+
+/* A meeting counts as held when two rooms joined (held = 1, maintained by
+ * the attendance code) and it was neither cancelled nor displaced. */
+#define STATS_SQL_IS_HELD(m) "(" m ".held = 1 AND " m ".status IN ('scheduled','ended'))"
+#define STATS_SQL_IS_LIVE(m) "(" m ".status IN ('scheduled','ended'))"
+
+/* clang-format off */
+/* The eight contributions of one meeting row @m, each prefixed by @sign
+ * ("" to add, "-" to subtract). */
+#define STATS_SQL_VALUES(m, sign)                                                      \
+  sign "1, "                                                                           \
+  sign "(" m ".status = 'cancelled'), "                                                \
+  sign "(" m ".status = 'displaced'), "                                                \
+  sign STATS_SQL_IS_HELD (m) ", "                                                      \
+  sign "(CASE WHEN " STATS_SQL_IS_LIVE (m) " THEN " m ".end_at - " m ".start_at"      \
+       " ELSE 0 END), "                                                                \
+  sign "(CASE WHEN " STATS_SQL_IS_HELD (m) " THEN " m ".actual_seconds ELSE 0 END), "  \
+  sign "(CASE WHEN " STATS_SQL_IS_HELD (m) " THEN " m ".present_count ELSE 0 END), "   \
+  sign "(CASE WHEN " STATS_SQL_IS_HELD (m) " THEN " m ".invited_count ELSE 0 END)"
+
+/* The same eight, summed over the meeting rows @m of a query. */
+#define STATS_SQL_SUMS(m)                                                              \
+  "COUNT(*), "                                                                         \
+  "SUM(" m ".status = 'cancelled'), "                                                  \
+  "SUM(" m ".status = 'displaced'), "                                                  \
+  "SUM(" STATS_SQL_IS_HELD (m) "), "                                                   \
+  "SUM(CASE WHEN " STATS_SQL_IS_LIVE (m) " THEN " m ".end_at - " m ".start_at"        \
+  " ELSE 0 END), "                                                                     \
+  "SUM(CASE WHEN " STATS_SQL_IS_HELD (m) " THEN " m ".actual_seconds ELSE 0 END), "    \
+  "SUM(CASE WHEN " STATS_SQL_IS_HELD (m) " THEN " m ".present_count ELSE 0 END), "     \
+  "SUM(CASE WHEN " STATS_SQL_IS_HELD (m) " THEN " m ".invited_count ELSE 0 END)"
+/* clang-format on */
+
+/* A room of a meeting takes part in the per-room statistics while it is
+ * active, and — since cancelling or displacing a meeting deactivates its
+ * rooms — every room of a cancelled or displaced meeting does too. */
+#define STATS_SQL_IS_MEMBER(me, m)                                                                 \
+  "(" me ".active = 1 OR " m ".status IN ('cancelled','displaced'))"
+
+/* The rollup's local day of a meeting row @m. */
+#define STATS_SQL_DAY(m)                                                                           \
+  "((" m ".start_at + (SELECT offset_seconds FROM stats_rollup_meta WHERE id = 1)) / 86400)"
+
+#define STATS_SQL_ROLLUP_COLUMNS                                                                   \
+  "dim, day, key, booked, cancelled, displaced, held, planned_seconds, actual_seconds, "           \
+  "present, invited"
+
+#define STATS_SQL_ROLLUP_UPSERT                                                                    \
+  " ON CONFLICT (dim, day, key) DO UPDATE SET booked = booked + excluded.booked, "                 \
+  "cancelled = cancelled + excluded.cancelled, displaced = displaced + excluded.displaced, "       \
+  "held = held + excluded.held, planned_seconds = planned_seconds + excluded.planned_seconds, "    \
+  "actual_seconds = actual_seconds + excluded.actual_seconds, "                                    \
+  "present = present + excluded.present, invited = invited + excluded.invited"

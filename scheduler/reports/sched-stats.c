@@ -1,0 +1,758 @@
+/* sched-stats.c — the statistics query: totals and groups of a window, and
+ * its comparison window.
+ *
+ * Each window is summed either from `meetings` directly (raw) or from the
+ * daily rollup (sched-stats-rollup.c); both use the fragments of
+ * sched-stats-sql.h, so they agree (the tests check that they do). The
+ * rollup keeps /api/v1/stats within its latency budget on years of data
+ * with ~4 rooms per meeting, where the raw per-room join is too slow. */
+#define G_LOG_DOMAIN "vc-scheduler-reports"
+
+#include "sched-stats.h"
+#include "sched-stats-sql.h"
+#include "sched-error.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Longest window we agree to sum (raw month queries run once per month). */
+#define STATS_MAX_WINDOW_SECONDS (G_GINT64_CONSTANT (20) * 366 * 86400)
+
+static const gchar *const group_names[] = {
+  [SCHED_STATS_GROUP_NONE] = "none",         [SCHED_STATS_GROUP_UNIT] = "unit",
+  [SCHED_STATS_GROUP_ENDPOINT] = "endpoint", [SCHED_STATS_GROUP_LEVEL] = "level",
+  [SCHED_STATS_GROUP_MONTH] = "month",
+};
+
+static const gchar *const compare_names[] = {
+  [SCHED_STATS_COMPARE_NONE] = "none",
+  [SCHED_STATS_COMPARE_PREVIOUS_PERIOD] = "previous_period",
+  [SCHED_STATS_COMPARE_PREVIOUS_YEAR] = "previous_year",
+};
+
+gboolean
+sched_stats_group_from_string (const gchar *text, SchedStatsGroup *out)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (group_names); i++)
+    if (g_strcmp0 (text, group_names[i]) == 0)
+      {
+        *out = (SchedStatsGroup)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const gchar *
+sched_stats_group_to_string (SchedStatsGroup group)
+{
+  g_return_val_if_fail ((gsize)group < G_N_ELEMENTS (group_names), "none");
+  return group_names[group];
+}
+
+gboolean
+sched_stats_compare_from_string (const gchar *text, SchedStatsCompare *out)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (compare_names); i++)
+    if (g_strcmp0 (text, compare_names[i]) == 0)
+      {
+        *out = (SchedStatsCompare)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const gchar *
+sched_stats_compare_to_string (SchedStatsCompare compare)
+{
+  g_return_val_if_fail ((gsize)compare < G_N_ELEMENTS (compare_names), "none");
+  return compare_names[compare];
+}
+
+const gchar *
+sched_stats_level_label (const gchar *level, const gchar *lang)
+{
+  static const struct
+  {
+    const gchar *code, *vi, *en;
+  } labels[] = {
+    { "province", "Cấp tỉnh", "Province" },
+    { "district", "Cấp huyện", "District" },
+    { "department", "Sở, ngành", "Department" },
+    { "commune", "Cấp xã", "Commune" },
+  };
+  gboolean en = g_strcmp0 (lang, "en") == 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (level, labels[i].code) == 0)
+      return en ? labels[i].en : labels[i].vi;
+  return level;
+}
+
+/* ---- metrics ---- */
+
+gdouble
+sched_stats_metrics_planned_minutes (const SchedStatsMetrics *m)
+{
+  return m->planned_seconds / 60.0;
+}
+
+gdouble
+sched_stats_metrics_actual_minutes (const SchedStatsMetrics *m)
+{
+  return m->actual_seconds / 60.0;
+}
+
+gint64
+sched_stats_metrics_cancelled_total (const SchedStatsMetrics *m)
+{
+  return m->cancelled + m->displaced;
+}
+
+gboolean
+sched_stats_metrics_attendance_rate (const SchedStatsMetrics *m, gdouble *out)
+{
+  if (m->held == 0 || m->invited <= 0)
+    return FALSE;
+  *out = (gdouble)m->present / (gdouble)m->invited;
+  return TRUE;
+}
+
+gboolean
+sched_stats_change_pct (gdouble current, gdouble previous, gdouble *out)
+{
+  if (previous == 0)
+    return FALSE;
+  *out = (current - previous) / previous * 100.0;
+  return TRUE;
+}
+
+static gboolean
+field_booked (const SchedStatsMetrics *m, gdouble *out)
+{
+  *out = m->booked;
+  return TRUE;
+}
+
+static gboolean
+field_held (const SchedStatsMetrics *m, gdouble *out)
+{
+  *out = m->held;
+  return TRUE;
+}
+
+static gboolean
+field_cancelled (const SchedStatsMetrics *m, gdouble *out)
+{
+  *out = sched_stats_metrics_cancelled_total (m);
+  return TRUE;
+}
+
+static gboolean
+field_displaced (const SchedStatsMetrics *m, gdouble *out)
+{
+  *out = m->displaced;
+  return TRUE;
+}
+
+static gboolean
+field_planned_minutes (const SchedStatsMetrics *m, gdouble *out)
+{
+  *out = sched_stats_metrics_planned_minutes (m);
+  return TRUE;
+}
+
+static gboolean
+field_actual_minutes (const SchedStatsMetrics *m, gdouble *out)
+{
+  *out = sched_stats_metrics_actual_minutes (m);
+  return TRUE;
+}
+
+static const SchedStatsField stats_fields[] = {
+  { "meetings_booked", field_booked, 0 },
+  { "meetings_held", field_held, 0 },
+  { "meetings_cancelled", field_cancelled, 0 },
+  { "meetings_displaced", field_displaced, 0 },
+  { "planned_minutes", field_planned_minutes, 1 },
+  { "actual_minutes", field_actual_minutes, 1 },
+  { "attendance_rate", sched_stats_metrics_attendance_rate, 4 },
+};
+
+const SchedStatsField *
+sched_stats_fields (guint *n_fields)
+{
+  *n_fields = G_N_ELEMENTS (stats_fields);
+  return stats_fields;
+}
+
+gdouble
+sched_stats_round (gdouble value, gint decimals)
+{
+  gdouble scale = pow (10.0, decimals);
+  return round (value * scale) / scale;
+}
+
+static void
+metrics_read (sqlite3_stmt *stmt, int first, SchedStatsMetrics *m)
+{
+  m->booked = sqlite3_column_int64 (stmt, first + 0);
+  m->cancelled = sqlite3_column_int64 (stmt, first + 1);
+  m->displaced = sqlite3_column_int64 (stmt, first + 2);
+  m->held = sqlite3_column_int64 (stmt, first + 3);
+  m->planned_seconds = sqlite3_column_int64 (stmt, first + 4);
+  m->actual_seconds = sqlite3_column_int64 (stmt, first + 5);
+  m->present = sqlite3_column_int64 (stmt, first + 6);
+  m->invited = sqlite3_column_int64 (stmt, first + 7);
+}
+
+static void
+metrics_add (SchedStatsMetrics *into, const SchedStatsMetrics *m)
+{
+  into->booked += m->booked;
+  into->cancelled += m->cancelled;
+  into->displaced += m->displaced;
+  into->held += m->held;
+  into->planned_seconds += m->planned_seconds;
+  into->actual_seconds += m->actual_seconds;
+  into->present += m->present;
+  into->invited += m->invited;
+}
+
+/* ---- windows ---- */
+
+void
+sched_stats_previous_window (GTimeZone *tz, gint64 from, gint64 to, SchedStatsCompare compare,
+                             gint64 *out_from, gint64 *out_to)
+{
+  if (compare == SCHED_STATS_COMPARE_PREVIOUS_YEAR)
+    {
+      g_autoptr (GDateTime) fu = g_date_time_new_from_unix_utc (from);
+      g_autoptr (GDateTime) tu = g_date_time_new_from_unix_utc (to);
+      g_autoptr (GDateTime) fl = g_date_time_to_timezone (fu, tz);
+      g_autoptr (GDateTime) tl = g_date_time_to_timezone (tu, tz);
+      g_autoptr (GDateTime) fp = g_date_time_add_years (fl, -1);
+      g_autoptr (GDateTime) tp = g_date_time_add_years (tl, -1);
+      *out_from = g_date_time_to_unix (fp);
+      *out_to = g_date_time_to_unix (tp);
+    }
+  else
+    {
+      *out_from = from - (to - from);
+      *out_to = from;
+    }
+}
+
+/* One local calendar month cut to the window. */
+typedef struct
+{
+  gchar key[8];  /* "2024-06" */
+  gchar name[8]; /* "06/2024" */
+  gint64 from, to;
+} StatsMonth;
+
+static GArray *
+stats_months (GTimeZone *tz, gint64 from, gint64 to)
+{
+  GArray *months = g_array_new (FALSE, TRUE, sizeof (StatsMonth));
+  g_autoptr (GDateTime) fu = g_date_time_new_from_unix_utc (from);
+  g_autoptr (GDateTime) fl = g_date_time_to_timezone (fu, tz);
+  gint year = g_date_time_get_year (fl);
+  gint month = g_date_time_get_month (fl);
+
+  for (;;)
+    {
+      g_autoptr (GDateTime) start = g_date_time_new (tz, year, month, 1, 0, 0, 0);
+      g_autoptr (GDateTime) end = g_date_time_add_months (start, 1);
+      StatsMonth m;
+      gint64 s = g_date_time_to_unix (start), e = g_date_time_to_unix (end);
+
+      if (s >= to)
+        break;
+      g_snprintf (m.key, sizeof m.key, "%04d-%02d", year, month);
+      g_snprintf (m.name, sizeof m.name, "%02d/%04d", month, year);
+      m.from = MAX (s, from);
+      m.to = MIN (e, to);
+      g_array_append_val (months, m);
+      year = g_date_time_get_year (end);
+      month = g_date_time_get_month (end);
+    }
+  return months;
+}
+
+static gint
+stats_month_index (GArray *months, gint64 t)
+{
+  for (guint i = 0; i < months->len; i++)
+    {
+      const StatsMonth *m = &g_array_index (months, StatsMonth, i);
+      if (t >= m->from && t < m->to)
+        return (gint)i;
+    }
+  return -1;
+}
+
+/* The whole local days inside [from, to) that the rollup can answer for:
+ * [*day_from, *day_to) as rollup day numbers and [*inner_from, *inner_to)
+ * as times. FALSE when there is no rollup, the zone changes its offset in
+ * the window (or has another offset than the rollup), or no whole day fits. */
+static gboolean
+stats_rollup_window (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, gint64 *day_from,
+                     gint64 *day_to, gint64 *inner_from, gint64 *inner_to, GError **error)
+{
+  gint offset = 0;
+  gint i_from, i_last;
+
+  if (!sched_stats_rollup_offset (db, &offset, error))
+    return FALSE;
+  i_from = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, from);
+  i_last = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, to - 1);
+  if (i_from != i_last || g_time_zone_get_offset (tz, i_from) != offset)
+    return FALSE;
+  /* first local midnight at or after from, last one at or before to */
+  *day_from = (from + offset + 86400 - 1) / 86400;
+  *day_to = (to + offset) / 86400;
+  if (*day_from >= *day_to)
+    return FALSE;
+  *inner_from = *day_from * 86400 - offset;
+  *inner_to = *day_to * 86400 - offset;
+  return TRUE;
+}
+
+/* Sums of one window: totals, and per key for @group (month keys are
+ * indexes into @months, as "%u"). */
+typedef struct
+{
+  SchedStatsMetrics totals;
+  GHashTable *by_key; /* gchar* key -> SchedStatsMetrics* */
+  gboolean used_rollup;
+} StatsWindow;
+
+static void
+stats_window_clear (StatsWindow *w)
+{
+  g_clear_pointer (&w->by_key, g_hash_table_destroy);
+}
+
+static SchedStatsMetrics *
+stats_window_slot (StatsWindow *w, const gchar *key)
+{
+  SchedStatsMetrics *m = g_hash_table_lookup (w->by_key, key);
+
+  if (m == NULL)
+    {
+      m = g_new0 (SchedStatsMetrics, 1);
+      g_hash_table_insert (w->by_key, g_strdup (key), m);
+    }
+  return m;
+}
+
+/* Runs a statement whose rows are (key, eight sums) and adds them. When
+ * @into_totals, the rows also add up to the window's totals. */
+static gboolean
+stats_collect_keyed (SchedDb *db, sqlite3_stmt *stmt, StatsWindow *w, gboolean into_totals,
+                     gboolean into_groups, GError **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SchedStatsMetrics m;
+      const gchar *key = sched_db_column_text (stmt, 0);
+
+      metrics_read (stmt, 1, &m);
+      if (into_totals)
+        metrics_add (&w->totals, &m);
+      if (into_groups && key)
+        metrics_add (stats_window_slot (w, key), &m);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "statistics query");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* clang-format off */
+static const gchar sql_raw_units[] =
+  "SELECT m.unit, " STATS_SQL_SUMS ("m") " FROM meetings m"
+  " WHERE m.start_at >= ?1 AND m.start_at < ?2 GROUP BY m.unit";
+
+static const gchar sql_raw_endpoints[] =
+  "SELECT me.endpoint, " STATS_SQL_SUMS ("m") " FROM meetings m"
+  " JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  " WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m")
+  " GROUP BY me.endpoint";
+
+static const gchar sql_raw_levels[] =
+  "SELECT l.level, " STATS_SQL_SUMS ("m") " FROM"
+  " (SELECT DISTINCT me.meeting_id AS id, e.level AS level FROM meetings m"
+  "  JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "  JOIN endpoints e ON e.code = me.endpoint"
+  "  WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m") ") l"
+  " JOIN meetings m ON m.id = l.id GROUP BY l.level";
+
+/* No GROUP BY: the rows come in (day, key) order and would need a sort;
+ * stats_collect_keyed() sums them per key in a hash table instead. */
+static const gchar sql_rollup_keys[] =
+  "SELECT key, booked, cancelled, displaced, held, planned_seconds,"
+  " actual_seconds, present, invited FROM stats_rollup"
+  " WHERE dim = ?1 AND day >= ?2 AND day < ?3";
+
+static const gchar sql_rollup_days[] =
+  "SELECT day, SUM(booked), SUM(cancelled), SUM(displaced), SUM(held), SUM(planned_seconds),"
+  " SUM(actual_seconds), SUM(present), SUM(invited) FROM stats_rollup"
+  " WHERE dim = 'unit' AND day >= ?1 AND day < ?2 GROUP BY day";
+/* clang-format on */
+
+static gboolean
+stats_window_raw (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, SchedStatsGroup group,
+                  GArray *months, StatsWindow *w, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  /* Totals (and unit groups): every meeting once, through its unit. */
+  if (group == SCHED_STATS_GROUP_MONTH)
+    {
+      for (guint i = 0; i < months->len; i++)
+        {
+          const StatsMonth *month = &g_array_index (months, StatsMonth, i);
+          gint64 month_from = MAX (month->from, from), month_to = MIN (month->to, to);
+          gchar key[16];
+
+          if (month_from >= month_to)
+            continue;
+          stmt = sched_db_prepare (db, sql_raw_units, error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, month_from);
+          sqlite3_bind_int64 (stmt, 2, month_to);
+          g_snprintf (key, sizeof key, "%u", i);
+          /* Rows are per unit; fold them into the month's slot. */
+          StatsWindow month_window = { .by_key = NULL };
+          if (!stats_collect_keyed (db, stmt, &month_window, TRUE, FALSE, error))
+            return FALSE;
+          metrics_add (&w->totals, &month_window.totals);
+          metrics_add (stats_window_slot (w, key), &month_window.totals);
+        }
+      return TRUE;
+    }
+
+  stmt = sched_db_prepare (db, sql_raw_units, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  if (!stats_collect_keyed (db, stmt, w, TRUE, group == SCHED_STATS_GROUP_UNIT, error))
+    return FALSE;
+
+  if (group == SCHED_STATS_GROUP_ENDPOINT || group == SCHED_STATS_GROUP_LEVEL)
+    {
+      stmt = sched_db_prepare (
+          db, group == SCHED_STATS_GROUP_ENDPOINT ? sql_raw_endpoints : sql_raw_levels, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, from);
+      sqlite3_bind_int64 (stmt, 2, to);
+      if (!stats_collect_keyed (db, stmt, w, FALSE, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+stats_window_rollup (SchedDb *db, GTimeZone *tz, gint64 day_from, gint64 day_to,
+                     SchedStatsGroup group, GArray *months, StatsWindow *w, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint offset = 0;
+  int rc;
+
+  if (group == SCHED_STATS_GROUP_MONTH)
+    {
+      if (!sched_stats_rollup_offset (db, &offset, error))
+        return FALSE;
+      stmt = sched_db_prepare (db, sql_rollup_days, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, day_from);
+      sqlite3_bind_int64 (stmt, 2, day_to);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          SchedStatsMetrics m;
+          gint64 local_midnight = sqlite3_column_int64 (stmt, 0) * 86400 - offset;
+          gint index = stats_month_index (months, local_midnight);
+          gchar key[16];
+
+          metrics_read (stmt, 1, &m);
+          metrics_add (&w->totals, &m);
+          g_assert (index >= 0);
+          g_snprintf (key, sizeof key, "%d", index);
+          metrics_add (stats_window_slot (w, key), &m);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          sched_db_set_error (db, error, "statistics rollup query");
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+      (void)tz;
+      return TRUE;
+    }
+
+  stmt = sched_db_prepare (db, sql_rollup_keys, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, "unit", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, day_from);
+  sqlite3_bind_int64 (stmt, 3, day_to);
+  if (!stats_collect_keyed (db, stmt, w, TRUE, group == SCHED_STATS_GROUP_UNIT, error))
+    return FALSE;
+  if (group == SCHED_STATS_GROUP_ENDPOINT || group == SCHED_STATS_GROUP_LEVEL)
+    {
+      stmt = sched_db_prepare (db, sql_rollup_keys, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, group == SCHED_STATS_GROUP_ENDPOINT ? "endpoint" : "level", -1,
+                         SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, day_from);
+      sqlite3_bind_int64 (stmt, 3, day_to);
+      if (!stats_collect_keyed (db, stmt, w, FALSE, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sums [from, to): whole local days from the rollup, the partial days at
+ * either end (an RFC 3339 bound that is not a local midnight) from the raw
+ * tables, which is cheap for a few hours. Everything raw when the rollup
+ * cannot answer (see stats_rollup_window) or @force_raw. */
+static gboolean
+stats_window_compute (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, SchedStatsGroup group,
+                      gboolean force_raw, GArray *months, StatsWindow *w, GError **error)
+{
+  gint64 day_from = 0, day_to = 0, inner_from = 0, inner_to = 0;
+  g_autoptr (GError) local = NULL;
+
+  w->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!force_raw
+      && stats_rollup_window (db, tz, from, to, &day_from, &day_to, &inner_from, &inner_to, &local))
+    {
+      w->used_rollup = TRUE;
+      if (from < inner_from
+          && !stats_window_raw (db, tz, from, inner_from, group, months, w, error))
+        return FALSE;
+      if (inner_to < to && !stats_window_raw (db, tz, inner_to, to, group, months, w, error))
+        return FALSE;
+      return stats_window_rollup (db, tz, day_from, day_to, group, months, w, error);
+    }
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return stats_window_raw (db, tz, from, to, group, months, w, error);
+}
+
+/* ---- rows ---- */
+
+static void
+stats_row_free (SchedStatsRow *row)
+{
+  g_free (row->key);
+  g_free (row->name);
+  g_free (row);
+}
+
+void
+sched_stats_free (SchedStats *stats)
+{
+  if (stats == NULL)
+    return;
+  g_clear_pointer (&stats->rows, g_ptr_array_unref);
+  g_free (stats);
+}
+
+static gboolean
+stats_row_name (SchedDb *db, SchedStatsGroup group, SchedStatsRow *row, GError **error)
+{
+  const gchar *sql;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (group == SCHED_STATS_GROUP_LEVEL)
+    {
+      row->name = g_strdup (sched_stats_level_label (row->key, "vi"));
+      return TRUE;
+    }
+  sql = group == SCHED_STATS_GROUP_UNIT ? "SELECT name, priority FROM units WHERE code = ?1"
+                                        : "SELECT name, 0 FROM endpoints WHERE code = ?1";
+  stmt = sched_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sched_db_bind_text (stmt, 1, row->key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      row->name = g_strdup (sched_db_column_text (stmt, 0));
+      row->priority = sqlite3_column_int64 (stmt, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "statistics names");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  if (row->name == NULL)
+    row->name = g_strdup (row->key);
+  return TRUE;
+}
+
+static gint
+stats_row_compare (gconstpointer a, gconstpointer b)
+{
+  const SchedStatsRow *x = *(SchedStatsRow *const *)a;
+  const SchedStatsRow *y = *(SchedStatsRow *const *)b;
+
+  if (x->current.held != y->current.held)
+    return x->current.held > y->current.held ? -1 : 1;
+  if (x->current.booked != y->current.booked)
+    return x->current.booked > y->current.booked ? -1 : 1;
+  if (x->priority != y->priority)
+    return x->priority > y->priority ? -1 : 1;
+  return strcmp (x->key, y->key);
+}
+
+/* Months line up by position: the i-th month of the window against the
+ * i-th month of the comparison window. */
+static void
+stats_rows_months (SchedStats *stats, GArray *months, StatsWindow *current, StatsWindow *previous)
+{
+  for (guint i = 0; i < months->len; i++)
+    {
+      const StatsMonth *month = &g_array_index (months, StatsMonth, i);
+      SchedStatsRow *row = g_new0 (SchedStatsRow, 1);
+      gchar key[16];
+      SchedStatsMetrics *m;
+
+      g_snprintf (key, sizeof key, "%u", i);
+      row->key = g_strdup (month->key);
+      row->name = g_strdup (month->name);
+      if ((m = g_hash_table_lookup (current->by_key, key)))
+        row->current = *m;
+      if (previous->by_key && (m = g_hash_table_lookup (previous->by_key, key)))
+        row->previous = *m;
+      g_ptr_array_add (stats->rows, row);
+    }
+}
+
+/* Units, rooms and levels line up by key; a key of either window is
+ * listed when it had a booked meeting in one of them. */
+static gboolean
+stats_rows_keyed (SchedDb *db, SchedStats *stats, StatsWindow *current, StatsWindow *previous,
+                  GError **error)
+{
+  g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, current->by_key);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (keys, key);
+  if (previous->by_key)
+    {
+      g_hash_table_iter_init (&iter, previous->by_key);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (keys, key);
+    }
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      SchedStatsRow *row = g_new0 (SchedStatsRow, 1);
+      SchedStatsMetrics *m;
+
+      row->key = g_strdup (key);
+      g_ptr_array_add (stats->rows, row);
+      if ((m = g_hash_table_lookup (current->by_key, key)))
+        row->current = *m;
+      if (previous->by_key && (m = g_hash_table_lookup (previous->by_key, key)))
+        row->previous = *m;
+      if (row->current.booked == 0 && row->previous.booked == 0)
+        g_ptr_array_remove_index_fast (stats->rows, stats->rows->len - 1);
+      else if (!stats_row_name (db, stats->query.group_by, row, error))
+        return FALSE;
+    }
+  g_ptr_array_sort (stats->rows, stats_row_compare);
+  return TRUE;
+}
+
+static gboolean
+stats_check_query (const SchedStatsQuery *query, GError **error)
+{
+  if (query->from >= query->to)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "to", "must be after from");
+      return FALSE;
+    }
+  if (query->to - query->from > STATS_MAX_WINDOW_SECONDS)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "to",
+                             "the window may span at most 20 years");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SchedStats *
+sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, GError **error)
+{
+  g_autoptr (SchedStats) stats = NULL;
+  g_autoptr (GArray) months = NULL;
+  g_autoptr (GArray) previous_months = NULL;
+  StatsWindow current = { 0 }, previous = { 0 };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (db != NULL && tz != NULL && query != NULL, NULL);
+
+  if (!stats_check_query (query, error))
+    return NULL;
+  stats = g_new0 (SchedStats, 1);
+  stats->query = *query;
+  stats->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)stats_row_free);
+  if (query->group_by == SCHED_STATS_GROUP_MONTH)
+    months = stats_months (tz, query->from, query->to);
+  if (!stats_window_compute (db, tz, query->from, query->to, query->group_by, query->force_raw,
+                             months, &current, error))
+    goto out;
+  stats->totals = current.totals;
+  stats->used_rollup = current.used_rollup;
+
+  if (query->compare != SCHED_STATS_COMPARE_NONE)
+    {
+      sched_stats_previous_window (tz, query->from, query->to, query->compare,
+                                   &stats->previous_from, &stats->previous_to);
+      if (query->group_by == SCHED_STATS_GROUP_MONTH)
+        previous_months = stats_months (tz, stats->previous_from, stats->previous_to);
+      if (!stats_window_compute (db, tz, stats->previous_from, stats->previous_to, query->group_by,
+                                 query->force_raw, previous_months, &previous, error))
+        goto out;
+      stats->previous_totals = previous.totals;
+      stats->previous_used_rollup = previous.used_rollup;
+    }
+
+  if (query->group_by == SCHED_STATS_GROUP_MONTH)
+    stats_rows_months (stats, months, &current, &previous);
+  else if (query->group_by != SCHED_STATS_GROUP_NONE
+           && !stats_rows_keyed (db, stats, &current, &previous, error))
+    goto out;
+  ok = TRUE;
+
+out:
+  stats_window_clear (&current);
+  stats_window_clear (&previous);
+  return ok ? g_steal_pointer (&stats) : NULL;
+}

@@ -1,0 +1,140 @@
+/* sched-stats.h — meeting statistics over a time window (internal to reports/).
+ *
+ * The numbers behind /api/v1/stats, the CSV export and the report sentence.
+ * Every definition (what "booked", "held", … mean) is written once, in the
+ * SQL of sched-stats.c, and documented in docs/api-reports.md.
+ *
+ * Two ways to get the same numbers: straight from `meetings` (raw) or from
+ * the per-local-day rollup kept by triggers (sched-stats-rollup.c). The
+ * whole local days of a window come from the rollup and the partial days
+ * at its ends (RFC 3339 bounds that are not local midnights) from the raw
+ * tables; everything is raw when there is no rollup or the zone changes
+ * its UTC offset inside the window. Main thread only (uses the SchedDb). */
+#pragma once
+
+#include "sched-db.h"
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SCHED_STATS_GROUP_NONE,
+  SCHED_STATS_GROUP_UNIT,
+  SCHED_STATS_GROUP_ENDPOINT,
+  SCHED_STATS_GROUP_LEVEL,
+  SCHED_STATS_GROUP_MONTH,
+} SchedStatsGroup;
+
+typedef enum
+{
+  SCHED_STATS_COMPARE_NONE,
+  SCHED_STATS_COMPARE_PREVIOUS_PERIOD,
+  SCHED_STATS_COMPARE_PREVIOUS_YEAR,
+} SchedStatsCompare;
+
+/* Sums over the meetings of a window (or of one group in it). */
+typedef struct
+{
+  gint64 booked;          /* every meeting starting in the window, any status */
+  gint64 cancelled;       /* status cancelled */
+  gint64 displaced;       /* status displaced */
+  gint64 held;            /* held = 1 and status scheduled|ended */
+  gint64 planned_seconds; /* end - start of scheduled|ended meetings */
+  gint64 actual_seconds;  /* actual_seconds of held meetings */
+  gint64 present;         /* present_count of held meetings */
+  gint64 invited;         /* invited_count of held meetings */
+} SchedStatsMetrics;
+
+typedef struct
+{
+  gchar *key;      /* unit code, endpoint code, level, or "YYYY-MM" */
+  gchar *name;     /* unit/endpoint name, level label, "MM/YYYY" */
+  gint64 priority; /* units.priority (0 for other groupings) */
+  SchedStatsMetrics current;
+  SchedStatsMetrics previous; /* zero without a comparison */
+} SchedStatsRow;
+
+typedef struct
+{
+  gint64 from, to; /* [from, to), seconds since the epoch */
+  SchedStatsGroup group_by;
+  SchedStatsCompare compare;
+  gboolean force_raw; /* tests and benchmarks: never use the rollup */
+} SchedStatsQuery;
+
+typedef struct
+{
+  SchedStatsQuery query;
+  gint64 previous_from, previous_to; /* set when query.compare != NONE */
+  SchedStatsMetrics totals;
+  SchedStatsMetrics previous_totals;
+  GPtrArray *rows;               /* SchedStatsRow*, ordered (see sched_stats_compute) */
+  gboolean used_rollup;          /* current window: whole days from the rollup */
+  gboolean previous_used_rollup; /* comparison window: whole days from the rollup */
+} SchedStats;
+
+void sched_stats_free (SchedStats *stats);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStats, sched_stats_free)
+
+gboolean sched_stats_group_from_string (const gchar *text, SchedStatsGroup *out);
+const gchar *sched_stats_group_to_string (SchedStatsGroup group);
+gboolean sched_stats_compare_from_string (const gchar *text, SchedStatsCompare *out);
+const gchar *sched_stats_compare_to_string (SchedStatsCompare compare);
+
+/* The comparison window of [from, to): previous_period shifts it back by
+ * its length, previous_year by one calendar year in @tz (29/02 → 28/02). */
+void sched_stats_previous_window (GTimeZone *tz, gint64 from, gint64 to, SchedStatsCompare compare,
+                                  gint64 *out_from, gint64 *out_to);
+
+/* Computes the statistics of @query. Rows are ordered: month by month;
+ * otherwise by meetings held (descending), then meetings booked
+ * (descending), then units.priority (descending), then key. Groups with no
+ * booked meeting in either window are left out, except months, which are
+ * all listed. */
+SchedStats *sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query,
+                                 GError **error);
+
+/* Derived figures. */
+gdouble sched_stats_metrics_planned_minutes (const SchedStatsMetrics *m);
+gdouble sched_stats_metrics_actual_minutes (const SchedStatsMetrics *m);
+/* meetings_cancelled as the API reports it: cancelled + displaced. */
+gint64 sched_stats_metrics_cancelled_total (const SchedStatsMetrics *m);
+/* present / invited over held meetings; FALSE (null) when nothing invited. */
+gboolean sched_stats_metrics_attendance_rate (const SchedStatsMetrics *m, gdouble *out);
+/* (current - previous) / previous × 100; FALSE (null) when previous is 0. */
+gboolean sched_stats_change_pct (gdouble current, gdouble previous, gdouble *out);
+
+/* The rollup (sched-stats-rollup.c). Creates the table and triggers if
+ * missing and (re)builds the contents when they were built for another UTC
+ * offset or an older rollup version. Safe to call at every start. */
+gboolean sched_stats_rollup_ensure (SchedDb *db, GTimeZone *tz, GError **error);
+/* Recomputes the rollup from `meetings` (inside the caller's transaction
+ * or its own). */
+gboolean sched_stats_rollup_rebuild (SchedDb *db, GError **error);
+/* The UTC offset the rollup's local days use; FALSE when there is no rollup. */
+gboolean sched_stats_rollup_offset (SchedDb *db, gint *out_offset, GError **error);
+
+/* The metrics as the API names them, for JSON and CSV. get() returns FALSE
+ * for null; @decimals is how many digits the output keeps. */
+typedef struct
+{
+  const gchar *name; /* "meetings_booked", … */
+  gboolean (*get) (const SchedStatsMetrics *m, gdouble *out);
+  gint decimals;
+} SchedStatsField;
+
+const SchedStatsField *sched_stats_fields (guint *n_fields);
+/* @value rounded to @decimals digits. */
+gdouble sched_stats_round (gdouble value, gint decimals);
+
+/* sched-stats-json.c: the /api/v1/stats body (see docs/api-reports.md). */
+JsonNode *sched_stats_to_json (const SchedStats *stats, GTimeZone *tz);
+/* sched-stats-csv.c: the same as RFC 4180 CSV, UTF-8 with a BOM, CRLF. */
+gchar *sched_stats_to_csv (const SchedStats *stats, gsize *out_length);
+
+/* Name of a level code in @lang ("vi" or "en"). */
+const gchar *sched_stats_level_label (const gchar *level, const gchar *lang);
+
+G_END_DECLS
