@@ -1,0 +1,566 @@
+/* sched-api-roster.c — units, endpoint rooms (admin CRUD, presence from
+ * the agent hub), /api/v1/me, and the two bulk writes: attendance events
+ * from the rooms and history import. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-api.h"
+
+#include "sched-attendance.h"
+#include "sched-audit.h"
+#include "sched-error.h"
+#include "sched-history.h"
+#include "sched-http.h"
+#include "sched-roster.h"
+
+static void
+roster_units (SchedCore *core, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  sqlite3_stmt *st = sched_db_prepare (
+    core->ctx->db, "SELECT code, name, priority FROM units ORDER BY priority DESC, code", &error);
+  int rc;
+
+  if (st == NULL)
+    goto fail;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "units");
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, sched_db_column_text (st, 0));
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, sched_db_column_text (st, 1));
+      json_builder_set_member_name (b, "priority");
+      json_builder_add_int_value (b, sqlite3_column_int (st, 2));
+      json_builder_end_object (b);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (core->ctx->db, &error, "listing units");
+      goto fail;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+  return;
+
+fail:
+  sched_http_reply_error (msg, error);
+}
+
+static void
+roster_add_text (JsonBuilder *b, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* One endpoint row (code, name, level, unit, parent) plus presence. */
+static void
+roster_endpoint_to_json (SchedCore *core, sqlite3_stmt *st, JsonBuilder *b)
+{
+  SchedPresence p = { 0 };
+  const gchar *code = sched_db_column_text (st, 0);
+  gboolean known = core->ctx->get_presence && core->ctx->get_presence (core->ctx, code, &p);
+
+  json_builder_begin_object (b);
+  roster_add_text (b, "code", code);
+  roster_add_text (b, "name", sched_db_column_text (st, 1));
+  roster_add_text (b, "level", sched_db_column_text (st, 2));
+  roster_add_text (b, "unit", sched_db_column_text (st, 3));
+  roster_add_text (b, "parent", sched_db_column_text (st, 4));
+  json_builder_set_member_name (b, "online");
+  json_builder_add_boolean_value (b, known && p.online);
+  json_builder_set_member_name (b, "in_meeting");
+  json_builder_add_boolean_value (b, known && g_strcmp0 (p.state, "in_meeting") == 0);
+  roster_add_text (b, "state", known && p.online ? p.state : NULL);
+  json_builder_set_member_name (b, "meeting");
+  if (known && p.meeting_id > 0)
+    json_builder_add_int_value (b, p.meeting_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "ready");
+  json_builder_add_boolean_value (b, known && p.ready_known && p.ready);
+  roster_add_text (b, "ready_reason", known && p.ready_known ? p.ready_reason : NULL);
+  json_builder_end_object (b);
+}
+
+#define ENDPOINT_COLUMNS "code, name, level, unit, parent"
+
+static void
+roster_endpoints_list (SchedCore *core, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  sqlite3_stmt *st = sched_db_prepare (
+    core->ctx->db,
+    "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE deleted = 0 "
+    "ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 "
+    "WHEN 'district' THEN 2 ELSE 3 END, code",
+    &error);
+  int rc;
+
+  if (st == NULL)
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "endpoints");
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    roster_endpoint_to_json (core, st, b);
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (core->ctx->db, &error, "listing endpoints");
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+}
+
+/* Replies with endpoint @code (200/201) or 404. */
+static void
+roster_endpoint_reply (SchedCore *core, SoupServerMessage *msg, const gchar *code, guint status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  sqlite3_stmt *st = sched_db_prepare (
+    core->ctx->db, "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE code = ?1 AND deleted = 0",
+    &error);
+
+  if (st == NULL)
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  sched_db_bind_text (st, 1, code);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no room '%s'", code);
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  roster_endpoint_to_json (core, st, b);
+  sqlite3_reset (st);
+  sched_http_reply_builder (msg, status, b);
+}
+
+static gboolean
+roster_exists (SchedDb *db, const gchar *sql, const gchar *code, gboolean *exists, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db, sql, error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "lookup");
+      return FALSE;
+    }
+  *exists = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* Checks name/level/unit/parent of a POST or PATCH body. */
+static gboolean
+roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, const gchar *level,
+                     const gchar *unit, const gchar *parent, GError **error)
+{
+  gboolean exists = FALSE;
+
+  if (name && (*name == '\0' || g_utf8_strlen (name, -1) > 200))
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "name", "must be 1 to 200 characters");
+      return FALSE;
+    }
+  if (level && !sched_roster_level_is_valid (level))
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "level",
+                             "must be province, district, department or commune");
+      return FALSE;
+    }
+  if (unit && *unit)
+    {
+      if (!roster_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists, error))
+        return FALSE;
+      if (!exists)
+        {
+          sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "no unit '%s'", unit);
+          return FALSE;
+        }
+    }
+  if (parent && *parent)
+    {
+      if (g_strcmp0 (parent, code) == 0
+          || !roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
+                             parent, &exists, error)
+          || !exists)
+        {
+          if (error && *error == NULL)
+            sched_error_set_field (error, SCHED_ERROR_INVALID, "parent",
+                                   "no other room '%s'", parent);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+roster_audit (SchedCore *core, const SchedPrincipal *who, const gchar *action, JsonObject *body,
+              GError **error)
+{
+  g_autofree gchar *actor = sched_principal_describe (who);
+  g_autoptr (JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (detail, body);
+  return sched_audit_record (core->ctx->db, sched_core_now (core), actor, action, 0, detail, error);
+}
+
+static void
+roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o = sched_http_read_json_object (core->ctx, msg, &root, &error);
+  const gchar *code = NULL, *name = NULL, *level = NULL, *unit = NULL, *parent = NULL;
+  gboolean exists = TRUE;
+  sqlite3_stmt *st;
+
+  if (o == NULL || !(code = sched_json_get_string (o, "code", TRUE, &error))
+      || !(name = sched_json_get_string (o, "name", TRUE, &error))
+      || !(level = sched_json_get_string (o, "level", TRUE, &error)))
+    goto fail;
+  unit = sched_json_get_string (o, "unit", FALSE, &error);
+  parent = error ? NULL : sched_json_get_string (o, "parent", FALSE, &error);
+  if (error)
+    goto fail;
+  if (!sched_roster_code_is_valid (code))
+    {
+      sched_error_set_field (&error, SCHED_ERROR_INVALID, "code", "must be 1-64 of a-z, 0-9, '-'");
+      goto fail;
+    }
+  if (!roster_check_fields (core, code, name, level, unit, parent, &error)
+      || !sched_db_begin_immediate (core->ctx->db, &error))
+    goto fail;
+  if (!roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1", code, &exists, &error))
+    goto rollback;
+  if (exists)
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                   "room '%s' exists (or existed: codes are never reused)", code);
+      goto rollback;
+    }
+  st = sched_db_prepare (core->ctx->db,
+                         "INSERT INTO endpoints(code, name, level, unit, parent) VALUES (?1, ?2, ?3, ?4, ?5)",
+                         &error);
+  if (st == NULL)
+    goto rollback;
+  sched_db_bind_text (st, 1, code);
+  sched_db_bind_text (st, 2, name);
+  sched_db_bind_text (st, 3, level);
+  sched_db_bind_text (st, 4, unit && *unit ? unit : NULL);
+  sched_db_bind_text (st, 5, parent && *parent ? parent : NULL);
+  if (!sched_db_step_done (core->ctx->db, st, &error)
+      || !roster_audit (core, who, "endpoint_created", json_object_ref (o), &error)
+      || !sched_db_commit (core->ctx->db, &error))
+    goto rollback;
+  roster_endpoint_reply (core, msg, code, SOUP_STATUS_CREATED);
+  return;
+
+rollback:
+  sched_db_rollback (core->ctx->db);
+fail:
+  sched_http_reply_error (msg, error);
+}
+
+static void
+roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg,
+                       const gchar *code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o = sched_http_read_json_object (core->ctx, msg, &root, &error);
+  const gchar *name = NULL, *level = NULL, *unit = NULL, *parent = NULL;
+  gboolean exists = FALSE;
+  sqlite3_stmt *st;
+
+  if (o == NULL)
+    goto fail;
+  name = sched_json_get_string (o, "name", FALSE, &error);
+  level = error ? NULL : sched_json_get_string (o, "level", FALSE, &error);
+  unit = error ? NULL : sched_json_get_string (o, "unit", FALSE, &error);
+  parent = error ? NULL : sched_json_get_string (o, "parent", FALSE, &error);
+  if (error || !roster_check_fields (core, code, name, level, unit, parent, &error)
+      || !sched_db_begin_immediate (core->ctx->db, &error))
+    goto fail;
+  if (!roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
+                      code, &exists, &error))
+    goto rollback;
+  if (!exists)
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no room '%s'", code);
+      goto rollback;
+    }
+  /* An empty unit or parent clears it; an absent one keeps it. */
+  st = sched_db_prepare (core->ctx->db,
+                         "UPDATE endpoints SET name = coalesce(?2, name), level = coalesce(?3, level), "
+                         "unit = CASE WHEN ?4 IS NULL THEN unit WHEN ?4 = '' THEN NULL ELSE ?4 END, "
+                         "parent = CASE WHEN ?5 IS NULL THEN parent WHEN ?5 = '' THEN NULL ELSE ?5 END "
+                         "WHERE code = ?1",
+                         &error);
+  if (st == NULL)
+    goto rollback;
+  sched_db_bind_text (st, 1, code);
+  sched_db_bind_text (st, 2, name);
+  sched_db_bind_text (st, 3, level);
+  sched_db_bind_text (st, 4, unit);
+  sched_db_bind_text (st, 5, parent);
+  if (!sched_db_step_done (core->ctx->db, st, &error)
+      || !roster_audit (core, who, "endpoint_changed", json_object_ref (o), &error)
+      || !sched_db_commit (core->ctx->db, &error))
+    goto rollback;
+  roster_endpoint_reply (core, msg, code, SOUP_STATUS_OK);
+  return;
+
+rollback:
+  sched_db_rollback (core->ctx->db);
+fail:
+  sched_http_reply_error (msg, error);
+}
+
+static void
+roster_endpoint_delete (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg,
+                        const gchar *code)
+{
+  g_autoptr (GError) error = NULL;
+  SchedDb *db = core->ctx->db;
+  gboolean exists = FALSE, busy = FALSE;
+  sqlite3_stmt *st;
+
+  if (!sched_db_begin_immediate (db, &error))
+    goto fail;
+  if (!roster_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code, &exists, &error))
+    goto rollback;
+  if (!exists)
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no room '%s'", code);
+      goto rollback;
+    }
+  st = sched_db_prepare (db,
+                         "SELECT 1 FROM meeting_endpoints e JOIN meetings m ON m.id = e.meeting_id "
+                         "WHERE e.endpoint = ?1 AND e.active = 1 AND m.status = 'scheduled' "
+                         "AND e.end_at > ?2 LIMIT 1",
+                         &error);
+  if (st == NULL)
+    goto rollback;
+  sched_db_bind_text (st, 1, code);
+  sqlite3_bind_int64 (st, 2, sched_core_now (core));
+  busy = sqlite3_step (st) == SQLITE_ROW;
+  sqlite3_reset (st);
+  if (busy)
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                   "room '%s' is in meetings still to come; change or cancel them first", code);
+      goto rollback;
+    }
+  st = sched_db_prepare (db, "UPDATE endpoints SET deleted = 1 WHERE code = ?1", &error);
+  if (st == NULL)
+    goto rollback;
+  sched_db_bind_text (st, 1, code);
+  {
+    JsonObject *detail = json_object_new ();
+    json_object_set_string_member (detail, "code", code);
+    if (!sched_db_step_done (db, st, &error) || !roster_audit (core, who, "endpoint_deleted", detail, &error)
+        || !sched_db_commit (db, &error))
+      goto rollback;
+  }
+  {
+    g_autoptr (JsonBuilder) b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "code");
+    json_builder_add_string_value (b, code);
+    json_builder_set_member_name (b, "deleted");
+    json_builder_add_boolean_value (b, TRUE);
+    json_builder_end_object (b);
+    sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+  }
+  sched_context_schedule_changed (core->ctx, code);
+  return;
+
+rollback:
+  sched_db_rollback (db);
+fail:
+  sched_http_reply_error (msg, error);
+}
+
+/* main thread */
+static void
+on_endpoints_request (SoupServer *server, SoupServerMessage *msg, const char *path,
+                      GHashTable *query, gpointer user_data)
+{
+  SchedCore *core = user_data;
+  const gchar *method = soup_server_message_get_method (msg);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
+  g_auto (GStrv) seg = who ? sched_http_path_segments (path, "/api/v1/endpoints") : NULL;
+  gboolean read = g_strcmp0 (method, "GET") == 0 || g_strcmp0 (method, "HEAD") == 0;
+
+  if (who == NULL || (read ? !sched_auth_can_read_all (who, &error)
+                           : !sched_auth_require_admin (who, &error)))
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  if (seg[0] && seg[1])
+    sched_api_reply_not_found (msg, path);
+  else if (seg[0] == NULL && read)
+    roster_endpoints_list (core, msg);
+  else if (seg[0] == NULL && g_strcmp0 (method, "POST") == 0)
+    roster_endpoint_create (core, who, msg);
+  else if (seg[0] == NULL)
+    sched_api_reply_method_not_allowed (msg, "GET, POST");
+  else if (read)
+    roster_endpoint_reply (core, msg, seg[0], SOUP_STATUS_OK);
+  else if (g_strcmp0 (method, "PATCH") == 0)
+    roster_endpoint_patch (core, who, msg, seg[0]);
+  else if (g_strcmp0 (method, "DELETE") == 0)
+    roster_endpoint_delete (core, who, msg, seg[0]);
+  else
+    sched_api_reply_method_not_allowed (msg, "GET, PATCH, DELETE");
+}
+
+/* main thread */
+static void
+on_units_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                  gpointer user_data)
+{
+  SchedCore *core = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
+
+  if (who == NULL || !sched_auth_can_read_all (who, &error))
+    sched_http_reply_error (msg, error);
+  else if (g_strcmp0 (path, "/api/v1/units") != 0)
+    sched_api_reply_not_found (msg, path);
+  else if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
+    sched_api_reply_method_not_allowed (msg, "GET");
+  else
+    roster_units (core, msg);
+}
+
+/* main thread */
+static void
+on_me_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  SchedCore *core = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  if (who == NULL)
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  roster_add_text (b, "role", sched_role_to_string (who->role));
+  roster_add_text (b, "unit", who->unit);
+  roster_add_text (b, "endpoint", who->endpoint);
+  roster_add_text (b, "name", who->name);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+}
+
+/* main thread */
+static void
+on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *path,
+                       GHashTable *query, gpointer user_data)
+{
+  SchedCore *core = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gint64 accepted = 0, duplicates = 0;
+  JsonObject *o;
+
+  if (who && g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      sched_api_reply_method_not_allowed (msg, "POST");
+      return;
+    }
+  if (who == NULL || (o = sched_http_read_json_object (core->ctx, msg, &root, &error)) == NULL
+      || !sched_attendance_ingest (core, who, o, &accepted, &duplicates, &error))
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accepted");
+  json_builder_add_int_value (b, accepted);
+  json_builder_set_member_name (b, "duplicates");
+  json_builder_add_int_value (b, duplicates);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+}
+
+/* main thread */
+static void
+on_history_request (SoupServer *server, SoupServerMessage *msg, const char *path,
+                    GHashTable *query, gpointer user_data)
+{
+  SchedCore *core = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *actor = NULL;
+  gint64 imported = 0;
+  JsonObject *o;
+
+  if (who && g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      sched_api_reply_method_not_allowed (msg, "POST");
+      return;
+    }
+  if (who == NULL || !sched_auth_require_admin (who, &error)
+      || (o = sched_http_read_json_object (core->ctx, msg, &root, &error)) == NULL
+      || !sched_history_import (core, (actor = sched_principal_describe (who)), o, &imported,
+                                &error))
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "imported");
+  json_builder_add_int_value (b, imported);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+}
+
+void
+sched_api_roster_register (SchedCore *core, SoupServer *server)
+{
+  soup_server_add_handler (server, "/api/v1/units", on_units_request, core, NULL);
+  soup_server_add_handler (server, "/api/v1/endpoints", on_endpoints_request, core, NULL);
+  soup_server_add_handler (server, "/api/v1/me", on_me_request, core, NULL);
+  soup_server_add_handler (server, "/api/v1/attendance", on_attendance_request, core, NULL);
+  soup_server_add_handler (server, "/api/v1/history", on_history_request, core, NULL);
+}

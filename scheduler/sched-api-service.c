@@ -1,0 +1,239 @@
+/* sched-api-service.c — what is not the booking API: GET /healthz,
+ * GET /metrics (Prometheus text), and the static web UI: GET / →
+ * <web_root>/index.html, /static/PATH → <web_root>/PATH, /vendor/PATH →
+ * <vendor_root>/PATH. Static paths are resolved with realpath() and must
+ * stay inside their root; ".." segments are refused before that. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-api.h"
+
+#include "sched-error.h"
+#include "sched-http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* main thread */
+static void
+on_healthz_request (SoupServer *server, SoupServerMessage *msg, const char *path,
+                    GHashTable *query, gpointer user_data)
+{
+  SchedCore *core = user_data;
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *st = sched_db_prepare (core->ctx->db, "SELECT 1", &error);
+  gboolean ok = st && sqlite3_step (st) == SQLITE_ROW;
+
+  if (st)
+    sqlite3_reset (st);
+  if (ok)
+    sched_http_reply_text (msg, SOUP_STATUS_OK, "application/json", "{\"status\":\"ok\"}", -1);
+  else
+    sched_http_reply_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "application/json",
+                           "{\"status\":\"database unavailable\"}", -1);
+}
+
+static void
+metrics_counter (GString *out, const gchar *name, const gchar *help, guint64 value)
+{
+  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s counter\n%s %" G_GUINT64_FORMAT "\n",
+                          name, help, name, name, value);
+}
+
+static void
+metrics_meetings (SchedCore *core, GString *out)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    core->ctx->db, "SELECT status, count(*) FROM meetings GROUP BY status ORDER BY status", NULL);
+
+  g_string_append (out, "# HELP vc_scheduler_meetings Meetings stored, by status.\n"
+                        "# TYPE vc_scheduler_meetings gauge\n");
+  if (st == NULL)
+    return;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    g_string_append_printf (out, "vc_scheduler_meetings{status=\"%s\"} %" G_GINT64_FORMAT "\n",
+                            sched_db_column_text (st, 0), (gint64) sqlite3_column_int64 (st, 1));
+  sqlite3_reset (st);
+}
+
+static void
+metrics_rooms (SchedCore *core, GString *out)
+{
+  sqlite3_stmt *st
+    = sched_db_prepare (core->ctx->db, "SELECT code FROM endpoints WHERE deleted = 0", NULL);
+  gint64 rooms = 0, online = 0, in_meeting = 0;
+
+  if (st == NULL)
+    return;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      SchedPresence p = { 0 };
+      rooms++;
+      if (core->ctx->get_presence
+          && core->ctx->get_presence (core->ctx, sched_db_column_text (st, 0), &p) && p.online)
+        {
+          online++;
+          in_meeting += g_strcmp0 (p.state, "in_meeting") == 0;
+        }
+    }
+  sqlite3_reset (st);
+  g_string_append_printf (out,
+                          "# HELP vc_scheduler_endpoints Endpoint rooms in the roster.\n"
+                          "# TYPE vc_scheduler_endpoints gauge\n"
+                          "vc_scheduler_endpoints %" G_GINT64_FORMAT "\n"
+                          "# HELP vc_scheduler_endpoints_online Rooms whose agent is connected.\n"
+                          "# TYPE vc_scheduler_endpoints_online gauge\n"
+                          "vc_scheduler_endpoints_online %" G_GINT64_FORMAT "\n"
+                          "# HELP vc_scheduler_endpoints_in_meeting Rooms in a meeting now.\n"
+                          "# TYPE vc_scheduler_endpoints_in_meeting gauge\n"
+                          "vc_scheduler_endpoints_in_meeting %" G_GINT64_FORMAT "\n",
+                          rooms, online, in_meeting);
+}
+
+/* main thread */
+static void
+on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path,
+                    GHashTable *query, gpointer user_data)
+{
+  SchedCore *core = user_data;
+  const SchedMetrics *m = &core->metrics;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  g_string_append (out, "# HELP vc_scheduler_http_responses_total HTTP responses by status class.\n"
+                        "# TYPE vc_scheduler_http_responses_total counter\n");
+  for (guint c = 1; c <= 5; c++)
+    g_string_append_printf (out, "vc_scheduler_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n",
+                            c, m->http_responses[c]);
+  metrics_counter (out, "vc_scheduler_bookings_total", "Meetings booked (each occurrence counts).",
+                   m->bookings_created);
+  metrics_counter (out, "vc_scheduler_booking_conflicts_total",
+                   "Bookings and changes refused with 409.", m->booking_conflicts);
+  metrics_counter (out, "vc_scheduler_meetings_displaced_total",
+                   "Meetings displaced by higher-priority bookings.", m->meetings_displaced);
+  metrics_counter (out, "vc_scheduler_attendance_events_total", "Attendance events stored.",
+                   m->attendance_accepted);
+  metrics_counter (out, "vc_scheduler_attendance_duplicates_total",
+                   "Attendance events replayed (already stored).", m->attendance_duplicates);
+  metrics_counter (out, "vc_scheduler_history_imported_total", "Past meetings imported.",
+                   m->history_imported);
+  metrics_meetings (core, out);
+  metrics_rooms (core, out);
+  g_string_append_printf (out,
+                          "# HELP vc_scheduler_uptime_seconds Seconds since start.\n"
+                          "# TYPE vc_scheduler_uptime_seconds gauge\n"
+                          "vc_scheduler_uptime_seconds %" G_GINT64_FORMAT "\n",
+                          sched_core_now (core) - core->started_at);
+  sched_http_reply_text (msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8",
+                         out->str, (gssize) out->len);
+}
+
+static const gchar *
+static_content_type (const gchar *path)
+{
+  static const struct
+  {
+    const gchar *ext;
+    const gchar *type;
+  } types[] = {
+    { ".html", "text/html; charset=utf-8" },
+    { ".js", "text/javascript; charset=utf-8" },
+    { ".mjs", "text/javascript; charset=utf-8" },
+    { ".css", "text/css; charset=utf-8" },
+    { ".svg", "image/svg+xml" },
+    { ".png", "image/png" },
+    { ".json", "application/json" },
+    { ".map", "application/json" },
+    { ".ico", "image/x-icon" },
+    { ".woff2", "font/woff2" },
+    { ".txt", "text/plain; charset=utf-8" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_has_suffix (path, types[i].ext))
+      return types[i].type;
+  return "application/octet-stream";
+}
+
+/* The file for @rel under @root, or NULL when it escapes @root, is not a
+ * regular file, or does not exist. */
+static gchar *
+static_resolve (const gchar *root, const gchar *rel)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autofree gchar *decoded = NULL;
+  g_autofree gchar *joined = NULL;
+  g_autofree char *real_root = NULL;
+  g_autofree char *real = NULL;
+
+  if (root == NULL || rel == NULL || *rel == '\0')
+    return NULL;
+  /* Percent-decoded, but never into a '/' (g_uri_unescape_string refuses). */
+  decoded = g_uri_unescape_string (rel, "/");
+  if (decoded == NULL || *decoded == '\0' || strchr (decoded, '\\'))
+    return NULL;
+  parts = g_strsplit (decoded, "/", -1);
+  for (gsize i = 0; parts[i]; i++)
+    if (g_strcmp0 (parts[i], "..") == 0 || g_strcmp0 (parts[i], ".") == 0)
+      return NULL;
+  joined = g_build_filename (root, decoded, NULL);
+  real_root = realpath (root, NULL);
+  real = realpath (joined, NULL);
+  if (real_root == NULL || real == NULL)
+    return NULL;
+  if (!g_str_has_prefix (real, real_root) || real[strlen (real_root)] != '/')
+    return NULL;
+  if (!g_file_test (real, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  return g_strdup (real);
+}
+
+static void
+static_serve (SoupServerMessage *msg, const gchar *root, const gchar *rel, const gchar *path)
+{
+  g_autofree gchar *file = static_resolve (root, rel);
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const gchar *method = soup_server_message_get_method (msg);
+
+  if (g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0)
+    {
+      sched_api_reply_method_not_allowed (msg, "GET, HEAD");
+      return;
+    }
+  if (file == NULL || (mapped = g_mapped_file_new (file, FALSE, NULL)) == NULL)
+    {
+      sched_api_reply_not_found (msg, path);
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
+                                "no-cache");
+  soup_server_message_set_response (msg, static_content_type (file), SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+/* main thread: every path no other handler took. */
+static void
+on_root_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
+{
+  SchedCore *core = user_data;
+  const SchedSettings *s = core->ctx->settings;
+
+  if (g_strcmp0 (path, "/") == 0 || g_strcmp0 (path, "/index.html") == 0)
+    static_serve (msg, s->web_root, "index.html", path);
+  else if (g_str_has_prefix (path, "/static/"))
+    static_serve (msg, s->web_root, path + strlen ("/static/"), path);
+  else if (g_str_has_prefix (path, "/vendor/"))
+    static_serve (msg, s->vendor_root, path + strlen ("/vendor/"), path);
+  else
+    sched_api_reply_not_found (msg, path);
+}
+
+void
+sched_api_service_register (SchedCore *core, SoupServer *server)
+{
+  soup_server_add_handler (server, "/healthz", on_healthz_request, core, NULL);
+  soup_server_add_handler (server, "/metrics", on_metrics_request, core, NULL);
+  soup_server_add_handler (server, NULL, on_root_request, core, NULL);
+}

@@ -1,0 +1,545 @@
+/* sched-attendance.c — attendance events, derived columns and the report.
+ *
+ * Segments: per room, events in time order; "joined" opens a segment (a
+ * second "joined" while open is ignored), "left" closes it (a "left" with
+ * nothing open is ignored). A segment still open closes at the meeting's
+ * actual end, or now while it runs. Segments are clipped to
+ * [start, actual end]. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-attendance.h"
+
+#include "sched-error.h"
+#include "sched-http.h"
+
+#include "common/vc-time.h"
+
+#define ATTENDANCE_MAX_EVENTS 1000
+
+typedef struct
+{
+  gint64 joined;
+  gint64 left;
+} Segment;
+
+typedef struct
+{
+  gchar *endpoint;
+  GArray *segments;   /* Segment, clipped */
+  gint64 first_join;  /* raw, 0: never */
+  gint64 last_leave;  /* end of the last segment, 0: none */
+  gboolean still_in;  /* last segment open at the clip end */
+  gint64 seconds;
+} RoomAttendance;
+
+static void
+room_attendance_free (RoomAttendance *r)
+{
+  g_free (r->endpoint);
+  g_array_unref (r->segments);
+  g_free (r);
+}
+
+typedef struct
+{
+  gint64 start;
+  gint64 clip_end; /* actual end, or now while the meeting runs */
+  GPtrArray *rooms; /* RoomAttendance*, every invited room, then others */
+  gboolean held;
+  gint64 actual_seconds;
+  gint64 present_count;
+  gint64 invited_count;
+} MeetingAttendance;
+
+static void
+meeting_attendance_clear (MeetingAttendance *a)
+{
+  g_clear_pointer (&a->rooms, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MeetingAttendance, meeting_attendance_clear)
+
+static RoomAttendance *
+attendance_room (MeetingAttendance *a, const gchar *endpoint)
+{
+  RoomAttendance *r;
+
+  for (guint i = 0; i < a->rooms->len; i++)
+    if (g_strcmp0 (((RoomAttendance *) g_ptr_array_index (a->rooms, i))->endpoint, endpoint) == 0)
+      return g_ptr_array_index (a->rooms, i);
+  r = g_new0 (RoomAttendance, 1);
+  r->endpoint = g_strdup (endpoint);
+  r->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_ptr_array_add (a->rooms, r);
+  return r;
+}
+
+static void
+attendance_close (MeetingAttendance *a, RoomAttendance *r, gint64 joined, gint64 left)
+{
+  Segment s = { MAX (joined, a->start), MIN (left, a->clip_end) };
+
+  if (s.left < s.joined)
+    return; /* wholly outside the meeting */
+  g_array_append_val (r->segments, s);
+  r->seconds += s.left - s.joined;
+  r->last_leave = MAX (r->last_leave, s.left);
+}
+
+static gboolean
+attendance_read_meeting (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "SELECT start_at, end_at, status, ended_at, "
+    "(SELECT count(*) FROM meeting_endpoints e WHERE e.meeting_id = m.id) "
+    "FROM meetings m WHERE id = ?1",
+    error);
+  gint64 end, now = vc_time_now ();
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no meeting %" G_GINT64_FORMAT, id);
+      else
+        sched_db_set_error (db, error, "reading meeting");
+      return FALSE;
+    }
+  a->start = sqlite3_column_int64 (st, 0);
+  end = sqlite3_column_int64 (st, 1);
+  if (g_strcmp0 (sched_db_column_text (st, 2), "ended") == 0 && sqlite3_column_int64 (st, 3) > 0)
+    end = sqlite3_column_int64 (st, 3);
+  a->clip_end = MAX (a->start, MIN (end, now));
+  a->invited_count = sqlite3_column_int64 (st, 4);
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+static gboolean
+attendance_read_invited (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1 ORDER BY endpoint", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    attendance_room (a, sched_db_column_text (st, 0));
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "reading rooms");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* held: two rooms joined; actual: from the second join to the last leave. */
+static void
+attendance_summarise (MeetingAttendance *a)
+{
+  gint64 second_join = G_MAXINT64, first_join_any = G_MAXINT64, last_leave = 0;
+
+  for (guint i = 0; i < a->rooms->len; i++)
+    {
+      RoomAttendance *room = g_ptr_array_index (a->rooms, i);
+      if (room->first_join == 0)
+        continue;
+      a->present_count++;
+      if (room->first_join < first_join_any)
+        {
+          second_join = first_join_any;
+          first_join_any = room->first_join;
+        }
+      else if (room->first_join < second_join)
+        second_join = room->first_join;
+      last_leave = MAX (last_leave, room->last_leave);
+    }
+  a->held = a->present_count >= 2;
+  if (a->held)
+    a->actual_seconds = MAX (0, MIN (last_leave, a->clip_end) - MAX (second_join, a->start));
+}
+
+/* Builds segments for every room of meeting @id. */
+static gboolean
+attendance_compute (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
+{
+  sqlite3_stmt *st;
+  RoomAttendance *r = NULL;
+  gint64 open_at = -1;
+  int rc;
+
+  a->rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) room_attendance_free);
+  if (!attendance_read_meeting (db, id, a, error) || !attendance_read_invited (db, id, a, error))
+    return FALSE;
+  st = sched_db_prepare (db,
+                         "SELECT endpoint, type, at FROM attendance_events WHERE meeting_id = ?1 "
+                         "ORDER BY endpoint, at, type",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const gchar *endpoint = sched_db_column_text (st, 0);
+      gboolean joined = g_strcmp0 (sched_db_column_text (st, 1), "joined") == 0;
+      gint64 at = sqlite3_column_int64 (st, 2);
+      if (r == NULL || g_strcmp0 (r->endpoint, endpoint) != 0)
+        {
+          if (r && open_at >= 0)
+            attendance_close (a, r, open_at, a->clip_end), r->still_in = TRUE;
+          r = attendance_room (a, endpoint);
+          open_at = -1;
+        }
+      if (joined && open_at < 0)
+        {
+          open_at = at;
+          if (r->first_join == 0)
+            r->first_join = at;
+        }
+      else if (!joined && open_at >= 0)
+        {
+          attendance_close (a, r, open_at, at);
+          open_at = -1;
+        }
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "reading attendance");
+      return FALSE;
+    }
+  if (r && open_at >= 0)
+    attendance_close (a, r, open_at, a->clip_end), r->still_in = TRUE;
+
+  attendance_summarise (a);
+  return TRUE;
+}
+
+gboolean
+sched_attendance_refresh (SchedDb *db, gint64 meeting_id, GError **error)
+{
+  g_auto (MeetingAttendance) a = { 0 };
+  sqlite3_stmt *st;
+
+  if (!attendance_compute (db, meeting_id, &a, error))
+    return FALSE;
+  st = sched_db_prepare (db,
+                         "UPDATE meetings SET held = ?2, actual_seconds = ?3, present_count = ?4, "
+                         "invited_count = ?5 WHERE id = ?1",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, meeting_id);
+  sqlite3_bind_int (st, 2, a.held ? 1 : 0);
+  sqlite3_bind_int64 (st, 3, a.actual_seconds);
+  sqlite3_bind_int64 (st, 4, a.present_count);
+  sqlite3_bind_int64 (st, 5, a.invited_count);
+  return sched_db_step_done (db, st, error);
+}
+
+static const gchar *
+attendance_status (const MeetingAttendance *a, const RoomAttendance *r)
+{
+  gint64 reference = a->held ? a->actual_seconds : a->clip_end - a->start;
+
+  if (r->first_join == 0)
+    return "absent";
+  if (reference > 0 && (gdouble) r->seconds < SCHED_ATTENDANCE_PARTIAL_RATIO * (gdouble) reference)
+    return "partial";
+  if (r->first_join > a->start + SCHED_ATTENDANCE_LATE_SECONDS)
+    return "late";
+  return "present";
+}
+
+static void
+attendance_add_time_or_null (JsonBuilder *b, const gchar *name, gint64 t)
+{
+  if (t > 0)
+    sched_json_add_time (b, name, t);
+  else
+    {
+      json_builder_set_member_name (b, name);
+      json_builder_add_null_value (b);
+    }
+}
+
+static void
+attendance_room_to_json (const MeetingAttendance *a, const RoomAttendance *r, JsonBuilder *b)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "endpoint");
+  json_builder_add_string_value (b, r->endpoint);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, attendance_status (a, r));
+  attendance_add_time_or_null (b, "joined_at", r->first_join);
+  attendance_add_time_or_null (b, "left_at", r->still_in ? 0 : r->last_leave);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_int_value (b, r->seconds);
+  json_builder_set_member_name (b, "segments");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < r->segments->len; k++)
+    {
+      const Segment *s = &g_array_index (r->segments, Segment, k);
+      json_builder_begin_object (b);
+      sched_json_add_time (b, "joined_at", s->joined);
+      sched_json_add_time (b, "left_at", s->left);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+JsonNode *
+sched_attendance_report (SchedCore *core, const SchedMeeting *m, const gchar *only_endpoint,
+                         GError **error)
+{
+  g_auto (MeetingAttendance) a = { 0 };
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  if (!attendance_compute (core->ctx->db, m->id, &a, error))
+    return NULL;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "meeting");
+  json_builder_add_int_value (b, m->id);
+  json_builder_set_member_name (b, "held");
+  json_builder_add_boolean_value (b, a.held);
+  json_builder_set_member_name (b, "actual_seconds");
+  json_builder_add_int_value (b, a.actual_seconds);
+  json_builder_set_member_name (b, "present_count");
+  json_builder_add_int_value (b, a.present_count);
+  json_builder_set_member_name (b, "invited_count");
+  json_builder_add_int_value (b, a.invited_count);
+  json_builder_set_member_name (b, "endpoints");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < a.rooms->len; i++)
+    {
+      RoomAttendance *r = g_ptr_array_index (a.rooms, i);
+      if (only_endpoint == NULL || g_strcmp0 (only_endpoint, r->endpoint) == 0)
+        attendance_room_to_json (&a, r, b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+gboolean
+sched_attendance_insert (SchedDb *db, const gchar *id, gint64 meeting_id, const gchar *endpoint,
+                         const gchar *type, gint64 at, const gchar *reason, gint64 received_at,
+                         gboolean *duplicate, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "INSERT INTO attendance_events(id, meeting_id, endpoint, type, at, reason, received_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+    error);
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, id);
+  sqlite3_bind_int64 (st, 2, meeting_id);
+  sched_db_bind_text (st, 3, endpoint);
+  sched_db_bind_text (st, 4, type);
+  sqlite3_bind_int64 (st, 5, at);
+  sched_db_bind_text (st, 6, reason);
+  sqlite3_bind_int64 (st, 7, received_at);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  *duplicate = sqlite3_changes (sched_db_handle (db)) == 0;
+  return TRUE;
+}
+
+typedef struct
+{
+  const gchar *id;
+  gint64 meeting;
+  const gchar *endpoint;
+  const gchar *type;
+  gint64 at;
+  const gchar *reason;
+} AttendanceEvent;
+
+/* Reads event @i; field names in errors are "events[i].name". */
+static gboolean
+attendance_parse_event (const SchedPrincipal *who, JsonNode *node, guint i, AttendanceEvent *ev,
+                        GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  JsonObject *o;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree gchar *field = g_strdup_printf ("events[%u]", i);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "must be an object");
+      return FALSE;
+    }
+  o = json_node_get_object (node);
+  if (!(ev->id = sched_json_get_string (o, "id", TRUE, &local))
+      || !sched_json_get_int (o, "meeting", TRUE, &ev->meeting, &local)
+      || !(ev->type = sched_json_get_string (o, "type", TRUE, &local))
+      || !sched_json_get_time (o, "at", TRUE, &ev->at, &local))
+    goto bad;
+  ev->reason = sched_json_get_string (o, "reason", FALSE, &local);
+  if (local)
+    goto bad;
+  ev->endpoint = sched_json_get_string (o, "endpoint", FALSE, &local);
+  if (local)
+    goto bad;
+  if (!g_uuid_string_is_valid (ev->id))
+    {
+      sched_error_set_field (&local, SCHED_ERROR_INVALID, "id", "is not a UUID");
+      goto bad;
+    }
+  if (g_strcmp0 (ev->type, "joined") != 0 && g_strcmp0 (ev->type, "left") != 0)
+    {
+      sched_error_set_field (&local, SCHED_ERROR_INVALID, "type", "must be joined or left");
+      goto bad;
+    }
+  if (who->role == SCHED_ROLE_ENDPOINT)
+    {
+      if (ev->endpoint && g_strcmp0 (ev->endpoint, who->endpoint) != 0)
+        {
+          g_set_error (error, SCHED_ERROR, SCHED_ERROR_FORBIDDEN,
+                       "events[%u]: a room posts only its own events", i);
+          return FALSE;
+        }
+      ev->endpoint = who->endpoint;
+    }
+  else if (ev->endpoint == NULL)
+    {
+      sched_error_set_field (&local, SCHED_ERROR_INVALID, "endpoint", "is required");
+      goto bad;
+    }
+  if (ev->reason && g_utf8_strlen (ev->reason, -1) > 500)
+    {
+      sched_error_set_field (&local, SCHED_ERROR_INVALID, "reason", "is longer than 500 characters");
+      goto bad;
+    }
+  return TRUE;
+
+bad:
+  {
+    g_autofree gchar *inner = sched_error_get_field (local);
+    g_autofree gchar *field = g_strdup_printf ("events[%u].%s", i, inner ? inner : "?");
+    sched_error_set_field (error, local->domain == SCHED_ERROR ? local->code : SCHED_ERROR_INVALID,
+                           field, "%s", sched_error_get_text (local));
+    return FALSE;
+  }
+}
+
+static gboolean
+attendance_room_in_meeting (SchedDb *db, gint64 meeting, const gchar *endpoint, gboolean *in,
+                            GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db, "SELECT 1 FROM meeting_endpoints WHERE meeting_id = ?1 AND endpoint = ?2", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, meeting);
+  sched_db_bind_text (st, 2, endpoint);
+  rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "checking rooms");
+      return FALSE;
+    }
+  *in = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static gboolean
+attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *accepted,
+                  gint64 *duplicates, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (GHashTable) touched = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gint64 now = sched_core_now (core);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean in = FALSE, duplicate = FALSE;
+      if (!attendance_room_in_meeting (db, events[i].meeting, events[i].endpoint, &in, error))
+        return FALSE;
+      if (!in)
+        {
+          g_autofree gchar *field = g_strdup_printf ("events[%u].meeting", i);
+          sched_error_set_field (error, SCHED_ERROR_INVALID, field,
+                                 "room '%s' is not in meeting %" G_GINT64_FORMAT
+                                 "; no event of this batch was stored",
+                                 events[i].endpoint, events[i].meeting);
+          return FALSE;
+        }
+      if (!sched_attendance_insert (db, events[i].id, events[i].meeting, events[i].endpoint,
+                                    events[i].type, events[i].at, events[i].reason, now,
+                                    &duplicate, error))
+        return FALSE;
+      if (duplicate)
+        (*duplicates)++;
+      else
+        {
+          (*accepted)++;
+          g_hash_table_add (touched, &events[i].meeting);
+        }
+    }
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!sched_attendance_refresh (db, *(gint64 *) key, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
+                         gint64 *accepted, gint64 *duplicates, GError **error)
+{
+  JsonNode *node = json_object_get_member (request, "events");
+  g_autofree AttendanceEvent *events = NULL;
+  JsonArray *array;
+  guint n;
+
+  *accepted = *duplicates = 0;
+  if (who->role != SCHED_ROLE_ENDPOINT && !sched_auth_require_admin (who, error))
+    return FALSE;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "events", "must be an array");
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n > ATTENDANCE_MAX_EVENTS)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "events", "more than %d events",
+                             ATTENDANCE_MAX_EVENTS);
+      return FALSE;
+    }
+  events = g_new0 (AttendanceEvent, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    if (!attendance_parse_event (who, json_array_get_element (array, i), i, &events[i], error))
+      return FALSE;
+  if (!sched_db_begin_immediate (core->ctx->db, error))
+    return FALSE;
+  if (!attendance_store (core, events, n, accepted, duplicates, error)
+      || !sched_db_commit (core->ctx->db, error))
+    {
+      sched_db_rollback (core->ctx->db);
+      *accepted = *duplicates = 0;
+      return FALSE;
+    }
+  core->metrics.attendance_accepted += *accepted;
+  core->metrics.attendance_duplicates += *duplicates;
+  return TRUE;
+}

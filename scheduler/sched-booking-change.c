@@ -1,0 +1,398 @@
+/* sched-booking-change.c — changing a booked meeting: PATCH (every rule
+ * re-checked, If-Match against the version), cancel, extend and end.
+ *
+ * Each change is one BEGIN IMMEDIATE transaction that re-reads the meeting,
+ * checks, writes a new version and an audit line; hooks run after commit. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-booking.h"
+
+#include "sched-attendance.h"
+#include "sched-audit.h"
+#include "sched-error.h"
+#include "sched-http.h"
+
+/* Whether @who may change @m: admin, the secretariat of its unit, and —
+ * for extend/end (@chair_too) — the secretariat of the chair room's unit. */
+static gboolean
+change_may_manage (SchedCore *core, const SchedPrincipal *who, const SchedMeeting *m,
+                   gboolean chair_too, GError **error)
+{
+  g_autoptr (GError) refused = NULL;
+
+  if (sched_auth_can_book_for_unit (who, m->unit, &refused))
+    return TRUE;
+  if (chair_too && who->role == SCHED_ROLE_SECRETARIAT && who->unit)
+    {
+      sqlite3_stmt *st = sched_db_prepare (core->ctx->db,
+                                           "SELECT 1 FROM endpoints WHERE code = ?1 AND unit = ?2",
+                                           error);
+      int rc;
+      if (st == NULL)
+        return FALSE;
+      sched_db_bind_text (st, 1, m->chair);
+      sched_db_bind_text (st, 2, who->unit);
+      rc = sqlite3_step (st);
+      sqlite3_reset (st);
+      if (rc == SQLITE_ROW)
+        return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&refused));
+  return FALSE;
+}
+
+/* Loads the meeting inside the transaction and checks role, status and
+ * If-Match. */
+static SchedMeeting *
+change_begin (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_match,
+              gboolean chair_too, GError **error)
+{
+  g_autoptr (SchedMeeting) m = NULL;
+
+  if (!sched_db_begin_immediate (core->ctx->db, error))
+    return NULL;
+  m = sched_meeting_load (core->ctx->db, id, error);
+  if (m == NULL || !change_may_manage (core, who, m, chair_too, error))
+    goto fail;
+  if (if_match >= 0 && if_match != m->version)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_PRECONDITION_FAILED,
+                   "the meeting is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
+                   m->version, if_match);
+      goto fail;
+    }
+  if (g_strcmp0 (m->status, "scheduled") != 0)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is %s", m->status);
+      goto fail;
+    }
+  return g_steal_pointer (&m);
+
+fail:
+  sched_db_rollback (core->ctx->db);
+  return NULL;
+}
+
+/* Commits, then notifies every room of @before and @after. */
+static JsonNode *
+change_finish (SchedCore *core, gint64 id, GPtrArray *before, GError **error)
+{
+  g_autoptr (SchedMeeting) m = NULL;
+
+  if (!sched_db_commit (core->ctx->db, error))
+    return NULL;
+  m = sched_meeting_load (core->ctx->db, id, error);
+  if (m == NULL)
+    return NULL;
+  for (guint i = 0; before && i < before->len; i++)
+    if (!sched_meeting_has_endpoint (m, g_ptr_array_index (before, i)))
+      sched_context_schedule_changed (core->ctx, g_ptr_array_index (before, i));
+  for (guint i = 0; i < m->endpoints->len; i++)
+    sched_context_schedule_changed (core->ctx, g_ptr_array_index (m->endpoints, i));
+  sched_context_meeting_changed (core->ctx, id);
+  return sched_meeting_to_node (m);
+}
+
+static SchedMeetingSpec *
+change_merge (const SchedMeeting *m, JsonObject *request, GError **error)
+{
+  g_autoptr (SchedMeetingSpec) spec = g_new0 (SchedMeetingSpec, 1);
+  const gchar *text;
+
+  spec->start = m->start;
+  spec->end = m->end;
+  spec->endpoints = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < m->endpoints->len; i++)
+    g_ptr_array_add (spec->endpoints, g_strdup (g_ptr_array_index (m->endpoints, i)));
+  text = json_object_has_member (request, "title")
+           ? sched_json_get_string (request, "title", TRUE, error)
+           : m->title;
+  if (text == NULL)
+    return NULL;
+  spec->title = g_strstrip (g_strdup (text));
+  text = json_object_has_member (request, "unit") ? sched_json_get_string (request, "unit", TRUE, error) : m->unit;
+  if (text == NULL)
+    return NULL;
+  spec->unit = g_strdup (text);
+  text = json_object_has_member (request, "chair") ? sched_json_get_string (request, "chair", TRUE, error) : m->chair;
+  if (text == NULL)
+    return NULL;
+  spec->chair = g_strdup (text);
+  if (json_object_has_member (request, "endpoints"))
+    {
+      g_clear_pointer (&spec->endpoints, g_ptr_array_unref);
+      if (!(spec->endpoints = sched_json_get_string_array (request, "endpoints", TRUE, error)))
+        return NULL;
+    }
+  if ((json_object_has_member (request, "start")
+       && !sched_json_get_time (request, "start", TRUE, &spec->start, error))
+      || (json_object_has_member (request, "end")
+          && !sched_json_get_time (request, "end", TRUE, &spec->end, error)))
+    return NULL;
+  return g_steal_pointer (&spec);
+}
+
+static gboolean
+change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 now,
+                   GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "UPDATE meetings SET title = ?2, unit = ?3, chair = ?4, start_at = ?5, end_at = ?6, "
+    "invited_count = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
+    error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sched_db_bind_text (st, 2, spec->title);
+  sched_db_bind_text (st, 3, spec->unit);
+  sched_db_bind_text (st, 4, spec->chair);
+  sqlite3_bind_int64 (st, 5, spec->start);
+  sqlite3_bind_int64 (st, 6, spec->end);
+  sqlite3_bind_int (st, 7, (int) spec->endpoints->len);
+  sqlite3_bind_int64 (st, 8, now);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  st = sched_db_prepare (db, "DELETE FROM meeting_endpoints WHERE meeting_id = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  st = sched_db_prepare (db,
+                         "INSERT INTO meeting_endpoints(meeting_id, endpoint, start_at, end_at, "
+                         "active) VALUES (?1, ?2, ?3, ?4, 1)",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  for (guint i = 0; i < spec->endpoints->len; i++)
+    {
+      sqlite3_reset (st);
+      sqlite3_bind_int64 (st, 1, id);
+      sched_db_bind_text (st, 2, g_ptr_array_index (spec->endpoints, i));
+      sqlite3_bind_int64 (st, 3, spec->start);
+      sqlite3_bind_int64 (st, 4, spec->end);
+      if (!sched_db_step_done (db, st, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Conflicts and capacity for @spec, the meeting itself excluded. */
+static gboolean
+change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 start,
+                       gint64 end, JsonObject **extra, GError **error)
+{
+  g_autoptr (GPtrArray) conflicts
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_conflict_free);
+  gboolean ok = FALSE;
+  gint peak = 0;
+
+  if (!sched_booking_find_conflicts (core->ctx->db, endpoints, start, end, id, conflicts, error))
+    return FALSE;
+  if (conflicts->len > 0)
+    {
+      *extra = sched_booking_conflict_extra (core, conflicts, endpoints, start, end, id);
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                   "%u room booking(s) overlap this meeting", conflicts->len);
+      core->metrics.booking_conflicts++;
+      return FALSE;
+    }
+  if (!sched_booking_check_capacity (core, endpoints->len, start, end, id, &ok, &peak, error))
+    return FALSE;
+  if (!ok)
+    {
+      *extra = sched_booking_conflict_extra (core, NULL, endpoints, start, end, id);
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                   "the bridge would carry %d rooms at once (capacity %d)", peak,
+                   core->ctx->settings->bridge_capacity);
+      core->metrics.booking_conflicts++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonNode *
+sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_match,
+                     JsonObject *request, JsonObject **extra, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (SchedMeeting) m = change_begin (core, who, id, if_match, FALSE, error);
+  g_autoptr (SchedMeetingSpec) spec = NULL;
+  g_autofree gchar *actor = NULL;
+  gint64 now = sched_core_now (core);
+
+  if (m == NULL)
+    return NULL;
+  spec = change_merge (m, request, error);
+  /* A changed unit must be one the caller may book for, too. A start
+   * that is not changed may already be past (a running meeting). */
+  if (spec == NULL || !sched_auth_can_book_for_unit (who, spec->unit, error)
+      || !sched_booking_validate (core, spec, spec->start == m->start ? G_MININT64 : now, error)
+      || !change_check_schedule (core, id, spec->endpoints, spec->start, spec->end, extra, error)
+      || !change_write_spec (db, id, spec, now, error))
+    goto fail;
+  actor = sched_principal_describe (who);
+  {
+    g_autoptr (JsonNode) detail = sched_booking_describe (spec, spec->start, spec->end);
+    if (!sched_audit_record (db, now, actor, "changed", id, detail, error))
+      goto fail;
+  }
+  return change_finish (core, id, m->endpoints, error);
+
+fail:
+  sched_db_rollback (db);
+  return NULL;
+}
+
+static gboolean
+change_set_status (SchedDb *db, gint64 id, const gchar *status, gint64 now, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db, "UPDATE meetings SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+    error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sched_db_bind_text (st, 2, status);
+  sqlite3_bind_int64 (st, 3, now);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  return sched_db_step_done (db, st, error);
+}
+
+JsonNode *
+sched_booking_cancel (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_match,
+                      GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (SchedMeeting) m = change_begin (core, who, id, if_match, FALSE, error);
+  g_autofree gchar *actor = NULL;
+  gint64 now = sched_core_now (core);
+
+  if (m == NULL)
+    return NULL;
+  actor = sched_principal_describe (who);
+  if (!change_set_status (db, id, "cancelled", now, error)
+      || !sched_audit_record (db, now, actor, "cancelled", id, NULL, error))
+    {
+      sched_db_rollback (db);
+      return NULL;
+    }
+  return change_finish (core, id, NULL, error);
+}
+
+static gboolean
+change_set_end (SchedDb *db, gint64 id, gint64 end, gboolean ended, gint64 now, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "UPDATE meetings SET end_at = CASE WHEN ?3 THEN end_at ELSE ?2 END, "
+    "ended_at = CASE WHEN ?3 THEN ?2 ELSE ended_at END, "
+    "status = CASE WHEN ?3 THEN 'ended' ELSE status END, "
+    "version = version + 1, updated_at = ?4 WHERE id = ?1",
+    error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int64 (st, 2, end);
+  sqlite3_bind_int (st, 3, ended ? 1 : 0);
+  sqlite3_bind_int64 (st, 4, now);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  /* The rooms are free from the new end on. */
+  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET end_at = ?2 WHERE meeting_id = ?1",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int64 (st, 2, end);
+  return sched_db_step_done (db, st, error);
+}
+
+JsonNode *
+sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, JsonObject *request,
+                      JsonObject **extra, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (SchedMeeting) m = NULL;
+  g_autofree gchar *actor = NULL;
+  gint64 minutes = 0, new_end, now = sched_core_now (core);
+
+  if (!sched_json_get_int (request, "minutes", TRUE, &minutes, error))
+    return NULL;
+  if (minutes < 1 || minutes > 24 * 60)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "minutes", "must be from 1 to 1440");
+      return NULL;
+    }
+  m = change_begin (core, who, id, -1, TRUE, error);
+  if (m == NULL)
+    return NULL;
+  new_end = m->end + minutes * 60;
+  if (m->end <= now - 60)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is already over");
+      goto fail;
+    }
+  if (new_end - m->start > core->ctx->settings->max_meeting_seconds)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "minutes",
+                             "a meeting lasts at most %" G_GINT64_FORMAT " hours",
+                             core->ctx->settings->max_meeting_seconds / 3600);
+      goto fail;
+    }
+  actor = sched_principal_describe (who);
+  if (!change_check_schedule (core, id, m->endpoints, m->start, new_end, extra, error)
+      || !change_set_end (db, id, new_end, FALSE, now, error))
+    goto fail;
+  {
+    g_autoptr (JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
+    JsonObject *o = json_object_new ();
+    json_object_set_int_member (o, "minutes", minutes);
+    json_node_take_object (detail, o);
+    if (!sched_audit_record (db, now, actor, "extended", id, detail, error))
+      goto fail;
+  }
+  return change_finish (core, id, NULL, error);
+
+fail:
+  sched_db_rollback (db);
+  return NULL;
+}
+
+JsonNode *
+sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (SchedMeeting) m = change_begin (core, who, id, -1, TRUE, error);
+  g_autofree gchar *actor = NULL;
+  gint64 now = sched_core_now (core), ended;
+
+  if (m == NULL)
+    return NULL;
+  if (now < m->start)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                   "the meeting has not started; cancel it instead");
+      goto fail;
+    }
+  ended = MIN (now, m->end);
+  actor = sched_principal_describe (who);
+  if (!change_set_end (db, id, ended, TRUE, now, error)
+      || !sched_audit_record (db, now, actor, "ended", id, NULL, error)
+      || !sched_attendance_refresh (db, id, error))
+    goto fail;
+  return change_finish (core, id, NULL, error);
+
+fail:
+  sched_db_rollback (db);
+  return NULL;
+}

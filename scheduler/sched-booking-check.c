@@ -1,0 +1,452 @@
+/* sched-booking-check.c — the booking rules themselves: request parsing,
+ * the rules that need no other meeting, room conflicts, bridge capacity and
+ * free-slot suggestions. The writes that use them are in sched-booking.c
+ * and sched-booking-change.c. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-booking.h"
+
+#include "sched-error.h"
+#include "sched-http.h"
+#include "sched-roster.h"
+
+/* A start up to this many seconds in the past still counts as "now". */
+#define BOOKING_PAST_GRACE_SECONDS 60
+#define BOOKING_TITLE_MAX_CHARS 200
+#define BOOKING_MAX_ROOMS 1000
+#define SUGGESTION_HORIZON_SECONDS (31 * 86400)
+
+void
+sched_meeting_spec_free (SchedMeetingSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->title);
+  g_free (spec->unit);
+  g_free (spec->chair);
+  g_clear_pointer (&spec->endpoints, g_ptr_array_unref);
+  g_free (spec);
+}
+
+void
+sched_conflict_free (SchedConflict *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->endpoint);
+  g_free (c->title);
+  g_free (c->unit);
+  g_free (c);
+}
+
+SchedMeetingSpec *
+sched_meeting_spec_from_json (JsonObject *o, GError **error)
+{
+  g_autoptr (SchedMeetingSpec) spec = g_new0 (SchedMeetingSpec, 1);
+  const gchar *title, *unit, *chair;
+
+  if (!(title = sched_json_get_string (o, "title", TRUE, error))
+      || !(unit = sched_json_get_string (o, "unit", TRUE, error))
+      || !(chair = sched_json_get_string (o, "chair", TRUE, error))
+      || !(spec->endpoints = sched_json_get_string_array (o, "endpoints", TRUE, error))
+      || !sched_json_get_time (o, "start", TRUE, &spec->start, error)
+      || !sched_json_get_time (o, "end", TRUE, &spec->end, error))
+    return NULL;
+  spec->title = g_strstrip (g_strdup (title));
+  spec->unit = g_strdup (unit);
+  spec->chair = g_strdup (chair);
+  return g_steal_pointer (&spec);
+}
+
+static gboolean
+booking_code_exists (SchedDb *db, const gchar *sql, const gchar *code, gboolean *exists,
+                     GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db, sql, error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "looking up a code");
+      return FALSE;
+    }
+  *exists = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static gboolean
+booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean exists;
+
+  if (spec->endpoints->len < 2)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints",
+                             "a meeting needs at least two rooms");
+      return FALSE;
+    }
+  if (spec->endpoints->len > BOOKING_MAX_ROOMS)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "more than %d rooms",
+                             BOOKING_MAX_ROOMS);
+      return FALSE;
+    }
+  for (guint i = 0; i < spec->endpoints->len; i++)
+    {
+      const gchar *code = g_ptr_array_index (spec->endpoints, i);
+      if (!g_hash_table_add (seen, (gpointer) code))
+        {
+          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "'%s' is listed twice",
+                                 code);
+          return FALSE;
+        }
+      if (!booking_code_exists (core->ctx->db,
+                                "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code,
+                                &exists, error))
+        return FALSE;
+      if (!exists)
+        {
+          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "no room '%s'", code);
+          return FALSE;
+        }
+    }
+  if (!g_hash_table_contains (seen, spec->chair))
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "chair",
+                             "the chair must be one of the meeting's rooms");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 now, GError **error)
+{
+  gboolean exists;
+
+  if (*spec->title == '\0' || g_utf8_strlen (spec->title, -1) > BOOKING_TITLE_MAX_CHARS)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "title", "must be 1 to %d characters",
+                             BOOKING_TITLE_MAX_CHARS);
+      return FALSE;
+    }
+  if (spec->end <= spec->start)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "end", "must be after start");
+      return FALSE;
+    }
+  if (now != G_MININT64 && spec->start < now - BOOKING_PAST_GRACE_SECONDS)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "start", "is in the past");
+      return FALSE;
+    }
+  if (spec->end - spec->start > core->ctx->settings->max_meeting_seconds)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "end",
+                             "a meeting lasts at most %" G_GINT64_FORMAT " hours",
+                             core->ctx->settings->max_meeting_seconds / 3600);
+      return FALSE;
+    }
+  if (!booking_code_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", spec->unit,
+                            &exists, error))
+    return FALSE;
+  if (!exists)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "no unit '%s'", spec->unit);
+      return FALSE;
+    }
+  return booking_validate_rooms (core, spec, error);
+}
+
+gint
+sched_booking_unit_priority (SchedDb *db, const gchar *unit)
+{
+  sqlite3_stmt *st = sched_db_prepare (db, "SELECT priority FROM units WHERE code = ?1", NULL);
+  gint priority = 0;
+
+  if (st == NULL)
+    return 0;
+  sched_db_bind_text (st, 1, unit);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    priority = sqlite3_column_int (st, 0);
+  sqlite3_reset (st);
+  return priority;
+}
+
+gboolean
+sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, gint64 end,
+                              gint64 exclude_id, GPtrArray *conflicts, GError **error)
+{
+  /* "e.start_at > start - 24 h" bounds the range scan of the partial index
+   * meeting_endpoints_by_room: no meeting is longer than that. */
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "SELECT m.id, m.title, m.unit, m.start_at, m.end_at, coalesce(u.priority, 0) "
+    "FROM meeting_endpoints e JOIN meetings m ON m.id = e.meeting_id "
+    "LEFT JOIN units u ON u.code = m.unit "
+    "WHERE e.endpoint = ?1 AND e.active = 1 AND e.start_at > ?2 - ?5 AND e.start_at < ?3 "
+    "AND e.end_at > ?2 AND e.meeting_id <> ?4 ORDER BY e.start_at",
+    error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  for (guint i = 0; i < endpoints->len; i++)
+    {
+      sqlite3_reset (st);
+      sched_db_bind_text (st, 1, g_ptr_array_index (endpoints, i));
+      sqlite3_bind_int64 (st, 2, start);
+      sqlite3_bind_int64 (st, 3, end);
+      sqlite3_bind_int64 (st, 4, exclude_id);
+      sqlite3_bind_int64 (st, 5, SCHED_MEETING_MAX_SECONDS);
+      while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+        {
+          SchedConflict *c = g_new0 (SchedConflict, 1);
+          c->endpoint = g_strdup (g_ptr_array_index (endpoints, i));
+          c->meeting_id = sqlite3_column_int64 (st, 0);
+          c->title = g_strdup (sched_db_column_text (st, 1));
+          c->unit = g_strdup (sched_db_column_text (st, 2));
+          c->start = sqlite3_column_int64 (st, 3);
+          c->end = sqlite3_column_int64 (st, 4);
+          c->priority = sqlite3_column_int (st, 5);
+          g_ptr_array_add (conflicts, c);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          sched_db_set_error (db, error, "checking conflicts");
+          sqlite3_reset (st);
+          return FALSE;
+        }
+    }
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64 at;
+  gint delta;
+} CapacityEdge;
+
+static gint
+capacity_edge_compare (gconstpointer a, gconstpointer b)
+{
+  const CapacityEdge *x = a, *y = b;
+
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return x->delta - y->delta; /* half-open: a leave before a join at the same second */
+}
+
+static gboolean
+booking_count_rooms (SchedDb *db, gint64 *rooms, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db, "SELECT count(*) FROM endpoints", error);
+
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sqlite3_reset (st);
+      sched_db_set_error (db, error, "counting rooms");
+      return FALSE;
+    }
+  *rooms = sqlite3_column_int64 (st, 0);
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+gboolean
+sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
+                              gint64 exclude_id, gboolean *ok, gint *peak_out, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "SELECT start_at, end_at FROM meeting_endpoints "
+    "WHERE active = 1 AND start_at > ?1 - ?4 AND start_at < ?2 AND end_at > ?1 "
+    "AND meeting_id <> ?3",
+    error);
+  g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (CapacityEdge));
+  gint level = 0, peak = 0;
+  gint64 rooms = 0;
+  int rc;
+
+  if (st == NULL || !booking_count_rooms (db, &rooms, error))
+    return FALSE;
+  /* A room is never in two overlapping meetings, so at no instant are more
+   * rooms connected than there are rooms: with a bridge at least that big
+   * (the usual case) the sweep below cannot fail and is skipped. */
+  if (rooms <= core->ctx->settings->bridge_capacity)
+    {
+      *ok = TRUE;
+      if (peak_out)
+        *peak_out = -1;
+      return TRUE;
+    }
+  sqlite3_bind_int64 (st, 1, start);
+  sqlite3_bind_int64 (st, 2, end);
+  sqlite3_bind_int64 (st, 3, exclude_id);
+  sqlite3_bind_int64 (st, 4, SCHED_MEETING_MAX_SECONDS);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      CapacityEdge in = { MAX (sqlite3_column_int64 (st, 0), start), +1 };
+      CapacityEdge out = { MIN (sqlite3_column_int64 (st, 1), end), -1 };
+      g_array_append_val (edges, in);
+      g_array_append_val (edges, out);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "checking capacity");
+      return FALSE;
+    }
+  g_array_sort (edges, capacity_edge_compare);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      level += g_array_index (edges, CapacityEdge, i).delta;
+      peak = MAX (peak, level);
+    }
+  peak += (gint) n_rooms;
+  *ok = peak <= core->ctx->settings->bridge_capacity;
+  if (peak_out)
+    *peak_out = peak;
+  return TRUE;
+}
+
+/* Whether the local day of @t is a working day (Mon–Fri, not a holiday). */
+static gboolean
+booking_is_working_day (SchedCore *core, GDateTime *local)
+{
+  gint wd = g_date_time_get_day_of_week (local);
+
+  if (wd >= 6)
+    return FALSE;
+  return sched_holidays_lookup (core->holidays, g_date_time_get_year (local),
+                                g_date_time_get_month (local),
+                                g_date_time_get_day_of_month (local))
+         == NULL;
+}
+
+/* The earliest start >= @t that lies in working hours with room for
+ * @duration; G_MAXINT64 when none within the horizon. */
+static gint64
+booking_next_working_start (SchedCore *core, gint64 t, gint64 duration, gint64 horizon)
+{
+  const SchedSettings *s = core->ctx->settings;
+  gboolean fits_day = duration <= (gint64) (s->working_day_end_minute - s->working_day_start_minute) * 60;
+
+  while (t < horizon)
+    {
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (t);
+      g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, core->ctx->tz);
+      g_autoptr (GDateTime) midnight = g_date_time_new (
+        core->ctx->tz, g_date_time_get_year (local), g_date_time_get_month (local),
+        g_date_time_get_day_of_month (local), 0, 0, 0);
+      gint64 day0 = g_date_time_to_unix (midnight);
+      gint64 open = day0 + (gint64) s->working_day_start_minute * 60;
+      gint64 close = day0 + (gint64) s->working_day_end_minute * 60;
+
+      if (!fits_day)
+        return t; /* longer than a working day: only the rooms matter */
+      if (booking_is_working_day (core, local))
+        {
+          if (t < open)
+            t = open;
+          if (t + duration <= close)
+            return t;
+        }
+      t = day0 + 86400 + (gint64) s->working_day_start_minute * 60;
+    }
+  return G_MAXINT64;
+}
+
+void
+sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpoints,
+                               gint64 from, gint64 duration, gint64 exclude_id, guint n)
+{
+  gint64 horizon = from + SUGGESTION_HORIZON_SECONDS;
+  gint64 t = from;
+  guint found = 0;
+
+  json_builder_begin_array (b);
+  for (guint guard = 0; found < n && guard < 500; guard++)
+    {
+      g_autoptr (GPtrArray) conflicts
+        = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_conflict_free);
+      gboolean ok = FALSE;
+      gint64 next = t;
+
+      t = booking_next_working_start (core, t, duration, horizon);
+      if (t == G_MAXINT64)
+        break;
+      if (!sched_booking_find_conflicts (core->ctx->db, endpoints, t, t + duration, exclude_id,
+                                         conflicts, NULL))
+        break;
+      for (guint i = 0; i < conflicts->len; i++)
+        next = MAX (next, ((SchedConflict *) g_ptr_array_index (conflicts, i))->end);
+      if (conflicts->len > 0)
+        {
+          t = next;
+          continue;
+        }
+      if (!sched_booking_check_capacity (core, endpoints->len, t, t + duration, exclude_id, &ok,
+                                         NULL, NULL))
+        break;
+      if (!ok)
+        {
+          t += 15 * 60;
+          continue;
+        }
+      json_builder_begin_object (b);
+      sched_json_add_time (b, "start", t);
+      sched_json_add_time (b, "end", t + duration);
+      json_builder_end_object (b);
+      found++;
+      t += duration;
+    }
+  json_builder_end_array (b);
+}
+
+JsonObject *
+sched_booking_conflict_extra (SchedCore *core, GPtrArray *conflicts, GPtrArray *endpoints,
+                              gint64 start, gint64 end, gint64 exclude_id)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "conflicts");
+  json_builder_begin_array (b);
+  for (guint i = 0; conflicts && i < conflicts->len; i++)
+    {
+      SchedConflict *c = g_ptr_array_index (conflicts, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "endpoint");
+      json_builder_add_string_value (b, c->endpoint);
+      json_builder_set_member_name (b, "meeting");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, c->meeting_id);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, c->title);
+      json_builder_set_member_name (b, "unit");
+      json_builder_add_string_value (b, c->unit);
+      sched_json_add_time (b, "start", c->start);
+      sched_json_add_time (b, "end", c->end);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "suggestions");
+  sched_booking_add_suggestions (core, b, endpoints, start, end - start, exclude_id, 3);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_object_ref (json_node_get_object (root));
+}

@@ -1,0 +1,466 @@
+/* sched-booking.c — creating meetings and series (POST /api/v1/meetings).
+ *
+ * One request is one BEGIN IMMEDIATE transaction: every occurrence is
+ * checked against what is stored (and against the occurrences placed
+ * before it), lower-priority meetings are displaced when asked, and only a
+ * commit makes any of it visible. Hooks run after the commit. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-booking.h"
+
+#include "sched-audit.h"
+#include "sched-error.h"
+#include "sched-http.h"
+#include "sched-recurrence.h"
+
+typedef struct
+{
+  SchedCore *core;
+  const SchedPrincipal *who;
+  gchar *actor;
+  SchedMeetingSpec *spec;
+  gboolean preempt;
+  gboolean skip_conflicts;
+  gint priority;
+  gint64 now;
+  GArray *created;      /* gint64 meeting ids */
+  GArray *displaced;    /* gint64 meeting ids */
+  GHashTable *rooms;    /* touched room codes (owned) */
+  JsonBuilder *skipped; /* array being built */
+} BookingRun;
+
+static void
+booking_run_clear (BookingRun *run)
+{
+  g_free (run->actor);
+  g_clear_pointer (&run->spec, sched_meeting_spec_free);
+  g_clear_pointer (&run->created, g_array_unref);
+  g_clear_pointer (&run->displaced, g_array_unref);
+  g_clear_pointer (&run->rooms, g_hash_table_unref);
+  g_clear_object (&run->skipped);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BookingRun, booking_run_clear)
+
+JsonNode *
+sched_booking_describe (const SchedMeetingSpec *spec, gint64 start, gint64 end)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, spec->title);
+  json_builder_set_member_name (b, "unit");
+  json_builder_add_string_value (b, spec->unit);
+  json_builder_set_member_name (b, "chair");
+  json_builder_add_string_value (b, spec->chair);
+  json_builder_set_member_name (b, "endpoints");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < spec->endpoints->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (spec->endpoints, i));
+  json_builder_end_array (b);
+  sched_json_add_time (b, "start", start);
+  sched_json_add_time (b, "end", end);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+gboolean
+sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_id, gint64 start,
+                      gint64 end, const gchar *actor, gint64 now, gboolean imported, gint64 *id,
+                      GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db,
+    "INSERT INTO meetings(series_id, title, unit, chair, start_at, end_at, status, created_by, "
+    "created_at, updated_at, ended_at, imported, invited_count) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+    error);
+
+  if (st == NULL)
+    return FALSE;
+  if (series_id > 0)
+    sqlite3_bind_int64 (st, 1, series_id);
+  sched_db_bind_text (st, 2, spec->title);
+  sched_db_bind_text (st, 3, spec->unit);
+  sched_db_bind_text (st, 4, spec->chair);
+  sqlite3_bind_int64 (st, 5, start);
+  sqlite3_bind_int64 (st, 6, end);
+  sched_db_bind_text (st, 7, imported ? "ended" : "scheduled");
+  sched_db_bind_text (st, 8, actor);
+  sqlite3_bind_int64 (st, 9, now);
+  if (imported)
+    sqlite3_bind_int64 (st, 10, end);
+  sqlite3_bind_int (st, 11, imported ? 1 : 0);
+  sqlite3_bind_int (st, 12, (int) spec->endpoints->len);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (sched_db_handle (db));
+
+  st = sched_db_prepare (db,
+                         "INSERT INTO meeting_endpoints(meeting_id, endpoint, start_at, end_at, "
+                         "active) VALUES (?1, ?2, ?3, ?4, 1)",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  for (guint i = 0; i < spec->endpoints->len; i++)
+    {
+      sqlite3_reset (st);
+      sqlite3_bind_int64 (st, 1, *id);
+      sched_db_bind_text (st, 2, g_ptr_array_index (spec->endpoints, i));
+      sqlite3_bind_int64 (st, 3, start);
+      sqlite3_bind_int64 (st, 4, end);
+      if (!sched_db_step_done (db, st, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+booking_add_meeting_rooms (SchedDb *db, gint64 id, GHashTable *rooms, GError **error)
+{
+  sqlite3_stmt *st
+    = sched_db_prepare (db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_hash_table_add (rooms, g_strdup (sched_db_column_text (st, 0)));
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "reading rooms");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Marks meeting @id displaced (its rooms freed). */
+static gboolean
+booking_displace (BookingRun *run, gint64 id, GError **error)
+{
+  SchedDb *db = run->core->ctx->db;
+  sqlite3_stmt *st;
+
+  for (guint i = 0; i < run->displaced->len; i++)
+    if (g_array_index (run->displaced, gint64, i) == id)
+      return TRUE;
+  st = sched_db_prepare (db,
+                         "UPDATE meetings SET status = 'displaced', version = version + 1, "
+                         "updated_at = ?2 WHERE id = ?1 AND status = 'scheduled'",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int64 (st, 2, run->now);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = ?1",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  if (!sched_db_step_done (db, st, error) || !booking_add_meeting_rooms (db, id, run->rooms, error))
+    return FALSE;
+  g_array_append_val (run->displaced, id);
+  return TRUE;
+}
+
+static void
+booking_add_skipped (BookingRun *run, gint64 start, gint64 end, const gchar *reason,
+                     const gchar *name)
+{
+  json_builder_begin_object (run->skipped);
+  sched_json_add_time (run->skipped, "start", start);
+  sched_json_add_time (run->skipped, "end", end);
+  json_builder_set_member_name (run->skipped, "reason");
+  json_builder_add_string_value (run->skipped, reason);
+  if (name)
+    {
+      json_builder_set_member_name (run->skipped, "holiday");
+      json_builder_add_string_value (run->skipped, name);
+    }
+  json_builder_end_object (run->skipped);
+}
+
+static gboolean
+booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end,
+                gboolean capacity, gint peak, JsonObject **extra, GError **error)
+{
+  SchedCore *core = run->core;
+  JsonObject *o = sched_booking_conflict_extra (core, conflicts, run->spec->endpoints, start, end, 0);
+
+  if (capacity)
+    {
+      JsonObject *cap = json_object_new ();
+      json_object_set_int_member (cap, "limit", core->ctx->settings->bridge_capacity);
+      json_object_set_int_member (cap, "peak", peak);
+      json_object_set_object_member (o, "capacity", cap);
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                   "the bridge would carry %d rooms at once (capacity %d)", peak,
+                   core->ctx->settings->bridge_capacity);
+    }
+  else
+    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                 "%u room booking(s) overlap this meeting", conflicts->len);
+  *extra = o;
+  core->metrics.booking_conflicts++;
+  return FALSE;
+}
+
+/* Places one occurrence; *skipped when it was left out (skip_conflicts). */
+static gboolean
+booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, JsonObject **extra,
+               GError **error)
+{
+  SchedDb *db = run->core->ctx->db;
+  g_autoptr (GPtrArray) conflicts
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_conflict_free);
+  gboolean ok = FALSE, all_lower = TRUE;
+  gint peak = 0;
+  gint64 id = 0;
+
+  if (!sched_booking_find_conflicts (db, run->spec->endpoints, start, end, 0, conflicts, error))
+    return FALSE;
+  for (guint i = 0; i < conflicts->len; i++)
+    all_lower = all_lower
+                && ((SchedConflict *) g_ptr_array_index (conflicts, i))->priority < run->priority;
+  if (conflicts->len > 0 && !(run->preempt && all_lower))
+    {
+      if (run->skip_conflicts)
+        {
+          booking_add_skipped (run, start, end, "conflict", NULL);
+          return TRUE;
+        }
+      return booking_refuse (run, conflicts, start, end, FALSE, 0, extra, error);
+    }
+  for (guint i = 0; i < conflicts->len; i++)
+    if (!booking_displace (run, ((SchedConflict *) g_ptr_array_index (conflicts, i))->meeting_id,
+                           error))
+      return FALSE;
+  if (!sched_booking_check_capacity (run->core, run->spec->endpoints->len, start, end, 0, &ok,
+                                     &peak, error))
+    return FALSE;
+  if (!ok)
+    {
+      if (run->skip_conflicts)
+        {
+          booking_add_skipped (run, start, end, "capacity", NULL);
+          return TRUE;
+        }
+      return booking_refuse (run, NULL, start, end, TRUE, peak, extra, error);
+    }
+  if (!sched_booking_insert (db, run->spec, series_id, start, end, run->actor, run->now, FALSE,
+                             &id, error))
+    return FALSE;
+  g_autoptr (JsonNode) detail = sched_booking_describe (run->spec, start, end);
+  if (!sched_audit_record (db, run->now, run->actor, "booked", id, detail, error))
+    return FALSE;
+  g_array_append_val (run->created, id);
+  return TRUE;
+}
+
+/* Audit lines for the displaced meetings, naming what took their rooms. */
+static gboolean
+booking_audit_displaced (BookingRun *run, GError **error)
+{
+  for (guint i = 0; i < run->displaced->len; i++)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "by_unit");
+      json_builder_add_string_value (b, run->spec->unit);
+      json_builder_set_member_name (b, "by_meetings");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < run->created->len; k++)
+        json_builder_add_int_value (b, g_array_index (run->created, gint64, k));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      g_autoptr (JsonNode) detail = json_builder_get_root (b);
+      if (!sched_audit_record (run->core->ctx->db, run->now, run->actor, "displaced",
+                               g_array_index (run->displaced, gint64, i), detail, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Expands the request into starts; marks holidays as skipped. */
+static gboolean
+booking_expand (BookingRun *run, JsonObject *request, GArray *starts, gchar **rule,
+                GError **error)
+{
+  JsonNode *rec = json_object_get_member (request, "recurrence");
+  SchedCore *core = run->core;
+
+  if (rec == NULL || JSON_NODE_HOLDS_NULL (rec))
+    {
+      g_array_append_val (starts, run->spec->start);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (rec))
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence", "must be an object");
+      return FALSE;
+    }
+  return sched_recurrence_expand (json_node_get_object (rec), run->spec->start, core->ctx->tz,
+                                  core->ctx->settings->max_series_occurrences, starts, rule,
+                                  error);
+}
+
+static const gchar *
+booking_holiday (SchedCore *core, gint64 start)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (start);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, core->ctx->tz);
+
+  return sched_holidays_lookup (core->holidays, g_date_time_get_year (local),
+                                g_date_time_get_month (local),
+                                g_date_time_get_day_of_month (local));
+}
+
+static gboolean
+booking_insert_series (SchedDb *db, const gchar *rule, gint64 now, gint64 *series_id,
+                       GError **error)
+{
+  sqlite3_stmt *st
+    = sched_db_prepare (db, "INSERT INTO series(rule, created_at) VALUES (?1, ?2)", error);
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, rule);
+  sqlite3_bind_int64 (st, 2, now);
+  if (!sched_db_step_done (db, st, error))
+    return FALSE;
+  *series_id = sqlite3_last_insert_rowid (sched_db_handle (db));
+  return TRUE;
+}
+
+/* The transaction: series row, every occurrence, audit of displacements. */
+static gboolean
+booking_run_transaction (BookingRun *run, GArray *starts, const gchar *rule, gint64 *series_id,
+                         JsonObject **extra, GError **error)
+{
+  SchedDb *db = run->core->ctx->db;
+  gint64 duration = run->spec->end - run->spec->start;
+
+  if (!sched_booking_tx_begin (run->core, error))
+    return FALSE;
+  if (rule && !booking_insert_series (db, rule, run->now, series_id, error))
+    goto fail;
+  for (guint i = 0; i < starts->len; i++)
+    {
+      gint64 s = g_array_index (starts, gint64, i);
+      const gchar *holiday = rule ? booking_holiday (run->core, s) : NULL;
+      if (holiday)
+        booking_add_skipped (run, s, s + duration, "holiday", holiday);
+      else if (!booking_place (run, *series_id, s, s + duration, extra, error))
+        goto fail;
+    }
+  if (run->created->len == 0)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence",
+                             "every occurrence was skipped; nothing was booked");
+      goto fail;
+    }
+  if (!booking_audit_displaced (run, error) || !sched_booking_tx_commit (run->core, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sched_booking_tx_rollback (run->core);
+  return FALSE;
+}
+
+static JsonNode *
+booking_response (BookingRun *run, gint64 series_id, GError **error)
+{
+  SchedDb *db = run->core->ctx->db;
+  g_autoptr (SchedMeeting) first = sched_meeting_load (db, g_array_index (run->created, gint64, 0), error);
+  g_autoptr (JsonNode) skipped = json_builder_get_root (run->skipped);
+  JsonNode *root;
+  JsonObject *o;
+
+  if (first == NULL)
+    return NULL;
+  root = sched_meeting_to_node (first);
+  o = json_node_get_object (root);
+  if (series_id)
+    {
+      JsonArray *occ = json_array_new ();
+      for (guint i = 0; i < run->created->len; i++)
+        {
+          g_autoptr (SchedMeeting) m
+            = sched_meeting_load (db, g_array_index (run->created, gint64, i), NULL);
+          if (m)
+            json_array_add_element (occ, sched_meeting_to_node (m));
+        }
+      json_object_set_array_member (o, "occurrences", occ);
+      json_object_set_member (o, "skipped", json_node_ref (skipped));
+    }
+  JsonArray *displaced = json_array_new ();
+  for (guint i = 0; i < run->displaced->len; i++)
+    {
+      g_autoptr (SchedMeeting) m
+        = sched_meeting_load (db, g_array_index (run->displaced, gint64, i), NULL);
+      if (m)
+        json_array_add_element (displaced, sched_meeting_to_node (m));
+    }
+  json_object_set_array_member (o, "displaced", displaced);
+  return root;
+}
+
+static void
+booking_notify (BookingRun *run)
+{
+  GHashTableIter iter;
+  gpointer room;
+
+  for (guint i = 0; i < run->spec->endpoints->len; i++)
+    g_hash_table_add (run->rooms, g_strdup (g_ptr_array_index (run->spec->endpoints, i)));
+  g_hash_table_iter_init (&iter, run->rooms);
+  while (g_hash_table_iter_next (&iter, &room, NULL))
+    sched_booking_notify_room (run->core, room);
+  for (guint i = 0; i < run->created->len; i++)
+    sched_booking_notify_meeting (run->core, g_array_index (run->created, gint64, i));
+  for (guint i = 0; i < run->displaced->len; i++)
+    sched_booking_notify_meeting (run->core, g_array_index (run->displaced, gint64, i));
+}
+
+JsonNode *
+sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
+                      JsonObject **extra, GError **error)
+{
+  g_auto (BookingRun) run = { .core = core, .who = who };
+  g_autoptr (GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree gchar *rule = NULL;
+  gint64 series_id = 0;
+
+  run.spec = sched_meeting_spec_from_json (request, error);
+  if (run.spec == NULL || !sched_json_get_bool (request, "preempt", FALSE, &run.preempt, error)
+      || !sched_json_get_bool (request, "skip_conflicts", FALSE, &run.skip_conflicts, error)
+      || !sched_auth_can_book_for_unit (who, run.spec->unit, error))
+    return NULL;
+  run.now = sched_core_now (core);
+  if (!sched_booking_validate (core, run.spec, run.now, error)
+      || !booking_expand (&run, request, starts, &rule, error))
+    return NULL;
+  run.actor = sched_principal_describe (who);
+  run.priority = sched_booking_unit_priority (core->ctx->db, run.spec->unit);
+  run.created = g_array_new (FALSE, FALSE, sizeof (gint64));
+  run.displaced = g_array_new (FALSE, FALSE, sizeof (gint64));
+  run.rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.skipped = json_builder_new ();
+  json_builder_begin_array (run.skipped);
+  if (rule == NULL)
+    run.skip_conflicts = FALSE; /* one meeting: a conflict is an answer, not a skip */
+
+  if (!booking_run_transaction (&run, starts, rule, &series_id, extra, error))
+    return NULL;
+  json_builder_end_array (run.skipped);
+  core->metrics.bookings_created += run.created->len;
+  core->metrics.meetings_displaced += run.displaced->len;
+  booking_notify (&run);
+  return booking_response (&run, series_id, error);
+}

@@ -1,0 +1,128 @@
+/* sched-booking.h — the booking rules and every write to a meeting.
+ *
+ * Rules (docs/api.md): end > start; no start in the past; at most
+ * [limits] max_meeting_hours; at least two rooms; the chair is one of them;
+ * every room and unit exists; a room is never in two overlapping meetings
+ * (half-open intervals [start, end)); the rooms connected at once never
+ * exceed [bridge] capacity; a series has at most max_series_occurrences and
+ * skips holidays. Each check-and-write runs inside one BEGIN IMMEDIATE
+ * transaction, so concurrent requests for the same room give one booking.
+ *
+ * Every function here runs on the main thread, commits before it returns,
+ * and then tells the other parts through sched_context_schedule_changed()
+ * and sched_context_meeting_changed(). On a conflict the error is
+ * SCHED_ERROR_CONFLICT and *extra holds {conflicts[], suggestions[]}. */
+#pragma once
+
+#include "sched-auth.h"
+#include "sched-core.h"
+#include "sched-meeting.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* The bookable part of a meeting. */
+typedef struct
+{
+  gchar *title;
+  gchar *unit;
+  gchar *chair;
+  GPtrArray *endpoints; /* gchar* */
+  gint64 start;
+  gint64 end;
+} SchedMeetingSpec;
+
+void sched_meeting_spec_free (SchedMeetingSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedMeetingSpec, sched_meeting_spec_free)
+
+/* Reads title, unit, chair, endpoints, start, end from a request object. */
+SchedMeetingSpec *sched_meeting_spec_from_json (JsonObject *o, GError **error);
+
+/* The rules that do not depend on other meetings. @now: the clock, or
+ * G_MININT64 to allow a start in the past (history import). */
+gboolean sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 now,
+                                 GError **error);
+
+/* POST /api/v1/meetings. Returns the 201 body. */
+JsonNode *sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
+                                JsonObject **extra, GError **error);
+
+/* PATCH /api/v1/meetings/ID; @if_match < 0: no If-Match header. */
+JsonNode *sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                               gint64 if_match, JsonObject *request, JsonObject **extra,
+                               GError **error);
+/* DELETE /api/v1/meetings/ID: marks it cancelled. */
+JsonNode *sched_booking_cancel (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                                gint64 if_match, GError **error);
+/* POST /api/v1/meetings/ID/extend {minutes}. */
+JsonNode *sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                                JsonObject *request, JsonObject **extra, GError **error);
+/* POST /api/v1/meetings/ID/end. */
+JsonNode *sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                             GError **error);
+
+/* ---- shared by the above (sched-booking-check.c) ---- */
+
+typedef struct
+{
+  gchar *endpoint;
+  gint64 meeting_id;
+  gchar *title;
+  gchar *unit;
+  gint64 start;
+  gint64 end;
+  gint priority; /* of the meeting's unit */
+} SchedConflict;
+
+void sched_conflict_free (SchedConflict *conflict);
+
+/* Appends SchedConflict* for every active meeting (other than
+ * @exclude_id) that shares a room with @endpoints during [start, end). */
+gboolean sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start,
+                                       gint64 end, gint64 exclude_id, GPtrArray *conflicts,
+                                       GError **error);
+/* Whether @n_rooms more rooms during [start, end) stay within the bridge
+ * capacity; *peak: the most rooms connected at once, the new ones included. */
+gboolean sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
+                                       gint64 exclude_id, gboolean *ok, gint *peak,
+                                       GError **error);
+/* Up to @n free slots of length @duration for all of @endpoints from
+ * @from, inside working hours on working days; added as an array. */
+void sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpoints,
+                                    gint64 from, gint64 duration, gint64 exclude_id, guint n);
+/* {conflicts[], suggestions[]} for a refused booking. */
+JsonObject *sched_booking_conflict_extra (SchedCore *core, GPtrArray *conflicts,
+                                          GPtrArray *endpoints, gint64 start, gint64 end,
+                                          gint64 exclude_id);
+/* Inserts a meeting row and its rooms (no rule is checked), and sets
+ * invited_count. @status: "scheduled" or, for history, "ended" (then
+ * ended_at = @end). Runs inside the caller's transaction. */
+gboolean sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_id,
+                               gint64 start, gint64 end, const gchar *actor, gint64 now,
+                               gboolean imported, gint64 *id, GError **error);
+/* JSON audit detail describing @spec at [start, end). */
+JsonNode *sched_booking_describe (const SchedMeetingSpec *spec, gint64 start, gint64 end);
+
+/* ---- transactions and group commit (sched-booking-batch.c) ---- */
+
+/* BEGIN IMMEDIATE … COMMIT, or, inside an open batch, SAVEPOINT … RELEASE. */
+gboolean sched_booking_tx_begin (SchedCore *core, GError **error);
+gboolean sched_booking_tx_commit (SchedCore *core, GError **error);
+void sched_booking_tx_rollback (SchedCore *core);
+/* Tell the other parts now, or after the batch commits. */
+void sched_booking_notify_room (SchedCore *core, const gchar *endpoint);
+void sched_booking_notify_meeting (SchedCore *core, gint64 meeting_id);
+
+/* POST /api/v1/meetings through the group commit: the message is paused
+ * and answered after the batch that holds it has committed (or failed). */
+void sched_booking_enqueue (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg,
+                            JsonNode *root);
+/* Answers everything still queued with 503 and drops the batch source. */
+void sched_booking_batch_shutdown (SchedCore *core);
+
+/* Priority of a unit (0 when unknown). */
+gint sched_booking_unit_priority (SchedDb *db, const gchar *unit);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* sched-core.h — the booking service's own state, handed to its handlers.
+ *
+ * SchedContext is shared with the reports and agents parts; SchedCore adds
+ * what only the booking service needs: the holiday calendar and the
+ * counters behind GET /metrics. One per server, used on the main thread
+ * only (libsoup runs every handler there), so the counters need no lock. */
+#pragma once
+
+#include "sched-context.h"
+#include "sched-holidays.h"
+
+#include "common/vc-time.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint64 http_responses[6]; /* by status class: [1]=1xx … [5]=5xx */
+  guint64 bookings_created;  /* meetings created (each occurrence counts) */
+  guint64 booking_conflicts; /* 409 answers to bookings and changes */
+  guint64 meetings_displaced;
+  guint64 attendance_accepted;
+  guint64 attendance_duplicates;
+  guint64 history_imported;
+} SchedMetrics;
+
+typedef struct
+{
+  SchedContext *ctx; /* not owned */
+  SchedHolidays *holidays;
+  SchedMetrics metrics;
+  gint64 started_at;
+  /* Test seam: the clock the booking rules use ("no start in the past"),
+   * NULL for vc_time_now(). */
+  gint64 (*now) (void);
+
+  /* Group commit of bookings (sched-booking-batch.c): while a batch is
+   * open, each booking runs in a SAVEPOINT of one outer transaction and
+   * its notifications wait in @deferred_rooms / @deferred_meetings until
+   * that transaction commits. */
+  gboolean batch_open;
+  GPtrArray *deferred_rooms;   /* gchar* room codes */
+  GArray *deferred_meetings;   /* gint64 meeting ids */
+  GQueue *booking_queue;       /* SchedBookingJob*, waiting for the batch */
+  guint booking_batch_source;
+} SchedCore;
+
+static inline gint64
+sched_core_now (SchedCore *core)
+{
+  return core->now ? core->now () : vc_time_now ();
+}
+
+G_END_DECLS

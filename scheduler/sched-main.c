@@ -1,0 +1,195 @@
+/* sched-main.c — vc-scheduler: options, configuration, signals, the loop
+ * and exit codes. Everything else is in libvc-sched.
+ *
+ *   vc-scheduler [--config FILE] [--db PATH] [--listen HOST:PORT]
+ *   vc-scheduler ... token create --role ROLE [--unit CODE] [--endpoint CODE] --name TEXT
+ *   vc-scheduler ... import-history FILE.json
+ *
+ * Exit codes: 0 clean stop, 64 bad usage, 78 bad configuration (the message
+ * names file, group and key), 1 any other failure. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "agents/sched-agents.h"
+#include "reports/sched-reports.h"
+#include "sched-auth.h"
+#include "sched-error.h"
+#include "sched-history.h"
+#include "sched-server.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+
+#define EXIT_USAGE 64
+
+typedef struct
+{
+  gchar *config;
+  gchar *db;
+  gchar *listen;
+  gchar *role;
+  gchar *unit;
+  gchar *endpoint;
+  gchar *name;
+} MainOptions;
+
+static void
+main_options_clear (MainOptions *o)
+{
+  g_free (o->config);
+  g_free (o->db);
+  g_free (o->listen);
+  g_free (o->role);
+  g_free (o->unit);
+  g_free (o->endpoint);
+  g_free (o->name);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MainOptions, main_options_clear)
+
+static int
+main_exit_code (const GError *error)
+{
+  return error->domain == VC_CONFIG_ERROR ? VC_EXIT_CONFIG : 1;
+}
+
+static gboolean
+on_signal_quit (gpointer user_data)
+{
+  g_message ("stopping");
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+main_serve (SchedContext *ctx)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedServer) server = sched_server_new (ctx, &error);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree gchar *url = NULL;
+  guint sigint, sigterm;
+
+  if (server == NULL)
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return main_exit_code (error);
+    }
+  /* Before the URL is printed: whoever reads it may signal us at once. */
+  sigint = g_unix_signal_add (SIGINT, on_signal_quit, loop);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal_quit, loop);
+  sched_reports_register (ctx, sched_server_get_soup_server (server));
+  sched_agents_register (ctx, sched_server_get_soup_server (server));
+  if (!sched_server_listen (server, &error))
+    {
+      g_printerr ("vc-scheduler: cannot listen on %s:%u: %s\n", ctx->settings->listen_host,
+                  ctx->settings->listen_port, error->message);
+      sched_agents_unregister (ctx);
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
+      return 1;
+    }
+  url = sched_server_get_url (server);
+  g_print ("vc-scheduler listening on %s\n", url);
+  fflush (stdout);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  sched_agents_unregister (ctx);
+  return 0;
+}
+
+static int
+main_token_create (SchedContext *ctx, const MainOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *token = NULL;
+  SchedRole role;
+
+  if (o->role == NULL || !sched_role_from_string (o->role, &role) || o->name == NULL)
+    {
+      g_printerr ("vc-scheduler: token create needs --role admin|secretariat|manager|endpoint "
+                  "and --name TEXT\n");
+      return EXIT_USAGE;
+    }
+  token = sched_auth_create_token (ctx->db, role, o->unit, o->endpoint, o->name, &error);
+  if (token == NULL)
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return 1;
+    }
+  g_print ("%s\n", token);
+  return 0;
+}
+
+static int
+main_import_history (SchedContext *ctx, const gchar *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedServer) server = sched_server_new (ctx, &error);
+  gint64 imported = 0;
+
+  if (server == NULL
+      || !sched_history_import_file (sched_server_get_core (server), path, &imported, &error))
+    {
+      g_autofree gchar *field = sched_error_get_field (error);
+      g_printerr ("vc-scheduler: import-history: %s%s%s\n", field ? field : "", field ? ": " : "",
+                  sched_error_get_text (error));
+      return main_exit_code (error);
+    }
+  g_print ("imported %" G_GINT64_FORMAT " meetings\n", imported);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_auto (MainOptions) o = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedContext) ctx = NULL;
+  SchedSettings *settings;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config, "Configuration file", "FILE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "Database path (overrides [database] path)", "PATH" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &o.listen, "Listen address (overrides [server] listen)", "HOST:PORT" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &o.role, "token create: admin|secretariat|manager|endpoint", "ROLE" },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &o.unit, "token create: the secretariat's unit", "CODE" },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &o.endpoint, "token create: the endpoint's room", "CODE" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, "token create: who holds the token", "TEXT" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) options
+    = g_option_context_new ("[token create | import-history FILE.json] — the booking service");
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  gboolean token = argc == 3 && g_strcmp0 (argv[1], "token") == 0 && g_strcmp0 (argv[2], "create") == 0;
+  gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
+  if (argc != 1 && !token && !import)
+    {
+      g_printerr ("vc-scheduler: unknown command; see --help\n");
+      return EXIT_USAGE;
+    }
+  settings = sched_settings_load (o.config, o.db, o.listen, &error);
+  if (settings == NULL)
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return main_exit_code (error);
+    }
+  ctx = sched_server_context_new (settings, &error);
+  if (ctx == NULL)
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return main_exit_code (error);
+    }
+  if (token)
+    return main_token_create (ctx, &o);
+  if (import)
+    return main_import_history (ctx, argv[2]);
+  return main_serve (ctx);
+}

@@ -1,0 +1,207 @@
+/* sched-roster.c — the first roster of units and rooms; see the header. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-roster.h"
+
+#include "common/vc-config.h"
+#include "sched-error.h"
+
+#include <string.h>
+
+gboolean
+sched_roster_code_is_valid (const gchar *code)
+{
+  gsize n = code ? strlen (code) : 0;
+
+  if (n == 0 || n > 64)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!(g_ascii_islower (code[i]) || g_ascii_isdigit (code[i]) || code[i] == '-'))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+sched_roster_level_is_valid (const gchar *level)
+{
+  static const gchar *const levels[] = { "province", "district", "department", "commune" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (g_strcmp0 (level, levels[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+roster_invalid (GError **error, const gchar *path, const gchar *group, const gchar *key,
+                const gchar *what)
+{
+  g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s", path, group,
+               key, what);
+  return FALSE;
+}
+
+static gchar *
+roster_get (GKeyFile *kf, const gchar *path, const gchar *group, const gchar *key,
+            gboolean required, GError **error)
+{
+  g_autofree gchar *value = g_key_file_get_string (kf, group, key, NULL);
+
+  if (value)
+    g_strstrip (value);
+  if ((value == NULL || *value == '\0') && required)
+    {
+      roster_invalid (error, path, group, key, "is required");
+      return NULL;
+    }
+  if (value && !g_utf8_validate (value, -1, NULL))
+    {
+      roster_invalid (error, path, group, key, "is not valid UTF-8");
+      return NULL;
+    }
+  return (value && *value) ? g_steal_pointer (&value) : g_strdup ("");
+}
+
+static gboolean
+roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group,
+                 GError **error)
+{
+  const gchar *code = group + strlen ("unit:");
+  g_autofree gchar *name = roster_get (kf, path, group, "name", TRUE, error);
+  g_autoptr (GError) local = NULL;
+  gint priority;
+  sqlite3_stmt *st;
+
+  if (name == NULL)
+    return FALSE;
+  if (!sched_roster_code_is_valid (code))
+    return roster_invalid (error, path, group, "code", "is not 1-64 of a-z, 0-9, '-'");
+  priority = g_key_file_get_integer (kf, group, "priority", &local);
+  if (local && !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+    return roster_invalid (error, path, group, "priority", "is not a whole number");
+  st = sched_db_prepare (db, "INSERT INTO units(code, name, priority) VALUES (?1, ?2, ?3)", error);
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  sched_db_bind_text (st, 2, name);
+  sqlite3_bind_int (st, 3, priority);
+  return sched_db_step_done (db, st, error);
+}
+
+static gboolean
+roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group,
+                     gboolean with_parent, GError **error)
+{
+  const gchar *code = group + strlen ("endpoint:");
+  g_autofree gchar *name = roster_get (kf, path, group, "name", TRUE, error);
+  g_autofree gchar *level = name ? roster_get (kf, path, group, "level", TRUE, error) : NULL;
+  g_autofree gchar *unit = level ? roster_get (kf, path, group, "unit", FALSE, error) : NULL;
+  g_autofree gchar *parent = unit ? roster_get (kf, path, group, "parent", FALSE, error) : NULL;
+  sqlite3_stmt *st;
+
+  if (parent == NULL)
+    return FALSE;
+  if (with_parent)
+    {
+      if (*parent == '\0')
+        return TRUE;
+      st = sched_db_prepare (db, "UPDATE endpoints SET parent = ?2 WHERE code = ?1", error);
+      if (st == NULL)
+        return FALSE;
+      sched_db_bind_text (st, 1, code);
+      sched_db_bind_text (st, 2, parent);
+      if (!sched_db_step_done (db, st, NULL))
+        return roster_invalid (error, path, group, "parent", "names no endpoint of the roster");
+      return TRUE;
+    }
+  if (!sched_roster_code_is_valid (code))
+    return roster_invalid (error, path, group, "code", "is not 1-64 of a-z, 0-9, '-'");
+  if (!sched_roster_level_is_valid (level))
+    return roster_invalid (error, path, group, "level",
+                           "is not one of province, district, department, commune");
+  st = sched_db_prepare (db, "INSERT INTO endpoints(code, name, level, unit) VALUES (?1, ?2, ?3, ?4)",
+                         error);
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  sched_db_bind_text (st, 2, name);
+  sched_db_bind_text (st, 3, level);
+  sched_db_bind_text (st, 4, *unit ? unit : NULL);
+  if (!sched_db_step_done (db, st, NULL))
+    return roster_invalid (error, path, group, "unit", "names no unit of the roster (or duplicate code)");
+  return TRUE;
+}
+
+static gboolean
+roster_is_empty (SchedDb *db, gboolean *empty, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+    db, "SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM endpoints)", error);
+
+  if (st == NULL)
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      sched_db_set_error (db, error, "counting roster");
+      return FALSE;
+    }
+  *empty = sqlite3_column_int64 (st, 0) == 0;
+  sqlite3_reset (st);
+  return TRUE;
+}
+
+static gboolean
+roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GError **error)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+  /* Units first, then rooms, then parents (rooms may name later rooms). */
+  for (gsize g = 0; groups[g]; g++)
+    if (g_str_has_prefix (groups[g], "unit:") && !roster_add_unit (db, kf, path, groups[g], error))
+      return FALSE;
+  for (gint pass = 0; pass < 2; pass++)
+    for (gsize g = 0; groups[g]; g++)
+      if (g_str_has_prefix (groups[g], "endpoint:")
+          && !roster_add_endpoint (db, kf, path, groups[g], pass == 1, error))
+        return FALSE;
+  for (gsize g = 0; groups[g]; g++)
+    if (!g_str_has_prefix (groups[g], "unit:") && !g_str_has_prefix (groups[g], "endpoint:"))
+      return roster_invalid (error, path, groups[g], "*", "unknown group (want unit:CODE or endpoint:CODE)");
+  return TRUE;
+}
+
+gboolean
+sched_roster_load_if_empty (SchedDb *db, const gchar *path, gboolean *loaded, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+  gboolean empty = FALSE;
+
+  *loaded = FALSE;
+  if (path == NULL)
+    return TRUE;
+  if (!sched_db_begin_immediate (db, error))
+    return FALSE;
+  if (!roster_is_empty (db, &empty, error))
+    goto fail;
+  if (!empty)
+    {
+      sched_db_rollback (db);
+      return TRUE;
+    }
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_READ, "%s: %s", path, local->message);
+      goto fail;
+    }
+  if (!roster_load_groups (db, kf, path, error))
+    goto fail;
+  if (!sched_db_commit (db, error))
+    return FALSE;
+  *loaded = TRUE;
+  return TRUE;
+
+fail:
+  sched_db_rollback (db);
+  return FALSE;
+}

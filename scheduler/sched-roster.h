@@ -1,0 +1,24 @@
+/* sched-roster.h — loading units and endpoint rooms into an empty database.
+ *
+ * The roster is a key file (conf/roster-nghe-an.ini):
+ *   [unit:CODE]      name=…  priority=N   (higher wins pre-emption)
+ *   [endpoint:CODE]  name=…  level=province|district|department|commune
+ *                    unit=UNIT-CODE  parent=ENDPOINT-CODE (both optional)
+ * It is read only when the database has no unit and no endpoint, so that
+ * changes made through the API are never overwritten. */
+#pragma once
+
+#include "sched-db.h"
+
+G_BEGIN_DECLS
+
+/* Checks that a code is 1–64 of [a-z0-9-] (codes appear in URLs). */
+gboolean sched_roster_code_is_valid (const gchar *code);
+gboolean sched_roster_level_is_valid (const gchar *level);
+
+/* Loads @path when the database is empty; *loaded tells whether it did.
+ * Errors in the file are VC_CONFIG_ERROR naming file/group/key. */
+gboolean sched_roster_load_if_empty (SchedDb *db, const gchar *path, gboolean *loaded,
+                                     GError **error);
+
+G_END_DECLS

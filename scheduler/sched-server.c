@@ -1,0 +1,224 @@
+/* sched-server.c — wiring the booking service; see the header. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-server.h"
+
+#include "sched-api.h"
+#include "sched-booking.h"
+#include "sched-error.h"
+#include "sched-roster.h"
+
+#include "common/vc-time.h"
+#include "sched-http.h"
+
+#include <string.h>
+
+struct _SchedServer
+{
+  SchedCore core;
+  SoupServer *soup;
+};
+
+SchedContext *
+sched_server_context_new (SchedSettings *settings, GError **error)
+{
+  g_autoptr (SchedContext) ctx = g_new0 (SchedContext, 1);
+  gboolean loaded = FALSE;
+
+  ctx->settings = settings;
+  ctx->tz = g_time_zone_new_identifier (settings->time_zone);
+  if (ctx->tz == NULL)
+    {
+      g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID,
+                   "[site] time_zone: unknown time zone '%s'", settings->time_zone);
+      return NULL;
+    }
+  ctx->db = sched_db_open (settings->db_path, error);
+  if (ctx->db == NULL)
+    return NULL;
+  if (!sched_roster_load_if_empty (ctx->db, settings->roster_path, &loaded, error))
+    return NULL;
+  if (loaded)
+    g_message ("loaded the roster %s into %s", settings->roster_path, settings->db_path);
+  return g_steal_pointer (&ctx);
+}
+
+void
+sched_server_context_free (SchedContext *ctx)
+{
+  if (ctx == NULL)
+    return;
+  g_clear_pointer (&ctx->db, sched_db_close);
+  g_clear_pointer (&ctx->tz, g_time_zone_unref);
+  g_clear_pointer (&ctx->settings, sched_settings_free);
+  g_free (ctx);
+}
+
+/* main thread: count responses by status class for /metrics. */
+static void
+on_server_request_finished (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  SchedServer *server = user_data;
+  guint status = soup_server_message_get_status (msg);
+
+  if (status >= 100 && status < 600)
+    server->core.metrics.http_responses[status / 100]++;
+}
+
+/* main thread: refuse a declared body over the limit before reading it. */
+static void
+on_message_got_headers (SoupServerMessage *msg, gpointer user_data)
+{
+  SchedServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  g_autoptr (GError) error = NULL;
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH
+      || length <= server->core.ctx->settings->max_body_bytes)
+    return;
+  g_set_error (&error, SCHED_ERROR, SCHED_ERROR_TOO_LARGE,
+               "request body is %" G_GOFFSET_FORMAT " bytes; the limit is %" G_GINT64_FORMAT,
+               length, server->core.ctx->settings->max_body_bytes);
+  sched_http_reply_error (msg, error);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}
+
+/* main thread */
+static void
+on_server_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_message_got_headers), user_data);
+}
+
+SchedServer *
+sched_server_new (SchedContext *ctx, GError **error)
+{
+  g_autoptr (SchedServer) server = g_new0 (SchedServer, 1);
+  g_autoptr (GTlsCertificate) cert = NULL;
+  const SchedSettings *s = ctx->settings;
+
+  server->core.ctx = ctx;
+  server->core.started_at = vc_time_now ();
+  server->core.holidays = sched_holidays_new ();
+  if (s->holidays_path && !sched_holidays_load (server->core.holidays, s->holidays_path, error))
+    return NULL;
+  if (s->tls_certificate)
+    {
+      g_autoptr (GError) local = NULL;
+      cert = g_tls_certificate_new_from_files (s->tls_certificate, s->tls_key, &local);
+      if (cert == NULL)
+        {
+          g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID,
+                       "[server] tls_certificate: cannot load %s / %s: %s", s->tls_certificate,
+                       s->tls_key, local->message);
+          return NULL;
+        }
+    }
+  server->soup = soup_server_new ("server-header", "vc-scheduler ", "tls-certificate", cert, NULL);
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (on_server_request_started),
+                    server);
+  g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_server_request_finished),
+                    server);
+  sched_api_service_register (&server->core, server->soup);
+  sched_api_roster_register (&server->core, server->soup);
+  sched_api_meetings_register (&server->core, server->soup);
+  return g_steal_pointer (&server);
+}
+
+void
+sched_server_free (SchedServer *server)
+{
+  if (server == NULL)
+    return;
+  sched_booking_batch_shutdown (&server->core);
+  if (server->soup)
+    {
+      soup_server_disconnect (server->soup);
+      g_signal_handlers_disconnect_by_data (server->soup, server);
+      g_clear_object (&server->soup);
+    }
+  g_clear_pointer (&server->core.holidays, sched_holidays_free);
+  g_free (server);
+}
+
+SoupServer *
+sched_server_get_soup_server (SchedServer *server)
+{
+  return server->soup;
+}
+
+SchedCore *
+sched_server_get_core (SchedServer *server)
+{
+  return &server->core;
+}
+
+static GInetAddress *
+server_resolve (const gchar *host, GError **error)
+{
+  GInetAddress *addr = g_inet_address_new_from_string (host);
+  g_autolist (GInetAddress) found = NULL;
+  g_autoptr (GResolver) resolver = NULL;
+
+  if (addr)
+    return addr;
+  /* Start-up only: a blocking lookup before the loop runs is fine. */
+  resolver = g_resolver_get_default ();
+  found = g_resolver_lookup_by_name (resolver, host, NULL, error);
+  if (found == NULL)
+    return NULL;
+  return g_object_ref (found->data);
+}
+
+/* Many clients connect at once (50 booking requests in flight, a room
+ * agent per endpoint reconnecting after an outage): the default backlog
+ * of a GSocketListener (10) makes the kernel reset some of them, so the
+ * socket is made here with a deeper one. */
+#define SERVER_LISTEN_BACKLOG 1024
+
+gboolean
+sched_server_listen (SchedServer *server, GError **error)
+{
+  const SchedSettings *s = server->core.ctx->settings;
+  g_autoptr (GInetAddress) addr = server_resolve (s->listen_host, error);
+  g_autoptr (GSocketAddress) where = NULL;
+  g_autoptr (GSocket) sock = NULL;
+
+  if (addr == NULL)
+    return FALSE;
+  where = g_inet_socket_address_new (addr, s->listen_port);
+  sock = g_socket_new (g_inet_address_get_family (addr), G_SOCKET_TYPE_STREAM,
+                       G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL || !g_socket_bind (sock, where, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (sock, SERVER_LISTEN_BACKLOG);
+  if (!g_socket_listen (sock, error))
+    return FALSE;
+  return soup_server_listen_socket (server->soup, sock,
+                                    s->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+}
+
+guint16
+sched_server_get_port (SchedServer *server)
+{
+  GSList *uris = soup_server_get_uris (server->soup);
+  guint16 port = uris ? (guint16) g_uri_get_port (uris->data) : 0;
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+gchar *
+sched_server_get_url (SchedServer *server)
+{
+  const SchedSettings *s = server->core.ctx->settings;
+  guint16 port = sched_server_get_port (server);
+  gboolean v6 = strchr (s->listen_host, ':') != NULL;
+
+  if (port == 0)
+    return NULL;
+  return g_strdup_printf ("%s://%s%s%s:%u", s->tls_certificate ? "https" : "http", v6 ? "[" : "",
+                          s->listen_host, v6 ? "]" : "", port);
+}

@@ -1,0 +1,278 @@
+/* test-exec.c — the real vc-scheduler executable as a subprocess: it
+ * prints its URL once listening, SIGTERM stops it with 0, a bad config
+ * exits 78 naming file/group/key, `token create` prints the token alone,
+ * `import-history` loads a file, and an acknowledged booking survives
+ * SIGKILL. Readiness is the printed line, never a sleep. */
+#include "common/vc-time.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct
+{
+  gchar *dir;
+  gchar *config;
+  gchar *db;
+  SoupSession *session;
+} Fixture;
+
+static const gchar *
+exe_path (void)
+{
+  static gchar *path;
+  const gchar *build = g_getenv ("VC_BUILD_DIR");
+
+  if (path == NULL)
+    path = g_build_filename (build ? build : VC_TEST_BUILD_DIR, "scheduler", "vc-scheduler", NULL);
+  return path;
+}
+
+static void
+write_text (const gchar *path, const gchar *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  alarm (100);
+  f->dir = g_dir_make_tmp ("sched-exec-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->config = g_build_filename (f->dir, "scheduler.ini", NULL);
+  f->db = g_build_filename (f->dir, "sched.db", NULL);
+  /* A relative database path: resolved against the config file's folder. */
+  write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[database]\npath=sched.db\n"
+                         "[bridge]\ncapacity=100\n");
+  f->session = soup_session_new_with_options ("timeout", 30, NULL);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree gchar *p = g_build_filename (f->dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_clear_object (&f->session);
+  g_free (f->dir);
+  g_free (f->config);
+  g_free (f->db);
+  alarm (0);
+}
+
+/* Runs the CLI to completion; returns the exit status. */
+static gint
+run_cli (Fixture *f, gchar **out, gchar **err, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = NULL;
+  va_list ap;
+  const gchar *a;
+
+  g_ptr_array_add (argv, (gpointer) exe_path ());
+  va_start (ap, err);
+  while ((a = va_arg (ap, const gchar *)))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  p = g_subprocess_newv ((const gchar *const *) argv->pdata,
+                         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  return g_subprocess_get_exit_status (p);
+}
+
+static gchar *
+create_token (Fixture *f, const gchar *role, const gchar *unit)
+{
+  gchar *out = NULL;
+  g_autofree gchar *err = NULL;
+  gint status = unit ? run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role", role,
+                                "--unit", unit, "--name", "Văn phòng", NULL)
+                     : run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role", role,
+                                "--name", "Quản trị", NULL);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (strlen (out), ==, 44); /* 43 characters and a newline, nothing else */
+  g_strchomp (out);
+  return out;
+}
+
+/* Starts the server and reads the URL it prints. */
+static GSubprocess *
+start_server (Fixture *f, gchar **url)
+{
+  g_autoptr (GError) error = NULL;
+  GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                     &error, exe_path (), "--config", f->config, NULL);
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autofree gchar *line = NULL;
+  const gchar *at;
+
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  at = strstr (line, "http://");
+  g_assert_nonnull (at);
+  *url = g_strdup (at);
+  return p;
+}
+
+static guint
+http (Fixture *f, const gchar *method, const gchar *url, const gchar *token, const gchar *body,
+      gchar **reply)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (token)
+    {
+      g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body)
+    {
+      g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", b);
+    }
+  bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (reply)
+    *reply = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return soup_message_get_status (msg);
+}
+
+static void
+test_sigterm (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *url = NULL;
+  g_autoptr (GSubprocess) p = start_server (f, &url);
+  g_autofree gchar *health = g_strconcat (url, "/healthz", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpuint (http (f, "GET", health, NULL, NULL, NULL), ==, 200);
+  g_subprocess_send_signal (p, SIGTERM);
+  g_subprocess_wait (p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_bad_config (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+
+  write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[limits]\nmax_meeting_hours=lots\n");
+  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, NULL), ==, 78);
+  g_assert_nonnull (strstr (err, f->config));
+  g_assert_nonnull (strstr (err, "[limits]"));
+  g_assert_nonnull (strstr (err, "max_meeting_hours"));
+
+  write_text (f->config, "[server]\nlisten=nowhere\n");
+  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, NULL), ==, 78);
+  g_assert_nonnull (strstr (err2, "[server] listen"));
+}
+
+static void
+test_durable_booking (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *token = create_token (f, "secretariat", "ubnd-tinh");
+  g_autofree gchar *url = NULL, *url2 = NULL, *reply = NULL, *again = NULL;
+  g_autoptr (GSubprocess) p = start_server (f, &url);
+  g_autoptr (GSubprocess) p2 = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 start = (vc_time_now () / 3600 + 24 * 20) * 3600;
+  g_autofree gchar *s = vc_time_format_utc (start);
+  g_autofree gchar *e = vc_time_format_utc (start + 3600);
+  g_autofree gchar *body = g_strdup_printf (
+    "{\"title\":\"Bền vững\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+    "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\"}", s, e);
+  g_autofree gchar *meetings = g_strconcat (url, "/api/v1/meetings", NULL);
+
+  g_assert_cmpuint (http (f, "POST", meetings, token, body, &reply), ==, 201);
+  g_subprocess_send_signal (p, SIGKILL);
+  g_subprocess_wait (p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (p));
+
+  p2 = start_server (f, &url2);
+  g_autofree gchar *one = g_strconcat (url2, "/api/v1/meetings/1", NULL);
+  g_assert_cmpuint (http (f, "GET", one, token, NULL, &again), ==, 200);
+  g_assert_nonnull (strstr (again, "Bền vững"));
+  g_subprocess_send_signal (p2, SIGTERM);
+  g_subprocess_wait (p2, NULL, &error);
+  g_assert_cmpint (g_subprocess_get_exit_status (p2), ==, 0);
+}
+
+static void
+test_import_history_cli (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *file = g_build_filename (f->dir, "history.json", NULL);
+  g_autofree gchar *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+
+  write_text (file, "{\"meetings\":[{\"title\":\"Giao ban 2025\",\"unit\":\"tinh-uy\",\"chair\":\"tinh-uy\","
+                    "\"endpoints\":[\"tinh-uy\",\"huyen-uy-anh-son\"],\"start\":\"2025-03-04T01:00:00Z\","
+                    "\"end\":\"2025-03-04T03:00:00Z\",\"attendance\":[{\"endpoint\":\"tinh-uy\","
+                    "\"joined_at\":\"2025-03-04T01:00:00Z\",\"left_at\":\"2025-03-04T03:00:00Z\"},"
+                    "{\"endpoint\":\"huyen-uy-anh-son\",\"joined_at\":\"2025-03-04T01:00:00Z\","
+                    "\"left_at\":\"2025-03-04T03:00:00Z\"}]}]}");
+  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "import-history", file, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "imported 1"));
+  write_text (file, "{\"meetings\":[{\"title\":\"x\"}]}");
+  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, "import-history", file, NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "meetings[0]"));
+}
+
+static void
+test_no_config (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                &error, exe_path (), "--db", f->db, "--listen",
+                                                "127.0.0.1:0", NULL);
+  g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  g_autofree gchar *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (line, "http://127.0.0.1:"));
+  g_subprocess_send_signal (p, SIGINT);
+  g_subprocess_wait (p, NULL, &error);
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(name, fn) g_test_add ("/sched-core/exec/" name, Fixture, NULL, setup, fn, teardown)
+  ADD ("sigterm", test_sigterm);
+  ADD ("bad-config", test_bad_config);
+  ADD ("durable-booking", test_durable_booking);
+  ADD ("import-history", test_import_history_cli);
+  ADD ("no-config", test_no_config);
+  return g_test_run ();
+}
