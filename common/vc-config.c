@@ -72,15 +72,18 @@ vc_config_load_file (VcConfig *config, const gchar *path, GError **error)
 {
   g_autoptr (GKeyFile) layer = g_key_file_new ();
   g_autoptr (GError) local = NULL;
+  /* Keys remember their file by its absolute name, so that relative paths
+   * in it resolve against its folder whatever the working directory. */
+  g_autofree gchar *absolute = g_canonicalize_filename (path, NULL);
 
-  if (!g_key_file_load_from_file (layer, path, G_KEY_FILE_NONE, &local))
+  if (!g_key_file_load_from_file (layer, absolute, G_KEY_FILE_NONE, &local))
     {
       g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_READ, "%s: %s", path, local->message);
       return FALSE;
     }
-  config_merge (config, layer, path);
+  config_merge (config, layer, absolute);
   g_free (config->file);
-  config->file = g_canonicalize_filename (path, NULL);
+  config->file = g_steal_pointer (&absolute);
   return TRUE;
 }
 

@@ -43,7 +43,7 @@ gboolean
 sched_booking_tx_begin (SchedCore *core, GError **error)
 {
   if (core->batch_open)
-    return sched_db_exec (core->ctx->db, "SAVEPOINT booking", error);
+    return sched_db_run (core->ctx->db, "SAVEPOINT booking", error);
   return sched_db_begin_immediate (core->ctx->db, error);
 }
 
@@ -51,7 +51,7 @@ gboolean
 sched_booking_tx_commit (SchedCore *core, GError **error)
 {
   if (core->batch_open)
-    return sched_db_exec (core->ctx->db, "RELEASE booking", error);
+    return sched_db_run (core->ctx->db, "RELEASE booking", error);
   return sched_db_commit (core->ctx->db, error);
 }
 
@@ -59,7 +59,10 @@ void
 sched_booking_tx_rollback (SchedCore *core)
 {
   if (core->batch_open)
-    sched_db_exec (core->ctx->db, "ROLLBACK TO booking; RELEASE booking", NULL);
+    {
+      sched_db_run (core->ctx->db, "ROLLBACK TO booking", NULL);
+      sched_db_run (core->ctx->db, "RELEASE booking", NULL);
+    }
   else
     sched_db_rollback (core->ctx->db);
 }

@@ -299,15 +299,28 @@ sched_db_prepare (SchedDb *db, const gchar *sql, GError **error)
 }
 
 gboolean
+sched_db_run (SchedDb *db, const gchar *sql, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (!sched_db_step_done (db, stmt, error))
+    return FALSE;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
 sched_db_begin_immediate (SchedDb *db, GError **error)
 {
-  return sched_db_exec (db, "BEGIN IMMEDIATE", error);
+  return sched_db_run (db, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 sched_db_commit (SchedDb *db, GError **error)
 {
-  if (sched_db_exec (db, "COMMIT", error))
+  if (sched_db_run (db, "COMMIT", error))
     return TRUE;
   sched_db_rollback (db);
   return FALSE;

@@ -30,7 +30,11 @@ sqlite3 *sched_db_handle (SchedDb *db);
  * bindings cleared. Owned by @db: do not finalize. NULL + error on failure. */
 sqlite3_stmt *sched_db_prepare (SchedDb *db, const gchar *sql, GError **error);
 
-/* Runs @sql (no parameters, may hold several statements). */
+/* Runs one statement without parameters (a string constant) through the
+ * statement cache: for BEGIN, COMMIT, SAVEPOINT and the like on hot paths. */
+gboolean sched_db_run (SchedDb *db, const gchar *sql, GError **error);
+
+/* Runs @sql (no parameters, may hold several statements; parsed each time). */
 gboolean sched_db_exec (SchedDb *db, const gchar *sql, GError **error);
 
 gboolean sched_db_begin_immediate (SchedDb *db, GError **error);

@@ -104,6 +104,16 @@ test_config_layers (void)
   g_assert_false (vc_parse_host_port ("127.0.0.1:70000", &host, &port));
   g_assert_false (vc_parse_host_port ("nohost", &host, &port));
 
+  /* A relative --config resolves its relative paths against its folder. */
+  g_autofree gchar *cwd = g_get_current_dir ();
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  g_autoptr (VcConfig) relative = vc_config_new (NULL);
+  g_assert_true (vc_config_load_file (relative, "x.ini", &error));
+  g_autofree gchar *rel2 = vc_config_get_path (relative, "a", "rel", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rel2, ==, want);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+
   g_unlink (path);
   g_rmdir (dir);
 }

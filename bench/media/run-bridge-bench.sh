@@ -1,0 +1,69 @@
+#!/bin/sh
+# run-bridge-bench.sh — vc-bridge under N = 10, 26 and 44 participants.
+#
+#   bench/media/run-bridge-bench.sh [BUILD_DIR] [SECONDS]
+#
+# For each N: starts build/media/vc-bridge on 127.0.0.1:0 (its own process,
+# so its CPU is measured alone), waits for its "listening" line, runs
+# vc-bridge-load, stops the bridge. Prints one JSON line per N, then a table.
+# Everything stays on loopback. Takes about 3-4 minutes with SECONDS=30.
+set -eu
+
+BUILD=${1:-build}
+SECONDS_PER_RUN=${2:-30}
+SIZES=${SIZES:-"10 26 44"}
+BRIDGE="$BUILD/media/vc-bridge"
+LOAD="$BUILD/bench/media/vc-bridge-load"
+WORK=$(mktemp -d)
+SECRET="bench-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+CLIPS=${CLIPS:-"$BUILD/bench/media/clips"}
+trap 'rm -rf "$WORK"' EXIT
+
+cat > "$WORK/bridge.ini" <<INI
+[bridge]
+listen = 127.0.0.1:0
+secret = $SECRET
+capacity = 100
+[ice]
+addresses = 127.0.0.1
+INI
+
+for n in $SIZES; do
+  "$BRIDGE" --config "$WORK/bridge.ini" > "$WORK/bridge.out" 2> "$WORK/bridge-$n.err" &
+  pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/bridge.out" 2>/dev/null || true)
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { echo "vc-bridge died:" >&2; cat "$WORK/bridge-$n.err" >&2; exit 1; }
+    sleep 0.1 # polling the printed port line, bounded to 10 s
+  done
+  [ -n "$url" ] || { echo "vc-bridge did not print its address" >&2; kill "$pid"; exit 1; }
+  timeout 240 "$LOAD" --url "$url" --secret "$SECRET" --pid "$pid" --participants "$n" \
+    --seconds "$SECONDS_PER_RUN" --clips "$CLIPS" | tee -a "$WORK/results.jsonl"
+  kill -TERM "$pid"
+  wait "$pid" || true
+done
+
+echo
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+python3 - "$WORK/results.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+if not rows:
+    sys.exit("no results")
+base = rows[0]
+print("| N | bridge CPU, %% of machine (of one core) | CPU vs N=%d | RSS MB | MB per participant | "
+      "fps encoded / received (min) | audio gaps at receivers | mixer late ticks / input underruns | "
+      "connect→first frame ms (median / max) | click mouth-to-ear ms (median / max) | load generator CPU %% | load avg |"
+      % base["participants"])
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    ratio = r["cpu_percent_of_machine"] / base["cpu_percent_of_machine"]
+    print("| %d | %.1f (%.1f) | %.2fx | %.0f | %.2f | %.2f / %.2f | %d | %d / %d | %.0f / %.0f | %.0f / %.0f | %.0f | %.1f |" % (
+        r["participants"], r["cpu_percent_of_machine"], r["cpu_percent_of_one_core"], ratio,
+        r["rss_mb_full"], r["rss_mb_per_participant"], r["bridge_fps"], r["fps_min"],
+        r["audio_gaps"], r["bridge_mixer_late_ticks"], r["bridge_input_underruns"],
+        r["first_frame_ms_median"], r["first_frame_ms_max"], r["click_ms_median"],
+        r["click_ms_max"], r["loadgen_cpu_percent_of_machine"], r["load_avg"]))
+PY

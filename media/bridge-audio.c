@@ -1,0 +1,477 @@
+/* bridge-audio.c — the mixer thread and the Opus encoders of one room.
+ *
+ * Encoder pipeline (one per room, not clocked: appsink sync=false):
+ *
+ *   appsrc mix0 ! opusenc ! appsink enc0      shared mix -> every other listener
+ *   appsrc mix1 ! opusenc ! appsink enc1      slot 1 -> its speaker
+ *   ...                                       (personal_mixes slots)
+ *
+ * Slots are sticky: a speaker keeps its slot (and its encoder state) while it
+ * stays among the loudest, so encoders do not hop between listeners. */
+#define G_LOG_DOMAIN "vc-bridge"
+
+#include "bridge-audio.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC (bridge_audio_debug);
+#define GST_CAT_DEFAULT bridge_audio_debug
+
+#define TICK_US (20 * G_TIME_SPAN_MILLISECOND)
+#define MAX_INPUTS 128
+
+struct _BridgeAudioInput
+{
+  gint index; /* in BridgeAudio.inputs and the detector */
+  gchar *endpoint;
+  GstElement *output; /* listener's appsrc */
+  BridgeAudioRing ring;
+  gboolean muted;     /* lock */
+  gboolean listening; /* lock */
+  gint slot;          /* lock: personal encoder slot, -1 = shared mix */
+  gdouble level_db;   /* lock: last raw level */
+};
+
+struct _BridgeAudio
+{
+  gchar *room_id;
+  guint personal_mixes;
+  BridgeAudioSpeakerFunc on_speaker;
+  gpointer user_data;
+  GMainContext *context;
+
+  GstElement *pipeline;
+  GstElement **mix_src; /* 1 + personal_mixes appsrcs */
+
+  GMutex lock; /* protects everything below */
+  GCond cond;
+  gboolean running;
+  BridgeAudioInput *inputs[MAX_INPUTS];
+  BridgeSpeakerDetector detector;
+  gint *slot_owner; /* per slot (1-based index into it): input index or -1 */
+  GThread *thread;
+  guint64 ticks;
+  guint64 late_ticks;
+};
+
+/* ---- distribution (encoder appsink streaming threads) ---- */
+
+typedef struct
+{
+  BridgeAudio *audio;
+  gint slot; /* 0 = shared */
+} EncoderTap;
+
+static GstFlowReturn
+on_encoded_sample (GstAppSink *sink, gpointer data)
+{
+  EncoderTap *tap = data;
+  BridgeAudio *audio = tap->audio;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstElement *targets[MAX_INPUTS];
+  guint n = 0;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  g_mutex_lock (&audio->lock);
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    {
+      BridgeAudioInput *in = audio->inputs[i];
+      if (in != NULL && in->listening && in->slot + 1 == tap->slot)
+        targets[n++] = gst_object_ref (in->output);
+    }
+  g_mutex_unlock (&audio->lock);
+  for (guint i = 0; i < n; i++)
+    {
+      GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
+      GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+      gst_app_src_push_buffer (GST_APP_SRC (targets[i]), buf);
+      gst_object_unref (targets[i]);
+    }
+  return GST_FLOW_OK;
+}
+
+static gboolean
+audio_build_pipeline (BridgeAudio *audio, const BridgeSettings *s, GError **error)
+{
+  g_autoptr (GString) desc = g_string_new (NULL);
+  guint n = 1 + s->personal_mixes;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (desc,
+                            "appsrc name=mix%u format=time is-live=false max-bytes=96000 "
+                            "caps=audio/x-raw,format=S16LE,rate=48000,channels=1,"
+                            "layout=interleaved ! opusenc frame-size=20 bitrate=%u "
+                            "inband-fec=true packet-loss-percentage=10 audio-type=voice ! "
+                            "appsink name=enc%u sync=false async=false max-buffers=50 ",
+                            i, s->audio_bitrate_kbps * 1000, i);
+  audio->pipeline = gst_parse_launch (desc->str, error);
+  if (audio->pipeline == NULL)
+    return FALSE;
+  audio->mix_src = g_new0 (GstElement *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree gchar *src_name = g_strdup_printf ("mix%u", i);
+      g_autofree gchar *sink_name = g_strdup_printf ("enc%u", i);
+      g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (audio->pipeline), sink_name);
+      GstAppSinkCallbacks cb = { .new_sample = on_encoded_sample };
+      EncoderTap *tap = g_new0 (EncoderTap, 1);
+
+      tap->audio = audio;
+      tap->slot = (gint)i;
+      audio->mix_src[i] = gst_bin_get_by_name (GST_BIN (audio->pipeline), src_name);
+      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, tap, g_free);
+    }
+  return TRUE;
+}
+
+/* ---- the mixer thread ---- */
+
+typedef struct
+{
+  gchar *endpoint;
+  BridgeAudio *audio;
+} SpeakerNotice;
+
+/* main thread */
+static gboolean
+on_speaker_notice (gpointer data)
+{
+  SpeakerNotice *notice = data;
+
+  if (notice->audio->on_speaker != NULL) /* NULL once bridge_audio_free() ran */
+    notice->audio->on_speaker (notice->endpoint, notice->audio->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void audio_finalize (BridgeAudio *audio);
+
+static void
+speaker_notice_free (gpointer data)
+{
+  SpeakerNotice *notice = data;
+  g_atomic_rc_box_release_full (notice->audio, (GDestroyNotify)audio_finalize);
+  g_free (notice->endpoint);
+  g_free (notice);
+}
+
+/* mixer thread, lock held: keeps slots of speakers still loud, fills the rest. */
+static void
+audio_assign_slots (BridgeAudio *audio, const gint *loudest, guint n_loud)
+{
+  for (guint s = 0; s < audio->personal_mixes; s++)
+    {
+      gint owner = audio->slot_owner[s];
+      gboolean keep = FALSE;
+      for (guint k = 0; k < n_loud; k++)
+        keep |= loudest[k] == owner;
+      if (owner >= 0 && !keep)
+        {
+          if (audio->inputs[owner] != NULL)
+            audio->inputs[owner]->slot = -1;
+          audio->slot_owner[s] = -1;
+        }
+    }
+  for (guint k = 0; k < n_loud; k++)
+    {
+      BridgeAudioInput *in = audio->inputs[loudest[k]];
+      if (in == NULL || in->slot >= 0)
+        continue;
+      for (guint s = 0; s < audio->personal_mixes; s++)
+        if (audio->slot_owner[s] < 0)
+          {
+            audio->slot_owner[s] = loudest[k];
+            in->slot = (gint)s;
+            break;
+          }
+    }
+}
+
+static GstBuffer *
+audio_frame_buffer (const gint16 *pcm, guint64 tick)
+{
+  GstBuffer *buf = gst_buffer_new_memdup (pcm, BRIDGE_MIXER_FRAME * sizeof (gint16));
+
+  GST_BUFFER_PTS (buf) = tick * 20 * GST_MSECOND;
+  GST_BUFFER_DURATION (buf) = 20 * GST_MSECOND;
+  return buf;
+}
+
+/* mixer thread, lock held: one 20 ms tick. Fills @out (1 + personal slots). */
+static void
+audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME], GstBuffer **out)
+{
+  gint32 sum[BRIDGE_MIXER_FRAME] = { 0 };
+  gdouble levels[MAX_INPUTS];
+  gint16 pcm[BRIDGE_MIXER_FRAME];
+  gint loudest[8];
+  guint n_loud;
+
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    {
+      BridgeAudioInput *in = audio->inputs[i];
+      levels[i] = BRIDGE_MIXER_SILENCE_DB;
+      if (in == NULL)
+        continue;
+      bridge_audio_ring_pop (&in->ring, frames[i]);
+      in->level_db = bridge_mixer_level_db (frames[i]);
+      if (in->muted)
+        continue;
+      levels[i] = in->level_db;
+      bridge_mixer_accumulate (sum, frames[i]);
+    }
+  if (bridge_speaker_detector_update (&audio->detector, levels))
+    {
+      SpeakerNotice *notice = g_new0 (SpeakerNotice, 1);
+      BridgeAudioInput *in = audio->inputs[audio->detector.active];
+      notice->audio = g_atomic_rc_box_acquire (audio);
+      notice->endpoint = in ? g_strdup (in->endpoint) : NULL;
+      g_main_context_invoke_full (audio->context, G_PRIORITY_DEFAULT, on_speaker_notice, notice,
+                                  speaker_notice_free);
+    }
+  n_loud
+      = bridge_speaker_detector_loudest (&audio->detector, MIN (audio->personal_mixes, 8), loudest);
+  audio_assign_slots (audio, loudest, n_loud);
+  bridge_mixer_render (sum, NULL, pcm);
+  out[0] = audio_frame_buffer (pcm, audio->ticks);
+  for (guint s = 0; s < audio->personal_mixes; s++)
+    {
+      gint owner = audio->slot_owner[s];
+      out[s + 1] = NULL;
+      if (owner < 0)
+        continue;
+      bridge_mixer_render (sum, audio->inputs[owner]->muted ? NULL : frames[owner], pcm);
+      out[s + 1] = audio_frame_buffer (pcm, audio->ticks);
+    }
+  audio->ticks++;
+}
+
+/* mixer thread ("vc-mixer") */
+static gpointer
+audio_thread (gpointer data)
+{
+  BridgeAudio *audio = data;
+  gint16 (*frames)[BRIDGE_MIXER_FRAME]
+      = g_malloc (sizeof (gint16[BRIDGE_MIXER_FRAME]) * MAX_INPUTS);
+  GstBuffer **out = g_new0 (GstBuffer *, 1 + audio->personal_mixes);
+  gint64 next = g_get_monotonic_time () + TICK_US;
+
+  /* A late tick is an audible gap for everybody, a late video frame is not:
+   * ask for a higher priority than the encoders. Works when the service may
+   * (root, or CAP_SYS_NICE / systemd LimitNICE=); otherwise stays normal. */
+  if (setpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid), -10) != 0)
+    GST_INFO ("room %s: mixer thread keeps normal priority", audio->room_id);
+  g_mutex_lock (&audio->lock);
+  while (audio->running)
+    {
+      if (g_cond_wait_until (&audio->cond, &audio->lock, next))
+        continue; /* woken: re-check running */
+      if (g_get_monotonic_time () - next > TICK_US / 2)
+        audio->late_ticks++;
+      if (g_get_monotonic_time () - next > 5 * TICK_US)
+        next = g_get_monotonic_time (); /* fell far behind (suspend?): resync */
+      next += TICK_US;
+      audio_mix_tick (audio, frames, out);
+      g_mutex_unlock (&audio->lock);
+      for (guint i = 0; i <= audio->personal_mixes; i++)
+        if (out[i] != NULL)
+          gst_app_src_push_buffer (GST_APP_SRC (audio->mix_src[i]), g_steal_pointer (&out[i]));
+      g_mutex_lock (&audio->lock);
+    }
+  g_mutex_unlock (&audio->lock);
+  g_free (frames);
+  g_free (out);
+  return NULL;
+}
+
+BridgeAudio *
+bridge_audio_new (const BridgeSettings *s, const gchar *room_id, BridgeAudioSpeakerFunc on_speaker,
+                  gpointer user_data, GError **error)
+{
+  static gsize once = 0;
+  BridgeAudio *audio = g_atomic_rc_box_new0 (BridgeAudio);
+
+  if (g_once_init_enter (&once))
+    {
+      GST_DEBUG_CATEGORY_INIT (bridge_audio_debug, "bridge-audio", 0, "vc-bridge mix-minus");
+      g_once_init_leave (&once, 1);
+    }
+  audio->room_id = g_strdup (room_id);
+  audio->personal_mixes = s->personal_mixes;
+  audio->on_speaker = on_speaker;
+  audio->user_data = user_data;
+  audio->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&audio->lock);
+  g_cond_init (&audio->cond);
+  bridge_speaker_detector_init (&audio->detector, MAX_INPUTS, s->speaker_threshold_db,
+                                s->speaker_margin_db, MAX (1, s->speaker_hold_ms / 20));
+  audio->slot_owner = g_new (gint, MAX (1, s->personal_mixes));
+  for (guint i = 0; i < s->personal_mixes; i++)
+    audio->slot_owner[i] = -1;
+  if (!audio_build_pipeline (audio, s, error)
+      || gst_element_set_state (audio->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+                     "audio encoders refused to start");
+      bridge_audio_free (audio);
+      return NULL;
+    }
+  audio->running = TRUE;
+  audio->thread = g_thread_new ("vc-mixer", audio_thread, audio);
+  return audio;
+}
+
+static void
+input_free (BridgeAudioInput *in)
+{
+  bridge_audio_ring_clear (&in->ring);
+  gst_object_unref (in->output);
+  g_free (in->endpoint);
+  g_free (in);
+}
+
+/* last reference dropped (main thread) */
+static void
+audio_finalize (BridgeAudio *audio)
+{
+  for (guint i = 0; audio->mix_src != NULL && i <= audio->personal_mixes; i++)
+    gst_clear_object (&audio->mix_src[i]);
+  g_free (audio->mix_src);
+  gst_clear_object (&audio->pipeline);
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    g_clear_pointer (&audio->inputs[i], input_free);
+  bridge_speaker_detector_clear (&audio->detector);
+  g_free (audio->slot_owner);
+  g_mutex_clear (&audio->lock);
+  g_cond_clear (&audio->cond);
+  g_main_context_unref (audio->context);
+  g_free (audio->room_id);
+}
+
+void
+bridge_audio_free (BridgeAudio *audio)
+{
+  if (audio == NULL)
+    return;
+  g_mutex_lock (&audio->lock);
+  audio->running = FALSE;
+  audio->on_speaker = NULL;
+  g_cond_signal (&audio->cond);
+  g_mutex_unlock (&audio->lock);
+  g_clear_pointer (&audio->thread, g_thread_join);
+  if (audio->pipeline != NULL)
+    gst_element_set_state (audio->pipeline, GST_STATE_NULL);
+  g_atomic_rc_box_release_full (audio, (GDestroyNotify)audio_finalize);
+}
+
+BridgeAudioInput *
+bridge_audio_add_input (BridgeAudio *audio, const gchar *endpoint, GstElement *output)
+{
+  BridgeAudioInput *in = g_new0 (BridgeAudioInput, 1);
+
+  in->endpoint = g_strdup (endpoint);
+  in->output = gst_object_ref (output);
+  in->slot = -1;
+  in->level_db = BRIDGE_MIXER_SILENCE_DB;
+  /* up to 100 ms queued; play once 1 frame is there (the jitter buffer in
+   * front already absorbs network jitter) */
+  bridge_audio_ring_init (&in->ring, 5, 1);
+  g_mutex_lock (&audio->lock);
+  for (gint i = 0; i < MAX_INPUTS; i++)
+    if (audio->inputs[i] == NULL)
+      {
+        in->index = i;
+        audio->inputs[i] = in;
+        bridge_speaker_detector_reset (&audio->detector, i);
+        break;
+      }
+  g_mutex_unlock (&audio->lock);
+  if (audio->inputs[in->index] != in)
+    {
+      GST_ERROR ("room %s: more than %d audio inputs", audio->room_id, MAX_INPUTS);
+      input_free (in);
+      return NULL;
+    }
+  return in;
+}
+
+void
+bridge_audio_remove_input (BridgeAudio *audio, BridgeAudioInput *in)
+{
+  if (in == NULL)
+    return;
+  g_mutex_lock (&audio->lock);
+  g_assert (audio->inputs[in->index] == in);
+  audio->inputs[in->index] = NULL;
+  if (in->slot >= 0)
+    audio->slot_owner[in->slot] = -1;
+  bridge_speaker_detector_reset (&audio->detector, in->index);
+  g_mutex_unlock (&audio->lock);
+  /* no streaming thread pushes any more: the peer pipeline stopped first */
+  input_free (in);
+}
+
+void
+bridge_audio_set_listening (BridgeAudio *audio, const gchar *endpoint, gboolean listening)
+{
+  g_mutex_lock (&audio->lock);
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    if (audio->inputs[i] != NULL && g_str_equal (audio->inputs[i]->endpoint, endpoint))
+      audio->inputs[i]->listening = listening;
+  g_mutex_unlock (&audio->lock);
+}
+
+void
+bridge_audio_set_muted (BridgeAudio *audio, const gchar *endpoint, gboolean muted)
+{
+  g_mutex_lock (&audio->lock);
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    if (audio->inputs[i] != NULL && g_str_equal (audio->inputs[i]->endpoint, endpoint))
+      audio->inputs[i]->muted = muted;
+  g_mutex_unlock (&audio->lock);
+}
+
+void
+bridge_audio_input_push (BridgeAudioInput *in, const gint16 *samples, gsize n)
+{
+  bridge_audio_ring_push (&in->ring, samples, n);
+}
+
+gboolean
+bridge_audio_get_info (BridgeAudio *audio, const gchar *endpoint, BridgeAudioInputInfo *info)
+{
+  gboolean found = FALSE;
+
+  g_mutex_lock (&audio->lock);
+  for (guint i = 0; i < MAX_INPUTS && !found; i++)
+    {
+      BridgeAudioInput *in = audio->inputs[i];
+      if (in == NULL || !g_str_equal (in->endpoint, endpoint))
+        continue;
+      found = TRUE;
+      info->level_db = audio->detector.smoothed_db[i];
+      info->speaking = !in->muted && info->level_db > audio->detector.threshold_db;
+      info->muted = in->muted;
+      info->personal_mix = in->slot >= 0;
+      g_mutex_lock (&in->ring.lock);
+      info->underruns = in->ring.underruns;
+      g_mutex_unlock (&in->ring.lock);
+    }
+  g_mutex_unlock (&audio->lock);
+  return found;
+}
+
+void
+bridge_audio_get_stats (BridgeAudio *audio, BridgeAudioStats *stats)
+{
+  g_mutex_lock (&audio->lock);
+  stats->ticks = audio->ticks;
+  stats->late_ticks = audio->late_ticks;
+  g_mutex_unlock (&audio->lock);
+}

@@ -1,0 +1,70 @@
+/* bridge-audio.h — a room's mix-minus engine.
+ *
+ * Each participant's Opus is decoded once (in its peer pipeline) and pushed
+ * into its input ring. A dedicated GThread ("vc-mixer", one per room) wakes
+ * every 20 ms on the monotonic clock, sums every input once, and renders the
+ * shared mix plus one personal mix (sum - own) for each of the loudest
+ * speakers. The shared mix goes through one opusenc; each personal mix through
+ * its own opusenc (one per slot, [audio] personal_mixes). Encoded packets are
+ * pushed to each listener's appsrc: the shared packets to everybody without a
+ * slot, a slot's packets to its speaker.
+ *
+ * Threads: inputs are pushed from peers' streaming threads; the mixer thread
+ * reads them; the encoder appsinks' streaming threads distribute; the main
+ * thread adds/removes inputs and changes mutes. BridgeAudio.lock protects the
+ * input table and slot assignments; each ring has its own lock. */
+#pragma once
+
+#include "bridge-config.h"
+#include "bridge-mixer.h"
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BridgeAudio BridgeAudio;
+typedef struct _BridgeAudioInput BridgeAudioInput;
+
+/* main thread: called (through g_main_context_invoke) when the active speaker
+ * changes; @endpoint may be NULL. */
+typedef void (*BridgeAudioSpeakerFunc) (const gchar *endpoint, gpointer user_data);
+
+BridgeAudio *bridge_audio_new (const BridgeSettings *settings, const gchar *room_id,
+                               BridgeAudioSpeakerFunc on_speaker, gpointer user_data,
+                               GError **error);
+/* Stops the thread and the encoders (blocks for at most one tick). */
+void bridge_audio_free (BridgeAudio *audio);
+
+/* main thread. @output: the listener's appsrc (audio/x-opus), referenced. */
+BridgeAudioInput *bridge_audio_add_input (BridgeAudio *audio, const gchar *endpoint,
+                                          GstElement *output);
+void bridge_audio_remove_input (BridgeAudio *audio, BridgeAudioInput *input);
+void bridge_audio_set_muted (BridgeAudio *audio, const gchar *endpoint, gboolean muted);
+/* main thread: a listener starts/stops receiving (not before DTLS is up). */
+void bridge_audio_set_listening (BridgeAudio *audio, const gchar *endpoint, gboolean listening);
+
+/* streaming thread: decoded S16 48 kHz mono samples from the participant. */
+void bridge_audio_input_push (BridgeAudioInput *input, const gint16 *samples, gsize n);
+
+typedef struct
+{
+  gdouble level_db;
+  gboolean speaking;
+  gboolean muted;
+  gboolean personal_mix;
+  guint64 underruns; /* ticks that found no audio from this participant */
+} BridgeAudioInputInfo;
+
+/* any thread: FALSE when @endpoint has no input. */
+gboolean bridge_audio_get_info (BridgeAudio *audio, const gchar *endpoint,
+                                BridgeAudioInputInfo *info);
+
+typedef struct
+{
+  guint64 ticks;      /* 20 ms mixes done */
+  guint64 late_ticks; /* mixes that started more than 10 ms after their time */
+} BridgeAudioStats;
+
+void bridge_audio_get_stats (BridgeAudio *audio, BridgeAudioStats *stats);
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* bridge-config.h — vc-bridge's typed settings, read once at start.
+ *
+ * Layers: embedded defaults (the same as conf/bridge.ini), then --config, then
+ * command-line overrides. Errors name the file, group and key (exit 78). */
+#pragma once
+
+#include "vc-config.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BRIDGE_LAYOUT_GRID,
+  BRIDGE_LAYOUT_SPEAKER,
+  BRIDGE_LAYOUT_CHAIR,
+} BridgeLayoutKind;
+
+const gchar *bridge_layout_kind_to_string (BridgeLayoutKind kind);
+gboolean bridge_layout_kind_from_string (const gchar *text, BridgeLayoutKind *out);
+
+typedef struct
+{
+  gchar *listen_host;
+  guint16 listen_port;
+  gchar *secret;
+  guint capacity;
+  guint max_rooms;
+  gchar **ice_addresses;
+  guint width, height, fps, video_bitrate_kbps, max_tiles;
+  gchar *font;
+  BridgeLayoutKind default_layout;
+  guint personal_mixes, audio_bitrate_kbps;
+  gdouble speaker_threshold_db, speaker_margin_db;
+  guint speaker_hold_ms;
+  guint jitter_latency_ms;
+  guint stall_timeout_s;
+} BridgeSettings;
+
+/* Embedded defaults as key-file text. */
+extern const gchar bridge_settings_defaults[];
+
+BridgeSettings *bridge_settings_load (VcConfig *config, GError **error);
+void bridge_settings_free (BridgeSettings *settings);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BridgeSettings, bridge_settings_free)
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+/* bridge-room.h — one meeting on the bridge.
+ *
+ * A room holds the invited participants (from the scheduler), the connected
+ * peers, the mixer and the compositor. Everything here runs on the main
+ * thread; the media objects have their own threads and locks.
+ *
+ * Room state that the scheduler polls (GET /rooms/{id}) is built by
+ * bridge_room_to_json(). */
+#pragma once
+
+#include "bridge-config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define BRIDGE_ERROR (bridge_error_quark ())
+GQuark bridge_error_quark (void);
+
+/* Each maps to one HTTP status in bridge-server.c. */
+typedef enum
+{
+  BRIDGE_ERROR_INVALID,   /* 400 / 422 */
+  BRIDGE_ERROR_NOT_FOUND, /* 404 */
+  BRIDGE_ERROR_CAPACITY,  /* 503 */
+  BRIDGE_ERROR_FORBIDDEN, /* 403 */
+  BRIDGE_ERROR_MEDIA,     /* 500 */
+} BridgeError;
+
+typedef struct _BridgeRoom BridgeRoom;
+
+typedef struct
+{
+  gchar *endpoint;
+  gchar *name;
+} BridgeInvitee;
+
+/* Called by the room when it wants to know how many participants the whole
+ * bridge has connected (capacity check). */
+typedef guint (*BridgeRoomCountFunc) (gpointer user_data);
+
+BridgeRoom *bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error);
+void bridge_room_free (BridgeRoom *room); /* says bye to every peer */
+
+const gchar *bridge_room_get_id (BridgeRoom *room);
+guint bridge_room_count_connected (BridgeRoom *room);
+guint bridge_room_count_participants (BridgeRoom *room); /* invited + guests */
+
+/* Replaces participants and chair from a POST /rooms body; @layout may be
+ * NULL (keep). FALSE with BRIDGE_ERROR_INVALID on a bad body. */
+gboolean bridge_room_update (BridgeRoom *room, JsonObject *body, gboolean creating, GError **error);
+
+/* POST /rooms/{id}/control */
+gboolean bridge_room_control (BridgeRoom *room, JsonObject *body, GError **error);
+
+/* Is @endpoint invited (or a guest)? */
+gboolean bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest);
+
+/* A participant's signalling socket was accepted: start its peer. A peer
+ * already there for @endpoint is replaced (rejoin). */
+gboolean bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar *name,
+                           SoupWebsocketConnection *ws, GError **error);
+
+JsonNode *bridge_room_to_json (BridgeRoom *room);
+
+G_END_DECLS

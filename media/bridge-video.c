@@ -1,0 +1,449 @@
+/* bridge-video.c — compositor, tiles and the single VP8 encoder of a room. */
+#define G_LOG_DOMAIN "vc-bridge"
+
+#include "bridge-video.h"
+
+#include "vc-media.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (bridge_video_debug);
+#define GST_CAT_DEFAULT bridge_video_debug
+
+typedef struct
+{
+  gchar *endpoint;
+  GstElement *bin; /* appsrc ! vp8dec ! ... ! queue, ghost "src" */
+  GstElement *appsrc;
+  GstElement *scale_caps;
+  GstElement *text;
+  GstPad *comp_pad;
+  BridgeTile tile;
+  gboolean needs_keyframe; /* lock */
+  guint64 frames;          /* lock: frames given to the decoder */
+} VideoTile;
+
+typedef struct
+{
+  GstElement *appsrc;
+  gboolean needs_keyframe;
+} VideoOutput;
+
+struct _BridgeVideo
+{
+  gchar *room_id;
+  gchar *font;
+  GMainContext *context;
+  GstElement *pipeline;
+  GstElement *compositor;
+  GstPad *encoder_src;
+  guint bus_watch;
+
+  GMutex lock;         /* protects everything below */
+  GHashTable *tiles;   /* endpoint -> VideoTile */
+  GHashTable *outputs; /* endpoint -> VideoOutput */
+  gint64 last_keyframe_us;
+  GSource *keyframe_timer;
+  guint64 frames_encoded;
+  guint64 keyframes_requested;
+};
+
+/* ---- keyframes ---- */
+
+/* lock held */
+static void
+video_send_keyframe_request (BridgeVideo *video)
+{
+  video->last_keyframe_us = g_get_monotonic_time ();
+  video->keyframes_requested++;
+  gst_pad_send_event (video->encoder_src,
+                      gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE,
+                                                                   video->keyframes_requested));
+}
+
+/* main thread (timer) */
+static gboolean
+on_keyframe_timer (gpointer data)
+{
+  BridgeVideo *video = data;
+
+  g_mutex_lock (&video->lock);
+  g_clear_pointer (&video->keyframe_timer, g_source_unref);
+  video_send_keyframe_request (video);
+  g_mutex_unlock (&video->lock);
+  return G_SOURCE_REMOVE;
+}
+
+void
+bridge_video_request_keyframe (BridgeVideo *video)
+{
+  gint64 since;
+
+  g_mutex_lock (&video->lock);
+  since = g_get_monotonic_time () - video->last_keyframe_us;
+  if (since >= G_USEC_PER_SEC)
+    video_send_keyframe_request (video);
+  else if (video->keyframe_timer == NULL)
+    {
+      video->keyframe_timer = g_timeout_source_new ((G_USEC_PER_SEC - since) / 1000 + 1);
+      g_source_set_callback (video->keyframe_timer, on_keyframe_timer, video, NULL);
+      g_source_attach (video->keyframe_timer, video->context);
+    }
+  g_mutex_unlock (&video->lock);
+}
+
+/* ---- distribution (encoder appsink streaming thread) ---- */
+
+static GstFlowReturn
+on_encoded_frame (GstAppSink *sink, gpointer data)
+{
+  BridgeVideo *video = data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *frame;
+  gboolean key;
+  GHashTableIter iter;
+  VideoOutput *out;
+  g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (gst_object_unref);
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  frame = gst_sample_get_buffer (sample);
+  key = !GST_BUFFER_FLAG_IS_SET (frame, GST_BUFFER_FLAG_DELTA_UNIT);
+  g_mutex_lock (&video->lock);
+  video->frames_encoded++;
+  g_hash_table_iter_init (&iter, video->outputs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&out))
+    {
+      if (out->needs_keyframe && !key)
+        continue;
+      out->needs_keyframe = FALSE;
+      g_ptr_array_add (targets, gst_object_ref (out->appsrc));
+    }
+  g_mutex_unlock (&video->lock);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      GstBuffer *copy = gst_buffer_copy (frame);
+      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
+      gst_app_src_push_buffer (GST_APP_SRC (g_ptr_array_index (targets, i)), copy);
+    }
+  return GST_FLOW_OK;
+}
+
+static void
+output_free (gpointer data)
+{
+  VideoOutput *out = data;
+  gst_object_unref (out->appsrc);
+  g_free (out);
+}
+
+void
+bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstElement *appsrc)
+{
+  VideoOutput *out = g_new0 (VideoOutput, 1);
+
+  out->appsrc = gst_object_ref (appsrc);
+  out->needs_keyframe = TRUE;
+  g_mutex_lock (&video->lock);
+  g_hash_table_replace (video->outputs, g_strdup (endpoint), out);
+  g_mutex_unlock (&video->lock);
+  bridge_video_request_keyframe (video);
+}
+
+void
+bridge_video_remove_output (BridgeVideo *video, const gchar *endpoint)
+{
+  g_mutex_lock (&video->lock);
+  g_hash_table_remove (video->outputs, endpoint);
+  g_mutex_unlock (&video->lock);
+}
+
+/* ---- tiles ---- */
+
+static gchar *
+tile_font (BridgeVideo *video, const BridgeTile *t)
+{
+  return g_strdup_printf ("%s %u", video->font, CLAMP (t->height / 16, 6, 24));
+}
+
+static void
+tile_apply_geometry (BridgeVideo *video, VideoTile *vt, const BridgeTile *t)
+{
+  g_autoptr (GstCaps) caps = gst_caps_new_simple (
+      "video/x-raw", "width", G_TYPE_INT, (gint)t->width, "height", G_TYPE_INT, (gint)t->height,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_autofree gchar *font = tile_font (video, t);
+
+  vt->tile = *t;
+  g_object_set (vt->scale_caps, "caps", caps, NULL);
+  g_object_set (vt->text, "font-desc", font, NULL);
+  g_object_set (vt->comp_pad, "xpos", t->x, "ypos", t->y, "width", (gint)t->width, "height",
+                (gint)t->height, NULL);
+}
+
+static VideoTile *
+tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
+{
+  g_autoptr (GError) error = NULL;
+  VideoTile *vt = g_new0 (VideoTile, 1);
+  g_autoptr (GstPad) src = NULL;
+  GstElement *bin = gst_parse_bin_from_description (
+      "appsrc name=in is-live=true do-timestamp=true format=time max-bytes=2000000 "
+      "caps=video/x-vp8 ! vp8dec threads=1 ! videoconvert ! videoscale add-borders=false ! "
+      "capsfilter name=size ! textoverlay name=text valignment=bottom halignment=left "
+      "shaded-background=true ! queue max-size-buffers=2 leaky=downstream",
+      TRUE, &error);
+
+  g_assert_no_error (error); /* a fixed description: failure is a missing plugin at start */
+  vt->endpoint = g_strdup (spec->endpoint);
+  vt->bin = gst_object_ref (bin);
+  vt->appsrc = gst_bin_get_by_name (GST_BIN (bin), "in");
+  vt->scale_caps = gst_bin_get_by_name (GST_BIN (bin), "size");
+  vt->text = gst_bin_get_by_name (GST_BIN (bin), "text");
+  vt->needs_keyframe = TRUE;
+  g_object_set (vt->text, "text", spec->name ? spec->name : spec->endpoint, NULL);
+  gst_bin_add (GST_BIN (video->pipeline), bin);
+  vt->comp_pad = gst_element_request_pad_simple (video->compositor, "sink_%u");
+  g_object_set (vt->comp_pad, "zorder", 1u, NULL);
+  src = gst_element_get_static_pad (bin, "src");
+  gst_pad_link (src, vt->comp_pad);
+  tile_apply_geometry (video, vt, &spec->tile);
+  gst_element_sync_state_with_parent (bin);
+  GST_INFO ("room %s: tile for %s at %d,%d %ux%u", video->room_id, spec->endpoint, spec->tile.x,
+            spec->tile.y, spec->tile.width, spec->tile.height);
+  return vt;
+}
+
+/* main thread */
+static void
+tile_destroy (BridgeVideo *video, VideoTile *vt)
+{
+  g_autoptr (GstPad) src = gst_element_get_static_pad (vt->bin, "src");
+
+  gst_pad_unlink (src, vt->comp_pad);
+  gst_element_release_request_pad (video->compositor, vt->comp_pad);
+  gst_object_unref (vt->comp_pad);
+  gst_bin_remove (GST_BIN (video->pipeline), vt->bin);
+  /* the tile's threads stop off the main thread */
+  vc_media_pipeline_dispose_async (vt->bin);
+  gst_object_unref (vt->appsrc);
+  gst_object_unref (vt->scale_caps);
+  gst_object_unref (vt->text);
+  g_free (vt->endpoint);
+  g_free (vt);
+}
+
+void
+bridge_video_set_tiles (BridgeVideo *video, const BridgeVideoTile *tiles, guint n)
+{
+  g_autoptr (GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) doomed = g_ptr_array_new ();
+  GHashTableIter iter;
+  VideoTile *vt;
+
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (keep, (gpointer)tiles[i].endpoint);
+  g_mutex_lock (&video->lock);
+  g_hash_table_iter_init (&iter, video->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&vt))
+    if (!g_hash_table_contains (keep, vt->endpoint))
+      {
+        g_hash_table_iter_steal (&iter);
+        g_ptr_array_add (doomed, vt);
+      }
+  g_mutex_unlock (&video->lock);
+  for (guint i = 0; i < doomed->len; i++)
+    tile_destroy (video, g_ptr_array_index (doomed, i));
+  for (guint i = 0; i < n; i++)
+    {
+      g_mutex_lock (&video->lock);
+      vt = g_hash_table_lookup (video->tiles, tiles[i].endpoint);
+      g_mutex_unlock (&video->lock);
+      if (vt != NULL)
+        {
+          if (memcmp (&vt->tile, &tiles[i].tile, sizeof (BridgeTile)) != 0)
+            tile_apply_geometry (video, vt, &tiles[i].tile);
+          continue;
+        }
+      vt = tile_create (video, &tiles[i]);
+      g_mutex_lock (&video->lock);
+      g_hash_table_insert (video->tiles, vt->endpoint, vt);
+      g_mutex_unlock (&video->lock);
+    }
+}
+
+gboolean
+bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *frame)
+{
+  VideoTile *vt;
+  GstElement *appsrc = NULL;
+  gboolean want_key = FALSE;
+  gboolean key = !GST_BUFFER_FLAG_IS_SET (frame, GST_BUFFER_FLAG_DELTA_UNIT);
+
+  g_mutex_lock (&video->lock);
+  vt = g_hash_table_lookup (video->tiles, endpoint);
+  if (vt != NULL)
+    {
+      if (vt->needs_keyframe && key)
+        vt->needs_keyframe = FALSE;
+      want_key = vt->needs_keyframe;
+      if (!vt->needs_keyframe)
+        {
+          appsrc = gst_object_ref (vt->appsrc);
+          vt->frames++;
+        }
+    }
+  g_mutex_unlock (&video->lock);
+  if (appsrc != NULL)
+    {
+      GstBuffer *copy = gst_buffer_copy (frame);
+      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
+      gst_app_src_push_buffer (GST_APP_SRC (appsrc), copy);
+      gst_object_unref (appsrc);
+    }
+  return want_key;
+}
+
+void
+bridge_video_get_stats (BridgeVideo *video, BridgeVideoStats *stats)
+{
+  g_mutex_lock (&video->lock);
+  stats->frames_encoded = video->frames_encoded;
+  stats->keyframes_requested = video->keyframes_requested;
+  stats->tiles = g_hash_table_size (video->tiles);
+  g_mutex_unlock (&video->lock);
+}
+
+gint64
+bridge_video_get_tile_frames (BridgeVideo *video, const gchar *endpoint)
+{
+  VideoTile *vt;
+  gint64 frames;
+
+  g_mutex_lock (&video->lock);
+  vt = g_hash_table_lookup (video->tiles, endpoint);
+  frames = vt ? (gint64)vt->frames : -1;
+  g_mutex_unlock (&video->lock);
+  return frames;
+}
+
+/* ---- pipeline ---- */
+
+static gboolean
+on_video_bus (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  BridgeVideo *video = data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) err = NULL;
+      g_autofree gchar *dbg = NULL;
+      gst_message_parse_error (msg, &err, &dbg);
+      /* a tile's decoder failing (corrupt input) must not stop the room:
+       * the tile keeps its last picture and waits for the next keyframe */
+      g_warning ("room %s video: %s: %s (%s)", video->room_id, GST_OBJECT_NAME (msg->src),
+                 err->message, dbg ? dbg : "");
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
+{
+  g_autofree gchar *desc = g_strdup_printf (
+      "videotestsrc is-live=true pattern=black ! video/x-raw,format=I420,width=%u,height=%u,"
+      "framerate=%u/1 ! compositor name=comp background=black latency=40000000 "
+      "ignore-inactive-pads=true ! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 ! "
+      "queue max-size-buffers=2 leaky=downstream ! vp8enc name=enc deadline=1 cpu-used=12 "
+      "end-usage=cbr target-bitrate=%u keyframe-max-dist=%u lag-in-frames=0 threads=1 "
+      "static-threshold=100 "
+      "error-resilient=default buffer-size=1000 buffer-initial-size=500 buffer-optimal-size=600 "
+      "! appsink name=out sync=false async=false max-buffers=4 drop=true",
+      s->width, s->height, s->fps, s->width, s->height, s->fps, s->video_bitrate_kbps * 1000,
+      s->fps * 10);
+  g_autoptr (GstElement) enc = NULL, sink = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  GstAppSinkCallbacks cb = { .new_sample = on_encoded_frame };
+
+  video->pipeline = gst_parse_launch (desc, error);
+  if (video->pipeline == NULL)
+    return FALSE;
+  video->compositor = gst_bin_get_by_name (GST_BIN (video->pipeline), "comp");
+  enc = gst_bin_get_by_name (GST_BIN (video->pipeline), "enc");
+  video->encoder_src = gst_element_get_static_pad (enc, "src");
+  sink = gst_bin_get_by_name (GST_BIN (video->pipeline), "out");
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, video, NULL);
+  bus = gst_element_get_bus (video->pipeline);
+  video->bus_watch = gst_bus_add_watch (bus, on_video_bus, video);
+  return gst_element_set_state (video->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE;
+}
+
+BridgeVideo *
+bridge_video_new (const BridgeSettings *s, const gchar *room_id, GError **error)
+{
+  static gsize once = 0;
+  BridgeVideo *video = g_new0 (BridgeVideo, 1);
+
+  if (g_once_init_enter (&once))
+    {
+      GST_DEBUG_CATEGORY_INIT (bridge_video_debug, "bridge-video", 0, "vc-bridge composite");
+      g_once_init_leave (&once, 1);
+    }
+  video->room_id = g_strdup (room_id);
+  video->font = g_strdup (s->font);
+  video->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&video->lock);
+  video->tiles = g_hash_table_new (g_str_hash, g_str_equal);
+  video->outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, output_free);
+  if (!video_build (video, s, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+                     "room video pipeline refused to start");
+      bridge_video_free (video);
+      return NULL;
+    }
+  return video;
+}
+
+void
+bridge_video_free (BridgeVideo *video)
+{
+  GHashTableIter iter;
+  VideoTile *vt;
+
+  if (video == NULL)
+    return;
+  if (video->pipeline != NULL)
+    gst_element_set_state (video->pipeline, GST_STATE_NULL);
+  g_clear_handle_id (&video->bus_watch, g_source_remove);
+  if (video->keyframe_timer != NULL)
+    {
+      g_source_destroy (video->keyframe_timer);
+      g_source_unref (video->keyframe_timer);
+    }
+  g_hash_table_iter_init (&iter, video->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&vt))
+    {
+      gst_object_unref (vt->comp_pad);
+      gst_object_unref (vt->bin);
+      gst_object_unref (vt->appsrc);
+      gst_object_unref (vt->scale_caps);
+      gst_object_unref (vt->text);
+      g_free (vt->endpoint);
+      g_free (vt);
+    }
+  g_hash_table_unref (video->tiles);
+  g_hash_table_unref (video->outputs);
+  gst_clear_object (&video->encoder_src);
+  gst_clear_object (&video->compositor);
+  gst_clear_object (&video->pipeline);
+  g_mutex_clear (&video->lock);
+  g_main_context_unref (video->context);
+  g_free (video->font);
+  g_free (video->room_id);
+  g_free (video);
+}

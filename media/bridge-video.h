@@ -1,0 +1,70 @@
+/* bridge-video.h — a room's composited picture, encoded once.
+ *
+ * Pipeline (one per room, runs on the system clock):
+ *
+ *   videotestsrc pattern=black is-live ─┐
+ *   appsrc tile-A ! vp8dec ! videoscale ! textoverlay ! queue ─┤ compositor ! vp8enc ! appsink
+ *   appsrc tile-B ! ...                                        ─┘
+ *
+ * The black live source keeps 15 fps flowing with zero or one participant.
+ * Tiles exist only for the participants the layout shows, so hidden ones are
+ * never decoded. The encoded frames are pushed to every listener's appsrc;
+ * a listener that just joined is held until the next keyframe.
+ *
+ * Threads: tiles are added/moved/removed on the main thread; encoded input is
+ * pushed from peers' streaming threads; the encoder's appsink thread
+ * distributes. BridgeVideo.lock protects the tile and output tables and the
+ * keyframe limiter. */
+#pragma once
+
+#include "bridge-config.h"
+#include "bridge-layout.h"
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BridgeVideo BridgeVideo;
+
+BridgeVideo *bridge_video_new (const BridgeSettings *settings, const gchar *room_id,
+                               GError **error);
+void bridge_video_free (BridgeVideo *video);
+
+/* main thread: @output is the listener's appsrc (video/x-vp8), referenced.
+ * A new output waits for a keyframe, and one is requested. */
+void bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstElement *output);
+void bridge_video_remove_output (BridgeVideo *video, const gchar *endpoint);
+
+/* any thread: asks the encoder for a keyframe, at most once per second
+ * (requests in between are merged into one at the end of the second). */
+void bridge_video_request_keyframe (BridgeVideo *video);
+
+typedef struct
+{
+  const gchar *endpoint;
+  const gchar *name; /* shown on the tile */
+  BridgeTile tile;
+} BridgeVideoTile;
+
+/* main thread: the tiles to show from now on. Tiles of endpoints not listed
+ * are removed; new ones are created and wait for a keyframe. */
+void bridge_video_set_tiles (BridgeVideo *video, const BridgeVideoTile *tiles, guint n);
+
+/* streaming thread: one encoded VP8 frame from @endpoint. Returns TRUE when
+ * the caller should ask that sender for a keyframe (tile waiting for one). */
+gboolean bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *frame);
+
+typedef struct
+{
+  guint64 frames_encoded;
+  guint64 keyframes_requested; /* honoured requests (rate-limited) */
+  guint tiles;
+} BridgeVideoStats;
+
+void bridge_video_get_stats (BridgeVideo *video, BridgeVideoStats *stats);
+
+/* any thread: frames of @endpoint handed to its tile's decoder, or -1 when
+ * the layout does not show @endpoint. */
+gint64 bridge_video_get_tile_frames (BridgeVideo *video, const gchar *endpoint);
+
+G_END_DECLS

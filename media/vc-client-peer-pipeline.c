@@ -1,0 +1,488 @@
+/* vc-client-peer-pipeline.c — the GStreamer side of VcClientPeer.
+ *
+ * One pipeline per peer: senders (test sources, camera/microphone, or clips
+ * pushed by a clock callback) into one webrtcbin; receive branches added when
+ * webrtcbin exposes a pad. In COUNT mode nothing is decoded: RTP packets are
+ * counted at a fakesink, which is what lets one process emulate 44 rooms. */
+#define G_LOG_DOMAIN "vc-media"
+
+#include "vc-client-peer-private.h"
+
+#include <gst/app/gstappsrc.h>
+#include <gst/rtp/gstrtpbuffer.h>
+
+GST_DEBUG_CATEGORY_STATIC (vc_client_peer_pipeline_debug);
+#define GST_CAT_DEFAULT vc_client_peer_pipeline_debug
+
+#define CLICK_THRESHOLD 16000 /* |sample| above this is a click onset */
+#define AUDIO_GAP_US (100 * G_TIME_SPAN_MILLISECOND)
+
+VcClientPeerShared *
+vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
+{
+  VcClientPeerShared *shared = g_new0 (VcClientPeerShared, 1);
+
+  shared->ref_count = 1;
+  g_weak_ref_init (&shared->peer, peer);
+  shared->context = g_main_context_ref (context);
+  return shared;
+}
+
+VcClientPeerShared *
+vc_client_peer_shared_ref (VcClientPeerShared *shared)
+{
+  g_atomic_int_inc (&shared->ref_count);
+  return shared;
+}
+
+void
+vc_client_peer_shared_unref (VcClientPeerShared *shared)
+{
+  if (shared == NULL || !g_atomic_int_dec_and_test (&shared->ref_count))
+    return;
+  g_weak_ref_clear (&shared->peer);
+  gst_clear_object (&shared->video_receiver);
+  g_main_context_unref (shared->context);
+  g_free (shared);
+}
+
+/* ---- first frame: streaming thread -> main thread ---- */
+
+static gboolean
+on_first_frame_idle (gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  g_autoptr (VcClientPeer) peer = g_weak_ref_get (&shared->peer);
+
+  if (peer != NULL && !g_atomic_int_get (&shared->stopping))
+    vc_client_peer_emit_first_frame (peer);
+  return G_SOURCE_REMOVE;
+}
+
+/* streaming thread */
+static void
+shared_count_video_frame (VcClientPeerShared *shared)
+{
+  if (g_atomic_pointer_add (&shared->video_frames, 1) == 0)
+    {
+      g_atomic_pointer_set (&shared->first_frame_us, g_get_monotonic_time ());
+      g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, on_first_frame_idle,
+                                  vc_client_peer_shared_ref (shared),
+                                  (GDestroyNotify)vc_client_peer_shared_unref);
+    }
+}
+
+/* ---- receive side probes (streaming threads) ---- */
+
+static GstPadProbeReturn
+on_decoded_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  shared_count_video_frame (data);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+shared_detect_click (VcClientPeerShared *shared, GstBuffer *buf)
+{
+  GstMapInfo map;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - g_atomic_pointer_get (&shared->last_click_heard_us) < G_USEC_PER_SEC / 2)
+    return;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return;
+  for (gsize i = 0; i + 1 < map.size; i += 2)
+    {
+      gint16 s = (gint16)(map.data[i] | (map.data[i + 1] << 8));
+      if (ABS ((gint)s) > CLICK_THRESHOLD)
+        {
+          /* the onset lies i/2 samples into a buffer that just left the decoder */
+          g_atomic_pointer_set (&shared->last_click_heard_us, now);
+          break;
+        }
+    }
+  gst_buffer_unmap (buf, &map);
+}
+
+static GstPadProbeReturn
+on_decoded_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+
+  VcClientPeer *peer;
+
+  g_atomic_pointer_add (&shared->audio_buffers, 1);
+  shared_detect_click (shared, GST_PAD_PROBE_INFO_BUFFER (info));
+  peer = g_weak_ref_get (&shared->peer);
+  if (peer != NULL)
+    {
+      if (!g_atomic_int_get (&shared->stopping))
+        vc_client_peer_emit_audio_decoded (peer, GST_PAD_PROBE_INFO_BUFFER (info));
+      g_object_unref (peer);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_rtp_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  g_atomic_pointer_add (&shared->video_packets, 1);
+  if (gst_rtp_buffer_map (GST_PAD_PROBE_INFO_BUFFER (info), GST_MAP_READ, &rtp))
+    {
+      gboolean marker = gst_rtp_buffer_get_marker (&rtp);
+      gst_rtp_buffer_unmap (&rtp);
+      if (marker)
+        shared_count_video_frame (shared);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_rtp_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 last = g_atomic_pointer_get (&shared->last_audio_us);
+
+  g_atomic_pointer_add (&shared->audio_buffers, 1);
+  if (last != 0 && now - last > AUDIO_GAP_US)
+    g_atomic_pointer_add (&shared->audio_gaps, 1);
+  g_atomic_pointer_set (&shared->last_audio_us, now);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+add_probe (GstElement *element, const gchar *pad_name, GstPadProbeCallback cb,
+           VcClientPeerShared *shared)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (element, pad_name);
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, vc_client_peer_shared_ref (shared),
+                     (GDestroyNotify)vc_client_peer_shared_unref);
+}
+
+/* Links @pad to a new bin described by @desc; returns its last element. */
+static GstElement *
+link_branch (GstElement *pipeline, GstPad *pad, const gchar *desc, GstElement **last)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &error);
+  g_autoptr (GstPad) sink = NULL;
+
+  if (bin == NULL)
+    {
+      GST_ERROR ("cannot build receive branch '%s': %s", desc, error->message);
+      return NULL;
+    }
+  gst_bin_add (GST_BIN (pipeline), bin);
+  sink = gst_element_get_static_pad (bin, "sink");
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    GST_ERROR ("cannot link receive branch '%s'", desc);
+  gst_element_sync_state_with_parent (bin);
+  *last = gst_bin_get_by_name (GST_BIN (bin), "probe");
+  return bin;
+}
+
+static const gchar *
+branch_description (gboolean video, VcClientPeerOutput output)
+{
+  if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
+    return "fakesink name=probe sync=false async=false";
+  if (video)
+    return output == VC_CLIENT_PEER_OUTPUT_AUTO
+               ? "queue ! rtpvp8depay ! vp8dec name=probe ! videoconvert ! autovideosink sync=false"
+               : "queue ! rtpvp8depay ! vp8dec name=probe ! fakesink sync=false async=false";
+  return output == VC_CLIENT_PEER_OUTPUT_AUTO
+             ? "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
+               "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! audioconvert ! "
+               "audioresample ! autoaudiosink"
+             : "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
+               "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! "
+               "fakesink sync=false async=false";
+}
+
+/* streaming thread (webrtcbin pad-added) */
+static void
+on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  VcClientPeerOutput output = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (webrtc), "vc-output"));
+  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GstElement) probe = NULL;
+  const gchar *media;
+  gboolean video;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
+  video = g_strcmp0 (media, "video") == 0;
+  GST_INFO ("receiving %s", media);
+  GstElement *pipeline = GST_ELEMENT (gst_element_get_parent (webrtc));
+  link_branch (pipeline, pad, branch_description (video, output), &probe);
+  gst_object_unref (pipeline);
+  if (probe == NULL)
+    return;
+  if (video)
+    {
+      GstElement *old = g_atomic_pointer_exchange (&shared->video_receiver, gst_object_ref (probe));
+      if (old != NULL)
+        gst_object_unref (old);
+    }
+  if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
+    add_probe (probe, "sink", video ? on_rtp_video_probe : on_rtp_audio_probe, shared);
+  else
+    add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
+}
+
+/* ---- clips pushed by the clock (clock thread) ---- */
+
+typedef struct
+{
+  VcMediaClip *clip;
+  GstElement *appsrc;
+  VcClientPeerShared *shared;
+  guint index;
+  gboolean audio;
+} ClipPlayer;
+
+static void
+clip_player_free (gpointer data)
+{
+  ClipPlayer *player = data;
+
+  vc_media_clip_unref (player->clip);
+  gst_object_unref (player->appsrc);
+  vc_client_peer_shared_unref (player->shared);
+  g_free (player);
+}
+
+/* clock thread (system clock async waits) */
+static gboolean
+on_clip_tick (GstClock *clock, GstClockTime time, GstClockID id, gpointer data)
+{
+  ClipPlayer *player = data;
+  GstBuffer *frame;
+
+  if (g_atomic_int_get (&player->shared->stopping))
+    return TRUE;
+  frame = gst_buffer_copy (g_ptr_array_index (player->clip->frames, player->index));
+  GST_BUFFER_PTS (frame) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS (frame) = GST_CLOCK_TIME_NONE;
+  if (player->audio && player->clip->click_every && player->index % player->clip->click_every == 0)
+    g_atomic_pointer_set (&player->shared->last_click_sent_us, g_get_monotonic_time ());
+  gst_app_src_push_buffer (GST_APP_SRC (player->appsrc), frame);
+  player->index = (player->index + 1) % player->clip->frames->len;
+  return TRUE;
+}
+
+static void
+clip_id_release (gpointer data)
+{
+  GstClockID id = data;
+
+  gst_clock_id_unschedule (id);
+  gst_clock_id_unref (id);
+}
+
+static void
+clip_player_start (GstElement *pipeline, const gchar *name)
+{
+  g_autoptr (GstElement) appsrc = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  ClipPlayer *player;
+  g_autoptr (GstClock) clock = NULL;
+  GstClockID id;
+
+  if (appsrc == NULL)
+    return;
+  player = g_object_steal_data (G_OBJECT (appsrc), "vc-clip-player");
+  g_return_if_fail (player != NULL);
+  clock = gst_system_clock_obtain ();
+  id = gst_clock_new_periodic_id (
+      clock, gst_clock_get_time (clock),
+      gst_util_uint64_scale (GST_SECOND, player->clip->rate_den, player->clip->rate_num));
+  gst_clock_id_wait_async (id, on_clip_tick, player, clip_player_free);
+  g_object_set_data_full (G_OBJECT (pipeline), name, id, clip_id_release);
+}
+
+void
+vc_client_peer_pipeline_start_clips (GstElement *pipeline)
+{
+  clip_player_start (pipeline, "videoclip");
+  clip_player_start (pipeline, "audioclip");
+}
+
+static GstElement *
+clip_source (VcMediaClip *clip, gboolean audio, VcClientPeerShared *shared)
+{
+  GstElement *appsrc = gst_element_factory_make ("appsrc", audio ? "audioclip" : "videoclip");
+  g_autoptr (GstCaps) caps = NULL;
+  ClipPlayer *player = g_new0 (ClipPlayer, 1);
+
+  if (audio)
+    caps = gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
+  else
+    caps = gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, clip->width, "height",
+                                G_TYPE_INT, clip->height, "framerate", GST_TYPE_FRACTION,
+                                clip->rate_num, clip->rate_den, NULL);
+  g_object_set (appsrc, "caps", caps, "is-live", TRUE, "do-timestamp", TRUE, "format",
+                GST_FORMAT_TIME, "max-bytes", (guint64)1 << 20, NULL);
+  player->clip = vc_media_clip_ref (clip);
+  player->appsrc = gst_object_ref (appsrc);
+  player->shared = vc_client_peer_shared_ref (shared);
+  player->audio = audio;
+  g_object_set_data_full (G_OBJECT (appsrc), "vc-clip-player", player, clip_player_free);
+  return appsrc;
+}
+
+/* ---- senders ---- */
+
+static gchar *
+video_source_description (const VcClientPeerSettings *s, GError **error)
+{
+  g_autofree gchar *src = NULL;
+
+  if (g_strcmp0 (s->video_source, "test") == 0)
+    src = g_strdup ("videotestsrc is-live=true pattern=ball");
+  else if (g_str_has_prefix (s->video_source, "v4l2:"))
+    src = g_strdup_printf ("v4l2src device=%s ! videorate", s->video_source + 5);
+  else
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "unknown video source '%s'",
+                   s->video_source);
+      return NULL;
+    }
+  return g_strdup_printf (
+      "%s ! videoconvert ! videoscale ! video/x-raw,format=I420,width=%u,height=%u,"
+      "framerate=%u/1 ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=%u "
+      "keyframe-max-dist=300 lag-in-frames=0 error-resilient=default",
+      src, s->width, s->height, s->fps, s->video_bitrate_kbps * 1000);
+}
+
+static gchar *
+audio_source_description (const VcClientPeerSettings *s, GError **error)
+{
+  g_autofree gchar *src = NULL;
+
+  if (g_strcmp0 (s->audio_source, "test") == 0)
+    src = g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=%g volume=%g "
+                           "samplesperbuffer=960",
+                           s->tone_hz, s->tone_volume);
+  else if (g_strcmp0 (s->audio_source, "pulse") == 0)
+    src = g_strdup ("pulsesrc");
+  else if (g_str_has_prefix (s->audio_source, "alsa:"))
+    src = g_strdup_printf ("alsasrc device=%s", s->audio_source + 5);
+  else
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "unknown audio source '%s'",
+                   s->audio_source);
+      return NULL;
+    }
+  return g_strdup_printf ("%s ! audioconvert ! audioresample ! audio/x-raw,rate=48000,"
+                          "channels=1 ! opusenc frame-size=20 bitrate=32000 inband-fec=true "
+                          "packet-loss-percentage=10",
+                          src);
+}
+
+/* Adds [@encoder] ! payloader ! capsfilter and links it to @webrtc. */
+static gboolean
+add_sender (GstElement *pipeline, GstElement *webrtc, GstElement *encoder, gboolean audio,
+            GError **error)
+{
+  GstElement *pay = gst_element_factory_make (audio ? "rtpopuspay" : "rtpvp8pay", NULL);
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  g_autoptr (GstCaps) caps = gst_caps_from_string (
+      audio ? "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111"
+            : "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96");
+
+  if (!audio)
+    gst_util_set_object_arg (G_OBJECT (pay), "picture-id-mode", "15-bit");
+  g_object_set (pay, "mtu", 1200, NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), encoder, pay, filter, NULL);
+  if (!gst_element_link_many (encoder, pay, filter, NULL)
+      || !gst_element_link_pads (filter, "src", webrtc, "sink_%u"))
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "cannot link %s sender",
+                   audio ? "audio" : "video");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GstElement *
+make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
+                  const VcClientPeerSettings *s, VcClientPeerShared *shared, GError **error)
+{
+  g_autofree gchar *desc = NULL;
+  g_autoptr (VcMediaClip) loaded = NULL;
+
+  if (clip == NULL && g_str_has_prefix (source, "file:"))
+    {
+      loaded = vc_media_clip_load (source + 5, error);
+      if (loaded == NULL)
+        return NULL;
+      clip = loaded;
+    }
+  if (clip != NULL)
+    {
+      if (clip->frames->len == 0)
+        {
+          g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_CLIP, "empty clip");
+          return NULL;
+        }
+      return clip_source (clip, audio, shared);
+    }
+  desc = audio ? audio_source_description (s, error) : video_source_description (s, error);
+  if (desc == NULL)
+    return NULL;
+  return gst_parse_bin_from_description (desc, TRUE, error);
+}
+
+GstElement *
+vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared *shared,
+                               GError **error)
+{
+  static gsize once = 0;
+  g_autoptr (GstElement) pipeline = gst_pipeline_new ("vc-client-peer");
+  GstElement *webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
+
+  if (g_once_init_enter (&once))
+    {
+      GST_DEBUG_CATEGORY_INIT (vc_client_peer_pipeline_debug, "vc-client-peer", 0,
+                               "vc WebRTC client peer");
+      g_once_init_leave (&once, 1);
+    }
+  if (webrtc == NULL)
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_MISSING_PLUGIN,
+                   "webrtcbin missing (gstreamer1.0-plugins-bad)");
+      return NULL;
+    }
+  gst_util_set_object_arg (G_OBJECT (webrtc), "bundle-policy", "max-bundle");
+  g_object_set (webrtc, "latency", s->jitter_latency_ms, NULL);
+  g_object_set_data (G_OBJECT (webrtc), "vc-output", GINT_TO_POINTER (s->output));
+  gst_bin_add (GST_BIN (pipeline), webrtc);
+  vc_webrtc_restrict_ice (webrtc, s->ice_addresses);
+  for (int audio = 0; audio < 2; audio++)
+    {
+      const gchar *source = audio ? s->audio_source : s->video_source;
+      VcMediaClip *clip = audio ? s->audio_clip : s->video_clip;
+      GstElement *head;
+
+      if (clip == NULL && (source == NULL || g_strcmp0 (source, "none") == 0))
+        continue;
+      head = make_sender_head (source, clip, audio, s, shared, error);
+      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, error))
+        return NULL;
+    }
+  g_signal_connect_data (webrtc, "pad-added", G_CALLBACK (on_webrtc_pad_added),
+                         vc_client_peer_shared_ref (shared),
+                         (GClosureNotify)(void (*) (void))vc_client_peer_shared_unref, 0);
+  return g_steal_pointer (&pipeline);
+}

@@ -1,0 +1,600 @@
+/* vc-client-peer.c — VcClientPeer: signalling and states.
+ *
+ * The bridge offers, we answer (docs/protocol.md §3). The WebSocket lives on
+ * the main context of the thread that made the peer; webrtcbin calls us back
+ * from its own threads and every such callback hops to that context with
+ * g_main_context_invoke before touching the peer. */
+#define G_LOG_DOMAIN "vc-media"
+
+#include "vc-client-peer-private.h"
+
+#include <gst/sdp/sdp.h>
+#include <gst/video/video.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+GST_DEBUG_CATEGORY_STATIC (vc_client_peer_debug);
+#define GST_CAT_DEFAULT vc_client_peer_debug
+
+struct _VcClientPeer
+{
+  GObject parent;
+
+  /* main thread only */
+  VcClientPeerSettings settings; /* strings owned (see settings_copy) */
+  gchar **ice_addresses;
+  VcClientPeerState state;
+  GMainContext *context;
+  SoupSession *session;
+  SoupWebsocketConnection *ws;
+  GCancellable *cancellable;
+  GstElement *pipeline;
+  GstElement *webrtc;
+  guint bus_watch;
+  VcClientPeerShared *shared; /* also referenced by streaming threads */
+};
+
+G_DEFINE_TYPE (VcClientPeer, vc_client_peer, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_STATE_CHANGED,
+  SIGNAL_FIRST_FRAME,
+  SIGNAL_ERROR,
+  SIGNAL_BRIDGE_STATE,
+  SIGNAL_AUDIO_DECODED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static const gchar *state_names[]
+    = { "idle", "connecting", "negotiating", "connected", "failed", "closed" };
+
+const gchar *
+vc_client_peer_state_to_string (VcClientPeerState state)
+{
+  g_return_val_if_fail (state <= VC_CLIENT_PEER_STATE_CLOSED, "invalid");
+  return state_names[state];
+}
+
+VcClientPeerSettings
+vc_client_peer_settings_default (void)
+{
+  VcClientPeerSettings s = {
+    .video_source = "test",
+    .audio_source = "test",
+    .tone_hz = 440.0,
+    .tone_volume = 0.3,
+    .width = 640,
+    .height = 360,
+    .fps = 15,
+    .video_bitrate_kbps = 500,
+    .jitter_latency_ms = 30,
+    .output = VC_CLIENT_PEER_OUTPUT_NONE,
+  };
+  return s;
+}
+
+static void
+peer_set_state (VcClientPeer *peer, VcClientPeerState state)
+{
+  if (peer->state == state || peer->state >= VC_CLIENT_PEER_STATE_FAILED)
+    return;
+  GST_INFO ("peer %p: %s -> %s", peer, state_names[peer->state], state_names[state]);
+  peer->state = state;
+  g_signal_emit (peer, signals[SIGNAL_STATE_CHANGED], 0, (guint)state);
+}
+
+static void
+peer_teardown (VcClientPeer *peer)
+{
+  if (peer->shared != NULL)
+    g_atomic_int_set (&peer->shared->stopping, 1);
+  g_cancellable_cancel (peer->cancellable);
+  if (peer->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (peer->ws, peer);
+      if (soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (peer->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_clear_object (&peer->ws);
+    }
+  if (peer->webrtc != NULL)
+    g_signal_handlers_disconnect_by_data (peer->webrtc, peer);
+  g_clear_handle_id (&peer->bus_watch, g_source_remove);
+  /* peer->webrtc stays (a ref) until finalize: promise callbacks may still
+   * run on webrtcbin's thread and use it. */
+  vc_media_pipeline_dispose_async (g_steal_pointer (&peer->pipeline));
+}
+
+static void peer_fail (VcClientPeer *peer, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+peer_fail (VcClientPeer *peer, const gchar *format, ...)
+{
+  g_autoptr (GError) error = NULL;
+  va_list args;
+
+  if (peer->state >= VC_CLIENT_PEER_STATE_FAILED)
+    return;
+  va_start (args, format);
+  error = g_error_new_valist (VC_MEDIA_ERROR, VC_MEDIA_ERROR_SIGNALLING, format, args);
+  va_end (args);
+  GST_WARNING ("peer %p failed: %s", peer, error->message);
+  peer_teardown (peer);
+  peer_set_state (peer, VC_CLIENT_PEER_STATE_FAILED);
+  g_signal_emit (peer, signals[SIGNAL_ERROR], 0, error);
+}
+
+/* streaming thread */
+void
+vc_client_peer_emit_audio_decoded (VcClientPeer *peer, GstBuffer *pcm)
+{
+  if (g_signal_has_handler_pending (peer, signals[SIGNAL_AUDIO_DECODED], 0, FALSE))
+    g_signal_emit (peer, signals[SIGNAL_AUDIO_DECODED], 0, pcm);
+}
+
+void
+vc_client_peer_emit_first_frame (VcClientPeer *peer)
+{
+  if (peer->state < VC_CLIENT_PEER_STATE_FAILED)
+    g_signal_emit (peer, signals[SIGNAL_FIRST_FRAME], 0);
+}
+
+/* ---- sending JSON (main thread) ---- */
+
+static void
+peer_send_json (VcClientPeer *peer, JsonBuilder *builder)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree gchar *text = json_to_string (root, FALSE);
+
+  if (peer->ws != NULL
+      && soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (peer->ws, text);
+}
+
+void
+vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text)
+{
+  g_return_if_fail (VC_IS_CLIENT_PEER (peer));
+  if (peer->ws != NULL
+      && soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (peer->ws, text);
+}
+
+/* ---- hops from webrtcbin threads ---- */
+
+typedef struct
+{
+  VcClientPeer *peer;
+  gchar *type; /* "answer" or "ice" */
+  gchar *text; /* SDP or candidate */
+  guint mline;
+} PeerHop;
+
+static void
+peer_hop_free (PeerHop *hop)
+{
+  g_object_unref (hop->peer);
+  g_free (hop->type);
+  g_free (hop->text);
+  g_free (hop);
+}
+
+/* main thread */
+static gboolean
+on_hop_send (gpointer data)
+{
+  PeerHop *hop = data;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  if (hop->peer->state >= VC_CLIENT_PEER_STATE_FAILED)
+    return G_SOURCE_REMOVE;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, hop->type);
+  if (g_str_equal (hop->type, "answer"))
+    {
+      json_builder_set_member_name (b, "sdp");
+      json_builder_add_string_value (b, hop->text);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "candidate");
+      json_builder_add_string_value (b, hop->text);
+      json_builder_set_member_name (b, "sdpMLineIndex");
+      json_builder_add_int_value (b, hop->mline);
+    }
+  json_builder_end_object (b);
+  peer_send_json (hop->peer, b);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+peer_hop (VcClientPeer *peer, const gchar *type, gchar *text, guint mline)
+{
+  PeerHop *hop = g_new0 (PeerHop, 1);
+
+  hop->peer = g_object_ref (peer);
+  hop->type = g_strdup (type);
+  hop->text = text;
+  hop->mline = mline;
+  g_main_context_invoke_full (peer->context, G_PRIORITY_DEFAULT, on_hop_send, hop,
+                              (GDestroyNotify)peer_hop_free);
+}
+
+/* webrtcbin thread */
+static void
+on_webrtc_ice_candidate (GstElement *webrtc, guint mline, gchar *candidate, gpointer data)
+{
+  peer_hop (data, "ice", g_strdup (candidate), mline);
+}
+
+/* webrtcbin thread (promise reply of create-answer) */
+static void
+on_answer_created (GstPromise *promise, gpointer data)
+{
+  VcClientPeer *peer = data;
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *answer = NULL;
+
+  if (reply != NULL)
+    gst_structure_get (reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
+  gst_promise_unref (promise);
+  if (answer == NULL)
+    {
+      GST_WARNING ("webrtcbin could not create an answer");
+      g_object_unref (peer);
+      return;
+    }
+  g_signal_emit_by_name (peer->webrtc, "set-local-description", answer, NULL);
+  peer_hop (peer, "answer", gst_sdp_message_as_text (answer->sdp), 0);
+  gst_webrtc_session_description_free (answer);
+  g_object_unref (peer);
+}
+
+/* webrtcbin thread (promise reply of set-remote-description) */
+static void
+on_remote_set (GstPromise *promise, gpointer data)
+{
+  VcClientPeer *peer = data;
+  GstPromise *answer_promise;
+
+  gst_promise_unref (promise);
+  answer_promise = gst_promise_new_with_change_func (on_answer_created, peer, NULL);
+  g_signal_emit_by_name (peer->webrtc, "create-answer", NULL, answer_promise);
+}
+
+/* ---- receiving signalling messages (main thread) ---- */
+
+static void
+peer_handle_offer (VcClientPeer *peer, JsonObject *obj)
+{
+  const gchar *sdp_text = json_object_get_string_member_with_default (obj, "sdp", NULL);
+  GstSDPMessage *sdp = NULL;
+  GstWebRTCSessionDescription *offer;
+  GstPromise *promise;
+
+  if (sdp_text == NULL || gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
+    {
+      peer_fail (peer, "bridge sent an unreadable offer");
+      return;
+    }
+  offer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER, sdp);
+  promise = gst_promise_new_with_change_func (on_remote_set, g_object_ref (peer), NULL);
+  g_signal_emit_by_name (peer->webrtc, "set-remote-description", offer, promise);
+  gst_webrtc_session_description_free (offer);
+}
+
+static void
+peer_handle_message (VcClientPeer *peer, JsonObject *obj, const gchar *text)
+{
+  const gchar *type = json_object_get_string_member_with_default (obj, "type", "");
+
+  if (g_str_equal (type, "offer"))
+    peer_handle_offer (peer, obj);
+  else if (g_str_equal (type, "ice"))
+    {
+      const gchar *cand = json_object_get_string_member_with_default (obj, "candidate", NULL);
+      gint64 mline = json_object_get_int_member_with_default (obj, "sdpMLineIndex", 0);
+      if (cand != NULL && *cand != '\0')
+        g_signal_emit_by_name (peer->webrtc, "add-ice-candidate", (guint)mline, cand);
+    }
+  else if (g_str_equal (type, "bye"))
+    {
+      peer_teardown (peer);
+      peer_set_state (peer, VC_CLIENT_PEER_STATE_CLOSED);
+    }
+  else if (g_str_equal (type, "error"))
+    {
+      g_autoptr (GError) error
+          = g_error_new (VC_MEDIA_ERROR, VC_MEDIA_ERROR_SIGNALLING, "bridge: %s: %s",
+                         json_object_get_string_member_with_default (obj, "code", "?"),
+                         json_object_get_string_member_with_default (obj, "message", ""));
+      g_signal_emit (peer, signals[SIGNAL_ERROR], 0, error);
+    }
+  else if (g_str_equal (type, "state"))
+    g_signal_emit (peer, signals[SIGNAL_BRIDGE_STATE], 0, text);
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer data)
+{
+  VcClientPeer *peer = data;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const gchar *text = g_bytes_get_data (message, &len);
+  g_autofree gchar *copy = g_strndup (text, len);
+  JsonNode *root;
+
+  g_object_ref (peer);
+  if (kind == SOUP_WEBSOCKET_DATA_TEXT && json_parser_load_from_data (parser, copy, len, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    peer_handle_message (peer, json_node_get_object (root), copy);
+  else
+    GST_WARNING ("ignoring a malformed message from the bridge");
+  g_object_unref (peer);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  VcClientPeer *peer = data;
+
+  if (peer->state < VC_CLIENT_PEER_STATE_FAILED)
+    peer_fail (peer, "signalling closed by the bridge (code %u)",
+               soup_websocket_connection_get_close_code (ws));
+}
+
+/* main thread: the WebSocket handshake finished */
+static void
+on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (VcClientPeer) peer = data;
+  g_autoptr (GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupWebsocketConnection *ws
+      = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+
+  if (ws == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        peer_fail (peer, "signalling refused (HTTP %u): %s",
+                   msg ? soup_message_get_status (msg) : 0, error->message);
+      return;
+    }
+  peer->ws = ws;
+  soup_websocket_connection_set_keepalive_interval (ws, 0);
+  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), peer);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), peer);
+  peer_set_state (peer, VC_CLIENT_PEER_STATE_NEGOTIATING);
+}
+
+/* ---- pipeline bus and connection state ---- */
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  VcClientPeer *peer = data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) gerr = NULL;
+      g_autofree gchar *dbg = NULL;
+      gst_message_parse_error (msg, &gerr, &dbg);
+      GST_WARNING ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (msg->src), gerr->message,
+                   dbg);
+      peer_fail (peer, "media pipeline error: %s", gerr->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* main thread (after a hop) */
+static gboolean
+on_connection_state_idle (gpointer data)
+{
+  VcClientPeer *peer = data;
+  GstWebRTCPeerConnectionState cs = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
+
+  if (peer->webrtc == NULL || peer->state >= VC_CLIENT_PEER_STATE_FAILED)
+    return G_SOURCE_REMOVE;
+  g_object_get (peer->webrtc, "connection-state", &cs, NULL);
+  if (cs == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
+    {
+      GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (peer->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
+                                         "vc-client-peer-connected");
+      peer_set_state (peer, VC_CLIENT_PEER_STATE_CONNECTED);
+    }
+  else if (cs == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
+    peer_fail (peer, "ICE/DTLS connection failed");
+  return G_SOURCE_REMOVE;
+}
+
+/* webrtcbin thread */
+static void
+on_webrtc_connection_state (GObject *webrtc, GParamSpec *pspec, gpointer data)
+{
+  VcClientPeer *peer = data;
+
+  g_main_context_invoke_full (peer->context, G_PRIORITY_DEFAULT, on_connection_state_idle,
+                              g_object_ref (peer), g_object_unref);
+}
+
+gboolean
+vc_client_peer_start (VcClientPeer *peer, GError **error)
+{
+  g_autofree gchar *escaped = NULL, *url = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  SoupMessage *msg;
+
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), FALSE);
+  g_return_val_if_fail (peer->state == VC_CLIENT_PEER_STATE_IDLE, FALSE);
+  peer->pipeline = vc_client_peer_pipeline_build (&peer->settings, peer->shared, error);
+  if (peer->pipeline == NULL)
+    return FALSE;
+  peer->webrtc = gst_bin_get_by_name (GST_BIN (peer->pipeline), "webrtc");
+  g_signal_connect (peer->webrtc, "on-ice-candidate", G_CALLBACK (on_webrtc_ice_candidate), peer);
+  g_signal_connect (peer->webrtc, "notify::connection-state",
+                    G_CALLBACK (on_webrtc_connection_state), peer);
+  bus = gst_element_get_bus (peer->pipeline);
+  peer->bus_watch = gst_bus_add_watch (bus, on_bus_message, peer);
+  g_atomic_pointer_set (&peer->shared->started_us, g_get_monotonic_time ());
+  if (gst_element_set_state (peer->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "pipeline refused to play");
+      peer_teardown (peer);
+      return FALSE;
+    }
+  vc_client_peer_pipeline_start_clips (peer->pipeline);
+  escaped = g_uri_escape_string (peer->settings.token, NULL, FALSE);
+  url = g_strdup_printf ("%s?token=%s", peer->settings.signal_url, escaped);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  if (msg == NULL)
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_SIGNALLING, "bad signal URL %s",
+                   peer->settings.signal_url);
+      peer_teardown (peer);
+      return FALSE;
+    }
+  peer_set_state (peer, VC_CLIENT_PEER_STATE_CONNECTING);
+  soup_session_websocket_connect_async (peer->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        peer->cancellable, on_ws_connected, g_object_ref (peer));
+  g_object_unref (msg);
+  return TRUE;
+}
+
+void
+vc_client_peer_stop (VcClientPeer *peer)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  g_return_if_fail (VC_IS_CLIENT_PEER (peer));
+  if (peer->state >= VC_CLIENT_PEER_STATE_FAILED)
+    return;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "bye");
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, "leaving");
+  json_builder_end_object (b);
+  peer_send_json (peer, b);
+  peer_teardown (peer);
+  peer_set_state (peer, VC_CLIENT_PEER_STATE_CLOSED);
+}
+
+void
+vc_client_peer_request_keyframe (VcClientPeer *peer)
+{
+  GstElement *receiver;
+
+  g_return_if_fail (VC_IS_CLIENT_PEER (peer));
+  if (peer->state != VC_CLIENT_PEER_STATE_CONNECTED)
+    return;
+  receiver = g_atomic_pointer_get (&peer->shared->video_receiver);
+  if (receiver == NULL)
+    return;
+  /* travels upstream to webrtcbin, which sends it to the bridge as a PLI */
+  gst_element_send_event (
+      receiver, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+}
+
+VcClientPeerState
+vc_client_peer_get_state (VcClientPeer *peer)
+{
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), VC_CLIENT_PEER_STATE_FAILED);
+  return peer->state;
+}
+
+void
+vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
+{
+  VcClientPeerShared *s;
+
+  g_return_if_fail (VC_IS_CLIENT_PEER (peer));
+  s = peer->shared;
+  stats->video_frames = g_atomic_pointer_get (&s->video_frames);
+  stats->audio_buffers = g_atomic_pointer_get (&s->audio_buffers);
+  stats->video_packets = g_atomic_pointer_get (&s->video_packets);
+  stats->audio_gaps = g_atomic_pointer_get (&s->audio_gaps);
+  stats->first_frame_us = g_atomic_pointer_get (&s->first_frame_us);
+  stats->started_us = g_atomic_pointer_get (&s->started_us);
+  stats->last_click_sent_us = g_atomic_pointer_get (&s->last_click_sent_us);
+  stats->last_click_heard_us = g_atomic_pointer_get (&s->last_click_heard_us);
+}
+
+/* ---- GObject ---- */
+
+VcClientPeer *
+vc_client_peer_new (const VcClientPeerSettings *s)
+{
+  VcClientPeer *peer;
+
+  g_return_val_if_fail (s != NULL && s->signal_url != NULL && s->token != NULL, NULL);
+  peer = g_object_new (VC_TYPE_CLIENT_PEER, NULL);
+  peer->settings = *s;
+  peer->settings.signal_url = g_strdup (s->signal_url);
+  peer->settings.token = g_strdup (s->token);
+  peer->settings.video_source = g_strdup (s->video_source ? s->video_source : "none");
+  peer->settings.audio_source = g_strdup (s->audio_source ? s->audio_source : "none");
+  peer->ice_addresses = g_strdupv ((gchar **)s->ice_addresses);
+  peer->settings.ice_addresses = (const gchar *const *)peer->ice_addresses;
+  peer->settings.video_clip = s->video_clip ? vc_media_clip_ref (s->video_clip) : NULL;
+  peer->settings.audio_clip = s->audio_clip ? vc_media_clip_ref (s->audio_clip) : NULL;
+  return peer;
+}
+
+static void
+vc_client_peer_finalize (GObject *object)
+{
+  VcClientPeer *peer = VC_CLIENT_PEER (object);
+
+  peer_teardown (peer);
+  g_clear_object (&peer->webrtc);
+  g_free ((gchar *)peer->settings.signal_url);
+  g_free ((gchar *)peer->settings.token);
+  g_free ((gchar *)peer->settings.video_source);
+  g_free ((gchar *)peer->settings.audio_source);
+  g_strfreev (peer->ice_addresses);
+  g_clear_pointer (&peer->settings.video_clip, vc_media_clip_unref);
+  g_clear_pointer (&peer->settings.audio_clip, vc_media_clip_unref);
+  g_clear_object (&peer->session);
+  g_clear_object (&peer->cancellable);
+  vc_client_peer_shared_unref (peer->shared);
+  g_main_context_unref (peer->context);
+  G_OBJECT_CLASS (vc_client_peer_parent_class)->finalize (object);
+}
+
+static void
+vc_client_peer_init (VcClientPeer *peer)
+{
+  peer->context = g_main_context_ref_thread_default ();
+  peer->session = soup_session_new ();
+  peer->cancellable = g_cancellable_new ();
+  peer->shared = vc_client_peer_shared_new (peer, peer->context);
+}
+
+static void
+vc_client_peer_class_init (VcClientPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (vc_client_peer_debug, "vc-client-peer-signal", 0,
+                           "vc client peer signalling");
+  object_class->finalize = vc_client_peer_finalize;
+  signals[SIGNAL_STATE_CHANGED]
+      = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_FIRST_FRAME]
+      = g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_BRIDGE_STATE]
+      = g_signal_new ("bridge-state", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_AUDIO_DECODED]
+      = g_signal_new ("audio-decoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, GST_TYPE_BUFFER);
+}

@@ -1,0 +1,134 @@
+/* vc-client-peer.h — a WebRTC peer that joins a vc-bridge room.
+ *
+ * Used by the room agent (vc-endpoint), the bridge's integration tests and
+ * the benchmark load generator. It speaks docs/protocol.md §3: it opens the
+ * signalling WebSocket, answers the bridge's offer, trickles ICE, sends its
+ * camera/microphone (or test sources, or a pre-encoded clip) and plays or
+ * counts what the bridge sends back.
+ *
+ * Usage (main thread, with a running GMainLoop):
+ *
+ *   VcClientPeerSettings s = vc_client_peer_settings_default ();
+ *   s.signal_url = "ws://127.0.0.1:8090/rooms/42/signal";   // no token here
+ *   s.token = join_token;
+ *   s.ice_addresses = (const gchar *[]) { "127.0.0.1", NULL };
+ *   s.video_source = "test";  s.audio_source = "test";  s.tone_hz = 440;
+ *   s.output = VC_CLIENT_PEER_OUTPUT_NONE;
+ *   g_autoptr (VcClientPeer) peer = vc_client_peer_new (&s);
+ *   g_signal_connect (peer, "state-changed", G_CALLBACK (on_state), NULL);
+ *   g_signal_connect (peer, "first-frame", G_CALLBACK (on_first_frame), NULL);
+ *   vc_client_peer_start (peer);
+ *   ...
+ *   vc_client_peer_stop (peer);   // sends bye; the pipeline is torn down off
+ *                                 // the main thread
+ *
+ * Every signal is emitted on the thread-default main context of the thread
+ * that called vc_client_peer_new(). A stopped peer cannot be restarted: make a
+ * new one with the same token to rejoin. */
+#pragma once
+
+#include "vc-media.h"
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The life of a peer:
+ *   IDLE --start--> CONNECTING (WebSocket handshake)
+ *        --> NEGOTIATING (offer/answer, ICE, DTLS)
+ *        --> CONNECTED (webrtcbin connection-state "connected")
+ *   any --> FAILED (signalling refused or lost, ICE/DTLS failure, pipeline error;
+ *                   the "error" signal says why)
+ *   any --> CLOSED (vc_client_peer_stop() or a "bye" from the bridge)
+ * FAILED and CLOSED are final. */
+typedef enum
+{
+  VC_CLIENT_PEER_STATE_IDLE,
+  VC_CLIENT_PEER_STATE_CONNECTING,
+  VC_CLIENT_PEER_STATE_NEGOTIATING,
+  VC_CLIENT_PEER_STATE_CONNECTED,
+  VC_CLIENT_PEER_STATE_FAILED,
+  VC_CLIENT_PEER_STATE_CLOSED,
+} VcClientPeerState;
+
+const gchar *vc_client_peer_state_to_string (VcClientPeerState state);
+
+typedef enum
+{
+  VC_CLIENT_PEER_OUTPUT_NONE,  /* decode, then fakesink (tests, headless agents) */
+  VC_CLIENT_PEER_OUTPUT_AUTO,  /* decode, then autovideosink / autoaudiosink */
+  VC_CLIENT_PEER_OUTPUT_COUNT, /* no decoding: count RTP packets (load generator) */
+} VcClientPeerOutput;
+
+typedef struct
+{
+  const gchar *signal_url;           /* ws://HOST:PORT/rooms/ID/signal, no token */
+  const gchar *token;                /* join token (docs/protocol.md §1) */
+  const gchar *const *ice_addresses; /* NULL-terminated; NULL = every interface */
+  const gchar *video_source;         /* "test" | "v4l2:/dev/videoN" | "file:PATH.ivf" | "none" */
+  const gchar *audio_source; /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
+  VcMediaClip *video_clip;   /* optional: shared pre-encoded VP8 (overrides video_source) */
+  VcMediaClip *audio_clip;   /* optional: shared pre-encoded Opus (overrides audio_source) */
+  gdouble tone_hz;           /* test audio frequency */
+  gdouble tone_volume;       /* test audio volume, 0..1 */
+  guint width, height, fps;  /* what we send (test / v4l2) */
+  guint video_bitrate_kbps;  /* what we send (test / v4l2) */
+  guint jitter_latency_ms;   /* webrtcbin jitter-buffer latency */
+  VcClientPeerOutput output;
+} VcClientPeerSettings;
+
+/* test sources, 640x360 at 15 fps, 500 kbit/s, 440 Hz at 0.3, 30 ms jitter
+ * buffer, output NONE. */
+VcClientPeerSettings vc_client_peer_settings_default (void);
+
+/* What the peer has received so far; read from any thread. */
+typedef struct
+{
+  guint64 video_frames;       /* decoded frames (COUNT: complete frames, by RTP marker) */
+  guint64 audio_buffers;      /* decoded audio buffers (COUNT: audio RTP packets) */
+  guint64 video_packets;      /* video RTP packets from the bridge (COUNT only) */
+  guint64 audio_gaps;         /* COUNT only: audio arrival gaps over 100 ms */
+  gint64 first_frame_us;      /* monotonic time of the first video frame, 0 = none yet */
+  gint64 started_us;          /* monotonic time of vc_client_peer_start() */
+  gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
+  gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
+} VcClientPeerStats;
+
+#define VC_TYPE_CLIENT_PEER (vc_client_peer_get_type ())
+G_DECLARE_FINAL_TYPE (VcClientPeer, vc_client_peer, VC, CLIENT_PEER, GObject)
+
+/* Copies @settings (strings are duplicated, clips are referenced). */
+VcClientPeer *vc_client_peer_new (const VcClientPeerSettings *settings);
+
+/* Builds the pipeline and connects. FALSE with @error when the pipeline cannot
+ * be built (missing element, bad source). Asynchronous failures come as the
+ * "error" signal and the FAILED state. */
+gboolean vc_client_peer_start (VcClientPeer *peer, GError **error);
+
+/* Sends bye, closes the WebSocket and tears the pipeline down off the main
+ * thread. Idempotent. */
+void vc_client_peer_stop (VcClientPeer *peer);
+
+VcClientPeerState vc_client_peer_get_state (VcClientPeer *peer);
+void vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats);
+
+/* Asks the bridge for a keyframe of the composite (an RTCP PLI), e.g. after
+ * a decoding error. The bridge honours at most one per second per room. */
+void vc_client_peer_request_keyframe (VcClientPeer *peer);
+
+/* Sends one raw text message on the signalling channel (tests). */
+void vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text);
+
+/* Signals:
+ *   "state-changed" (VcClientPeer *peer, guint new_state, gpointer user_data)
+ *   "first-frame"   (VcClientPeer *peer, gpointer user_data)
+ *       first video frame from the bridge (decoded, or complete in COUNT mode)
+ *   "error"         (VcClientPeer *peer, GError *error, gpointer user_data)
+ *       also for an {"type":"error"} message from the bridge (the peer goes on)
+ *   "bridge-state"  (VcClientPeer *peer, const gchar *json, gpointer user_data)
+ *       a {"type":"state"} message (active speaker, layout, muted)
+ *   "audio-decoded" (VcClientPeer *peer, GstBuffer *pcm, gpointer user_data)
+ *       decoded audio from the bridge (S16LE, 48 kHz, mono), emitted on a
+ *       STREAMING THREAD and only in the NONE/AUTO outputs (tests, meters) */
+
+G_END_DECLS

@@ -1,0 +1,446 @@
+/* vc-media.c — plugin check, ICE restriction and pre-encoded clips.
+ *
+ * Shared by the bridge, the room agent and the benchmark load generator. The
+ * clip encoder runs a short private pipeline to completion; everything else
+ * here is non-blocking. */
+#define G_LOG_DOMAIN "vc-media"
+
+#include "vc-media.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <math.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (vc_media_debug);
+#define GST_CAT_DEFAULT vc_media_debug
+
+G_DEFINE_QUARK (vc - media - error - quark, vc_media_error)
+
+typedef struct
+{
+  VcMediaPlugins set;
+  const gchar *element;
+  const gchar *package;
+} PluginRequirement;
+
+static const PluginRequirement plugin_requirements[] = {
+  { VC_MEDIA_PLUGINS_WEBRTC, "webrtcbin", "gstreamer1.0-plugins-bad" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "dtlssrtpenc", "gstreamer1.0-plugins-bad" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "srtpenc", "gstreamer1.0-plugins-bad" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "nicesrc", "gstreamer1.0-nice" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "rtpbin", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "rtpvp8pay", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "rtpvp8depay", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "rtpopuspay", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_WEBRTC, "rtpopusdepay", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_CODECS, "vp8enc", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_CODECS, "vp8dec", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_CODECS, "opusenc", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_CODECS, "opusdec", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_CODECS, "audioconvert", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_CODECS, "audioresample", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_CODECS, "appsrc", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_CODECS, "appsink", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_MIXING, "compositor", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_MIXING, "videoscale", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_MIXING, "videoconvert", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_MIXING, "textoverlay", "gstreamer1.0-x" },
+  { VC_MEDIA_PLUGINS_TEST, "videotestsrc", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_TEST, "audiotestsrc", "gstreamer1.0-plugins-base" },
+  { VC_MEDIA_PLUGINS_TEST, "fakesink", "libgstreamer1.0-0" },
+  { VC_MEDIA_PLUGINS_DEVICES, "v4l2src", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_DEVICES, "pulsesrc", "gstreamer1.0-pulseaudio" },
+  { VC_MEDIA_PLUGINS_DEVICES, "alsasrc", "gstreamer1.0-alsa" },
+  { VC_MEDIA_PLUGINS_DEVICES, "autovideosink", "gstreamer1.0-plugins-good" },
+  { VC_MEDIA_PLUGINS_DEVICES, "autoaudiosink", "gstreamer1.0-plugins-good" },
+};
+
+static void
+media_init_debug (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      GST_DEBUG_CATEGORY_INIT (vc_media_debug, "vc-media", 0, "vc shared media helpers");
+      g_once_init_leave (&once, 1);
+    }
+}
+
+gboolean
+vc_media_check_plugins (VcMediaPlugins which, GError **error)
+{
+  g_autoptr (GString) missing = g_string_new (NULL);
+
+  if (!gst_is_initialized () && !gst_init_check (NULL, NULL, error))
+    return FALSE;
+  media_init_debug ();
+  for (gsize i = 0; i < G_N_ELEMENTS (plugin_requirements); i++)
+    {
+      const PluginRequirement *r = &plugin_requirements[i];
+      g_autoptr (GstElementFactory) factory = NULL;
+
+      if ((r->set & which) == 0)
+        continue;
+      factory = gst_element_factory_find (r->element);
+      if (factory == NULL)
+        g_string_append_printf (missing, "%s%s (%s)", missing->len ? ", " : "", r->element,
+                                r->package);
+    }
+  if (missing->len == 0)
+    return TRUE;
+  g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_MISSING_PLUGIN,
+               "missing GStreamer elements: %s; install the Debian packages named", missing->str);
+  return FALSE;
+}
+
+/* libnice would otherwise look for UPnP gateways (SSDP multicast on every
+ * interface) and ask them to open ports: never wanted on a government
+ * network, and traffic off loopback in tests. */
+static void
+ice_disable_upnp (GObject *ice)
+{
+  g_autoptr (GObject) nice_agent = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
+    return;
+  g_object_get (ice, "agent", &nice_agent, NULL);
+  if (nice_agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (nice_agent), "upnp"))
+    g_object_set (nice_agent, "upnp", FALSE, NULL);
+}
+
+gboolean
+vc_webrtc_restrict_ice (GstElement *webrtcbin, const gchar *const *addresses)
+{
+  g_autoptr (GObject) agent = NULL;
+  gboolean all_ok = TRUE;
+
+  g_return_val_if_fail (GST_IS_ELEMENT (webrtcbin), FALSE);
+  media_init_debug ();
+  g_object_get (webrtcbin, "ice-agent", &agent, NULL);
+  g_return_val_if_fail (agent != NULL, FALSE);
+  ice_disable_upnp (agent);
+  if (addresses == NULL || addresses[0] == NULL)
+    return TRUE;
+  for (gsize i = 0; addresses[i] != NULL; i++)
+    {
+      gboolean ok = FALSE;
+
+      g_signal_emit_by_name (agent, "add-local-ip-address", addresses[i], &ok);
+      if (!ok)
+        {
+          GST_WARNING ("ICE agent refused local address %s", addresses[i]);
+          all_ok = FALSE;
+        }
+    }
+  return all_ok;
+}
+
+/* Pipelines being torn down; the lock and cond let the process wait for
+ * them before it exits. */
+static GMutex disposal_lock;
+static GCond disposal_cond;
+static guint disposals_running;
+
+/* teardown thread */
+static gpointer
+pipeline_teardown_thread (gpointer data)
+{
+  GstElement *pipeline = data;
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  g_mutex_lock (&disposal_lock);
+  disposals_running--;
+  g_cond_broadcast (&disposal_cond);
+  g_mutex_unlock (&disposal_lock);
+  return NULL;
+}
+
+void
+vc_media_pipeline_dispose_async (GstElement *pipeline)
+{
+  if (pipeline == NULL)
+    return;
+  g_mutex_lock (&disposal_lock);
+  disposals_running++;
+  g_mutex_unlock (&disposal_lock);
+  g_thread_unref (g_thread_new ("vc-teardown", pipeline_teardown_thread, pipeline));
+}
+
+gboolean
+vc_media_wait_disposals (guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean done;
+
+  g_mutex_lock (&disposal_lock);
+  while (disposals_running > 0 && g_cond_wait_until (&disposal_cond, &disposal_lock, end))
+    ;
+  done = disposals_running == 0;
+  g_mutex_unlock (&disposal_lock);
+  return done;
+}
+
+/* ---- clips ---- */
+
+VcMediaClip *
+vc_media_clip_ref (VcMediaClip *clip)
+{
+  g_atomic_int_inc (&clip->ref_count);
+  return clip;
+}
+
+void
+vc_media_clip_unref (VcMediaClip *clip)
+{
+  if (clip == NULL || !g_atomic_int_dec_and_test (&clip->ref_count))
+    return;
+  g_ptr_array_unref (clip->frames);
+  g_free (clip);
+}
+
+static VcMediaClip *
+clip_new (const gchar *fourcc)
+{
+  VcMediaClip *clip = g_new0 (VcMediaClip, 1);
+
+  clip->ref_count = 1;
+  memcpy (clip->fourcc, fourcc, 4);
+  clip->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_buffer_unref);
+  return clip;
+}
+
+static void
+clip_finish (VcMediaClip *clip)
+{
+  if (clip->frames->len > 0)
+    {
+      GstBuffer *last = g_ptr_array_index (clip->frames, clip->frames->len - 1);
+      clip->duration = GST_BUFFER_PTS (last) + GST_BUFFER_DURATION (last);
+    }
+}
+
+static guint16
+read_le16 (const guint8 *p)
+{
+  return (guint16)(p[0] | (p[1] << 8));
+}
+
+static guint32
+read_le32 (const guint8 *p)
+{
+  return (guint32)p[0] | ((guint32)p[1] << 8) | ((guint32)p[2] << 16) | ((guint32)p[3] << 24);
+}
+
+static void
+write_le16 (guint8 *p, guint16 v)
+{
+  p[0] = v & 0xff;
+  p[1] = v >> 8;
+}
+
+static void
+write_le32 (guint8 *p, guint32 v)
+{
+  for (int i = 0; i < 4; i++)
+    p[i] = (v >> (8 * i)) & 0xff;
+}
+
+VcMediaClip *
+vc_media_clip_load (const gchar *path, GError **error)
+{
+  g_autofree gchar *data = NULL;
+  gsize len = 0, off = 32;
+  g_autoptr (VcMediaClip) clip = NULL;
+  const guint8 *p;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  p = (const guint8 *)data;
+  if (len < 32 || memcmp (p, "DKIF", 4) != 0)
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_CLIP, "%s: not an IVF file", path);
+      return NULL;
+    }
+  clip = clip_new ((const gchar *)p + 8);
+  clip->width = read_le16 (p + 12);
+  clip->height = read_le16 (p + 14);
+  clip->rate_num = read_le32 (p + 16);
+  clip->rate_den = read_le32 (p + 20);
+  clip->click_every = read_le32 (p + 28);
+  while (off + 12 <= len)
+    {
+      guint32 size = read_le32 (p + off);
+      guint64 pts = read_le32 (p + off + 4) | ((guint64)read_le32 (p + off + 8) << 32);
+      GstBuffer *buf;
+
+      if (off + 12 + size > len)
+        break;
+      buf = gst_buffer_new_memdup (p + off + 12, size);
+      /* IVF timestamps are in 1/rate_num units; we store microseconds there. */
+      GST_BUFFER_PTS (buf) = pts * GST_USECOND;
+      g_ptr_array_add (clip->frames, buf);
+      off += 12 + size;
+    }
+  for (guint i = 0; i < clip->frames->len; i++)
+    {
+      GstBuffer *buf = g_ptr_array_index (clip->frames, i);
+      GstClockTime next
+          = i + 1 < clip->frames->len
+                ? GST_BUFFER_PTS ((GstBuffer *)g_ptr_array_index (clip->frames, i + 1))
+                : GST_BUFFER_PTS (buf)
+                      + gst_util_uint64_scale (GST_SECOND, clip->rate_den, clip->rate_num);
+      GST_BUFFER_DURATION (buf) = next - GST_BUFFER_PTS (buf);
+    }
+  clip_finish (clip);
+  return g_steal_pointer (&clip);
+}
+
+gboolean
+vc_media_clip_save (const VcMediaClip *clip, const gchar *path, GError **error)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  guint8 header[32] = { 0 };
+
+  memcpy (header, "DKIF", 4);
+  write_le16 (header + 6, 32);
+  memcpy (header + 8, clip->fourcc, 4);
+  write_le16 (header + 12, clip->width);
+  write_le16 (header + 14, clip->height);
+  write_le32 (header + 16, clip->rate_num);
+  write_le32 (header + 20, clip->rate_den);
+  write_le32 (header + 24, clip->frames->len);
+  write_le32 (header + 28, clip->click_every);
+  g_byte_array_append (out, header, sizeof header);
+  for (guint i = 0; i < clip->frames->len; i++)
+    {
+      GstBuffer *buf = g_ptr_array_index (clip->frames, i);
+      guint64 us = GST_BUFFER_PTS (buf) / GST_USECOND;
+      guint8 fh[12];
+      GstMapInfo map;
+
+      gst_buffer_map (buf, &map, GST_MAP_READ);
+      write_le32 (fh, map.size);
+      write_le32 (fh + 4, us & 0xffffffff);
+      write_le32 (fh + 8, us >> 32);
+      g_byte_array_append (out, fh, sizeof fh);
+      g_byte_array_append (out, map.data, map.size);
+      gst_buffer_unmap (buf, &map);
+    }
+  return g_file_set_contents (path, (const gchar *)out->data, out->len, error);
+}
+
+/* Pulls every sample of @sink into @clip until EOS or an error on @pipeline. */
+static gboolean
+clip_collect (VcMediaClip *clip, GstElement *pipeline, GstElement *sink, GError **error)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstSample *sample;
+
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
+    {
+      GstBuffer *buf = gst_buffer_copy_deep (gst_sample_get_buffer (sample));
+
+      GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+      g_ptr_array_add (clip->frames, buf);
+      gst_sample_unref (sample);
+    }
+  g_autoptr (GstMessage) msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  if (msg != NULL)
+    {
+      g_autoptr (GError) gerr = NULL;
+      gst_message_parse_error (msg, &gerr, NULL);
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "encoding clip: %s",
+                   gerr->message);
+      return FALSE;
+    }
+  clip_finish (clip);
+  return TRUE;
+}
+
+VcMediaClip *
+vc_media_clip_encode_video (guint width, guint height, guint fps, guint seconds, GError **error)
+{
+  g_autofree gchar *desc = g_strdup_printf (
+      "videotestsrc pattern=smpte horizontal-speed=4 num-buffers=%u ! video/x-raw,format=I420,"
+      "width=%u,height=%u,"
+      "framerate=%u/1 ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=400000 "
+      "keyframe-max-dist=%u lag-in-frames=0 ! appsink name=sink sync=false",
+      fps * seconds, width, height, fps, fps);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, error);
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (VcMediaClip) clip = NULL;
+
+  if (pipeline == NULL)
+    return NULL;
+  clip = clip_new ("VP80");
+  clip->width = width;
+  clip->height = height;
+  clip->rate_num = fps;
+  clip->rate_den = 1;
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  if (!clip_collect (clip, pipeline, sink, error))
+    return NULL;
+  return g_steal_pointer (&clip);
+}
+
+/* Fills @seconds of 48 kHz mono S16 with the sine and periodic clicks. */
+static GstBuffer *
+clip_audio_pcm (gdouble freq, gdouble volume, guint seconds, guint click_period)
+{
+  gsize n = 48000 * (gsize)seconds;
+  gint16 *pcm = g_new (gint16, n);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gdouble v = volume * sin (2.0 * G_PI * freq * (gdouble)i / 48000.0);
+      gsize in_period = click_period ? i % (48000 * (gsize)click_period) : n;
+
+      if (click_period && in_period < 240)
+        v = (in_period / 24) % 2 ? -0.9 : 0.9; /* 5 ms square burst */
+      pcm[i] = (gint16)lrint (CLAMP (v, -1.0, 1.0) * 32767.0);
+    }
+  return gst_buffer_new_wrapped (pcm, n * sizeof (gint16));
+}
+
+VcMediaClip *
+vc_media_clip_encode_audio (gdouble freq, gdouble volume, guint seconds, guint click_period,
+                            GError **error)
+{
+  g_autoptr (GstElement) pipeline = gst_parse_launch (
+      "appsrc name=src format=time caps=audio/x-raw,format=S16LE,rate=48000,channels=1,"
+      "layout=interleaved ! opusenc frame-size=20 bitrate=32000 inband-fec=true "
+      "packet-loss-percentage=10 ! appsink name=sink sync=false",
+      error);
+  g_autoptr (GstElement) src = NULL, sink = NULL;
+  g_autoptr (VcMediaClip) clip = NULL;
+  g_autoptr (GstBuffer) pcm = NULL;
+  gsize frame_bytes = 960 * 2;
+
+  if (pipeline == NULL)
+    return NULL;
+  clip = clip_new ("OPUS");
+  clip->rate_num = 50;
+  clip->rate_den = 1;
+  clip->click_every = click_period * 50;
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  pcm = clip_audio_pcm (freq, volume, seconds, click_period);
+  for (gsize off = 0; off + frame_bytes <= gst_buffer_get_size (pcm); off += frame_bytes)
+    {
+      GstBuffer *frame = gst_buffer_copy_region (pcm, GST_BUFFER_COPY_MEMORY, off, frame_bytes);
+
+      GST_BUFFER_PTS (frame) = gst_util_uint64_scale (off / 2, GST_SECOND, 48000);
+      GST_BUFFER_DURATION (frame) = 20 * GST_MSECOND;
+      gst_app_src_push_buffer (GST_APP_SRC (src), frame);
+    }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  if (!clip_collect (clip, pipeline, sink, error))
+    return NULL;
+  return g_steal_pointer (&clip);
+}

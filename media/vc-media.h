@@ -1,0 +1,95 @@
+/* vc-media.h — GStreamer helpers shared by vc-bridge and vc-endpoint
+ * (libvc-media).
+ *
+ * - vc_media_check_plugins(): at start, names the Debian package of every
+ *   missing element so an installer knows what to apt-get.
+ * - vc_webrtc_restrict_ice(): ICE gathers only on the configured addresses
+ *   (the bridge and tests use 127.0.0.1; no STUN/TURN is ever set).
+ * - the clip format: pre-encoded VP8/Opus frames in memory, read from and
+ *   written to IVF-framed files (used by the benchmark load generator).
+ *
+ * The WebRTC client peer lives in vc-client-peer.h. */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define VC_MEDIA_ERROR (vc_media_error_quark ())
+GQuark vc_media_error_quark (void);
+
+typedef enum
+{
+  VC_MEDIA_ERROR_MISSING_PLUGIN, /* an element is not installed */
+  VC_MEDIA_ERROR_PIPELINE,       /* building or running a pipeline failed */
+  VC_MEDIA_ERROR_SIGNALLING,     /* the signalling peer misbehaved */
+  VC_MEDIA_ERROR_CLIP,           /* a clip file is unreadable */
+} VcMediaError;
+
+/* Element sets to check. */
+typedef enum
+{
+  VC_MEDIA_PLUGINS_WEBRTC = 1 << 0,  /* webrtcbin, nice, dtls, srtp, rtp */
+  VC_MEDIA_PLUGINS_CODECS = 1 << 1,  /* vp8enc/dec, opusenc/dec */
+  VC_MEDIA_PLUGINS_MIXING = 1 << 2,  /* compositor, textoverlay, videoscale */
+  VC_MEDIA_PLUGINS_TEST = 1 << 3,    /* videotestsrc, audiotestsrc */
+  VC_MEDIA_PLUGINS_DEVICES = 1 << 4, /* v4l2src, pulsesrc, alsasrc, autovideosink */
+} VcMediaPlugins;
+
+#define VC_MEDIA_PLUGINS_BRIDGE                                                                    \
+  (VC_MEDIA_PLUGINS_WEBRTC | VC_MEDIA_PLUGINS_CODECS | VC_MEDIA_PLUGINS_MIXING                     \
+   | VC_MEDIA_PLUGINS_TEST)
+
+/* Calls gst_init_check() if needed. FALSE with @error listing every missing
+ * element and its Debian package ("compositor (gstreamer1.0-plugins-base)"). */
+gboolean vc_media_check_plugins (VcMediaPlugins which, GError **error);
+
+/* Makes the ICE agent of @webrtcbin gather only on @addresses (NULL-terminated,
+ * IP literals) and turns libnice's UPnP port mapping off. Call before any
+ * negotiation. NULL or empty @addresses leaves libnice's default interfaces
+ * (every one but loopback). Returns FALSE if the agent refused an address. */
+gboolean vc_webrtc_restrict_ice (GstElement *webrtcbin, const gchar *const *addresses);
+
+/* Takes ownership of @pipeline, sets it to NULL and unrefs it on a short-lived
+ * thread, so that a webrtcbin shutting down (DTLS, ICE) never blocks the
+ * caller's main loop. */
+void vc_media_pipeline_dispose_async (GstElement *pipeline);
+
+/* Waits (at most @timeout_ms) until every pipeline handed to
+ * vc_media_pipeline_dispose_async() is down. Call before the process exits,
+ * so that no thread is still closing DTLS while the process unwinds. FALSE on
+ * timeout. */
+gboolean vc_media_wait_disposals (guint timeout_ms);
+
+/* A clip: pre-encoded frames of one stream, each a GstBuffer whose PTS/duration
+ * are relative to the clip start. Immutable once loaded; share it with a ref. */
+typedef struct
+{
+  gint ref_count;
+  gchar fourcc[5];     /* "VP80" or "OPUS" */
+  guint width, height; /* video only */
+  guint rate_num, rate_den;
+  GPtrArray *frames; /* GstBuffer, in order */
+  guint click_every; /* audio: frame i carries a click when i % click_every == 0; 0 = none */
+  GstClockTime duration;
+} VcMediaClip;
+
+VcMediaClip *vc_media_clip_ref (VcMediaClip *clip);
+void vc_media_clip_unref (VcMediaClip *clip);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VcMediaClip, vc_media_clip_unref)
+
+/* IVF framing (32-byte header, 12-byte frame headers), fourcc VP80 or OPUS. */
+VcMediaClip *vc_media_clip_load (const gchar *path, GError **error);
+gboolean vc_media_clip_save (const VcMediaClip *clip, const gchar *path, GError **error);
+
+/* Encodes @seconds of test media with GStreamer into a clip: video is
+ * videotestsrc (scrolling SMPTE bars, which keeps a CBR encoder at its
+ * target, like a camera) VP8 at @width x @height, @fps; audio is a sine of @freq Hz
+ * at @volume (0..1), Opus 20 ms frames, with a full-scale 5 ms click every
+ * @click_period seconds when @click_period > 0. Blocks: call at start-up. */
+VcMediaClip *vc_media_clip_encode_video (guint width, guint height, guint fps, guint seconds,
+                                         GError **error);
+VcMediaClip *vc_media_clip_encode_audio (gdouble freq, gdouble volume, guint seconds,
+                                         guint click_period, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,395 @@
+/* sched-agent-hub.c — the scheduler's end of the agent channel.
+ *
+ * Each room agent keeps one WebSocket open to GET /api/v1/agent with its
+ * endpoint token. The token is checked in an early handler, before the
+ * upgrade, so an unknown token gets a plain 401 and never a WebSocket. On
+ * connect, and whenever the booking code calls schedule_changed, the hub
+ * pushes the room's schedule; the agent answers with state and readiness
+ * messages, which are kept as the room's presence for GET /api/v1/endpoints
+ * and the monitor. A second channel of the same endpoint replaces the first.
+ *
+ * Everything here runs on the main thread. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-agent-hub.h"
+#include "sched-agent-schedule.h"
+#include "sched-error.h"
+#include "sched-http.h"
+#include "vc-time.h"
+
+#include <json-glib/json-glib.h>
+
+#define AGENT_PATH "/api/v1/agent"
+#define AGENT_KEEPALIVE_SECONDS 15
+#define AGENT_MAX_MESSAGE_BYTES (64 * 1024)
+#define AGENT_ENDPOINT_KEY "vc-agent-endpoint"
+/* libsoup 3.2 pings but never drops a silent peer (a room whose network went
+ * away without a FIN): a channel silent for this long is closed, so the
+ * room shows offline. */
+#define AGENT_SILENCE_US (3 * AGENT_KEEPALIVE_SECONDS * G_USEC_PER_SEC)
+
+typedef struct
+{
+  SchedAgentHub *hub;
+  gchar *endpoint;
+  SoupWebsocketConnection *conn;
+  gulong message_id, closed_id, pong_id;
+  gint64 heard_us; /* monotonic: last message or pong */
+  gchar *state;    /* "idle" | "joining" | "in_meeting", NULL until told */
+  gint64 meeting_id;
+  gboolean ready_known;
+  gboolean ready;
+  gchar *ready_reason;
+} SchedAgentChannel;
+
+struct _SchedAgentHub
+{
+  SchedContext *ctx;
+  SoupServer *server;
+  GHashTable *channels; /* endpoint code (owned by the channel) → SchedAgentChannel* */
+  guint silence_id;
+};
+
+static void
+channel_free (SchedAgentChannel *channel)
+{
+  if (channel->conn)
+    {
+      g_clear_signal_handler (&channel->message_id, channel->conn);
+      g_clear_signal_handler (&channel->closed_id, channel->conn);
+      g_clear_signal_handler (&channel->pong_id, channel->conn);
+      if (soup_websocket_connection_get_state (channel->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (channel->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      g_clear_object (&channel->conn);
+    }
+  g_free (channel->endpoint);
+  g_free (channel->state);
+  g_free (channel->ready_reason);
+  g_free (channel);
+}
+
+static void
+channel_send_node (SchedAgentChannel *channel, JsonNode *node)
+{
+  g_autofree gchar *text = json_to_string (node, FALSE);
+
+  if (soup_websocket_connection_get_state (channel->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (channel->conn, text);
+}
+
+static void
+channel_send_error (SchedAgentChannel *channel, const gchar *code, const gchar *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "error");
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  channel_send_node (channel, node);
+}
+
+static void
+channel_send_schedule (SchedAgentChannel *channel)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node
+      = sched_agent_schedule_build (channel->hub->ctx, channel->endpoint, vc_time_now (), &error);
+
+  if (node == NULL)
+    {
+      g_warning ("agent %s: cannot build schedule: %s", channel->endpoint, error->message);
+      return;
+    }
+  channel_send_node (channel, node);
+  g_debug ("agent %s: schedule sent", channel->endpoint);
+}
+
+/* Parses an agent → scheduler message; FALSE with a reason when malformed. */
+static gboolean
+channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, const gchar **reason)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  const gchar *type;
+  JsonNode *meeting;
+
+  if (!g_utf8_validate (text, len, NULL) || !json_parser_load_from_data (parser, text, len, NULL)
+      || !sched_agent_json_root_is_object (parser))
+    {
+      *reason = "not a JSON object";
+      return FALSE;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+  type = json_object_get_string_member_with_default (o, "type", NULL);
+  meeting = json_object_get_member (o, "meeting");
+  if (type == NULL)
+    {
+      *reason = "type is required";
+      return FALSE;
+    }
+  if (meeting && !JSON_NODE_HOLDS_NULL (meeting)
+      && json_node_get_value_type (meeting) != G_TYPE_INT64)
+    {
+      *reason = "meeting must be an integer or null";
+      return FALSE;
+    }
+
+  if (g_str_equal (type, "state"))
+    {
+      const gchar *state = json_object_get_string_member_with_default (o, "state", NULL);
+
+      if (state == NULL
+          || !(g_str_equal (state, "idle") || g_str_equal (state, "joining")
+               || g_str_equal (state, "in_meeting")))
+        {
+          *reason = "state must be idle, joining or in_meeting";
+          return FALSE;
+        }
+      g_free (channel->state);
+      channel->state = g_strdup (state);
+      channel->meeting_id
+          = (meeting && !JSON_NODE_HOLDS_NULL (meeting)) ? json_node_get_int (meeting) : 0;
+      g_info ("agent %s: %s (meeting %" G_GINT64_FORMAT ")", channel->endpoint, state,
+              channel->meeting_id);
+      return TRUE;
+    }
+  if (g_str_equal (type, "readiness"))
+    {
+      JsonNode *ready = json_object_get_member (o, "ready");
+      const gchar *why = json_object_get_string_member_with_default (o, "reason", "");
+
+      if (ready == NULL || json_node_get_value_type (ready) != G_TYPE_BOOLEAN)
+        {
+          *reason = "ready must be a boolean";
+          return FALSE;
+        }
+      channel->ready_known = TRUE;
+      channel->ready = json_node_get_boolean (ready);
+      g_free (channel->ready_reason);
+      channel->ready_reason = g_strdup (why);
+      g_info ("agent %s: %s (%s)", channel->endpoint, channel->ready ? "ready" : "NOT ready", why);
+      return TRUE;
+    }
+  *reason = "unknown message type";
+  return FALSE;
+}
+
+static void
+on_channel_message (SoupWebsocketConnection *conn, gint data_type, GBytes *message,
+                    gpointer user_data)
+{
+  SchedAgentChannel *channel = user_data;
+  gsize len = 0;
+  const gchar *text = g_bytes_get_data (message, &len);
+  const gchar *reason = NULL;
+
+  channel->heard_us = g_get_monotonic_time ();
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
+    reason = "binary messages are not used";
+  else if (len > AGENT_MAX_MESSAGE_BYTES)
+    reason = "message too large";
+  else if (channel_handle_text (channel, text, len, &reason))
+    return;
+  g_message ("agent %s: malformed message ignored: %s", channel->endpoint, reason);
+  channel_send_error (channel, "malformed", reason);
+}
+
+static void
+on_channel_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer user_data)
+{
+  SchedAgentChannel *channel = user_data;
+
+  channel->heard_us = g_get_monotonic_time ();
+}
+
+static gboolean
+on_silence_check (gpointer user_data)
+{
+  SchedAgentHub *hub = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  SchedAgentChannel *channel;
+
+  g_hash_table_iter_init (&iter, hub->channels);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&channel))
+    if (now - channel->heard_us > AGENT_SILENCE_US)
+      {
+        g_message ("agent %s: silent for %d s, channel dropped", channel->endpoint,
+                   (int)(AGENT_SILENCE_US / G_USEC_PER_SEC));
+        g_hash_table_iter_remove (&iter);
+      }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_channel_closed (SoupWebsocketConnection *conn, gpointer user_data)
+{
+  SchedAgentChannel *channel = user_data;
+  SchedAgentHub *hub = channel->hub;
+
+  g_info ("agent %s: channel closed", channel->endpoint);
+  /* Only if it is still the current channel of its endpoint. */
+  if (g_hash_table_lookup (hub->channels, channel->endpoint) == channel)
+    g_hash_table_remove (hub->channels, channel->endpoint);
+}
+
+/* Early handler: authenticate before the upgrade so a bad token is a 401. */
+static void
+on_agent_early (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  SchedAgentHub *hub = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) principal = sched_http_authenticate (hub->ctx, msg, &error);
+
+  if (principal == NULL)
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  if (principal->role != SCHED_ROLE_ENDPOINT || principal->endpoint == NULL)
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_FORBIDDEN,
+                   "the agent channel needs an endpoint token");
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), AGENT_ENDPOINT_KEY, g_strdup (principal->endpoint),
+                          g_free);
+}
+
+/* Runs before the upgrade (libsoup calls the plain handler first): leaves
+ * WebSocket handshakes alone and answers anything else with 400. */
+static void
+on_agent_plain (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_server_message_get_status (msg) != 0
+      || soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
+    return;
+  sched_http_reply_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain", "WebSocket upgrade required\n",
+                         -1);
+}
+
+static void
+on_agent_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
+                    SoupWebsocketConnection *conn, gpointer user_data)
+{
+  SchedAgentHub *hub = user_data;
+  const gchar *endpoint = g_object_get_data (G_OBJECT (msg), AGENT_ENDPOINT_KEY);
+  SchedAgentChannel *channel;
+
+  if (endpoint == NULL)
+    {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unauthorized");
+      return;
+    }
+  channel = g_new0 (SchedAgentChannel, 1);
+  channel->hub = hub;
+  channel->endpoint = g_strdup (endpoint);
+  channel->conn = g_object_ref (conn);
+  soup_websocket_connection_set_keepalive_interval (conn, AGENT_KEEPALIVE_SECONDS);
+  soup_websocket_connection_set_max_incoming_payload_size (conn, AGENT_MAX_MESSAGE_BYTES);
+  channel->message_id
+      = g_signal_connect (conn, "message", G_CALLBACK (on_channel_message), channel);
+  channel->closed_id = g_signal_connect (conn, "closed", G_CALLBACK (on_channel_closed), channel);
+  channel->pong_id = g_signal_connect (conn, "pong", G_CALLBACK (on_channel_pong), channel);
+  channel->heard_us = g_get_monotonic_time ();
+  /* Replaces (and closes) an earlier channel of the same room. */
+  g_hash_table_replace (hub->channels, channel->endpoint, channel);
+  g_info ("agent %s: channel open", endpoint);
+  channel_send_schedule (channel);
+}
+
+SchedAgentHub *
+sched_agent_hub_new (SchedContext *ctx, SoupServer *server)
+{
+  SchedAgentHub *hub = g_new0 (SchedAgentHub, 1);
+
+  hub->ctx = ctx;
+  hub->server = g_object_ref (server);
+  hub->channels
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)channel_free);
+  soup_server_add_early_handler (server, AGENT_PATH, on_agent_early, hub, NULL);
+  soup_server_add_handler (server, AGENT_PATH, on_agent_plain, hub, NULL);
+  soup_server_add_websocket_handler (server, AGENT_PATH, NULL, NULL, on_agent_websocket, hub, NULL);
+  hub->silence_id = g_timeout_add_seconds (AGENT_KEEPALIVE_SECONDS, on_silence_check, hub);
+  return hub;
+}
+
+void
+sched_agent_hub_free (SchedAgentHub *hub)
+{
+  if (hub == NULL)
+    return;
+  g_clear_handle_id (&hub->silence_id, g_source_remove);
+  soup_server_remove_handler (hub->server, AGENT_PATH);
+  g_clear_pointer (&hub->channels, g_hash_table_destroy);
+  g_clear_object (&hub->server);
+  g_free (hub);
+}
+
+void
+sched_agent_hub_schedule_changed (SchedAgentHub *hub, const gchar *endpoint)
+{
+  GHashTableIter iter;
+  SchedAgentChannel *channel;
+
+  if (endpoint)
+    {
+      channel = g_hash_table_lookup (hub->channels, endpoint);
+      if (channel)
+        channel_send_schedule (channel);
+      return;
+    }
+  g_hash_table_iter_init (&iter, hub->channels);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&channel))
+    channel_send_schedule (channel);
+}
+
+gboolean
+sched_agent_hub_get_presence (SchedAgentHub *hub, const gchar *endpoint, SchedPresence *out)
+{
+  SchedAgentChannel *channel = g_hash_table_lookup (hub->channels, endpoint);
+
+  *out = (SchedPresence){ 0 };
+  if (channel == NULL)
+    return FALSE;
+  out->online = TRUE;
+  out->state = channel->state;
+  out->meeting_id = channel->meeting_id;
+  out->ready_known = channel->ready_known;
+  out->ready = channel->ready;
+  out->ready_reason = channel->ready_reason;
+  return TRUE;
+}
+
+gboolean
+sched_agent_hub_send_command (SchedAgentHub *hub, const gchar *endpoint, const gchar *type,
+                              gint64 meeting_id)
+{
+  SchedAgentChannel *channel = g_hash_table_lookup (hub->channels, endpoint);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  if (channel == NULL)
+    return FALSE;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  json_builder_set_member_name (b, "meeting");
+  json_builder_add_int_value (b, meeting_id);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  channel_send_node (channel, node);
+  return TRUE;
+}

@@ -1,0 +1,30 @@
+/* sched-agent-hub.h — the room agents' channel: WebSocket GET /api/v1/agent
+ * (docs/protocol.md §4), one channel per endpoint, and the presence it
+ * learns from them.
+ *
+ * Main thread only (libsoup dispatches every callback there). */
+#pragma once
+
+#include "sched-context.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SchedAgentHub SchedAgentHub;
+
+SchedAgentHub *sched_agent_hub_new (SchedContext *ctx, SoupServer *server);
+/* Closes every channel and removes the handler. */
+void sched_agent_hub_free (SchedAgentHub *hub);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedAgentHub, sched_agent_hub_free)
+
+/* Pushes a fresh schedule to @endpoint's agent, or to every agent (NULL). */
+void sched_agent_hub_schedule_changed (SchedAgentHub *hub, const gchar *endpoint);
+
+/* FALSE when nothing is known about @endpoint (no agent has connected). */
+gboolean sched_agent_hub_get_presence (SchedAgentHub *hub, const gchar *endpoint,
+                                       SchedPresence *out);
+
+/* Sends {"type":TYPE,"meeting":ID} ("join"/"leave"); FALSE when offline. */
+gboolean sched_agent_hub_send_command (SchedAgentHub *hub, const gchar *endpoint, const gchar *type,
+                                       gint64 meeting_id);
+
+G_END_DECLS

@@ -1,0 +1,138 @@
+/* sched-agent-schedule.c — builds the schedule message of one room agent
+ * (docs/protocol.md §4) and the join tokens it carries (§1). */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-agent-schedule.h"
+#include "sched-http.h"
+#include "vc-jwt.h"
+#include "vc-time.h"
+
+#include <string.h>
+
+#define SCHEDULE_MAX_MEETINGS 50
+#define SCHEDULE_HORIZON_SECONDS (14 * 24 * 3600)
+
+gchar *
+sched_agent_signal_url (const SchedSettings *settings, gint64 meeting_id)
+{
+  const gchar *base = settings->bridge_url;
+  g_autofree gchar *trimmed = NULL;
+  const gchar *scheme = "ws://";
+  const gchar *rest;
+
+  if (base == NULL || *base == '\0')
+    return NULL;
+  if (g_str_has_prefix (base, "https://"))
+    {
+      scheme = "wss://";
+      rest = base + strlen ("https://");
+    }
+  else if (g_str_has_prefix (base, "http://"))
+    rest = base + strlen ("http://");
+  else
+    rest = base;
+  trimmed = g_strdup (rest);
+  while (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  return g_strdup_printf ("%s%s/rooms/%" G_GINT64_FORMAT "/signal", scheme, trimmed, meeting_id);
+}
+
+gchar *
+sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id, const gchar *endpoint,
+                        const gchar *name, gboolean guest, gint64 expires, gint64 now)
+{
+  g_autofree gchar *meeting = g_strdup_printf ("%" G_GINT64_FORMAT, meeting_id);
+  VcJwtClaims claims = {
+    .meeting = meeting,
+    .endpoint = (gchar *)endpoint,
+    .name = (gchar *)name,
+    .guest = guest,
+    .exp = expires,
+    .iat = now,
+  };
+
+  if (settings->bridge_secret == NULL || *settings->bridge_secret == '\0')
+    return NULL;
+  return vc_jwt_sign (&claims, settings->bridge_secret);
+}
+
+JsonNode *
+sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now, GError **error)
+{
+  static const gchar sql[]
+      = "SELECT m.id, m.title, m.unit, u.name, m.chair, m.start_at, m.end_at, m.status, e.name"
+        " FROM meeting_endpoints me"
+        " JOIN meetings m ON m.id = me.meeting_id"
+        " JOIN units u ON u.code = m.unit"
+        " JOIN endpoints e ON e.code = me.endpoint"
+        " WHERE me.endpoint = ?1 AND me.active = 1 AND m.status = 'scheduled'"
+        "   AND m.end_at > ?2 AND m.start_at < ?3"
+        " ORDER BY m.start_at, m.id LIMIT ?4";
+  sqlite3_stmt *stmt = sched_db_prepare (ctx->db, sql, error);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sched_db_bind_text (stmt, 1, endpoint);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, now + SCHEDULE_HORIZON_SECONDS);
+  sqlite3_bind_int (stmt, 4, SCHEDULE_MAX_MEETINGS);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "schedule");
+  json_builder_set_member_name (b, "endpoint");
+  json_builder_add_string_value (b, endpoint);
+  sched_json_add_time (b, "generated_at", now);
+  json_builder_set_member_name (b, "meetings");
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 end = sqlite3_column_int64 (stmt, 6);
+      gint64 expires = end + ctx->settings->join_token_margin_seconds;
+      const gchar *room_name = sched_db_column_text (stmt, 8);
+      g_autofree gchar *url = sched_agent_signal_url (ctx->settings, id);
+      g_autofree gchar *token
+          = sched_agent_join_token (ctx->settings, id, endpoint, room_name, FALSE, expires, now);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, id);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 1));
+      json_builder_set_member_name (b, "unit");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 2));
+      json_builder_set_member_name (b, "unit_name");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 3));
+      json_builder_set_member_name (b, "chair");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 4));
+      sched_json_add_time (b, "start", sqlite3_column_int64 (stmt, 5));
+      sched_json_add_time (b, "end", end);
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 7));
+      json_builder_set_member_name (b, "signal_url");
+      if (url)
+        json_builder_add_string_value (b, url);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "join_token");
+      if (token)
+        json_builder_add_string_value (b, token);
+      else
+        json_builder_add_null_value (b);
+      sched_json_add_time (b, "token_expires", expires);
+      json_builder_end_object (b);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (ctx->db, error, "reading the schedule");
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt); /* ends its read transaction now, not at the next use */
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,91 @@
+/* sched-agents.c — wires the live side into the scheduler (sched-agents.h):
+ * the agent hub (sched-agent-hub.c), the bridge room opener (sched-bridge.c)
+ * and the monitor handlers (sched-monitor.c), joined to the rest of the
+ * scheduler only through the SchedContext hooks. Main thread only. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-agents.h"
+#include "sched-agent-hub.h"
+#include "sched-bridge.h"
+#include "sched-monitor.h"
+
+typedef struct
+{
+  SoupServer *server;
+} AgentsRegistration;
+
+static AgentsRegistration registration; /* one scheduler per process */
+
+static gboolean
+hook_get_presence (SchedContext *ctx, const gchar *endpoint, SchedPresence *out)
+{
+  return ctx->hub ? sched_agent_hub_get_presence (ctx->hub, endpoint, out) : FALSE;
+}
+
+static void
+hook_schedule_changed (SchedContext *ctx, const gchar *endpoint)
+{
+  if (ctx->hub)
+    sched_agent_hub_schedule_changed (ctx->hub, endpoint);
+}
+
+/* The rooms of the meeting get a new schedule too: harmless if the booking
+ * code also calls schedule_changed, and it covers a caller that forgets. */
+static void
+hook_meeting_changed (SchedContext *ctx, gint64 meeting_id)
+{
+  static const gchar sql[] = "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1";
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (ctx->bridge)
+    sched_bridge_meeting_changed (ctx->bridge, meeting_id);
+  if (ctx->hub == NULL)
+    return;
+  if ((stmt = sched_db_prepare (ctx->db, sql, &error)) == NULL)
+    {
+      g_warning ("meeting %" G_GINT64_FORMAT ": %s", meeting_id, error->message);
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, meeting_id);
+  {
+    g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (rooms, g_strdup (sched_db_column_text (stmt, 0)));
+    sqlite3_reset (stmt);
+    for (guint i = 0; i < rooms->len; i++)
+      sched_agent_hub_schedule_changed (ctx->hub, rooms->pdata[i]);
+  }
+}
+
+void
+sched_agents_register (SchedContext *ctx, SoupServer *server)
+{
+  g_return_if_fail (ctx != NULL);
+  g_return_if_fail (SOUP_IS_SERVER (server));
+  g_return_if_fail (ctx->hub == NULL && ctx->bridge == NULL);
+
+  registration.server = g_object_ref (server);
+  ctx->hub = sched_agent_hub_new (ctx, server);
+  ctx->bridge = sched_bridge_new (ctx);
+  ctx->get_presence = hook_get_presence;
+  ctx->schedule_changed = hook_schedule_changed;
+  ctx->meeting_changed = hook_meeting_changed;
+  sched_monitor_register (ctx, server, ctx->hub, ctx->bridge);
+}
+
+void
+sched_agents_unregister (SchedContext *ctx)
+{
+  g_return_if_fail (ctx != NULL);
+
+  ctx->get_presence = NULL;
+  ctx->schedule_changed = NULL;
+  ctx->meeting_changed = NULL;
+  if (registration.server)
+    sched_monitor_unregister (registration.server);
+  g_clear_pointer ((SchedBridge **)&ctx->bridge, sched_bridge_free);
+  g_clear_pointer ((SchedAgentHub **)&ctx->hub, sched_agent_hub_free);
+  g_clear_object (&registration.server);
+}

@@ -1,0 +1,502 @@
+/* sched-bridge.c — opens and closes meeting rooms on vc-bridge.
+ *
+ * A 1 s tick compares the meetings that should have an open room (scheduled,
+ * starting within room_open_lead_seconds, not yet ended) with the rooms it
+ * knows. Each room moves through a small state machine, one request in flight
+ * at a time:
+ *
+ *   NEW ──POST /rooms──▶ OPEN ──(not wanted any more)──DELETE──▶ removed
+ *    ▲ (failure: retry after RETRY_SECONDS)  │ meeting_changed: re-POST
+ *
+ * Open rooms are polled with GET /rooms/{id} every POLL_SECONDS and the JSON
+ * is kept for the monitor. The bridge being down is logged once, then
+ * retried quietly until it answers again.
+ *
+ * Everything runs on the main thread; SoupSession callbacks come back to it. */
+#define G_LOG_DOMAIN "vc-scheduler"
+
+#include "sched-bridge.h"
+#include "sched-agent-schedule.h"
+#include "vc-time.h"
+
+#include <string.h>
+
+#define TICK_MS 1000
+#define POLL_SECONDS 2
+#define RETRY_SECONDS 2
+
+/* The life of a room as the scheduler sees it. */
+typedef enum
+{
+  SCHED_BRIDGE_ROOM_NEW,    /* wanted, not yet accepted by the bridge */
+  SCHED_BRIDGE_ROOM_OPEN,   /* the bridge answered POST /rooms with 200/201 */
+  SCHED_BRIDGE_ROOM_CLOSED, /* DELETE answered (or never opened): drop it */
+} SchedBridgeRoomState;
+
+typedef struct
+{
+  gint64 id;
+  SchedBridgeRoomState state;
+  gboolean dirty;      /* re-POST: the participants or chair changed */
+  gboolean busy;       /* a POST or DELETE is in flight */
+  gboolean polling;    /* a GET is in flight */
+  gint64 retry_at;     /* monotonic µs; no POST/DELETE before */
+  gint64 next_poll_at; /* monotonic µs */
+  JsonNode *room;      /* last GET /rooms/{id} */
+} SchedBridgeRoom;
+
+struct _SchedBridge
+{
+  SchedContext *ctx;
+  SoupSession *session;
+  GCancellable *cancellable;
+  GHashTable *rooms; /* gint64* id → SchedBridgeRoom* */
+  guint tick_id;
+  guint kick_id;
+  gboolean down; /* logged once until it answers again */
+};
+
+typedef enum
+{
+  REQUEST_POST,
+  REQUEST_DELETE,
+  REQUEST_GET,
+} RequestKind;
+
+typedef struct
+{
+  SchedBridge *bridge;
+  gint64 id;
+  RequestKind kind;
+  SoupMessage *msg;
+  GCancellable *cancellable; /* the bridge's: cancelled once it is freed */
+} RoomRequest;
+
+static void
+room_free (SchedBridgeRoom *room)
+{
+  g_clear_pointer (&room->room, json_node_unref);
+  g_free (room);
+}
+
+static SoupMessage *
+bridge_message (SchedBridge *bridge, const gchar *method, const gchar *path, JsonNode *body)
+{
+  g_autofree gchar *url = g_strconcat (bridge->ctx->settings->bridge_url, path, NULL);
+  g_autofree gchar *auth = g_strconcat (
+      "Bearer ", bridge->ctx->settings->bridge_secret ? bridge->ctx->settings->bridge_secret : "",
+      NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg == NULL)
+    return NULL;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body)
+    {
+      gsize len = 0;
+      gchar *text = json_to_string (body, FALSE);
+      g_autoptr (GBytes) bytes = NULL;
+
+      len = strlen (text);
+      bytes = g_bytes_new_take (text, len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  return msg;
+}
+
+static void
+bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *error)
+{
+  if (!reachable && !bridge->down)
+    {
+      g_warning ("bridge %s unreachable: %s (retrying)", bridge->ctx->settings->bridge_url,
+                 error ? error->message : "unknown error");
+      bridge->down = TRUE;
+    }
+  else if (reachable && bridge->down)
+    {
+      g_message ("bridge %s reachable again", bridge->ctx->settings->bridge_url);
+      bridge->down = FALSE;
+    }
+}
+
+/* POST /rooms body: id, participants, chair, layout. NULL if the meeting is gone. */
+static JsonNode *
+room_body (SchedBridge *bridge, gint64 id)
+{
+  static const gchar sql_meeting[] = "SELECT chair FROM meetings WHERE id = ?1";
+  static const gchar sql_rooms[]
+      = "SELECT me.endpoint, e.name FROM meeting_endpoints me"
+        " JOIN endpoints e ON e.code = me.endpoint"
+        " WHERE me.meeting_id = ?1 AND me.active = 1 ORDER BY me.endpoint";
+  SchedDb *db = bridge->ctx->db;
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = sched_db_prepare (db, sql_meeting, &error);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *chair = NULL;
+  g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  if (stmt == NULL)
+    {
+      g_warning ("bridge: %s", error->message);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  chair = g_strdup (sched_db_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id_text);
+  json_builder_set_member_name (b, "participants");
+  json_builder_begin_array (b);
+  stmt = sched_db_prepare (db, sql_rooms, &error);
+  if (stmt == NULL)
+    {
+      g_warning ("bridge: %s", error->message);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "endpoint");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 0));
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 1));
+      json_builder_end_object (b);
+    }
+  sqlite3_reset (stmt);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "chair");
+  json_builder_add_string_value (b, chair);
+  json_builder_set_member_name (b, "layout");
+  json_builder_add_string_value (b, "grid");
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RoomRequest *req = user_data;
+  SchedBridge *bridge = req->bridge;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (SoupMessage) msg = req->msg;
+  gint64 id = req->id;
+  RequestKind kind = req->kind;
+  g_autoptr (GCancellable) cancellable = req->cancellable;
+  SchedBridgeRoom *room;
+  guint status;
+
+  g_free (req);
+  if (g_cancellable_is_cancelled (cancellable))
+    return; /* the bridge object is gone */
+  room = g_hash_table_lookup (bridge->rooms, &id);
+  if (room == NULL)
+    return;
+  if (kind == REQUEST_GET)
+    room->polling = FALSE;
+  else
+    room->busy = FALSE;
+  if (body == NULL)
+    {
+      bridge_note_reachable (bridge, FALSE, error);
+      if (kind != REQUEST_GET)
+        room->retry_at = g_get_monotonic_time () + RETRY_SECONDS * G_USEC_PER_SEC;
+      return;
+    }
+  bridge_note_reachable (bridge, TRUE, NULL);
+  status = soup_message_get_status (msg);
+
+  switch (kind)
+    {
+      case REQUEST_POST:
+        if (status == SOUP_STATUS_OK || status == SOUP_STATUS_CREATED)
+          {
+            if (room->state != SCHED_BRIDGE_ROOM_OPEN)
+              g_message ("bridge: room %" G_GINT64_FORMAT " open", id);
+            room->state = SCHED_BRIDGE_ROOM_OPEN;
+            room->next_poll_at = 0;
+          }
+        else
+          {
+            g_warning ("bridge: POST /rooms for %" G_GINT64_FORMAT " answered %u (retrying)", id,
+                       status);
+            room->dirty = TRUE;
+            room->retry_at = g_get_monotonic_time () + RETRY_SECONDS * G_USEC_PER_SEC;
+          }
+        break;
+      case REQUEST_DELETE:
+        if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_OK
+            || status == SOUP_STATUS_NOT_FOUND)
+          {
+            g_message ("bridge: room %" G_GINT64_FORMAT " closed", id);
+            g_hash_table_remove (bridge->rooms, &id);
+          }
+        else
+          room->retry_at = g_get_monotonic_time () + RETRY_SECONDS * G_USEC_PER_SEC;
+        break;
+      case REQUEST_GET:
+        if (status == SOUP_STATUS_OK)
+          {
+            g_autoptr (JsonParser) parser = json_parser_new ();
+            gsize len = 0;
+            const gchar *data = g_bytes_get_data (body, &len);
+
+            if (json_parser_load_from_data (parser, data, len, NULL)
+                && sched_agent_json_root_is_object (parser))
+              {
+                g_clear_pointer (&room->room, json_node_unref);
+                room->room = json_node_copy (json_parser_get_root (parser));
+              }
+          }
+        else if (status == SOUP_STATUS_NOT_FOUND)
+          {
+            /* The bridge lost the room (restart): open it again. */
+            room->state = SCHED_BRIDGE_ROOM_NEW;
+            room->dirty = TRUE;
+            g_clear_pointer (&room->room, json_node_unref);
+          }
+        break;
+    }
+}
+
+static void
+room_send (SchedBridge *bridge, SchedBridgeRoom *room, RequestKind kind)
+{
+  g_autofree gchar *path = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  const gchar *method = "GET";
+  RoomRequest *req;
+
+  if (kind == REQUEST_POST)
+    {
+      body = room_body (bridge, room->id);
+      if (body == NULL)
+        return;
+      path = g_strdup ("/rooms");
+      method = "POST";
+      room->dirty = FALSE;
+      room->busy = TRUE;
+    }
+  else
+    {
+      path = g_strdup_printf ("/rooms/%" G_GINT64_FORMAT, room->id);
+      if (kind == REQUEST_DELETE)
+        {
+          method = "DELETE";
+          room->busy = TRUE;
+        }
+      else
+        {
+          room->polling = TRUE;
+          room->next_poll_at = g_get_monotonic_time () + POLL_SECONDS * G_USEC_PER_SEC;
+        }
+    }
+  req = g_new0 (RoomRequest, 1);
+  req->bridge = bridge;
+  req->id = room->id;
+  req->kind = kind;
+  req->cancellable = g_object_ref (bridge->cancellable);
+  req->msg = bridge_message (bridge, method, path, body);
+  if (req->msg == NULL)
+    {
+      g_warning ("bridge: bad bridge_url %s", bridge->ctx->settings->bridge_url);
+      room->busy = room->polling = FALSE;
+      g_object_unref (req->cancellable);
+      g_free (req);
+      return;
+    }
+  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT,
+                                    bridge->cancellable, on_room_request_done, req);
+}
+
+/* Ids of the meetings whose room should be open now. */
+static GHashTable *
+wanted_rooms (SchedBridge *bridge, gint64 now)
+{
+  static const gchar sql[] = "SELECT id FROM meetings WHERE status = 'scheduled'"
+                             " AND start_at <= ?1 AND end_at > ?2";
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = sched_db_prepare (bridge->ctx->db, sql, &error);
+  GHashTable *wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  if (stmt == NULL)
+    {
+      g_warning ("bridge: %s", error->message);
+      return wanted;
+    }
+  sqlite3_bind_int64 (stmt, 1, now + bridge->ctx->settings->room_open_lead_seconds);
+  sqlite3_bind_int64 (stmt, 2, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (wanted, id);
+    }
+  sqlite3_reset (stmt);
+  return wanted;
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  SchedBridge *bridge = user_data;
+  g_autoptr (GHashTable) wanted = wanted_rooms (bridge, vc_time_now ());
+  gint64 mono = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gint64 *id;
+  SchedBridgeRoom *room;
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&id, NULL))
+    if (!g_hash_table_contains (bridge->rooms, id))
+      {
+        room = g_new0 (SchedBridgeRoom, 1);
+        room->id = *id;
+        room->state = SCHED_BRIDGE_ROOM_NEW;
+        room->dirty = TRUE;
+        g_hash_table_insert (bridge->rooms, &room->id, room);
+      }
+
+  g_hash_table_iter_init (&iter, bridge->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&room))
+    {
+      if (room->busy || mono < room->retry_at)
+        continue;
+      if (g_hash_table_contains (wanted, &room->id))
+        {
+          if (room->dirty)
+            room_send (bridge, room, REQUEST_POST);
+          else if (room->state == SCHED_BRIDGE_ROOM_OPEN && !room->polling
+                   && mono >= room->next_poll_at)
+            room_send (bridge, room, REQUEST_GET);
+        }
+      else if (room->state == SCHED_BRIDGE_ROOM_OPEN || room->state == SCHED_BRIDGE_ROOM_NEW)
+        {
+          /* Ended, cancelled or moved away: close it (a NEW room may have
+           * been created by a POST whose answer was lost). */
+          room->state = SCHED_BRIDGE_ROOM_CLOSED;
+          room_send (bridge, room, REQUEST_DELETE);
+        }
+      else if (room->state == SCHED_BRIDGE_ROOM_CLOSED)
+        room_send (bridge, room, REQUEST_DELETE); /* retry a failed DELETE */
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_kick (gpointer user_data)
+{
+  SchedBridge *bridge = user_data;
+
+  bridge->kick_id = 0;
+  on_tick (bridge);
+  return G_SOURCE_REMOVE;
+}
+
+SchedBridge *
+sched_bridge_new (SchedContext *ctx)
+{
+  SchedBridge *bridge = g_new0 (SchedBridge, 1);
+
+  bridge->ctx = ctx;
+  bridge->session = soup_session_new_with_options ("timeout", 10, "idle-timeout", 30, NULL);
+  bridge->cancellable = g_cancellable_new ();
+  bridge->rooms
+      = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify)room_free);
+  if (ctx->settings->bridge_url && *ctx->settings->bridge_url)
+    {
+      bridge->tick_id = g_timeout_add (TICK_MS, on_tick, bridge);
+      bridge->kick_id = g_idle_add (on_kick, bridge);
+    }
+  return bridge;
+}
+
+void
+sched_bridge_free (SchedBridge *bridge)
+{
+  if (bridge == NULL)
+    return;
+  g_cancellable_cancel (bridge->cancellable);
+  g_clear_handle_id (&bridge->tick_id, g_source_remove);
+  g_clear_handle_id (&bridge->kick_id, g_source_remove);
+  g_clear_pointer (&bridge->rooms, g_hash_table_destroy);
+  g_clear_object (&bridge->cancellable);
+  /* The session outlives us until the cancelled callbacks have run; they
+   * check the cancellation before touching @bridge. */
+  soup_session_abort (bridge->session);
+  g_clear_object (&bridge->session);
+  g_free (bridge);
+}
+
+void
+sched_bridge_meeting_changed (SchedBridge *bridge, gint64 meeting_id)
+{
+  SchedBridgeRoom *room = g_hash_table_lookup (bridge->rooms, &meeting_id);
+
+  if (room && room->state != SCHED_BRIDGE_ROOM_CLOSED)
+    {
+      room->dirty = TRUE;
+      room->retry_at = 0;
+    }
+  if (bridge->tick_id && bridge->kick_id == 0)
+    bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
+JsonNode *
+sched_bridge_get_room (SchedBridge *bridge, gint64 meeting_id)
+{
+  SchedBridgeRoom *room = g_hash_table_lookup (bridge->rooms, &meeting_id);
+
+  return room ? room->room : NULL;
+}
+
+typedef struct
+{
+  SchedBridgeReplyFunc callback;
+  gpointer user_data;
+  SoupMessage *msg;
+} ControlRequest;
+
+static void
+on_control_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ControlRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  req->callback (body ? soup_message_get_status (req->msg) : 0, body, error, req->user_data);
+  g_object_unref (req->msg);
+  g_free (req);
+}
+
+void
+sched_bridge_control (SchedBridge *bridge, gint64 meeting_id, JsonNode *body,
+                      SchedBridgeReplyFunc callback, gpointer user_data)
+{
+  g_autofree gchar *path = g_strdup_printf ("/rooms/%" G_GINT64_FORMAT "/control", meeting_id);
+  ControlRequest *req;
+
+  if (bridge->ctx->settings->bridge_url == NULL)
+    {
+      g_autoptr (GError) error
+          = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "no bridge configured");
+      callback (0, NULL, error, user_data);
+      return;
+    }
+  req = g_new0 (ControlRequest, 1);
+  req->callback = callback;
+  req->user_data = user_data;
+  req->msg = bridge_message (bridge, "POST", path, body);
+  /* No cancellable: the monitor's server message is waiting on the answer. */
+  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_control_done, req);
+}

@@ -1,0 +1,781 @@
+/* test-bridge.c — vc-bridge in-process on 127.0.0.1:0 with headless
+ * VcClientPeer's (test sources, fakesink): control API, token refusal before
+ * the upgrade, malformed signalling, a real call with audio and composited
+ * video, and joins/leaves that do not stall the others.
+ *
+ * Every test has a watchdog; readiness is waited for by polling state on the
+ * main loop, never by sleeping. */
+#include "bridge-config.h"
+#include "bridge-server.h"
+#include "vc-client-peer.h"
+#include "vc-jwt.h"
+#include "vc-time.h"
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+#include <math.h>
+#include <string.h>
+
+#define SECRET "integration-test-secret-0123"
+#define WATCHDOG_S 150
+
+typedef struct
+{
+  BridgeSettings *settings;
+  BridgeServer *server;
+  SoupSession *session;
+  guint watchdog;
+  gchar *url;
+} Fixture;
+
+static gboolean
+on_watchdog (gpointer data)
+{
+  g_error ("watchdog: test took longer than %d s", WATCHDOG_S);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcConfig) config = vc_config_new (bridge_settings_defaults);
+  g_autoptr (GError) error = NULL;
+
+  vc_config_set (config, "bridge", "listen", "127.0.0.1:0");
+  vc_config_set (config, "bridge", "secret", SECRET);
+  /* a smaller picture keeps the suite light on a 2-core CI machine */
+  vc_config_set (config, "video", "width", "640");
+  vc_config_set (config, "video", "height", "360");
+  vc_config_set (config, "video", "bitrate_kbps", "600");
+  if (data != NULL) /* "max_tiles" for the tests that need hidden participants */
+    vc_config_set (config, "video", "max_tiles", data);
+  f->settings = bridge_settings_load (config, &error);
+  g_assert_no_error (error);
+  f->server = bridge_server_new (f->settings);
+  g_assert_true (bridge_server_listen (f->server, &error));
+  g_assert_no_error (error);
+  f->url = g_strdup (bridge_server_get_url (f->server));
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  f->session = soup_session_new ();
+  f->watchdog = g_timeout_add_seconds (WATCHDOG_S, on_watchdog, NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  bridge_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  g_clear_object (&f->session);
+  g_clear_handle_id (&f->watchdog, g_source_remove);
+  bridge_settings_free (f->settings);
+  g_free (f->url);
+  /* let teardown hops run, and every pipeline stop, before the next test */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (vc_media_wait_disposals (10000));
+}
+
+/* Iterates the main loop until @cond holds or @seconds pass. */
+#define WAIT_UNTIL(cond, seconds)                                                                  \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
+    while (!(cond) && g_get_monotonic_time () < _end)                                              \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!(cond))                                                                                   \
+      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
+  }                                                                                                \
+  G_STMT_END
+
+/* Keeps the loop running for @ms (used to measure progress, not readiness). */
+static gboolean
+on_elapsed (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+  g_timeout_add (ms, on_elapsed, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  GBytes *body;
+  guint status;
+  gboolean done;
+} HttpResult;
+
+static void
+on_http_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  HttpResult *r = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
+
+  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, NULL);
+  r->status = soup_message_get_status (msg);
+  r->done = TRUE;
+}
+
+/* Returns the status; *@out_body (if not NULL) gets the body text. */
+static guint
+http (Fixture *f, const gchar *method, const gchar *path, const gchar *auth, const gchar *body,
+      gchar **out_body)
+{
+  g_autofree gchar *uri = g_strconcat (f->url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
+  HttpResult r = { 0 };
+
+  if (auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
+  WAIT_UNTIL (r.done, 20);
+  if (out_body != NULL)
+    *out_body = r.body ? g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body))
+                       : g_strdup ("");
+  g_clear_pointer (&r.body, g_bytes_unref);
+  return r.status;
+}
+
+#define AUTH "Bearer " SECRET
+
+static void
+create_room (Fixture *f, const gchar *id, const gchar *layout)
+{
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"id\":\"%s\",\"participants\":[{\"endpoint\":\"ubnd-tinh\",\"name\":\"UBND tỉnh Nghệ "
+      "An\"},"
+      "{\"endpoint\":\"tinh-uy\",\"name\":\"Tỉnh ủy\"},{\"endpoint\":\"ubnd-vinh\",\"name\":"
+      "\"UBND TP Vinh\"},{\"endpoint\":\"ubnd-cua-lo\",\"name\":\"UBND TX Cửa Lò\"}],"
+      "\"chair\":\"ubnd-tinh\",\"layout\":\"%s\"}",
+      id, layout);
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 201);
+}
+
+static gchar *
+make_token (const gchar *meeting, const gchar *endpoint, gint64 exp_offset, const gchar *secret)
+{
+  VcJwtClaims c = { .meeting = (gchar *)meeting,
+                    .endpoint = (gchar *)endpoint,
+                    .exp = vc_time_now () + exp_offset,
+                    .iat = vc_time_now () };
+  return vc_jwt_sign (&c, secret);
+}
+
+static JsonObject *
+get_room (Fixture *f, const gchar *id, JsonParser *parser)
+{
+  g_autofree gchar *path = g_strconcat ("/rooms/", id, NULL), *text = NULL;
+
+  g_assert_cmpuint (http (f, "GET", path, AUTH, NULL, &text), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static JsonObject *
+find_participant (JsonObject *room, const gchar *endpoint)
+{
+  JsonArray *list = json_object_get_array_member (room, "participants");
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *p = json_array_get_object_element (list, i);
+      if (g_str_equal (json_object_get_string_member (p, "endpoint"), endpoint))
+        return p;
+    }
+  return NULL;
+}
+
+/* ---- control API ---- */
+
+static void
+test_control_api (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *big = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *room;
+
+  g_assert_cmpuint (http (f, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (http (f, "GET", "/rooms", NULL, NULL, NULL), ==, 401);
+  g_assert_cmpuint (http (f, "GET", "/rooms", "Bearer wrong", NULL, NULL), ==, 401);
+  create_room (f, "42", "grid");
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH,
+                          "{\"id\":\"42\",\"participants\":[{\"endpoint\":\"ubnd-tinh\"}],"
+                          "\"chair\":\"ubnd-tinh\"}",
+                          NULL),
+                    ==, 200);
+  create_room (f, "43", "speaker");
+  room = get_room (f, "43", parser);
+  g_assert_cmpstr (json_object_get_string_member (room, "layout"), ==, "speaker");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "participants")), ==,
+                    4);
+  g_assert_false (json_object_get_boolean_member (find_participant (room, "tinh-uy"), "connected"));
+  g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH,
+                          "{\"action\":\"mute\",\"endpoint\":\"tinh-uy\"}", NULL),
+                    ==, 200);
+  room = get_room (f, "43", parser);
+  g_assert_true (json_object_get_boolean_member (find_participant (room, "tinh-uy"), "muted"));
+  g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH,
+                          "{\"action\":\"layout\",\"layout\":\"chair\"}", NULL),
+                    ==, 200);
+  g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH,
+                          "{\"action\":\"floor\",\"endpoint\":\"nobody\"}", &text),
+                    ==, 422);
+  g_assert_nonnull (strstr (text, "\"error\""));
+  g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH, "{\"action\":\"dance\"}", NULL), ==,
+                    422);
+  g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH, "not json", NULL), ==, 400);
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, "{\"id\":\"44\",\"participants\":7}", NULL),
+                    ==, 422);
+  big = g_strnfill (70 * 1024, 'x');
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, big, NULL), ==, 413);
+  g_assert_cmpuint (http (f, "DELETE", "/rooms/43", AUTH, NULL, NULL), ==, 204);
+  g_assert_cmpuint (http (f, "GET", "/rooms/43", AUTH, NULL, NULL), ==, 404);
+}
+
+/* ---- tokens are checked before the upgrade ---- */
+
+static guint
+signal_status (Fixture *f, const gchar *room, const gchar *token)
+{
+  g_autofree gchar *path = g_strdup_printf ("/rooms/%s/signal?token=%s", room, token);
+  return http (f, "GET", path, NULL, NULL, NULL);
+}
+
+static void
+test_tokens_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *bad_sig = make_token ("42", "ubnd-tinh", 600, "another-secret-entirely");
+  g_autofree gchar *expired = make_token ("42", "ubnd-tinh", -10, SECRET);
+  g_autofree gchar *other_room = make_token ("7", "ubnd-tinh", 600, SECRET);
+  g_autofree gchar *uninvited = make_token ("42", "so-tc", 600, SECRET);
+  g_autofree gchar *no_room = make_token ("99", "ubnd-tinh", 600, SECRET);
+  g_autofree gchar *good = make_token ("42", "ubnd-tinh", 600, SECRET);
+
+  create_room (f, "42", "grid");
+  g_assert_cmpuint (signal_status (f, "42", "garbage"), ==, 401);
+  g_assert_cmpuint (signal_status (f, "42", bad_sig), ==, 401);
+  g_assert_cmpuint (signal_status (f, "42", expired), ==, 401);
+  g_assert_cmpuint (signal_status (f, "42", other_room), ==, 403);
+  g_assert_cmpuint (signal_status (f, "42", uninvited), ==, 403);
+  g_assert_cmpuint (signal_status (f, "99", no_room), ==, 404);
+  /* a good token without the upgrade headers is not a WebSocket: 400 */
+  g_assert_cmpuint (signal_status (f, "42", good), ==, 400);
+  /* a signed guest token (browser join link) passes the invitation check */
+  {
+    VcJwtClaims guest = { .meeting = "42",
+                          .endpoint = "guest-7",
+                          .name = "Khách",
+                          .guest = TRUE,
+                          .exp = vc_time_now () + 600 };
+    g_autofree gchar *token = vc_jwt_sign (&guest, SECRET);
+    g_assert_cmpuint (signal_status (f, "42", token), ==, 400);
+  }
+}
+
+/* ---- malformed signalling ---- */
+
+typedef struct
+{
+  SoupWebsocketConnection *ws;
+  GPtrArray *messages;
+} RawSocket;
+
+static void
+on_raw_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  RawSocket *raw = data;
+  g_ptr_array_add (raw->messages,
+                   g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message)));
+}
+
+static void
+on_raw_connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  RawSocket *raw = data;
+  g_autoptr (GError) error = NULL;
+
+  raw->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), res, &error);
+  g_assert_no_error (error);
+  g_signal_connect (raw->ws, "message", G_CALLBACK (on_raw_message), raw);
+}
+
+static gboolean
+has_message (RawSocket *raw, const gchar *needle)
+{
+  for (guint i = 0; i < raw->messages->len; i++)
+    if (strstr (g_ptr_array_index (raw->messages, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_malformed_messages (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *token = make_token ("42", "tinh-uy", 600, SECRET);
+  g_autofree gchar *uri = g_strdup_printf ("ws%s/rooms/42/signal?token=%s", f->url + 4, token);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  RawSocket raw = { NULL, g_ptr_array_new_with_free_func (g_free) };
+  g_autofree gchar *big = g_strnfill (70 * 1024, ' ');
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  create_room (f, "42", "grid");
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_raw_connected, &raw);
+  WAIT_UNTIL (raw.ws != NULL && has_message (&raw, "\"offer\""), 20);
+  soup_websocket_connection_set_max_incoming_payload_size (raw.ws, 1 << 20);
+  g_test_message ("offer: %s", (const gchar *)g_ptr_array_index (raw.messages, 0));
+  /* docs/protocol.md §3: loss protection is in the offer */
+  g_assert_true (has_message (&raw, "nack pli"));
+  g_assert_true (has_message (&raw, "rtx/90000"));
+  g_assert_true (has_message (&raw, "useinbandfec=1"));
+  g_assert_true (has_message (&raw, "OPUS/48000") || has_message (&raw, "opus/48000"));
+  soup_websocket_connection_send_text (raw.ws, "this is not json");
+  WAIT_UNTIL (has_message (&raw, "\"malformed\""), 10);
+  soup_websocket_connection_send_text (raw.ws, "{\"type\":\"dance\"}");
+  WAIT_UNTIL (has_message (&raw, "\"unexpected\""), 10);
+  soup_websocket_connection_send_text (raw.ws, big);
+  WAIT_UNTIL (has_message (&raw, "\"too_large\""), 10);
+  /* nothing else changed: the socket is open and the peer is still there */
+  g_assert_cmpint (soup_websocket_connection_get_state (raw.ws), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  get_room (f, "42", parser);
+  soup_websocket_connection_close (raw.ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&raw.ws);
+  g_ptr_array_unref (raw.messages);
+}
+
+/* ---- a real call ---- */
+
+static const gchar *ice_loopback[] = { "127.0.0.1", NULL };
+
+static VcClientPeer *
+start_peer_with (Fixture *f, const gchar *room, const gchar *endpoint, gdouble tone,
+                 const gchar *video, const gchar *audio)
+{
+  g_autofree gchar *token = make_token (room, endpoint, 600, SECRET);
+  g_autofree gchar *url = g_strdup_printf ("ws%s/rooms/%s/signal", f->url + 4, room);
+  VcClientPeerSettings s = vc_client_peer_settings_default ();
+  g_autoptr (GError) error = NULL;
+  VcClientPeer *peer;
+
+  s.signal_url = url;
+  s.token = token;
+  s.ice_addresses = ice_loopback;
+  s.width = 320;
+  s.height = 180;
+  s.video_bitrate_kbps = 200;
+  s.tone_hz = tone;
+  s.video_source = video;
+  s.audio_source = audio;
+  peer = vc_client_peer_new (&s);
+  g_assert_true (vc_client_peer_start (peer, &error));
+  g_assert_no_error (error);
+  return peer;
+}
+
+static VcClientPeer *
+start_peer (Fixture *f, const gchar *room, const gchar *endpoint, gdouble tone)
+{
+  return start_peer_with (f, room, endpoint, tone, "test", "test");
+}
+
+static VcClientPeerStats
+stats_of (VcClientPeer *peer)
+{
+  VcClientPeerStats s;
+  vc_client_peer_get_stats (peer, &s);
+  return s;
+}
+
+static gboolean
+peer_flowing (VcClientPeer *peer)
+{
+  VcClientPeerStats s = stats_of (peer);
+  return vc_client_peer_get_state (peer) == VC_CLIENT_PEER_STATE_CONNECTED && s.video_frames >= 3
+         && s.audio_buffers >= 25;
+}
+
+/* Like WAIT_UNTIL (peer_flowing (peer)) but says what was missing. */
+static void
+wait_flowing (VcClientPeer *peer, guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
+  VcClientPeerStats st;
+
+  while (!peer_flowing (peer) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  if (peer_flowing (peer))
+    return;
+  vc_client_peer_get_stats (peer, &st);
+  g_error ("peer not flowing after %u s: state %s, %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
+           " audio buffers",
+           seconds, vc_client_peer_state_to_string (vc_client_peer_get_state (peer)),
+           st.video_frames, st.audio_buffers);
+}
+
+static gboolean
+room_shows_connected (Fixture *f, const gchar *endpoint, gboolean expected)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *p = find_participant (get_room (f, "42", parser), endpoint);
+  return json_object_get_boolean_member (p, "connected") == expected;
+}
+
+static gint64
+participant_counter (Fixture *f, const gchar *endpoint, const gchar *member)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *p = find_participant (get_room (f, "42", parser), endpoint);
+  return json_object_get_int_member (p, member);
+}
+
+static gboolean
+participant_flag (Fixture *f, const gchar *endpoint, const gchar *member)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *p = find_participant (get_room (f, "42", parser), endpoint);
+  return json_object_get_boolean_member (p, member);
+}
+
+/* Frames and audio must keep coming to @peers over @ms. */
+static void
+assert_keeps_flowing (VcClientPeer **peers, guint n, guint ms)
+{
+  VcClientPeerStats before[4];
+
+  for (guint i = 0; i < n; i++)
+    before[i] = stats_of (peers[i]);
+  run_for (ms);
+  for (guint i = 0; i < n; i++)
+    {
+      VcClientPeerStats after = stats_of (peers[i]);
+      /* 15 fps and 50 audio buffers/s: ask for well over half of that */
+      g_assert_cmpuint (after.video_frames - before[i].video_frames, >=, ms * 15 / 1000 / 2);
+      g_assert_cmpuint (after.audio_buffers - before[i].audio_buffers, >=, ms * 50 / 1000 / 2);
+    }
+}
+
+/* Layout and floor changes move and resize tiles while everybody keeps
+ * receiving. */
+static void
+check_layout_changes (Fixture *f, VcClientPeer *a, VcClientPeer *b, VcClientPeer *c)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  VcClientPeer *all[] = { a, b, c };
+  JsonObject *room;
+
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"layout\",\"layout\":\"speaker\"}", NULL),
+                    ==, 200);
+  assert_keeps_flowing (all, 3, 1500);
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"floor\",\"endpoint\":\"tinh-uy\"}", NULL),
+                    ==, 200);
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"layout\",\"layout\":\"chair\"}", NULL),
+                    ==, 200);
+  assert_keeps_flowing (all, 3, 1500);
+  room = get_room (f, "42", parser);
+  g_assert_cmpstr (json_object_get_string_member (room, "layout"), ==, "chair");
+  g_assert_cmpstr (json_object_get_string_member (room, "floor"), ==, "tinh-uy");
+  g_assert_cmpint (json_object_get_int_member (room, "tiles"), ==, 3);
+}
+
+static gint64
+keyframes_sent (Fixture *f)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  return json_object_get_int_member (get_room (f, "42", parser), "keyframes_sent");
+}
+
+/* A participant's keyframe requests (PLI) are honoured, at most one a
+ * second: three at once give one now and at most one merged at the end of
+ * that second. */
+static void
+check_keyframe_requests (Fixture *f, VcClientPeer *a)
+{
+  gint64 before;
+
+  run_for (1100); /* out of the last join's second */
+  before = keyframes_sent (f);
+  for (guint i = 0; i < 3; i++)
+    vc_client_peer_request_keyframe (a);
+  WAIT_UNTIL (keyframes_sent (f) >= before + 1, 5);
+  run_for (1500);
+  g_assert_cmpint (keyframes_sent (f), <=, before + 2);
+}
+
+static void
+test_call (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, b = NULL, c = NULL, c2 = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *room;
+  gint64 started = g_get_monotonic_time ();
+
+  create_room (f, "42", "grid");
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  b = start_peer (f, "42", "tinh-uy", 660);
+  WAIT_UNTIL (peer_flowing (a) && peer_flowing (b), 40);
+  g_assert_true (room_shows_connected (f, "ubnd-tinh", TRUE));
+  g_assert_true (room_shows_connected (f, "tinh-uy", TRUE));
+
+  /* a third joins during the call: the others do not stall */
+  c = start_peer (f, "42", "ubnd-vinh", 880);
+  {
+    VcClientPeer *both[] = { a, b };
+    assert_keeps_flowing (both, 2, 2000);
+  }
+  WAIT_UNTIL (peer_flowing (c), 40);
+  room = get_room (f, "42", parser);
+  g_assert_cmpint (json_object_get_int_member (room, "tiles"), ==, 3);
+  /* webrtcbin statistics reach the room JSON (polled every 2 s) */
+  WAIT_UNTIL (participant_counter (f, "ubnd-tinh", "rx_packets") > 0
+                  && participant_counter (f, "ubnd-tinh", "tx_packets") > 0,
+              10);
+
+  /* it leaves: the others keep flowing and the room shows it gone */
+  vc_client_peer_stop (c);
+  WAIT_UNTIL (room_shows_connected (f, "ubnd-vinh", FALSE), 10);
+  {
+    VcClientPeer *both[] = { a, b };
+    assert_keeps_flowing (both, 2, 2000);
+  }
+  /* and rejoins with the same token (a new peer object) */
+  c2 = start_peer (f, "42", "ubnd-vinh", 880);
+  WAIT_UNTIL (peer_flowing (c2), 40);
+  {
+    VcClientPeer *all[] = { a, b, c2 };
+    assert_keeps_flowing (all, 3, 1500);
+  }
+  check_layout_changes (f, a, b, c2);
+  check_keyframe_requests (f, a);
+
+  /* every join asked for a keyframe; the encoder got at most one a second */
+  room = get_room (f, "42", parser);
+  g_assert_cmpint (json_object_get_int_member (room, "keyframes_sent"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (room, "keyframes_sent"), <=,
+                   (g_get_monotonic_time () - started) / G_USEC_PER_SEC + 1);
+  vc_client_peer_stop (a);
+  vc_client_peer_stop (b);
+  vc_client_peer_stop (c2);
+}
+
+/* A participant that sends nothing for 5 s leaves the layout (bye "timeout")
+ * while the others go on. */
+static void
+on_mute_state (VcClientPeer *peer, guint state, gpointer data)
+{
+  if (state == VC_CLIENT_PEER_STATE_CONNECTED)
+    *(gint64 *)data = g_get_monotonic_time ();
+}
+
+static void
+test_stall_leaves (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, mute = NULL;
+  gint64 connected_at = 0;
+
+  create_room (f, "42", "grid");
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  wait_flowing (a, 40);
+  mute = start_peer_with (f, "42", "tinh-uy", 0, "none", "none");
+  g_signal_connect (mute, "state-changed", G_CALLBACK (on_mute_state), &connected_at);
+  WAIT_UNTIL (vc_client_peer_get_state (mute) == VC_CLIENT_PEER_STATE_CLOSED, 50);
+  g_assert_cmpint (connected_at, >, 0); /* it was connected, then dropped */
+  g_assert_cmpint (g_get_monotonic_time () - connected_at, >=, 3 * G_USEC_PER_SEC);
+  g_assert_true (room_shows_connected (f, "tinh-uy", FALSE));
+  g_assert_true (room_shows_connected (f, "ubnd-tinh", TRUE));
+  {
+    VcClientPeer *one[] = { a };
+    assert_keeps_flowing (one, 1, 1000);
+  }
+  vc_client_peer_stop (a);
+}
+
+/* ---- mix-minus through the whole bridge ---- */
+
+typedef struct
+{
+  GMutex lock;
+  GArray *samples; /* gint16, the last few seconds */
+} AudioTap;
+
+/* streaming thread */
+static void
+on_audio_decoded (VcClientPeer *peer, GstBuffer *pcm, gpointer data)
+{
+  AudioTap *tap = data;
+  GstMapInfo map;
+
+  if (!gst_buffer_map (pcm, &map, GST_MAP_READ))
+    return;
+  g_mutex_lock (&tap->lock);
+  g_array_append_vals (tap->samples, map.data, map.size / 2);
+  if (tap->samples->len > 48000 * 3)
+    g_array_remove_range (tap->samples, 0, tap->samples->len - 48000 * 3);
+  g_mutex_unlock (&tap->lock);
+  gst_buffer_unmap (pcm, &map);
+}
+
+static gdouble
+tap_power (AudioTap *tap, gdouble freq)
+{
+  gdouble w = 2.0 * G_PI * freq / 48000.0, c = 2.0 * cos (w), s1 = 0, s2 = 0;
+  guint n;
+
+  g_mutex_lock (&tap->lock);
+  n = MIN (tap->samples->len, 48000);
+  for (guint i = tap->samples->len - n; i < tap->samples->len; i++)
+    {
+      gdouble s0 = g_array_index (tap->samples, gint16, i) / 32768.0 + c * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+  g_mutex_unlock (&tap->lock);
+  return (s1 * s1 + s2 * s2 - c * s1 * s2) / ((gdouble)n * n / 4.0);
+}
+
+/* A sends 440 Hz and B 660 Hz: B hears 440 Hz and not its own 660 Hz, A the
+ * reverse; a third listener C (silent) hears both. */
+static void
+test_mix_minus_call (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, b = NULL, c = NULL;
+  AudioTap taps[3];
+  VcClientPeer *peers[3];
+
+  create_room (f, "42", "grid");
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  b = start_peer (f, "42", "tinh-uy", 660);
+  c = start_peer (f, "42", "ubnd-vinh", 1000);
+  peers[0] = a, peers[1] = b, peers[2] = c;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_mutex_init (&taps[i].lock);
+      taps[i].samples = g_array_new (FALSE, FALSE, sizeof (gint16));
+      g_signal_connect (peers[i], "audio-decoded", G_CALLBACK (on_audio_decoded), &taps[i]);
+    }
+  WAIT_UNTIL (peer_flowing (a) && peer_flowing (b) && peer_flowing (c), 40);
+  run_for (2500);
+  g_test_message ("A: 440 %.2e 660 %.2e 1000 %.2e", tap_power (&taps[0], 440),
+                  tap_power (&taps[0], 660), tap_power (&taps[0], 1000));
+  g_test_message ("B: 440 %.2e 660 %.2e 1000 %.2e", tap_power (&taps[1], 440),
+                  tap_power (&taps[1], 660), tap_power (&taps[1], 1000));
+  /* the tones are at 0.3 (power ~0.09); what a listener hears of itself
+   * must be at least 30 dB below what it hears of the others */
+  g_assert_cmpfloat (tap_power (&taps[1], 440), >, 0.01);
+  g_assert_cmpfloat (tap_power (&taps[1], 660), <, tap_power (&taps[1], 440) / 1000);
+  g_assert_cmpfloat (tap_power (&taps[0], 660), >, 0.01);
+  g_assert_cmpfloat (tap_power (&taps[0], 440), <, tap_power (&taps[0], 660) / 1000);
+  g_assert_cmpfloat (tap_power (&taps[2], 440), >, 0.01);
+  g_assert_cmpfloat (tap_power (&taps[2], 660), >, 0.01);
+  {
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *room = get_room (f, "42", parser);
+    g_assert_false (json_object_get_null_member (room, "active_speaker"));
+    g_assert_true (json_object_get_boolean_member (find_participant (room, "tinh-uy"), "speaking"));
+  }
+  /* muting A removes 440 Hz from what C hears; B (660 Hz) stays */
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"mute\",\"endpoint\":\"ubnd-tinh\"}", NULL),
+                    ==, 200);
+  run_for (1500);
+  g_test_message ("C after muting A: 440 %.2e 660 %.2e", tap_power (&taps[2], 440),
+                  tap_power (&taps[2], 660));
+  g_assert_cmpfloat (tap_power (&taps[2], 440), <, tap_power (&taps[2], 660) / 1000);
+  g_assert_cmpfloat (tap_power (&taps[2], 660), >, 0.01);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_signal_handlers_disconnect_by_data (peers[i], &taps[i]);
+      vc_client_peer_stop (peers[i]);
+    }
+  run_for (100); /* an emission already in flight on a streaming thread ends */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_array_unref (taps[i].samples);
+      g_mutex_clear (&taps[i].lock);
+    }
+}
+
+/* With two tiles for three participants the third is not decoded; when it
+ * gets the floor its tile is created and the bridge asks it for a keyframe
+ * (PLI) instead of waiting for its next one (20 s away with the test
+ * encoder's keyframe distance of 300 frames). */
+static void
+test_hidden_then_shown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, b = NULL, c = NULL;
+  gint64 asked;
+
+  create_room (f, "42", "grid");
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  wait_flowing (a, 40);
+  b = start_peer (f, "42", "tinh-uy", 660);
+  wait_flowing (b, 40);
+  c = start_peer (f, "42", "ubnd-vinh", 880);
+  wait_flowing (c, 40);
+  run_for (2500); /* c's first keyframe is long gone */
+  g_assert_cmpint (participant_counter (f, "ubnd-vinh", "frames_shown"), ==, 0);
+  g_assert_false (participant_flag (f, "ubnd-vinh", "tile"));
+  g_assert_cmpint (participant_counter (f, "tinh-uy", "frames_shown"), >, 0);
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"floor\",\"endpoint\":\"ubnd-vinh\"}", NULL),
+                    ==, 200);
+  asked = g_get_monotonic_time ();
+  g_assert_true (participant_flag (f, "ubnd-vinh", "tile"));
+  WAIT_UNTIL (participant_counter (f, "ubnd-vinh", "frames_shown") > 0, 8);
+  g_test_message ("hidden participant shown %.0f ms after the floor moved",
+                  (g_get_monotonic_time () - asked) / 1000.0);
+  vc_client_peer_stop (a);
+  vc_client_peer_stop (b);
+  vc_client_peer_stop (c);
+}
+
+/* A room deleted under connected peers says bye to them. */
+static void
+test_delete_room_says_bye (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL;
+
+  create_room (f, "42", "speaker");
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  WAIT_UNTIL (peer_flowing (a), 40);
+  g_assert_cmpuint (http (f, "DELETE", "/rooms/42", AUTH, NULL, NULL), ==, 204);
+  WAIT_UNTIL (vc_client_peer_get_state (a) == VC_CLIENT_PEER_STATE_CLOSED, 10);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/bridge/http/control-api", Fixture, NULL, fixture_setup, test_control_api,
+              fixture_teardown);
+  g_test_add ("/bridge/signal/tokens-refused", Fixture, NULL, fixture_setup, test_tokens_refused,
+              fixture_teardown);
+  g_test_add ("/bridge/signal/malformed", Fixture, NULL, fixture_setup, test_malformed_messages,
+              fixture_teardown);
+  g_test_add ("/bridge/media/call-join-leave", Fixture, NULL, fixture_setup, test_call,
+              fixture_teardown);
+  g_test_add ("/bridge/media/stall-leaves", Fixture, NULL, fixture_setup, test_stall_leaves,
+              fixture_teardown);
+  g_test_add ("/bridge/media/mix-minus", Fixture, NULL, fixture_setup, test_mix_minus_call,
+              fixture_teardown);
+  g_test_add ("/bridge/media/keyframe-for-new-tile", Fixture, "2", fixture_setup,
+              test_hidden_then_shown, fixture_teardown);
+  g_test_add ("/bridge/media/delete-room-bye", Fixture, NULL, fixture_setup,
+              test_delete_room_says_bye, fixture_teardown);
+  return g_test_run ();
+}

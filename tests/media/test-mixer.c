@@ -1,0 +1,310 @@
+/* test-mixer.c — mix-minus arithmetic, rings, speaker hysteresis, layouts and
+ * signalling message parsing: the bridge's pure logic, no pipelines. */
+#include "bridge-layout.h"
+#include "bridge-mixer.h"
+#include "bridge-signal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Power of @freq in @n samples (Goertzel), normalised to a full-scale sine = 1. */
+static gdouble
+goertzel (const gint16 *x, gsize n, gdouble freq)
+{
+  gdouble w = 2.0 * G_PI * freq / BRIDGE_MIXER_RATE, c = 2.0 * cos (w), s1 = 0, s2 = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gdouble s0 = x[i] / 32768.0 + c * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+  return (s1 * s1 + s2 * s2 - c * s1 * s2) / ((gdouble)n * n / 4.0);
+}
+
+static void
+sine (gint16 *out, gdouble freq, gdouble amp, guint frame_index)
+{
+  for (guint i = 0; i < BRIDGE_MIXER_FRAME; i++)
+    {
+      gdouble t = (gdouble)(frame_index * BRIDGE_MIXER_FRAME + i) / BRIDGE_MIXER_RATE;
+      out[i] = (gint16)lrint (amp * 32767.0 * sin (2.0 * G_PI * freq * t));
+    }
+}
+
+/* A sends 440 Hz, B 660 Hz, C 880 Hz: each personal mix holds the others
+ * and not its own tone; the shared mix holds all three. 10 frames (200 ms). */
+static void
+test_mix_minus_tones (void)
+{
+  const gdouble freqs[3] = { 440, 660, 880 };
+  const guint frames = 10, n = frames * BRIDGE_MIXER_FRAME;
+  g_autofree gint16 *personal[3] = { g_new (gint16, n), g_new (gint16, n), g_new (gint16, n) };
+  g_autofree gint16 *shared = g_new (gint16, n);
+
+  for (guint f = 0; f < frames; f++)
+    {
+      gint16 in[3][BRIDGE_MIXER_FRAME];
+      gint32 sum[BRIDGE_MIXER_FRAME] = { 0 };
+      for (guint p = 0; p < 3; p++)
+        {
+          sine (in[p], freqs[p], 0.3, f);
+          bridge_mixer_accumulate (sum, in[p]);
+        }
+      bridge_mixer_render (sum, NULL, shared + f * BRIDGE_MIXER_FRAME);
+      for (guint p = 0; p < 3; p++)
+        bridge_mixer_render (sum, in[p], personal[p] + f * BRIDGE_MIXER_FRAME);
+    }
+  for (guint p = 0; p < 3; p++)
+    for (guint q = 0; q < 3; q++)
+      {
+        gdouble power = goertzel (personal[p], n, freqs[q]);
+        if (p == q)
+          g_assert_cmpfloat (power, <, 1e-6); /* own tone: gone */
+        else
+          g_assert_cmpfloat (power, >, 0.3 * 0.3 * 0.9); /* others: at full level */
+      }
+  for (guint q = 0; q < 3; q++)
+    g_assert_cmpfloat (goertzel (shared, n, freqs[q]), >, 0.3 * 0.3 * 0.9);
+}
+
+/* Ten loud in-phase speakers sum to 10x full scale: the output stays inside
+ * int16, never sits at the rails, keeps its sign and is monotonic. */
+static void
+test_no_clipping (void)
+{
+  gint32 sum[BRIDGE_MIXER_FRAME] = { 0 };
+  gint16 in[BRIDGE_MIXER_FRAME], out[BRIDGE_MIXER_FRAME];
+  gint32 prev = G_MININT32;
+
+  sine (in, 440, 1.0, 0);
+  for (guint p = 0; p < 10; p++)
+    bridge_mixer_accumulate (sum, in);
+  bridge_mixer_render (sum, NULL, out);
+  for (guint i = 0; i < BRIDGE_MIXER_FRAME; i++)
+    {
+      g_assert_cmpint (ABS ((gint)out[i]), <, 32767);
+      g_assert_true ((sum[i] >= 0) == (out[i] >= 0));
+    }
+  /* the limiter is the identity below the knee and monotonic above it */
+  g_assert_cmpint (bridge_mixer_limit (1000), ==, 1000);
+  g_assert_cmpint (bridge_mixer_limit (-24000), ==, -24000);
+  for (gint32 v = -400000; v <= 400000; v += 997)
+    {
+      gint32 y = bridge_mixer_limit (v);
+      g_assert_cmpint (y, >=, prev);
+      g_assert_cmpint (ABS (y), <=, 32766);
+      prev = y;
+    }
+  g_assert_cmpint (bridge_mixer_limit (G_MAXINT32 / 2), <=, 32766);
+}
+
+static void
+test_level (void)
+{
+  gint16 frame[BRIDGE_MIXER_FRAME] = { 0 };
+
+  g_assert_cmpfloat (bridge_mixer_level_db (frame), ==, BRIDGE_MIXER_SILENCE_DB);
+  sine (frame, 1000, 1.0, 0);
+  g_assert_cmpfloat (fabs (bridge_mixer_level_db (frame) - (-3.01)), <, 0.1);
+  sine (frame, 1000, 0.01, 0);
+  g_assert_cmpfloat (fabs (bridge_mixer_level_db (frame) - (-43.01)), <, 0.2);
+}
+
+static void
+test_ring (void)
+{
+  BridgeAudioRing ring;
+  gint16 in[BRIDGE_MIXER_FRAME * 3], out[BRIDGE_MIXER_FRAME];
+
+  for (guint i = 0; i < G_N_ELEMENTS (in); i++)
+    in[i] = (gint16)i;
+  bridge_audio_ring_init (&ring, 4, 2);
+  bridge_audio_ring_push (&ring, in, BRIDGE_MIXER_FRAME); /* not primed yet */
+  g_assert_false (bridge_audio_ring_pop (&ring, out));
+  g_assert_cmpint (out[5], ==, 0);
+  bridge_audio_ring_push (&ring, in + BRIDGE_MIXER_FRAME, 500); /* odd-sized chunks */
+  bridge_audio_ring_push (&ring, in + BRIDGE_MIXER_FRAME + 500, BRIDGE_MIXER_FRAME - 500);
+  g_assert_true (bridge_audio_ring_pop (&ring, out));
+  g_assert_cmpint (out[0], ==, 0);
+  g_assert_cmpint (out[BRIDGE_MIXER_FRAME - 1], ==, BRIDGE_MIXER_FRAME - 1);
+  g_assert_true (bridge_audio_ring_pop (&ring, out));
+  g_assert_cmpint (out[0], ==, BRIDGE_MIXER_FRAME);
+  g_assert_false (bridge_audio_ring_pop (&ring, out)); /* underrun: silence */
+  g_assert_cmpint (ring.underruns, ==, 1);
+  /* overflow drops the oldest samples, keeping latency bounded */
+  for (guint k = 0; k < 3; k++)
+    bridge_audio_ring_push (&ring, in, G_N_ELEMENTS (in));
+  g_assert_cmpuint (bridge_audio_ring_depth (&ring), ==, 4 * BRIDGE_MIXER_FRAME);
+  g_assert_cmpuint (ring.overflows, >, 0);
+  bridge_audio_ring_clear (&ring);
+}
+
+/* A standing queue (here 4 spare frames after a burst) is trimmed one frame
+ * per window until no whole frame waits between an arrival and the tick. */
+static void
+test_ring_trims_standing_delay (void)
+{
+  BridgeAudioRing ring;
+  gint16 frame[BRIDGE_MIXER_FRAME] = { 0 }, out[BRIDGE_MIXER_FRAME];
+
+  bridge_audio_ring_init (&ring, 8, 1);
+  for (guint i = 0; i < 4; i++) /* burst */
+    bridge_audio_ring_push (&ring, frame, BRIDGE_MIXER_FRAME);
+  for (guint t = 0; t < 5 * BRIDGE_AUDIO_RING_WINDOW; t++)
+    {
+      bridge_audio_ring_push (&ring, frame, BRIDGE_MIXER_FRAME); /* steady arrival */
+      g_assert_true (bridge_audio_ring_pop (&ring, out));
+    }
+  g_assert_cmpuint (ring.trims, ==, 4);
+  g_assert_cmpuint (bridge_audio_ring_depth (&ring), <, BRIDGE_MIXER_FRAME);
+  g_assert_cmpuint (ring.underruns, ==, 0);
+  bridge_audio_ring_clear (&ring);
+}
+
+/* Two talkers alternating every tick must not flap the active speaker; a
+ * clearly louder one takes over after the hold time. */
+static void
+test_speaker_hysteresis (void)
+{
+  BridgeSpeakerDetector d;
+  gdouble levels[3] = { -20, -22, -127 };
+  guint changes = 0;
+
+  bridge_speaker_detector_init (&d, 3, -50, 6, 10);
+  for (guint t = 0; t < 200; t++)
+    {
+      levels[0] = t % 2 ? -20 : -23;
+      levels[1] = t % 2 ? -23 : -20;
+      changes += bridge_speaker_detector_update (&d, levels);
+    }
+  g_assert_cmpuint (changes, ==, 1); /* the first one to cross; then no flapping */
+  g_assert_cmpint (d.active, >=, 0);
+  gint before = d.active;
+  levels[0] = levels[1] = -60;
+  levels[2] = -10;
+  for (guint t = 0; t < 9; t++)
+    g_assert_false (bridge_speaker_detector_update (&d, levels) && t < 3);
+  for (guint t = 0; t < 40; t++)
+    bridge_speaker_detector_update (&d, levels);
+  g_assert_cmpint (d.active, ==, 2);
+  g_assert_cmpint (before, !=, 2);
+  gint loud[3];
+  g_assert_cmpuint (bridge_speaker_detector_loudest (&d, 3, loud), ==, 1);
+  g_assert_cmpint (loud[0], ==, 2);
+  bridge_speaker_detector_clear (&d);
+}
+
+static void
+test_loudest_order (void)
+{
+  BridgeSpeakerDetector d;
+  gdouble levels[5] = { -30, -10, -127, -20, -40 };
+  gint out[3];
+
+  bridge_speaker_detector_init (&d, 5, -50, 6, 1);
+  for (guint t = 0; t < 100; t++)
+    bridge_speaker_detector_update (&d, levels);
+  g_assert_cmpuint (bridge_speaker_detector_loudest (&d, 3, out), ==, 3);
+  g_assert_cmpint (out[0], ==, 1);
+  g_assert_cmpint (out[1], ==, 3);
+  g_assert_cmpint (out[2], ==, 0);
+  bridge_speaker_detector_clear (&d);
+}
+
+static void
+assert_tiles_inside (const BridgeTile *t, guint n, guint W, guint H)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (t[i].x, >=, 0);
+      g_assert_cmpint (t[i].y, >=, 0);
+      g_assert_cmpuint (t[i].x + t[i].width, <=, W);
+      g_assert_cmpuint (t[i].y + t[i].height, <=, H);
+      g_assert_cmpuint (t[i].width % 2, ==, 0);
+      for (guint k = 0; k < i; k++) /* no overlap */
+        g_assert_true (t[i].x >= t[k].x + (gint)t[k].width || t[k].x >= t[i].x + (gint)t[i].width
+                       || t[i].y >= t[k].y + (gint)t[k].height
+                       || t[k].y >= t[i].y + (gint)t[i].height);
+    }
+}
+
+static void
+test_layouts (void)
+{
+  BridgeTile t[16];
+  guint n;
+
+  n = bridge_layout_compute (BRIDGE_LAYOUT_GRID, 1, -1, -1, 16, 1280, 720, t);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (t[0].width, ==, 1280);
+  n = bridge_layout_compute (BRIDGE_LAYOUT_GRID, 44, 30, 0, 16, 1280, 720, t);
+  g_assert_cmpuint (n, ==, 16);
+  g_assert_cmpuint (t[15].participant, ==, 30); /* the speaker stays on screen */
+  assert_tiles_inside (t, n, 1280, 720);
+  n = bridge_layout_compute (BRIDGE_LAYOUT_SPEAKER, 5, 3, 0, 16, 1280, 720, t);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpuint (t[0].participant, ==, 3);
+  g_assert_cmpuint (t[0].width, >, t[1].width * 2);
+  assert_tiles_inside (t, n, 1280, 720);
+  n = bridge_layout_compute (BRIDGE_LAYOUT_CHAIR, 26, 7, 0, 16, 1280, 720, t);
+  g_assert_cmpuint (t[0].participant, ==, 0);
+  g_assert_cmpuint (t[1].participant, ==, 7);
+  g_assert_cmpuint (n, ==, 2 + 6); /* chair + speaker + a strip of six */
+  assert_tiles_inside (t, n, 1280, 720);
+  n = bridge_layout_compute (BRIDGE_LAYOUT_CHAIR, 3, 0, 0, 16, 1280, 720, t);
+  g_assert_cmpuint (n, ==, 3); /* chair is the speaker: one large tile */
+  assert_tiles_inside (t, n, 1280, 720);
+}
+
+static void
+assert_refused (const gchar *text, gsize len, const gchar *expected)
+{
+  const gchar *code = NULL;
+  g_autofree gchar *detail = NULL;
+
+  g_assert_null (bridge_signal_parse (text, len ? len : strlen (text), &code, &detail));
+  g_assert_cmpstr (code, ==, expected);
+  g_assert_nonnull (detail);
+}
+
+static void
+test_signal_parse (void)
+{
+  const gchar *code = NULL;
+  g_autofree gchar *detail = NULL, *big = g_strnfill (70 * 1024, ' ');
+  const gchar *ice = "{\"type\":\"ice\",\"candidate\":\"candidate:1 1 UDP 1 127.0.0.1 5 typ host\","
+                     "\"sdpMLineIndex\":1}";
+  g_autoptr (BridgeSignalMessage) m = bridge_signal_parse (ice, strlen (ice), &code, &detail);
+
+  g_assert_nonnull (m);
+  g_assert_cmpint (m->type, ==, BRIDGE_SIGNAL_ICE);
+  g_assert_cmpuint (m->mline, ==, 1);
+  assert_refused ("nope", 0, "malformed");
+  assert_refused ("[1,2]", 0, "malformed");
+  assert_refused ("{\"type\":3}", 0, "malformed");
+  assert_refused ("{\"type\":\"answer\"}", 0, "malformed");
+  assert_refused ("{\"type\":\"ice\",\"candidate\":\"x\",\"sdpMLineIndex\":7}", 0, "malformed");
+  assert_refused ("{\"type\":\"offer\",\"sdp\":\"v=0\"}", 0, "unexpected");
+  assert_refused (big, strlen (big), "too_large");
+  assert_refused ("{\"type\":\"bye\"\xff}", 14, "malformed");
+  g_autofree gchar *err = bridge_signal_build_error ("malformed", "bad \"quote\"");
+  g_assert_cmpstr (err, ==,
+                   "{\"type\":\"error\",\"code\":\"malformed\",\"message\":\"bad \\\"quote\\\"\"}");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/bridge/mixer/mix-minus-tones", test_mix_minus_tones);
+  g_test_add_func ("/bridge/mixer/no-clipping", test_no_clipping);
+  g_test_add_func ("/bridge/mixer/level", test_level);
+  g_test_add_func ("/bridge/mixer/ring", test_ring);
+  g_test_add_func ("/bridge/mixer/ring-trims-standing-delay", test_ring_trims_standing_delay);
+  g_test_add_func ("/bridge/speaker/hysteresis", test_speaker_hysteresis);
+  g_test_add_func ("/bridge/speaker/loudest-order", test_loudest_order);
+  g_test_add_func ("/bridge/layout/geometry", test_layouts);
+  g_test_add_func ("/bridge/signal/parse", test_signal_parse);
+  return g_test_run ();
+}

@@ -1,0 +1,664 @@
+/* test-sched-agents.c — the scheduler's live side in-process: the agent
+ * channel (schedule on connect with a valid join token, pushes on change,
+ * presence from state messages, malformed → error and the channel stays,
+ * unknown token refused before the upgrade), the monitor, join commands and
+ * guest links, and the bridge room opener against a fake bridge that records
+ * POST/DELETE /rooms. Everything waits on the main loop with a watchdog. */
+#include "sched-agents.h"
+#include "sched-auth.h"
+#include "vc-jwt.h"
+#include "vc-time.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#define SECRET "bridge-secret-for-tests"
+
+typedef struct
+{
+  gint64 at_us; /* real time */
+  gchar *method;
+  gchar *path;
+  gchar *body;
+} BridgeCall;
+
+typedef struct
+{
+  gchar *dir;
+  SchedSettings settings;
+  SchedContext ctx;
+  SoupServer *server;
+  gchar *url;
+  SoupServer *bridge;
+  GPtrArray *bridge_calls; /* BridgeCall* */
+  gchar *endpoint_token;
+  gchar *admin_token;
+  SoupSession *session;
+  GMainLoop *loop;
+  guint watchdog;
+  /* the agent's WebSocket */
+  SoupWebsocketConnection *ws;
+  GPtrArray *received; /* JsonNode* */
+} Fixture;
+
+static void
+bridge_call_free (BridgeCall *c)
+{
+  g_free (c->method);
+  g_free (c->path);
+  g_free (c->body);
+  g_free (c);
+}
+
+static gboolean
+on_watchdog (gpointer data)
+{
+  g_error ("watchdog: the test took too long");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_bridge_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                   gpointer user_data)
+{
+  Fixture *f = user_data;
+  BridgeCall *c = g_new0 (BridgeCall, 1);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  const gchar *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "Authorization");
+  const gchar *method = soup_server_message_get_method (msg);
+
+  g_assert_cmpstr (auth, ==, "Bearer " SECRET);
+  c->at_us = g_get_real_time ();
+  c->method = g_strdup (method);
+  c->path = g_strdup (path);
+  c->body = g_strndup (body->data, body->length);
+  g_ptr_array_add (f->bridge_calls, c);
+  if (g_str_equal (method, "DELETE"))
+    soup_server_message_set_status (msg, 204, NULL);
+  else if (g_str_has_suffix (path, "/control"))
+    {
+      static const gchar answer[] = "{\"id\":\"1\",\"layout\":\"speaker\"}";
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, answer,
+                                        strlen (answer));
+    }
+  else
+    {
+      static const gchar room[] = "{\"id\":\"1\",\"layout\":\"grid\",\"participants\":[]}";
+      soup_server_message_set_status (msg, g_str_equal (method, "POST") ? 201 : 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, room,
+                                        strlen (room));
+    }
+  if (f->loop)
+    g_main_loop_quit (f->loop);
+}
+
+static gchar *
+server_url (SoupServer *server)
+{
+  g_autoslist (GUri) uris = soup_server_get_uris (server);
+
+  return g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+static void
+db_exec (Fixture *f, const gchar *sql)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (sched_db_exec (f->ctx.db, sql, &error));
+  g_assert_no_error (error);
+}
+
+static void
+insert_meeting (Fixture *f, gint64 id, const gchar *title, gint64 start, gint64 end,
+                const gchar *rooms_csv)
+{
+  g_auto (GStrv) rooms = g_strsplit (rooms_csv, ",", -1);
+  sqlite3_stmt *stmt;
+  g_autoptr (GError) error = NULL;
+
+  stmt = sched_db_prepare (f->ctx.db,
+                           "INSERT INTO meetings (id, title, unit, chair, start_at, end_at,"
+                           " created_at, updated_at) VALUES (?1, ?2, 'ubnd-tinh', 'ubnd-tinh',"
+                           " ?3, ?4, ?3, ?3)",
+                           &error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  sched_db_bind_text (stmt, 2, title);
+  sqlite3_bind_int64 (stmt, 3, start);
+  sqlite3_bind_int64 (stmt, 4, end);
+  g_assert_true (sched_db_step_done (f->ctx.db, stmt, &error));
+  for (guint i = 0; rooms[i]; i++)
+    {
+      stmt = sched_db_prepare (f->ctx.db,
+                               "INSERT INTO meeting_endpoints (meeting_id, endpoint, start_at,"
+                               " end_at) VALUES (?1, ?2, ?3, ?4)",
+                               &error);
+      sqlite3_bind_int64 (stmt, 1, id);
+      sched_db_bind_text (stmt, 2, rooms[i]);
+      sqlite3_bind_int64 (stmt, 3, start);
+      sqlite3_bind_int64 (stmt, 4, end);
+      g_assert_true (sched_db_step_done (f->ctx.db, stmt, &error));
+    }
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *db_path = NULL;
+
+  f->watchdog = g_timeout_add_seconds (60, on_watchdog, NULL);
+  f->dir = g_dir_make_tmp ("vc-agents-test-XXXXXX", &error);
+  db_path = g_build_filename (f->dir, "s.db", NULL);
+  f->bridge_calls = g_ptr_array_new_with_free_func ((GDestroyNotify)bridge_call_free);
+  f->received = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+
+  f->bridge = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->bridge, "/rooms", on_bridge_request, f, NULL);
+  g_assert_true (soup_server_listen_local (f->bridge, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+
+  f->settings.bridge_url = server_url (f->bridge);
+  f->settings.bridge_secret = g_strdup (SECRET);
+  f->settings.room_open_lead_seconds = data ? GPOINTER_TO_INT (data) : 300;
+  f->settings.join_token_margin_seconds = 1800;
+  f->settings.max_body_bytes = 65536;
+  f->ctx.settings = &f->settings;
+  f->ctx.db = sched_db_open (db_path, &error);
+  g_assert_no_error (error);
+  f->ctx.tz = g_time_zone_new_offset (7 * 3600);
+  db_exec (f, "INSERT INTO units (code, name) VALUES ('ubnd-tinh', 'UBND tỉnh');"
+              "INSERT INTO endpoints (code, name, level, unit) VALUES"
+              " ('ubnd-tinh', 'UBND tỉnh', 'province', 'ubnd-tinh'),"
+              " ('ubnd-vinh', 'UBND TP Vinh', 'district', 'ubnd-tinh');");
+  f->endpoint_token = sched_auth_create_token (f->ctx.db, SCHED_ROLE_ENDPOINT, NULL, "ubnd-vinh",
+                                               "agent", &error);
+  g_assert_no_error (error);
+  f->admin_token
+      = sched_auth_create_token (f->ctx.db, SCHED_ROLE_ADMIN, NULL, NULL, "admin", &error);
+  g_assert_no_error (error);
+
+  f->server = soup_server_new (NULL, NULL);
+  sched_agents_register (&f->ctx, f->server);
+  g_assert_true (soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  f->url = server_url (f->server);
+  f->session = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  if (f->ws)
+    {
+      g_signal_handlers_disconnect_by_data (f->ws, f);
+      g_clear_object (&f->ws);
+    }
+  g_clear_object (&f->session);
+  sched_agents_unregister (&f->ctx);
+  g_clear_object (&f->server);
+  g_clear_object (&f->bridge);
+  sched_db_close (f->ctx.db);
+  g_time_zone_unref (f->ctx.tz);
+  g_free (f->settings.bridge_url);
+  g_free (f->settings.bridge_secret);
+  g_free (f->url);
+  g_free (f->endpoint_token);
+  g_free (f->admin_token);
+  g_ptr_array_unref (f->bridge_calls);
+  g_ptr_array_unref (f->received);
+  {
+    g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+    const gchar *name;
+
+    while (dir && (name = g_dir_read_name (dir)))
+      {
+        g_autofree gchar *p = g_build_filename (f->dir, name, NULL);
+        g_unlink (p);
+      }
+    g_rmdir (f->dir);
+  }
+  g_free (f->dir);
+  g_source_remove (f->watchdog);
+}
+
+/* ---- the agent's WebSocket ---- */
+
+static void
+on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (message, &len);
+
+  g_assert_true (json_parser_load_from_data (parser, data, len, NULL));
+  g_ptr_array_add (f->received, json_node_copy (json_parser_get_root (parser)));
+  if (f->loop)
+    g_main_loop_quit (f->loop);
+}
+
+typedef struct
+{
+  Fixture *f;
+  SoupWebsocketConnection *ws;
+  GError *error;
+  guint status;
+  gboolean done;
+} ConnectResult;
+
+static void
+on_ws_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ConnectResult *r = user_data;
+
+  r->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &r->error);
+  r->done = TRUE;
+  g_main_loop_quit (r->f->loop);
+}
+
+static SoupWebsocketConnection *
+ws_connect (Fixture *f, const gchar *token, guint *status, GError **error)
+{
+  g_autofree gchar *url = g_strconcat (f->url, "/api/v1/agent", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  ConnectResult r = { .f = f };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  f->loop = loop;
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_ws_connected, &r);
+  while (!r.done)
+    g_main_loop_run (loop);
+  f->loop = NULL;
+  *status = soup_message_get_status (msg);
+  if (r.error)
+    g_propagate_error (error, r.error);
+  return r.ws;
+}
+
+/* Runs the loop until @n messages have arrived; returns the last. */
+static JsonObject *
+wait_message (Fixture *f, guint n)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  f->loop = loop;
+  while (f->received->len < n)
+    g_main_loop_run (loop);
+  f->loop = NULL;
+  return json_node_get_object (f->received->pdata[n - 1]);
+}
+
+static void
+agent_open (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  guint status = 0;
+
+  f->ws = ws_connect (f, f->endpoint_token, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 101);
+  g_signal_connect (f->ws, "message", G_CALLBACK (on_ws_message), f);
+}
+
+/* ---- plain HTTP calls ---- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GBytes *body;
+} HttpResult;
+
+static void
+on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HttpResult *r = user_data;
+
+  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_main_loop_quit (r->loop);
+}
+
+static guint
+call (Fixture *f, const gchar *method, const gchar *path, const gchar *token, const gchar *body,
+      JsonNode **out)
+{
+  g_autofree gchar *url = g_strconcat (f->url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  HttpResult r = { .loop = loop };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body)
+    {
+      g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", b);
+    }
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
+  g_main_loop_run (loop);
+  g_assert_nonnull (r.body);
+  if (out)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      gsize len = 0;
+      const gchar *data = g_bytes_get_data (r.body, &len);
+
+      *out = json_parser_load_from_data (parser, data, len, NULL)
+                 ? json_node_copy (json_parser_get_root (parser))
+                 : NULL;
+    }
+  g_bytes_unref (r.body);
+  return soup_message_get_status (msg);
+}
+
+/* ---- tests ---- */
+
+static void
+test_schedule_on_connect (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+  JsonObject *msg;
+  JsonArray *meetings;
+  JsonObject *m;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VcJwtClaims) claims = NULL;
+  g_autofree gchar *signal = NULL;
+
+  insert_meeting (f, 1, "Giao ban tháng 11", now + 3600, now + 7200, "ubnd-tinh,ubnd-vinh");
+  insert_meeting (f, 2, "Không có Vinh", now + 3600, now + 7200, "ubnd-tinh");
+  agent_open (f);
+  msg = wait_message (f, 1);
+  g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "schedule");
+  g_assert_cmpstr (json_object_get_string_member (msg, "endpoint"), ==, "ubnd-vinh");
+  meetings = json_object_get_array_member (msg, "meetings");
+  g_assert_cmpuint (json_array_get_length (meetings), ==, 1);
+  m = json_array_get_object_element (meetings, 0);
+  g_assert_cmpint (json_object_get_int_member (m, "id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (m, "unit_name"), ==, "UBND tỉnh");
+  signal = g_strdup_printf ("ws://127.0.0.1:%s/rooms/1/signal",
+                            strrchr (f->settings.bridge_url, ':') + 1);
+  g_assert_cmpstr (json_object_get_string_member (m, "signal_url"), ==, signal);
+  claims = vc_jwt_verify (json_object_get_string_member (m, "join_token"), SECRET, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (claims->meeting, ==, "1");
+  g_assert_cmpstr (claims->endpoint, ==, "ubnd-vinh");
+  g_assert_cmpstr (claims->name, ==, "UBND TP Vinh");
+  g_assert_false (claims->guest);
+  g_assert_cmpint (claims->exp, ==, now + 7200 + 1800);
+
+  /* A booking change pushes a new schedule. */
+  insert_meeting (f, 3, "Họp mới", now + 600, now + 1200, "ubnd-vinh");
+  f->ctx.schedule_changed (&f->ctx, "ubnd-vinh");
+  msg = wait_message (f, 2);
+  meetings = json_object_get_array_member (msg, "meetings");
+  g_assert_cmpuint (json_array_get_length (meetings), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (meetings, 0), "id"),
+                   ==, 3); /* start order */
+  /* …and for every room. */
+  db_exec (f, "UPDATE meetings SET status = 'cancelled' WHERE id = 3;"
+              "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = 3;");
+  f->ctx.schedule_changed (&f->ctx, NULL);
+  msg = wait_message (f, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (msg, "meetings")), ==, 1);
+}
+
+static void
+test_presence_and_malformed (Fixture *f, gconstpointer data)
+{
+  SchedPresence p;
+  JsonObject *msg;
+  gint64 now = vc_time_now ();
+
+  g_assert_false (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  insert_meeting (f, 1, "A", now - 60, now + 600, "ubnd-vinh");
+  agent_open (f);
+  wait_message (f, 1);
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_true (p.online);
+  g_assert_null (p.state);
+
+  soup_websocket_connection_send_text (
+      f->ws, "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":1}");
+  soup_websocket_connection_send_text (
+      f->ws,
+      "{\"type\":\"readiness\",\"meeting\":1,\"ready\":false,\"reason\":\"camera: no data\"}");
+  /* Malformed: each gets an error, the channel stays open. Messages are
+   * handled in order, so once the last error is back the state is known. */
+  soup_websocket_connection_send_text (f->ws, "not json");
+  soup_websocket_connection_send_text (f->ws, "{\"type\":\"state\",\"state\":\"dancing\"}");
+  soup_websocket_connection_send_text (f->ws,
+                                       "{\"type\":\"state\",\"state\":\"idle\",\"meeting\":\"x\"}");
+  soup_websocket_connection_send_text (f->ws, "[1,2]");
+  soup_websocket_connection_send_text (f->ws, "");
+  msg = wait_message (f, 6);
+  for (guint i = 1; i < 6; i++)
+    {
+      msg = json_node_get_object (f->received->pdata[i]);
+      g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "error");
+      g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, "malformed");
+    }
+  g_assert_cmpint (soup_websocket_connection_get_state (f->ws), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_cmpstr (p.state, ==, "in_meeting");
+  g_assert_cmpint (p.meeting_id, ==, 1);
+  g_assert_true (p.ready_known);
+  g_assert_false (p.ready);
+  g_assert_cmpstr (p.ready_reason, ==, "camera: no data");
+
+  /* The monitor shows it. */
+  {
+    g_autoptr (JsonNode) root = NULL;
+    JsonArray *endpoints;
+    JsonArray *meetings;
+
+    g_assert_cmpuint (call (f, "GET", "/api/v1/monitor", f->admin_token, NULL, &root), ==, 200);
+    endpoints = json_object_get_array_member (json_node_get_object (root), "endpoints");
+    meetings = json_object_get_array_member (json_node_get_object (root), "meetings");
+    g_assert_cmpuint (json_array_get_length (endpoints), ==, 2);
+    {
+      JsonObject *vinh = json_array_get_object_element (endpoints, 1);
+
+      g_assert_cmpstr (json_object_get_string_member (vinh, "code"), ==, "ubnd-vinh");
+      g_assert_true (json_object_get_boolean_member (vinh, "online"));
+      g_assert_true (json_object_get_boolean_member (vinh, "in_meeting"));
+      g_assert_cmpint (json_object_get_int_member (vinh, "meeting"), ==, 1);
+      g_assert_false (json_object_get_boolean_member (vinh, "ready"));
+      g_assert_false (
+          json_object_get_boolean_member (json_array_get_object_element (endpoints, 0), "online"));
+    }
+    g_assert_cmpuint (json_array_get_length (meetings), ==, 1);
+    g_assert_cmpuint (call (f, "GET", "/api/v1/monitor", f->endpoint_token, NULL, NULL), ==, 403);
+  }
+
+  /* Join/leave commands reach the agent; an offline agent is a 404. */
+  g_assert_cmpuint (
+      call (f, "POST", "/api/v1/agents/ubnd-vinh/join", f->admin_token, "{\"meeting\":1}", NULL),
+      ==, 200);
+  msg = wait_message (f, 7);
+  g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "join");
+  g_assert_cmpint (json_object_get_int_member (msg, "meeting"), ==, 1);
+  g_assert_cmpuint (
+      call (f, "POST", "/api/v1/agents/ubnd-tinh/leave", f->admin_token, "{\"meeting\":1}", NULL),
+      ==, 404);
+  g_assert_cmpuint (call (f, "POST", "/api/v1/agents/ubnd-vinh/leave", f->endpoint_token,
+                          "{\"meeting\":1}", NULL),
+                    ==, 403);
+
+  /* Closing the channel: offline. */
+  soup_websocket_connection_close (f->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  while (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_unknown_token_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupWebsocketConnection) ws = NULL;
+  guint status = 0;
+
+  ws = ws_connect (f, "no-such-token", &status, &error);
+  g_assert_null (ws);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_error (&error);
+  /* An admin token is not an agent. */
+  ws = ws_connect (f, f->admin_token, &status, &error);
+  g_assert_null (ws);
+  g_assert_cmpuint (status, ==, 403);
+}
+
+static void
+test_join_link_and_control (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+  g_autoptr (JsonNode) link = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  g_autoptr (VcJwtClaims) claims = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *o;
+
+  insert_meeting (f, 1, "A", now - 60, now + 600, "ubnd-tinh");
+  g_assert_cmpuint (call (f, "POST", "/api/v1/monitor/meetings/1/join-links", f->admin_token,
+                          "{\"name\":\"Khách mời\"}", &link),
+                    ==, 201);
+  o = json_node_get_object (link);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "url"), "/#/join?meeting=1&"));
+  claims = vc_jwt_verify (json_object_get_string_member (o, "token"), SECRET, now, &error);
+  g_assert_no_error (error);
+  g_assert_true (claims->guest);
+  g_assert_true (g_str_has_prefix (claims->endpoint, "guest-"));
+  g_assert_cmpstr (claims->name, ==, "Khách mời");
+  g_assert_cmpint (claims->exp, ==, now + 600 + 1800);
+  g_assert_cmpuint (
+      call (f, "POST", "/api/v1/monitor/meetings/1/join-links", f->admin_token, "{}", NULL), ==,
+      422);
+  g_assert_cmpuint (call (f, "POST", "/api/v1/monitor/meetings/99/join-links", f->admin_token,
+                          "{\"name\":\"x\"}", NULL),
+                    ==, 404);
+  {
+    sqlite3_stmt *stmt = sched_db_prepare (f->ctx.db, "SELECT count(*) FROM join_links", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_reset (stmt);
+  }
+
+  /* Control is forwarded to the bridge and its answer returned. */
+  g_assert_cmpuint (call (f, "POST", "/api/v1/monitor/meetings/1/control", f->admin_token,
+                          "{\"action\":\"layout\",\"layout\":\"speaker\"}", &answer),
+                    ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "layout"), ==,
+                   "speaker");
+  {
+    gboolean seen = FALSE;
+
+    for (guint i = 0; i < f->bridge_calls->len; i++)
+      {
+        BridgeCall *c = f->bridge_calls->pdata[i];
+
+        if (g_str_equal (c->path, "/rooms/1/control"))
+          {
+            seen = TRUE;
+            g_assert_nonnull (strstr (c->body, "\"speaker\""));
+          }
+      }
+    g_assert_true (seen);
+  }
+}
+
+static BridgeCall *
+wait_bridge_call (Fixture *f, const gchar *method, const gchar *path)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  f->loop = loop;
+  for (;;)
+    {
+      for (guint i = 0; i < f->bridge_calls->len; i++)
+        {
+          BridgeCall *c = f->bridge_calls->pdata[i];
+
+          if (g_str_equal (c->method, method) && g_str_equal (c->path, path))
+            {
+              f->loop = NULL;
+              return c;
+            }
+        }
+      g_main_loop_run (loop);
+    }
+}
+
+static void
+test_room_opener (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+  gint64 start = now + 2, end = now + 4;
+  BridgeCall *post, *del;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *body;
+
+  /* lead = 1 s (fixture data): opened between start-1 and start. */
+  insert_meeting (f, 7, "Short", start, end, "ubnd-tinh,ubnd-vinh");
+  post = wait_bridge_call (f, "POST", "/rooms");
+  g_assert_cmpint (post->at_us, >=, (start - 1) * G_USEC_PER_SEC - 1000);
+  g_assert_cmpint (post->at_us, <, start * G_USEC_PER_SEC);
+  g_assert_true (json_parser_load_from_data (parser, post->body, -1, NULL));
+  body = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (body, "id"), ==, "7");
+  g_assert_cmpstr (json_object_get_string_member (body, "chair"), ==, "ubnd-tinh");
+  g_assert_cmpstr (json_object_get_string_member (body, "layout"), ==, "grid");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "participants")), ==,
+                    2);
+  /* Polled for the monitor. */
+  wait_bridge_call (f, "GET", "/rooms/7");
+  /* Participants changed: posted again. */
+  {
+    guint posts_before = 0, posts_after = 0;
+
+    for (guint i = 0; i < f->bridge_calls->len; i++)
+      posts_before += g_str_equal (((BridgeCall *)f->bridge_calls->pdata[i])->method, "POST");
+    db_exec (f, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = 7"
+                " AND endpoint = 'ubnd-vinh'");
+    f->ctx.meeting_changed (&f->ctx, 7);
+    {
+      g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+      f->loop = loop;
+      while (posts_after <= posts_before)
+        {
+          g_main_loop_run (loop);
+          posts_after = 0;
+          for (guint i = 0; i < f->bridge_calls->len; i++)
+            posts_after += g_str_equal (((BridgeCall *)f->bridge_calls->pdata[i])->method, "POST");
+        }
+      f->loop = NULL;
+    }
+    g_assert_nonnull (
+        strstr (((BridgeCall *)f->bridge_calls->pdata[f->bridge_calls->len - 1])->body,
+                "\"participants\":[{\"endpoint\":\"ubnd-tinh\""));
+  }
+  del = wait_bridge_call (f, "DELETE", "/rooms/7");
+  g_assert_cmpint (del->at_us, >=, end * G_USEC_PER_SEC);
+  g_assert_cmpint (del->at_us, <, (end + 2) * G_USEC_PER_SEC);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/agents/schedule-on-connect", Fixture, NULL, fixture_set_up,
+              test_schedule_on_connect, fixture_tear_down);
+  g_test_add ("/agents/presence-and-malformed", Fixture, NULL, fixture_set_up,
+              test_presence_and_malformed, fixture_tear_down);
+  g_test_add ("/agents/unknown-token-refused", Fixture, NULL, fixture_set_up,
+              test_unknown_token_refused, fixture_tear_down);
+  g_test_add ("/agents/join-link-and-control", Fixture, NULL, fixture_set_up,
+              test_join_link_and_control, fixture_tear_down);
+  g_test_add ("/agents/room-opener", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_room_opener,
+              fixture_tear_down);
+  return g_test_run ();
+}
