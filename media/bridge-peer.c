@@ -400,8 +400,15 @@ peer_configure_transceivers (BridgePeer *peer)
   for (guint i = 0; transceivers != NULL && i < transceivers->len; i++)
     {
       GstWebRTCRTPTransceiver *t = g_array_index (transceivers, GstWebRTCRTPTransceiver *, i);
-      g_object_set (t, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, "do-nack", TRUE,
-                    NULL);
+      GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
+      g_object_get (t, "kind", &kind, NULL);
+      if (kind == GST_WEBRTC_KIND_UNKNOWN) /* before caps: senders are added video first */
+        kind = i == 0 ? GST_WEBRTC_KIND_VIDEO : GST_WEBRTC_KIND_AUDIO;
+      /* NACK/RTX for video only: audio relies on Opus in-band FEC, and
+       * browsers refuse an offer whose audio line carries an RTX stream
+       * ("ssrc-group:FID" on m=audio). */
+      g_object_set (t, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, "do-nack",
+                    kind != GST_WEBRTC_KIND_AUDIO, NULL);
     }
 }
 

@@ -194,10 +194,20 @@ tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
       "appsrc name=in is-live=true do-timestamp=true format=time max-bytes=2000000 "
       "caps=video/x-vp8 ! vp8dec threads=1 ! videoconvert ! videoscale add-borders=false ! "
       "capsfilter name=size ! textoverlay name=text valignment=bottom halignment=left "
-      "shaded-background=true ! queue max-size-buffers=2 leaky=downstream",
-      TRUE, &error);
+      "shaded-background=true wait-text=false ! queue name=out max-size-buffers=2 "
+      "leaky=downstream",
+      FALSE, &error);
 
   g_assert_no_error (error); /* a fixed description: failure is a missing plugin at start */
+  /* Ghost the tile's output only. Ghosting every unlinked pad would link
+   * textoverlay's text input too: it would then ignore its "text" (the room
+   * name) and, with wait-text, wait for text before every frame, forever:
+   * a black tile with no name. */
+  {
+    g_autoptr (GstElement) out = gst_bin_get_by_name (GST_BIN (bin), "out");
+    g_autoptr (GstPad) out_src = gst_element_get_static_pad (out, "src");
+    gst_element_add_pad (bin, gst_ghost_pad_new ("src", out_src));
+  }
   vt->endpoint = g_strdup (spec->endpoint);
   vt->bin = gst_object_ref (bin);
   vt->appsrc = gst_bin_get_by_name (GST_BIN (bin), "in");
@@ -275,6 +285,20 @@ bridge_video_set_tiles (BridgeVideo *video, const BridgeVideoTile *tiles, guint 
     }
 }
 
+/* The room pipeline's running time now: what a frame entering a tile is
+ * stamped with, so that the compositor (live, with latency) places it in the
+ * current output frame. appsrc's do-timestamp sets only the DTS, and a tile
+ * frame without a PTS is never composited. Any thread. */
+static GstClockTime
+video_running_time (BridgeVideo *video)
+{
+  g_autoptr (GstClock) clock = gst_element_get_clock (video->pipeline);
+
+  if (clock == NULL)
+    return GST_CLOCK_TIME_NONE;
+  return gst_clock_get_time (clock) - gst_element_get_base_time (video->pipeline);
+}
+
 gboolean
 bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *frame)
 {
@@ -300,7 +324,7 @@ bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *f
   if (appsrc != NULL)
     {
       GstBuffer *copy = gst_buffer_copy (frame);
-      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
+      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = video_running_time (video);
       gst_app_src_push_buffer (GST_APP_SRC (appsrc), copy);
       gst_object_unref (appsrc);
     }

@@ -62,6 +62,35 @@ test('browser joins a meeting through the bridge and reaches connected', { timeo
     const state = await page.evaluate(() => ({ ...document.body.dataset, detail: document.getElementById('join-detail').textContent }));
     throw new Error(`${e.message}\npage: ${JSON.stringify(state)}\n${fx.logs()}`);
   }
+  // The bridge decodes the guest's camera into its tile: the room state
+  // counts the frames it showed (docs/protocol.md §2).
+  let guest = null;
+  const until = Date.now() + 20000;
+  while (Date.now() < until) {
+    const res = await fetch(`${bridge.url}/rooms/${id}`, { headers: { Authorization: `Bearer ${bridge.secret}` } });
+    const room = await res.json();
+    guest = (room.participants || []).find((p) => p.guest);
+    if (guest && guest.frames_shown > 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.ok(guest && guest.frames_shown > 0, `the guest's tile shows its video: ${JSON.stringify(guest)}`);
+  // …and the composite the browser receives shows it: not a black picture.
+  const brightness = () => page.evaluate(() => {
+    const v = document.getElementById('remote-video');
+    if (!v || !v.videoWidth) return 0;
+    const c = document.createElement('canvas');
+    c.width = 64; c.height = 36;
+    const g = c.getContext('2d');
+    g.drawImage(v, 0, 0, 64, 36);
+    const d = g.getImageData(0, 0, 64, 36).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+    return sum / (d.length / 4) / 3;
+  });
+  let mean = 0;
+  const seen = Date.now() + 15000;
+  while (Date.now() < seen && (mean = await brightness()) < 8) await new Promise((r) => setTimeout(r, 250));
+  assert.ok(mean >= 8, `the composite the guest receives is not black (mean level ${mean.toFixed(1)})`);
   await fx.screenshot(page, 'join-connected');
 
   // Cancelling the meeting (it has not started yet) deletes the bridge

@@ -340,6 +340,16 @@ test_malformed_messages (Fixture *f, gconstpointer data)
   g_assert_true (has_message (&raw, "nack pli"));
   g_assert_true (has_message (&raw, "rtx/90000"));
   g_assert_true (has_message (&raw, "useinbandfec=1"));
+  /* …but no RTX stream on the audio line: browsers refuse such an offer. */
+  {
+    const gchar *offer = g_ptr_array_index (raw.messages, 0);
+    const gchar *audio = strstr (offer, "m=audio");
+    g_assert_nonnull (audio);
+    const gchar *next = strstr (audio + 1, "m=");
+    g_autofree gchar *section = next ? g_strndup (audio, next - audio) : g_strdup (audio);
+    g_assert_null (strstr (section, "ssrc-group:FID"));
+    g_assert_null (strstr (section, "rtx/"));
+  }
   g_assert_true (has_message (&raw, "OPUS/48000") || has_message (&raw, "opus/48000"));
   soup_websocket_connection_send_text (raw.ws, "this is not json");
   WAIT_UNTIL (has_message (&raw, "\"malformed\""), 10);

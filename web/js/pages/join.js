@@ -122,7 +122,7 @@ export function render(main, { params }) {
       if (pc.connectionState === 'failed') end('ICE failed');
       else if (pc.connectionState === 'disconnected' && state === 'connected') setState('connecting');
     });
-    await pc.setRemoteDescription({ type: 'offer', sdp: sanitizeOffer(sdp) });
+    await pc.setRemoteDescription({ type: 'offer', sdp });
     const media = await getMedia();
     // Put our tracks on the bridge's sendrecv transceivers (one audio, one video).
     for (const track of media.getTracks()) {
@@ -226,30 +226,4 @@ export function render(main, { params }) {
   window.addEventListener('pagehide', () => send({ type: 'bye', reason: 'closed' }), { once: true });
 
   return () => { send({ type: 'bye', reason: 'left' }); teardown(); };
-}
-
-/**
- * Chromium refuses an audio m-line that declares a retransmission (RTX)
- * SSRC group ("Failed to add remote stream ssrc … media_type: audio"): it
- * never does RTX for audio. Drop the audio FID group and the repair SSRC's
- * lines from the offer; video is left as it is.
- */
-export function sanitizeOffer(sdp) {
-  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
-  const sections = sdp.split(/(?=^m=)/m);
-  return sections.map((section) => {
-    if (!section.startsWith('m=audio')) return section;
-    const lines = section.split(/\r?\n/);
-    const repair = new Set();
-    for (const line of lines) {
-      const m = /^a=ssrc-group:FID (\d+) (\d+)/.exec(line);
-      if (m) repair.add(m[2]);
-    }
-    if (!repair.size) return section;
-    return lines.filter((line) => {
-      if (line.startsWith('a=ssrc-group:FID ')) return false;
-      const m = /^a=ssrc:(\d+) /.exec(line);
-      return !(m && repair.has(m[1]));
-    }).join(eol);
-  }).join('');
 }
