@@ -24,20 +24,29 @@ ep_idle_screen_text (const gchar *room_name, const EpMeeting *next, gint64 now)
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
   g_autoptr (GDateTime) utc = NULL;
   g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GDateTime) now_utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) now_local = NULL;
+  g_autofree gchar *clock = NULL;
   g_autofree gchar *when = NULL;
   gint64 left;
 
-  if (next == NULL)
-    return g_strdup_printf ("%s\n\nKhông có cuộc họp sắp tới / No upcoming meeting", room_name);
   if (tz == NULL)
     tz = g_time_zone_new_offset (7 * 3600);
+  /* The clock is part of the text (refreshed every second) rather than a
+   * clockoverlay: that element shows the process's zone, UTC on a server. */
+  now_local = g_date_time_to_timezone (now_utc, tz);
+  clock = g_date_time_format (now_local, "%H:%M:%S  %d/%m/%Y");
+  if (next == NULL)
+    return g_strdup_printf ("%s\n%s\n\nKhông có cuộc họp sắp tới / No upcoming meeting", clock,
+                            room_name);
   utc = g_date_time_new_from_unix_utc (next->start);
   local = g_date_time_to_timezone (utc, tz);
   when = g_date_time_format (local, "%H:%M %d/%m/%Y");
   left = MAX (next->start - now, 0);
   return g_strdup_printf (
-      "%s\n\nCuộc họp tiếp theo / Next meeting:\n%s\n%s\n%s  (còn %" G_GINT64_FORMAT ":%02d:%02d)",
-      room_name, next->title, next->unit_name ? next->unit_name : (next->unit ? next->unit : ""),
+      "%s\n%s\n\nCuộc họp tiếp theo / Next meeting:\n%s\n%s\n%s  (còn %" G_GINT64_FORMAT
+      ":%02d:%02d)",
+      clock, room_name, next->title, next->unit_name ? next->unit_name : (next->unit ? next->unit : ""),
       when, left / 3600, (int)(left / 60 % 60), (int)(left % 60));
 }
 
@@ -64,7 +73,7 @@ EpIdleScreen *
 ep_idle_screen_new (const gchar *room_name)
 {
   EpIdleScreen *screen = g_new0 (EpIdleScreen, 1);
-  GstElement *src, *caps, *clock, *convert, *sink;
+  GstElement *src, *caps, *convert, *sink;
   g_autoptr (GstCaps) filter = NULL;
   g_autoptr (GstBus) bus = NULL;
 
@@ -74,18 +83,16 @@ ep_idle_screen_new (const gchar *room_name)
   src = gst_element_factory_make ("videotestsrc", NULL);
   caps = gst_element_factory_make ("capsfilter", NULL);
   screen->text = gst_element_factory_make ("textoverlay", NULL);
-  clock = gst_element_factory_make ("clockoverlay", NULL);
   convert = gst_element_factory_make ("videoconvert", NULL);
   sink = gst_element_factory_make ("autovideosink", NULL);
-  if (!src || !caps || !screen->text || !clock || !convert || !sink)
+  if (!src || !caps || !screen->text || !convert || !sink)
     {
-      g_warning ("idle screen disabled: videotestsrc, textoverlay, clockoverlay (gstreamer1.0-"
+      g_warning ("idle screen disabled: videotestsrc, textoverlay (gstreamer1.0-"
                  "plugins-base, gstreamer1.0-plugins-good) or autovideosink missing");
       screen->state = EP_IDLE_SCREEN_FAILED;
       g_clear_object (&src);
       g_clear_object (&caps);
       g_clear_object (&screen->text);
-      g_clear_object (&clock);
       g_clear_object (&convert);
       g_clear_object (&sink);
       return screen;
@@ -93,13 +100,10 @@ ep_idle_screen_new (const gchar *room_name)
   g_object_set (src, "pattern", 2 /* black */, "is-live", TRUE, NULL);
   filter = gst_caps_from_string ("video/x-raw,width=1280,height=720,framerate=2/1");
   g_object_set (caps, "caps", filter, NULL);
-  g_object_set (screen->text, "font-desc", "Sans 28", "valignment", 4 /* center */, "halignment",
+  g_object_set (screen->text, "font-desc", "Sans 22", "valignment", 4 /* center */, "halignment",
                 1 /* center */, "line-alignment", 1, NULL);
-  g_object_set (clock, "time-format", "%H:%M:%S  %d/%m/%Y", "font-desc", "Sans 20", "valignment",
-                2 /* top */, "halignment", 2 /* right */, NULL);
-  gst_bin_add_many (GST_BIN (screen->pipeline), src, caps, screen->text, clock, convert, sink,
-                    NULL);
-  gst_element_link_many (src, caps, screen->text, clock, convert, sink, NULL);
+  gst_bin_add_many (GST_BIN (screen->pipeline), src, caps, screen->text, convert, sink, NULL);
+  gst_element_link_many (src, caps, screen->text, convert, sink, NULL);
   bus = gst_pipeline_get_bus (GST_PIPELINE (screen->pipeline));
   screen->bus_watch = gst_bus_add_watch (bus, on_bus_message, screen);
   ep_idle_screen_set_next (screen, NULL);

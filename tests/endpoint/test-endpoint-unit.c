@@ -884,6 +884,8 @@ test_idle_text (void)
   g_assert_nonnull (strstr (text, "UBND tỉnh Nghệ An"));
   g_assert_nonnull (strstr (text, "Giao ban"));
   g_assert_nonnull (strstr (text, "1:02:05"));
+  /* the clock line is Vietnamese local time (UTC+7), not the process's zone */
+  g_assert_true (g_str_has_prefix (text, "17:04:35  18/11/2026\n"));
   g_assert_nonnull (strstr (empty, "No upcoming meeting"));
   g_assert_cmpstr (health, ==, "http://127.0.0.1:8090/healthz");
 }
