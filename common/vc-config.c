@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK (vc-config-error-quark, vc_config_error)
+G_DEFINE_QUARK (vc - config - error - quark, vc_config_error)
 
 struct _VcConfig
 {
@@ -107,9 +107,8 @@ vc_config_has (VcConfig *config, const gchar *group, const gchar *key)
   return g_key_file_has_key (config->merged, group, key, NULL);
 }
 
-static void
-config_invalid (VcConfig *config, GError **error, const gchar *group, const gchar *key,
-                const gchar *fmt, ...) G_GNUC_PRINTF (5, 6);
+static void config_invalid (VcConfig *config, GError **error, const gchar *group, const gchar *key,
+                            const gchar *fmt, ...) G_GNUC_PRINTF (5, 6);
 
 static void
 config_invalid (VcConfig *config, GError **error, const gchar *group, const gchar *key,
@@ -123,13 +122,12 @@ config_invalid (VcConfig *config, GError **error, const gchar *group, const gcha
   g_autofree gchar *what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s",
-               origin ? origin : (config->file ? config->file : "configuration"), group, key,
-               what);
+               origin ? origin : (config->file ? config->file : "configuration"), group, key, what);
 }
 
 gchar *
-vc_config_get_string (VcConfig *config, const gchar *group, const gchar *key,
-                      const gchar *fallback, GError **error)
+vc_config_get_string (VcConfig *config, const gchar *group, const gchar *key, const gchar *fallback,
+                      GError **error)
 {
   g_autofree gchar *value = g_key_file_get_string (config->merged, group, key, NULL);
 
@@ -151,8 +149,8 @@ vc_config_get_string (VcConfig *config, const gchar *group, const gchar *key,
 }
 
 gchar *
-vc_config_get_path (VcConfig *config, const gchar *group, const gchar *key,
-                    const gchar *fallback, GError **error)
+vc_config_get_path (VcConfig *config, const gchar *group, const gchar *key, const gchar *fallback,
+                    GError **error)
 {
   g_autofree gchar *value = vc_config_get_string (config, group, key, fallback, error);
   g_autofree gchar *id = g_strconcat (group, "\n", key, NULL);
@@ -249,9 +247,8 @@ vc_config_get_bool (VcConfig *config, const gchar *group, const gchar *key, gboo
 }
 
 gboolean
-vc_config_get_choice (VcConfig *config, const gchar *group, const gchar *key,
-                      const gchar *fallback, const gchar *const *choices, gint *out,
-                      GError **error)
+vc_config_get_choice (VcConfig *config, const gchar *group, const gchar *key, const gchar *fallback,
+                      const gchar *const *choices, gint *out, GError **error)
 {
   g_autofree gchar *value = vc_config_get_string (config, group, key, fallback, error);
 
@@ -263,7 +260,7 @@ vc_config_get_choice (VcConfig *config, const gchar *group, const gchar *key,
         *out = i;
         return TRUE;
       }
-  g_autofree gchar *list = g_strjoinv (", ", (gchar **) choices);
+  g_autofree gchar *list = g_strjoinv (", ", (gchar **)choices);
   config_invalid (config, error, group, key, "'%s' is not one of: %s", value, list);
   return FALSE;
 }
@@ -295,13 +292,13 @@ vc_parse_host_port (const gchar *text, gchar **host, guint16 *port)
   if (*h == '\0' || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &p, NULL))
     return FALSE;
   *host = g_steal_pointer (&h);
-  *port = (guint16) p;
+  *port = (guint16)p;
   return TRUE;
 }
 
 gboolean
-vc_config_get_listen (VcConfig *config, const gchar *group, const gchar *key,
-                      const gchar *fallback, gchar **host, guint16 *port, GError **error)
+vc_config_get_listen (VcConfig *config, const gchar *group, const gchar *key, const gchar *fallback,
+                      gchar **host, guint16 *port, GError **error)
 {
   g_autofree gchar *value = vc_config_get_string (config, group, key, fallback, error);
 

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (vc-jwt-error-quark, vc_jwt_error)
+G_DEFINE_QUARK (vc - jwt - error - quark, vc_jwt_error)
 
 void
 vc_jwt_claims_free (VcJwtClaims *claims)
@@ -25,11 +25,11 @@ vc_jwt_claims_free (VcJwtClaims *claims)
 static gchar *
 jwt_hmac_b64 (const gchar *secret, const gchar *signing_input)
 {
-  g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
+  g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *)secret, strlen (secret));
   guint8 digest[32];
   gsize len = sizeof digest;
 
-  g_hmac_update (hmac, (const guchar *) signing_input, -1);
+  g_hmac_update (hmac, (const guchar *)signing_input, -1);
   g_hmac_get_digest (hmac, digest, &len);
   return vc_base64url_encode (digest, len);
 }
@@ -38,7 +38,7 @@ static gchar *
 jwt_json_b64 (JsonNode *node)
 {
   g_autofree gchar *text = json_to_string (node, FALSE);
-  return vc_base64url_encode ((const guint8 *) text, strlen (text));
+  return vc_base64url_encode ((const guint8 *)text, strlen (text));
 }
 
 gchar *
@@ -97,8 +97,8 @@ jwt_decode_part (const gchar *part, JsonParser *parser, GError **error)
   gsize len = 0;
   g_autofree guint8 *raw = vc_base64url_decode (part, &len);
 
-  if (raw == NULL || !g_utf8_validate ((const gchar *) raw, len, NULL)
-      || !json_parser_load_from_data (parser, (const gchar *) raw, len, NULL)
+  if (raw == NULL || !g_utf8_validate ((const gchar *)raw, len, NULL)
+      || !json_parser_load_from_data (parser, (const gchar *)raw, len, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, VC_JWT_ERROR, VC_JWT_ERROR_MALFORMED, "token part is not a JSON object");

@@ -81,7 +81,7 @@ vc_secret_new_token (GError **error)
                        g_strerror (errno));
           return NULL;
         }
-      got += (gsize) r;
+      got += (gsize)r;
     }
   gchar *token = vc_base64url_encode (bytes, sizeof bytes);
   memset (bytes, 0, sizeof bytes);
@@ -107,6 +107,6 @@ vc_secret_equal (const gchar *a, const gchar *b)
   lb = strlen (b);
   diff = la != lb;
   for (gsize i = 0; i < la; i++)
-    diff |= (guint8) a[i] ^ (guint8) b[i % (lb ? lb : 1)];
+    diff |= (guint8)a[i] ^ (guint8)b[i % (lb ? lb : 1)];
   return diff == 0;
 }

@@ -46,8 +46,9 @@ ep_idle_screen_text (const gchar *room_name, const EpMeeting *next, gint64 now)
   return g_strdup_printf (
       "%s\n%s\n\nCuộc họp tiếp theo / Next meeting:\n%s\n%s\n%s  (còn %" G_GINT64_FORMAT
       ":%02d:%02d)",
-      clock, room_name, next->title, next->unit_name ? next->unit_name : (next->unit ? next->unit : ""),
-      when, left / 3600, (int)(left / 60 % 60), (int)(left % 60));
+      clock, room_name, next->title,
+      next->unit_name ? next->unit_name : (next->unit ? next->unit : ""), when, left / 3600,
+      (int)(left / 60 % 60), (int)(left % 60));
 }
 
 static gboolean

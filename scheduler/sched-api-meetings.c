@@ -35,7 +35,7 @@ void
 sched_api_reply_not_found (SoupServerMessage *msg, const gchar *path)
 {
   g_autoptr (GError) error
-    = g_error_new (SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "nothing at %s", path);
+      = g_error_new (SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "nothing at %s", path);
 
   sched_http_reply_error (msg, error);
 }
@@ -48,7 +48,7 @@ sched_api_parse_id (const gchar *text, gint64 *id)
   if (text == NULL || !g_ascii_isdigit (*text)
       || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &v, NULL))
     return FALSE;
-  *id = (gint64) v;
+  *id = (gint64)v;
   return TRUE;
 }
 
@@ -57,7 +57,7 @@ static gboolean
 meetings_if_match (SoupServerMessage *msg, gint64 *version, GError **error)
 {
   const gchar *v
-    = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-Match");
+      = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-Match");
   g_autofree gchar *digits = NULL;
   guint64 n;
 
@@ -78,7 +78,7 @@ meetings_if_match (SoupServerMessage *msg, gint64 *version, GError **error)
     }
   if (!g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &n, NULL))
     goto bad;
-  *version = (gint64) n;
+  *version = (gint64)n;
   return TRUE;
 
 bad:
@@ -92,7 +92,7 @@ meetings_reply_meeting (SoupServerMessage *msg, guint status, JsonNode *node)
 {
   JsonObject *o = json_node_get_object (node);
   g_autofree gchar *etag
-    = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", json_object_get_int_member (o, "version"));
+      = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", json_object_get_int_member (o, "version"));
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
   sched_http_reply_json (msg, status, node);
@@ -103,7 +103,7 @@ meetings_list (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *ms
                GHashTable *query)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_meeting_free);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_meeting_free);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   SchedMeetingFilter f = { 0 };
   gint64 now = sched_core_now (core), limit = 500;
@@ -139,7 +139,7 @@ meetings_list (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *ms
         }
       f.endpoint = who->endpoint;
     }
-  f.limit = (gint) limit;
+  f.limit = (gint)limit;
   if (!sched_meeting_list (core->ctx->db, &f, found, &error))
     goto fail;
   json_builder_begin_object (b);
@@ -240,8 +240,8 @@ meetings_read (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *ms
       meetings_reply_meeting (msg, SOUP_STATUS_OK, node);
       return;
     }
-  node = sched_attendance_report (
-    core, m, who->role == SCHED_ROLE_ENDPOINT ? who->endpoint : NULL, &error);
+  node = sched_attendance_report (core, m, who->role == SCHED_ROLE_ENDPOINT ? who->endpoint : NULL,
+                                  &error);
   if (node == NULL)
     sched_http_reply_error (msg, error);
   else

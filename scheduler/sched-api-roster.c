@@ -18,7 +18,7 @@ roster_units (SchedCore *core, SoupServerMessage *msg)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   sqlite3_stmt *st = sched_db_prepare (
-    core->ctx->db, "SELECT code, name, priority FROM units ORDER BY priority DESC, code", &error);
+      core->ctx->db, "SELECT code, name, priority FROM units ORDER BY priority DESC, code", &error);
   int rc;
 
   if (st == NULL)
@@ -99,12 +99,12 @@ roster_endpoints_list (SchedCore *core, SoupServerMessage *msg)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  sqlite3_stmt *st = sched_db_prepare (
-    core->ctx->db,
-    "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE deleted = 0 "
-    "ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 "
-    "WHEN 'district' THEN 2 ELSE 3 END, code",
-    &error);
+  sqlite3_stmt *st
+      = sched_db_prepare (core->ctx->db,
+                          "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE deleted = 0 "
+                          "ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 "
+                          "WHEN 'district' THEN 2 ELSE 3 END, code",
+                          &error);
   int rc;
 
   if (st == NULL)
@@ -136,8 +136,8 @@ roster_endpoint_reply (SchedCore *core, SoupServerMessage *msg, const gchar *cod
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   sqlite3_stmt *st = sched_db_prepare (
-    core->ctx->db, "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE code = ?1 AND deleted = 0",
-    &error);
+      core->ctx->db, "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE code = ?1 AND deleted = 0",
+      &error);
 
   if (st == NULL)
     {
@@ -197,7 +197,8 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
     }
   if (unit && *unit)
     {
-      if (!roster_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists, error))
+      if (!roster_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists,
+                          error))
         return FALSE;
       if (!exists)
         {
@@ -208,13 +209,14 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
   if (parent && *parent)
     {
       if (g_strcmp0 (parent, code) == 0
-          || !roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
-                             parent, &exists, error)
+          || !roster_exists (core->ctx->db,
+                             "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", parent,
+                             &exists, error)
           || !exists)
         {
           if (error && *error == NULL)
-            sched_error_set_field (error, SCHED_ERROR_INVALID, "parent",
-                                   "no other room '%s'", parent);
+            sched_error_set_field (error, SCHED_ERROR_INVALID, "parent", "no other room '%s'",
+                                   parent);
           return FALSE;
         }
     }
@@ -258,7 +260,8 @@ roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMe
   if (!roster_check_fields (core, code, name, level, unit, parent, &error)
       || !sched_db_begin_immediate (core->ctx->db, &error))
     goto fail;
-  if (!roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1", code, &exists, &error))
+  if (!roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1", code, &exists,
+                      &error))
     goto rollback;
   if (exists)
     {
@@ -266,9 +269,9 @@ roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMe
                    "room '%s' exists (or existed: codes are never reused)", code);
       goto rollback;
     }
-  st = sched_db_prepare (core->ctx->db,
-                         "INSERT INTO endpoints(code, name, level, unit, parent) VALUES (?1, ?2, ?3, ?4, ?5)",
-                         &error);
+  st = sched_db_prepare (
+      core->ctx->db,
+      "INSERT INTO endpoints(code, name, level, unit, parent) VALUES (?1, ?2, ?3, ?4, ?5)", &error);
   if (st == NULL)
     goto rollback;
   sched_db_bind_text (st, 1, code);
@@ -318,12 +321,13 @@ roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMes
       goto rollback;
     }
   /* An empty unit or parent clears it; an absent one keeps it. */
-  st = sched_db_prepare (core->ctx->db,
-                         "UPDATE endpoints SET name = coalesce(?2, name), level = coalesce(?3, level), "
-                         "unit = CASE WHEN ?4 IS NULL THEN unit WHEN ?4 = '' THEN NULL ELSE ?4 END, "
-                         "parent = CASE WHEN ?5 IS NULL THEN parent WHEN ?5 = '' THEN NULL ELSE ?5 END "
-                         "WHERE code = ?1",
-                         &error);
+  st = sched_db_prepare (
+      core->ctx->db,
+      "UPDATE endpoints SET name = coalesce(?2, name), level = coalesce(?3, level), "
+      "unit = CASE WHEN ?4 IS NULL THEN unit WHEN ?4 = '' THEN NULL ELSE ?4 END, "
+      "parent = CASE WHEN ?5 IS NULL THEN parent WHEN ?5 = '' THEN NULL ELSE ?5 END "
+      "WHERE code = ?1",
+      &error);
   if (st == NULL)
     goto rollback;
   sched_db_bind_text (st, 1, code);
@@ -355,7 +359,8 @@ roster_endpoint_delete (SchedCore *core, const SchedPrincipal *who, SoupServerMe
 
   if (!sched_db_begin_immediate (db, &error))
     goto fail;
-  if (!roster_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code, &exists, &error))
+  if (!roster_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code, &exists,
+                      &error))
     goto rollback;
   if (!exists)
     {
@@ -386,7 +391,8 @@ roster_endpoint_delete (SchedCore *core, const SchedPrincipal *who, SoupServerMe
   {
     JsonObject *detail = json_object_new ();
     json_object_set_string_member (detail, "code", code);
-    if (!sched_db_step_done (db, st, &error) || !roster_audit (core, who, "endpoint_deleted", detail, &error)
+    if (!sched_db_step_done (db, st, &error)
+        || !roster_audit (core, who, "endpoint_deleted", detail, &error)
         || !sched_db_commit (db, &error))
       goto rollback;
   }
@@ -421,8 +427,8 @@ on_endpoints_request (SoupServer *server, SoupServerMessage *msg, const char *pa
   g_auto (GStrv) seg = who ? sched_http_path_segments (path, "/api/v1/endpoints") : NULL;
   gboolean read = g_strcmp0 (method, "GET") == 0 || g_strcmp0 (method, "HEAD") == 0;
 
-  if (who == NULL || (read ? !sched_auth_can_read_all (who, &error)
-                           : !sched_auth_require_admin (who, &error)))
+  if (who == NULL
+      || (read ? !sched_auth_can_read_all (who, &error) : !sched_auth_require_admin (who, &error)))
     {
       sched_http_reply_error (msg, error);
       return;
@@ -523,8 +529,8 @@ on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *p
 
 /* main thread */
 static void
-on_history_request (SoupServer *server, SoupServerMessage *msg, const char *path,
-                    GHashTable *query, gpointer user_data)
+on_history_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
 {
   SchedCore *core = user_data;
   g_autoptr (GError) error = NULL;

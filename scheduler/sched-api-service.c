@@ -15,8 +15,8 @@
 
 /* main thread */
 static void
-on_healthz_request (SoupServer *server, SoupServerMessage *msg, const char *path,
-                    GHashTable *query, gpointer user_data)
+on_healthz_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
 {
   SchedCore *core = user_data;
   g_autoptr (GError) error = NULL;
@@ -35,15 +35,15 @@ on_healthz_request (SoupServer *server, SoupServerMessage *msg, const char *path
 static void
 metrics_counter (GString *out, const gchar *name, const gchar *help, guint64 value)
 {
-  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s counter\n%s %" G_GUINT64_FORMAT "\n",
-                          name, help, name, name, value);
+  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s counter\n%s %" G_GUINT64_FORMAT "\n", name,
+                          help, name, name, value);
 }
 
 static void
 metrics_meetings (SchedCore *core, GString *out)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    core->ctx->db, "SELECT status, count(*) FROM meetings GROUP BY status ORDER BY status", NULL);
+      core->ctx->db, "SELECT status, count(*) FROM meetings GROUP BY status ORDER BY status", NULL);
 
   g_string_append (out, "# HELP vc_scheduler_meetings Meetings stored, by status.\n"
                         "# TYPE vc_scheduler_meetings gauge\n");
@@ -51,7 +51,7 @@ metrics_meetings (SchedCore *core, GString *out)
     return;
   while (sqlite3_step (st) == SQLITE_ROW)
     g_string_append_printf (out, "vc_scheduler_meetings{status=\"%s\"} %" G_GINT64_FORMAT "\n",
-                            sched_db_column_text (st, 0), (gint64) sqlite3_column_int64 (st, 1));
+                            sched_db_column_text (st, 0), (gint64)sqlite3_column_int64 (st, 1));
   sqlite3_reset (st);
 }
 
@@ -59,7 +59,7 @@ static void
 metrics_rooms (SchedCore *core, GString *out)
 {
   sqlite3_stmt *st
-    = sched_db_prepare (core->ctx->db, "SELECT code FROM endpoints WHERE deleted = 0", NULL);
+      = sched_db_prepare (core->ctx->db, "SELECT code FROM endpoints WHERE deleted = 0", NULL);
   gint64 rooms = 0, online = 0, in_meeting = 0;
 
   if (st == NULL)
@@ -91,8 +91,8 @@ metrics_rooms (SchedCore *core, GString *out)
 
 /* main thread */
 static void
-on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path,
-                    GHashTable *query, gpointer user_data)
+on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
 {
   SchedCore *core = user_data;
   const SchedMetrics *m = &core->metrics;
@@ -101,8 +101,9 @@ on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path
   g_string_append (out, "# HELP vc_scheduler_http_responses_total HTTP responses by status class.\n"
                         "# TYPE vc_scheduler_http_responses_total counter\n");
   for (guint c = 1; c <= 5; c++)
-    g_string_append_printf (out, "vc_scheduler_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n",
-                            c, m->http_responses[c]);
+    g_string_append_printf (
+        out, "vc_scheduler_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n", c,
+        m->http_responses[c]);
   metrics_counter (out, "vc_scheduler_bookings_total", "Meetings booked (each occurrence counts).",
                    m->bookings_created);
   metrics_counter (out, "vc_scheduler_booking_conflicts_total",
@@ -122,8 +123,8 @@ on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path
                           "# TYPE vc_scheduler_uptime_seconds gauge\n"
                           "vc_scheduler_uptime_seconds %" G_GINT64_FORMAT "\n",
                           sched_core_now (core) - core->started_at);
-  sched_http_reply_text (msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8",
-                         out->str, (gssize) out->len);
+  sched_http_reply_text (msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", out->str,
+                         (gssize)out->len);
 }
 
 static const gchar *

@@ -25,10 +25,10 @@ typedef struct
 typedef struct
 {
   gchar *endpoint;
-  GArray *segments;   /* Segment, clipped */
-  gint64 first_join;  /* raw, 0: never */
-  gint64 last_leave;  /* end of the last segment, 0: none */
-  gboolean still_in;  /* last segment open at the clip end */
+  GArray *segments;  /* Segment, clipped */
+  gint64 first_join; /* raw, 0: never */
+  gint64 last_leave; /* end of the last segment, 0: none */
+  gboolean still_in; /* last segment open at the clip end */
   gint64 seconds;
 } RoomAttendance;
 
@@ -43,7 +43,7 @@ room_attendance_free (RoomAttendance *r)
 typedef struct
 {
   gint64 start;
-  gint64 clip_end; /* actual end, or now while the meeting runs */
+  gint64 clip_end;  /* actual end, or now while the meeting runs */
   GPtrArray *rooms; /* RoomAttendance*, every invited room, then others */
   gboolean held;
   gint64 actual_seconds;
@@ -65,7 +65,7 @@ attendance_room (MeetingAttendance *a, const gchar *endpoint)
   RoomAttendance *r;
 
   for (guint i = 0; i < a->rooms->len; i++)
-    if (g_strcmp0 (((RoomAttendance *) g_ptr_array_index (a->rooms, i))->endpoint, endpoint) == 0)
+    if (g_strcmp0 (((RoomAttendance *)g_ptr_array_index (a->rooms, i))->endpoint, endpoint) == 0)
       return g_ptr_array_index (a->rooms, i);
   r = g_new0 (RoomAttendance, 1);
   r->endpoint = g_strdup (endpoint);
@@ -89,12 +89,12 @@ attendance_close (MeetingAttendance *a, RoomAttendance *r, gint64 joined, gint64
 static gboolean
 attendance_read_meeting (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "SELECT start_at, end_at, status, ended_at, "
-    "(SELECT count(*) FROM meeting_endpoints e WHERE e.meeting_id = m.id) "
-    "FROM meetings m WHERE id = ?1",
-    error);
+  sqlite3_stmt *st
+      = sched_db_prepare (db,
+                          "SELECT start_at, end_at, status, ended_at, "
+                          "(SELECT count(*) FROM meeting_endpoints e WHERE e.meeting_id = m.id) "
+                          "FROM meetings m WHERE id = ?1",
+                          error);
   gint64 end, now = vc_time_now ();
   int rc;
 
@@ -125,7 +125,7 @@ static gboolean
 attendance_read_invited (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1 ORDER BY endpoint", error);
+      db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1 ORDER BY endpoint", error);
   int rc;
 
   if (st == NULL)
@@ -177,7 +177,7 @@ attendance_compute (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error
   gint64 open_at = -1;
   int rc;
 
-  a->rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) room_attendance_free);
+  a->rooms = g_ptr_array_new_with_free_func ((GDestroyNotify)room_attendance_free);
   if (!attendance_read_meeting (db, id, a, error) || !attendance_read_invited (db, id, a, error))
     return FALSE;
   st = sched_db_prepare (db,
@@ -253,7 +253,7 @@ attendance_status (const MeetingAttendance *a, const RoomAttendance *r)
 
   if (r->first_join == 0)
     return "absent";
-  if (reference > 0 && (gdouble) r->seconds < SCHED_ATTENDANCE_PARTIAL_RATIO * (gdouble) reference)
+  if (reference > 0 && (gdouble)r->seconds < SCHED_ATTENDANCE_PARTIAL_RATIO * (gdouble)reference)
     return "partial";
   if (r->first_join > a->start + SCHED_ATTENDANCE_LATE_SECONDS)
     return "late";
@@ -337,10 +337,10 @@ sched_attendance_insert (SchedDb *db, const gchar *id, gint64 meeting_id, const 
                          gboolean *duplicate, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "INSERT INTO attendance_events(id, meeting_id, endpoint, type, at, reason, received_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
-    error);
+      db,
+      "INSERT INTO attendance_events(id, meeting_id, endpoint, type, at, reason, received_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+      error);
 
   if (st == NULL)
     return FALSE;
@@ -420,7 +420,8 @@ attendance_parse_event (const SchedPrincipal *who, JsonNode *node, guint i, Atte
     }
   if (ev->reason && g_utf8_strlen (ev->reason, -1) > 500)
     {
-      sched_error_set_field (&local, SCHED_ERROR_INVALID, "reason", "is longer than 500 characters");
+      sched_error_set_field (&local, SCHED_ERROR_INVALID, "reason",
+                             "is longer than 500 characters");
       goto bad;
     }
   return TRUE;
@@ -440,7 +441,7 @@ attendance_room_in_meeting (SchedDb *db, gint64 meeting, const gchar *endpoint, 
                             GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db, "SELECT 1 FROM meeting_endpoints WHERE meeting_id = ?1 AND endpoint = ?2", error);
+      db, "SELECT 1 FROM meeting_endpoints WHERE meeting_id = ?1 AND endpoint = ?2", error);
   int rc;
 
   if (st == NULL)
@@ -483,8 +484,8 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
           return FALSE;
         }
       if (!sched_attendance_insert (db, events[i].id, events[i].meeting, events[i].endpoint,
-                                    events[i].type, events[i].at, events[i].reason, now,
-                                    &duplicate, error))
+                                    events[i].type, events[i].at, events[i].reason, now, &duplicate,
+                                    error))
         return FALSE;
       if (duplicate)
         (*duplicates)++;
@@ -496,7 +497,7 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
     }
   g_hash_table_iter_init (&iter, touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!sched_attendance_refresh (db, *(gint64 *) key, error))
+    if (!sched_attendance_refresh (db, *(gint64 *)key, error))
       return FALSE;
   return TRUE;
 }

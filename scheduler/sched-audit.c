@@ -8,8 +8,9 @@ sched_audit_record (SchedDb *db, gint64 at, const gchar *actor, const gchar *act
                     gint64 meeting_id, JsonNode *detail, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db, "INSERT INTO audit_log(at, actor, action, meeting_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-    error);
+      db,
+      "INSERT INTO audit_log(at, actor, action, meeting_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+      error);
   g_autofree gchar *text = detail ? json_to_string (detail, FALSE) : NULL;
 
   if (st == NULL)

@@ -39,7 +39,7 @@ sched_role_from_string (const gchar *text, SchedRole *out)
   for (gint i = 0; role_names[i]; i++)
     if (g_strcmp0 (text, role_names[i]) == 0)
       {
-        *out = (SchedRole) i;
+        *out = (SchedRole)i;
         return TRUE;
       }
   return FALSE;
@@ -105,8 +105,8 @@ sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit, const g
       return NULL;
     }
   if (endpoint
-      && !auth_code_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
-                            endpoint, &local))
+      && !auth_code_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", endpoint,
+                            &local))
     {
       if (local)
         g_propagate_error (error, local);
@@ -120,11 +120,11 @@ sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit, const g
   if (token == NULL)
     return NULL;
   g_autofree gchar *hash = vc_secret_hash (token);
-  sqlite3_stmt *stmt = sched_db_prepare (
-    db,
-    "INSERT INTO tokens (hash, role, unit, endpoint, name, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    error);
+  sqlite3_stmt *stmt
+      = sched_db_prepare (db,
+                          "INSERT INTO tokens (hash, role, unit, endpoint, name, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          error);
   if (stmt == NULL)
     return NULL;
   sched_db_bind_text (stmt, 1, hash);

@@ -50,7 +50,8 @@ gchar *sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit,
 SchedPrincipal *sched_auth_lookup (SchedDb *db, const gchar *token, GError **error);
 
 /* Role checks, each setting SCHED_ERROR_FORBIDDEN when refused. */
-gboolean sched_auth_can_read_all (const SchedPrincipal *p, GError **error); /* admin, secretariat, manager */
+gboolean sched_auth_can_read_all (const SchedPrincipal *p,
+                                  GError **error); /* admin, secretariat, manager */
 gboolean sched_auth_can_book_for_unit (const SchedPrincipal *p, const gchar *unit, GError **error);
 gboolean sched_auth_require_admin (const SchedPrincipal *p, GError **error);
 gboolean sched_auth_is_endpoint (const SchedPrincipal *p, const gchar *endpoint, GError **error);

@@ -118,10 +118,10 @@ batch_reply (SchedBookingJob *job)
   if (job->reply)
     {
       JsonObject *o = json_node_get_object (job->reply);
-      g_autofree gchar *location
-        = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, json_object_get_int_member (o, "id"));
+      g_autofree gchar *location = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT,
+                                                    json_object_get_int_member (o, "id"));
       g_autofree gchar *etag
-        = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", json_object_get_int_member (o, "version"));
+          = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", json_object_get_int_member (o, "version"));
       soup_message_headers_replace (headers, "Location", location);
       soup_message_headers_replace (headers, "ETag", etag);
       sched_http_reply_json (job->msg, SOUP_STATUS_CREATED, job->reply);
@@ -136,7 +136,7 @@ static gboolean
 on_booking_batch_idle (gpointer user_data)
 {
   SchedCore *core = user_data;
-  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) booking_job_free);
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify)booking_job_free);
   g_autoptr (GError) outer = NULL;
   gboolean committed = FALSE;
   SchedBookingJob *job;
@@ -208,7 +208,7 @@ sched_booking_batch_shutdown (SchedCore *core)
   g_clear_handle_id (&core->booking_batch_source, g_source_remove);
   if (core->booking_queue)
     {
-      g_queue_free_full (core->booking_queue, (GDestroyNotify) booking_job_free);
+      g_queue_free_full (core->booking_queue, (GDestroyNotify)booking_job_free);
       core->booking_queue = NULL;
     }
   g_clear_pointer (&core->deferred_rooms, g_ptr_array_unref);

@@ -24,9 +24,8 @@ change_may_manage (SchedCore *core, const SchedPrincipal *who, const SchedMeetin
     return TRUE;
   if (chair_too && who->role == SCHED_ROLE_SECRETARIAT && who->unit)
     {
-      sqlite3_stmt *st = sched_db_prepare (core->ctx->db,
-                                           "SELECT 1 FROM endpoints WHERE code = ?1 AND unit = ?2",
-                                           error);
+      sqlite3_stmt *st = sched_db_prepare (
+          core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND unit = ?2", error);
       int rc;
       if (st == NULL)
         return FALSE;
@@ -105,16 +104,20 @@ change_merge (const SchedMeeting *m, JsonObject *request, GError **error)
   for (guint i = 0; i < m->endpoints->len; i++)
     g_ptr_array_add (spec->endpoints, g_strdup (g_ptr_array_index (m->endpoints, i)));
   text = json_object_has_member (request, "title")
-           ? sched_json_get_string (request, "title", TRUE, error)
-           : m->title;
+             ? sched_json_get_string (request, "title", TRUE, error)
+             : m->title;
   if (text == NULL)
     return NULL;
   spec->title = g_strstrip (g_strdup (text));
-  text = json_object_has_member (request, "unit") ? sched_json_get_string (request, "unit", TRUE, error) : m->unit;
+  text = json_object_has_member (request, "unit")
+             ? sched_json_get_string (request, "unit", TRUE, error)
+             : m->unit;
   if (text == NULL)
     return NULL;
   spec->unit = g_strdup (text);
-  text = json_object_has_member (request, "chair") ? sched_json_get_string (request, "chair", TRUE, error) : m->chair;
+  text = json_object_has_member (request, "chair")
+             ? sched_json_get_string (request, "chair", TRUE, error)
+             : m->chair;
   if (text == NULL)
     return NULL;
   spec->chair = g_strdup (text);
@@ -133,14 +136,13 @@ change_merge (const SchedMeeting *m, JsonObject *request, GError **error)
 }
 
 static gboolean
-change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 now,
-                   GError **error)
+change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 now, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "UPDATE meetings SET title = ?2, unit = ?3, chair = ?4, start_at = ?5, end_at = ?6, "
-    "invited_count = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
-    error);
+      db,
+      "UPDATE meetings SET title = ?2, unit = ?3, chair = ?4, start_at = ?5, end_at = ?6, "
+      "invited_count = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
+      error);
 
   if (st == NULL)
     return FALSE;
@@ -150,7 +152,7 @@ change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 
   sched_db_bind_text (st, 4, spec->chair);
   sqlite3_bind_int64 (st, 5, spec->start);
   sqlite3_bind_int64 (st, 6, spec->end);
-  sqlite3_bind_int (st, 7, (int) spec->endpoints->len);
+  sqlite3_bind_int (st, 7, (int)spec->endpoints->len);
   sqlite3_bind_int64 (st, 8, now);
   if (!sched_db_step_done (db, st, error))
     return FALSE;
@@ -181,11 +183,11 @@ change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 
 
 /* Conflicts and capacity for @spec, the meeting itself excluded. */
 static gboolean
-change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 start,
-                       gint64 end, JsonObject **extra, GError **error)
+change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 start, gint64 end,
+                       JsonObject **extra, GError **error)
 {
   g_autoptr (GPtrArray) conflicts
-    = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_conflict_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
   gboolean ok = FALSE;
   gint peak = 0;
 
@@ -250,8 +252,8 @@ static gboolean
 change_set_status (SchedDb *db, gint64 id, const gchar *status, gint64 now, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db, "UPDATE meetings SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
-    error);
+      db, "UPDATE meetings SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+      error);
 
   if (st == NULL)
     return FALSE;
@@ -260,7 +262,8 @@ change_set_status (SchedDb *db, gint64 id, const gchar *status, gint64 now, GErr
   sqlite3_bind_int64 (st, 3, now);
   if (!sched_db_step_done (db, st, error))
     return FALSE;
-  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = ?1", error);
+  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = ?1",
+                         error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
@@ -291,13 +294,13 @@ sched_booking_cancel (SchedCore *core, const SchedPrincipal *who, gint64 id, gin
 static gboolean
 change_set_end (SchedDb *db, gint64 id, gint64 end, gboolean ended, gint64 now, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "UPDATE meetings SET end_at = CASE WHEN ?3 THEN end_at ELSE ?2 END, "
-    "ended_at = CASE WHEN ?3 THEN ?2 ELSE ended_at END, "
-    "status = CASE WHEN ?3 THEN 'ended' ELSE status END, "
-    "version = version + 1, updated_at = ?4 WHERE id = ?1",
-    error);
+  sqlite3_stmt *st
+      = sched_db_prepare (db,
+                          "UPDATE meetings SET end_at = CASE WHEN ?3 THEN end_at ELSE ?2 END, "
+                          "ended_at = CASE WHEN ?3 THEN ?2 ELSE ended_at END, "
+                          "status = CASE WHEN ?3 THEN 'ended' ELSE status END, "
+                          "version = version + 1, updated_at = ?4 WHERE id = ?1",
+                          error);
 
   if (st == NULL)
     return FALSE;

@@ -100,7 +100,7 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
   for (guint i = 0; i < spec->endpoints->len; i++)
     {
       const gchar *code = g_ptr_array_index (spec->endpoints, i);
-      if (!g_hash_table_add (seen, (gpointer) code))
+      if (!g_hash_table_add (seen, (gpointer)code))
         {
           sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "'%s' is listed twice",
                                  code);
@@ -186,13 +186,13 @@ sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, g
   /* "e.start_at > start - 24 h" bounds the range scan of the partial index
    * meeting_endpoints_by_room: no meeting is longer than that. */
   sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "SELECT m.id, m.title, m.unit, m.start_at, m.end_at, coalesce(u.priority, 0) "
-    "FROM meeting_endpoints e JOIN meetings m ON m.id = e.meeting_id "
-    "LEFT JOIN units u ON u.code = m.unit "
-    "WHERE e.endpoint = ?1 AND e.active = 1 AND e.start_at > ?2 - ?5 AND e.start_at < ?3 "
-    "AND e.end_at > ?2 AND e.meeting_id <> ?4 ORDER BY e.start_at",
-    error);
+      db,
+      "SELECT m.id, m.title, m.unit, m.start_at, m.end_at, coalesce(u.priority, 0) "
+      "FROM meeting_endpoints e JOIN meetings m ON m.id = e.meeting_id "
+      "LEFT JOIN units u ON u.code = m.unit "
+      "WHERE e.endpoint = ?1 AND e.active = 1 AND e.start_at > ?2 - ?5 AND e.start_at < ?3 "
+      "AND e.end_at > ?2 AND e.meeting_id <> ?4 ORDER BY e.start_at",
+      error);
   int rc;
 
   if (st == NULL)
@@ -268,11 +268,11 @@ sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint
 {
   SchedDb *db = core->ctx->db;
   sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "SELECT start_at, end_at FROM meeting_endpoints "
-    "WHERE active = 1 AND start_at > ?1 - ?4 AND start_at < ?2 AND end_at > ?1 "
-    "AND meeting_id <> ?3",
-    error);
+      db,
+      "SELECT start_at, end_at FROM meeting_endpoints "
+      "WHERE active = 1 AND start_at > ?1 - ?4 AND start_at < ?2 AND end_at > ?1 "
+      "AND meeting_id <> ?3",
+      error);
   g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (CapacityEdge));
   gint level = 0, peak = 0;
   gint64 rooms = 0;
@@ -313,7 +313,7 @@ sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint
       level += g_array_index (edges, CapacityEdge, i).delta;
       peak = MAX (peak, level);
     }
-  peak += (gint) n_rooms;
+  peak += (gint)n_rooms;
   *ok = peak <= core->ctx->settings->bridge_capacity;
   if (peak_out)
     *peak_out = peak;
@@ -329,8 +329,7 @@ booking_is_working_day (SchedCore *core, GDateTime *local)
   if (wd >= 6)
     return FALSE;
   return sched_holidays_lookup (core->holidays, g_date_time_get_year (local),
-                                g_date_time_get_month (local),
-                                g_date_time_get_day_of_month (local))
+                                g_date_time_get_month (local), g_date_time_get_day_of_month (local))
          == NULL;
 }
 
@@ -340,18 +339,19 @@ static gint64
 booking_next_working_start (SchedCore *core, gint64 t, gint64 duration, gint64 horizon)
 {
   const SchedSettings *s = core->ctx->settings;
-  gboolean fits_day = duration <= (gint64) (s->working_day_end_minute - s->working_day_start_minute) * 60;
+  gboolean fits_day
+      = duration <= (gint64)(s->working_day_end_minute - s->working_day_start_minute) * 60;
 
   while (t < horizon)
     {
       g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (t);
       g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, core->ctx->tz);
       g_autoptr (GDateTime) midnight = g_date_time_new (
-        core->ctx->tz, g_date_time_get_year (local), g_date_time_get_month (local),
-        g_date_time_get_day_of_month (local), 0, 0, 0);
+          core->ctx->tz, g_date_time_get_year (local), g_date_time_get_month (local),
+          g_date_time_get_day_of_month (local), 0, 0, 0);
       gint64 day0 = g_date_time_to_unix (midnight);
-      gint64 open = day0 + (gint64) s->working_day_start_minute * 60;
-      gint64 close = day0 + (gint64) s->working_day_end_minute * 60;
+      gint64 open = day0 + (gint64)s->working_day_start_minute * 60;
+      gint64 close = day0 + (gint64)s->working_day_end_minute * 60;
 
       if (!fits_day)
         return t; /* longer than a working day: only the rooms matter */
@@ -362,14 +362,14 @@ booking_next_working_start (SchedCore *core, gint64 t, gint64 duration, gint64 h
           if (t + duration <= close)
             return t;
         }
-      t = day0 + 86400 + (gint64) s->working_day_start_minute * 60;
+      t = day0 + 86400 + (gint64)s->working_day_start_minute * 60;
     }
   return G_MAXINT64;
 }
 
 void
-sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpoints,
-                               gint64 from, gint64 duration, gint64 exclude_id, guint n)
+sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpoints, gint64 from,
+                               gint64 duration, gint64 exclude_id, guint n)
 {
   gint64 horizon = from + SUGGESTION_HORIZON_SECONDS;
   gint64 t = from;
@@ -379,7 +379,7 @@ sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpo
   for (guint guard = 0; found < n && guard < 500; guard++)
     {
       g_autoptr (GPtrArray) conflicts
-        = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_conflict_free);
+          = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
       gboolean ok = FALSE;
       gint64 next = t;
 
@@ -390,7 +390,7 @@ sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpo
                                          conflicts, NULL))
         break;
       for (guint i = 0; i < conflicts->len; i++)
-        next = MAX (next, ((SchedConflict *) g_ptr_array_index (conflicts, i))->end);
+        next = MAX (next, ((SchedConflict *)g_ptr_array_index (conflicts, i))->end);
       if (conflicts->len > 0)
         {
           t = next;

@@ -71,11 +71,11 @@ sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_i
                       GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "INSERT INTO meetings(series_id, title, unit, chair, start_at, end_at, status, created_by, "
-    "created_at, updated_at, ended_at, imported, invited_count) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
-    error);
+      db,
+      "INSERT INTO meetings(series_id, title, unit, chair, start_at, end_at, status, created_by, "
+      "created_at, updated_at, ended_at, imported, invited_count) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+      error);
 
   if (st == NULL)
     return FALSE;
@@ -92,7 +92,7 @@ sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_i
   if (imported)
     sqlite3_bind_int64 (st, 10, end);
   sqlite3_bind_int (st, 11, imported ? 1 : 0);
-  sqlite3_bind_int (st, 12, (int) spec->endpoints->len);
+  sqlite3_bind_int (st, 12, (int)spec->endpoints->len);
   if (!sched_db_step_done (db, st, error))
     return FALSE;
   *id = sqlite3_last_insert_rowid (sched_db_handle (db));
@@ -119,8 +119,8 @@ sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_i
 static gboolean
 booking_add_meeting_rooms (SchedDb *db, gint64 id, GHashTable *rooms, GError **error)
 {
-  sqlite3_stmt *st
-    = sched_db_prepare (db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1", error);
+  sqlite3_stmt *st = sched_db_prepare (
+      db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1", error);
   int rc;
 
   if (st == NULL)
@@ -186,11 +186,12 @@ booking_add_skipped (BookingRun *run, gint64 start, gint64 end, const gchar *rea
 }
 
 static gboolean
-booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end,
-                gboolean capacity, gint peak, JsonObject **extra, GError **error)
+booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end, gboolean capacity,
+                gint peak, JsonObject **extra, GError **error)
 {
   SchedCore *core = run->core;
-  JsonObject *o = sched_booking_conflict_extra (core, conflicts, run->spec->endpoints, start, end, 0);
+  JsonObject *o
+      = sched_booking_conflict_extra (core, conflicts, run->spec->endpoints, start, end, 0);
 
   if (capacity)
     {
@@ -217,7 +218,7 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
 {
   SchedDb *db = run->core->ctx->db;
   g_autoptr (GPtrArray) conflicts
-    = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_conflict_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
   gboolean ok = FALSE, all_lower = TRUE;
   gint peak = 0;
   gint64 id = 0;
@@ -226,7 +227,7 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
     return FALSE;
   for (guint i = 0; i < conflicts->len; i++)
     all_lower = all_lower
-                && ((SchedConflict *) g_ptr_array_index (conflicts, i))->priority < run->priority;
+                && ((SchedConflict *)g_ptr_array_index (conflicts, i))->priority < run->priority;
   if (conflicts->len > 0 && !(run->preempt && all_lower))
     {
       if (run->skip_conflicts)
@@ -237,7 +238,7 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
       return booking_refuse (run, conflicts, start, end, FALSE, 0, extra, error);
     }
   for (guint i = 0; i < conflicts->len; i++)
-    if (!booking_displace (run, ((SchedConflict *) g_ptr_array_index (conflicts, i))->meeting_id,
+    if (!booking_displace (run, ((SchedConflict *)g_ptr_array_index (conflicts, i))->meeting_id,
                            error))
       return FALSE;
   if (!sched_booking_check_capacity (run->core, run->spec->endpoints->len, start, end, 0, &ok,
@@ -252,8 +253,8 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
         }
       return booking_refuse (run, NULL, start, end, TRUE, peak, extra, error);
     }
-  if (!sched_booking_insert (db, run->spec, series_id, start, end, run->actor, run->now, FALSE,
-                             &id, error))
+  if (!sched_booking_insert (db, run->spec, series_id, start, end, run->actor, run->now, FALSE, &id,
+                             error))
     return FALSE;
   g_autoptr (JsonNode) detail = sched_booking_describe (run->spec, start, end);
   if (!sched_audit_record (db, run->now, run->actor, "booked", id, detail, error))
@@ -288,8 +289,7 @@ booking_audit_displaced (BookingRun *run, GError **error)
 
 /* Expands the request into starts; marks holidays as skipped. */
 static gboolean
-booking_expand (BookingRun *run, JsonObject *request, GArray *starts, gchar **rule,
-                GError **error)
+booking_expand (BookingRun *run, JsonObject *request, GArray *starts, gchar **rule, GError **error)
 {
   JsonNode *rec = json_object_get_member (request, "recurrence");
   SchedCore *core = run->core;
@@ -305,8 +305,7 @@ booking_expand (BookingRun *run, JsonObject *request, GArray *starts, gchar **ru
       return FALSE;
     }
   return sched_recurrence_expand (json_node_get_object (rec), run->spec->start, core->ctx->tz,
-                                  core->ctx->settings->max_series_occurrences, starts, rule,
-                                  error);
+                                  core->ctx->settings->max_series_occurrences, starts, rule, error);
 }
 
 static const gchar *
@@ -325,7 +324,7 @@ booking_insert_series (SchedDb *db, const gchar *rule, gint64 now, gint64 *serie
                        GError **error)
 {
   sqlite3_stmt *st
-    = sched_db_prepare (db, "INSERT INTO series(rule, created_at) VALUES (?1, ?2)", error);
+      = sched_db_prepare (db, "INSERT INTO series(rule, created_at) VALUES (?1, ?2)", error);
 
   if (st == NULL)
     return FALSE;
@@ -377,7 +376,8 @@ static JsonNode *
 booking_response (BookingRun *run, gint64 series_id, GError **error)
 {
   SchedDb *db = run->core->ctx->db;
-  g_autoptr (SchedMeeting) first = sched_meeting_load (db, g_array_index (run->created, gint64, 0), error);
+  g_autoptr (SchedMeeting) first
+      = sched_meeting_load (db, g_array_index (run->created, gint64, 0), error);
   g_autoptr (JsonNode) skipped = json_builder_get_root (run->skipped);
   JsonNode *root;
   JsonObject *o;
@@ -392,7 +392,7 @@ booking_response (BookingRun *run, gint64 series_id, GError **error)
       for (guint i = 0; i < run->created->len; i++)
         {
           g_autoptr (SchedMeeting) m
-            = sched_meeting_load (db, g_array_index (run->created, gint64, i), NULL);
+              = sched_meeting_load (db, g_array_index (run->created, gint64, i), NULL);
           if (m)
             json_array_add_element (occ, sched_meeting_to_node (m));
         }
@@ -403,7 +403,7 @@ booking_response (BookingRun *run, gint64 series_id, GError **error)
   for (guint i = 0; i < run->displaced->len; i++)
     {
       g_autoptr (SchedMeeting) m
-        = sched_meeting_load (db, g_array_index (run->displaced, gint64, i), NULL);
+          = sched_meeting_load (db, g_array_index (run->displaced, gint64, i), NULL);
       if (m)
         json_array_add_element (displaced, sched_meeting_to_node (m));
     }

@@ -60,8 +60,7 @@ JsonNode *sched_booking_cancel (SchedCore *core, const SchedPrincipal *who, gint
 JsonNode *sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id,
                                 JsonObject *request, JsonObject **extra, GError **error);
 /* POST /api/v1/meetings/ID/end. */
-JsonNode *sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id,
-                             GError **error);
+JsonNode *sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id, GError **error);
 
 /* ---- shared by the above (sched-booking-check.c) ---- */
 
@@ -80,14 +79,12 @@ void sched_conflict_free (SchedConflict *conflict);
 
 /* Appends SchedConflict* for every active meeting (other than
  * @exclude_id) that shares a room with @endpoints during [start, end). */
-gboolean sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start,
-                                       gint64 end, gint64 exclude_id, GPtrArray *conflicts,
-                                       GError **error);
+gboolean sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, gint64 end,
+                                       gint64 exclude_id, GPtrArray *conflicts, GError **error);
 /* Whether @n_rooms more rooms during [start, end) stay within the bridge
  * capacity; *peak: the most rooms connected at once, the new ones included. */
 gboolean sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
-                                       gint64 exclude_id, gboolean *ok, gint *peak,
-                                       GError **error);
+                                       gint64 exclude_id, gboolean *ok, gint *peak, GError **error);
 /* Up to @n free slots of length @duration for all of @endpoints from
  * @from, inside working hours on working days; added as an array. */
 void sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpoints,

@@ -26,19 +26,19 @@ typedef struct
   /* [database] */
   gchar *db_path;
   /* [site] */
-  gchar *time_zone;     /* "Asia/Ho_Chi_Minh" */
-  gchar *roster_path;   /* loaded into an empty database */
-  gchar *holidays_path; /* conf/holidays-vn.ini */
+  gchar *time_zone;              /* "Asia/Ho_Chi_Minh" */
+  gchar *roster_path;            /* loaded into an empty database */
+  gchar *holidays_path;          /* conf/holidays-vn.ini */
   gint working_day_start_minute; /* local time, e.g. 7*60+30 */
   gint working_day_end_minute;   /* e.g. 17*60 */
   /* [bridge] */
-  gchar *bridge_url;    /* http://127.0.0.1:8090, NULL: no bridge */
-  gchar *bridge_secret; /* shared with vc-bridge, signs join tokens */
-  gint bridge_capacity; /* concurrent room connections the bridge takes */
-  gint64 room_open_lead_seconds;   /* open the bridge room this long before start */
+  gchar *bridge_url;                /* http://127.0.0.1:8090, NULL: no bridge */
+  gchar *bridge_secret;             /* shared with vc-bridge, signs join tokens */
+  gint bridge_capacity;             /* concurrent room connections the bridge takes */
+  gint64 room_open_lead_seconds;    /* open the bridge room this long before start */
   gint64 join_token_margin_seconds; /* join tokens last until end + this */
   /* [limits] */
-  gint64 max_meeting_seconds; /* 12 h */
+  gint64 max_meeting_seconds;  /* 12 h */
   gint max_series_occurrences; /* 366 */
   gint64 max_body_bytes;       /* 64 KiB */
 } SchedSettings;
@@ -69,7 +69,7 @@ struct _SchedContext
   /* Called after a meeting was created, changed, extended, ended or
    * cancelled, so the bridge room can be opened, updated or closed. */
   void (*meeting_changed) (SchedContext *ctx, gint64 meeting_id);
-  gpointer hub;   /* SchedAgentHub*, owned by main */
+  gpointer hub;    /* SchedAgentHub*, owned by main */
   gpointer bridge; /* SchedBridge*, owned by main */
 };
 

@@ -39,9 +39,9 @@ typedef struct
    * its notifications wait in @deferred_rooms / @deferred_meetings until
    * that transaction commits. */
   gboolean batch_open;
-  GPtrArray *deferred_rooms;   /* gchar* room codes */
-  GArray *deferred_meetings;   /* gint64 meeting ids */
-  GQueue *booking_queue;       /* SchedBookingJob*, waiting for the batch */
+  GPtrArray *deferred_rooms; /* gchar* room codes */
+  GArray *deferred_meetings; /* gint64 meeting ids */
+  GQueue *booking_queue;     /* SchedBookingJob*, waiting for the batch */
   guint booking_batch_source;
 } SchedCore;
 

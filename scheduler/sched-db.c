@@ -45,94 +45,94 @@ db_statement_free (gpointer stmt)
   sqlite3_finalize (stmt);
 }
 
-static const gchar schema_v1[] =
-  "CREATE TABLE units ("
-  "  code TEXT PRIMARY KEY,"
-  "  name TEXT NOT NULL,"
-  "  priority INTEGER NOT NULL DEFAULT 0);"
-  "CREATE TABLE endpoints ("
-  "  code TEXT PRIMARY KEY,"
-  "  name TEXT NOT NULL,"
-  "  level TEXT NOT NULL CHECK (level IN ('province','district','department','commune')),"
-  "  unit TEXT REFERENCES units(code),"
-  "  parent TEXT REFERENCES endpoints(code),"
-  "  deleted INTEGER NOT NULL DEFAULT 0);"
-  "CREATE TABLE series ("
-  "  id INTEGER PRIMARY KEY,"
-  "  rule TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL);"
-  "CREATE TABLE meetings ("
-  "  id INTEGER PRIMARY KEY,"
-  "  series_id INTEGER REFERENCES series(id),"
-  "  title TEXT NOT NULL,"
-  "  unit TEXT NOT NULL REFERENCES units(code),"
-  "  chair TEXT NOT NULL REFERENCES endpoints(code),"
-  "  start_at INTEGER NOT NULL,"
-  "  end_at INTEGER NOT NULL,"
-  "  status TEXT NOT NULL DEFAULT 'scheduled'"
-  "    CHECK (status IN ('scheduled','cancelled','displaced','ended')),"
-  "  version INTEGER NOT NULL DEFAULT 1,"
-  "  created_by TEXT,"
-  "  created_at INTEGER NOT NULL,"
-  "  updated_at INTEGER NOT NULL,"
-  "  ended_at INTEGER,"
-  "  imported INTEGER NOT NULL DEFAULT 0,"
-  "  held INTEGER NOT NULL DEFAULT 0,"
-  "  actual_seconds INTEGER NOT NULL DEFAULT 0,"
-  "  present_count INTEGER NOT NULL DEFAULT 0,"
-  "  invited_count INTEGER NOT NULL DEFAULT 0,"
-  "  CHECK (end_at > start_at));"
-  "CREATE INDEX meetings_by_start ON meetings(start_at, unit, status);"
-  "CREATE INDEX meetings_by_series ON meetings(series_id);"
-  "CREATE TABLE meeting_endpoints ("
-  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
-  "  endpoint TEXT NOT NULL REFERENCES endpoints(code),"
-  "  start_at INTEGER NOT NULL,"
-  "  end_at INTEGER NOT NULL,"
-  "  active INTEGER NOT NULL DEFAULT 1,"
-  "  PRIMARY KEY (meeting_id, endpoint)) WITHOUT ROWID;"
-  "CREATE INDEX meeting_endpoints_by_room ON meeting_endpoints(endpoint, start_at)"
-  "  WHERE active = 1;"
-  "CREATE TABLE attendance_events ("
-  "  id TEXT PRIMARY KEY,"
-  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
-  "  endpoint TEXT NOT NULL REFERENCES endpoints(code),"
-  "  type TEXT NOT NULL CHECK (type IN ('joined','left')),"
-  "  at INTEGER NOT NULL,"
-  "  reason TEXT,"
-  "  received_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE INDEX attendance_by_meeting ON attendance_events(meeting_id, endpoint, at);"
-  "CREATE TABLE tokens ("
-  "  id INTEGER PRIMARY KEY,"
-  "  hash TEXT NOT NULL UNIQUE,"
-  "  role TEXT NOT NULL CHECK (role IN ('admin','secretariat','manager','endpoint')),"
-  "  unit TEXT REFERENCES units(code),"
-  "  endpoint TEXT REFERENCES endpoints(code),"
-  "  name TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  revoked INTEGER NOT NULL DEFAULT 0);"
-  "CREATE TABLE audit_log ("
-  "  id INTEGER PRIMARY KEY,"
-  "  at INTEGER NOT NULL,"
-  "  actor TEXT NOT NULL,"
-  "  action TEXT NOT NULL,"
-  "  meeting_id INTEGER,"
-  "  detail TEXT);"
-  "CREATE INDEX audit_by_meeting ON audit_log(meeting_id);"
-  "CREATE TABLE join_links ("
-  "  id INTEGER PRIMARY KEY,"
-  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
-  "  name TEXT NOT NULL,"
-  "  created_by TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  expires_at INTEGER NOT NULL);";
+static const gchar schema_v1[]
+    = "CREATE TABLE units ("
+      "  code TEXT PRIMARY KEY,"
+      "  name TEXT NOT NULL,"
+      "  priority INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE endpoints ("
+      "  code TEXT PRIMARY KEY,"
+      "  name TEXT NOT NULL,"
+      "  level TEXT NOT NULL CHECK (level IN ('province','district','department','commune')),"
+      "  unit TEXT REFERENCES units(code),"
+      "  parent TEXT REFERENCES endpoints(code),"
+      "  deleted INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE series ("
+      "  id INTEGER PRIMARY KEY,"
+      "  rule TEXT NOT NULL,"
+      "  created_at INTEGER NOT NULL);"
+      "CREATE TABLE meetings ("
+      "  id INTEGER PRIMARY KEY,"
+      "  series_id INTEGER REFERENCES series(id),"
+      "  title TEXT NOT NULL,"
+      "  unit TEXT NOT NULL REFERENCES units(code),"
+      "  chair TEXT NOT NULL REFERENCES endpoints(code),"
+      "  start_at INTEGER NOT NULL,"
+      "  end_at INTEGER NOT NULL,"
+      "  status TEXT NOT NULL DEFAULT 'scheduled'"
+      "    CHECK (status IN ('scheduled','cancelled','displaced','ended')),"
+      "  version INTEGER NOT NULL DEFAULT 1,"
+      "  created_by TEXT,"
+      "  created_at INTEGER NOT NULL,"
+      "  updated_at INTEGER NOT NULL,"
+      "  ended_at INTEGER,"
+      "  imported INTEGER NOT NULL DEFAULT 0,"
+      "  held INTEGER NOT NULL DEFAULT 0,"
+      "  actual_seconds INTEGER NOT NULL DEFAULT 0,"
+      "  present_count INTEGER NOT NULL DEFAULT 0,"
+      "  invited_count INTEGER NOT NULL DEFAULT 0,"
+      "  CHECK (end_at > start_at));"
+      "CREATE INDEX meetings_by_start ON meetings(start_at, unit, status);"
+      "CREATE INDEX meetings_by_series ON meetings(series_id);"
+      "CREATE TABLE meeting_endpoints ("
+      "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+      "  endpoint TEXT NOT NULL REFERENCES endpoints(code),"
+      "  start_at INTEGER NOT NULL,"
+      "  end_at INTEGER NOT NULL,"
+      "  active INTEGER NOT NULL DEFAULT 1,"
+      "  PRIMARY KEY (meeting_id, endpoint)) WITHOUT ROWID;"
+      "CREATE INDEX meeting_endpoints_by_room ON meeting_endpoints(endpoint, start_at)"
+      "  WHERE active = 1;"
+      "CREATE TABLE attendance_events ("
+      "  id TEXT PRIMARY KEY,"
+      "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+      "  endpoint TEXT NOT NULL REFERENCES endpoints(code),"
+      "  type TEXT NOT NULL CHECK (type IN ('joined','left')),"
+      "  at INTEGER NOT NULL,"
+      "  reason TEXT,"
+      "  received_at INTEGER NOT NULL) WITHOUT ROWID;"
+      "CREATE INDEX attendance_by_meeting ON attendance_events(meeting_id, endpoint, at);"
+      "CREATE TABLE tokens ("
+      "  id INTEGER PRIMARY KEY,"
+      "  hash TEXT NOT NULL UNIQUE,"
+      "  role TEXT NOT NULL CHECK (role IN ('admin','secretariat','manager','endpoint')),"
+      "  unit TEXT REFERENCES units(code),"
+      "  endpoint TEXT REFERENCES endpoints(code),"
+      "  name TEXT NOT NULL,"
+      "  created_at INTEGER NOT NULL,"
+      "  revoked INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE audit_log ("
+      "  id INTEGER PRIMARY KEY,"
+      "  at INTEGER NOT NULL,"
+      "  actor TEXT NOT NULL,"
+      "  action TEXT NOT NULL,"
+      "  meeting_id INTEGER,"
+      "  detail TEXT);"
+      "CREATE INDEX audit_by_meeting ON audit_log(meeting_id);"
+      "CREATE TABLE join_links ("
+      "  id INTEGER PRIMARY KEY,"
+      "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+      "  name TEXT NOT NULL,"
+      "  created_by TEXT NOT NULL,"
+      "  created_at INTEGER NOT NULL,"
+      "  expires_at INTEGER NOT NULL);";
 
 /* Schema v2 (booking core): an index over the rooms of every meeting by
  * start, so that the bridge-capacity check (rooms connected at once across
  * all meetings) is an index range scan rather than a table scan. */
-static const gchar schema_v2[] =
-  "CREATE INDEX meeting_endpoints_by_start ON meeting_endpoints(start_at)"
-  "  WHERE active = 1;";
+static const gchar schema_v2[]
+    = "CREATE INDEX meeting_endpoints_by_start ON meeting_endpoints(start_at)"
+      "  WHERE active = 1;";
 
 /* Schema v3 (booking core): covering indexes for the two checks every
  * booking runs, so that both are index-only range scans (measured in
@@ -140,12 +140,12 @@ static const gchar schema_v2[] =
  *  - the bridge-capacity check reads the rooms of every meeting by start,
  *    with their end;
  *  - the overlap check reads a room's bookings by start, with their end. */
-static const gchar schema_v3[] =
-  "DROP INDEX meeting_endpoints_by_start;"
-  "CREATE INDEX meeting_endpoints_by_start_end ON meeting_endpoints(start_at, end_at)"
-  "  WHERE active = 1;"
-  "CREATE INDEX meeting_endpoints_by_room_end ON meeting_endpoints(endpoint, start_at, end_at)"
-  "  WHERE active = 1;";
+static const gchar schema_v3[]
+    = "DROP INDEX meeting_endpoints_by_start;"
+      "CREATE INDEX meeting_endpoints_by_start_end ON meeting_endpoints(start_at, end_at)"
+      "  WHERE active = 1;"
+      "CREATE INDEX meeting_endpoints_by_room_end ON meeting_endpoints(endpoint, start_at, end_at)"
+      "  WHERE active = 1;";
 
 void
 sched_db_set_error (SchedDb *db, GError **error, const gchar *what)
@@ -236,8 +236,7 @@ sched_db_open (const gchar *path, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  db->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                          db_statement_free);
+  db->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, db_statement_free);
   if (sqlite3_open_v2 (path, &db->handle,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
       != SQLITE_OK)
@@ -287,14 +286,13 @@ sched_db_prepare (SchedDb *db, const gchar *sql, GError **error)
       sqlite3_clear_bindings (stmt);
       return stmt;
     }
-  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
-      != SQLITE_OK)
+  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
       sched_db_set_error (db, error, "prepare");
       g_debug ("failed SQL: %s", sql);
       return NULL;
     }
-  g_hash_table_insert (db->statements, (gpointer) sql, stmt);
+  g_hash_table_insert (db->statements, (gpointer)sql, stmt);
   return stmt;
 }
 
@@ -357,5 +355,5 @@ sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
 const gchar *
 sched_db_column_text (sqlite3_stmt *stmt, int index)
 {
-  return (const gchar *) sqlite3_column_text (stmt, index);
+  return (const gchar *)sqlite3_column_text (stmt, index);
 }

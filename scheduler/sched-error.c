@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (sched-error-quark, sched_error)
+G_DEFINE_QUARK (sched - error - quark, sched_error)
 
 /* The field is kept in the message as "\x1f" FIELD "\x1f" TEXT so that a
  * plain GError can carry it without a custom boxed type. */
@@ -32,7 +32,7 @@ guint
 sched_error_http_status (const GError *error)
 {
   if (error == NULL || error->domain != SCHED_ERROR || error->code < 0
-      || (gsize) error->code >= G_N_ELEMENTS (sched_error_table))
+      || (gsize)error->code >= G_N_ELEMENTS (sched_error_table))
     return 500;
   return sched_error_table[error->code].status;
 }
@@ -41,7 +41,7 @@ const gchar *
 sched_error_code_name (const GError *error)
 {
   if (error == NULL || error->domain != SCHED_ERROR || error->code < 0
-      || (gsize) error->code >= G_N_ELEMENTS (sched_error_table))
+      || (gsize)error->code >= G_N_ELEMENTS (sched_error_table))
     return "internal";
   return sched_error_table[error->code].name;
 }

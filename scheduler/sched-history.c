@@ -16,7 +16,8 @@ static void
 history_prefix_error (GError **error, GError *local, const gchar *prefix)
 {
   g_autofree gchar *inner = sched_error_get_field (local);
-  g_autofree gchar *field = g_strdup_printf ("%s%s%s", prefix, inner ? "." : "", inner ? inner : "");
+  g_autofree gchar *field
+      = g_strdup_printf ("%s%s%s", prefix, inner ? "." : "", inner ? inner : "");
 
   sched_error_set_field (error, local->domain == SCHED_ERROR ? local->code : SCHED_ERROR_INVALID,
                          field, "%s", sched_error_get_text (local));
@@ -84,8 +85,7 @@ history_add_attendance (SchedCore *core, gint64 id, const SchedMeetingSpec *spec
 }
 
 static gboolean
-history_import_one (SchedCore *core, const gchar *actor, JsonNode *node, gint64 now,
-                    GError **error)
+history_import_one (SchedCore *core, const gchar *actor, JsonNode *node, gint64 now, GError **error)
 {
   g_autoptr (SchedMeetingSpec) spec = NULL;
   gint64 id = 0;
@@ -107,8 +107,8 @@ history_import_one (SchedCore *core, const gchar *actor, JsonNode *node, gint64 
       sched_error_set_field (error, SCHED_ERROR_INVALID, "end", "an imported meeting must be over");
       return FALSE;
     }
-  if (!sched_booking_insert (core->ctx->db, spec, 0, spec->start, spec->end, actor, now, TRUE,
-                             &id, error)
+  if (!sched_booking_insert (core->ctx->db, spec, 0, spec->start, spec->end, actor, now, TRUE, &id,
+                             error)
       || !history_add_attendance (core, id, spec, o, now, error)
       || !sched_attendance_refresh (core->ctx->db, id, error))
     return FALSE;

@@ -55,8 +55,7 @@ holidays_add_key (SchedHolidays *h, const gchar *path, GKeyFile *kf, const gchar
 
   g_date_clear (&first, 1);
   g_date_clear (&last, 1);
-  if (!holidays_parse_date (ends[0], &first)
-      || (ends[1] && !holidays_parse_date (ends[1], &last)))
+  if (!holidays_parse_date (ends[0], &first) || (ends[1] && !holidays_parse_date (ends[1], &last)))
     {
       g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID,
                    "%s: [%s] %s: not a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD", path,

@@ -41,7 +41,7 @@ sched_http_read_json_object (SchedContext *ctx, SoupServerMessage *msg, JsonNode
 
   g_return_val_if_fail (out_root != NULL, NULL);
 
-  if (body->length > (goffset) max)
+  if (body->length > (goffset)max)
     {
       g_set_error (error, SCHED_ERROR, SCHED_ERROR_TOO_LARGE,
                    "request body is %" G_GOFFSET_FORMAT " bytes; the limit is %" G_GINT64_FORMAT,
@@ -241,8 +241,7 @@ sched_json_get_int (JsonObject *o, const gchar *field, gboolean required, gint64
     }
   if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "%s must be a whole number",
-                             field);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "%s must be a whole number", field);
       return FALSE;
     }
   *out = json_node_get_int (n);
@@ -262,8 +261,7 @@ sched_json_get_bool (JsonObject *o, const gchar *field, gboolean fallback, gbool
     }
   if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "%s must be true or false",
-                             field);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "%s must be true or false", field);
       return FALSE;
     }
   *out = json_node_get_boolean (n);
@@ -294,8 +292,7 @@ sched_json_get_time (JsonObject *o, const gchar *field, gboolean required, gint6
 }
 
 GPtrArray *
-sched_json_get_string_array (JsonObject *o, const gchar *field, gboolean required,
-                             GError **error)
+sched_json_get_string_array (JsonObject *o, const gchar *field, gboolean required, GError **error)
 {
   JsonNode *n = json_member (o, field, required, error);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);

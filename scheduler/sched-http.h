@@ -16,8 +16,7 @@
 G_BEGIN_DECLS
 
 /* Resolves the Authorization header; NULL + SCHED_ERROR_UNAUTHORIZED. */
-SchedPrincipal *sched_http_authenticate (SchedContext *ctx, SoupServerMessage *msg,
-                                         GError **error);
+SchedPrincipal *sched_http_authenticate (SchedContext *ctx, SoupServerMessage *msg, GError **error);
 
 /* Parses the request body: over settings->max_body_bytes → TOO_LARGE,
  * invalid UTF-8 or JSON → BAD_JSON, not an object → BAD_JSON. */
@@ -52,8 +51,8 @@ const gchar *sched_json_get_string (JsonObject *o, const gchar *field, gboolean 
                                     GError **error);
 gboolean sched_json_get_int (JsonObject *o, const gchar *field, gboolean required, gint64 *out,
                              GError **error);
-gboolean sched_json_get_bool (JsonObject *o, const gchar *field, gboolean fallback,
-                              gboolean *out, GError **error);
+gboolean sched_json_get_bool (JsonObject *o, const gchar *field, gboolean fallback, gboolean *out,
+                              GError **error);
 gboolean sched_json_get_time (JsonObject *o, const gchar *field, gboolean required, gint64 *out,
                               GError **error);
 /* An array of strings; NULL + error when not one. */

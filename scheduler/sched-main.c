@@ -150,16 +150,20 @@ main (int argc, char **argv)
   SchedSettings *settings;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config, "Configuration file", "FILE" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "Database path (overrides [database] path)", "PATH" },
-    { "listen", 0, 0, G_OPTION_ARG_STRING, &o.listen, "Listen address (overrides [server] listen)", "HOST:PORT" },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &o.role, "token create: admin|secretariat|manager|endpoint", "ROLE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "Database path (overrides [database] path)",
+      "PATH" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &o.listen, "Listen address (overrides [server] listen)",
+      "HOST:PORT" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &o.role,
+      "token create: admin|secretariat|manager|endpoint", "ROLE" },
     { "unit", 0, 0, G_OPTION_ARG_STRING, &o.unit, "token create: the secretariat's unit", "CODE" },
-    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &o.endpoint, "token create: the endpoint's room", "CODE" },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &o.endpoint, "token create: the endpoint's room",
+      "CODE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, "token create: who holds the token", "TEXT" },
     { NULL },
   };
   g_autoptr (GOptionContext) options
-    = g_option_context_new ("[token create | import-history FILE.json] — the booking service");
+      = g_option_context_new ("[token create | import-history FILE.json] — the booking service");
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -168,7 +172,8 @@ main (int argc, char **argv)
       g_printerr ("vc-scheduler: %s\n", error->message);
       return EXIT_USAGE;
     }
-  gboolean token = argc == 3 && g_strcmp0 (argv[1], "token") == 0 && g_strcmp0 (argv[2], "create") == 0;
+  gboolean token
+      = argc == 3 && g_strcmp0 (argv[1], "token") == 0 && g_strcmp0 (argv[2], "create") == 0;
   gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
   if (argc != 1 && !token && !import)
     {

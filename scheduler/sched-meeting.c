@@ -8,9 +8,9 @@
 
 #include "common/vc-time.h"
 
-#define MEETING_COLUMNS                                                                        \
-  "m.id, m.series_id, m.title, m.unit, m.chair, m.start_at, m.end_at, m.status, m.version, "  \
-  "m.created_by, m.created_at, m.updated_at, m.ended_at, m.imported, m.held, "                 \
+#define MEETING_COLUMNS                                                                            \
+  "m.id, m.series_id, m.title, m.unit, m.chair, m.start_at, m.end_at, m.status, m.version, "       \
+  "m.created_by, m.created_at, m.updated_at, m.ended_at, m.imported, m.held, "                     \
   "m.actual_seconds, m.present_count, m.invited_count"
 
 void
@@ -65,11 +65,11 @@ static gboolean
 meeting_load_endpoints (SchedDb *db, SchedMeeting *m, GError **error)
 {
   /* Chair first, then the other rooms by code. */
-  sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1 "
-    "ORDER BY endpoint <> ?2, endpoint",
-    error);
+  sqlite3_stmt *st
+      = sched_db_prepare (db,
+                          "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1 "
+                          "ORDER BY endpoint <> ?2, endpoint",
+                          error);
   int rc;
 
   if (st == NULL)
@@ -91,7 +91,7 @@ SchedMeeting *
 sched_meeting_load (SchedDb *db, gint64 id, GError **error)
 {
   sqlite3_stmt *st
-    = sched_db_prepare (db, "SELECT " MEETING_COLUMNS " FROM meetings m WHERE m.id = ?1", error);
+      = sched_db_prepare (db, "SELECT " MEETING_COLUMNS " FROM meetings m WHERE m.id = ?1", error);
   g_autoptr (SchedMeeting) m = NULL;
   int rc;
 
@@ -130,17 +130,17 @@ gboolean
 sched_meeting_list (SchedDb *db, const SchedMeetingFilter *f, GPtrArray *out, GError **error)
 {
   /* start_at > from - 24 h bounds the index range (no meeting is longer). */
-  sqlite3_stmt *st = sched_db_prepare (
-    db,
-    "SELECT " MEETING_COLUMNS " FROM meetings m "
-    "WHERE m.start_at > ?1 - ?7 AND m.start_at < ?2 AND m.end_at > ?1 "
-    "AND (?3 IS NULL OR m.unit = ?3) "
-    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM meeting_endpoints e "
-    "     WHERE e.meeting_id = m.id AND e.endpoint = ?4)) "
-    "AND (?5 IS NULL OR m.status = ?5) "
-    "ORDER BY m.start_at, m.id LIMIT ?6",
-    error);
-  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) sched_meeting_free);
+  sqlite3_stmt *st
+      = sched_db_prepare (db,
+                          "SELECT " MEETING_COLUMNS " FROM meetings m "
+                          "WHERE m.start_at > ?1 - ?7 AND m.start_at < ?2 AND m.end_at > ?1 "
+                          "AND (?3 IS NULL OR m.unit = ?3) "
+                          "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM meeting_endpoints e "
+                          "     WHERE e.meeting_id = m.id AND e.endpoint = ?4)) "
+                          "AND (?5 IS NULL OR m.status = ?5) "
+                          "ORDER BY m.start_at, m.id LIMIT ?6",
+                          error);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_meeting_free);
   int rc;
 
   if (st == NULL)

@@ -43,8 +43,8 @@ gboolean sched_meeting_has_endpoint (const SchedMeeting *meeting, const gchar *e
 
 typedef struct
 {
-  gint64 from; /* meetings that end after @from … */
-  gint64 to;   /* … and start before @to */
+  gint64 from;           /* meetings that end after @from … */
+  gint64 to;             /* … and start before @to */
   const gchar *unit;     /* NULL: any */
   const gchar *endpoint; /* NULL: any */
   const gchar *status;   /* NULL: any */

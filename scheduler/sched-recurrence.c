@@ -76,8 +76,8 @@ recurrence_add_byday (JsonObject *o, GString *rule, JsonBuilder *norm, GError **
     {
       JsonNode *e = json_array_get_element (a, i);
       const gchar *day = JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING
-                           ? json_node_get_string (e)
-                           : NULL;
+                             ? json_node_get_string (e)
+                             : NULL;
       if (day == NULL || !recurrence_byday_is_valid (day))
         {
           sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence.byday",
@@ -157,7 +157,8 @@ recurrence_build_rule (JsonObject *o, GTimeZone *tz, gint max, GString *rule, Js
     }
   if (has_count == has_until)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, has_count ? "recurrence.until" : "recurrence.count",
+      sched_error_set_field (error, SCHED_ERROR_INVALID,
+                             has_count ? "recurrence.until" : "recurrence.count",
                              "give exactly one of count and until");
       return FALSE;
     }
@@ -178,8 +179,8 @@ recurrence_build_rule (JsonObject *o, GTimeZone *tz, gint max, GString *rule, Js
 }
 
 gboolean
-sched_recurrence_expand (JsonObject *o, gint64 first_start, GTimeZone *tz, gint max,
-                         GArray *starts, gchar **rule_json, GError **error)
+sched_recurrence_expand (JsonObject *o, gint64 first_start, GTimeZone *tz, gint max, GArray *starts,
+                         gchar **rule_json, GError **error)
 {
   g_autoptr (GString) rule = g_string_new (NULL);
   g_autoptr (JsonBuilder) norm = json_builder_new ();
@@ -216,14 +217,14 @@ sched_recurrence_expand (JsonObject *o, gint64 first_start, GTimeZone *tz, gint 
        t = icalrecur_iterator_next (it))
     {
       g_autoptr (GDateTime) occ
-        = g_date_time_new (tz, t.year, t.month, t.day, t.hour, t.minute, t.second);
+          = g_date_time_new (tz, t.year, t.month, t.day, t.hour, t.minute, t.second);
       gint64 s;
       if (occ == NULL)
         continue;
       s = g_date_time_to_unix (occ);
       if (s < first_start)
         continue; /* BYDAY can name days before the first start's weekday */
-      if ((gint) starts->len >= max)
+      if ((gint)starts->len >= max)
         {
           icalrecur_iterator_free (it);
           sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence",

@@ -36,8 +36,8 @@ static gboolean
 roster_invalid (GError **error, const gchar *path, const gchar *group, const gchar *key,
                 const gchar *what)
 {
-  g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s", path, group,
-               key, what);
+  g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s", path, group, key,
+               what);
   return FALSE;
 }
 
@@ -63,8 +63,7 @@ roster_get (GKeyFile *kf, const gchar *path, const gchar *group, const gchar *ke
 }
 
 static gboolean
-roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group,
-                 GError **error)
+roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group, GError **error)
 {
   const gchar *code = group + strlen ("unit:");
   g_autofree gchar *name = roster_get (kf, path, group, "name", TRUE, error);
@@ -119,8 +118,8 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
   if (!sched_roster_level_is_valid (level))
     return roster_invalid (error, path, group, "level",
                            "is not one of province, district, department, commune");
-  st = sched_db_prepare (db, "INSERT INTO endpoints(code, name, level, unit) VALUES (?1, ?2, ?3, ?4)",
-                         error);
+  st = sched_db_prepare (
+      db, "INSERT INTO endpoints(code, name, level, unit) VALUES (?1, ?2, ?3, ?4)", error);
   if (st == NULL)
     return FALSE;
   sched_db_bind_text (st, 1, code);
@@ -128,7 +127,8 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
   sched_db_bind_text (st, 3, level);
   sched_db_bind_text (st, 4, *unit ? unit : NULL);
   if (!sched_db_step_done (db, st, NULL))
-    return roster_invalid (error, path, group, "unit", "names no unit of the roster (or duplicate code)");
+    return roster_invalid (error, path, group, "unit",
+                           "names no unit of the roster (or duplicate code)");
   return TRUE;
 }
 
@@ -136,7 +136,7 @@ static gboolean
 roster_is_empty (SchedDb *db, gboolean *empty, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-    db, "SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM endpoints)", error);
+      db, "SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM endpoints)", error);
 
   if (st == NULL)
     return FALSE;
@@ -166,7 +166,8 @@ roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GError **error
         return FALSE;
   for (gsize g = 0; groups[g]; g++)
     if (!g_str_has_prefix (groups[g], "unit:") && !g_str_has_prefix (groups[g], "endpoint:"))
-      return roster_invalid (error, path, groups[g], "*", "unknown group (want unit:CODE or endpoint:CODE)");
+      return roster_invalid (error, path, groups[g], "*",
+                             "unknown group (want unit:CODE or endpoint:CODE)");
   return TRUE;
 }
 

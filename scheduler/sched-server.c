@@ -204,9 +204,9 @@ guint16
 sched_server_get_port (SchedServer *server)
 {
   GSList *uris = soup_server_get_uris (server->soup);
-  guint16 port = uris ? (guint16) g_uri_get_port (uris->data) : 0;
+  guint16 port = uris ? (guint16)g_uri_get_port (uris->data) : 0;
 
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   return port;
 }
 

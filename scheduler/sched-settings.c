@@ -15,27 +15,26 @@
 #error "VC_SOURCE_DIR must be defined by the build"
 #endif
 
-static const gchar defaults[] =
-  "[server]\n"
-  "listen=127.0.0.1:8080\n"
-  "web_root=" VC_SOURCE_DIR "/web\n"
-  "vendor_root=" VC_SOURCE_DIR "/node_modules\n"
-  "[database]\n"
-  "path=vc-scheduler.db\n"
-  "[site]\n"
-  "time_zone=Asia/Ho_Chi_Minh\n"
-  "roster=" VC_CONF_DIR "/roster-nghe-an.ini\n"
-  "holidays=" VC_CONF_DIR "/holidays-vn.ini\n"
-  "working_day_start=07:30\n"
-  "working_day_end=17:00\n"
-  "[bridge]\n"
-  "capacity=200\n"
-  "room_open_lead_seconds=600\n"
-  "join_token_margin_seconds=1800\n"
-  "[limits]\n"
-  "max_meeting_hours=12\n"
-  "max_series_occurrences=366\n"
-  "max_body_bytes=65536\n";
+static const gchar defaults[] = "[server]\n"
+                                "listen=127.0.0.1:8080\n"
+                                "web_root=" VC_SOURCE_DIR "/web\n"
+                                "vendor_root=" VC_SOURCE_DIR "/node_modules\n"
+                                "[database]\n"
+                                "path=vc-scheduler.db\n"
+                                "[site]\n"
+                                "time_zone=Asia/Ho_Chi_Minh\n"
+                                "roster=" VC_CONF_DIR "/roster-nghe-an.ini\n"
+                                "holidays=" VC_CONF_DIR "/holidays-vn.ini\n"
+                                "working_day_start=07:30\n"
+                                "working_day_end=17:00\n"
+                                "[bridge]\n"
+                                "capacity=200\n"
+                                "room_open_lead_seconds=600\n"
+                                "join_token_margin_seconds=1800\n"
+                                "[limits]\n"
+                                "max_meeting_hours=12\n"
+                                "max_series_occurrences=366\n"
+                                "max_body_bytes=65536\n";
 
 const gchar *
 sched_settings_defaults (void)
@@ -111,7 +110,7 @@ settings_clock (VcConfig *config, const gchar *key, gint *out, GError **error)
                    key, text);
       return FALSE;
     }
-  *out = (gint) (h * 60 + m);
+  *out = (gint)(h * 60 + m);
   return TRUE;
 }
 
@@ -222,7 +221,7 @@ settings_read_bridge (VcConfig *config, SchedSettings *s, GError **error)
     }
   if (!vc_config_get_int (config, "bridge", "capacity", 200, 2, 100000, &v, error))
     return FALSE;
-  s->bridge_capacity = (gint) v;
+  s->bridge_capacity = (gint)v;
   if (!vc_config_get_int (config, "bridge", "room_open_lead_seconds", 600, 0, 86400,
                           &s->room_open_lead_seconds, error))
     return FALSE;
@@ -241,7 +240,7 @@ settings_read_limits (VcConfig *config, SchedSettings *s, GError **error)
   s->max_meeting_seconds = v * 3600;
   if (!vc_config_get_int (config, "limits", "max_series_occurrences", 366, 1, 366, &v, error))
     return FALSE;
-  s->max_series_occurrences = (gint) v;
+  s->max_series_occurrences = (gint)v;
   return vc_config_get_int (config, "limits", "max_body_bytes", 65536, 1024, 16 * 1024 * 1024,
                             &s->max_body_bytes, error);
 }

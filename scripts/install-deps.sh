@@ -5,7 +5,7 @@
 set -eu
 
 APT_PACKAGES="
-  build-essential meson ninja-build pkg-config git ca-certificates
+  build-essential meson ninja-build pkg-config git ca-certificates clang-format
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libical-dev
   glib-networking sqlite3 curl procps iproute2 psmisc
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev

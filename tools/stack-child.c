@@ -44,8 +44,8 @@ static void on_stdout_line (GObject *source, GAsyncResult *result, gpointer data
 static void
 child_read_next (StackChild *child)
 {
-  g_data_input_stream_read_line_async (child->stdout_lines, G_PRIORITY_DEFAULT,
-                                       child->cancellable, on_stdout_line, child);
+  g_data_input_stream_read_line_async (child->stdout_lines, G_PRIORITY_DEFAULT, child->cancellable,
+                                       on_stdout_line, child);
 }
 
 static gchar *
@@ -68,8 +68,8 @@ on_stdout_line (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
   gsize len = 0;
-  g_autofree gchar *line
-    = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, &len, &error);
+  g_autofree gchar *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                                      result, &len, &error);
   StackChild *child;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -122,8 +122,8 @@ stack_child_spawn (const gchar *name, const gchar *const *argv, const gchar *log
                    const gchar *ready_marker, StackChildReadyFunc on_ready,
                    StackChildExitFunc on_exit, gpointer user_data, GError **error)
 {
-  g_autoptr (GSubprocessLauncher) launcher
-    = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   StackChild *child = g_new0 (StackChild, 1);
 
   child->name = g_strdup (name);
@@ -139,8 +139,8 @@ stack_child_spawn (const gchar *name, const gchar *const *argv, const gchar *log
   int log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (log_fd < 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s",
-                   log_path, g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s", log_path,
+                   g_strerror (errno));
       stack_child_free (child);
       return NULL;
     }
@@ -155,8 +155,7 @@ stack_child_spawn (const gchar *name, const gchar *const *argv, const gchar *log
   int out_fd = open (log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
   if (out_fd >= 0)
     child->log = g_unix_output_stream_new (out_fd, TRUE);
-  child->stdout_lines
-    = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->process));
+  child->stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->process));
   child_read_next (child);
   g_subprocess_wait_async (child->process, child->cancellable, on_process_exited, child);
   return child;

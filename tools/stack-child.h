@@ -31,10 +31,9 @@ typedef void (*StackChildExitFunc) (StackChild *child, const gchar *why, gpointe
 
 /* @ready_marker: a substring of the stdout line that means "ready"
  * ("http://" for servers, " started" for agents). */
-StackChild *stack_child_spawn (const gchar *name, const gchar *const *argv,
-                               const gchar *log_path, const gchar *ready_marker,
-                               StackChildReadyFunc on_ready, StackChildExitFunc on_exit,
-                               gpointer user_data, GError **error);
+StackChild *stack_child_spawn (const gchar *name, const gchar *const *argv, const gchar *log_path,
+                               const gchar *ready_marker, StackChildReadyFunc on_ready,
+                               StackChildExitFunc on_exit, gpointer user_data, GError **error);
 void stack_child_free (StackChild *child);
 
 const gchar *stack_child_get_name (StackChild *child);

@@ -69,7 +69,7 @@ static gboolean
 save (GKeyFile *kf, const gchar *path, GError **error)
 {
   g_autofree gchar *comment
-    = g_strdup ("Written by vc-stack at every start; edit conf/ or vc-stack instead.");
+      = g_strdup ("Written by vc-stack at every start; edit conf/ or vc-stack instead.");
   g_key_file_set_comment (kf, NULL, NULL, comment, NULL);
   return g_key_file_save_to_file (kf, path, error);
 }

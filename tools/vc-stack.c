@@ -94,8 +94,8 @@ on_health_reply (GObject *source, GAsyncResult *result, gpointer data)
 {
   HealthCheck *check = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
 
   if (check->stack->step == STACK_STEP_STOPPING)
@@ -168,8 +168,8 @@ stack_spawn (Stack *stack, const gchar *name, const gchar *const *argv, const gc
   g_autoptr (GError) error = NULL;
   g_autofree gchar *log_name = g_strconcat (name, ".log", NULL);
   g_autofree gchar *log_path = g_build_filename (stack->paths.log_dir, log_name, NULL);
-  StackChild *child = stack_child_spawn (name, argv, log_path, marker, on_ready, on_child_exit,
-                                         stack, &error);
+  StackChild *child
+      = stack_child_spawn (name, argv, log_path, marker, on_ready, on_child_exit, stack, &error);
 
   if (child == NULL)
     {
@@ -185,49 +185,39 @@ stack_on_bridge_healthy (Stack *stack)
   stack_start_scheduler (stack);
 }
 
-/* main thread */
-static void
-on_bridge_ready (StackChild *child, const gchar *address, gpointer data)
-{
-  Stack *stack = data;
-  if (address == NULL)
-    {
-      g_printerr ("vc-stack: the bridge printed no address\n");
-      stack_stop (stack, 1);
-      return;
-    }
-  stack_check_health (stack, address, stack_on_bridge_healthy);
-}
-
-static void
-stack_start_bridge (Stack *stack)
-{
-  g_autofree gchar *bin = stack_bin (stack, "media/vc-bridge");
-  const gchar *argv[] = { bin, "--config", stack->paths.bridge_conf, "--listen", "127.0.0.1:0",
-                          NULL };
-
-  stack->step = STACK_STEP_BRIDGE;
-  stack->bridge = stack_spawn (stack, "vc-bridge", argv, "http://", on_bridge_ready);
-}
-
 static void
 stack_on_scheduler_healthy (Stack *stack)
 {
   stack_start_agents (stack);
 }
 
-/* main thread */
+/* main thread: the bridge or the scheduler printed its address; the next
+ * step waits for its health check. */
 static void
-on_scheduler_ready (StackChild *child, const gchar *address, gpointer data)
+on_server_ready (StackChild *child, const gchar *address, gpointer data)
 {
   Stack *stack = data;
+  gboolean is_bridge = child == stack->bridge;
+
   if (address == NULL)
     {
-      g_printerr ("vc-stack: the scheduler printed no address\n");
+      g_printerr ("vc-stack: %s printed no address\n", stack_child_get_name (child));
       stack_stop (stack, 1);
       return;
     }
-  stack_check_health (stack, address, stack_on_scheduler_healthy);
+  stack_check_health (stack, address,
+                      is_bridge ? stack_on_bridge_healthy : stack_on_scheduler_healthy);
+}
+
+static void
+stack_start_bridge (Stack *stack)
+{
+  g_autofree gchar *bin = stack_bin (stack, "media/vc-bridge");
+  const gchar *argv[]
+      = { bin, "--config", stack->paths.bridge_conf, "--listen", "127.0.0.1:0", NULL };
+
+  stack->step = STACK_STEP_BRIDGE;
+  stack->bridge = stack_spawn (stack, "vc-bridge", argv, "http://", on_server_ready);
 }
 
 static void
@@ -246,7 +236,7 @@ stack_start_scheduler (Stack *stack)
     }
   const gchar *argv[] = { bin, "--config", stack->paths.scheduler_conf, NULL };
   stack->step = STACK_STEP_SCHEDULER;
-  stack->scheduler = stack_spawn (stack, "vc-scheduler", argv, "http://", on_scheduler_ready);
+  stack->scheduler = stack_spawn (stack, "vc-scheduler", argv, "http://", on_server_ready);
 }
 
 /* ---- agents and readiness --------------------------------------------- */
@@ -259,15 +249,16 @@ on_endpoints_reply (GObject *source, GAsyncResult *result, gpointer data)
 {
   Stack *stack = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   guint online = 0;
 
   if (stack->step != STACK_STEP_AGENTS)
     return;
-  if (body && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                          g_bytes_get_size (body), NULL))
+  if (body
+      && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                     NULL))
     {
       JsonNode *root = json_parser_get_root (parser);
       JsonArray *list = NULL;
@@ -295,13 +286,13 @@ on_poll_agents (gpointer data)
 {
   Stack *stack = data;
   g_autofree gchar *url
-    = g_strconcat (stack_child_get_address (stack->scheduler), "/api/v1/endpoints", NULL);
+      = g_strconcat (stack_child_get_address (stack->scheduler), "/api/v1/endpoints", NULL);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
   g_autofree gchar *auth = g_strconcat ("Bearer ", stack->admin_token, NULL);
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (stack->http, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_endpoints_reply, stack);
+  soup_session_send_and_read_async (stack->http, msg, G_PRIORITY_DEFAULT, NULL, on_endpoints_reply,
+                                    stack);
   return G_SOURCE_CONTINUE;
 }
 
@@ -313,8 +304,7 @@ on_agent_started (StackChild *child, const gchar *address, gpointer data)
   guint started = 0;
 
   for (guint i = 0; i < stack->agents->len; i++)
-    if (stack_child_get_state (g_ptr_array_index (stack->agents, i))
-        == STACK_CHILD_STATE_LISTENING)
+    if (stack_child_get_state (g_ptr_array_index (stack->agents, i)) == STACK_CHILD_STATE_LISTENING)
       started++;
   if (started == stack->agents->len && stack->poll_timer == 0)
     {
@@ -336,8 +326,8 @@ stack_start_agents (Stack *stack)
       g_autoptr (GError) error = NULL;
       const gchar *code = g_ptr_array_index (stack->room_codes, i);
       g_autofree gchar *conf = stack_config_write_endpoint (
-        &stack->paths, code, g_ptr_array_index (stack->room_tokens, i),
-        stack_child_get_address (stack->scheduler), &error);
+          &stack->paths, code, g_ptr_array_index (stack->room_tokens, i),
+          stack_child_get_address (stack->scheduler), &error);
       if (conf == NULL)
         {
           g_printerr ("vc-stack: %s\n", error->message);
@@ -360,19 +350,19 @@ static void
 on_demo_booked (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
 
   if (body == NULL || msg == NULL || soup_message_get_status (msg) != SOUP_STATUS_CREATED)
     {
       g_printerr ("vc-stack: the demo meeting was not booked: %s %.*s\n",
-                  error ? error->message : "", body ? (int) g_bytes_get_size (body) : 0,
-                  body ? (const char *) g_bytes_get_data (body, NULL) : "");
+                  error ? error->message : "", body ? (int)g_bytes_get_size (body) : 0,
+                  body ? (const char *)g_bytes_get_data (body, NULL) : "");
       return;
     }
-  printf ("demo: booked %.*s\n", (int) g_bytes_get_size (body),
-          (const char *) g_bytes_get_data (body, NULL));
+  printf ("demo: booked %.*s\n", (int)g_bytes_get_size (body),
+          (const char *)g_bytes_get_data (body, NULL));
   fflush (stdout);
 }
 
@@ -405,7 +395,7 @@ stack_book_demo (Stack *stack)
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autofree gchar *text = json_to_string (root, FALSE);
   g_autofree gchar *url
-    = g_strconcat (stack_child_get_address (stack->scheduler), "/api/v1/meetings", NULL);
+      = g_strconcat (stack_child_get_address (stack->scheduler), "/api/v1/meetings", NULL);
   g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
   g_autofree gchar *auth = g_strconcat ("Bearer ", stack->admin_token, NULL);
   g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
@@ -497,15 +487,15 @@ static gboolean
 stack_prepare_tokens (Stack *stack, GError **error)
 {
   g_autofree gchar *bin = stack_bin (stack, "scheduler/vc-scheduler");
-  const gchar *argv[] = { bin,      "--config", stack->paths.scheduler_conf,
-                          "token",  "create",   "--role",
-                          "admin",  "--name",   "vc-stack admin",
+  const gchar *argv[] = { bin,     "--config", stack->paths.scheduler_conf,
+                          "token", "create",   "--role",
+                          "admin", "--name",   "vc-stack admin",
                           NULL };
   g_autofree gchar *out = NULL, *err = NULL;
   gint status = 0;
 
-  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                     &status, error))
+  if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                     error))
     return FALSE;
   if (!g_spawn_check_wait_status (status, NULL))
     {
@@ -523,19 +513,20 @@ stack_prepare_tokens (Stack *stack, GError **error)
     return FALSE;
   /* Province-level rooms first, so the chair of the demo is UBND tỉnh or
    * Tỉnh ủy, then the districts in roster order. */
-  sqlite3_stmt *stmt = sched_db_prepare (
-    db,
-    "SELECT code FROM endpoints WHERE deleted = 0 ORDER BY "
-    "CASE code WHEN 'ubnd-tinh' THEN 0 WHEN 'tinh-uy' THEN 1 ELSE 2 END, "
-    "CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 WHEN 'district' THEN 2 ELSE 3 END, "
-    "rowid",
-    error);
+  sqlite3_stmt *stmt
+      = sched_db_prepare (db,
+                          "SELECT code FROM endpoints WHERE deleted = 0 ORDER BY "
+                          "CASE code WHEN 'ubnd-tinh' THEN 0 WHEN 'tinh-uy' THEN 1 ELSE 2 END, "
+                          "CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 WHEN "
+                          "'district' THEN 2 ELSE 3 END, "
+                          "rowid",
+                          error);
   if (stmt == NULL)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW && (gint) stack->room_codes->len < stack->rooms)
+  while (sqlite3_step (stmt) == SQLITE_ROW && (gint)stack->room_codes->len < stack->rooms)
     g_ptr_array_add (stack->room_codes, g_strdup (sched_db_column_text (stmt, 0)));
   sqlite3_reset (stmt);
-  if ((gint) stack->room_codes->len < stack->rooms)
+  if ((gint)stack->room_codes->len < stack->rooms)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "--rooms %d: the roster has only %u rooms", stack->rooms,
@@ -605,7 +596,7 @@ main (int argc, char **argv)
   if (stack.bin_dir == NULL)
     stack.bin_dir = stack_default_bin_dir (argv[0]);
 
-  stack.agents = g_ptr_array_new_with_free_func ((GDestroyNotify) stack_child_free);
+  stack.agents = g_ptr_array_new_with_free_func ((GDestroyNotify)stack_child_free);
   stack.room_codes = g_ptr_array_new_with_free_func (g_free);
   stack.room_tokens = g_ptr_array_new_with_free_func (g_free);
   if (!stack_paths_init (&stack.paths, state_dir ? state_dir : "var", &error)

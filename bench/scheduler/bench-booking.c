@@ -28,17 +28,28 @@
 #include <string.h>
 
 static const gchar *pairs[][2] = {
-  { "ubnd-tinh", "ubnd-vinh" }, { "tinh-uy", "thanh-uy-vinh" },
-  { "ubnd-cua-lo", "thi-uy-cua-lo" }, { "ubnd-thai-hoa", "thi-uy-thai-hoa" },
-  { "ubnd-hoang-mai", "thi-uy-hoang-mai" }, { "ubnd-anh-son", "huyen-uy-anh-son" },
-  { "ubnd-con-cuong", "huyen-uy-con-cuong" }, { "ubnd-dien-chau", "huyen-uy-dien-chau" },
-  { "ubnd-do-luong", "huyen-uy-do-luong" }, { "ubnd-hung-nguyen", "huyen-uy-hung-nguyen" },
-  { "ubnd-ky-son", "huyen-uy-ky-son" }, { "ubnd-nam-dan", "huyen-uy-nam-dan" },
-  { "ubnd-nghi-loc", "huyen-uy-nghi-loc" }, { "ubnd-nghia-dan", "huyen-uy-nghia-dan" },
-  { "ubnd-que-phong", "huyen-uy-que-phong" }, { "ubnd-quy-chau", "huyen-uy-quy-chau" },
-  { "ubnd-quy-hop", "huyen-uy-quy-hop" }, { "ubnd-quynh-luu", "huyen-uy-quynh-luu" },
-  { "ubnd-tan-ky", "huyen-uy-tan-ky" }, { "ubnd-thanh-chuong", "huyen-uy-thanh-chuong" },
-  { "ubnd-tuong-duong", "huyen-uy-tuong-duong" }, { "ubnd-yen-thanh", "huyen-uy-yen-thanh" },
+  { "ubnd-tinh", "ubnd-vinh" },
+  { "tinh-uy", "thanh-uy-vinh" },
+  { "ubnd-cua-lo", "thi-uy-cua-lo" },
+  { "ubnd-thai-hoa", "thi-uy-thai-hoa" },
+  { "ubnd-hoang-mai", "thi-uy-hoang-mai" },
+  { "ubnd-anh-son", "huyen-uy-anh-son" },
+  { "ubnd-con-cuong", "huyen-uy-con-cuong" },
+  { "ubnd-dien-chau", "huyen-uy-dien-chau" },
+  { "ubnd-do-luong", "huyen-uy-do-luong" },
+  { "ubnd-hung-nguyen", "huyen-uy-hung-nguyen" },
+  { "ubnd-ky-son", "huyen-uy-ky-son" },
+  { "ubnd-nam-dan", "huyen-uy-nam-dan" },
+  { "ubnd-nghi-loc", "huyen-uy-nghi-loc" },
+  { "ubnd-nghia-dan", "huyen-uy-nghia-dan" },
+  { "ubnd-que-phong", "huyen-uy-que-phong" },
+  { "ubnd-quy-chau", "huyen-uy-quy-chau" },
+  { "ubnd-quy-hop", "huyen-uy-quy-hop" },
+  { "ubnd-quynh-luu", "huyen-uy-quynh-luu" },
+  { "ubnd-tan-ky", "huyen-uy-tan-ky" },
+  { "ubnd-thanh-chuong", "huyen-uy-thanh-chuong" },
+  { "ubnd-tuong-duong", "huyen-uy-tuong-duong" },
+  { "ubnd-yen-thanh", "huyen-uy-yen-thanh" },
 };
 #define N_PAIRS G_N_ELEMENTS (pairs)
 
@@ -48,7 +59,7 @@ bench_slot (gint64 base, guint64 i, const gchar **a, const gchar **b, gint64 *st
 {
   *a = pairs[i % N_PAIRS][0];
   *b = pairs[i % N_PAIRS][1];
-  *start = base + (gint64) (i / N_PAIRS) * 3600;
+  *start = base + (gint64)(i / N_PAIRS) * 3600;
 }
 
 static void
@@ -68,15 +79,17 @@ bench_fill (const gchar *db_path, gint64 base, guint stored, gchar **token)
   for (guint i = 0; i < stored; i++)
     {
       g_autoptr (GPtrArray) rooms = g_ptr_array_new ();
-      SchedMeetingSpec spec = { .title = (gchar *) "Giao ban định kỳ", .unit = (gchar *) "ubnd-tinh",
+      SchedMeetingSpec spec = { .title = (gchar *)"Giao ban định kỳ",
+                                .unit = (gchar *)"ubnd-tinh",
                                 .endpoints = rooms };
       const gchar *a, *b;
       gint64 start, id;
       bench_slot (base, i, &a, &b, &start);
-      g_ptr_array_add (rooms, (gpointer) a);
-      g_ptr_array_add (rooms, (gpointer) b);
-      spec.chair = (gchar *) a;
-      g_assert_true (sched_booking_insert (db, &spec, 0, start, start + 3600, "bench", now, FALSE, &id, &error));
+      g_ptr_array_add (rooms, (gpointer)a);
+      g_ptr_array_add (rooms, (gpointer)b);
+      spec.chair = (gchar *)a;
+      g_assert_true (sched_booking_insert (db, &spec, 0, start, start + 3600, "bench", now, FALSE,
+                                           &id, &error));
     }
   g_assert_true (sched_db_commit (db, &error));
   *token = sched_auth_create_token (db, SCHED_ROLE_ADMIN, NULL, NULL, "bench", &error);
@@ -103,8 +116,8 @@ noop_server_main (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) where = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                           G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr (GSocket) sock
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   GSList *uris;
 
   /* Same listening socket as vc-scheduler's (backlog 1024), for fairness. */
@@ -117,7 +130,7 @@ noop_server_main (void)
   uris = soup_server_get_uris (server);
   g_print ("no-op listening on http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
   fflush (stdout);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   g_main_loop_run (loop); /* until SIGTERM */
   return 0;
 }
@@ -170,16 +183,16 @@ on_load_reply (GObject *source, GAsyncResult *result, gpointer user_data)
   Load *load = p->load;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   gdouble ms = (g_get_monotonic_time () - p->t0) / 1000.0;
 
   if (soup_message_get_status (msg) != SOUP_STATUS_CREATED)
     {
       if (load->failed++ < 3)
         g_printerr ("unexpected %u %s: %.*s\n", soup_message_get_status (msg),
-                    error ? error->message : "",
-                    body ? (int) g_bytes_get_size (body) : 0,
-                    body ? (const char *) g_bytes_get_data (body, NULL) : "");
+                    error ? error->message : "", body ? (int)g_bytes_get_size (body) : 0,
+                    body ? (const char *)g_bytes_get_data (body, NULL) : "");
     }
   g_array_append_val (load->latencies, ms);
   load->done++;
@@ -222,7 +235,7 @@ load_send_next (Load *load)
 static gint
 compare_double (gconstpointer a, gconstpointer b)
 {
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -237,7 +250,7 @@ run_load (const gchar *url, const gchar *token, gint64 base, guint total, guint 
 {
   Load load = { .url = url, .token = token, .base = base, .total = total };
   g_autoptr (SoupSession) session = soup_session_new_with_options (
-    "max-conns", concurrency + 4, "max-conns-per-host", concurrency + 4, "timeout", 60, NULL);
+      "max-conns", concurrency + 4, "max-conns-per-host", concurrency + 4, "timeout", 60, NULL);
   Result r = { 0 };
   gint64 t0;
 
@@ -251,7 +264,7 @@ run_load (const gchar *url, const gchar *token, gint64 base, guint total, guint 
   r.rate = total / ((g_get_monotonic_time () - t0) / 1e6);
   g_array_sort (load.latencies, compare_double);
   r.p50 = g_array_index (load.latencies, gdouble, total / 2);
-  r.p99 = g_array_index (load.latencies, gdouble, (guint) (total * 0.99));
+  r.p99 = g_array_index (load.latencies, gdouble, (guint)(total * 0.99));
   r.max = g_array_index (load.latencies, gdouble, total - 1);
   r.failed = load.failed;
   g_array_unref (load.latencies);
@@ -269,7 +282,8 @@ main (int argc, char **argv)
     { "stored", 0, 0, G_OPTION_ARG_INT, &stored, "meetings stored before measuring", "N" },
     { "requests", 0, 0, G_OPTION_ARG_INT, &requests, "booking requests to time", "N" },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, "requests in flight", "N" },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "folder for the database (default: a temporary one)", "DIR" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir,
+      "folder for the database (default: a temporary one)", "DIR" },
     { "noop-server", 0, 0, G_OPTION_ARG_NONE, &noop_mode, "run only the no-op server", NULL },
     { NULL },
   };
@@ -294,7 +308,7 @@ main (int argc, char **argv)
   db = g_build_filename (dir, "bench.db", NULL);
   g_unlink (db);
   g_printerr ("filling %s with %d meetings…\n", db, stored);
-  bench_fill (db, base, (guint) stored, &token);
+  bench_fill (db, base, (guint)stored, &token);
 
   {
     const gchar *sched_argv[] = { scheduler, "--db", db, "--listen", "127.0.0.1:0", NULL };
@@ -304,10 +318,10 @@ main (int argc, char **argv)
   }
 
   /* Warm both up, then measure; bookings go after the stored ones. */
-  gint64 fresh = base + (gint64) (stored / N_PAIRS + 48) * 3600;
-  run_load (noop_url, token, fresh, 500, (guint) concurrency);
-  sched = run_load (url, token, fresh, (guint) requests, (guint) concurrency);
-  noop = run_load (noop_url, token, fresh, (guint) requests, (guint) concurrency);
+  gint64 fresh = base + (gint64)(stored / N_PAIRS + 48) * 3600;
+  run_load (noop_url, token, fresh, 500, (guint)concurrency);
+  sched = run_load (url, token, fresh, (guint)requests, (guint)concurrency);
+  noop = run_load (noop_url, token, fresh, (guint)requests, (guint)concurrency);
 
   g_print ("stored meetings: %d, requests: %d, in flight: %d\n", stored, requests, concurrency);
   g_print ("no-op handler : %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n", noop.rate,

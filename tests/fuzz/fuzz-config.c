@@ -17,7 +17,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr (GError) error = NULL;
 
   g_assert (fd >= 0);
-  g_assert (write (fd, data, size) == (ssize_t) size);
+  g_assert (write (fd, data, size) == (ssize_t)size);
   close (fd);
   if (vc_config_load_file (config, path, &error))
     {

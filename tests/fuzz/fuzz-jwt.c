@@ -9,7 +9,7 @@
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autofree gchar *token = g_strndup ((const gchar *) data, size);
+  g_autofree gchar *token = g_strndup ((const gchar *)data, size);
   g_autoptr (GError) error = NULL;
   g_autoptr (VcJwtClaims) claims = vc_jwt_verify (token, "fuzz-secret", 1000, &error);
 

@@ -17,7 +17,7 @@ replay_file (const gchar *path)
 
   if (!g_file_get_contents (path, &data, &len, &error))
     g_error ("%s", error->message);
-  LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
+  LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
 }
 
 int
@@ -47,7 +47,7 @@ main (int argc, char **argv)
   /* Also a few inputs that every parser must survive. */
   static const gchar *const extra[] = { "", "\0", "{", "[[[[[[[[", "\xff\xfe", "a.b.c", "=\n[" };
   for (gsize i = 0; i < G_N_ELEMENTS (extra); i++)
-    LLVMFuzzerTestOneInput ((const uint8_t *) extra[i], strlen (extra[i]));
+    LLVMFuzzerTestOneInput ((const uint8_t *)extra[i], strlen (extra[i]));
   g_print ("replayed %u inputs\n", count);
   return count > 0 ? 0 : 1;
 }

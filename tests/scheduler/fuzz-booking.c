@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static SchedPrincipal admin = { .role = SCHED_ROLE_ADMIN, .name = (gchar *) "fuzz" };
+  static SchedPrincipal admin = { .role = SCHED_ROLE_ADMIN, .name = (gchar *)"fuzz" };
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   SchedCore *core;
   JsonObject *o;
@@ -53,8 +53,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (server == NULL)
     fuzz_init ();
   core = sched_server_get_core (server);
-  if (size > 65536 || !g_utf8_validate ((const gchar *) data, (gssize) size, NULL)
-      || !json_parser_load_from_data (parser, (const gchar *) data, (gssize) size, NULL)
+  if (size > 65536 || !g_utf8_validate ((const gchar *)data, (gssize)size, NULL)
+      || !json_parser_load_from_data (parser, (const gchar *)data, (gssize)size, NULL)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return 0;

@@ -171,7 +171,7 @@ fixture_message (Fixture *f, const gchar *method, const gchar *path, const gchar
     }
   if (body)
     {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
+      g_autoptr (GBytes) bytes = g_bytes_new (body, len < 0 ? strlen (body) : (gsize)len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   return msg;
@@ -185,7 +185,8 @@ fixture_send (Fixture *f, SoupMessage *msg, JsonNode **json)
   FixtureReply r = { .msg = msg };
   guint status;
 
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_fixture_reply, &r);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_fixture_reply,
+                                    &r);
   while (!r.done)
     g_main_context_iteration (NULL, TRUE);
   status = soup_message_get_status (msg);
@@ -194,8 +195,9 @@ fixture_send (Fixture *f, SoupMessage *msg, JsonNode **json)
       g_autoptr (JsonParser) p = json_parser_new ();
       gsize n = 0;
       const gchar *data = g_bytes_get_data (r.body, &n);
-      *json = (n && json_parser_load_from_data (p, data, n, NULL)) ? json_node_ref (json_parser_get_root (p))
-                                                           : NULL;
+      *json = (n && json_parser_load_from_data (p, data, n, NULL))
+                  ? json_node_ref (json_parser_get_root (p))
+                  : NULL;
     }
   g_bytes_unref (r.body);
   return status;
@@ -229,10 +231,12 @@ fixture_future_day (gint weeks_ahead)
 {
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
   g_autoptr (GDateTime) now = g_date_time_new_now (tz);
-  g_autoptr (GDateTime) day0 = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now),
-                                                g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr (GDateTime) day0
+      = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now),
+                         g_date_time_get_day_of_month (now), 0, 0, 0);
   gint wd = g_date_time_get_day_of_week (day0);
-  g_autoptr (GDateTime) tue = g_date_time_add_days (day0, (9 - wd) % 7 + 7 * weeks_ahead + (wd == 2 ? 7 : 0));
+  g_autoptr (GDateTime) tue
+      = g_date_time_add_days (day0, (9 - wd) % 7 + 7 * weeks_ahead + (wd == 2 ? 7 : 0));
 
   return g_date_time_to_unix (tue);
 }
@@ -255,7 +259,8 @@ fixture_count (Fixture *f, const gchar *sql)
   sqlite3_stmt *st = NULL;
   gint64 n = -1;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (sched_db_handle (f->ctx->db), sql, -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (sched_db_handle (f->ctx->db), sql, -1, &st, NULL), ==,
+                   SQLITE_OK);
   if (sqlite3_step (st) == SQLITE_ROW)
     n = sqlite3_column_int64 (st, 0);
   sqlite3_finalize (st);

@@ -8,12 +8,17 @@
 #include "sched-error.h"
 #include "sched-history.h"
 
-static SchedPrincipal admin_p = { .role = SCHED_ROLE_ADMIN, .name = (gchar *) "admin" };
-static SchedPrincipal ubnd_p = { .role = SCHED_ROLE_SECRETARIAT, .unit = (gchar *) "ubnd-tinh", .name = (gchar *) "VP UBND" };
-static SchedPrincipal tinh_uy_p = { .role = SCHED_ROLE_SECRETARIAT, .unit = (gchar *) "tinh-uy", .name = (gchar *) "VP Tỉnh ủy" };
-static SchedPrincipal vinh_p = { .role = SCHED_ROLE_SECRETARIAT, .unit = (gchar *) "ubnd-vinh", .name = (gchar *) "VP UBND Vinh" };
-static SchedPrincipal manager_p = { .role = SCHED_ROLE_MANAGER, .name = (gchar *) "Sở TT&TT" };
-static SchedPrincipal room_p = { .role = SCHED_ROLE_ENDPOINT, .endpoint = (gchar *) "ubnd-anh-son", .name = (gchar *) "room" };
+static SchedPrincipal admin_p = { .role = SCHED_ROLE_ADMIN, .name = (gchar *)"admin" };
+static SchedPrincipal ubnd_p
+    = { .role = SCHED_ROLE_SECRETARIAT, .unit = (gchar *)"ubnd-tinh", .name = (gchar *)"VP UBND" };
+static SchedPrincipal tinh_uy_p
+    = { .role = SCHED_ROLE_SECRETARIAT, .unit = (gchar *)"tinh-uy", .name = (gchar *)"VP Tỉnh ủy" };
+static SchedPrincipal vinh_p = { .role = SCHED_ROLE_SECRETARIAT,
+                                 .unit = (gchar *)"ubnd-vinh",
+                                 .name = (gchar *)"VP UBND Vinh" };
+static SchedPrincipal manager_p = { .role = SCHED_ROLE_MANAGER, .name = (gchar *)"Sở TT&TT" };
+static SchedPrincipal room_p
+    = { .role = SCHED_ROLE_ENDPOINT, .endpoint = (gchar *)"ubnd-anh-son", .name = (gchar *)"room" };
 
 static void
 setup (Fixture *f, gconstpointer data)
@@ -46,9 +51,9 @@ book (Fixture *f, const SchedPrincipal *who, const gchar *unit, const gchar *cha
   g_autofree gchar *s = fixture_local (2026, mo, d, h1, m1);
   g_autofree gchar *e = fixture_local (2026, mo, d, h2, m2);
   g_autofree gchar *text = g_strdup_printf (
-    "{\"title\":\"Giao ban\",\"unit\":\"%s\",\"chair\":\"%s\",\"endpoints\":%s,"
-    "\"start\":\"%s\",\"end\":\"%s\"%s%s}",
-    unit, chair, rooms, s, e, more ? "," : "", more ? more : "");
+      "{\"title\":\"Giao ban\",\"unit\":\"%s\",\"chair\":\"%s\",\"endpoints\":%s,"
+      "\"start\":\"%s\",\"end\":\"%s\"%s%s}",
+      unit, chair, rooms, s, e, more ? "," : "", more ? more : "");
   g_autoptr (JsonObject) o = parse_object (text);
   JsonObject *ignored = NULL;
   JsonNode *n = sched_booking_create (f->core, who, o, extra ? extra : &ignored, error);
@@ -67,8 +72,12 @@ static void
 test_roster_loaded (Fixture *f, gconstpointer data)
 {
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints"), ==, 44);
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE level = 'province'"), ==, 2);
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE code LIKE 'ubnd-%' AND level = 'district'"), ==, 21);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE level = 'province'"), ==,
+                   2);
+  g_assert_cmpint (
+      fixture_count (
+          f, "SELECT count(*) FROM endpoints WHERE code LIKE 'ubnd-%' AND level = 'district'"),
+      ==, 21);
   g_assert_cmpint (fixture_count (f, "SELECT priority FROM units WHERE code = 'tinh-uy'"), >,
                    fixture_count (f, "SELECT priority FROM units WHERE code = 'ubnd-tinh'"));
   g_assert_cmpint (fixture_count (f, "SELECT priority FROM units WHERE code = 'so-tttt'"), >,
@@ -82,7 +91,8 @@ expect_invalid (Fixture *f, const gchar *unit, const gchar *chair, const gchar *
                 gint d, gint h1, gint h2, const gchar *field)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) n = book (f, &admin_p, unit, chair, rooms, mo, d, h1, 0, h2, 0, NULL, NULL, &error);
+  g_autoptr (JsonNode) n
+      = book (f, &admin_p, unit, chair, rooms, mo, d, h1, 0, h2, 0, NULL, NULL, &error);
   g_autofree gchar *got = NULL;
 
   g_assert_null (n);
@@ -101,17 +111,21 @@ test_rules (Fixture *f, gconstpointer data)
   expect_invalid (f, "ubnd-tinh", "ubnd-tinh", two, 1, 2, 8, 9, "start"); /* past */
   expect_invalid (f, "ubnd-tinh", "ubnd-tinh", two, 3, 3, 6, 19, "end");  /* 13 h */
   expect_invalid (f, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\"]", 3, 3, 8, 9, "endpoints");
-  expect_invalid (f, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-tinh\"]", 3, 3, 8, 9, "endpoints");
+  expect_invalid (f, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-tinh\"]", 3, 3, 8, 9,
+                  "endpoints");
   expect_invalid (f, "ubnd-tinh", "tinh-uy", two, 3, 3, 8, 9, "chair");
-  expect_invalid (f, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"nowhere\"]", 3, 3, 8, 9, "endpoints");
+  expect_invalid (f, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"nowhere\"]", 3, 3, 8, 9,
+                  "endpoints");
   expect_invalid (f, "no-such-unit", "ubnd-tinh", two, 3, 3, 8, 9, "unit");
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
 
   /* Exactly 12 h is allowed. */
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) ok = book (f, &admin_p, "ubnd-tinh", "ubnd-tinh", two, 3, 3, 6, 0, 18, 0, NULL, NULL, &error);
+  g_autoptr (JsonNode) ok
+      = book (f, &admin_p, "ubnd-tinh", "ubnd-tinh", two, 3, 3, 6, 0, 18, 0, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ok), "status"), ==, "scheduled");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ok), "status"), ==,
+                   "scheduled");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (ok), "version"), ==, 1);
   g_assert_cmpuint (f->hooks_meeting_changed, ==, 1);
   g_assert_cmpuint (f->hooks_schedule_changed, ==, 2);
@@ -122,29 +136,34 @@ test_overlap_half_open (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL;
   g_autoptr (JsonObject) extra = NULL;
-  g_autoptr (JsonNode) a = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 3, 8, 0, 9, 0, NULL, NULL, &e1);
-  g_autoptr (JsonNode) b = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]",
-                                 3, 3, 9, 0, 10, 0, NULL, NULL, &e2); /* touches a: fine */
+  g_autoptr (JsonNode) a
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 3, 8, 0, 9,
+              0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) b
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]", 3, 3, 9, 0,
+              10, 0, NULL, NULL, &e2); /* touches a: fine */
   g_autoptr (JsonNode) c = NULL;
   JsonArray *conflicts, *suggestions;
 
   g_assert_no_error (e1);
   g_assert_no_error (e2);
-  c = book (f, &ubnd_p, "ubnd-tinh", "ubnd-vinh", "[\"ubnd-vinh\",\"ubnd-cua-lo\"]", 3, 3, 8, 30, 9, 30,
-            NULL, &extra, &e3);
+  c = book (f, &ubnd_p, "ubnd-tinh", "ubnd-vinh", "[\"ubnd-vinh\",\"ubnd-cua-lo\"]", 3, 3, 8, 30, 9,
+            30, NULL, &extra, &e3);
   g_assert_null (c);
   g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_CONFLICT);
   conflicts = json_object_get_array_member (extra, "conflicts");
   g_assert_cmpuint (json_array_get_length (conflicts), ==, 2);
   JsonObject *c0 = json_array_get_object_element (conflicts, 0);
   g_assert_cmpstr (json_object_get_string_member (c0, "endpoint"), ==, "ubnd-vinh");
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (c0, "meeting"), "id"), ==, node_id (a));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (c0, "meeting"), "id"),
+                   ==, node_id (a));
   suggestions = json_object_get_array_member (extra, "suggestions");
   g_assert_cmpuint (json_array_get_length (suggestions), ==, 3);
   /* First free hour for both rooms: 10:00 local (after b). */
   g_autofree gchar *ten = fixture_local (2026, 3, 3, 10, 0);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (suggestions, 0), "start"), ==, ten);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (suggestions, 0), "start"), ==,
+      ten);
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 2);
 }
 
@@ -155,20 +174,26 @@ test_capacity (Fixture *f, gconstpointer data)
   g_autoptr (JsonObject) extra = NULL;
 
   f->ctx->settings->bridge_capacity = 4;
-  g_autoptr (JsonNode) a = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 3, 8, 0, 10, 0, NULL, NULL, &e1);
-  g_autoptr (JsonNode) b = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"thanh-uy-vinh\"]",
-                                 3, 3, 9, 0, 11, 0, NULL, NULL, &e2);
+  g_autoptr (JsonNode) a
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 3, 8, 0, 10,
+              0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) b
+      = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"thanh-uy-vinh\"]", 3, 3, 9, 0,
+              11, 0, NULL, NULL, &e2);
   g_assert_no_error (e1);
   g_assert_no_error (e2);
-  g_autoptr (JsonNode) c = book (f, &admin_p, "so-tttt", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"thi-uy-cua-lo\"]",
-                                 3, 3, 9, 30, 10, 30, NULL, &extra, &e3);
+  g_autoptr (JsonNode) c
+      = book (f, &admin_p, "so-tttt", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"thi-uy-cua-lo\"]", 3, 3, 9,
+              30, 10, 30, NULL, &extra, &e3);
   g_assert_null (c);
   g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_CONFLICT);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (extra, "capacity"), "peak"), ==, 6);
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (extra, "capacity"), "peak"), ==,
+      6);
   /* After a ends (10:00) there is room: half-open again. */
-  g_autoptr (JsonNode) d = book (f, &admin_p, "so-tttt", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"thi-uy-cua-lo\"]",
-                                 3, 3, 10, 0, 11, 0, NULL, NULL, &e4);
+  g_autoptr (JsonNode) d
+      = book (f, &admin_p, "so-tttt", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"thi-uy-cua-lo\"]", 3, 3,
+              10, 0, 11, 0, NULL, NULL, &e4);
   g_assert_no_error (e4);
 }
 
@@ -176,29 +201,38 @@ static void
 test_preempt (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
-  g_autoptr (JsonNode) low = book (f, &vinh_p, "ubnd-vinh", "ubnd-vinh", "[\"ubnd-vinh\",\"thanh-uy-vinh\"]",
-                                   3, 4, 8, 0, 9, 0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) low
+      = book (f, &vinh_p, "ubnd-vinh", "ubnd-vinh", "[\"ubnd-vinh\",\"thanh-uy-vinh\"]", 3, 4, 8, 0,
+              9, 0, NULL, NULL, &e1);
   g_assert_no_error (e1);
   /* Without preempt: refused. */
-  g_autoptr (JsonNode) refused = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"ubnd-vinh\"]",
-                                       3, 4, 8, 30, 9, 30, NULL, NULL, &e2);
+  g_autoptr (JsonNode) refused
+      = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"ubnd-vinh\"]", 3, 4, 8, 30, 9,
+              30, NULL, NULL, &e2);
   g_assert_error (e2, SCHED_ERROR, SCHED_ERROR_CONFLICT);
   /* A lower unit cannot pre-empt a higher one. */
-  g_autoptr (JsonNode) high = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"ubnd-vinh\"]",
-                                    3, 4, 8, 30, 9, 30, "\"preempt\":true", NULL, &e3);
+  g_autoptr (JsonNode) high
+      = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"ubnd-vinh\"]", 3, 4, 8, 30, 9,
+              30, "\"preempt\":true", NULL, &e3);
   g_assert_no_error (e3);
   JsonArray *displaced = json_object_get_array_member (json_node_get_object (high), "displaced");
   g_assert_cmpuint (json_array_get_length (displaced), ==, 1);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (displaced, 0), "status"), ==, "displaced");
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log WHERE action = 'displaced'"), ==, 1);
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings WHERE status = 'displaced'"), ==, 1);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (displaced, 0), "status"), ==,
+      "displaced");
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log WHERE action = 'displaced'"),
+                   ==, 1);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings WHERE status = 'displaced'"),
+                   ==, 1);
   /* thanh-uy-vinh is free again (its meeting was displaced). */
-  g_autoptr (JsonNode) back = book (f, &vinh_p, "ubnd-vinh", "thanh-uy-vinh", "[\"thanh-uy-vinh\",\"ubnd-tinh\"]",
-                                    3, 4, 8, 0, 9, 0, "\"preempt\":true", NULL, &e4);
+  g_autoptr (JsonNode) back
+      = book (f, &vinh_p, "ubnd-vinh", "thanh-uy-vinh", "[\"thanh-uy-vinh\",\"ubnd-tinh\"]", 3, 4,
+              8, 0, 9, 0, "\"preempt\":true", NULL, &e4);
   g_assert_no_error (e4);
   g_autoptr (GError) e5 = NULL;
-  g_autoptr (JsonNode) lower = book (f, &vinh_p, "ubnd-vinh", "ubnd-vinh", "[\"ubnd-vinh\",\"ubnd-cua-lo\"]",
-                                     3, 4, 9, 0, 9, 30, "\"preempt\":true", NULL, &e5);
+  g_autoptr (JsonNode) lower
+      = book (f, &vinh_p, "ubnd-vinh", "ubnd-vinh", "[\"ubnd-vinh\",\"ubnd-cua-lo\"]", 3, 4, 9, 0,
+              9, 30, "\"preempt\":true", NULL, &e5);
   g_assert_error (e5, SCHED_ERROR, SCHED_ERROR_CONFLICT);
 }
 
@@ -207,10 +241,9 @@ test_recurrence_holidays (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   /* Mondays from 02/02/2026: 16/02 falls in the Tết break (14–22/02). */
-  g_autoptr (JsonNode) n = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 2, 2, 8, 0, 9, 0,
-                                 "\"recurrence\":{\"freq\":\"weekly\",\"count\":6,\"byday\":[\"MO\"]}",
-                                 NULL, &error);
+  g_autoptr (JsonNode) n = book (
+      f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 2, 2, 8, 0, 9, 0,
+      "\"recurrence\":{\"freq\":\"weekly\",\"count\":6,\"byday\":[\"MO\"]}", NULL, &error);
   JsonObject *o;
   JsonArray *occ, *skipped;
 
@@ -226,48 +259,58 @@ test_recurrence_holidays (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (s0, "start"), ==, tet);
   g_assert_cmpstr (json_object_get_string_member (s0, "reason"), ==, "holiday");
   g_autofree gchar *last = fixture_local (2026, 3, 9, 8, 0);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (occ, 4), "start"), ==, last);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (occ, 4), "start"),
+                   ==, last);
 
   /* Daily over Tết, local days: 12/02 .. 23/02 → 12, 13, 23 booked. */
   g_autoptr (GError) e2 = NULL;
-  g_autoptr (JsonNode) d = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]",
-                                 2, 12, 14, 0, 15, 0,
-                                 "\"recurrence\":{\"freq\":\"daily\",\"until\":\"2026-02-23T08:00:00Z\"}",
-                                 NULL, &e2);
+  g_autoptr (JsonNode) d = book (
+      f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]", 2, 12, 14, 0, 15, 0,
+      "\"recurrence\":{\"freq\":\"daily\",\"until\":\"2026-02-23T08:00:00Z\"}", NULL, &e2);
   g_assert_no_error (e2);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (d), "occurrences")), ==, 3);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (d), "skipped")), ==, 9);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (d), "occurrences")),
+                    ==, 3);
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (json_node_get_object (d), "skipped")),
+      ==, 9);
 
   /* A conflicting occurrence: refused as a whole, or skipped when asked. */
   g_autoptr (GError) e3 = NULL, e4 = NULL;
-  g_autoptr (JsonNode) r = book (f, &ubnd_p, "ubnd-tinh", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"ubnd-do-luong\"]",
-                                 2, 23, 14, 30, 15, 30,
-                                 "\"recurrence\":{\"freq\":\"weekly\",\"count\":3}", NULL, &e3);
+  g_autoptr (JsonNode) r
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"ubnd-do-luong\"]", 2, 23,
+              14, 30, 15, 30, "\"recurrence\":{\"freq\":\"weekly\",\"count\":3}", NULL, &e3);
   g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_CONFLICT);
   gint64 before = fixture_count (f, "SELECT count(*) FROM meetings");
-  g_autoptr (JsonNode) k = book (f, &ubnd_p, "ubnd-tinh", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"ubnd-do-luong\"]",
-                                 2, 23, 14, 30, 15, 30,
-                                 "\"recurrence\":{\"freq\":\"weekly\",\"count\":3},\"skip_conflicts\":true",
-                                 NULL, &e4);
+  g_autoptr (JsonNode) k = book (
+      f, &ubnd_p, "ubnd-tinh", "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"ubnd-do-luong\"]", 2, 23, 14, 30,
+      15, 30, "\"recurrence\":{\"freq\":\"weekly\",\"count\":3},\"skip_conflicts\":true", NULL,
+      &e4);
   g_assert_no_error (e4);
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, before + 2);
   skipped = json_object_get_array_member (json_node_get_object (k), "skipped");
   g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (skipped, 0), "reason"), ==, "conflict");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (skipped, 0), "reason"), ==,
+      "conflict");
 }
 
 static void
 test_recurrence_limits (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
-  g_autoptr (JsonNode) a = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 2, 8, 0, 9, 0, "\"recurrence\":{\"freq\":\"daily\",\"count\":367}", NULL, &e1);
-  g_autoptr (JsonNode) b = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 2, 8, 0, 9, 0, "\"recurrence\":{\"freq\":\"daily\",\"until\":\"2028-01-01T00:00:00Z\"}", NULL, &e2);
-  g_autoptr (JsonNode) c = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 2, 8, 0, 9, 0, "\"recurrence\":{\"freq\":\"yearly\",\"count\":2}", NULL, &e3);
-  g_autoptr (JsonNode) d = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 2, 8, 0, 9, 0, "\"recurrence\":{\"freq\":\"weekly\",\"count\":2,\"byday\":[\"XX\"]}", NULL, &e4);
+  g_autoptr (JsonNode) a
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9,
+              0, "\"recurrence\":{\"freq\":\"daily\",\"count\":367}", NULL, &e1);
+  g_autoptr (JsonNode) b = book (
+      f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9, 0,
+      "\"recurrence\":{\"freq\":\"daily\",\"until\":\"2028-01-01T00:00:00Z\"}", NULL, &e2);
+  g_autoptr (JsonNode) c
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9,
+              0, "\"recurrence\":{\"freq\":\"yearly\",\"count\":2}", NULL, &e3);
+  g_autoptr (JsonNode) d
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9,
+              0, "\"recurrence\":{\"freq\":\"weekly\",\"count\":2,\"byday\":[\"XX\"]}", NULL, &e4);
 
   g_assert_error (e1, SCHED_ERROR, SCHED_ERROR_INVALID);
   g_assert_error (e2, SCHED_ERROR, SCHED_ERROR_INVALID);
@@ -285,13 +328,15 @@ test_roles (Fixture *f, gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (JsonNode) n = book (f, refused[i], "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                     3, 2, 8, 0, 9, 0, NULL, NULL, &error);
+      g_autoptr (JsonNode) n
+          = book (f, refused[i], "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8,
+                  0, 9, 0, NULL, NULL, &error);
       g_assert_error (error, SCHED_ERROR, SCHED_ERROR_FORBIDDEN);
     }
   g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL;
-  g_autoptr (JsonNode) mine = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                    3, 2, 8, 0, 9, 0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) mine
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9,
+              0, NULL, NULL, &e1);
   g_assert_no_error (e1);
   /* Another unit's secretariat may not cancel it; a manager neither. */
   g_autoptr (JsonNode) c1 = sched_booking_cancel (f->core, &tinh_uy_p, node_id (mine), -1, &e2);
@@ -304,10 +349,12 @@ static void
 test_changes (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL, e6 = NULL, e7 = NULL;
-  g_autoptr (JsonNode) a = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 3, 2, 8, 0, 9, 0, NULL, NULL, &e1);
-  g_autoptr (JsonNode) b = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]",
-                                 3, 2, 10, 0, 11, 0, NULL, NULL, &e2);
+  g_autoptr (JsonNode) a
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9,
+              0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) b
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]", 3, 2, 10, 0,
+              11, 0, NULL, NULL, &e2);
   gint64 id = node_id (a);
   g_autoptr (JsonObject) move = NULL;
   g_autoptr (JsonObject) extra = NULL;
@@ -315,8 +362,9 @@ test_changes (Fixture *f, gconstpointer data)
   g_assert_no_error (e1);
   g_assert_no_error (e2);
   /* Moving a onto b: conflict; stale version: 412; a good change: v2. */
-  g_autofree gchar *into = g_strdup_printf ("{\"start\":\"%s\",\"end\":\"%s\"}", fixture_local (2026, 3, 2, 10, 30),
-                                            fixture_local (2026, 3, 2, 11, 30));
+  g_autofree gchar *into
+      = g_strdup_printf ("{\"start\":\"%s\",\"end\":\"%s\"}", fixture_local (2026, 3, 2, 10, 30),
+                         fixture_local (2026, 3, 2, 11, 30));
   move = parse_object (into);
   g_autoptr (JsonNode) p1 = sched_booking_patch (f->core, &ubnd_p, id, 1, move, &extra, &e3);
   g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_CONFLICT);
@@ -345,19 +393,24 @@ test_changes (Fixture *f, gconstpointer data)
   g_assert_error (e8, SCHED_ERROR, SCHED_ERROR_CONFLICT);
   g_autoptr (JsonNode) cancel = sched_booking_cancel (f->core, &ubnd_p, id, -1, &e9);
   g_assert_no_error (e9);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (cancel), "status"), ==, "cancelled");
-  g_autoptr (JsonNode) again = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                     3, 2, 8, 0, 9, 0, NULL, NULL, &e10);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (cancel), "status"), ==,
+                   "cancelled");
+  g_autoptr (JsonNode) again
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 2, 8, 0, 9,
+              0, NULL, NULL, &e10);
   g_assert_no_error (e10);
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log WHERE action IN ('booked','changed','extended','cancelled')"), ==, 6);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log WHERE action IN "
+                                     "('booked','changed','extended','cancelled')"),
+                   ==, 6);
 }
 
 static void
 test_end_running (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) e1 = NULL, e2 = NULL;
-  g_autoptr (JsonNode) a = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                 1, 5, 7, 0, 9, 0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) a
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 1, 5, 7, 0, 9,
+              0, NULL, NULL, &e1);
   g_assert_no_error (e1);
   fixture_fake_now_value += 1800; /* 07:30 */
   g_autoptr (JsonNode) ended = sched_booking_end (f->core, &ubnd_p, node_id (a), &e2);
@@ -367,8 +420,9 @@ test_end_running (Fixture *f, gconstpointer data)
   g_assert_nonnull (json_object_get_string_member (o, "ended_at"));
   /* The rooms are free from 07:30 on. */
   g_autoptr (GError) e3 = NULL;
-  g_autoptr (JsonNode) next = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                    1, 5, 7, 30, 8, 30, NULL, NULL, &e3);
+  g_autoptr (JsonNode) next
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 1, 5, 7, 30, 8,
+              30, NULL, NULL, &e3);
   g_assert_no_error (e3);
 }
 
@@ -378,13 +432,16 @@ test_attendance_refresh (Fixture *f, gconstpointer data)
   /* A past meeting 08:00–10:00 (2025-06-03) with four rooms:
    * tinh-uy 07:55–10:00 present; ubnd-tinh 08:20–10:00 late;
    * ubnd-vinh 08:00–08:30 partial; ubnd-cua-lo absent. */
-  const gchar *json =
-    "{\"meetings\":[{\"title\":\"Hội nghị\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
-    "\"endpoints\":[\"ubnd-tinh\",\"tinh-uy\",\"ubnd-vinh\",\"ubnd-cua-lo\"],"
-    "\"start\":\"2025-06-03T01:00:00Z\",\"end\":\"2025-06-03T03:00:00Z\",\"attendance\":["
-    "{\"endpoint\":\"tinh-uy\",\"joined_at\":\"2025-06-03T00:55:00Z\",\"left_at\":\"2025-06-03T03:00:00Z\"},"
-    "{\"endpoint\":\"ubnd-tinh\",\"joined_at\":\"2025-06-03T01:20:00Z\",\"left_at\":\"2025-06-03T03:00:00Z\"},"
-    "{\"endpoint\":\"ubnd-vinh\",\"joined_at\":\"2025-06-03T01:00:00Z\",\"left_at\":\"2025-06-03T01:30:00Z\"}]}]}";
+  const gchar *json
+      = "{\"meetings\":[{\"title\":\"Hội nghị\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"tinh-uy\",\"ubnd-vinh\",\"ubnd-cua-lo\"],"
+        "\"start\":\"2025-06-03T01:00:00Z\",\"end\":\"2025-06-03T03:00:00Z\",\"attendance\":["
+        "{\"endpoint\":\"tinh-uy\",\"joined_at\":\"2025-06-03T00:55:00Z\",\"left_at\":\"2025-06-"
+        "03T03:00:00Z\"},"
+        "{\"endpoint\":\"ubnd-tinh\",\"joined_at\":\"2025-06-03T01:20:00Z\",\"left_at\":\"2025-06-"
+        "03T03:00:00Z\"},"
+        "{\"endpoint\":\"ubnd-vinh\",\"joined_at\":\"2025-06-03T01:00:00Z\",\"left_at\":\"2025-06-"
+        "03T01:30:00Z\"}]}]}";
   g_autoptr (JsonObject) o = parse_object (json);
   g_autoptr (GError) error = NULL;
   gint64 imported = 0;
@@ -403,8 +460,10 @@ test_attendance_refresh (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) report = sched_attendance_report (f->core, m, NULL, &error);
   g_assert_no_error (error);
   JsonArray *rooms = json_object_get_array_member (json_node_get_object (report), "endpoints");
-  const gchar *want[][2] = { { "tinh-uy", "present" }, { "ubnd-cua-lo", "absent" },
-                             { "ubnd-tinh", "late" }, { "ubnd-vinh", "partial" } };
+  const gchar *want[][2] = { { "tinh-uy", "present" },
+                             { "ubnd-cua-lo", "absent" },
+                             { "ubnd-tinh", "late" },
+                             { "ubnd-vinh", "partial" } };
   g_assert_cmpuint (json_array_get_length (rooms), ==, 4);
   for (guint i = 0; i < 4; i++)
     {
@@ -412,14 +471,15 @@ test_attendance_refresh (Fixture *f, gconstpointer data)
       g_assert_cmpstr (json_object_get_string_member (r, "endpoint"), ==, want[i][0]);
       g_assert_cmpstr (json_object_get_string_member (r, "status"), ==, want[i][1]);
     }
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rooms, 3), "seconds"), ==, 1800);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rooms, 3), "seconds"),
+                   ==, 1800);
 
   /* One room only: not held. A room outside the meeting: refused, nothing stored. */
   g_autoptr (JsonObject) bad = parse_object (
-    "{\"meetings\":[{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
-    "\"endpoints\":[\"ubnd-tinh\",\"tinh-uy\"],\"start\":\"2025-06-04T01:00:00Z\","
-    "\"end\":\"2025-06-04T02:00:00Z\",\"attendance\":[{\"endpoint\":\"ubnd-vinh\","
-    "\"joined_at\":\"2025-06-04T01:00:00Z\"}]}]}");
+      "{\"meetings\":[{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"tinh-uy\"],\"start\":\"2025-06-04T01:00:00Z\","
+      "\"end\":\"2025-06-04T02:00:00Z\",\"attendance\":[{\"endpoint\":\"ubnd-vinh\","
+      "\"joined_at\":\"2025-06-04T01:00:00Z\"}]}]}");
   g_autoptr (GError) e2 = NULL;
   g_assert_false (sched_history_import (f->core, "test", bad, &imported, &e2));
   g_assert_error (e2, SCHED_ERROR, SCHED_ERROR_INVALID);
@@ -437,24 +497,26 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
   SchedDb *db = sched_db_open (path, &error);
 
   g_assert_no_error (error);
-  g_assert_true (sched_db_exec (db,
-                                "DROP INDEX meeting_endpoints_by_start_end;"
-                                "DROP INDEX meeting_endpoints_by_room_end;"
-                                "CREATE INDEX meeting_endpoints_by_start ON meeting_endpoints(start_at)"
-                                "  WHERE active = 1;"
-                                "PRAGMA user_version = 2;",
-                                &error));
+  g_assert_true (
+      sched_db_exec (db,
+                     "DROP INDEX meeting_endpoints_by_start_end;"
+                     "DROP INDEX meeting_endpoints_by_room_end;"
+                     "CREATE INDEX meeting_endpoints_by_start ON meeting_endpoints(start_at)"
+                     "  WHERE active = 1;"
+                     "PRAGMA user_version = 2;",
+                     &error));
   sched_db_close (db);
   db = sched_db_open (path, &error);
   g_assert_no_error (error);
   {
     sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2 (sched_db_handle (db),
-                        "SELECT (SELECT user_version FROM pragma_user_version), "
-                        "(SELECT count(*) FROM sqlite_master WHERE name IN "
-                        "('meeting_endpoints_by_start_end', 'meeting_endpoints_by_room_end')), "
-                        "(SELECT count(*) FROM sqlite_master WHERE name = 'meeting_endpoints_by_start')",
-                        -1, &st, NULL);
+    sqlite3_prepare_v2 (
+        sched_db_handle (db),
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master WHERE name IN "
+        "('meeting_endpoints_by_start_end', 'meeting_endpoints_by_room_end')), "
+        "(SELECT count(*) FROM sqlite_master WHERE name = 'meeting_endpoints_by_start')",
+        -1, &st, NULL);
     g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (st, 0), ==, 3);
     g_assert_cmpint (sqlite3_column_int (st, 1), ==, 2);
@@ -473,7 +535,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(name, fn) g_test_add ("/sched-core/booking/" name, Fixture, NULL, setup, fn, fixture_teardown)
+#define ADD(name, fn)                                                                              \
+  g_test_add ("/sched-core/booking/" name, Fixture, NULL, setup, fn, fixture_teardown)
   ADD ("roster", test_roster_loaded);
   ADD ("rules", test_rules);
   ADD ("overlap-half-open", test_overlap_half_open);

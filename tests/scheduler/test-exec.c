@@ -86,13 +86,13 @@ run_cli (Fixture *f, gchar **out, gchar **err, ...)
   va_list ap;
   const gchar *a;
 
-  g_ptr_array_add (argv, (gpointer) exe_path ());
+  g_ptr_array_add (argv, (gpointer)exe_path ());
   va_start (ap, err);
   while ((a = va_arg (ap, const gchar *)))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const gchar *const *) argv->pdata,
+  p = g_subprocess_newv ((const gchar *const *)argv->pdata,
                          G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (p, NULL, NULL, out, err, &error);
@@ -106,10 +106,10 @@ create_token (Fixture *f, const gchar *role, const gchar *unit)
 {
   gchar *out = NULL;
   g_autofree gchar *err = NULL;
-  gint status = unit ? run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role", role,
-                                "--unit", unit, "--name", "Văn phòng", NULL)
-                     : run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role", role,
-                                "--name", "Quản trị", NULL);
+  gint status = unit ? run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
+                                role, "--unit", unit, "--name", "Văn phòng", NULL)
+                     : run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
+                                role, "--name", "Quản trị", NULL);
 
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpuint (strlen (out), ==, 44); /* 43 characters and a newline, nothing else */
@@ -122,8 +122,9 @@ static GSubprocess *
 start_server (Fixture *f, gchar **url)
 {
   g_autoptr (GError) error = NULL;
-  GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                     &error, exe_path (), "--config", f->config, NULL);
+  GSubprocess *p
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                          &error, exe_path (), "--config", f->config, NULL);
   g_autoptr (GDataInputStream) in = NULL;
   g_autofree gchar *line = NULL;
   const gchar *at;
@@ -209,8 +210,9 @@ test_durable_booking (Fixture *f, gconstpointer data)
   g_autofree gchar *s = vc_time_format_utc (start);
   g_autofree gchar *e = vc_time_format_utc (start + 3600);
   g_autofree gchar *body = g_strdup_printf (
-    "{\"title\":\"Bền vững\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
-    "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\"}", s, e);
+      "{\"title\":\"Bền vững\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      s, e);
   g_autofree gchar *meetings = g_strconcat (url, "/api/v1/meetings", NULL);
 
   g_assert_cmpuint (http (f, "POST", meetings, token, body, &reply), ==, 201);
@@ -234,16 +236,20 @@ test_import_history_cli (Fixture *f, gconstpointer data)
   g_autofree gchar *file = g_build_filename (f->dir, "history.json", NULL);
   g_autofree gchar *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
 
-  write_text (file, "{\"meetings\":[{\"title\":\"Giao ban 2025\",\"unit\":\"tinh-uy\",\"chair\":\"tinh-uy\","
-                    "\"endpoints\":[\"tinh-uy\",\"huyen-uy-anh-son\"],\"start\":\"2025-03-04T01:00:00Z\","
-                    "\"end\":\"2025-03-04T03:00:00Z\",\"attendance\":[{\"endpoint\":\"tinh-uy\","
-                    "\"joined_at\":\"2025-03-04T01:00:00Z\",\"left_at\":\"2025-03-04T03:00:00Z\"},"
-                    "{\"endpoint\":\"huyen-uy-anh-son\",\"joined_at\":\"2025-03-04T01:00:00Z\","
-                    "\"left_at\":\"2025-03-04T03:00:00Z\"}]}]}");
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "import-history", file, NULL), ==, 0);
+  write_text (
+      file,
+      "{\"meetings\":[{\"title\":\"Giao ban 2025\",\"unit\":\"tinh-uy\",\"chair\":\"tinh-uy\","
+      "\"endpoints\":[\"tinh-uy\",\"huyen-uy-anh-son\"],\"start\":\"2025-03-04T01:00:00Z\","
+      "\"end\":\"2025-03-04T03:00:00Z\",\"attendance\":[{\"endpoint\":\"tinh-uy\","
+      "\"joined_at\":\"2025-03-04T01:00:00Z\",\"left_at\":\"2025-03-04T03:00:00Z\"},"
+      "{\"endpoint\":\"huyen-uy-anh-son\",\"joined_at\":\"2025-03-04T01:00:00Z\","
+      "\"left_at\":\"2025-03-04T03:00:00Z\"}]}]}");
+  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "import-history", file, NULL), ==,
+                   0);
   g_assert_nonnull (strstr (out, "imported 1"));
   write_text (file, "{\"meetings\":[{\"title\":\"x\"}]}");
-  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, "import-history", file, NULL), ==, 1);
+  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, "import-history", file, NULL),
+                   ==, 1);
   g_assert_nonnull (strstr (err2, "meetings[0]"));
 }
 
@@ -251,9 +257,9 @@ static void
 test_no_config (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                                &error, exe_path (), "--db", f->db, "--listen",
-                                                "127.0.0.1:0", NULL);
+  g_autoptr (GSubprocess) p
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                          &error, exe_path (), "--db", f->db, "--listen", "127.0.0.1:0", NULL);
   g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
   g_autofree gchar *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
 

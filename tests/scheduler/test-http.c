@@ -29,8 +29,8 @@ post_booking (Fixture *f, const gchar *token, const gchar *unit, const gchar *ch
               const gchar *rooms, gint h1, gint h2, const gchar *more, JsonNode **reply)
 {
   gint64 day = fixture_future_day (1);
-  g_autofree gchar *body
-    = fixture_booking_json ("Giao ban", unit, chair, rooms, day + h1 * 3600, day + h2 * 3600, more);
+  g_autofree gchar *body = fixture_booking_json ("Giao ban", unit, chair, rooms, day + h1 * 3600,
+                                                 day + h2 * 3600, more);
 
   return fixture_request (f, "POST", "/api/v1/meetings", token, body, reply);
 }
@@ -45,8 +45,8 @@ test_health_metrics_me (Fixture *f, gconstpointer data)
   g_assert_cmpstr (member_string (health, "status"), ==, "ok");
   g_assert_cmpuint (fixture_send (f, metrics, NULL), ==, 200);
   g_assert_true (g_str_has_prefix (
-    soup_message_headers_get_content_type (soup_message_get_response_headers (metrics), NULL),
-    "text/plain"));
+      soup_message_headers_get_content_type (soup_message_get_response_headers (metrics), NULL),
+      "text/plain"));
   g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/me", f->sec_ubnd, NULL, &me), ==, 200);
   g_assert_cmpstr (member_string (me, "role"), ==, "secretariat");
   g_assert_cmpstr (member_string (me, "unit"), ==, "ubnd-tinh");
@@ -60,26 +60,45 @@ test_auth (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings", NULL, NULL, &e), ==, 401);
   g_assert_cmpstr (member_string (e, "error"), ==, "unauthorized");
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings", "not-a-token", NULL, NULL), ==, 401);
-  g_assert_cmpuint (post_booking (f, f->manager, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, NULL), ==, 403);
-  g_assert_cmpuint (post_booking (f, f->sec_tinh_uy, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, NULL), ==, 403);
-  g_assert_cmpuint (post_booking (f, f->room, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, NULL), ==, 403);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings", "not-a-token", NULL, NULL), ==,
+                    401);
+  g_assert_cmpuint (post_booking (f, f->manager, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, NULL),
+                    ==, 403);
+  g_assert_cmpuint (post_booking (f, f->sec_tinh_uy, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, NULL),
+                    ==, 403);
+  g_assert_cmpuint (post_booking (f, f->room, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, NULL),
+                    ==, 403);
   g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/endpoints", f->room, NULL, NULL), ==, 403);
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->sec_ubnd, "{}", NULL), ==, 403);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->sec_ubnd, "{}", NULL), ==,
+                    403);
   g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/units", f->manager, NULL, NULL), ==, 200);
 
   /* A room sees only its own meetings. */
   g_autoptr (JsonNode) mine = NULL, other = NULL;
-  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-anh-son\"]", 8, 9, NULL, &mine), ==, 201);
-  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 9, 10, NULL, &other), ==, 201);
-  g_autofree gchar *p_other = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (other, "id"));
-  g_autofree gchar *p_mine = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (mine, "id"));
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-anh-son\"]", 8, 9, NULL, &mine),
+                    ==, 201);
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 9, 10, NULL, &other),
+                    ==, 201);
+  g_autofree gchar *p_other
+      = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (other, "id"));
+  g_autofree gchar *p_mine
+      = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (mine, "id"));
   g_assert_cmpuint (fixture_request (f, "GET", p_other, f->room, NULL, NULL), ==, 403);
   g_assert_cmpuint (fixture_request (f, "GET", p_mine, f->room, NULL, NULL), ==, 200);
-  g_autofree gchar *range = g_strdup_printf ("/api/v1/meetings?from=%s", vc_time_format_utc (fixture_future_day (0)));
+  g_autofree gchar *range
+      = g_strdup_printf ("/api/v1/meetings?from=%s", vc_time_format_utc (fixture_future_day (0)));
   g_assert_cmpuint (fixture_request (f, "GET", range, f->room, NULL, &list), ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "meetings")), ==, 1);
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings?endpoint=ubnd-vinh", f->room, NULL, NULL), ==, 403);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (list), "meetings")),
+                    ==, 1);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/meetings?endpoint=ubnd-vinh", f->room, NULL, NULL), ==,
+      403);
 }
 
 static void
@@ -88,35 +107,55 @@ test_book_list_conflict (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) a = NULL, c = NULL, list = NULL, one = NULL;
   g_autoptr (SoupMessage) get = NULL;
 
-  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\",\"thanh-uy-vinh\"]", 8, 10, NULL, &a), ==, 201);
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\",\"thanh-uy-vinh\"]", 8, 10, NULL,
+                                  &a),
+                    ==, 201);
   g_assert_cmpstr (member_string (a, "status"), ==, "scheduled");
   g_assert_cmpint (member_int (a, "version"), ==, 1);
   g_assert_true (g_str_has_suffix (member_string (a, "start"), "Z"));
   g_assert_cmpuint (f->hooks_meeting_changed, ==, 1);
 
-  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-vinh", "[\"ubnd-vinh\",\"ubnd-cua-lo\"]", 9, 11, NULL, &c), ==, 409);
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-vinh",
+                                  "[\"ubnd-vinh\",\"ubnd-cua-lo\"]", 9, 11, NULL, &c),
+                    ==, 409);
   g_assert_cmpstr (member_string (c, "error"), ==, "conflict");
   JsonArray *conflicts = json_object_get_array_member (json_node_get_object (c), "conflicts");
   g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
-  JsonObject *m = json_object_get_object_member (json_array_get_object_element (conflicts, 0), "meeting");
+  JsonObject *m
+      = json_object_get_object_member (json_array_get_object_element (conflicts, 0), "meeting");
   g_assert_cmpint (json_object_get_int_member (m, "id"), ==, member_int (a, "id"));
   g_assert_cmpstr (json_object_get_string_member (m, "title"), ==, "Giao ban");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (c), "suggestions")), >, 0);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (c), "suggestions")),
+                    >, 0);
 
-  g_autofree gchar *path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (a, "id"));
+  g_autofree gchar *path
+      = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (a, "id"));
   get = fixture_message (f, "GET", path, f->manager, NULL, 0);
   g_assert_cmpuint (fixture_send (f, get, &one), ==, 200);
-  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (get), "ETag"), ==, "\"1\"");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (one), "endpoints")), ==, 3);
-  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (json_node_get_object (one), "endpoints"), 0), ==, "ubnd-tinh");
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (get), "ETag"),
+                   ==, "\"1\"");
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (one), "endpoints")),
+                    ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (
+                       json_object_get_array_member (json_node_get_object (one), "endpoints"), 0),
+                   ==, "ubnd-tinh");
 
-  g_autofree gchar *q = g_strdup_printf ("/api/v1/meetings?from=%s&unit=ubnd-tinh&endpoint=thanh-uy-vinh&status=scheduled",
-                                         vc_time_format_utc (fixture_future_day (0)));
+  g_autofree gchar *q = g_strdup_printf (
+      "/api/v1/meetings?from=%s&unit=ubnd-tinh&endpoint=thanh-uy-vinh&status=scheduled",
+      vc_time_format_utc (fixture_future_day (0)));
   g_assert_cmpuint (fixture_request (f, "GET", q, f->manager, NULL, &list), ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "meetings")), ==, 1);
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings?status=bogus", f->manager, NULL, NULL), ==, 422);
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings/999999", f->manager, NULL, NULL), ==, 404);
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings/abc", f->manager, NULL, NULL), ==, 404);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (list), "meetings")),
+                    ==, 1);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/meetings?status=bogus", f->manager, NULL, NULL), ==, 422);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings/999999", f->manager, NULL, NULL),
+                    ==, 404);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings/abc", f->manager, NULL, NULL), ==,
+                    404);
 }
 
 typedef struct
@@ -133,7 +172,8 @@ on_race_reply (GObject *source, GAsyncResult *result, gpointer user_data)
   Race *race = user_data;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   guint status = soup_message_get_status (msg);
 
   race->done++;
@@ -152,8 +192,9 @@ static void
 test_concurrent_booking (Fixture *f, gconstpointer data)
 {
   gint64 day = fixture_future_day (2);
-  g_autofree gchar *body = fixture_booking_json ("Đua", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-nam-dan\"]",
-                                                 day + 8 * 3600, day + 9 * 3600, NULL);
+  g_autofree gchar *body
+      = fixture_booking_json ("Đua", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-nam-dan\"]",
+                              day + 8 * 3600, day + 9 * 3600, NULL);
   GPtrArray *msgs = g_ptr_array_new_with_free_func (g_object_unref);
   Race race = { 0 };
 
@@ -162,7 +203,8 @@ test_concurrent_booking (Fixture *f, gconstpointer data)
     {
       SoupMessage *msg = fixture_message (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, -1);
       g_ptr_array_add (msgs, msg);
-      soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_race_reply, &race);
+      soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_race_reply,
+                                        &race);
     }
   while (race.done < 50)
     g_main_context_iteration (NULL, TRUE);
@@ -184,28 +226,37 @@ test_bad_bodies (Fixture *f, gconstpointer data)
   const gchar bad_utf8[] = "{\"title\":\"\xC3\x28\",\"unit\":\"ubnd-tinh\"}";
 
   /* 70 KiB of otherwise valid JSON. */
-  g_autofree gchar *valid = fixture_booking_json ("x", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
-                                                  day + 8 * 3600, day + 9 * 3600, "\"pad\":\"");
+  g_autofree gchar *valid
+      = fixture_booking_json ("x", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
+                              day + 8 * 3600, day + 9 * 3600, "\"pad\":\"");
   memset (huge, 'a', big);
   huge[big] = '\0';
   padded = g_strconcat (valid, huge, NULL);
   padded[strlen (padded) - 1] = '\0';
   g_autofree gchar *closed = g_strconcat (padded, "\"}", NULL);
-  g_autoptr (SoupMessage) large = fixture_message (f, "POST", "/api/v1/meetings", f->sec_ubnd, closed, -1);
+  g_autoptr (SoupMessage) large
+      = fixture_message (f, "POST", "/api/v1/meetings", f->sec_ubnd, closed, -1);
   g_assert_cmpuint (fixture_send (f, large, &e1), ==, 413);
   g_assert_cmpstr (member_string (e1, "error"), ==, "too_large");
 
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, "{\"title\":", &e2), ==, 400);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, "{\"title\":", &e2), ==, 400);
   g_assert_cmpstr (member_string (e2, "error"), ==, "bad_json");
-  g_autoptr (SoupMessage) utf = fixture_message (f, "POST", "/api/v1/meetings", f->sec_ubnd, bad_utf8, sizeof bad_utf8 - 1);
+  g_autoptr (SoupMessage) utf
+      = fixture_message (f, "POST", "/api/v1/meetings", f->sec_ubnd, bad_utf8, sizeof bad_utf8 - 1);
   g_assert_cmpuint (fixture_send (f, utf, &e3), ==, 400);
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, "[1,2]", NULL), ==, 400);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, "[1,2]", NULL), ==,
+                    400);
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd,
-                                     "{\"title\":5,\"unit\":\"ubnd-tinh\"}", &e4), ==, 422);
+                                     "{\"title\":5,\"unit\":\"ubnd-tinh\"}", &e4),
+                    ==, 422);
   g_assert_cmpstr (member_string (e4, "field"), ==, "title");
-  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"không-có\"]", 8, 9, NULL, &e5), ==, 422);
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"không-có\"]", 8, 9, NULL, &e5),
+                    ==, 422);
   g_assert_cmpstr (member_string (e5, "field"), ==, "endpoints");
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, "{\"events\":", NULL), ==, 400);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/attendance", f->room, "{\"events\":", NULL), ==, 400);
 
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log"), ==, 0);
@@ -217,28 +268,39 @@ test_change_calls (Fixture *f, gconstpointer data)
 {
   g_autoptr (JsonNode) a = NULL, p = NULL, x = NULL, d = NULL, e = NULL;
 
-  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, &a), ==, 201);
-  g_autofree gchar *path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (a, "id"));
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, &a),
+                    ==, 201);
+  g_autofree gchar *path
+      = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (a, "id"));
   g_autofree gchar *extend = g_strconcat (path, "/extend", NULL);
   g_autofree gchar *end = g_strconcat (path, "/end", NULL);
 
-  g_autoptr (SoupMessage) stale = fixture_message (f, "PATCH", path, f->sec_ubnd, "{\"title\":\"Mới\"}", -1);
+  g_autoptr (SoupMessage) stale
+      = fixture_message (f, "PATCH", path, f->sec_ubnd, "{\"title\":\"Mới\"}", -1);
   soup_message_headers_replace (soup_message_get_request_headers (stale), "If-Match", "\"5\"");
   g_assert_cmpuint (fixture_send (f, stale, &e), ==, 412);
   g_assert_cmpstr (member_string (e, "error"), ==, "precondition_failed");
 
-  g_autoptr (SoupMessage) fresh = fixture_message (f, "PATCH", path, f->sec_ubnd, "{\"title\":\"Mới\"}", -1);
+  g_autoptr (SoupMessage) fresh
+      = fixture_message (f, "PATCH", path, f->sec_ubnd, "{\"title\":\"Mới\"}", -1);
   soup_message_headers_replace (soup_message_get_request_headers (fresh), "If-Match", "\"1\"");
   g_assert_cmpuint (fixture_send (f, fresh, &p), ==, 200);
   g_assert_cmpstr (member_string (p, "title"), ==, "Mới");
   g_assert_cmpint (member_int (p, "version"), ==, 2);
-  g_assert_cmpuint (fixture_request (f, "PATCH", path, f->sec_ubnd, "{\"endpoints\":[\"ubnd-tinh\"]}", NULL), ==, 422);
-  g_assert_cmpuint (fixture_request (f, "PATCH", path, f->sec_tinh_uy, "{\"title\":\"x\"}", NULL), ==, 403);
+  g_assert_cmpuint (
+      fixture_request (f, "PATCH", path, f->sec_ubnd, "{\"endpoints\":[\"ubnd-tinh\"]}", NULL), ==,
+      422);
+  g_assert_cmpuint (fixture_request (f, "PATCH", path, f->sec_tinh_uy, "{\"title\":\"x\"}", NULL),
+                    ==, 403);
 
-  g_assert_cmpuint (fixture_request (f, "POST", extend, f->sec_ubnd, "{\"minutes\":30}", &x), ==, 200);
+  g_assert_cmpuint (fixture_request (f, "POST", extend, f->sec_ubnd, "{\"minutes\":30}", &x), ==,
+                    200);
   g_assert_cmpint (member_int (x, "version"), ==, 3);
-  g_assert_cmpuint (fixture_request (f, "POST", extend, f->sec_ubnd, "{\"minutes\":\"x\"}", NULL), ==, 422);
-  g_assert_cmpuint (fixture_request (f, "POST", end, f->sec_ubnd, NULL, NULL), ==, 409); /* not started */
+  g_assert_cmpuint (fixture_request (f, "POST", extend, f->sec_ubnd, "{\"minutes\":\"x\"}", NULL),
+                    ==, 422);
+  g_assert_cmpuint (fixture_request (f, "POST", end, f->sec_ubnd, NULL, NULL), ==,
+                    409); /* not started */
   g_assert_cmpuint (fixture_request (f, "DELETE", path, f->sec_ubnd, NULL, &d), ==, 200);
   g_assert_cmpstr (member_string (d, "status"), ==, "cancelled");
   g_assert_cmpuint (fixture_request (f, "DELETE", path, f->sec_ubnd, NULL, NULL), ==, 409);
@@ -251,47 +313,58 @@ test_attendance (Fixture *f, gconstpointer data)
 {
   /* A meeting that already ran, imported as history; the room posts its
    * own events for it. */
-  const gchar *history =
-    "{\"meetings\":[{\"title\":\"Họp\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
-    "\"endpoints\":[\"ubnd-tinh\",\"ubnd-anh-son\"],\"start\":\"2025-05-06T01:00:00Z\","
-    "\"end\":\"2025-05-06T02:00:00Z\",\"attendance\":[{\"endpoint\":\"ubnd-tinh\","
-    "\"joined_at\":\"2025-05-06T01:00:00Z\",\"left_at\":\"2025-05-06T02:00:00Z\"}]}]}";
+  const gchar *history
+      = "{\"meetings\":[{\"title\":\"Họp\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-anh-son\"],\"start\":\"2025-05-06T01:00:00Z\","
+        "\"end\":\"2025-05-06T02:00:00Z\",\"attendance\":[{\"endpoint\":\"ubnd-tinh\","
+        "\"joined_at\":\"2025-05-06T01:00:00Z\",\"left_at\":\"2025-05-06T02:00:00Z\"}]}]}";
   g_autoptr (JsonNode) h = NULL, r1 = NULL, r2 = NULL, r3 = NULL, rep = NULL;
 
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/history", f->sec_ubnd, history, NULL), ==, 403);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/history", f->sec_ubnd, history, NULL), ==,
+                    403);
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/history", f->admin, history, &h), ==, 200);
   g_assert_cmpint (member_int (h, "imported"), ==, 1);
   g_assert_cmpint (fixture_count (f, "SELECT held FROM meetings"), ==, 0);
 
-  const gchar *events =
-    "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a01\",\"meeting\":1,\"type\":\"joined\","
-    "\"at\":\"2025-05-06T01:02:00Z\",\"reason\":\"scheduled\"},"
-    "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a02\",\"meeting\":1,\"type\":\"left\","
-    "\"at\":\"2025-05-06T01:59:00Z\"}]}";
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, events, &r1), ==, 200);
+  const gchar *events
+      = "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a01\",\"meeting\":1,\"type\":"
+        "\"joined\","
+        "\"at\":\"2025-05-06T01:02:00Z\",\"reason\":\"scheduled\"},"
+        "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a02\",\"meeting\":1,\"type\":\"left\","
+        "\"at\":\"2025-05-06T01:59:00Z\"}]}";
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, events, &r1), ==,
+                    200);
   g_assert_cmpint (member_int (r1, "accepted"), ==, 2);
   g_assert_cmpint (member_int (r1, "duplicates"), ==, 0);
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, events, &r2), ==, 200);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, events, &r2), ==,
+                    200);
   g_assert_cmpint (member_int (r2, "accepted"), ==, 0);
   g_assert_cmpint (member_int (r2, "duplicates"), ==, 2);
   g_assert_cmpint (fixture_count (f, "SELECT held FROM meetings"), ==, 1);
   g_assert_cmpint (fixture_count (f, "SELECT actual_seconds FROM meetings"), ==, 3480);
 
   /* A batch with one event for a meeting the room is not in: 422, none stored. */
-  const gchar *mixed =
-    "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a03\",\"meeting\":1,\"type\":\"joined\","
-    "\"at\":\"2025-05-06T01:10:00Z\"},"
-    "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a04\",\"meeting\":77,\"type\":\"joined\","
-    "\"at\":\"2025-05-06T01:10:00Z\"}]}";
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, mixed, &r3), ==, 422);
+  const gchar *mixed
+      = "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a03\",\"meeting\":1,\"type\":"
+        "\"joined\","
+        "\"at\":\"2025-05-06T01:10:00Z\"},"
+        "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a04\",\"meeting\":77,\"type\":\"joined\","
+        "\"at\":\"2025-05-06T01:10:00Z\"}]}";
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, mixed, &r3), ==,
+                    422);
   g_assert_cmpstr (member_string (r3, "field"), ==, "events[1].meeting");
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 4);
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room,
-                                     "{\"events\":[{\"id\":\"nope\",\"meeting\":1,\"type\":\"joined\",\"at\":\"2025-05-06T01:10:00Z\"}]}",
-                                     NULL), ==, 422);
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->manager, "{\"events\":[]}", NULL), ==, 403);
+                                     "{\"events\":[{\"id\":\"nope\",\"meeting\":1,\"type\":"
+                                     "\"joined\",\"at\":\"2025-05-06T01:10:00Z\"}]}",
+                                     NULL),
+                    ==, 422);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/attendance", f->manager, "{\"events\":[]}", NULL), ==,
+      403);
 
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/meetings/1/attendance", f->manager, NULL, &rep), ==, 200);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/meetings/1/attendance", f->manager, NULL, &rep), ==, 200);
   JsonArray *rooms = json_object_get_array_member (json_node_get_object (rep), "endpoints");
   g_assert_cmpuint (json_array_get_length (rooms), ==, 2);
   JsonObject *anh_son = json_array_get_object_element (rooms, 0);
@@ -321,7 +394,8 @@ test_endpoints_presence (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) vinh = NULL, other = NULL;
 
   f->ctx->get_presence = fake_presence;
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/endpoints/ubnd-vinh", f->manager, NULL, &vinh), ==, 200);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/endpoints/ubnd-vinh", f->manager, NULL, &vinh), ==, 200);
   JsonObject *o = json_node_get_object (vinh);
   g_assert_true (json_object_get_boolean_member (o, "online"));
   g_assert_true (json_object_get_boolean_member (o, "in_meeting"));
@@ -329,7 +403,8 @@ test_endpoints_presence (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (o, "meeting"), ==, 7);
   g_assert_true (json_object_get_boolean_member (o, "ready"));
   g_assert_cmpstr (json_object_get_string_member (o, "ready_reason"), ==, "camera ok");
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/endpoints/tinh-uy", f->manager, NULL, &other), ==, 200);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/endpoints/tinh-uy", f->manager, NULL, &other), ==, 200);
   o = json_node_get_object (other);
   g_assert_false (json_object_get_boolean_member (o, "online"));
   g_assert_false (json_object_get_boolean_member (o, "in_meeting"));
@@ -341,27 +416,47 @@ static void
 test_endpoints_crud (Fixture *f, gconstpointer data)
 {
   g_autoptr (JsonNode) c = NULL, p = NULL, list = NULL;
-  const gchar *room = "{\"code\":\"so-tttt\",\"name\":\"Điểm cầu Sở TT&TT\",\"level\":\"department\",\"unit\":\"so-tttt\",\"parent\":\"ubnd-tinh\"}";
+  const gchar *room
+      = "{\"code\":\"so-tttt\",\"name\":\"Điểm cầu Sở "
+        "TT&TT\",\"level\":\"department\",\"unit\":\"so-tttt\",\"parent\":\"ubnd-tinh\"}";
 
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->admin, room, &c), ==, 201);
   g_assert_cmpstr (member_string (c, "level"), ==, "department");
   g_assert_false (json_object_get_boolean_member (json_node_get_object (c), "online"));
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->admin, room, NULL), ==, 409);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->admin, room, NULL), ==,
+                    409);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/endpoints", f->admin,
+                       "{\"code\":\"Bad Code\",\"name\":\"x\",\"level\":\"district\"}", NULL),
+      ==, 422);
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->admin,
-                                     "{\"code\":\"Bad Code\",\"name\":\"x\",\"level\":\"district\"}", NULL), ==, 422);
-  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/endpoints", f->admin,
-                                     "{\"code\":\"x\",\"name\":\"x\",\"level\":\"galaxy\"}", NULL), ==, 422);
-  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/so-tttt", f->admin, "{\"name\":\"Sở TT&TT Nghệ An\"}", &p), ==, 200);
+                                     "{\"code\":\"x\",\"name\":\"x\",\"level\":\"galaxy\"}", NULL),
+                    ==, 422);
+  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/so-tttt", f->admin,
+                                     "{\"name\":\"Sở TT&TT Nghệ An\"}", &p),
+                    ==, 200);
   g_assert_cmpstr (member_string (p, "name"), ==, "Sở TT&TT Nghệ An");
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/endpoints", f->manager, NULL, &list), ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "endpoints")), ==, 45);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/endpoints", f->manager, NULL, &list), ==,
+                    200);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (list), "endpoints")),
+                    ==, 45);
 
   /* A room in a meeting still to come cannot be deleted. */
-  g_assert_cmpuint (post_booking (f, f->admin, "so-tttt", "so-tttt", "[\"so-tttt\",\"ubnd-tinh\"]", 8, 9, NULL, NULL), ==, 201);
-  g_assert_cmpuint (fixture_request (f, "DELETE", "/api/v1/endpoints/so-tttt", f->admin, NULL, NULL), ==, 409);
-  g_assert_cmpuint (fixture_request (f, "DELETE", "/api/v1/endpoints/thi-uy-thai-hoa", f->admin, NULL, NULL), ==, 200);
-  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/endpoints/thi-uy-thai-hoa", f->admin, NULL, NULL), ==, 404);
-  g_assert_cmpuint (post_booking (f, f->admin, "so-tttt", "so-tttt", "[\"so-tttt\",\"thi-uy-thai-hoa\"]", 10, 11, NULL, NULL), ==, 422);
+  g_assert_cmpuint (post_booking (f, f->admin, "so-tttt", "so-tttt", "[\"so-tttt\",\"ubnd-tinh\"]",
+                                  8, 9, NULL, NULL),
+                    ==, 201);
+  g_assert_cmpuint (
+      fixture_request (f, "DELETE", "/api/v1/endpoints/so-tttt", f->admin, NULL, NULL), ==, 409);
+  g_assert_cmpuint (
+      fixture_request (f, "DELETE", "/api/v1/endpoints/thi-uy-thai-hoa", f->admin, NULL, NULL), ==,
+      200);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/endpoints/thi-uy-thai-hoa", f->admin, NULL, NULL), ==,
+      404);
+  g_assert_cmpuint (post_booking (f, f->admin, "so-tttt", "so-tttt",
+                                  "[\"so-tttt\",\"thi-uy-thai-hoa\"]", 10, 11, NULL, NULL),
+                    ==, 422);
 }
 
 static void
@@ -410,7 +505,8 @@ test_static_files (Fixture *f, gconstpointer data)
   g_assert_cmpuint (status, ==, 200);
   g_assert_true (g_str_has_prefix (get_type (f, "/static/app.js", &status), "text/javascript"));
   g_assert_true (g_str_has_prefix (get_type (f, "/static/style.css", &status), "text/css"));
-  g_assert_true (g_str_has_prefix (get_type (f, "/vendor/lib.js.map", &status), "application/json"));
+  g_assert_true (
+      g_str_has_prefix (get_type (f, "/vendor/lib.js.map", &status), "application/json"));
   get_type (f, "/static/missing.js", &status);
   g_assert_cmpuint (status, ==, 404);
   get_type (f, "/static/%2e%2e/secret.txt", &status);
@@ -437,7 +533,8 @@ test_https (void)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *dir = g_dir_make_tmp ("sched-tls-XXXXXX", &error);
   g_autofree gchar *db = g_build_filename (dir, "tls.db", NULL);
-  g_autofree gchar *data = g_build_filename (g_getenv ("VC_SOURCE_DIR") ? g_getenv ("VC_SOURCE_DIR") : VC_TEST_SOURCE_DIR,
+  g_autofree gchar *data = g_build_filename (g_getenv ("VC_SOURCE_DIR") ? g_getenv ("VC_SOURCE_DIR")
+                                                                        : VC_TEST_SOURCE_DIR,
                                              "tests", "scheduler", "data", NULL);
   SchedSettings *settings;
   g_autoptr (SchedContext) ctx = NULL;
@@ -489,7 +586,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(name, fn) g_test_add ("/sched-core/http/" name, Fixture, NULL, setup, fn, fixture_teardown)
+#define ADD(name, fn)                                                                              \
+  g_test_add ("/sched-core/http/" name, Fixture, NULL, setup, fn, fixture_teardown)
   ADD ("health-metrics-me", test_health_metrics_me);
   ADD ("auth", test_auth);
   ADD ("book-list-conflict", test_book_list_conflict);
