@@ -162,23 +162,7 @@ change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 
   sqlite3_bind_int64 (st, 1, id);
   if (!sched_db_step_done (db, st, error))
     return FALSE;
-  st = sched_db_prepare (db,
-                         "INSERT INTO meeting_endpoints(meeting_id, endpoint, start_at, end_at, "
-                         "active) VALUES (?1, ?2, ?3, ?4, 1)",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  for (guint i = 0; i < spec->endpoints->len; i++)
-    {
-      sqlite3_reset (st);
-      sqlite3_bind_int64 (st, 1, id);
-      sched_db_bind_text (st, 2, g_ptr_array_index (spec->endpoints, i));
-      sqlite3_bind_int64 (st, 3, spec->start);
-      sqlite3_bind_int64 (st, 4, spec->end);
-      if (!sched_db_step_done (db, st, error))
-        return FALSE;
-    }
-  return TRUE;
+  return sched_booking_insert_rooms (db, id, spec->endpoints, spec->start, spec->end, error);
 }
 
 /* Conflicts and capacity for @spec, the meeting itself excluded. */

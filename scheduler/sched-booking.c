@@ -66,6 +66,30 @@ sched_booking_describe (const SchedMeetingSpec *spec, gint64 start, gint64 end)
 }
 
 gboolean
+sched_booking_insert_rooms (SchedDb *db, gint64 id, GPtrArray *endpoints, gint64 start, gint64 end,
+                            GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db,
+                                       "INSERT INTO meeting_endpoints(meeting_id, endpoint, "
+                                       "start_at, end_at, active) VALUES (?1, ?2, ?3, ?4, 1)",
+                                       error);
+
+  if (st == NULL)
+    return FALSE;
+  for (guint i = 0; i < endpoints->len; i++)
+    {
+      sqlite3_reset (st);
+      sqlite3_bind_int64 (st, 1, id);
+      sched_db_bind_text (st, 2, g_ptr_array_index (endpoints, i));
+      sqlite3_bind_int64 (st, 3, start);
+      sqlite3_bind_int64 (st, 4, end);
+      if (!sched_db_step_done (db, st, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_id, gint64 start,
                       gint64 end, const gchar *actor, gint64 now, gboolean imported, gint64 *id,
                       GError **error)
@@ -96,24 +120,7 @@ sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_i
   if (!sched_db_step_done (db, st, error))
     return FALSE;
   *id = sqlite3_last_insert_rowid (sched_db_handle (db));
-
-  st = sched_db_prepare (db,
-                         "INSERT INTO meeting_endpoints(meeting_id, endpoint, start_at, end_at, "
-                         "active) VALUES (?1, ?2, ?3, ?4, 1)",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  for (guint i = 0; i < spec->endpoints->len; i++)
-    {
-      sqlite3_reset (st);
-      sqlite3_bind_int64 (st, 1, *id);
-      sched_db_bind_text (st, 2, g_ptr_array_index (spec->endpoints, i));
-      sqlite3_bind_int64 (st, 3, start);
-      sqlite3_bind_int64 (st, 4, end);
-      if (!sched_db_step_done (db, st, error))
-        return FALSE;
-    }
-  return TRUE;
+  return sched_booking_insert_rooms (db, *id, spec->endpoints, start, end, error);
 }
 
 static gboolean

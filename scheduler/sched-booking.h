@@ -96,6 +96,10 @@ JsonObject *sched_booking_conflict_extra (SchedCore *core, GPtrArray *conflicts,
 /* Inserts a meeting row and its rooms (no rule is checked), and sets
  * invited_count. @status: "scheduled" or, for history, "ended" (then
  * ended_at = @end). Runs inside the caller's transaction. */
+/* Inserts the active room rows of meeting @id, with its times copied for
+ * the overlap index. Inside the caller's transaction. */
+gboolean sched_booking_insert_rooms (SchedDb *db, gint64 id, GPtrArray *endpoints, gint64 start,
+                                     gint64 end, GError **error);
 gboolean sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_id,
                                gint64 start, gint64 end, const gchar *actor, gint64 now,
                                gboolean imported, gint64 *id, GError **error);
