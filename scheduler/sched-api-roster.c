@@ -157,26 +157,6 @@ roster_endpoint_reply (SchedCore *core, SoupServerMessage *msg, const gchar *cod
   sched_http_reply_builder (msg, status, b);
 }
 
-static gboolean
-roster_exists (SchedDb *db, const gchar *sql, const gchar *code, gboolean *exists, GError **error)
-{
-  sqlite3_stmt *st = sched_db_prepare (db, sql, error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, code);
-  rc = sqlite3_step (st);
-  sqlite3_reset (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "lookup");
-      return FALSE;
-    }
-  *exists = rc == SQLITE_ROW;
-  return TRUE;
-}
-
 /* Checks name/level/unit/parent of a POST or PATCH body. */
 static gboolean
 roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, const gchar *level,
@@ -197,8 +177,8 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
     }
   if (unit && *unit)
     {
-      if (!roster_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists,
-                          error))
+      if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists,
+                            error))
         return FALSE;
       if (!exists)
         {
@@ -209,9 +189,9 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
   if (parent && *parent)
     {
       if (g_strcmp0 (parent, code) == 0
-          || !roster_exists (core->ctx->db,
-                             "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", parent,
-                             &exists, error)
+          || !sched_db_exists (core->ctx->db,
+                               "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", parent,
+                               &exists, error)
           || !exists)
         {
           if (error && *error == NULL)
@@ -260,8 +240,8 @@ roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMe
   if (!roster_check_fields (core, code, name, level, unit, parent, &error)
       || !sched_db_begin_immediate (core->ctx->db, &error))
     goto fail;
-  if (!roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1", code, &exists,
-                      &error))
+  if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1", code, &exists,
+                        &error))
     goto rollback;
   if (exists)
     {
@@ -312,8 +292,8 @@ roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMes
   if (error || !roster_check_fields (core, code, name, level, unit, parent, &error)
       || !sched_db_begin_immediate (core->ctx->db, &error))
     goto fail;
-  if (!roster_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
-                      code, &exists, &error))
+  if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
+                        code, &exists, &error))
     goto rollback;
   if (!exists)
     {
@@ -359,8 +339,8 @@ roster_endpoint_delete (SchedCore *core, const SchedPrincipal *who, SoupServerMe
 
   if (!sched_db_begin_immediate (db, &error))
     goto fail;
-  if (!roster_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code, &exists,
-                      &error))
+  if (!sched_db_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code,
+                        &exists, &error))
     goto rollback;
   if (!exists)
     {

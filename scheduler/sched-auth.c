@@ -55,29 +55,11 @@ sched_principal_describe (const SchedPrincipal *p)
   return g_strdup_printf ("%s:%s", sched_role_to_string (p->role), p->name);
 }
 
-static gboolean
-auth_code_exists (SchedDb *db, const gchar *sql, const gchar *code, GError **error)
-{
-  sqlite3_stmt *stmt = sched_db_prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sched_db_bind_text (stmt, 1, code);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    sched_db_set_error (db, error, "lookup");
-  return FALSE;
-}
-
 gchar *
 sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit, const gchar *endpoint,
                          const gchar *name, GError **error)
 {
-  GError *local = NULL;
+  gboolean exists = FALSE;
 
   if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
     {
@@ -96,23 +78,21 @@ sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit, const g
                              "an endpoint token needs --endpoint");
       return NULL;
     }
-  if (unit && !auth_code_exists (db, "SELECT 1 FROM units WHERE code = ?1", unit, &local))
+  if (unit && !sched_db_exists (db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists, error))
+    return NULL;
+  if (unit && !exists)
     {
-      if (local)
-        g_propagate_error (error, local);
-      else
-        sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "unknown unit '%s'", unit);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "unknown unit '%s'", unit);
       return NULL;
     }
   if (endpoint
-      && !auth_code_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", endpoint,
-                            &local))
+      && !sched_db_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", endpoint,
+                           &exists, error))
+    return NULL;
+  if (endpoint && !exists)
     {
-      if (local)
-        g_propagate_error (error, local);
-      else
-        sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoint", "unknown endpoint '%s'",
-                               endpoint);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoint", "unknown endpoint '%s'",
+                             endpoint);
       return NULL;
     }
 

@@ -59,27 +59,6 @@ sched_meeting_spec_from_json (JsonObject *o, GError **error)
 }
 
 static gboolean
-booking_code_exists (SchedDb *db, const gchar *sql, const gchar *code, gboolean *exists,
-                     GError **error)
-{
-  sqlite3_stmt *st = sched_db_prepare (db, sql, error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, code);
-  rc = sqlite3_step (st);
-  sqlite3_reset (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "looking up a code");
-      return FALSE;
-    }
-  *exists = rc == SQLITE_ROW;
-  return TRUE;
-}
-
-static gboolean
 booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -106,9 +85,9 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
                                  code);
           return FALSE;
         }
-      if (!booking_code_exists (core->ctx->db,
-                                "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code,
-                                &exists, error))
+      if (!sched_db_exists (core->ctx->db,
+                            "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code,
+                            &exists, error))
         return FALSE;
       if (!exists)
         {
@@ -153,8 +132,8 @@ sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 no
                              core->ctx->settings->max_meeting_seconds / 3600);
       return FALSE;
     }
-  if (!booking_code_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", spec->unit,
-                            &exists, error))
+  if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", spec->unit, &exists,
+                        error))
     return FALSE;
   if (!exists)
     {

@@ -348,6 +348,26 @@ sched_db_step_done (SchedDb *db, sqlite3_stmt *stmt, GError **error)
   return FALSE;
 }
 
+gboolean
+sched_db_exists (SchedDb *db, const gchar *sql, const gchar *text, gboolean *exists, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sched_db_bind_text (stmt, 1, text);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "lookup");
+      return FALSE;
+    }
+  *exists = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 void
 sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
 {

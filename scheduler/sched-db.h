@@ -47,6 +47,11 @@ void sched_db_set_error (SchedDb *db, GError **error, const gchar *what);
 /* Steps a statement expected to finish (SQLITE_DONE); error otherwise. */
 gboolean sched_db_step_done (SchedDb *db, sqlite3_stmt *stmt, GError **error);
 
+/* Runs @sql (a string constant with one text parameter, ?1 = @text) and
+ * sets @exists to whether it returned a row. */
+gboolean sched_db_exists (SchedDb *db, const gchar *sql, const gchar *text, gboolean *exists,
+                          GError **error);
+
 /* Binds a UTF-8 string or NULL. */
 void sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text);
 /* Column text as const gchar* (NULL for SQL NULL). */
