@@ -30,6 +30,14 @@ if [ -n "$missing" ] && [ "${VC_SKIP_APT:-0}" != 1 ]; then
   apt-get install -y -q --no-install-recommends $missing
 fi
 
+# playwright-core (browser tests) needs Node.js 20 or newer. Debian 12's own
+# nodejs is 18: say so plainly instead of failing later inside a test.
+if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+  echo "install-deps: Node.js $(node --version) is too old: the browser tests need Node.js >= 20" >&2
+  echo "install-deps: (Debian 12 ships 18; install Node.js 20, e.g. NodeSource's nodejs package)" >&2
+  exit 1
+fi
+
 # JavaScript for the web UI (served locally, never from a CDN) and for the
 # browser tests. package-lock.json pins the versions.
 here=$(cd "$(dirname "$0")/.." && pwd)
