@@ -206,6 +206,8 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (body == NULL)
     {
       bridge_note_reachable (bridge, FALSE, error);
+      if (kind == REQUEST_POST)
+        room->dirty = TRUE; /* not sent: post it again once the bridge answers */
       if (kind != REQUEST_GET)
         room->retry_at = g_get_monotonic_time () + RETRY_SECONDS * G_USEC_PER_SEC;
       return;

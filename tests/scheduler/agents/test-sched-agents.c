@@ -31,7 +31,9 @@ typedef struct
   SoupServer *server;
   gchar *url;
   SoupServer *bridge;
-  GPtrArray *bridge_calls; /* BridgeCall* */
+  GPtrArray *bridge_calls;    /* BridgeCall* */
+  guint bridge_failing_posts; /* answer this many more POST /rooms with 503 */
+  guint bridge_lost_rooms;    /* answer this many more GET /rooms/ID with 404 */
   gchar *endpoint_token;
   gchar *admin_token;
   SoupSession *session;
@@ -75,7 +77,17 @@ on_bridge_request (SoupServer *server, SoupServerMessage *msg, const char *path,
   c->path = g_strdup (path);
   c->body = g_strndup (body->data, body->length);
   g_ptr_array_add (f->bridge_calls, c);
-  if (g_str_equal (method, "DELETE"))
+  if (g_str_equal (method, "POST") && g_str_equal (path, "/rooms") && f->bridge_failing_posts > 0)
+    {
+      f->bridge_failing_posts--;
+      soup_server_message_set_status (msg, 503, NULL);
+    }
+  else if (g_str_equal (method, "GET") && f->bridge_lost_rooms > 0)
+    {
+      f->bridge_lost_rooms--;
+      soup_server_message_set_status (msg, 404, NULL);
+    }
+  else if (g_str_equal (method, "DELETE"))
     soup_server_message_set_status (msg, 204, NULL);
   else if (g_str_has_suffix (path, "/control"))
     {
@@ -570,19 +582,22 @@ test_join_link_and_control (Fixture *f, gconstpointer data)
   }
 }
 
+/* Runs the loop until the @nth call of @method on @path has arrived. */
 static BridgeCall *
-wait_bridge_call (Fixture *f, const gchar *method, const gchar *path)
+wait_bridge_calls (Fixture *f, const gchar *method, const gchar *path, guint nth)
 {
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
   f->loop = loop;
   for (;;)
     {
+      guint seen = 0;
+
       for (guint i = 0; i < f->bridge_calls->len; i++)
         {
           BridgeCall *c = f->bridge_calls->pdata[i];
 
-          if (g_str_equal (c->method, method) && g_str_equal (c->path, path))
+          if (g_str_equal (c->method, method) && g_str_equal (c->path, path) && ++seen == nth)
             {
               f->loop = NULL;
               return c;
@@ -590,6 +605,19 @@ wait_bridge_call (Fixture *f, const gchar *method, const gchar *path)
         }
       g_main_loop_run (loop);
     }
+}
+
+static BridgeCall *
+wait_bridge_call (Fixture *f, const gchar *method, const gchar *path)
+{
+  return wait_bridge_calls (f, method, path, 1);
+}
+
+static gboolean
+on_outage_over (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -646,6 +674,66 @@ test_room_opener (Fixture *f, gconstpointer data)
   g_assert_cmpint (del->at_us, <, (end + 2) * G_USEC_PER_SEC);
 }
 
+/* The bridge answers 503 twice: the opener retries every RETRY_SECONDS (2 s)
+ * until it is accepted, then polls it; a bridge that lost the room (GET 404
+ * after its restart) gets the room posted again. */
+static void
+test_room_opener_retry (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+  BridgeCall *first, *second, *third;
+  /* The opener warns about each refusal by design: not fatal here. */
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  f->bridge_failing_posts = 2;
+  insert_meeting (f, 8, "Retried", now + 1, now + 30, "ubnd-tinh,ubnd-vinh");
+  first = wait_bridge_calls (f, "POST", "/rooms", 1);
+  second = wait_bridge_calls (f, "POST", "/rooms", 2);
+  third = wait_bridge_calls (f, "POST", "/rooms", 3);
+  g_assert_cmpint (second->at_us - first->at_us, >=, 2 * G_USEC_PER_SEC - 50000);
+  g_assert_cmpint (third->at_us - second->at_us, >=, 2 * G_USEC_PER_SEC - 50000);
+  g_assert_cmpint (third->at_us - first->at_us, <, 7 * G_USEC_PER_SEC);
+  g_assert_cmpuint (f->bridge_failing_posts, ==, 0);
+  /* Accepted: now it is polled, and a lost room is posted again. */
+  f->bridge_lost_rooms = 1;
+  wait_bridge_calls (f, "GET", "/rooms/8", 1);
+  wait_bridge_calls (f, "POST", "/rooms", 4);
+  wait_bridge_calls (f, "GET", "/rooms/8", 2);
+  g_assert_cmpuint (f->bridge_lost_rooms, ==, 0);
+  g_log_set_always_fatal (fatal);
+}
+
+/* The bridge is not listening when the meeting's room should open: the opener
+ * keeps trying and opens the room once the bridge listens again. */
+static void
+test_room_opener_bridge_down (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (f->settings.bridge_url, G_URI_FLAGS_NONE, &error);
+  g_autoptr (GMainLoop) outage = g_main_loop_new (NULL, FALSE);
+  gint64 now = vc_time_now (), back_at;
+  BridgeCall *post;
+  /* "bridge unreachable" is a warning by design: not fatal here. */
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  g_assert_no_error (error);
+  soup_server_disconnect (f->bridge);
+  insert_meeting (f, 9, "Bridge down", now + 1, now + 30, "ubnd-tinh,ubnd-vinh");
+  /* A deliberate outage of 3 s (several ticks and retries), not a readiness wait. */
+  g_timeout_add (3000, on_outage_over, outage);
+  g_main_loop_run (outage);
+  g_assert_cmpuint (f->bridge_calls->len, ==, 0);
+  back_at = g_get_real_time ();
+  g_assert_true (soup_server_listen_local (f->bridge, g_uri_get_port (uri),
+                                           SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  post = wait_bridge_call (f, "POST", "/rooms");
+  g_assert_cmpint (post->at_us - back_at, <, 4 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (post->body, "\"id\":\"9\""));
+  wait_bridge_call (f, "GET", "/rooms/9");
+  g_log_set_always_fatal (fatal);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -660,5 +748,9 @@ main (int argc, char **argv)
               test_join_link_and_control, fixture_tear_down);
   g_test_add ("/agents/room-opener", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_room_opener,
               fixture_tear_down);
+  g_test_add ("/agents/room-opener-retry", Fixture, GINT_TO_POINTER (1), fixture_set_up,
+              test_room_opener_retry, fixture_tear_down);
+  g_test_add ("/agents/room-opener-bridge-down", Fixture, GINT_TO_POINTER (1), fixture_set_up,
+              test_room_opener_bridge_down, fixture_tear_down);
   return g_test_run ();
 }
