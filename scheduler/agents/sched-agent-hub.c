@@ -12,6 +12,7 @@
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-agent-hub.h"
+#include "sched-agent-message.h"
 #include "sched-agent-schedule.h"
 #include "sched-error.h"
 #include "sched-http.h"
@@ -111,74 +112,33 @@ channel_send_schedule (SchedAgentChannel *channel)
   g_debug ("agent %s: schedule sent", channel->endpoint);
 }
 
-/* Parses an agent → scheduler message; FALSE with a reason when malformed. */
+/* Applies an agent → scheduler message; FALSE with a reason when malformed. */
 static gboolean
 channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, const gchar **reason)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *o;
-  const gchar *type;
-  JsonNode *meeting;
+  g_auto (SchedAgentMessage) message = { 0 };
 
-  if (!g_utf8_validate (text, len, NULL) || !json_parser_load_from_data (parser, text, len, NULL)
-      || !sched_agent_json_root_is_object (parser))
+  if (!sched_agent_message_parse (text, len, &message, reason))
+    return FALSE;
+  switch (message.type)
     {
-      *reason = "not a JSON object";
-      return FALSE;
+      case SCHED_AGENT_MESSAGE_STATE:
+        g_free (channel->state);
+        channel->state = g_steal_pointer (&message.state);
+        channel->meeting_id = message.meeting;
+        g_info ("agent %s: %s (meeting %" G_GINT64_FORMAT ")", channel->endpoint, channel->state,
+                channel->meeting_id);
+        break;
+      case SCHED_AGENT_MESSAGE_READINESS:
+        channel->ready_known = TRUE;
+        channel->ready = message.ready;
+        g_free (channel->ready_reason);
+        channel->ready_reason = g_steal_pointer (&message.reason);
+        g_info ("agent %s: %s (%s)", channel->endpoint, channel->ready ? "ready" : "NOT ready",
+                channel->ready_reason);
+        break;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
-  type = json_object_get_string_member_with_default (o, "type", NULL);
-  meeting = json_object_get_member (o, "meeting");
-  if (type == NULL)
-    {
-      *reason = "type is required";
-      return FALSE;
-    }
-  if (meeting && !JSON_NODE_HOLDS_NULL (meeting)
-      && json_node_get_value_type (meeting) != G_TYPE_INT64)
-    {
-      *reason = "meeting must be an integer or null";
-      return FALSE;
-    }
-
-  if (g_str_equal (type, "state"))
-    {
-      const gchar *state = json_object_get_string_member_with_default (o, "state", NULL);
-
-      if (state == NULL
-          || !(g_str_equal (state, "idle") || g_str_equal (state, "joining")
-               || g_str_equal (state, "in_meeting")))
-        {
-          *reason = "state must be idle, joining or in_meeting";
-          return FALSE;
-        }
-      g_free (channel->state);
-      channel->state = g_strdup (state);
-      channel->meeting_id
-          = (meeting && !JSON_NODE_HOLDS_NULL (meeting)) ? json_node_get_int (meeting) : 0;
-      g_info ("agent %s: %s (meeting %" G_GINT64_FORMAT ")", channel->endpoint, state,
-              channel->meeting_id);
-      return TRUE;
-    }
-  if (g_str_equal (type, "readiness"))
-    {
-      JsonNode *ready = json_object_get_member (o, "ready");
-      const gchar *why = json_object_get_string_member_with_default (o, "reason", "");
-
-      if (ready == NULL || json_node_get_value_type (ready) != G_TYPE_BOOLEAN)
-        {
-          *reason = "ready must be a boolean";
-          return FALSE;
-        }
-      channel->ready_known = TRUE;
-      channel->ready = json_node_get_boolean (ready);
-      g_free (channel->ready_reason);
-      channel->ready_reason = g_strdup (why);
-      g_info ("agent %s: %s (%s)", channel->endpoint, channel->ready ? "ready" : "NOT ready", why);
-      return TRUE;
-    }
-  *reason = "unknown message type";
-  return FALSE;
+  return TRUE;
 }
 
 static void

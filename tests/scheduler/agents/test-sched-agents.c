@@ -446,8 +446,12 @@ test_presence_and_malformed (Fixture *f, gconstpointer data)
                                        "{\"type\":\"state\",\"state\":\"idle\",\"meeting\":\"x\"}");
   soup_websocket_connection_send_text (f->ws, "[1,2]");
   soup_websocket_connection_send_text (f->ws, "");
-  msg = wait_message (f, 6);
-  for (guint i = 1; i < 6; i++)
+  /* Members of the wrong JSON type (a critical in json-glib's getters). */
+  soup_websocket_connection_send_text (f->ws, "{\"type\":{},\"state\":\"idle\"}");
+  soup_websocket_connection_send_text (f->ws,
+                                       "{\"type\":\"readiness\",\"ready\":true,\"reason\":[1]}");
+  msg = wait_message (f, 8);
+  for (guint i = 1; i < 8; i++)
     {
       msg = json_node_get_object (f->received->pdata[i]);
       g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "error");
@@ -490,7 +494,7 @@ test_presence_and_malformed (Fixture *f, gconstpointer data)
   g_assert_cmpuint (
       call (f, "POST", "/api/v1/agents/ubnd-vinh/join", f->admin_token, "{\"meeting\":1}", NULL),
       ==, 200);
-  msg = wait_message (f, 7);
+  msg = wait_message (f, 9);
   g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "join");
   g_assert_cmpint (json_object_get_int_member (msg, "meeting"), ==, 1);
   g_assert_cmpuint (
