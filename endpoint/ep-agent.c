@@ -315,14 +315,17 @@ ep_agent_media_lost (EpAgent *agent, gpointer handle, const gchar *why)
         agent->wake_id = g_idle_add (on_wake, agent); /* rejoin now, not at the next tick */
       return;
     }
-  /* Back-off 1, 2, 4 … seconds, at most retry_max. */
+  /* Back-off: attempts start 1, 2, 4 … seconds apart, at most retry_max;
+   * counted from the failed attempt's start, so that the time an attempt
+   * takes to fail (starting its media process, a refused connection) does
+   * not add up over the retries. */
   {
-    gint64 delay = G_USEC_PER_SEC << MIN (agent->attempts, 6);
+    gint64 delay = MIN (G_USEC_PER_SEC << MIN (agent->attempts, 6), agent->retry_max_us);
 
     agent->attempts++;
-    agent->retry_at_us = mono + MIN (delay, agent->retry_max_us);
+    agent->retry_at_us = MAX (mono, agent->attempt_started_us + delay);
     g_message ("meeting %" G_GINT64_FORMAT ": join failed (%s); retrying in %.1f s",
-               agent->current->id, why, MIN (delay, agent->retry_max_us) / 1e6);
+               agent->current->id, why, (agent->retry_at_us - mono) / 1e6);
   }
 }
 

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  *        JOINING (media connecting)
  *   JOINING --media connected, start reached--> IN_MEETING (segment opened)
  *   JOINING --media connected before the start--> JOINING (waits, connected)
- *   JOINING --media failed--> JOINING (retry after 1, 2, 4, ≤5 s)
+ *   JOINING --media failed--> JOINING (attempts start 1, 2, 4, ≤5 s apart)
  *   IN_MEETING --media lost--> JOINING (segment closed "dropped", retry at once)
  *   JOINING/IN_MEETING --end, cancellation, removal--> IDLE ("ended")
  *   JOINING/IN_MEETING --leave command / shutdown--> IDLE ("left") */

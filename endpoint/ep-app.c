@@ -1,8 +1,10 @@
 /* ep-app.c — wires one room agent together (see ep-app.h).
  *
  *   EpChannel ──schedule──▶ cache file + EpAgent ◀──ticks (250 ms)
- *             ──join/leave─▶ EpAgent ──state-changed──▶ EpChannel, idle screen
- *   EpAgent ──media ops──▶ EpMedia (VcClientPeer)
+ *             ──join/leave─▶ EpAgent ──state-changed──▶ EpChannel, EpIdleChild
+ *                                         (the idle screen's process, between meetings)
+ *   EpAgent ──media ops──▶ EpMediaChild ──one process per join──▶ media session
+ *                                       (VcClientPeer, ep-media-session.c)
  *   EpAgent ──journal-changed──▶ EpOutbox ──POST /api/v1/attendance──▶ scheduler
  *   EpReadiness ──readiness──▶ EpChannel
  * Everything runs on the main thread. */
@@ -11,9 +13,9 @@
 #include "ep-app.h"
 #include "ep-agent.h"
 #include "ep-channel.h"
-#include "ep-idle-screen.h"
+#include "ep-idle-child.h"
 #include "ep-journal.h"
-#include "ep-media.h"
+#include "ep-media-child.h"
 #include "ep-outbox.h"
 #include "ep-readiness.h"
 #include "ep-schedule.h"
@@ -23,10 +25,10 @@ struct _EpApp
   EpConfig *config;
   EpJournal *journal;
   EpOutbox *outbox;
-  EpMedia *media;
+  EpMediaChild *media;
   EpAgent *agent;
   EpChannel *channel;
-  EpIdleScreen *idle;
+  EpIdleChild *idle; /* the idle-screen process, output = auto only */
   EpReadiness *readiness;
   guint idle_update_id;
   /* shutdown */
@@ -43,7 +45,7 @@ app_update_idle (EpApp *app)
   const EpMeeting *next = ep_schedule_next (schedule, g_get_real_time () / G_USEC_PER_SEC);
 
   if (app->idle)
-    ep_idle_screen_set_next (app->idle, next);
+    ep_idle_child_set_next (app->idle, next);
   /* Not while joining or in a meeting: the camera is in use then. */
   if (app->readiness && ep_agent_get_state (app->agent) == EP_AGENT_STATE_IDLE)
     ep_readiness_set_next (app->readiness, next);
@@ -78,7 +80,7 @@ on_agent_state_changed (EpAgent *agent, guint state, gint64 meeting, gpointer us
 
   ep_channel_send_state (app->channel, ep_agent_state_to_string (state), meeting);
   if (app->idle)
-    ep_idle_screen_set_visible (app->idle, state == EP_AGENT_STATE_IDLE);
+    ep_idle_child_set_visible (app->idle, state == EP_AGENT_STATE_IDLE);
 }
 
 static void
@@ -121,8 +123,8 @@ ep_app_new (EpConfig *config, GError **error)
   if ((recovered = ep_journal_recover (app->journal, error)) < 0)
     return NULL;
   app->outbox = ep_outbox_new (app->journal, config->scheduler_url, config->token);
-  app->media = ep_media_new (config);
-  app->agent = ep_agent_new (app->journal, ep_media_ops (), app->media);
+  app->media = ep_media_child_new (config);
+  app->agent = ep_agent_new (app->journal, ep_media_child_ops (), app->media);
   ep_agent_set_timing (app->agent, config->join_lead_seconds, config->retry_max_seconds,
                        config->heartbeat_seconds);
   ep_agent_set_connect_ahead (app->agent, config->connect_ahead_seconds);
@@ -131,7 +133,7 @@ ep_app_new (EpConfig *config, GError **error)
       && g_getenv ("WAYLAND_DISPLAY") == NULL)
     g_warning ("output = auto but neither DISPLAY nor WAYLAND_DISPLAY is set: no idle screen");
   else if (config->output == EP_OUTPUT_AUTO)
-    app->idle = ep_idle_screen_new (config->name);
+    app->idle = ep_idle_child_new (config);
   app->readiness = ep_readiness_new (config);
 
   cached = ep_schedule_load (config->schedule_cache_path, &local);
@@ -158,24 +160,36 @@ ep_app_start (EpApp *app)
   ep_channel_start (app->channel);
   ep_outbox_kick (app->outbox);
   if (app->idle)
-    ep_idle_screen_set_visible (app->idle, TRUE);
+    ep_idle_child_set_visible (app->idle, TRUE);
   app_update_idle (app);
   app->idle_update_id = g_timeout_add_seconds (1, on_idle_update, app);
   ep_agent_start (app->agent);
 }
 
+/* The last step of shutdown: every media process has exited. */
+static gboolean
+on_media_stopped (gpointer user_data)
+{
+  EpApp *app = user_data;
+  GSourceFunc done = g_steal_pointer (&app->done);
+
+  if (done)
+    done (app->done_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The outbox is flushed, or its time is up. */
 static void
 app_shutdown_done (EpApp *app)
 {
-  GSourceFunc done = g_steal_pointer (&app->done);
-
   g_clear_handle_id (&app->flush_timeout_id, g_source_remove);
   g_clear_signal_handler (&app->flushed_id, app->outbox);
   if (ep_journal_outbox_count (app->journal) > 0)
     g_message ("%u attendance event(s) kept for the next start",
                ep_journal_outbox_count (app->journal));
-  if (done)
-    done (app->done_data);
+  /* ep_agent_shutdown() told the media process to leave; it is killed after
+   * its grace period at the latest, so this wait is bounded. */
+  ep_media_child_when_stopped (app->media, on_media_stopped, app);
 }
 
 static gboolean
@@ -205,7 +219,7 @@ ep_app_shutdown (EpApp *app, guint flush_timeout_ms, GSourceFunc done, gpointer 
   ep_channel_send_state (app->channel, "idle", 0);
   ep_channel_stop (app->channel);
   if (app->idle)
-    ep_idle_screen_set_visible (app->idle, FALSE);
+    ep_idle_child_set_visible (app->idle, FALSE);
   if (ep_journal_outbox_count (app->journal) == 0)
     {
       app_shutdown_done (app);
@@ -226,10 +240,10 @@ ep_app_free (EpApp *app)
   if (app->outbox)
     g_clear_signal_handler (&app->flushed_id, app->outbox);
   g_clear_object (&app->readiness);
-  g_clear_pointer (&app->idle, ep_idle_screen_free);
+  g_clear_pointer (&app->idle, ep_idle_child_free);
   g_clear_object (&app->channel);
   g_clear_object (&app->agent);
-  g_clear_pointer (&app->media, ep_media_free);
+  g_clear_pointer (&app->media, ep_media_child_free);
   g_clear_object (&app->outbox);
   g_clear_pointer (&app->journal, ep_journal_close);
   g_clear_pointer (&app->config, ep_config_free);

@@ -42,6 +42,7 @@ ep_config_free (EpConfig *c)
 {
   if (c == NULL)
     return;
+  g_free (c->path);
   g_free (c->scheduler_url);
   g_free (c->code);
   g_free (c->token);
@@ -100,6 +101,7 @@ ep_config_load (const gchar *path, GError **error)
 
   if (absolute && !vc_config_load_file (vc, absolute, error))
     return NULL;
+  c->path = g_strdup (absolute);
 
   if (!(c->scheduler_url = vc_config_get_string (vc, "scheduler", "url", NULL, error)))
     return NULL;

@@ -15,6 +15,7 @@ typedef enum
 
 typedef struct
 {
+  gchar *path; /* the file loaded, absolute; NULL for the defaults alone */
   /* [scheduler] */
   gchar *scheduler_url; /* http://HOST:PORT */
   /* [endpoint] */

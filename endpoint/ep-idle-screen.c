@@ -1,10 +1,14 @@
 /* ep-idle-screen.c — the room's screen between meetings (see
- * ep-idle-screen.h). Times are shown in Asia/Ho_Chi_Minh. */
+ * ep-idle-screen.h), and the main of the process that shows it
+ * (ep-idle-child.h). Times are shown in Asia/Ho_Chi_Minh. */
 #define G_LOG_DOMAIN "vc-endpoint"
 
 #include "ep-idle-screen.h"
+#include "ep-subprocess.h"
 
+#include <gio/gunixinputstream.h>
 #include <gst/gst.h>
+#include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (ep_idle_debug);
 #define GST_CAT_DEFAULT ep_idle_debug
@@ -155,4 +159,109 @@ ep_idle_screen_free (EpIdleScreen *screen)
     }
   g_free (screen->room_name);
   g_free (screen);
+}
+
+/* ---- the idle-screen process (ep-idle-child.h) ---- */
+
+typedef struct
+{
+  EpIdleScreen *screen;
+  GMainLoop *loop;
+  GDataInputStream *lines; /* stdin: the next meeting, one JSON line each */
+  EpMeeting next;          /* title, unit_name and start only */
+  gboolean has_next;
+  int status;
+} EpIdleRun;
+
+static void
+idle_run_refresh (EpIdleRun *run)
+{
+  ep_idle_screen_set_next (run->screen, run->has_next ? &run->next : NULL);
+}
+
+static void
+idle_run_take_line (EpIdleRun *run, const gchar *line)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  if (!json_parser_load_from_data (parser, line, -1, NULL) || !ep_json_root_is_object (parser))
+    {
+      g_warning ("idle screen: malformed line from the agent ignored");
+      return;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_clear_pointer (&run->next.title, g_free);
+  g_clear_pointer (&run->next.unit_name, g_free);
+  run->has_next = json_object_has_member (o, "title");
+  if (!run->has_next)
+    return;
+  run->next.title = g_strdup (json_object_get_string_member_with_default (o, "title", ""));
+  run->next.unit_name = g_strdup (json_object_get_string_member_with_default (o, "unit", ""));
+  run->next.start = json_object_get_int_member_with_default (o, "start", 0);
+}
+
+static void on_agent_line (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* main thread */
+static void
+on_agent_line (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EpIdleRun *run = user_data;
+  g_autofree gchar *line
+      = g_data_input_stream_read_line_finish_utf8 (run->lines, result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      g_main_loop_quit (run->loop); /* the agent hid the screen, or is gone */
+      return;
+    }
+  idle_run_take_line (run, line);
+  idle_run_refresh (run);
+  g_data_input_stream_read_line_async (run->lines, G_PRIORITY_DEFAULT, NULL, on_agent_line, run);
+}
+
+/* main thread: the clock and the countdown move every second. */
+static gboolean
+on_idle_run_tick (gpointer user_data)
+{
+  EpIdleRun *run = user_data;
+
+  if (ep_idle_screen_get_state (run->screen) == EP_IDLE_SCREEN_FAILED)
+    {
+      run->status = 1;
+      g_main_loop_quit (run->loop);
+      return G_SOURCE_REMOVE;
+    }
+  idle_run_refresh (run);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+ep_idle_screen_run (const EpConfig *config)
+{
+  EpIdleRun run = { 0 };
+  g_autoptr (GInputStream) in = NULL;
+  guint tick;
+
+  ep_subprocess_helper_init ();
+  gst_init (NULL, NULL);
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.screen = ep_idle_screen_new (config->name);
+  in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  run.lines = g_data_input_stream_new (in);
+  g_data_input_stream_read_line_async (run.lines, G_PRIORITY_DEFAULT, NULL, on_agent_line, &run);
+  ep_idle_screen_set_visible (run.screen, TRUE);
+  tick = g_timeout_add_seconds (1, on_idle_run_tick, &run);
+  if (ep_idle_screen_get_state (run.screen) == EP_IDLE_SCREEN_FAILED)
+    run.status = 1;
+  else
+    g_main_loop_run (run.loop);
+  g_source_remove (tick);
+  ep_idle_screen_free (run.screen);
+  g_clear_object (&run.lines);
+  g_main_loop_unref (run.loop);
+  g_free (run.next.title);
+  g_free (run.next.unit_name);
+  return run.status;
 }

@@ -1,9 +1,12 @@
 /* ep-idle-screen.h — what the room's screen shows between meetings: the
  * room's name, the clock and the next meeting (title, organiser, start,
  * countdown). A small pipeline of its own (videotestsrc black + overlays →
- * autovideosink), only when [media] output = auto. Main thread only. */
+ * autovideosink), only when [media] output = auto. It runs in a process of
+ * its own (ep-idle-child.h), whose main is ep_idle_screen_run(). Main thread
+ * only. */
 #pragma once
 
+#include "ep-config.h"
 #include "ep-schedule.h"
 
 G_BEGIN_DECLS
@@ -26,6 +29,12 @@ void ep_idle_screen_set_visible (EpIdleScreen *screen, gboolean visible);
 /* Updates the text (call every second): @next may be NULL. */
 void ep_idle_screen_set_next (EpIdleScreen *screen, const EpMeeting *next);
 EpIdleScreenState ep_idle_screen_get_state (EpIdleScreen *screen);
+
+/* The idle-screen process (`vc-endpoint --config FILE idle-screen`): shows
+ * the screen of @config's room until the end of stdin, taking the next
+ * meeting from each line (ep-idle-child.h). Returns the exit status: 1 when
+ * the screen cannot be shown (no display, missing elements). */
+int ep_idle_screen_run (const EpConfig *config);
 
 /* The text shown, for @now (seconds since the epoch); exposed for tests. */
 gchar *ep_idle_screen_text (const gchar *room_name, const EpMeeting *next, gint64 now);

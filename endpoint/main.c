@@ -2,6 +2,10 @@
  *
  *   vc-endpoint --config FILE                 run the room agent
  *   vc-endpoint --config FILE report [--from DATE] [--to DATE] [--json]
+ *   vc-endpoint --config FILE media-session   one meeting's media; the agent
+ *                                             starts it (ep-media-child.c)
+ *   vc-endpoint --config FILE idle-screen     the screen between meetings
+ *                                             (ep-idle-child.c)
  *
  * Exit codes: 0 done, 1 run-time failure, 2 usage, 78 bad config. */
 #define G_LOG_DOMAIN "vc-endpoint"
@@ -9,13 +13,16 @@
 #include "ep-app.h"
 #include "ep-config.h"
 #include "ep-journal.h"
-#include "ep-media.h"
+#include "ep-idle-child.h"
+#include "ep-idle-screen.h"
+#include "ep-media-session.h"
 #include "ep-report.h"
 #include "vc-config.h"
 
 #include <glib-unix.h>
 #include <gst/gst.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -83,6 +90,42 @@ run_report (EpConfig *config, const gchar *from_text, const gchar *to_text, gboo
   return 0;
 }
 
+/* The room agent itself: takes @config. */
+static int
+run_agent (EpConfig *config)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autofree gchar *code = g_strdup (config->code);
+  MainState state = { 0 };
+
+  /* A media process that died makes writing to its stdin fail with EPIPE
+   * instead of killing the agent. */
+  signal (SIGPIPE, SIG_IGN);
+  gst_init (NULL, NULL);
+  if (!ep_media_check (config, &error))
+    {
+      g_printerr ("vc-endpoint: %s\n", error->message);
+      ep_config_free (config);
+      return VC_EXIT_CONFIG;
+    }
+  if ((state.app = ep_app_new (config, &error)) == NULL)
+    {
+      g_printerr ("vc-endpoint: %s\n", error->message);
+      return 1;
+    }
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  g_unix_signal_add (SIGINT, on_signal, &state);
+  g_unix_signal_add (SIGTERM, on_signal, &state);
+  ep_app_start (state.app);
+  g_print ("vc-endpoint %s started\n", code);
+  fflush (stdout);
+  g_main_loop_run (loop);
+  g_clear_pointer (&state.app, ep_app_free);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -101,15 +144,14 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) options = g_option_context_new ("[report]");
   g_autoptr (GError) error = NULL;
   g_autoptr (EpConfig) config = NULL;
-  g_autoptr (GMainLoop) loop = NULL;
-  MainState state = { 0 };
 
   setlocale (LC_ALL, "");
 #ifdef __GLIBC__
-  /* Every meeting starts and stops a few dozen GStreamer streaming threads;
+  /* A meeting starts and stops a few dozen GStreamer streaming threads;
    * with glibc's default of 8 arenas per core their freed memory stays
-   * mapped and the agent grows by ~2 MB per meeting (bench/endpoint). Two
-   * arenas keep it flat; the agent is not allocation-bound. */
+   * mapped (when the media ran in the agent, it grew by ~2 MB per meeting,
+   * bench/endpoint). Two arenas keep a media process small too; none of
+   * these processes is allocation-bound. */
   mallopt (M_ARENA_MAX, 2);
 #endif
   g_option_context_add_main_entries (options, entries, NULL);
@@ -120,7 +162,10 @@ main (int argc, char **argv)
       g_printerr ("vc-endpoint: %s\n", error->message);
       return 64;
     }
-  if (argc > 2 || (argc == 2 && g_strcmp0 (argv[1], "report") != 0))
+  if (argc > 2
+      || (argc == 2 && g_strcmp0 (argv[1], "report") != 0
+          && g_strcmp0 (argv[1], EP_MEDIA_SESSION_COMMAND) != 0
+          && g_strcmp0 (argv[1], EP_IDLE_SCREEN_COMMAND) != 0))
     {
       g_printerr ("vc-endpoint: unknown command '%s' (only 'report')\n", argv[1]);
       return 64;
@@ -135,7 +180,7 @@ main (int argc, char **argv)
       g_printerr ("vc-endpoint: %s\n", error->message);
       return VC_EXIT_CONFIG;
     }
-  if (argc == 2)
+  if (argc == 2 && g_str_equal (argv[1], "report"))
     return run_report (config, from, to, json);
 
   /* autovideosink ranks the DirectFB sink above fakesink and it crashes in
@@ -143,31 +188,9 @@ main (int argc, char **argv)
    * installer asked for it explicitly. */
   if (g_getenv ("GST_PLUGIN_FEATURE_RANK") == NULL)
     g_setenv ("GST_PLUGIN_FEATURE_RANK", "dfbvideosink:NONE", FALSE);
-  gst_init (NULL, NULL);
-  if (!ep_media_check (config, &error))
-    {
-      g_printerr ("vc-endpoint: %s\n", error->message);
-      return VC_EXIT_CONFIG;
-    }
-  {
-    gchar *code = g_strdup (config->code);
-
-    if ((state.app = ep_app_new (g_steal_pointer (&config), &error)) == NULL)
-      {
-        g_printerr ("vc-endpoint: %s\n", error->message);
-        g_free (code);
-        return 1;
-      }
-    loop = g_main_loop_new (NULL, FALSE);
-    state.loop = loop;
-    g_unix_signal_add (SIGINT, on_signal, &state);
-    g_unix_signal_add (SIGTERM, on_signal, &state);
-    ep_app_start (state.app);
-    g_print ("vc-endpoint %s started\n", code);
-    fflush (stdout);
-    g_free (code);
-  }
-  g_main_loop_run (loop);
-  g_clear_pointer (&state.app, ep_app_free);
-  return 0;
+  if (argc == 2 && g_str_equal (argv[1], EP_MEDIA_SESSION_COMMAND))
+    return ep_media_session_run (config);
+  if (argc == 2)
+    return ep_idle_screen_run (config);
+  return run_agent (g_steal_pointer (&config));
 }

@@ -11,7 +11,9 @@ Starts a real vc-bridge and vc-scheduler on loopback and one vc-endpoint
      [timing] connect_ahead_seconds before the start);
   2. idle cost: with no meeting due, the agent's CPU (utime+stime from
      /proc over S seconds, as % of one core) and resident memory (VmRSS,
-     VmHWM).
+     VmHWM), fresh and after the meetings, and that no media process is left;
+  3. the memory of each meeting's media process (vc-endpoint media-session),
+     sampled every 250 ms while it runs: its last VmRSS and its VmHWM.
 Readiness is read from the processes' output, never guessed.
 """
 import argparse
@@ -19,6 +21,7 @@ import os
 import re
 import statistics
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
@@ -39,6 +42,37 @@ def proc_mem_kb(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def children(pid):
+    """Pids of @pid's child processes."""
+    out = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                out += [int(c) for c in f.read().split()]
+        except FileNotFoundError:
+            pass
+    return out
+
+
+class MediaSampler(threading.Thread):
+    """Samples the agent's child processes every 250 ms: a measurement loop,
+    not a readiness guess. mem[pid] = (last VmRSS kB, VmHWM kB)."""
+
+    def __init__(self, agent_pid):
+        super().__init__(daemon=True)
+        self.agent_pid, self.mem, self.stop = agent_pid, {}, threading.Event()
+
+    def run(self):
+        while not self.stop.wait(0.25):
+            for pid in children(self.agent_pid):
+                try:
+                    rss, hwm = proc_mem_kb(pid, "VmRSS"), proc_mem_kb(pid, "VmHWM")
+                except (FileNotFoundError, ProcessLookupError):
+                    continue
+                if rss:
+                    self.mem[pid] = (rss, hwm)
 
 
 class Bench(it.Stack):
@@ -67,6 +101,8 @@ class Bench(it.Stack):
         ids = [self.book(base + 8 * i, base + 8 * i + 5, "Bench %d" % i)
                for i in range(self.meetings)]
         rel, conn, rss_after = [], [], []
+        sampler = MediaSampler(pid)
+        sampler.start()
         for mid in ids:
             m, _ = agent.wait_for(r"meeting %d: first frame from the bridge (-?\d+) ms after the "
                                   r"scheduled start \((\d+) ms after joining began\)" % mid,
@@ -79,16 +115,27 @@ class Bench(it.Stack):
               "median %d ms, max %d ms; joining began -> first decoded frame: median %d ms, "
               "max %d ms" % (len(ids), statistics.median(rel), max(rel),
                              statistics.median(conn), max(conn)))
+        sampler.stop.set()
+        sampler.join()
         print("FIGURE VmRSS after each meeting (MB): %s"
               % ", ".join("%.1f" % r for r in rss_after))
+        hwm = [h / 1024 for _, h in sampler.mem.values()]
+        last = [r / 1024 for r, _ in sampler.mem.values()]
+        print("FIGURE media processes: %d; VmHWM median %.1f MB, max %.1f MB; last VmRSS "
+              "median %.1f MB" % (len(hwm), statistics.median(hwm), max(hwm),
+                                  statistics.median(last)))
         # Idle again, after meetings (GStreamer's plugins stay loaded).
         c0, t0 = proc_cpu_seconds(pid), time.monotonic()
         deadline = time.monotonic() + self.idle_seconds
         while time.monotonic() < deadline:
             time.sleep(min(1.0, deadline - time.monotonic()))
         c1, t1 = proc_cpu_seconds(pid), time.monotonic()
-        print("FIGURE idle after meetings: cpu %.2f %% of one core over %.0f s, VmRSS %.1f MB"
-              % (100.0 * (c1 - c0) / (t1 - t0), t1 - t0, proc_mem_kb(pid, "VmRSS") / 1024))
+        left = children(pid)
+        print("FIGURE idle after meetings: cpu %.2f %% of one core over %.0f s, VmRSS %.1f MB, "
+              "VmHWM %.1f MB; media processes left: %d"
+              % (100.0 * (c1 - c0) / (t1 - t0), t1 - t0, proc_mem_kb(pid, "VmRSS") / 1024,
+                 proc_mem_kb(pid, "VmHWM") / 1024, len(left)))
+        self.assertEqual(left, [], "a media process outlived its meeting")
         agent.stop()
 
 

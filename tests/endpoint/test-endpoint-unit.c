@@ -522,6 +522,14 @@ test_agent_state_machine (Fixture *f, gconstpointer data)
   ep_agent_media_lost (agent, w.live, "refused");
   advance (&w, agent, 2.1);
   g_assert_cmpuint (w.joins, ==, 4);
+  /* An attempt that takes 3 s to fail: the next starts 4 s after its start,
+   * 1 s after the failure. */
+  advance (&w, agent, 3.0);
+  ep_agent_media_lost (agent, w.live, "slow refusal");
+  advance (&w, agent, 0.8);
+  g_assert_cmpuint (w.joins, ==, 4);
+  advance (&w, agent, 0.3);
+  g_assert_cmpuint (w.joins, ==, 5);
   /* A stale report from an old attempt changes nothing. */
   ep_agent_media_connected (agent, first);
   g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_JOINING);

@@ -13,7 +13,11 @@ uses the same harness for its join-latency figure).
   4. an early end pulls the room out at once (reason "ended") and the bridge
      room is closed;
   5. the bridge dies mid-meeting and comes back on the same port: the agent
-     records the drop and rejoins (two segments).
+     records the drop and rejoins (two segments);
+  6. the meeting's media process (vc-endpoint media-session) is killed
+     mid-meeting: the agent records the drop and rejoins with a new one; no
+     media process outlives its meeting, its agent's stop or its agent's
+     SIGKILL.
 
 Readiness is never guessed with sleep: each process prints its URL or a log
 line that the test waits for, with a deadline. Usage:
@@ -40,6 +44,24 @@ BIN = {}
 
 def utc(ts):
     return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def process_alive(pid):
+    """True while @pid runs (a zombie waiting for its reaper does not)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_gone(pid, timeout=5.0):
+    """Polls /proc until @pid has ended; fails after @timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while process_alive(pid):
+        if time.monotonic() > deadline:
+            raise AssertionError("process %d still running after %s s" % (pid, timeout))
+        time.sleep(0.05)  # polling a condition with a deadline, not a readiness guess
 
 
 def parse_utc(text):
@@ -192,6 +214,8 @@ class Stack(unittest.TestCase):
         meeting = self.book(start, end)
         agent = self.start_agent()
         agent.wait_for(r"schedule received: 1 meeting")
+        m, _ = agent.wait_for(r"meeting %d: media process (\d+) started" % meeting)
+        media_pid = int(m.group(1))
         _, joined_at = agent.wait_for(r"state joining -> in_meeting \(meeting %d\)" % meeting)
         m, _ = agent.wait_for(r"first frame from the bridge (-?\d+) ms after the scheduled start"
                               r" \((\d+) ms after joining began\)", from_start=True)
@@ -211,6 +235,7 @@ class Stack(unittest.TestCase):
         _, left_at = agent.wait_for(r"leaving meeting %d \(ended\)" % meeting, timeout=20)
         self.assertGreaterEqual(left_at, end)
         self.assertLess(left_at - end, 1.0)
+        wait_gone(media_pid)  # left: the media process ends with its meeting
         agent.wait_for(r"outbox: 1 event\(s\) sent")
         self.assertEqual(agent.stop(), 0)
 
@@ -229,12 +254,15 @@ class Stack(unittest.TestCase):
         end = start + 14
         meeting = self.book(start, end)
         agent = self.start_agent()
+        m, _ = agent.wait_for(r"meeting %d: media process (\d+) started" % meeting)
+        media_pid = int(m.group(1))
         agent.wait_for(r"state joining -> in_meeting \(meeting %d\)" % meeting)
         agent.wait_for(r"outbox: 1 event\(s\) sent")  # the joined event
         # Crash once a heartbeat has been written.
         agent.wait_for(r"heartbeat: meeting %d" % meeting)
         agent.stop(signal.SIGKILL)
         killed_at = time.time()
+        wait_gone(media_pid)  # PR_SET_PDEATHSIG: the media dies with its agent
 
         agent2 = self.start_agent("agent-restarted")
         agent2.wait_for(r"segment left open by a crash closed at its last heartbeat",
@@ -250,6 +278,53 @@ class Stack(unittest.TestCase):
         self.assertEqual(self.scheduler_events(meeting),
                          [("joined", None), ("joined", None), ("left", "crash"),
                           ("left", "ended")])
+
+    # ---- 6 ----
+    def test_media_process_killed(self):
+        start = int(time.time()) + 2
+        end = start + 14
+        meeting = self.book(start, end)
+        agent = self.start_agent()
+        m, _ = agent.wait_for(r"meeting %d: media process (\d+) started" % meeting)
+        first_pid = int(m.group(1))
+        agent.wait_for(r"state joining -> in_meeting \(meeting %d\)" % meeting)
+        agent.wait_for(r"outbox: 1 event\(s\) sent")  # the joined event
+        os.kill(first_pid, signal.SIGKILL)
+        killed_at = time.time()
+        agent.wait_for(r"meeting %d: connection dropped \(media process killed by signal 9"
+                       % meeting, timeout=10)
+        m, _ = agent.wait_for(r"meeting %d: media process (\d+) started" % meeting)
+        second_pid = int(m.group(1))
+        self.assertNotEqual(second_pid, first_pid)
+        _, rejoined = agent.wait_for(r"state joining -> in_meeting \(meeting %d\)" % meeting,
+                                     timeout=15)
+        print("FIGURE media process killed: back in the meeting %.1f s later"
+              % (rejoined - killed_at), file=sys.stderr)
+        self.assertLess(rejoined - killed_at, 5.0)
+        agent.wait_for(r"leaving meeting %d \(ended\)" % meeting, timeout=30)
+        agent.wait_for(r"outbox: \d+ event\(s\) sent")
+        wait_gone(second_pid)
+        self.assertEqual(agent.stop(), 0)
+
+        journal = [r for r in self.report()["meetings"] if r["meeting"] == meeting][0]
+        self.assertEqual(journal["segments"], 2)
+        self.assertEqual(self.scheduler_events(meeting),
+                         [("joined", None), ("joined", None), ("left", "dropped"),
+                          ("left", "ended")])
+
+    def test_stop_ends_media_process(self):
+        start = int(time.time()) + 2
+        meeting = self.book(start, start + 60)
+        agent = self.start_agent()
+        m, _ = agent.wait_for(r"meeting %d: media process (\d+) started" % meeting)
+        media_pid = int(m.group(1))
+        agent.wait_for(r"state joining -> in_meeting \(meeting %d\)" % meeting)
+        # SIGTERM mid-meeting: the agent leaves (journal "left"), and its
+        # media process has ended by the time the agent exits.
+        self.assertEqual(agent.stop(), 0)
+        self.assertFalse(process_alive(media_pid), "media process outlived its agent's stop")
+        self.assertEqual(self.report()["meetings"][0]["segments"], 1)
+        self.assertEqual(self.scheduler_events(meeting), [("joined", None), ("left", "left")])
 
     # ---- drop ----
     def test_bridge_restart_rejoin(self):
