@@ -13,6 +13,8 @@
 #include "sched-http.h"
 #include "sched-recurrence.h"
 
+#include <string.h>
+
 typedef struct
 {
   SchedCore *core;
@@ -24,6 +26,7 @@ typedef struct
   gint priority;
   gint64 now;
   GArray *created;      /* gint64 meeting ids */
+  GArray *created_at;   /* gint64 start of each created meeting */
   GArray *displaced;    /* gint64 meeting ids */
   GHashTable *rooms;    /* touched room codes (owned) */
   JsonBuilder *skipped; /* array being built */
@@ -35,6 +38,7 @@ booking_run_clear (BookingRun *run)
   g_free (run->actor);
   g_clear_pointer (&run->spec, sched_meeting_spec_free);
   g_clear_pointer (&run->created, g_array_unref);
+  g_clear_pointer (&run->created_at, g_array_unref);
   g_clear_pointer (&run->displaced, g_array_unref);
   g_clear_pointer (&run->rooms, g_hash_table_unref);
   g_clear_object (&run->skipped);
@@ -267,6 +271,7 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
   if (!sched_audit_record (db, run->now, run->actor, "booked", id, detail, error))
     return FALSE;
   g_array_append_val (run->created, id);
+  g_array_append_val (run->created_at, start);
   return TRUE;
 }
 
@@ -379,29 +384,62 @@ fail:
   return FALSE;
 }
 
+/* Chair first, then the other rooms by code: the order sched_meeting_load()
+ * reads them in. */
+static gint
+booking_room_compare (gconstpointer a, gconstpointer b, gpointer chair)
+{
+  const gchar *x = *(const gchar *const *)a, *y = *(const gchar *const *)b;
+  gboolean x_chair = g_str_equal (x, chair), y_chair = g_str_equal (y, chair);
+
+  if (x_chair != y_chair)
+    return x_chair ? -1 : 1;
+  return strcmp (x, y);
+}
+
+/* Created meeting @i as sched_booking_insert() wrote it, without reading
+ * it back: a reply costs no query. */
+static SchedMeeting *
+booking_created_meeting (BookingRun *run, guint i, gint64 series_id)
+{
+  SchedMeeting *m = g_new0 (SchedMeeting, 1);
+  const SchedMeetingSpec *spec = run->spec;
+
+  m->id = g_array_index (run->created, gint64, i);
+  m->series_id = series_id;
+  m->title = g_strdup (spec->title);
+  m->unit = g_strdup (spec->unit);
+  m->chair = g_strdup (spec->chair);
+  m->start = g_array_index (run->created_at, gint64, i);
+  m->end = m->start + (spec->end - spec->start);
+  m->status = g_strdup ("scheduled");
+  m->version = 1;
+  m->created_by = g_strdup (run->actor);
+  m->created_at = m->updated_at = run->now;
+  m->invited_count = spec->endpoints->len;
+  m->endpoints = g_ptr_array_new_full (spec->endpoints->len, g_free);
+  for (guint k = 0; k < spec->endpoints->len; k++)
+    g_ptr_array_add (m->endpoints, g_strdup (g_ptr_array_index (spec->endpoints, k)));
+  g_ptr_array_sort_with_data (m->endpoints, booking_room_compare, spec->chair);
+  return m;
+}
+
 static JsonNode *
-booking_response (BookingRun *run, gint64 series_id, GError **error)
+booking_response (BookingRun *run, gint64 series_id)
 {
   SchedDb *db = run->core->ctx->db;
-  g_autoptr (SchedMeeting) first
-      = sched_meeting_load (db, g_array_index (run->created, gint64, 0), error);
+  g_autoptr (SchedMeeting) first = booking_created_meeting (run, 0, series_id);
   g_autoptr (JsonNode) skipped = json_builder_get_root (run->skipped);
-  JsonNode *root;
-  JsonObject *o;
+  JsonNode *root = sched_meeting_to_node (first);
+  JsonObject *o = json_node_get_object (root);
 
-  if (first == NULL)
-    return NULL;
-  root = sched_meeting_to_node (first);
-  o = json_node_get_object (root);
   if (series_id)
     {
       JsonArray *occ = json_array_new ();
       for (guint i = 0; i < run->created->len; i++)
         {
-          g_autoptr (SchedMeeting) m
-              = sched_meeting_load (db, g_array_index (run->created, gint64, i), NULL);
-          if (m)
-            json_array_add_element (occ, sched_meeting_to_node (m));
+          g_autoptr (SchedMeeting) m = booking_created_meeting (run, i, series_id);
+          json_array_add_element (occ, sched_meeting_to_node (m));
         }
       json_object_set_array_member (o, "occurrences", occ);
       json_object_set_member (o, "skipped", json_node_ref (skipped));
@@ -456,6 +494,7 @@ sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *re
   run.actor = sched_principal_describe (who);
   run.priority = sched_booking_unit_priority (core->ctx->db, run.spec->unit);
   run.created = g_array_new (FALSE, FALSE, sizeof (gint64));
+  run.created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
   run.displaced = g_array_new (FALSE, FALSE, sizeof (gint64));
   run.rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.skipped = json_builder_new ();
@@ -469,5 +508,5 @@ sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *re
   core->metrics.bookings_created += run.created->len;
   core->metrics.meetings_displaced += run.displaced->len;
   booking_notify (&run);
-  return booking_response (&run, series_id, error);
+  return booking_response (&run, series_id);
 }

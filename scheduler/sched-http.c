@@ -104,15 +104,12 @@ sched_http_reply_builder (SoupServerMessage *msg, guint status, JsonBuilder *bui
   sched_http_reply_json (msg, status, root);
 }
 
-void
-sched_http_reply_error_with (SoupServerMessage *msg, const GError *error, JsonObject *extra)
+gchar *
+sched_http_error_json (const GError *error, JsonObject *extra)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *field = sched_error_get_field (error);
-  guint status = sched_error_http_status (error);
-
-  if (status >= 500)
-    g_warning ("request failed: %s", error ? error->message : "unknown");
+  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "error");
@@ -137,7 +134,19 @@ sched_http_reply_error_with (SoupServerMessage *msg, const GError *error, JsonOb
         }
     }
   json_builder_end_object (b);
-  sched_http_reply_builder (msg, status, b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+void
+sched_http_reply_error_with (SoupServerMessage *msg, const GError *error, JsonObject *extra)
+{
+  g_autofree gchar *text = sched_http_error_json (error, extra);
+  guint status = sched_error_http_status (error);
+
+  if (status >= 500)
+    g_warning ("request failed: %s", error ? error->message : "unknown");
+  sched_http_reply_text (msg, status, "application/json; charset=utf-8", text, -1);
 }
 
 void

@@ -30,6 +30,8 @@ void sched_http_reply_error (SoupServerMessage *msg, const GError *error);
 /* Replies with an error body that carries extra members (e.g. conflicts,
  * suggestions): @extra is an object whose members are copied in. */
 void sched_http_reply_error_with (SoupServerMessage *msg, const GError *error, JsonObject *extra);
+/* The error body alone: {"error", "message", "field"?, extra members…}. */
+gchar *sched_http_error_json (const GError *error, JsonObject *extra);
 void sched_http_reply_text (SoupServerMessage *msg, guint status, const gchar *content_type,
                             const gchar *body, gssize length);
 

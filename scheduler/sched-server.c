@@ -65,7 +65,68 @@ on_server_request_finished (SoupServer *soup, SoupServerMessage *msg, gpointer u
     server->core.metrics.http_responses[status / 100]++;
 }
 
-/* main thread: refuse a declared body over the limit before reading it. */
+/* A chunked body has no declared length: its chunks are counted as they
+ * arrive, and the request is refused the moment the count passes the limit
+ * (see on_message_got_chunk). */
+typedef struct
+{
+  SchedServer *server;
+  gint64 received;
+} BodyCount;
+
+/* main thread: the 413 reply is on the wire; end the connection. */
+static void
+on_too_large_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GIOStream) stream = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+/* Answers 413 on a connection taken from libsoup, which would otherwise go
+ * on reading the body to its end before it let anyone answer. */
+static void
+server_refuse_stolen (SchedServer *server, GIOStream *stream, const GError *error)
+{
+  g_autofree gchar *body = sched_http_error_json (error, NULL);
+  guint status = sched_error_http_status (error);
+  gchar *reply = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                  "Content-Type: application/json; charset=utf-8\r\n"
+                                  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                  "Cache-Control: no-store\r\n"
+                                  "Connection: close\r\n\r\n%s",
+                                  status, soup_status_get_phrase (status), strlen (body), body);
+
+  server->core.metrics.http_responses[status / 100]++;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), reply, strlen (reply),
+                                   G_PRIORITY_DEFAULT, NULL, on_too_large_written, stream);
+  g_object_set_data_full (G_OBJECT (stream), "sched-reply", reply, g_free);
+}
+
+/* main thread, while libsoup reads a chunked body */
+static void
+on_message_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  BodyCount *count = user_data;
+  SchedServer *server = count->server;
+  gint64 max = server->core.ctx->settings->max_body_bytes;
+  g_autoptr (GError) error = NULL;
+  GIOStream *stream;
+
+  count->received += g_bytes_get_size (chunk);
+  if (count->received <= max)
+    return;
+  g_set_error (&error, SCHED_ERROR, SCHED_ERROR_TOO_LARGE,
+               "request body is larger than the limit of %" G_GINT64_FORMAT " bytes", max);
+  /* @msg, and @count with it, may be gone after this. */
+  stream = soup_server_message_steal_connection (msg);
+  if (stream)
+    server_refuse_stolen (server, stream, error);
+}
+
+/* main thread: refuse a body over the limit before reading it (declared
+ * length) or while reading it (chunked). */
 static void
 on_message_got_headers (SoupServerMessage *msg, gpointer user_data)
 {
@@ -73,7 +134,16 @@ on_message_got_headers (SoupServerMessage *msg, gpointer user_data)
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
   g_autoptr (GError) error = NULL;
+  BodyCount *count;
 
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    {
+      count = g_new0 (BodyCount, 1);
+      count->server = server;
+      g_signal_connect_data (msg, "got-chunk", G_CALLBACK (on_message_got_chunk), count,
+                             (GClosureNotify)(void (*) (void))g_free, 0);
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH
       || length <= server->core.ctx->settings->max_body_bytes)
     return;

@@ -2,7 +2,8 @@
  * HTTP, against a libsoup handler that does nothing, in the same run.
  *
  *   bench-booking --scheduler PATH/vc-scheduler [--stored 100000]
- *                 [--requests 4000] [--concurrency 8] [--dir DIR]
+ *                 [--requests 4000] [--concurrency 8] [--rounds 4] [--keep-alive]
+ *                 [--dir DIR]
  *
  * 1. Fills a fresh database (in DIR, default a temporary folder) with the
  *    Nghệ An roster and --stored meetings (two rooms each, one hour).
@@ -12,7 +13,15 @@
  * 3. Drives each with the same client: a SoupSession keeping --concurrency
  *    requests in flight, each POST carrying a booking body of the same
  *    shape; every booking is for free rooms, so every answer must be 201.
- * Prints requests/s and latency percentiles for both, and the ratio. */
+ *    Both servers get the same warm-up, then --rounds alternating rounds of
+ *    --requests / --rounds requests each (booking, no-op, booking, …), so
+ *    that a burst of load from elsewhere on the machine hits both alike.
+ *    Like any libsoup client, it opens a new connection for every POST
+ *    (libsoup reuses a connection only for requests it may retry) unless
+ *    --keep-alive marks the requests idempotent; both servers alike.
+ * Prints requests/s, latency percentiles, the server's CPU time per request
+ * (utime + stime from /proc) and the connections used for both, and the
+ * ratio. */
 #define G_LOG_DOMAIN "bench-booking"
 
 #include "sched-booking.h"
@@ -26,6 +35,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const gchar *pairs[][2] = {
   { "ubnd-tinh", "ubnd-vinh" },
@@ -161,11 +171,14 @@ typedef struct
   const gchar *url;
   const gchar *token;
   gint64 base;
+  guint64 first;       /* slot of the first request (bench_slot) */
+  gboolean keep_alive; /* reuse connections (SOUP_MESSAGE_IDEMPOTENT) */
   guint total;
   guint sent;
   guint done;
   guint failed;
-  GArray *latencies; /* gdouble ms */
+  GArray *latencies; /* gdouble ms, appended to */
+  GHashTable *conns; /* connection ids seen (soup_message_get_connection_id) */
 } Load;
 
 typedef struct
@@ -195,6 +208,7 @@ on_load_reply (GObject *source, GAsyncResult *result, gpointer user_data)
                     body ? (const char *)g_bytes_get_data (body, NULL) : "");
     }
   g_array_append_val (load->latencies, ms);
+  g_hash_table_add (load->conns, GUINT_TO_POINTER ((guint)soup_message_get_connection_id (msg)));
   load->done++;
   g_object_unref (msg);
   g_free (p);
@@ -212,13 +226,17 @@ load_send_next (Load *load)
 
   if (load->sent >= load->total)
     return;
-  bench_slot (load->base, load->sent++, &a, &b, &start);
+  bench_slot (load->base, load->first + load->sent++, &a, &b, &start);
   s = vc_time_format_utc (start);
   e = vc_time_format_utc (start + 3600);
   body = g_strdup_printf ("{\"title\":\"Đo tải\",\"unit\":\"ubnd-tinh\",\"chair\":\"%s\","
                           "\"endpoints\":[\"%s\",\"%s\"],\"start\":\"%s\",\"end\":\"%s\"}",
                           a, a, b, s, e);
   msg = soup_message_new ("POST", load->url);
+  /* libsoup opens a new connection for every non-idempotent request
+   * (POST) unless told that it may be retried; --keep-alive tells it so. */
+  if (load->keep_alive)
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   auth = g_strconcat ("Bearer ", load->token, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   {
@@ -239,49 +257,178 @@ compare_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* One server's figures, summed over its rounds. */
 typedef struct
 {
-  gdouble rate, p50, p99, max;
+  const gchar *url;
+  GSubprocess *process;
+  GArray *latencies; /* gdouble ms */
+  gdouble seconds;   /* wall time spent on this server */
+  gdouble cpu;       /* its utime + stime over the same rounds, seconds */
+  guint requests;
   guint failed;
-} Result;
+  guint connections; /* TCP connections the client opened */
+} Server;
 
-static Result
-run_load (const gchar *url, const gchar *token, gint64 base, guint total, guint concurrency)
+/* utime + stime of a running child, in seconds (Linux /proc). */
+static gdouble
+server_cpu_seconds (GSubprocess *process)
 {
-  Load load = { .url = url, .token = token, .base = base, .total = total };
+  g_autofree gchar *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (process));
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) fields = NULL;
+  const gchar *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || !(after = strrchr (text, ')')))
+    return 0;
+  fields = g_strsplit (after + 2, " ", 0); /* fields[0] is field 3 (state) */
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
+}
+
+/* What every round shares. */
+typedef struct
+{
+  const gchar *token;
+  gint64 base; /* bench_slot() origin */
+  guint concurrency;
+  gboolean keep_alive;
+} Plan;
+
+/* Sends @total requests (slots @first …) to @server, plan->concurrency at
+ * a time, on a fresh session, the same way for both servers. Adds to the
+ * server's figures unless @warmup. */
+static void
+run_round (Server *server, const Plan *plan, guint64 first, guint total, gboolean warmup)
+{
+  Load load = { .url = server->url,
+                .token = plan->token,
+                .base = plan->base,
+                .first = first,
+                .total = total,
+                .keep_alive = plan->keep_alive };
+  guint max_conns = plan->concurrency + 4;
   g_autoptr (SoupSession) session = soup_session_new_with_options (
-      "max-conns", concurrency + 4, "max-conns-per-host", concurrency + 4, "timeout", 60, NULL);
-  Result r = { 0 };
+      "max-conns", max_conns, "max-conns-per-host", max_conns, "timeout", 60, NULL);
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GHashTable) conns = g_hash_table_new (NULL, NULL);
+  gdouble cpu0 = server_cpu_seconds (server->process);
   gint64 t0;
 
   load.session = session;
-  load.latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  load.conns = conns;
+  load.latencies = warmup ? scratch : server->latencies;
   t0 = g_get_monotonic_time ();
-  for (guint i = 0; i < concurrency; i++)
+  for (guint i = 0; i < plan->concurrency; i++)
     load_send_next (&load);
   while (load.done < total)
     g_main_context_iteration (NULL, TRUE);
-  r.rate = total / ((g_get_monotonic_time () - t0) / 1e6);
-  g_array_sort (load.latencies, compare_double);
-  r.p50 = g_array_index (load.latencies, gdouble, total / 2);
-  r.p99 = g_array_index (load.latencies, gdouble, (guint)(total * 0.99));
-  r.max = g_array_index (load.latencies, gdouble, total - 1);
-  r.failed = load.failed;
-  g_array_unref (load.latencies);
-  return r;
+  if (warmup)
+    return;
+  server->seconds += (g_get_monotonic_time () - t0) / 1e6;
+  server->cpu += server_cpu_seconds (server->process) - cpu0;
+  server->requests += total;
+  server->failed += load.failed;
+  server->connections += g_hash_table_size (conns);
+}
+
+static void
+server_print (const gchar *label, Server *server)
+{
+  GArray *l = server->latencies;
+
+  g_array_sort (l, compare_double);
+  g_print ("%s: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  server CPU %5.3f "
+           "ms/req  connections %u  (non-201: %u)\n",
+           label, server->requests / server->seconds, g_array_index (l, gdouble, l->len / 2),
+           g_array_index (l, gdouble, (guint)(l->len * 0.99)),
+           g_array_index (l, gdouble, l->len - 1), 1000 * server->cpu / server->requests,
+           server->connections, server->failed);
+}
+
+static gdouble
+server_p99 (Server *server)
+{
+  return g_array_index (server->latencies, gdouble, (guint)(server->latencies->len * 0.99));
+}
+
+#define WARMUP_REQUESTS 500
+
+/* Warms both servers up alike, then alternates @rounds rounds of each;
+ * bookings go after the stored ones (slot numbers past @stored). */
+static void
+bench_measure (Server *sched, Server *noop, const Plan *plan, guint stored, guint requests,
+               guint rounds)
+{
+  guint64 slot = stored + 48 * N_PAIRS; /* two free days after the stored meetings */
+
+  run_round (noop, plan, slot, WARMUP_REQUESTS, TRUE);
+  run_round (sched, plan, slot, WARMUP_REQUESTS, TRUE);
+  slot += WARMUP_REQUESTS;
+  for (guint r = 0; r < rounds; r++)
+    {
+      guint n = requests / rounds + (r < requests % rounds ? 1 : 0);
+      run_round (sched, plan, slot, n, FALSE);
+      run_round (noop, plan, slot, n, FALSE);
+      slot += n;
+    }
+}
+
+static void
+server_stop (GSubprocess *process)
+{
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+/* The database of a temporary folder, and the folder (--dir is kept). */
+static void
+bench_remove_db (const gchar *dir, const gchar *db)
+{
+  for (const gchar *const *ext = (const gchar *const[]){ "", "-wal", "-shm", NULL }; *ext; ext++)
+    {
+      g_autofree gchar *path = g_strconcat (db, *ext, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* Starts both servers, measures them, stops them. */
+static void
+bench_run_servers (const gchar *scheduler, const gchar *self, const gchar *db, Server *sched,
+                   Server *noop, const Plan *plan, guint stored, guint requests, guint rounds)
+{
+  const gchar *sched_argv[] = { scheduler, "--db", db, "--listen", "127.0.0.1:0", NULL };
+  const gchar *noop_argv[] = { self, "--noop-server", NULL };
+  g_autofree gchar *url = NULL, *noop_url = NULL;
+  g_autoptr (GSubprocess) sched_process = spawn_server (sched_argv, &url);
+  g_autoptr (GSubprocess) noop_process = spawn_server (noop_argv, &noop_url);
+
+  sched->url = url;
+  sched->process = sched_process;
+  noop->url = noop_url;
+  noop->process = noop_process;
+  bench_measure (sched, noop, plan, stored, requests, rounds);
+  server_stop (sched_process);
+  server_stop (noop_process);
 }
 
 int
 main (int argc, char **argv)
 {
   g_autofree gchar *scheduler = NULL, *dir = NULL;
-  gint stored = 100000, requests = 4000, concurrency = 8;
-  gboolean noop_mode = FALSE;
+  gint stored = 100000, requests = 4000, concurrency = 8, rounds = 4;
+  gboolean noop_mode = FALSE, keep_alive = FALSE, made_dir = FALSE;
   GOptionEntry entries[] = {
     { "scheduler", 0, 0, G_OPTION_ARG_FILENAME, &scheduler, "vc-scheduler executable", "PATH" },
     { "stored", 0, 0, G_OPTION_ARG_INT, &stored, "meetings stored before measuring", "N" },
-    { "requests", 0, 0, G_OPTION_ARG_INT, &requests, "booking requests to time", "N" },
+    { "requests", 0, 0, G_OPTION_ARG_INT, &requests, "requests timed per server", "N" },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, "requests in flight", "N" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "alternating rounds per server", "N" },
+    { "keep-alive", 0, 0, G_OPTION_ARG_NONE, &keep_alive,
+      "reuse connections (default: a new one per POST, libsoup's default)", NULL },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir,
       "folder for the database (default: a temporary one)", "DIR" },
     { "noop-server", 0, 0, G_OPTION_ARG_NONE, &noop_mode, "run only the no-op server", NULL },
@@ -289,50 +436,45 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— booking benchmark");
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *db = NULL, *token = NULL, *url = NULL, *noop_url = NULL;
-  g_autoptr (GSubprocess) server = NULL, noop_server = NULL;
-  gint64 base = (vc_time_now () / 86400 + 2) * 86400; /* stored from the day after tomorrow */
-  Result sched, noop;
+  g_autofree gchar *db = NULL, *token = NULL;
+  g_autoptr (GArray) sched_latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) noop_latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  Server sched = { .latencies = sched_latencies }, noop = { .latencies = noop_latencies };
+  Plan plan
+      = { .base = (vc_time_now () / 86400 + 2) * 86400 }; /* stored from the day after tomorrow */
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (g_option_context_parse (options, &argc, &argv, &error) && noop_mode)
     return noop_server_main ();
-  if (error != NULL || scheduler == NULL)
+  if (error != NULL || scheduler == NULL || requests < 1 || rounds < 1 || concurrency < 1)
     {
-      g_printerr ("bench-booking: %s\n", error ? error->message : "--scheduler is required");
+      g_printerr ("bench-booking: %s\n", error ? error->message : "see --help");
       return 64;
     }
   if (dir == NULL)
-    dir = g_dir_make_tmp ("bench-booking-XXXXXX", &error);
+    {
+      dir = g_dir_make_tmp ("bench-booking-XXXXXX", &error);
+      made_dir = TRUE;
+    }
   g_assert_no_error (error);
   db = g_build_filename (dir, "bench.db", NULL);
   g_unlink (db);
   g_printerr ("filling %s with %d meetings…\n", db, stored);
-  bench_fill (db, base, (guint)stored, &token);
-
-  {
-    const gchar *sched_argv[] = { scheduler, "--db", db, "--listen", "127.0.0.1:0", NULL };
-    const gchar *noop_argv[] = { argv[0], "--noop-server", NULL };
-    server = spawn_server (sched_argv, &url);
-    noop_server = spawn_server (noop_argv, &noop_url);
-  }
-
-  /* Warm both up, then measure; bookings go after the stored ones. */
-  gint64 fresh = base + (gint64)(stored / N_PAIRS + 48) * 3600;
-  run_load (noop_url, token, fresh, 500, (guint)concurrency);
-  sched = run_load (url, token, fresh, (guint)requests, (guint)concurrency);
-  noop = run_load (noop_url, token, fresh, (guint)requests, (guint)concurrency);
-
-  g_print ("stored meetings: %d, requests: %d, in flight: %d\n", stored, requests, concurrency);
-  g_print ("no-op handler : %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n", noop.rate,
-           noop.p50, noop.p99, noop.max);
-  g_print ("booking       : %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (non-201: %u)\n",
-           sched.rate, sched.p50, sched.p99, sched.max, sched.failed);
-  g_print ("ratio booking/no-op: %.2f (target >= 0.5); p99 %s 10 ms\n", sched.rate / noop.rate,
-           sched.p99 < 10 ? "<" : ">=");
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, NULL);
-  g_subprocess_send_signal (noop_server, SIGTERM);
-  g_subprocess_wait (noop_server, NULL, NULL);
+  bench_fill (db, plan.base, (guint)stored, &token);
+  plan.token = token;
+  plan.concurrency = (guint)concurrency;
+  plan.keep_alive = keep_alive;
+  bench_run_servers (scheduler, argv[0], db, &sched, &noop, &plan, (guint)stored, (guint)requests,
+                     (guint)rounds);
+  g_print ("stored meetings: %d, requests: %d per server in %d rounds, in flight: %d, %s\n", stored,
+           requests, rounds, concurrency,
+           keep_alive ? "connections kept alive" : "a new connection per request");
+  server_print ("no-op handler ", &noop);
+  server_print ("booking       ", &sched);
+  g_print ("ratio booking/no-op: %.2f (target >= 0.5); p99 %s 10 ms\n",
+           (sched.requests / sched.seconds) / (noop.requests / noop.seconds),
+           server_p99 (&sched) < 10 ? "<" : ">=");
+  if (made_dir)
+    bench_remove_db (dir, db);
   return sched.failed ? 1 : 0;
 }

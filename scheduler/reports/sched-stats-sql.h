@@ -1,7 +1,7 @@
 /* sched-stats-sql.h — the SQL fragments that define the statistics.
  *
- * Shared by the raw queries (sched-stats.c) and the rollup triggers
- * (sched-stats-rollup.c) so that both count exactly the same way. All are
+ * Shared by the raw queries (sched-stats.c) and the rollup's rebuild and
+ * refresh (sched-stats-rollup.c) so that both count exactly the same way. All are
  * string literals, pasted at compile time: no SQL is built at run time.
  *
  * Column order everywhere: booked, cancelled, displaced, held,
@@ -53,10 +53,3 @@
 #define STATS_SQL_ROLLUP_COLUMNS                                                                   \
   "dim, day, key, booked, cancelled, displaced, held, planned_seconds, actual_seconds, "           \
   "present, invited"
-
-#define STATS_SQL_ROLLUP_UPSERT                                                                    \
-  " ON CONFLICT (dim, day, key) DO UPDATE SET booked = booked + excluded.booked, "                 \
-  "cancelled = cancelled + excluded.cancelled, displaced = displaced + excluded.displaced, "       \
-  "held = held + excluded.held, planned_seconds = planned_seconds + excluded.planned_seconds, "    \
-  "actual_seconds = actual_seconds + excluded.actual_seconds, "                                    \
-  "present = present + excluded.present, invited = invited + excluded.invited"

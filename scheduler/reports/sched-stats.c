@@ -714,6 +714,7 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
   g_autoptr (GArray) months = NULL;
   g_autoptr (GArray) previous_months = NULL;
   StatsWindow current = { 0 }, previous = { 0 };
+  g_autoptr (GError) local = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (db != NULL && tz != NULL && query != NULL, NULL);
@@ -722,11 +723,18 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
     return NULL;
   stats = g_new0 (SchedStats, 1);
   stats->query = *query;
+  if (!query->force_raw && !sched_stats_rollup_refresh (db, &local))
+    {
+      /* A stale rollup must not be read; the raw tables give the same
+       * numbers, only slower. */
+      g_warning ("statistics rollup not refreshed, using the raw tables: %s", local->message);
+      stats->query.force_raw = TRUE;
+    }
   stats->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)stats_row_free);
   if (query->group_by == SCHED_STATS_GROUP_MONTH)
     months = stats_months (tz, query->from, query->to);
-  if (!stats_window_compute (db, tz, query->from, query->to, query->group_by, query->force_raw,
-                             months, &current, error))
+  if (!stats_window_compute (db, tz, query->from, query->to, query->group_by,
+                             stats->query.force_raw, months, &current, error))
     goto out;
   stats->totals = current.totals;
   stats->used_rollup = current.used_rollup;
@@ -738,7 +746,7 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
       if (query->group_by == SCHED_STATS_GROUP_MONTH)
         previous_months = stats_months (tz, stats->previous_from, stats->previous_to);
       if (!stats_window_compute (db, tz, stats->previous_from, stats->previous_to, query->group_by,
-                                 query->force_raw, previous_months, &previous, error))
+                                 stats->query.force_raw, previous_months, &previous, error))
         goto out;
       stats->previous_totals = previous.totals;
       stats->previous_used_rollup = previous.used_rollup;

@@ -5,7 +5,8 @@
  * SQL of sched-stats.c, and documented in docs/api-reports.md.
  *
  * Two ways to get the same numbers: straight from `meetings` (raw) or from
- * the per-local-day rollup kept by triggers (sched-stats-rollup.c). The
+ * the per-local-day rollup (sched-stats-rollup.c), whose days changed since
+ * the last query are recomputed first. The
  * whole local days of a window come from the rollup and the partial days
  * at its ends (RFC 3339 bounds that are not local midnights) from the raw
  * tables; everything is raw when there is no rollup or the zone changes
@@ -106,13 +107,19 @@ gboolean sched_stats_metrics_attendance_rate (const SchedStatsMetrics *m, gdoubl
 /* (current - previous) / previous × 100; FALSE (null) when previous is 0. */
 gboolean sched_stats_change_pct (gdouble current, gdouble previous, gdouble *out);
 
-/* The rollup (sched-stats-rollup.c). Creates the table and triggers if
- * missing and (re)builds the contents when they were built for another UTC
- * offset or an older rollup version. Safe to call at every start. */
+/* The rollup (sched-stats-rollup.c; its tables and triggers are schema v4,
+ * sched-db.c). (Re)builds the contents when they were never built (a new
+ * or upgraded database: the backfill from existing meetings) or built for
+ * another UTC offset or an older rollup version. Safe to call at every
+ * start. */
 gboolean sched_stats_rollup_ensure (SchedDb *db, GTimeZone *tz, GError **error);
 /* Recomputes the rollup from `meetings` (inside the caller's transaction
  * or its own). */
 gboolean sched_stats_rollup_rebuild (SchedDb *db, GError **error);
+/* Recomputes the days the triggers marked dirty since the last call (in a
+ * savepoint: the caller's transaction or its own). Cheap when none is:
+ * one lookup in an empty table. sched_stats_compute() calls it first. */
+gboolean sched_stats_rollup_refresh (SchedDb *db, GError **error);
 /* The UTC offset the rollup's local days use; FALSE when there is no rollup. */
 gboolean sched_stats_rollup_offset (SchedDb *db, gint *out_offset, GError **error);
 

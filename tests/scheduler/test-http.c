@@ -101,6 +101,20 @@ test_auth (Fixture *f, gconstpointer data)
       403);
 }
 
+/* The 201 body of a booking (built without reading the row back) is the
+ * stored meeting as GET shows it, plus "displaced". */
+static void
+assert_reply_is_stored (JsonNode *created, JsonNode *stored)
+{
+  g_autoptr (JsonNode) posted = json_node_copy (created);
+  g_autofree gchar *posted_text = NULL, *stored_text = NULL;
+
+  json_object_remove_member (json_node_get_object (posted), "displaced");
+  posted_text = json_to_string (posted, FALSE);
+  stored_text = json_to_string (stored, FALSE);
+  g_assert_cmpstr (posted_text, ==, stored_text);
+}
+
 static void
 test_book_list_conflict (Fixture *f, gconstpointer data)
 {
@@ -136,6 +150,7 @@ test_book_list_conflict (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fixture_send (f, get, &one), ==, 200);
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (get), "ETag"),
                    ==, "\"1\"");
+  assert_reply_is_stored (a, one);
   g_assert_cmpuint (json_array_get_length (
                         json_object_get_array_member (json_node_get_object (one), "endpoints")),
                     ==, 3);
@@ -261,6 +276,82 @@ test_bad_bodies (Fixture *f, gconstpointer data)
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log"), ==, 0);
   g_assert_cmpuint (fixture_request (f, "GET", "/healthz", NULL, NULL, &health), ==, 200);
+}
+
+/* Sends @len bytes on a non-blocking socket, running the main context (the
+ * server lives on it) while the socket is full. FALSE when the peer has
+ * answered or gone before all of it left. */
+static gboolean
+send_while_serving (GSocket *sock, const gchar *data, gsize len)
+{
+  while (len > 0)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n;
+
+      if (g_socket_condition_check (sock, G_IO_IN | G_IO_HUP | G_IO_ERR))
+        return FALSE;
+      n = g_socket_send (sock, data, len, NULL, &error);
+      if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (n > 0)
+        {
+          data += n;
+          len -= (gsize)n;
+        }
+      g_main_context_iteration (NULL, n <= 0);
+    }
+  return TRUE;
+}
+
+/* A chunked body over the limit is refused as soon as the limit is passed,
+ * not after the whole body has been read: the client streams up to 32 MiB
+ * of chunks and must get the 413 after far fewer. */
+static void
+test_chunked_too_large (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, &error);
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autofree gchar *head = NULL, *chunk = g_malloc (16 * 1024 + 16);
+  g_autoptr (GString) reply = g_string_new (NULL);
+  GSocket *sock;
+  gsize sent = 0, limit = 32 * 1024 * 1024;
+  gchar buf[4096];
+  gssize n;
+
+  g_assert_no_error (error);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  sock = g_socket_connection_get_socket (conn);
+  g_socket_set_blocking (sock, FALSE);
+  head = g_strdup_printf ("POST /api/v1/meetings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n",
+                          f->sec_ubnd);
+  g_assert_true (send_while_serving (sock, head, strlen (head)));
+  memcpy (chunk, "4000\r\n", 6);
+  memset (chunk + 6, ' ', 16 * 1024);
+  memcpy (chunk + 6 + 16 * 1024, "\r\n", 2);
+  while (sent < limit && send_while_serving (sock, chunk, 16 * 1024 + 8))
+    sent += 16 * 1024;
+  g_assert_cmpuint (sent, <, 4 * 1024 * 1024); /* refused long before the end */
+
+  /* The answer: 413 too_large, and the connection closed after it. */
+  while ((n = g_socket_receive (sock, buf, sizeof buf, NULL, &error)) != 0)
+    {
+      if (n > 0)
+        g_string_append_len (reply, buf, n);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        g_clear_error (&error), g_main_context_iteration (NULL, TRUE);
+      else
+        break; /* reset after the reply: fine */
+    }
+  g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 413 "));
+  g_assert_nonnull (strstr (reply->str, "\"error\":\"too_large\""));
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
 }
 
 static void
@@ -593,6 +684,7 @@ main (int argc, char **argv)
   ADD ("book-list-conflict", test_book_list_conflict);
   ADD ("concurrent-booking", test_concurrent_booking);
   ADD ("bad-bodies", test_bad_bodies);
+  ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
   ADD ("attendance", test_attendance);
   ADD ("endpoints-crud", test_endpoints_crud);

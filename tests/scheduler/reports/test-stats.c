@@ -441,6 +441,85 @@ test_stats_rollup_consistency (ReportsFixture *f, gconstpointer data)
   g_assert_cmpuint (strlen (rebuilt), >, 1000);
 }
 
+static gint64
+count_rows (ReportsFixture *f, const gchar *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (sched_db_handle (f->db), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* The shape of a schema v3 database: no dirty-day table or triggers, the
+ * v3 indexes, and what the reports code of that time left in it (a rollup
+ * of version 1, here with a wrong row, and its triggers). */
+static const gchar schema_v3_shape[]
+    = "DROP TRIGGER stats_rollup_dirty_meeting_insert;"
+      "DROP TRIGGER stats_rollup_dirty_meeting_update;"
+      "DROP TRIGGER stats_rollup_dirty_meeting_delete;"
+      "DROP TRIGGER stats_rollup_dirty_room_insert;"
+      "DROP TRIGGER stats_rollup_dirty_room_update;"
+      "DROP TRIGGER stats_rollup_dirty_room_delete;"
+      "DROP TRIGGER stats_rollup_dirty_endpoint_level;"
+      "DROP TABLE stats_rollup_dirty;"
+      "DROP INDEX meetings_by_series;"
+      "CREATE INDEX meetings_by_series ON meetings(series_id);"
+      "CREATE INDEX meeting_endpoints_by_room ON meeting_endpoints(endpoint, start_at)"
+      "  WHERE active = 1;"
+      "INSERT INTO stats_rollup_meta VALUES (1, 25200, 1);"
+      "INSERT INTO stats_rollup (dim, day, key, booked) VALUES ('unit', 19884, 'ubnd-tinh', 999);"
+      "CREATE TRIGGER stats_rollup_meeting_insert AFTER INSERT ON meetings BEGIN"
+      "  UPDATE stats_rollup SET booked = booked + 1 WHERE key = 'ubnd-tinh'; END;"
+      "PRAGMA user_version = 3;";
+
+/* A v3 database with meetings is migrated to v4 on open, and the first
+ * start of the reports part backfills the rollup from those meetings. */
+static void
+test_stats_upgrade_v3 (ReportsFixture *f, gconstpointer data)
+{
+  gint64 from = reports_local (f, 2024, 6, 1, 0, 0), to = reports_local (f, 2024, 7, 1, 0, 0);
+  g_autofree gchar *path = g_build_filename (f->dir, "scheduler.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedStats) s = NULL;
+
+  reports_exec (f, schema_v3_shape);
+  seed_june (f);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM meetings"), ==, 6);
+  g_clear_pointer (&f->db, sched_db_close);
+
+  f->db = sched_db_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "PRAGMA user_version"), ==, SCHED_DB_SCHEMA_VERSION);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                                  " AND name LIKE 'stats_rollup_dirty_%'"),
+                   ==, 7);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                  " ('stats_rollup_meeting_insert', 'meeting_endpoints_by_room')"),
+                   ==, 0);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stats_rollup_meta"), ==, 0);
+
+  ensure_rollup (f); /* the backfill */
+  s = compute_both (f, from, to, SCHED_STATS_GROUP_UNIT, SCHED_STATS_COMPARE_NONE, TRUE);
+  g_assert_cmpint (s->totals.booked, ==, 6);
+  g_assert_cmpint (s->totals.held, ==, 2);
+  check_row (s, "ubnd-tinh", 3, 1, 0, 210, 50);
+  check_row (s, "tinh-uy", 2, 0, 2, 0, 0);
+  g_clear_pointer (&s, sched_stats_free);
+  s = compute_both (f, from, to, SCHED_STATS_GROUP_ENDPOINT, SCHED_STATS_COMPARE_NONE, TRUE);
+  check_row (s, "d-vinh", 4, 2, 1, 165, 90);
+  g_clear_pointer (&s, sched_stats_free);
+
+  /* and the upgraded database keeps the rollup current */
+  reports_add_held (f, "ubnd-tinh", reports_local (f, 2024, 6, 20, 9, 0));
+  s = compute_both (f, from, to, SCHED_STATS_GROUP_UNIT, SCHED_STATS_COMPARE_NONE, TRUE);
+  check_row (s, "ubnd-tinh", 4, 2, 0, 270, 100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -453,5 +532,6 @@ main (int argc, char **argv)
   ADD ("compare", test_stats_compare);
   ADD ("invalid", test_stats_invalid);
   ADD ("rollup-consistency", test_stats_rollup_consistency);
+  ADD ("upgrade-v3", test_stats_upgrade_v3);
   return g_test_run ();
 }
