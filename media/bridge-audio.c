@@ -7,7 +7,12 @@
  *   ...                                       (personal_mixes slots)
  *
  * Slots are sticky: a speaker keeps its slot (and its encoder state) while it
- * stays among the loudest, so encoders do not hop between listeners. */
+ * stays among the loudest, so encoders do not hop between listeners.
+ *
+ * Every packet carries its place on the mix's 20 ms timeline to each
+ * listener (input_map_pts), so a thread that runs late delays audio but
+ * never tears holes in its RTP timeline. The mixer and encoder threads, like
+ * every thread that carries audio, ask for [audio] thread_priority. */
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-audio.h"
@@ -15,15 +20,13 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (bridge_audio_debug);
 #define GST_CAT_DEFAULT bridge_audio_debug
 
 #define TICK_US (20 * G_TIME_SPAN_MILLISECOND)
 #define MAX_INPUTS 128
+#define MAX_SLOTS 8 /* [audio] personal_mixes is at most 8 */
 
 struct _BridgeAudioInput
 {
@@ -35,18 +38,27 @@ struct _BridgeAudioInput
   gboolean listening; /* lock */
   gint slot;          /* lock: personal encoder slot, -1 = shared mix */
   gdouble level_db;   /* lock: last raw level */
+  /* lock: per encoder (0 = shared, then the slots), its timeline -> this
+   * listener's running time. Per encoder because a slot's encoder idles
+   * while nobody owns it and its timestamps then no longer match the
+   * shared one's: one offset for both made a listener's timeline jump each
+   * time it moved between the shared mix and its own. */
+  gboolean pts_mapped[1 + MAX_SLOTS];
+  GstClockTimeDiff pts_offset[1 + MAX_SLOTS];
 };
 
 struct _BridgeAudio
 {
   gchar *room_id;
   guint personal_mixes;
+  VcMediaThreadPriority priority; /* for the mixer and encoder threads */
   BridgeAudioSpeakerFunc on_speaker;
   gpointer user_data;
   GMainContext *context;
 
   GstElement *pipeline;
   GstElement **mix_src; /* 1 + personal_mixes appsrcs */
+  GstClock *clock;      /* the system clock, which every peer pipeline uses */
 
   GMutex lock; /* protects everything below */
   GCond cond;
@@ -57,6 +69,10 @@ struct _BridgeAudio
   GThread *thread;
   guint64 ticks;
   guint64 late_ticks;
+  guint64 skipped_ticks;
+  guint64 timeline_resyncs; /* a listener's stamps re-anchored (a jump in its timeline) */
+  gint64 encoder_gaps;      /* atomic: shared-mix packets > 100 ms after the previous */
+  gint64 last_encoded_us;   /* the shared encoder's appsink thread only */
 };
 
 /* ---- distribution (encoder appsink streaming threads) ---- */
@@ -67,31 +83,87 @@ typedef struct
   gint slot; /* 0 = shared */
 } EncoderTap;
 
+/* encoder appsink's streaming thread: the shared encoder's output rate */
+static void
+audio_count_encoder_gap (BridgeAudio *audio, gint slot)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (slot != 0)
+    return;
+  if (audio->last_encoded_us != 0 && now - audio->last_encoded_us > 5 * TICK_US)
+    g_atomic_pointer_add (&audio->encoder_gaps, 1);
+  audio->last_encoded_us = now;
+}
+
+#define PTS_RESYNC (200 * GST_MSECOND)
+
+/* Lock held. The listener's PTS for a packet the mix timeline puts at @pts.
+ * Packets are stamped with the mix's own 20 ms timeline, not with the time
+ * they happen to be pushed (do-timestamp): a packet that leaves late then
+ * reaches the listener late but in its place, which its jitter buffer can
+ * absorb, instead of shifting the RTP timeline (a hole, then packets
+ * stamped on top of each other). */
+static GstClockTime
+input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, gint slot, GstClockTime pts)
+{
+  GstClockTime now = gst_clock_get_time (audio->clock);
+  GstClockTime base = gst_element_get_base_time (in->output);
+  GstClockTimeDiff running, mapped;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (base) || now < base)
+    return GST_CLOCK_TIME_NONE;
+  running = (GstClockTimeDiff)(now - base);
+  mapped = (GstClockTimeDiff)pts + in->pts_offset[slot];
+  if (!in->pts_mapped[slot] || ABS (mapped - running) > (GstClockTimeDiff)PTS_RESYNC)
+    {
+      audio->timeline_resyncs += in->pts_mapped[slot];
+      in->pts_offset[slot] = running - (GstClockTimeDiff)pts;
+      in->pts_mapped[slot] = TRUE;
+      mapped = running;
+    }
+  return (GstClockTime)MAX (mapped, 0);
+}
+
+typedef struct
+{
+  GstElement *appsrc;
+  GstClockTime pts;
+} AudioTarget;
+
+/* encoder appsink's streaming thread */
 static GstFlowReturn
 on_encoded_sample (GstAppSink *sink, gpointer data)
 {
   EncoderTap *tap = data;
   BridgeAudio *audio = tap->audio;
   g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstElement *targets[MAX_INPUTS];
+  AudioTarget targets[MAX_INPUTS];
+  GstClockTime pts;
   guint n = 0;
 
   if (sample == NULL)
     return GST_FLOW_EOS;
+  vc_media_thread_raise (audio->priority); /* once per thread */
+  audio_count_encoder_gap (audio, tap->slot);
+  pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
   g_mutex_lock (&audio->lock);
   for (guint i = 0; i < MAX_INPUTS; i++)
     {
       BridgeAudioInput *in = audio->inputs[i];
-      if (in != NULL && in->listening && in->slot + 1 == tap->slot)
-        targets[n++] = gst_object_ref (in->output);
+      if (in == NULL || !in->listening || in->slot + 1 != tap->slot)
+        continue;
+      targets[n].appsrc = gst_object_ref (in->output);
+      targets[n++].pts = input_map_pts (audio, in, tap->slot, pts);
     }
   g_mutex_unlock (&audio->lock);
   for (guint i = 0; i < n; i++)
     {
       GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
-      GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
-      gst_app_src_push_buffer (GST_APP_SRC (targets[i]), buf);
-      gst_object_unref (targets[i]);
+      GST_BUFFER_PTS (buf) = targets[i].pts;
+      GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+      gst_app_src_push_buffer (GST_APP_SRC (targets[i].appsrc), buf);
+      gst_object_unref (targets[i].appsrc);
     }
   return GST_FLOW_OK;
 }
@@ -113,6 +185,7 @@ audio_build_pipeline (BridgeAudio *audio, const BridgeSettings *s, GError **erro
   audio->pipeline = gst_parse_launch (desc->str, error);
   if (audio->pipeline == NULL)
     return FALSE;
+  vc_media_bus_restore_threads (audio->pipeline);
   audio->mix_src = g_new0 (GstElement *, n);
   for (guint i = 0; i < n; i++)
     {
@@ -239,16 +312,39 @@ audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME], GstBuf
   audio_assign_slots (audio, loudest, n_loud);
   bridge_mixer_render (sum, NULL, pcm);
   out[0] = audio_frame_buffer (pcm, audio->ticks);
+  /* A slot nobody owns still encodes (the shared mix, sent to nobody): its
+   * encoder's timestamps then never fall behind the mix's timeline, and a
+   * listener moving between the shared mix and its own keeps one timeline. */
   for (guint s = 0; s < audio->personal_mixes; s++)
     {
       gint owner = audio->slot_owner[s];
-      out[s + 1] = NULL;
-      if (owner < 0)
-        continue;
-      bridge_mixer_render (sum, audio->inputs[owner]->muted ? NULL : frames[owner], pcm);
-      out[s + 1] = audio_frame_buffer (pcm, audio->ticks);
+      if (owner >= 0)
+        bridge_mixer_render (sum, audio->inputs[owner]->muted ? NULL : frames[owner], pcm);
+      out[s + 1] = owner >= 0 ? audio_frame_buffer (pcm, audio->ticks) : gst_buffer_ref (out[0]);
     }
   audio->ticks++;
+}
+
+/* mixer thread, lock held: deadlines are absolute (start + k * 20 ms), so a
+ * late tick is followed at once by the next one until the mixer is back on
+ * time. Beyond 100 ms behind (the rings hold no more), the missed ticks are
+ * skipped, and counted, but the tick number still follows the clock: the
+ * mix's timeline, which stamps every packet, stays the wall clock's. */
+static void
+audio_catch_up (BridgeAudio *audio, gint64 *next)
+{
+  gint64 behind = g_get_monotonic_time () - *next;
+
+  if (behind > TICK_US / 2)
+    audio->late_ticks++;
+  if (behind > 5 * TICK_US)
+    {
+      guint64 skip = (guint64)(behind / TICK_US);
+      audio->ticks += skip;
+      audio->skipped_ticks += skip;
+      *next += (gint64)skip * TICK_US;
+    }
+  *next += TICK_US;
 }
 
 /* mixer thread ("vc-mixer") */
@@ -262,20 +358,14 @@ audio_thread (gpointer data)
   gint64 next = g_get_monotonic_time () + TICK_US;
 
   /* A late tick is an audible gap for everybody, a late video frame is not:
-   * ask for a higher priority than the encoders. Works when the service may
-   * (root, or CAP_SYS_NICE / systemd LimitNICE=); otherwise stays normal. */
-  if (setpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid), -10) != 0)
-    GST_INFO ("room %s: mixer thread keeps normal priority", audio->room_id);
+   * ask for a higher priority than the video threads. */
+  vc_media_thread_raise (audio->priority);
   g_mutex_lock (&audio->lock);
   while (audio->running)
     {
       if (g_cond_wait_until (&audio->cond, &audio->lock, next))
         continue; /* woken: re-check running */
-      if (g_get_monotonic_time () - next > TICK_US / 2)
-        audio->late_ticks++;
-      if (g_get_monotonic_time () - next > 5 * TICK_US)
-        next = g_get_monotonic_time (); /* fell far behind (suspend?): resync */
-      next += TICK_US;
+      audio_catch_up (audio, &next);
       audio_mix_tick (audio, frames, out);
       g_mutex_unlock (&audio->lock);
       for (guint i = 0; i <= audio->personal_mixes; i++)
@@ -303,9 +393,11 @@ bridge_audio_new (const BridgeSettings *s, const gchar *room_id, BridgeAudioSpea
     }
   audio->room_id = g_strdup (room_id);
   audio->personal_mixes = s->personal_mixes;
+  audio->priority = s->audio_priority;
   audio->on_speaker = on_speaker;
   audio->user_data = user_data;
   audio->context = g_main_context_ref_thread_default ();
+  audio->clock = gst_system_clock_obtain ();
   g_mutex_init (&audio->lock);
   g_cond_init (&audio->cond);
   bridge_speaker_detector_init (&audio->detector, MAX_INPUTS, s->speaker_threshold_db,
@@ -344,6 +436,7 @@ audio_finalize (BridgeAudio *audio)
     gst_clear_object (&audio->mix_src[i]);
   g_free (audio->mix_src);
   gst_clear_object (&audio->pipeline);
+  gst_clear_object (&audio->clock);
   for (guint i = 0; i < MAX_INPUTS; i++)
     g_clear_pointer (&audio->inputs[i], input_free);
   bridge_speaker_detector_clear (&audio->detector);
@@ -473,5 +566,8 @@ bridge_audio_get_stats (BridgeAudio *audio, BridgeAudioStats *stats)
   g_mutex_lock (&audio->lock);
   stats->ticks = audio->ticks;
   stats->late_ticks = audio->late_ticks;
+  stats->skipped_ticks = audio->skipped_ticks;
+  stats->timeline_resyncs = audio->timeline_resyncs;
+  stats->encoder_gaps = g_atomic_pointer_get (&audio->encoder_gaps);
   g_mutex_unlock (&audio->lock);
 }

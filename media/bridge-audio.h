@@ -61,8 +61,12 @@ gboolean bridge_audio_get_info (BridgeAudio *audio, const gchar *endpoint,
 
 typedef struct
 {
-  guint64 ticks;      /* 20 ms mixes done */
-  guint64 late_ticks; /* mixes that started more than 10 ms after their time */
+  guint64 ticks;            /* 20 ms mixes done */
+  guint64 late_ticks;       /* mixes that started more than 10 ms after their time */
+  guint64 skipped_ticks;    /* mixes never done: the mixer was more than 100 ms late */
+  guint64 timeline_resyncs; /* a listener's packets re-anchored to the clock because
+                             * they left more than 200 ms off their place */
+  guint64 encoder_gaps;     /* shared-mix packets encoded > 100 ms after the previous one */
 } BridgeAudioStats;
 
 void bridge_audio_get_stats (BridgeAudio *audio, BridgeAudioStats *stats);

@@ -12,7 +12,7 @@ const gchar bridge_settings_defaults[]
       "max_tiles=16\n"
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
-      "speaker_margin_db=6\nspeaker_hold_ms=600\n"
+      "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
       "[media]\njitter_latency_ms=30\nstall_timeout_s=5\n";
 
 static const gchar *const layout_names[] = { "grid", "speaker", "chair", NULL };
@@ -104,9 +104,17 @@ load_secret (VcConfig *c, BridgeSettings *s, GError **error)
   return TRUE;
 }
 
+static const gchar *const priority_names[] = { "normal", "nice", "realtime", NULL };
+
 static gboolean
 load_audio (VcConfig *c, BridgeSettings *s, GError **error)
 {
+  gint priority = VC_MEDIA_THREAD_NICE;
+
+  if (!vc_config_get_choice (c, "audio", "thread_priority", "nice", priority_names, &priority,
+                             error))
+    return FALSE;
+  s->audio_priority = (VcMediaThreadPriority)priority;
   return get_uint (c, "audio", "personal_mixes", 0, 8, &s->personal_mixes, error)
          && get_uint (c, "audio", "bitrate_kbps", 6, 256, &s->audio_bitrate_kbps, error)
          && vc_config_get_double (c, "audio", "speaker_threshold_db", -50, -100, 0,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "vc-config.h"
+#include "vc-media.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ typedef struct
   guint personal_mixes, audio_bitrate_kbps;
   gdouble speaker_threshold_db, speaker_margin_db;
   guint speaker_hold_ms;
+  VcMediaThreadPriority audio_priority; /* threads that carry audio */
   guint jitter_latency_ms;
   guint stall_timeout_s;
 } BridgeSettings;

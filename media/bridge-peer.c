@@ -9,7 +9,14 @@
  * appsink callbacks on GStreamer threads, which hop to the main thread with
  * g_main_context_invoke. media_lock (a GRWLock) lets bridge_peer_close() wait
  * for in-flight appsink callbacks, so none touches the mixer or compositor
- * after it returns. */
+ * after it returns.
+ *
+ * The threads that carry the participant's audio (the aout appsrc's, which
+ * payloads, encrypts and sends; the ICE source's; the audio decoder's) raise
+ * themselves to [audio] thread_priority on their first buffer, and two
+ * meters count the audio packets that leave more than 100 ms after the
+ * previous one, where the mix enters (aout) and at the socket (nicesink):
+ * the bridge's own contribution to audio gaps (docs/bridge.md). */
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-peer.h"
@@ -37,6 +44,7 @@ struct _BridgePeer
   GMainContext *context;
   BridgeAudio *audio; /* the room's; outlives us while not closed */
   BridgeVideo *video;
+  VcMediaThreadPriority priority; /* for threads that carry audio */
 
   /* main thread */
   BridgePeerState state;
@@ -51,10 +59,12 @@ struct _BridgePeer
   gint64 connected_at;
   gint64 created_us;
 
-  GRWLock media_lock; /* writers: close; readers: appsink callbacks */
-  gboolean closing;   /* media_lock */
-  gint64 last_rx_us;  /* atomic */
-  gint64 last_pli_us; /* streaming thread of the video appsink only */
+  GRWLock media_lock;       /* writers: close; readers: appsink callbacks */
+  gboolean closing;         /* media_lock */
+  gint64 last_rx_us;        /* atomic */
+  gint64 last_pli_us;       /* streaming thread of the video appsink only */
+  struct WireMeter *wire;   /* audio leaving for the participant (at the socket) */
+  struct WireMeter *appsrc; /* audio entering the participant's pipeline */
 
   GMutex stats_lock; /* protects stats and the previous sample */
   BridgePeerStats stats;
@@ -213,6 +223,132 @@ on_connection_state_notify (GObject *webrtc, GParamSpec *pspec, gpointer data)
   peer_hop (data, 1, NULL);
 }
 
+/* ---- audio threads: timing meters and priority (streaming threads) ---- */
+
+#define AUDIO_SEND_GAP_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/* SRTP leaves the RTP header in clear: the payload type says audio. */
+static gboolean
+packet_is_audio (GstBuffer *buf)
+{
+  guint8 head[2];
+
+  return gst_buffer_extract (buf, 0, head, 2) == 2 && (head[0] & 0xc0) == 0x80
+         && (head[1] & 0x7f) == VC_MEDIA_OPUS_PT;
+}
+
+/* Shared by the peer and its probe (reference-counted: the probe may outlive
+ * the peer while the pipeline is torn down). */
+struct WireMeter
+{
+  VcMediaThreadPriority priority; /* given to the threads that it sees */
+  gint64 last_us;                 /* only the thread that carries the audio */
+  gint64 gaps;                    /* atomic */
+  gint64 max_us;                  /* atomic */
+};
+
+static void
+wire_meter_count (struct WireMeter *wire, GstBuffer *buf, gboolean rtp)
+{
+  gint64 now, interval;
+
+  if (rtp && !packet_is_audio (buf))
+    return;
+  now = g_get_monotonic_time ();
+  interval = wire->last_us ? now - wire->last_us : 0;
+  wire->last_us = now;
+  if (interval > AUDIO_SEND_GAP_US)
+    g_atomic_pointer_add (&wire->gaps, 1);
+  if (interval > g_atomic_pointer_get (&wire->max_us))
+    g_atomic_pointer_set (&wire->max_us, interval);
+}
+
+static GstPadProbeReturn
+on_wire_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct WireMeter *wire = data;
+
+  /* no priority here: the payloaders' threads carry the packets to the
+   * socket, video as well as audio */
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    wire_meter_count (wire, GST_PAD_PROBE_INFO_BUFFER (info), TRUE);
+  else
+    {
+      GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+      for (guint i = 0; i < gst_buffer_list_length (list); i++)
+        wire_meter_count (wire, gst_buffer_list_get (list, i), TRUE);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* the audio appsrc's streaming thread */
+static GstPadProbeReturn
+on_appsrc_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  vc_media_thread_raise (((struct WireMeter *)data)->priority); /* once per thread */
+  wire_meter_count (data, GST_PAD_PROBE_INFO_BUFFER (info), FALSE);
+  return GST_PAD_PROBE_OK;
+}
+
+/* the ICE source's streaming thread: it reads the participant's audio along
+ * with its video from the socket (cheap), so it gets the audio priority; the
+ * receive queue's thread, which decrypts, does not (it would lift all the
+ * incoming video above the room's encoder) */
+static GstPadProbeReturn
+on_receive_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  vc_media_thread_raise (GPOINTER_TO_INT (data));
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* Calls @func (@pad_name of each element of @factory inside webrtcbin). */
+static void
+peer_each_transport_pad (BridgePeer *peer, const gchar *factory, const gchar *pad_name,
+                         void (*func) (BridgePeer *peer, GstPad *pad))
+{
+  g_autoptr (GstIterator) it
+      = gst_bin_iterate_all_by_element_factory_name (GST_BIN (peer->webrtc), factory);
+  GValue item = G_VALUE_INIT;
+
+  while (it != NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (g_value_get_object (&item), pad_name);
+      if (pad != NULL)
+        func (peer, pad);
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+}
+
+static void
+peer_probe_send (BridgePeer *peer, GstPad *pad)
+{
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, on_wire_probe,
+                     g_atomic_rc_box_acquire (peer->wire), (GDestroyNotify)g_atomic_rc_box_release);
+}
+
+static void
+peer_probe_receive (BridgePeer *peer, GstPad *pad)
+{
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_receive_probe, GINT_TO_POINTER (peer->priority), NULL);
+}
+
+/* main thread, once connected: measures when audio really leaves for the
+ * participant (at the ICE sink) and where the mix enters its pipeline, and
+ * raises the threads that carry its audio. */
+static void
+peer_watch_audio_threads (BridgePeer *peer)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (peer->audio_out, "src");
+
+  peer_each_transport_pad (peer, "nicesink", "sink", peer_probe_send);
+  peer_each_transport_pad (peer, "nicesrc", "src", peer_probe_receive);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_appsrc_probe,
+                     g_atomic_rc_box_acquire (peer->appsrc),
+                     (GDestroyNotify)g_atomic_rc_box_release);
+}
+
 /* main thread */
 static void
 peer_on_connection_state (BridgePeer *peer)
@@ -229,6 +365,7 @@ peer_on_connection_state (BridgePeer *peer)
       GST_INFO ("room %s: %s connected", peer->room_id, peer->endpoint);
       GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (peer->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
                                          "bridge-peer-connected");
+      peer_watch_audio_threads (peer);
       bridge_audio_set_listening (peer->audio, peer->endpoint, TRUE);
       bridge_video_add_output (peer->video, peer->endpoint, peer->video_out);
       peer->callbacks->connected (peer, peer->user_data);
@@ -248,6 +385,7 @@ on_audio_sample (GstAppSink *sink, gpointer data)
 
   if (sample == NULL)
     return GST_FLOW_EOS;
+  vc_media_thread_raise (peer->priority); /* decoding: once per thread */
   g_atomic_pointer_set (&peer->last_rx_us, g_get_monotonic_time ());
   g_rw_lock_reader_lock (&peer->media_lock);
   if (!peer->closing && peer->audio_in != NULL
@@ -373,10 +511,13 @@ peer_add_sender (BridgePeer *peer, const BridgeSettings *s, gboolean audio)
                                      : g_strdup_printf ("video/x-vp8,width=%u,height=%u,"
                                                         "framerate=%u/1",
                                                         s->width, s->height, s->fps);
+  /* audio arrives stamped on the mix's timeline (bridge-audio.c); video is
+   * stamped when it is pushed */
   g_autofree gchar *desc = g_strdup_printf (
-      "appsrc name=%s is-live=true do-timestamp=true format=time max-bytes=4000000 caps=\"%s\" ! "
+      "appsrc name=%s is-live=true do-timestamp=%s format=time max-bytes=4000000 caps=\"%s\" ! "
       "%s mtu=1200 ! capsfilter caps=\"%s\"",
-      audio ? "aout" : "vout", src_caps, audio ? "rtpopuspay" : "rtpvp8pay picture-id-mode=15-bit",
+      audio ? "aout" : "vout", audio ? "false" : "true", src_caps,
+      audio ? "rtpopuspay" : "rtpvp8pay picture-id-mode=15-bit",
       audio ? "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
               "useinbandfec=(string)1,minptime=(string)10"
             : "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
@@ -455,6 +596,7 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   g_signal_connect (peer->webrtc, "pad-added", G_CALLBACK (on_pad_added), peer);
   bus = gst_element_get_bus (peer->pipeline);
   peer->bus_watch = gst_bus_add_watch (bus, on_peer_bus, peer);
+  vc_media_bus_restore_threads (peer->pipeline);
   if (gst_element_set_state (peer->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE,
@@ -633,6 +775,9 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
   g_mutex_lock (&peer->stats_lock);
   *stats = peer->stats;
   g_mutex_unlock (&peer->stats_lock);
+  stats->audio_send_gaps = g_atomic_pointer_get (&peer->wire->gaps);
+  stats->audio_send_max_ms = g_atomic_pointer_get (&peer->wire->max_us) / 1000.0;
+  stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->appsrc->gaps);
 }
 
 /* ---- life ---- */
@@ -696,6 +841,11 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
   peer->video = video;
   peer->ws = g_object_ref (ws);
   peer->created_us = g_get_monotonic_time ();
+  peer->priority = s->audio_priority;
+  peer->wire = g_atomic_rc_box_new0 (struct WireMeter);
+  peer->wire->priority = s->audio_priority;
+  peer->appsrc = g_atomic_rc_box_new0 (struct WireMeter);
+  peer->appsrc->priority = s->audio_priority;
   g_rw_lock_init (&peer->media_lock);
   g_mutex_init (&peer->stats_lock);
   soup_websocket_connection_set_max_incoming_payload_size (ws, 4 * BRIDGE_SIGNAL_MAX_MESSAGE);
@@ -716,6 +866,8 @@ static void
 peer_finalize (BridgePeer *peer)
 {
   g_clear_object (&peer->ws);
+  g_clear_pointer (&peer->wire, g_atomic_rc_box_release);
+  g_clear_pointer (&peer->appsrc, g_atomic_rc_box_release);
   gst_clear_object (&peer->video_out);
   gst_clear_object (&peer->audio_out);
   gst_clear_object (&peer->webrtc);

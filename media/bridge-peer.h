@@ -47,7 +47,11 @@ typedef struct
   guint64 rx_packets, tx_packets;
   gdouble loss; /* fraction of expected packets lost, 0..1 */
   gdouble jitter_ms;
-  gdouble bitrate_kbps; /* received */
+  gdouble bitrate_kbps;      /* received */
+  guint64 audio_send_gaps;   /* audio packets that left for the participant more than
+                              * 100 ms after the previous one (the bridge's own lateness) */
+  gdouble audio_send_max_ms; /* longest interval between two audio packets sent */
+  guint64 audio_appsrc_gaps; /* the same gaps, where the mix enters the peer's pipeline */
 } BridgePeerStats;
 
 /* main thread: takes a ref on @ws and sends the offer. */

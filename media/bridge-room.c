@@ -467,6 +467,10 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("loss", json_builder_add_double_value (b, round (stats.loss * 1000) / 1000));
   MEMBER ("jitter_ms", json_builder_add_double_value (b, round (stats.jitter_ms * 10) / 10));
   MEMBER ("bitrate_kbps", json_builder_add_int_value (b, (gint64)stats.bitrate_kbps));
+  MEMBER ("audio_send_gaps", json_builder_add_int_value (b, (gint64)stats.audio_send_gaps));
+  MEMBER ("audio_appsrc_gaps", json_builder_add_int_value (b, (gint64)stats.audio_appsrc_gaps));
+  MEMBER ("audio_send_max_ms",
+          json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
   json_builder_set_member_name (b, "connected_at");
   if (connected)
     {
@@ -513,6 +517,12 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_add_int_value (b, (gint64)as.ticks);
   json_builder_set_member_name (b, "mixer_late_ticks");
   json_builder_add_int_value (b, (gint64)as.late_ticks);
+  json_builder_set_member_name (b, "mixer_skipped_ticks");
+  json_builder_add_int_value (b, (gint64)as.skipped_ticks);
+  json_builder_set_member_name (b, "audio_timeline_resyncs");
+  json_builder_add_int_value (b, (gint64)as.timeline_resyncs);
+  json_builder_set_member_name (b, "mixer_encoder_gaps");
+  json_builder_add_int_value (b, (gint64)as.encoder_gaps);
   json_builder_set_member_name (b, "participants");
   json_builder_begin_array (b);
   for (guint i = 0; i < room->participants->len; i++)

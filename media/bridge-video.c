@@ -41,6 +41,7 @@ struct _BridgeVideo
   GstElement *compositor;
   GstPad *encoder_src;
   guint bus_watch;
+  VcMediaThreadPriority priority; /* given to the compositor and encoder threads */
 
   GMutex lock;         /* protects everything below */
   GHashTable *tiles;   /* endpoint -> VideoTile */
@@ -110,6 +111,9 @@ on_encoded_frame (GstAppSink *sink, gpointer data)
 
   if (sample == NULL)
     return GST_FLOW_EOS;
+  /* One encoder feeds everybody, like the mixer: a frame it drops because it
+   * was starved is lost for the whole room. Raised once, like audio. */
+  vc_media_thread_raise (video->priority);
   frame = gst_sample_get_buffer (sample);
   key = !GST_BUFFER_FLAG_IS_SET (frame, GST_BUFFER_FLAG_DELTA_UNIT);
   g_mutex_lock (&video->lock);
@@ -374,6 +378,17 @@ on_video_bus (GstBus *bus, GstMessage *msg, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* the compositor's thread (its aggregator task): raised once, like the
+ * encoder's */
+static GstPadProbeReturn
+on_composite_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  BridgeVideo *video = data;
+
+  vc_media_thread_raise (video->priority);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static gboolean
 video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
 {
@@ -389,6 +404,7 @@ video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
       s->width, s->height, s->fps, s->width, s->height, s->fps, s->video_bitrate_kbps * 1000,
       s->fps * 10);
   g_autoptr (GstElement) enc = NULL, sink = NULL;
+  g_autoptr (GstPad) comp_src = NULL;
   g_autoptr (GstBus) bus = NULL;
   GstAppSinkCallbacks cb = { .new_sample = on_encoded_frame };
 
@@ -402,7 +418,31 @@ video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, video, NULL);
   bus = gst_element_get_bus (video->pipeline);
   video->bus_watch = gst_bus_add_watch (bus, on_video_bus, video);
+  vc_media_bus_restore_threads (video->pipeline);
+  video->priority = s->audio_priority;
+  comp_src = gst_element_get_static_pad (video->compositor, "src");
+  gst_pad_add_probe (comp_src, GST_PAD_PROBE_TYPE_BUFFER, on_composite_probe, video, NULL);
   return gst_element_set_state (video->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE;
+}
+
+gboolean
+bridge_video_warm_up (const BridgeSettings *s)
+{
+  g_autofree gchar *desc = g_strdup_printf (
+      "videotestsrc num-buffers=1 ! video/x-raw,width=160,height=90 ! textoverlay "
+      "text=\"UBND tỉnh\" font-desc=\"%s 12\" ! fakesink",
+      s->font);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, NULL);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+
+  if (pipeline == NULL)
+    return FALSE;
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
 }
 
 BridgeVideo *

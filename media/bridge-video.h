@@ -26,6 +26,14 @@ G_BEGIN_DECLS
 
 typedef struct _BridgeVideo BridgeVideo;
 
+/* main thread, at start-up: draws a room name once, on one thread, so that
+ * Pango registers its font types before tiles start drawing names on many
+ * threads at once (a race in Pango's type registration that crashed the
+ * bridge when a dozen tiles got their first frame together: "attempt to
+ * retrieve private data for invalid type 'PangoFont'"). Blocks for at most
+ * two seconds; FALSE if it could not draw. */
+gboolean bridge_video_warm_up (const BridgeSettings *settings);
+
 BridgeVideo *bridge_video_new (const BridgeSettings *settings, const gchar *room_id,
                                GError **error);
 void bridge_video_free (BridgeVideo *video);

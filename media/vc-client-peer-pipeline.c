@@ -10,12 +10,14 @@
 
 #include <gst/app/gstappsrc.h>
 #include <gst/rtp/gstrtpbuffer.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (vc_client_peer_pipeline_debug);
 #define GST_CAT_DEFAULT vc_client_peer_pipeline_debug
 
 #define CLICK_THRESHOLD 16000 /* |sample| above this is a click onset */
 #define AUDIO_GAP_US (100 * G_TIME_SPAN_MILLISECOND)
+#define AUDIO_GAP_SAMPLES (100 * 48) /* 100 ms at Opus' 48 kHz RTP clock */
 
 VcClientPeerShared *
 vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
@@ -77,7 +79,13 @@ shared_count_video_frame (VcClientPeerShared *shared)
 static GstPadProbeReturn
 on_decoded_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  shared_count_video_frame (data);
+  VcClientPeerShared *shared = data;
+  g_autoptr (VcClientPeer) peer = NULL;
+
+  shared_count_video_frame (shared);
+  peer = g_weak_ref_get (&shared->peer);
+  if (peer != NULL && !g_atomic_int_get (&shared->stopping))
+    vc_client_peer_emit_video_decoded (peer, pad, GST_PAD_PROBE_INFO_BUFFER (info));
   return GST_PAD_PROBE_OK;
 }
 
@@ -140,18 +148,186 @@ on_rtp_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Continuity of one audio RTP stream as seen by one probe (one streaming
+ * thread per pad, so no lock). */
+typedef struct
+{
+  VcClientPeerShared *shared;
+  gboolean seen;
+  guint16 seq;
+  guint32 ts;
+  gint64 arrival_us;
+} RtpTrack;
+
+static RtpTrack *
+rtp_track_new (VcClientPeerShared *shared)
+{
+  RtpTrack *track = g_new0 (RtpTrack, 1);
+
+  track->shared = vc_client_peer_shared_ref (shared);
+  return track;
+}
+
+static void
+rtp_track_free (gpointer data)
+{
+  RtpTrack *track = data;
+
+  vc_client_peer_shared_unref (track->shared);
+  g_free (track);
+}
+
+/* Reads @buf's sequence number and timestamp; returns the number of packets
+ * missing before it (0 for the first, the next or a late duplicate) and
+ * sets @*hole_samples to the RTP time since the previous packet (0 if not
+ * newer). */
+static gint
+rtp_track_update (RtpTrack *track, GstBuffer *buf, gint64 now, gint64 *interval_us,
+                  gint32 *hole_samples)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  guint16 seq;
+  guint32 ts;
+  gint16 step;
+
+  *interval_us = 0;
+  *hole_samples = 0;
+  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return 0;
+  seq = gst_rtp_buffer_get_seq (&rtp);
+  ts = gst_rtp_buffer_get_timestamp (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+  step = (gint16)(guint16)(seq - track->seq);
+  if (track->seen && step <= 0)
+    return 0; /* duplicate or reordered: not newer */
+  if (track->seen)
+    {
+      *interval_us = now - track->arrival_us;
+      *hole_samples = (gint32)(ts - track->ts);
+    }
+  track->seq = seq;
+  track->ts = ts;
+  track->arrival_us = now;
+  step = track->seen ? step : 1;
+  track->seen = TRUE;
+  return step - 1;
+}
+
+/* streaming thread (after the jitter buffer, at the counting fakesink) */
 static GstPadProbeReturn
 on_rtp_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  VcClientPeerShared *shared = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 last = g_atomic_pointer_get (&shared->last_audio_us);
+  RtpTrack *track = data;
+  VcClientPeerShared *shared = track->shared;
+  gint64 now = g_get_monotonic_time (), interval;
+  gint32 hole;
+  gint missing = rtp_track_update (track, GST_PAD_PROBE_INFO_BUFFER (info), now, &interval, &hole);
 
   g_atomic_pointer_add (&shared->audio_buffers, 1);
-  if (last != 0 && now - last > AUDIO_GAP_US)
+  g_atomic_pointer_add (&shared->audio_undelivered, missing);
+  if (interval > AUDIO_GAP_US)
     g_atomic_pointer_add (&shared->audio_gaps, 1);
-  g_atomic_pointer_set (&shared->last_audio_us, now);
   return GST_PAD_PROBE_OK;
+}
+
+/* streaming thread (the receive thread, at the audio jitter buffer's input):
+ * what the network delivered, before any of our own buffering. */
+static GstPadProbeReturn
+on_rtp_arrival_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  RtpTrack *track = data;
+  VcClientPeerShared *shared = track->shared;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gint64 now = g_get_monotonic_time (), interval;
+  gint32 hole;
+  gint missing;
+  guint pt = 0;
+
+  if (buf == NULL || !gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return GST_PAD_PROBE_OK;
+  pt = gst_rtp_buffer_get_payload_type (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+  if (pt != VC_MEDIA_OPUS_PT)
+    return GST_PAD_PROBE_REMOVE; /* this jitter buffer carries video */
+  missing = rtp_track_update (track, buf, now, &interval, &hole);
+  g_atomic_pointer_add (&shared->audio_lost, missing);
+  if (hole > AUDIO_GAP_SAMPLES)
+    g_atomic_pointer_add (&shared->audio_media_gaps, 1);
+  if (interval > AUDIO_GAP_US)
+    g_atomic_pointer_add (&shared->audio_arrival_gaps, 1);
+  return GST_PAD_PROBE_OK;
+}
+
+/* streaming thread (rtpbin "new-jitterbuffer", one per received SSRC) */
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer data)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (jitterbuffer, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_rtp_arrival_probe, rtp_track_new (data),
+                     rtp_track_free);
+}
+
+/* COUNT mode: watch the audio RTP where it enters webrtcbin's jitter buffer. */
+static void
+watch_jitterbuffers (GstElement *webrtc, VcClientPeerShared *shared)
+{
+  g_autoptr (GstIterator) it = gst_bin_iterate_elements (GST_BIN (webrtc));
+  GValue item = G_VALUE_INIT;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *child = g_value_get_object (&item);
+      GstElementFactory *factory = gst_element_get_factory (child);
+      if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "rtpbin"))
+        g_signal_connect_data (child, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer),
+                               vc_client_peer_shared_ref (shared),
+                               (GClosureNotify)(void (*) (void))vc_client_peer_shared_unref, 0);
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+}
+
+/* any streaming thread that carries audio: raised once, then the probe goes */
+static GstPadProbeReturn
+on_audio_thread_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  vc_media_thread_raise (GPOINTER_TO_INT (data));
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+probe_audio_thread (GstPad *pad, VcMediaThreadPriority priority)
+{
+  if (priority != VC_MEDIA_THREAD_NORMAL)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                       on_audio_thread_probe, GINT_TO_POINTER (priority), NULL);
+}
+
+/* The ICE source's thread and the receive queue's (decryption) carry the
+ * audio that arrives, along with the video. */
+static void
+probe_receive_threads (GstElement *webrtc, VcMediaThreadPriority priority)
+{
+  static const gchar *const factories[] = { "nicesrc", "queue" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (factories); i++)
+    {
+      g_autoptr (GstIterator) it
+          = gst_bin_iterate_all_by_element_factory_name (GST_BIN (webrtc), factories[i]);
+      GValue item = G_VALUE_INIT;
+
+      while (it != NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+        {
+          g_autoptr (GstPad) pad = gst_element_get_static_pad (g_value_get_object (&item), "src");
+          if (pad != NULL)
+            probe_audio_thread (pad, priority);
+          g_value_reset (&item);
+        }
+      g_value_unset (&item);
+    }
 }
 
 static void
@@ -214,6 +390,7 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
   g_autoptr (GstElement) probe = NULL;
   const gchar *media;
   gboolean video;
+  VcMediaThreadPriority priority;
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
@@ -234,8 +411,21 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
       if (old != NULL)
         gst_object_unref (old);
     }
-  if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
-    add_probe (probe, "sink", video ? on_rtp_video_probe : on_rtp_audio_probe, shared);
+  priority = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (webrtc), "vc-audio-priority"));
+  if (!video && priority != VC_MEDIA_THREAD_NORMAL)
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (probe, "sink");
+      probe_audio_thread (sink, priority); /* the audio jitter buffer's thread */
+      probe_receive_threads (webrtc, priority);
+    }
+  if (output == VC_CLIENT_PEER_OUTPUT_COUNT && video)
+    add_probe (probe, "sink", on_rtp_video_probe, shared);
+  else if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (probe, "sink");
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_rtp_audio_probe,
+                         rtp_track_new (shared), rtp_track_free);
+    }
   else
     add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
 }
@@ -249,6 +439,7 @@ typedef struct
   VcClientPeerShared *shared;
   guint index;
   gboolean audio;
+  VcMediaThreadPriority priority;
 } ClipPlayer;
 
 static void
@@ -268,11 +459,18 @@ on_clip_tick (GstClock *clock, GstClockTime time, GstClockID id, gpointer data)
 {
   ClipPlayer *player = data;
   GstBuffer *frame;
+  GstClockTime base;
 
   if (g_atomic_int_get (&player->shared->stopping))
     return TRUE;
+  if (player->audio) /* the clock thread paces audio: raise it (once) */
+    vc_media_thread_raise (player->priority);
   frame = gst_buffer_copy (g_ptr_array_index (player->clip->frames, player->index));
-  GST_BUFFER_PTS (frame) = GST_CLOCK_TIME_NONE;
+  /* stamped with the time the frame was due, as a capture device would,
+   * not with the time this thread got round to it: a late push is late
+   * arrival (jitter), not a hole in the stream's timeline */
+  base = gst_element_get_base_time (player->appsrc);
+  GST_BUFFER_PTS (frame) = time >= base ? time - base : 0;
   GST_BUFFER_DTS (frame) = GST_CLOCK_TIME_NONE;
   if (player->audio && player->clip->click_every && player->index % player->clip->click_every == 0)
     g_atomic_pointer_set (&player->shared->last_click_sent_us, g_get_monotonic_time ());
@@ -318,7 +516,8 @@ vc_client_peer_pipeline_start_clips (GstElement *pipeline)
 }
 
 static GstElement *
-clip_source (VcMediaClip *clip, gboolean audio, VcClientPeerShared *shared)
+clip_source (VcMediaClip *clip, gboolean audio, VcClientPeerShared *shared,
+             VcMediaThreadPriority priority)
 {
   GstElement *appsrc = gst_element_factory_make ("appsrc", audio ? "audioclip" : "videoclip");
   g_autoptr (GstCaps) caps = NULL;
@@ -330,12 +529,13 @@ clip_source (VcMediaClip *clip, gboolean audio, VcClientPeerShared *shared)
     caps = gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, clip->width, "height",
                                 G_TYPE_INT, clip->height, "framerate", GST_TYPE_FRACTION,
                                 clip->rate_num, clip->rate_den, NULL);
-  g_object_set (appsrc, "caps", caps, "is-live", TRUE, "do-timestamp", TRUE, "format",
+  g_object_set (appsrc, "caps", caps, "is-live", TRUE, "do-timestamp", FALSE, "format",
                 GST_FORMAT_TIME, "max-bytes", (guint64)1 << 20, NULL);
   player->clip = vc_media_clip_ref (clip);
   player->appsrc = gst_object_ref (appsrc);
   player->shared = vc_client_peer_shared_ref (shared);
   player->audio = audio;
+  player->priority = priority;
   g_object_set_data_full (G_OBJECT (appsrc), "vc-clip-player", player, clip_player_free);
   return appsrc;
 }
@@ -349,6 +549,10 @@ video_source_description (const VcClientPeerSettings *s, GError **error)
 
   if (g_strcmp0 (s->video_source, "test") == 0)
     src = g_strdup ("videotestsrc is-live=true pattern=ball");
+  else if (g_str_has_prefix (s->video_source, "test:")
+           && strspn (s->video_source + 5, "abcdefghijklmnopqrstuvwxyz-")
+                  == strlen (s->video_source + 5))
+    src = g_strdup_printf ("videotestsrc is-live=true pattern=%s", s->video_source + 5);
   else if (g_str_has_prefix (s->video_source, "v4l2:"))
     src = g_strdup_printf ("v4l2src device=%s ! videorate", s->video_source + 5);
   else
@@ -436,7 +640,7 @@ make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
           g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_CLIP, "empty clip");
           return NULL;
         }
-      return clip_source (clip, audio, shared);
+      return clip_source (clip, audio, shared, s->audio_priority);
     }
   desc = audio ? audio_source_description (s, error) : video_source_description (s, error);
   if (desc == NULL)
@@ -466,9 +670,13 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
     }
   gst_util_set_object_arg (G_OBJECT (webrtc), "bundle-policy", "max-bundle");
   g_object_set (webrtc, "latency", s->jitter_latency_ms, NULL);
+  vc_media_bus_restore_threads (pipeline);
   g_object_set_data (G_OBJECT (webrtc), "vc-output", GINT_TO_POINTER (s->output));
+  g_object_set_data (G_OBJECT (webrtc), "vc-audio-priority", GINT_TO_POINTER (s->audio_priority));
   gst_bin_add (GST_BIN (pipeline), webrtc);
   vc_webrtc_restrict_ice (webrtc, s->ice_addresses);
+  if (s->output == VC_CLIENT_PEER_OUTPUT_COUNT)
+    watch_jitterbuffers (webrtc, shared);
   for (int audio = 0; audio < 2; audio++)
     {
       const gchar *source = audio ? s->audio_source : s->video_source;
@@ -480,6 +688,11 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
       head = make_sender_head (source, clip, audio, s, shared, error);
       if (head == NULL || !add_sender (pipeline, webrtc, head, audio, error))
         return NULL;
+      if (audio) /* the capture (or clip) thread, which also payloads and sends */
+        {
+          g_autoptr (GstPad) src = gst_element_get_static_pad (head, "src");
+          probe_audio_thread (src, s->audio_priority);
+        }
     }
   g_signal_connect_data (webrtc, "pad-added", G_CALLBACK (on_webrtc_pad_added),
                          vc_client_peer_shared_ref (shared),

@@ -22,7 +22,11 @@ typedef struct
   gint64 video_frames;
   gint64 audio_buffers;
   gint64 video_packets;
-  gint64 audio_gaps;
+  gint64 audio_gaps;         /* wall-clock arrival gaps after the jitter buffer */
+  gint64 audio_lost;         /* RTP sequence numbers that never arrived */
+  gint64 audio_media_gaps;   /* holes > 100 ms in the arriving RTP timeline */
+  gint64 audio_arrival_gaps; /* wall-clock gaps at the jitter buffer's input */
+  gint64 audio_undelivered;  /* packets the jitter buffer did not deliver */
   gint64 last_audio_us;
   gint64 first_frame_us;
   gint64 started_us;
@@ -46,6 +50,9 @@ void vc_client_peer_pipeline_start_clips (GstElement *pipeline);
 
 /* streaming thread: decoded audio for "audio-decoded" handlers. */
 void vc_client_peer_emit_audio_decoded (VcClientPeer *peer, GstBuffer *pcm);
+
+/* streaming thread: a decoded frame leaving @pad, for "video-decoded". */
+void vc_client_peer_emit_video_decoded (VcClientPeer *peer, GstPad *pad, GstBuffer *frame);
 
 /* main thread: called when the first frame arrived. */
 void vc_client_peer_emit_first_frame (VcClientPeer *peer);

@@ -45,6 +45,7 @@ enum
   SIGNAL_ERROR,
   SIGNAL_BRIDGE_STATE,
   SIGNAL_AUDIO_DECODED,
+  SIGNAL_VIDEO_DECODED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -73,6 +74,7 @@ vc_client_peer_settings_default (void)
     .video_bitrate_kbps = 500,
     .jitter_latency_ms = 30,
     .output = VC_CLIENT_PEER_OUTPUT_NONE,
+    .audio_priority = VC_MEDIA_THREAD_NICE,
   };
   return s;
 }
@@ -133,6 +135,20 @@ vc_client_peer_emit_audio_decoded (VcClientPeer *peer, GstBuffer *pcm)
 {
   if (g_signal_has_handler_pending (peer, signals[SIGNAL_AUDIO_DECODED], 0, FALSE))
     g_signal_emit (peer, signals[SIGNAL_AUDIO_DECODED], 0, pcm);
+}
+
+/* streaming thread */
+void
+vc_client_peer_emit_video_decoded (VcClientPeer *peer, GstPad *pad, GstBuffer *frame)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GstSample) sample = NULL;
+
+  if (!g_signal_has_handler_pending (peer, signals[SIGNAL_VIDEO_DECODED], 0, FALSE))
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  sample = gst_sample_new (frame, caps, NULL, NULL);
+  g_signal_emit (peer, signals[SIGNAL_VIDEO_DECODED], 0, sample);
 }
 
 void
@@ -518,6 +534,10 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->audio_buffers = g_atomic_pointer_get (&s->audio_buffers);
   stats->video_packets = g_atomic_pointer_get (&s->video_packets);
   stats->audio_gaps = g_atomic_pointer_get (&s->audio_gaps);
+  stats->audio_lost = g_atomic_pointer_get (&s->audio_lost);
+  stats->audio_media_gaps = g_atomic_pointer_get (&s->audio_media_gaps);
+  stats->audio_arrival_gaps = g_atomic_pointer_get (&s->audio_arrival_gaps);
+  stats->audio_undelivered = g_atomic_pointer_get (&s->audio_undelivered);
   stats->first_frame_us = g_atomic_pointer_get (&s->first_frame_us);
   stats->started_us = g_atomic_pointer_get (&s->started_us);
   stats->last_click_sent_us = g_atomic_pointer_get (&s->last_click_sent_us);
@@ -597,4 +617,7 @@ vc_client_peer_class_init (VcClientPeerClass *klass)
   signals[SIGNAL_AUDIO_DECODED]
       = g_signal_new ("audio-decoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, GST_TYPE_BUFFER);
+  signals[SIGNAL_VIDEO_DECODED]
+      = g_signal_new ("video-decoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, GST_TYPE_SAMPLE);
 }

@@ -65,7 +65,8 @@ typedef struct
   const gchar *signal_url;           /* ws://HOST:PORT/rooms/ID/signal, no token */
   const gchar *token;                /* join token (docs/protocol.md §1) */
   const gchar *const *ice_addresses; /* NULL-terminated; NULL = every interface */
-  const gchar *video_source;         /* "test" | "v4l2:/dev/videoN" | "file:PATH.ivf" | "none" */
+  const gchar *video_source; /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
+                              * "file:PATH.ivf" | "none" */
   const gchar *audio_source; /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
   VcMediaClip *video_clip;   /* optional: shared pre-encoded VP8 (overrides video_source) */
   VcMediaClip *audio_clip;   /* optional: shared pre-encoded Opus (overrides audio_source) */
@@ -75,10 +76,11 @@ typedef struct
   guint video_bitrate_kbps;  /* what we send (test / v4l2) */
   guint jitter_latency_ms;   /* webrtcbin jitter-buffer latency */
   VcClientPeerOutput output;
+  VcMediaThreadPriority audio_priority; /* threads that send, receive or decode audio */
 } VcClientPeerSettings;
 
 /* test sources, 640x360 at 15 fps, 500 kbit/s, 440 Hz at 0.3, 30 ms jitter
- * buffer, output NONE. */
+ * buffer, output NONE, audio threads raised by nice levels when allowed. */
 VcClientPeerSettings vc_client_peer_settings_default (void);
 
 /* What the peer has received so far; read from any thread. */
@@ -87,11 +89,21 @@ typedef struct
   guint64 video_frames;       /* decoded frames (COUNT: complete frames, by RTP marker) */
   guint64 audio_buffers;      /* decoded audio buffers (COUNT: audio RTP packets) */
   guint64 video_packets;      /* video RTP packets from the bridge (COUNT only) */
-  guint64 audio_gaps;         /* COUNT only: audio arrival gaps over 100 ms */
+  guint64 audio_gaps;         /* COUNT only: wall-clock gaps over 100 ms between audio packets
+                               * leaving the jitter buffer (includes this process's own
+                               * scheduling delays) */
   gint64 first_frame_us;      /* monotonic time of the first video frame, 0 = none yet */
   gint64 started_us;          /* monotonic time of vc_client_peer_start() */
   gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
   gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
+  /* COUNT only, audio RTP as it reaches the jitter buffer: */
+  guint64 audio_lost;         /* sequence numbers that never arrived */
+  guint64 audio_media_gaps;   /* holes over 100 ms in the stream itself: RTP timestamps of
+                               * consecutive arriving packets more than 100 ms apart
+                               * (a loss run or a jump in the sender's timeline); does
+                               * not depend on when this process reads its sockets */
+  guint64 audio_arrival_gaps; /* wall-clock gaps over 100 ms at the jitter buffer's input */
+  guint64 audio_undelivered;  /* packets the jitter buffer dropped (late) or gave up on */
 } VcClientPeerStats;
 
 #define VC_TYPE_CLIENT_PEER (vc_client_peer_get_type ())
@@ -129,6 +141,9 @@ void vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text);
  *       a {"type":"state"} message (active speaker, layout, muted)
  *   "audio-decoded" (VcClientPeer *peer, GstBuffer *pcm, gpointer user_data)
  *       decoded audio from the bridge (S16LE, 48 kHz, mono), emitted on a
- *       STREAMING THREAD and only in the NONE/AUTO outputs (tests, meters) */
+ *       STREAMING THREAD and only in the NONE/AUTO outputs (tests, meters)
+ *   "video-decoded" (VcClientPeer *peer, GstSample *frame, gpointer user_data)
+ *       a decoded composite frame (raw video with its caps), same threads
+ *       and outputs as "audio-decoded" (tests look at its pixels) */
 
 G_END_DECLS

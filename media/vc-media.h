@@ -7,6 +7,8 @@
  *   (the bridge and tests use 127.0.0.1; no STUN/TURN is ever set).
  * - the clip format: pre-encoded VP8/Opus frames in memory, read from and
  *   written to IVF-framed files (used by the benchmark load generator).
+ * - vc_media_thread_raise(): a streaming thread that carries audio asks for a
+ *   higher scheduling priority than video and codec threads.
  *
  * The WebRTC client peer lives in vc-client-peer.h. */
 #pragma once
@@ -60,6 +62,32 @@ void vc_media_pipeline_dispose_async (GstElement *pipeline);
  * so that no thread is still closing DTLS while the process unwinds. FALSE on
  * timeout. */
 gboolean vc_media_wait_disposals (guint timeout_ms);
+
+/* How much a thread that carries audio is raised above the process. */
+typedef enum
+{
+  VC_MEDIA_THREAD_NORMAL,   /* left alone */
+  VC_MEDIA_THREAD_NICE,     /* nice value 10 below (better than) the thread's */
+  VC_MEDIA_THREAD_REALTIME, /* SCHED_RR at a low real-time priority, else NICE */
+} VcMediaThreadPriority;
+
+/* Raises the calling thread (once: later calls return at once) and returns
+ * what it got: REALTIME needs CAP_SYS_NICE or RLIMIT_RTPRIO, NICE needs
+ * CAP_SYS_NICE or RLIMIT_NICE (systemd LimitNICE=); without them the thread
+ * stays NORMAL, which is logged once per process. A GStreamer task thread
+ * returns to a pool when its task stops: call vc_media_thread_restore() from
+ * a bus sync handler on GST_STREAM_STATUS_TYPE_LEAVE
+ * (vc_media_bus_restore_threads() does that). */
+VcMediaThreadPriority vc_media_thread_raise (VcMediaThreadPriority wanted);
+
+/* Puts the calling thread back to the priority it had before
+ * vc_media_thread_raise(); no-op for a thread that was not raised. */
+void vc_media_thread_restore (void);
+
+/* Installs a sync handler on @pipeline's bus that restores raised task
+ * threads when their task leaves (the pipeline's bus must not have another
+ * sync handler). */
+void vc_media_bus_restore_threads (GstElement *pipeline);
 
 /* A clip: pre-encoded frames of one stream, each a GstBuffer whose PTS/duration
  * are relative to the clip start. Immutable once loaded; share it with a ref. */

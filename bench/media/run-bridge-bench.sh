@@ -16,7 +16,12 @@ SIZES=${SIZES:-"10 26 44"}
 # of other work on the machine (here: the load generator). BRIDGE_NICE=0 to
 # measure without.
 BRIDGE_NICE=${BRIDGE_NICE:--5}
-BRIDGE="$BUILD/media/vc-bridge"
+# [audio] thread_priority of the bridge: nice (its default: threads that carry
+# audio 10 nice levels above the rest), realtime (SCHED_RR) or normal.
+AUDIO_PRIORITY=${AUDIO_PRIORITY:-nice}
+# The load generator stands in for N machines but shares these cores.
+LOADGEN_NICE=${LOADGEN_NICE:-0}
+BRIDGE=${BRIDGE:-"$BUILD/media/vc-bridge"} # BRIDGE=path/to/vc-bridge for an A/B run
 LOAD="$BUILD/bench/media/vc-bridge-load"
 WORK=$(mktemp -d)
 SECRET="bench-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -30,6 +35,8 @@ secret = $SECRET
 capacity = 100
 [ice]
 addresses = 127.0.0.1
+[audio]
+thread_priority = $AUDIO_PRIORITY
 INI
 
 for n in $SIZES; do
@@ -43,14 +50,17 @@ for n in $SIZES; do
     sleep 0.1 # polling the printed port line, bounded to 10 s
   done
   [ -n "$url" ] || { echo "vc-bridge did not print its address" >&2; kill "$pid"; exit 1; }
-  timeout 240 "$LOAD" --url "$url" --secret "$SECRET" --pid "$pid" --participants "$n" \
+  timeout 240 nice -n "$LOADGEN_NICE" "$LOAD" --url "$url" --secret "$SECRET" --pid "$pid" --participants "$n" \
     --seconds "$SECONDS_PER_RUN" --clips "$CLIPS" | tee -a "$WORK/results.jsonl"
-  kill -TERM "$pid"
+  if ! kill -TERM "$pid" 2>/dev/null; then
+    echo "vc-bridge died during the run with N=$n:" >&2
+    tail -n 20 "$WORK/bridge-$n.err" >&2
+  fi
   wait "$pid" || true
 done
 
 echo
-echo "bridge niceness: $BRIDGE_NICE"
+echo "bridge niceness: $BRIDGE_NICE, audio threads: $AUDIO_PRIORITY, load generator niceness: $LOADGEN_NICE"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 python3 - "$WORK/results.jsonl" <<'PY'
 import json, sys
@@ -59,16 +69,19 @@ if not rows:
     sys.exit("no results")
 base = rows[0]
 print("| N | bridge CPU, %% of machine (of one core) | CPU vs N=%d | RSS MB | MB per participant | "
-      "fps encoded / received (min) | audio gaps at receivers | mixer late ticks / input underruns | "
-      "connect→first frame ms (median / max) | click mouth-to-ear ms (median / max) | load generator CPU %% | load avg |"
+      "fps encoded / received (min) | audio gaps (stream holes + bridge late sends) | "
+      "receivers' wall-clock gaps (incl. load generator starvation) | "
+      "mixer late ticks / input underruns | connect→first frame ms (median / max) | "
+      "click mouth-to-ear ms (median / max) | load generator CPU %% | load avg |"
       % base["participants"])
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     ratio = r["cpu_percent_of_machine"] / base["cpu_percent_of_machine"]
-    print("| %d | %.1f (%.1f) | %.2fx | %.0f | %.2f | %.2f / %.2f | %d | %d / %d | %.0f / %.0f | %.0f / %.0f | %.0f | %.1f |" % (
+    print("| %d | %.1f (%.1f) | %.2fx | %.0f | %.2f | %.2f / %.2f | %d (%d + %d) | %d | %d / %d | %.0f / %.0f | %.0f / %.0f | %.0f | %.1f |" % (
         r["participants"], r["cpu_percent_of_machine"], r["cpu_percent_of_one_core"], ratio,
         r["rss_mb_full"], r["rss_mb_per_participant"], r["bridge_fps"], r["fps_min"],
-        r["audio_gaps"], r["bridge_mixer_late_ticks"], r["bridge_input_underruns"],
+        r["audio_gaps"], r["audio_media_gaps"], r["bridge_audio_send_gaps"],
+        r["receiver_wallclock_gaps"], r["bridge_mixer_late_ticks"], r["bridge_input_underruns"],
         r["first_frame_ms_median"], r["first_frame_ms_max"], r["click_ms_median"],
         r["click_ms_max"], r["loadgen_cpu_percent_of_machine"], r["load_avg"]))
 PY

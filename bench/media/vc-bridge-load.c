@@ -94,7 +94,9 @@ http_post (const gchar *url, const gchar *secret, const gchar *body)
 
 typedef struct
 {
-  gint64 frames_encoded, late_ticks, underruns;
+  gint64 frames_encoded, late_ticks, underruns, send_gaps, appsrc_gaps, encoder_gaps;
+  gint64 skipped_ticks, resyncs;
+  gdouble send_max_ms;
 } BridgeCounters;
 
 /* GET /rooms/bench: the bridge's own view (encoded frames, mixer ticks that
@@ -121,10 +123,19 @@ bridge_counters (Bench *b, BridgeCounters *out)
   room = json_node_get_object (json_parser_get_root (parser));
   out->frames_encoded = json_object_get_int_member_with_default (room, "frames_encoded", 0);
   out->late_ticks = json_object_get_int_member_with_default (room, "mixer_late_ticks", 0);
+  out->encoder_gaps = json_object_get_int_member_with_default (room, "mixer_encoder_gaps", 0);
+  out->skipped_ticks = json_object_get_int_member_with_default (room, "mixer_skipped_ticks", 0);
+  out->resyncs = json_object_get_int_member_with_default (room, "audio_timeline_resyncs", 0);
   list = json_object_get_array_member (room, "participants");
   for (guint i = 0; i < json_array_get_length (list); i++)
-    out->underruns += json_object_get_int_member_with_default (
-        json_array_get_object_element (list, i), "audio_underruns", 0);
+    {
+      JsonObject *p = json_array_get_object_element (list, i);
+      out->underruns += json_object_get_int_member_with_default (p, "audio_underruns", 0);
+      out->send_gaps += json_object_get_int_member_with_default (p, "audio_send_gaps", 0);
+      out->appsrc_gaps += json_object_get_int_member_with_default (p, "audio_appsrc_gaps", 0);
+      out->send_max_ms = MAX (
+          out->send_max_ms, json_object_get_double_member_with_default (p, "audio_send_max_ms", 0));
+    }
 }
 
 static gchar *
@@ -185,6 +196,9 @@ start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *audio, VcClientPe
   s.video_clip = video;
   s.audio_clip = audio;
   s.output = output;
+  /* N participants in one process on the bridge's own cores: raising their
+   * audio threads would put the harness ahead of the bridge it measures */
+  s.audio_priority = VC_MEDIA_THREAD_NORMAL;
   peer = vc_client_peer_new (&s);
   if (!vc_client_peer_start (peer, &error))
     g_error ("peer %d: %s", i, error->message);
@@ -246,7 +260,7 @@ percentile (GArray *values, gdouble p)
 
 typedef struct
 {
-  guint64 frames, audio, gaps;
+  guint64 frames, audio, gaps, media_gaps, lost, arrival_gaps, undelivered;
 } Totals;
 
 static void
@@ -259,6 +273,10 @@ snapshot (Bench *b, Totals *per_peer)
       per_peer[i].frames = s.video_frames;
       per_peer[i].audio = s.audio_buffers;
       per_peer[i].gaps = s.audio_gaps;
+      per_peer[i].media_gaps = s.audio_media_gaps;
+      per_peer[i].lost = s.audio_lost;
+      per_peer[i].arrival_gaps = s.audio_arrival_gaps;
+      per_peer[i].undelivered = s.audio_undelivered;
     }
 }
 
@@ -272,41 +290,99 @@ load_average (void)
   return g_ascii_strtod (text, NULL);
 }
 
+/* Audio continuity over the window, summed over the light receivers. */
+static void
+sum_audio (Bench *b, Totals *t0, Totals *t1, Totals *sum)
+{
+  memset (sum, 0, sizeof *sum);
+  for (guint i = 0; i + 1 < b->peers->len; i++) /* the probe decodes: counted apart */
+    {
+      sum->gaps += t1[i].gaps - t0[i].gaps;
+      sum->media_gaps += t1[i].media_gaps - t0[i].media_gaps;
+      sum->lost += t1[i].lost - t0[i].lost;
+      sum->arrival_gaps += t1[i].arrival_gaps - t0[i].arrival_gaps;
+      sum->undelivered += t1[i].undelivered - t0[i].undelivered;
+    }
+}
+
+/* frame rate (lowest, sum) and audio packet rate (lowest) of @n receivers */
+static void
+rates (guint n, gdouble seconds, Totals *t0, Totals *t1, gdouble *fps_min, gdouble *fps_sum,
+       gdouble *audio_rate_min)
+{
+  *fps_min = *audio_rate_min = 1e9;
+  *fps_sum = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      gdouble fps = (t1[i].frames - t0[i].frames) / seconds;
+      *fps_min = MIN (*fps_min, fps);
+      *fps_sum += fps;
+      *audio_rate_min = MIN (*audio_rate_min, (t1[i].audio - t0[i].audio) / seconds);
+    }
+}
+
 static void
 report (Bench *b, guint64 cpu_ticks, gdouble seconds, guint64 rss_empty, guint64 rss_full,
         Totals *t0, Totals *t1, GArray *first_ms, BridgeCounters *c0, BridgeCounters *c1)
 {
-  gdouble fps_min = 1e9, fps_sum = 0, audio_rate_min = 1e9;
-  guint64 gaps = 0;
-  guint light = b->peers->len - 1; /* the probe decodes: counted apart */
+  gdouble fps_min, fps_sum, audio_rate_min;
+  guint light = b->peers->len - 1;
   long hz = sysconf (_SC_CLK_TCK), cores = sysconf (_SC_NPROCESSORS_ONLN);
   gdouble cpu_core = 100.0 * cpu_ticks / hz / seconds;
+  g_autoptr (JsonBuilder) j = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+  Totals a;
 
-  for (guint i = 0; i < light; i++)
-    {
-      gdouble fps = (t1[i].frames - t0[i].frames) / seconds;
-      gdouble arate = (t1[i].audio - t0[i].audio) / seconds;
-      fps_min = MIN (fps_min, fps);
-      fps_sum += fps;
-      audio_rate_min = MIN (audio_rate_min, arate);
-      gaps += t1[i].gaps - t0[i].gaps;
-    }
-  printf ("{\"participants\":%d,\"seconds\":%.1f,\"cpu_percent_of_machine\":%.1f,"
-          "\"cpu_percent_of_one_core\":%.1f,\"cores\":%ld,\"rss_mb_empty_room\":%.1f,"
-          "\"rss_mb_full\":%.1f,\"rss_mb_per_participant\":%.2f,\"fps_min\":%.2f,"
-          "\"fps_mean\":%.2f,\"audio_packets_per_s_min\":%.1f,\"audio_gaps\":%" G_GUINT64_FORMAT
-          ",\"first_frame_ms_median\":%.0f,\"first_frame_ms_max\":%.0f,"
-          "\"click_ms_median\":%.1f,\"click_ms_max\":%.1f,\"clicks\":%u,"
-          "\"bridge_fps\":%.2f,\"bridge_mixer_late_ticks\":%" G_GINT64_FORMAT
-          ",\"bridge_input_underruns\":%" G_GINT64_FORMAT ",\"load_avg\":%.2f,"
-          "\"loadgen_cpu_percent_of_machine\":%.1f}\n",
-          b->n, seconds, cpu_core / cores, cpu_core, cores, rss_empty / 1024.0, rss_full / 1024.0,
-          (gdouble)(rss_full - rss_empty) / 1024.0 / b->n, fps_min, fps_sum / light, audio_rate_min,
-          gaps, percentile (first_ms, 0.5), percentile (first_ms, 1.0),
-          percentile (b->click_ms, 0.5), percentile (b->click_ms, 1.0), b->click_ms->len,
-          (c1->frames_encoded - c0->frames_encoded) / seconds, c1->late_ticks - c0->late_ticks,
-          c1->underruns - c0->underruns, load_average (),
-          100.0 * b->self_ticks / hz / seconds / cores);
+  rates (light, seconds, t0, t1, &fps_min, &fps_sum, &audio_rate_min);
+  sum_audio (b, t0, t1, &a);
+#define INT(k, v) json_builder_set_member_name (j, k), json_builder_add_int_value (j, (gint64)(v))
+#define NUM(k, v) json_builder_set_member_name (j, k), json_builder_add_double_value (j, v)
+  json_builder_begin_object (j);
+  INT ("participants", b->n);
+  NUM ("seconds", seconds);
+  NUM ("cpu_percent_of_machine", cpu_core / cores);
+  NUM ("cpu_percent_of_one_core", cpu_core);
+  INT ("cores", cores);
+  NUM ("rss_mb_empty_room", rss_empty / 1024.0);
+  NUM ("rss_mb_full", rss_full / 1024.0);
+  NUM ("rss_mb_per_participant", (gdouble)(rss_full - rss_empty) / 1024.0 / b->n);
+  NUM ("fps_min", fps_min);
+  NUM ("fps_mean", fps_sum / light);
+  NUM ("bridge_fps", (c1->frames_encoded - c0->frames_encoded) / seconds);
+  NUM ("audio_packets_per_s_min", audio_rate_min);
+  /* audio_gaps: holes over 100 ms that a listener gets from the bridge: in
+   * the stream itself (RTP sequence and timeline at the receivers, which does
+   * not depend on when this process reads its sockets) plus the bridge's own
+   * late sends (measured at its socket). The receivers' wall-clock view,
+   * which includes this process's starvation, is given apart. */
+  INT ("audio_gaps", a.media_gaps + (guint64)(c1->send_gaps - c0->send_gaps));
+  INT ("audio_media_gaps", a.media_gaps);
+  INT ("audio_lost", a.lost);
+  INT ("bridge_audio_send_gaps", c1->send_gaps - c0->send_gaps);
+  NUM ("bridge_audio_send_max_ms", c1->send_max_ms);
+  INT ("bridge_audio_appsrc_gaps", c1->appsrc_gaps - c0->appsrc_gaps);
+  INT ("bridge_audio_encoder_gaps", c1->encoder_gaps - c0->encoder_gaps);
+  INT ("bridge_mixer_late_ticks", c1->late_ticks - c0->late_ticks);
+  INT ("bridge_mixer_skipped_ticks", c1->skipped_ticks - c0->skipped_ticks);
+  INT ("bridge_audio_timeline_resyncs", c1->resyncs - c0->resyncs);
+  INT ("bridge_input_underruns", c1->underruns - c0->underruns);
+  INT ("receiver_wallclock_gaps", a.gaps);
+  INT ("receiver_arrival_gaps", a.arrival_gaps);
+  INT ("receiver_jitterbuffer_undelivered", a.undelivered);
+  NUM ("first_frame_ms_median", percentile (first_ms, 0.5));
+  NUM ("first_frame_ms_max", percentile (first_ms, 1.0));
+  NUM ("click_ms_median", percentile (b->click_ms, 0.5));
+  NUM ("click_ms_max", percentile (b->click_ms, 1.0));
+  INT ("clicks", b->click_ms->len);
+  NUM ("load_avg", load_average ());
+  NUM ("loadgen_cpu_percent_of_machine", 100.0 * b->self_ticks / hz / seconds / cores);
+#undef INT
+#undef NUM
+  json_builder_end_object (j);
+  root = json_builder_get_root (j);
+  text = json_to_string (root, FALSE);
+  printf ("%s\n", text);
   fflush (stdout);
 }
 

@@ -1,7 +1,8 @@
 /* test-bridge.c — vc-bridge in-process on 127.0.0.1:0 with headless
  * VcClientPeer's (test sources, fakesink): control API, token refusal before
  * the upgrade, malformed signalling, a real call with audio and composited
- * video, and joins/leaves that do not stall the others.
+ * video, the composite's pixels (the other room's picture is in it), and
+ * joins/leaves that do not stall the others.
  *
  * Every test has a watchdog; readiness is waited for by polling state on the
  * main loop, never by sleeping. */
@@ -12,6 +13,7 @@
 #include "vc-time.h"
 
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <libsoup/soup.h>
 #include <math.h>
 #include <string.h>
@@ -766,6 +768,84 @@ test_delete_room_says_bye (Fixture *f, gconstpointer data)
   WAIT_UNTIL (vc_client_peer_get_state (a) == VC_CLIENT_PEER_STATE_CLOSED, 10);
 }
 
+/* ---- the composite's pixels ---- */
+
+/* What the last decoded composite frame looked like (atomics: written on the
+ * decoder's streaming thread, read on the main thread). */
+typedef struct
+{
+  gint frames;
+  gint luma_mean;    /* 0..255 */
+  gint red_permille; /* chroma samples that are saturated red (U < 128, V > 190) */
+} PictureTap;
+
+static void
+picture_measure (const GstVideoFrame *frame, gint *luma_mean, gint *red_permille)
+{
+  guint w = GST_VIDEO_FRAME_WIDTH (frame), h = GST_VIDEO_FRAME_HEIGHT (frame);
+  const guint8 *y = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+  const guint8 *u = GST_VIDEO_FRAME_PLANE_DATA (frame, 1);
+  const guint8 *v = GST_VIDEO_FRAME_PLANE_DATA (frame, 2);
+  gint ys = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0), us = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1),
+       vs = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 2);
+  guint64 luma = 0, red = 0;
+
+  for (guint row = 0; row < h; row++)
+    for (guint col = 0; col < w; col++)
+      luma += y[row * ys + col];
+  for (guint row = 0; row < h / 2; row++)
+    for (guint col = 0; col < w / 2; col++)
+      red += u[row * us + col] < 128 && v[row * vs + col] > 190;
+  *luma_mean = (gint)(luma / ((guint64)w * h));
+  *red_permille = (gint)(red * 1000 / ((guint64)(w / 2) * (h / 2)));
+}
+
+/* streaming thread (the peer's video decoder) */
+static void
+on_video_decoded (VcClientPeer *peer, GstSample *sample, gpointer data)
+{
+  PictureTap *tap = data;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  gint luma, red;
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
+      || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_I420
+      || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    return;
+  picture_measure (&frame, &luma, &red);
+  gst_video_frame_unmap (&frame);
+  g_atomic_int_set (&tap->luma_mean, luma);
+  g_atomic_int_set (&tap->red_permille, red);
+  g_atomic_int_inc (&tap->frames);
+}
+
+/* A sends solid red, B a white ball on black. The composite B receives must
+ * not be black, and about a quarter of it (A's tile in a 2-tile grid) must
+ * be A's red: until 21/11/2026 tiles were never composited and every
+ * composite was black, while tests only counted frames. */
+static void
+test_composite_pictures (Fixture *f, gconstpointer data)
+{
+  static PictureTap tap; /* static: a late emission never writes a dead frame */
+  g_autoptr (VcClientPeer) a = NULL, b = NULL;
+
+  memset (&tap, 0, sizeof tap);
+  create_room (f, "77", "grid");
+  a = start_peer_with (f, "77", "ubnd-tinh", 440, "test:red", "test");
+  b = start_peer_with (f, "77", "tinh-uy", 660, "test", "test");
+  g_signal_connect (b, "video-decoded", G_CALLBACK (on_video_decoded), &tap);
+  wait_flowing (a, 30);
+  wait_flowing (b, 30);
+  /* tiles need a keyframe from their sender: wait for the picture, not a time */
+  WAIT_UNTIL (g_atomic_int_get (&tap.red_permille) > 150, 30);
+  g_assert_cmpint (g_atomic_int_get (&tap.red_permille), <, 600); /* B's tile is not red */
+  g_assert_cmpint (g_atomic_int_get (&tap.luma_mean), >, 20);     /* not a black composite */
+  g_signal_handlers_disconnect_by_data (b, &tap);
+  vc_client_peer_stop (a);
+  vc_client_peer_stop (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -787,5 +867,7 @@ main (int argc, char **argv)
               test_hidden_then_shown, fixture_teardown);
   g_test_add ("/bridge/media/delete-room-bye", Fixture, NULL, fixture_setup,
               test_delete_room_says_bye, fixture_teardown);
+  g_test_add ("/bridge/media/composite-pictures", Fixture, NULL, fixture_setup,
+              test_composite_pictures, fixture_teardown);
   return g_test_run ();
 }

@@ -1,11 +1,16 @@
 /* test-mixer.c — mix-minus arithmetic, rings, speaker hysteresis, layouts and
- * signalling message parsing: the bridge's pure logic, no pipelines. */
+ * signalling message parsing: the bridge's pure logic, no pipelines; and the
+ * audio-thread priority helper of libvc-media (raise, once, restore). */
 #include "bridge-layout.h"
 #include "bridge-mixer.h"
 #include "bridge-signal.h"
+#include "vc-media.h"
 
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* Power of @freq in @n samples (Goertzel), normalised to a full-scale sine = 1. */
 static gdouble
@@ -293,6 +298,38 @@ test_signal_parse (void)
                    "{\"type\":\"error\",\"code\":\"malformed\",\"message\":\"bad \\\"quote\\\"\"}");
 }
 
+static int
+thread_nice (void)
+{
+  return getpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid));
+}
+
+/* a thread of its own: raise, raise again (no-op), restore */
+static gpointer
+raise_and_restore (gpointer data)
+{
+  int before = thread_nice ();
+  VcMediaThreadPriority got = vc_media_thread_raise (VC_MEDIA_THREAD_NICE);
+
+  /* allowed (CAP_SYS_NICE, RLIMIT_NICE) or not, the result says what happened */
+  if (got == VC_MEDIA_THREAD_NICE)
+    g_assert_cmpint (thread_nice (), ==, MAX (-20, before - 10));
+  else
+    g_assert_cmpint (thread_nice (), ==, before);
+  g_assert_cmpint (vc_media_thread_raise (VC_MEDIA_THREAD_REALTIME), ==, got); /* once */
+  vc_media_thread_restore ();
+  g_assert_cmpint (thread_nice (), ==, before);
+  g_assert_cmpint (vc_media_thread_raise (VC_MEDIA_THREAD_NORMAL), ==, VC_MEDIA_THREAD_NORMAL);
+  g_assert_cmpint (thread_nice (), ==, before);
+  return NULL;
+}
+
+static void
+test_thread_priority (void)
+{
+  g_thread_join (g_thread_new ("raise", raise_and_restore, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -306,5 +343,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/speaker/loudest-order", test_loudest_order);
   g_test_add_func ("/bridge/layout/geometry", test_layouts);
   g_test_add_func ("/bridge/signal/parse", test_signal_parse);
+  g_test_add_func ("/media/thread-priority", test_thread_priority);
   return g_test_run ();
 }
