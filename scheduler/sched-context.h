@@ -25,6 +25,8 @@ typedef struct
   gchar *vendor_root; /* node_modules folder served under /vendor/, NULL: none */
   /* [database] */
   gchar *db_path;
+  gboolean db_sync_full;    /* synchronous = full: every commit waits for its fsync */
+  gint db_sync_interval_ms; /* synchronous = normal: the WAL is synced this often */
   /* [site] */
   gchar *time_zone;              /* "Asia/Ho_Chi_Minh" */
   gchar *roster_path;            /* loaded into an empty database */

@@ -38,6 +38,8 @@
 struct _SchedDb
 {
   sqlite3 *handle;
+  gchar *path;
+  SchedDbSyncer *syncer;  /* NULL unless synchronous = NORMAL */
   GHashTable *statements; /* const gchar *sql (not owned) -> sqlite3_stmt* */
 };
 
@@ -360,6 +362,7 @@ sched_db_open (const gchar *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
 
   db->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, db_statement_free);
+  db->path = g_strdup (path);
   if (sqlite3_open_v2 (path, &db->handle,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
       != SQLITE_OK)
@@ -396,10 +399,34 @@ sched_db_close (SchedDb *db)
 {
   if (db == NULL)
     return;
+  /* The syncer's last pass first; closing the last connection then
+   * checkpoints what is left. */
+  g_clear_pointer (&db->syncer, sched_db_syncer_stop);
   g_clear_pointer (&db->statements, g_hash_table_destroy);
+  g_free (db->path);
   if (db->handle)
     sqlite3_close (db->handle);
   g_free (db);
+}
+
+gboolean
+sched_db_set_sync (SchedDb *db, SchedDbSync mode, gint interval_ms, GError **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  g_clear_pointer (&db->syncer, sched_db_syncer_stop);
+  if (mode == SCHED_DB_SYNC_FULL)
+    return sched_db_exec (db, "PRAGMA synchronous = FULL", error);
+  db->syncer = sched_db_syncer_start (db->path, interval_ms, error);
+  if (db->syncer == NULL)
+    return FALSE;
+  return sched_db_exec (db, "PRAGMA synchronous = NORMAL", error);
+}
+
+SchedDbSyncer *
+sched_db_get_syncer (SchedDb *db)
+{
+  return db->syncer;
 }
 
 sqlite3 *

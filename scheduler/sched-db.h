@@ -1,8 +1,10 @@
 /* sched-db.h — the scheduler's sqlite database: open, schema, statements.
  *
- * One SchedDb per process, used from the main thread only. WAL mode with
- * synchronous=FULL, so that every acknowledged write survives kill -9 and a
- * power cut. The schema (schema v1 in sched-db.c) is the contract between the
+ * One SchedDb per process, used from the main thread only. WAL mode; opened
+ * with synchronous=FULL, so that every acknowledged write survives kill -9 and
+ * a power cut; vc-scheduler then applies [database] synchronous
+ * (sched_db_set_sync: NORMAL by default, a power cut can lose at most the
+ * last sync interval). The schema (schema v1 in sched-db.c) is the contract between the
  * booking, attendance, statistics and agent code: read it before writing SQL.
  *
  * SQL is bound, never built: sched_db_prepare() returns a cached, reset
@@ -13,6 +15,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "sched-db-syncer.h"
+
 G_BEGIN_DECLS
 
 typedef struct _SchedDb SchedDb;
@@ -21,6 +25,20 @@ typedef struct _SchedDb SchedDb;
 
 /* Opens (creating if needed) and migrates the database at @path. */
 SchedDb *sched_db_open (const gchar *path, GError **error);
+
+/* How a commit reaches the disk. FULL (what sched_db_open sets): the commit
+ * waits for its fsync. NORMAL: the commit is in the WAL file when it returns
+ * (it survives kill -9) and a syncer thread checkpoints — and so syncs — the
+ * WAL within @interval_ms (sched-db-syncer.c). */
+typedef enum
+{
+  SCHED_DB_SYNC_FULL,
+  SCHED_DB_SYNC_NORMAL,
+} SchedDbSync;
+
+gboolean sched_db_set_sync (SchedDb *db, SchedDbSync mode, gint interval_ms, GError **error);
+/* The syncer of a NORMAL database, NULL for FULL. */
+SchedDbSyncer *sched_db_get_syncer (SchedDb *db);
 void sched_db_close (SchedDb *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedDb, sched_db_close)
 

@@ -34,7 +34,10 @@ sched_server_context_new (SchedSettings *settings, GError **error)
       return NULL;
     }
   ctx->db = sched_db_open (settings->db_path, error);
-  if (ctx->db == NULL)
+  if (ctx->db == NULL
+      || !sched_db_set_sync (ctx->db,
+                             settings->db_sync_full ? SCHED_DB_SYNC_FULL : SCHED_DB_SYNC_NORMAL,
+                             settings->db_sync_interval_ms, error))
     return NULL;
   if (!sched_roster_load_if_empty (ctx->db, settings->roster_path, &loaded, error))
     return NULL;

@@ -21,6 +21,8 @@ static const gchar defaults[] = "[server]\n"
                                 "vendor_root=" VC_SOURCE_DIR "/node_modules\n"
                                 "[database]\n"
                                 "path=vc-scheduler.db\n"
+                                "synchronous=normal\n"
+                                "sync_interval_ms=200\n"
                                 "[site]\n"
                                 "time_zone=Asia/Ho_Chi_Minh\n"
                                 "roster=" VC_CONF_DIR "/roster-nghe-an.ini\n"
@@ -147,12 +149,28 @@ settings_read_server (VcConfig *config, SchedSettings *s, GError **error)
 }
 
 static gboolean
+settings_read_sync (VcConfig *config, SchedSettings *s, GError **error)
+{
+  static const gchar *const modes[] = { "normal", "full", NULL };
+  gint mode = 0;
+  gint64 interval = 0;
+
+  if (!vc_config_get_choice (config, "database", "synchronous", "normal", modes, &mode, error)
+      || !vc_config_get_int (config, "database", "sync_interval_ms", 200, 10, 10000, &interval,
+                             error))
+    return FALSE;
+  s->db_sync_full = mode == 1;
+  s->db_sync_interval_ms = (gint)interval;
+  return TRUE;
+}
+
+static gboolean
 settings_read_site (VcConfig *config, SchedSettings *s, GError **error)
 {
   gboolean ok;
 
   s->db_path = vc_config_get_path (config, "database", "path", NULL, error);
-  if (s->db_path == NULL)
+  if (s->db_path == NULL || !settings_read_sync (config, s, error))
     return FALSE;
   s->time_zone = vc_config_get_string (config, "site", "time_zone", NULL, error);
   if (s->time_zone == NULL)

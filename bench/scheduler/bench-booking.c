@@ -397,10 +397,14 @@ bench_remove_db (const gchar *dir, const gchar *db)
 
 /* Starts both servers, measures them, stops them. */
 static void
-bench_run_servers (const gchar *scheduler, const gchar *self, const gchar *db, Server *sched,
-                   Server *noop, const Plan *plan, guint stored, guint requests, guint rounds)
+bench_run_servers (const gchar *scheduler, const gchar *config, const gchar *self, const gchar *db,
+                   Server *sched, Server *noop, const Plan *plan, guint stored, guint requests,
+                   guint rounds)
 {
-  const gchar *sched_argv[] = { scheduler, "--db", db, "--listen", "127.0.0.1:0", NULL };
+  /* --config last: without it the scheduler runs on its embedded defaults. */
+  const gchar *sched_argv[] = { scheduler,  "--db",        db,
+                                "--listen", "127.0.0.1:0", config ? "--config" : NULL,
+                                config,     NULL };
   const gchar *noop_argv[] = { self, "--noop-server", NULL };
   g_autofree gchar *url = NULL, *noop_url = NULL;
   g_autoptr (GSubprocess) sched_process = spawn_server (sched_argv, &url);
@@ -418,11 +422,13 @@ bench_run_servers (const gchar *scheduler, const gchar *self, const gchar *db, S
 int
 main (int argc, char **argv)
 {
-  g_autofree gchar *scheduler = NULL, *dir = NULL;
+  g_autofree gchar *scheduler = NULL, *dir = NULL, *config = NULL;
   gint stored = 100000, requests = 4000, concurrency = 8, rounds = 4;
   gboolean noop_mode = FALSE, keep_alive = FALSE, made_dir = FALSE;
   GOptionEntry entries[] = {
     { "scheduler", 0, 0, G_OPTION_ARG_FILENAME, &scheduler, "vc-scheduler executable", "PATH" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
+      "vc-scheduler --config (default: its embedded defaults)", "FILE" },
     { "stored", 0, 0, G_OPTION_ARG_INT, &stored, "meetings stored before measuring", "N" },
     { "requests", 0, 0, G_OPTION_ARG_INT, &requests, "requests timed per server", "N" },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, "requests in flight", "N" },
@@ -464,8 +470,8 @@ main (int argc, char **argv)
   plan.token = token;
   plan.concurrency = (guint)concurrency;
   plan.keep_alive = keep_alive;
-  bench_run_servers (scheduler, argv[0], db, &sched, &noop, &plan, (guint)stored, (guint)requests,
-                     (guint)rounds);
+  bench_run_servers (scheduler, config, argv[0], db, &sched, &noop, &plan, (guint)stored,
+                     (guint)requests, (guint)rounds);
   g_print ("stored meetings: %d, requests: %d per server in %d rounds, in flight: %d, %s\n", stored,
            requests, rounds, concurrency,
            keep_alive ? "connections kept alive" : "a new connection per request");

@@ -6,9 +6,10 @@
 #   bench/scheduler/run.sh [BUILD_DIR] [extra bench-booking options]
 #   e.g. bench/scheduler/run.sh build-sched --concurrency 4 --requests 2000
 #
-# The database goes to a temporary folder on the same disk as $TMPDIR
-# (synchronous=FULL: every booking is fsync'd); set TMPDIR to measure
-# another disk.
+# The database goes to a temporary folder on the same disk as $TMPDIR; set
+# TMPDIR to measure another disk. The scheduler runs on its embedded defaults
+# ([database] synchronous = normal); --config FILE passes a config, e.g. one
+# with [database] synchronous = full to measure an fsync per commit.
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build}

@@ -488,6 +488,64 @@ test_attendance_refresh (Fixture *f, gconstpointer data)
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 1);
 }
 
+/* Rows in the database file itself, read without the WAL (immutable=1): what
+ * a power cut would leave once the WAL's unsynced tail is gone. */
+static gint
+count_in_main_file (const gchar *path, const gchar *code)
+{
+  g_autofree gchar *uri = g_strconcat ("file:", path, "?immutable=1", NULL);
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *st = NULL;
+  gint n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (uri, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (handle, "SELECT count(*) FROM units WHERE code = ?1", -1, &st, NULL), ==,
+      SQLITE_OK);
+  sqlite3_bind_text (st, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    n = sqlite3_column_int (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (handle);
+  return n;
+}
+
+/* synchronous = NORMAL: a commit is only in the WAL when it returns, and the
+ * syncer checkpoints it (syncing the WAL first) within its interval. With
+ * FULL and no syncer the same commit stays in the WAL (autocheckpoint is
+ * 10,000 pages), which shows the syncer is what moved it. */
+static void
+test_sync_normal (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *path = g_build_filename (f->dir, "sync.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedDb) db = sched_db_open (path, &error);
+  SchedDbSyncer *syncer;
+
+  g_assert_no_error (error);
+  g_assert_true (
+      sched_db_exec (db, "INSERT INTO units (code, name) VALUES ('before', 'B')", &error));
+  g_assert_true (sched_db_set_sync (db, SCHED_DB_SYNC_NORMAL, 20, &error));
+  g_assert_no_error (error);
+  syncer = sched_db_get_syncer (db);
+  g_assert_nonnull (syncer);
+  g_assert_true (sched_db_syncer_wait (syncer, 2, 10 * G_USEC_PER_SEC));
+  g_assert_cmpint (count_in_main_file (path, "synced"), ==, 0);
+  g_assert_true (
+      sched_db_exec (db, "INSERT INTO units (code, name) VALUES ('synced', 'S')", &error));
+  g_assert_true (sched_db_syncer_wait (syncer, 2, 10 * G_USEC_PER_SEC));
+  g_assert_cmpint (count_in_main_file (path, "synced"), ==, 1);
+  g_assert_cmpuint (sched_db_syncer_get_checkpoints (syncer), >=, 1);
+
+  g_assert_true (sched_db_set_sync (db, SCHED_DB_SYNC_FULL, 0, &error));
+  g_assert_null (sched_db_get_syncer (db));
+  g_assert_true (
+      sched_db_exec (db, "INSERT INTO units (code, name) VALUES ('in-wal', 'W')", &error));
+  g_assert_cmpint (count_in_main_file (path, "in-wal"), ==, 0);
+  g_assert_no_error (error);
+}
+
 /* A database left at schema v2 (committed earlier) is migrated to the
  * current version. */
 static void
@@ -539,6 +597,7 @@ main (int argc, char **argv)
 #define ADD(name, fn)                                                                              \
   g_test_add ("/sched-core/booking/" name, Fixture, NULL, setup, fn, fixture_teardown)
   ADD ("roster", test_roster_loaded);
+  ADD ("db-sync-normal", test_sync_normal);
   ADD ("rules", test_rules);
   ADD ("overlap-half-open", test_overlap_half_open);
   ADD ("capacity", test_capacity);

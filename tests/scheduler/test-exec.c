@@ -196,6 +196,15 @@ test_bad_config (Fixture *f, gconstpointer data)
   write_text (f->config, "[server]\nlisten=nowhere\n");
   g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, NULL), ==, 78);
   g_assert_nonnull (strstr (err2, "[server] listen"));
+
+  {
+    g_autofree gchar *out3 = NULL, *err3 = NULL;
+
+    write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[database]\nsynchronous=sometimes\n");
+    g_assert_cmpint (run_cli (f, &out3, &err3, "--config", f->config, NULL), ==, 78);
+    g_assert_nonnull (strstr (err3, "[database]"));
+    g_assert_nonnull (strstr (err3, "synchronous"));
+  }
 }
 
 static void
