@@ -114,6 +114,10 @@ before(async () => {
 });
 
 after(async () => {
+  if (stack && (stack.exitCode !== null || stack.signalCode !== null)) {
+    // It stopped by itself: its log names the child that died and why.
+    console.error(`vc-stack exited during the tests (${stack.exitCode ?? stack.signalCode}):\n${stackLog.join('')}`);
+  }
   if (stack && stack.exitCode === null && stack.signalCode === null) {
     const gone = new Promise((r) => stack.once('exit', r));
     stack.kill('SIGTERM');

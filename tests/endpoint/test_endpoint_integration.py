@@ -348,7 +348,11 @@ class Stack(unittest.TestCase):
                                      timeout=20)
         print("FIGURE rejoin: %.1f s after the bridge was back" % (rejoined - back),
               file=sys.stderr)
-        self.assertLess(rejoined - back, 5.0)
+        # Bound from the settings: the agent's next attempt is at most
+        # retry_max_seconds (5) away, the scheduler polls the room every 2 s,
+        # and a join takes about 1 s on a loaded machine (3.4-4.3 s measured
+        # on a quiet one, 5.7 s under a load average of 30).
+        self.assertLess(rejoined - back, 5.0 + 2.0 + 1.0)
         self.assertEqual(agent.stop(), 0)
         journal = [r for r in self.report()["meetings"] if r["meeting"] == meeting][0]
         self.assertEqual(journal["segments"], 2)
