@@ -321,8 +321,8 @@ ep_media_check (const EpConfig *config, GError **error)
     {
       media_need (missing, "autovideosink", "gstreamer1.0-plugins-good");
       media_need (missing, "autoaudiosink", "gstreamer1.0-plugins-good");
-      media_need (missing, "textoverlay", "gstreamer1.0-plugins-base");
-      media_need (missing, "clockoverlay", "gstreamer1.0-plugins-base");
+      media_need (missing, "textoverlay", "gstreamer1.0-x");
+      media_need (missing, "clockoverlay", "gstreamer1.0-x");
     }
   if (missing->len)
     {

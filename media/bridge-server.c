@@ -421,8 +421,6 @@ bridge_server_new (const BridgeSettings *settings)
   BridgeServer *self = g_object_new (BRIDGE_TYPE_SERVER, NULL);
 
   self->settings = settings;
-  if (!bridge_video_warm_up (settings)) /* before any room: see bridge-video.h */
-    g_warning ("could not draw a room name with font '%s'", settings->font);
   return self;
 }
 

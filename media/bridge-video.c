@@ -3,6 +3,7 @@
 
 #include "bridge-video.h"
 
+#include "bridge-label.h"
 #include "vc-media.h"
 
 #include <gst/app/gstappsink.h>
@@ -13,13 +14,31 @@
 GST_DEBUG_CATEGORY_STATIC (bridge_video_debug);
 #define GST_CAT_DEFAULT bridge_video_debug
 
+/* A tile's name as its overlaycomposition blends it. Drawn on the main
+ * thread (bridge-label.h: Pango is used there only), read by the tile's
+ * streaming thread. Reference-counted (g_atomic_rc_box): the element's
+ * signal handlers hold references, and the tile's bin stops off the main
+ * thread after the tile is gone. */
+typedef struct
+{
+  GMainContext *context; /* where it is drawn */
+  gchar *font;           /* main thread */
+  gchar *name;           /* main thread */
+
+  GMutex lock;                             /* protects everything below */
+  GstVideoOverlayComposition *composition; /* NULL: nothing to blend */
+  guint drawn_width, drawn_height;         /* the frame size it was drawn for */
+  guint frame_width, frame_height;         /* negotiated ("caps-changed") */
+  gboolean redraw_pending;
+} TileLabel;
+
 typedef struct
 {
   gchar *endpoint;
   GstElement *bin; /* appsrc ! vp8dec ! ... ! queue, ghost "src" */
   GstElement *appsrc;
   GstElement *scale_caps;
-  GstElement *text;
+  TileLabel *label;
   GstPad *comp_pad;
   BridgeTile tile;
   gboolean needs_keyframe; /* lock */
@@ -165,13 +184,138 @@ bridge_video_remove_output (BridgeVideo *video, const gchar *endpoint)
   g_mutex_unlock (&video->lock);
 }
 
-/* ---- tiles ---- */
+/* ---- tile names ---- */
 
-static gchar *
-tile_font (BridgeVideo *video, const BridgeTile *t)
+static void
+tile_label_clear (gpointer data)
 {
-  return g_strdup_printf ("%s %u", video->font, CLAMP (t->height / 16, 6, 24));
+  TileLabel *label = data;
+
+  g_clear_pointer (&label->composition, gst_video_overlay_composition_unref);
+  g_mutex_clear (&label->lock);
+  g_main_context_unref (label->context);
+  g_free (label->font);
+  g_free (label->name);
 }
+
+static void
+tile_label_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, tile_label_clear);
+}
+
+static void
+on_label_closure_destroyed (gpointer data, GClosure *closure)
+{
+  tile_label_unref (data);
+}
+
+/* main thread: draws the name for a @width x @height frame and swaps it in */
+static void
+tile_label_draw (TileLabel *label, guint width, guint height)
+{
+  guint unknown = 0;
+  GstVideoOverlayComposition *composition
+      = bridge_label_render (label->font, label->name, width, height, &unknown);
+
+  if (unknown > 0)
+    GST_WARNING ("font '%s' cannot draw %u characters of '%s'", label->font, unknown, label->name);
+  g_mutex_lock (&label->lock);
+  g_clear_pointer (&label->composition, gst_video_overlay_composition_unref);
+  label->composition = composition;
+  label->drawn_width = width;
+  label->drawn_height = height;
+  g_mutex_unlock (&label->lock);
+}
+
+/* main thread (invoked from on_label_caps_changed) */
+static gboolean
+on_label_redraw (gpointer data)
+{
+  TileLabel *label = data;
+  guint width, height;
+
+  g_mutex_lock (&label->lock);
+  label->redraw_pending = FALSE;
+  width = label->frame_width;
+  height = label->frame_height;
+  g_mutex_unlock (&label->lock);
+  tile_label_draw (label, width, height);
+  return G_SOURCE_REMOVE;
+}
+
+/* the tile's streaming thread: the frame size the name is blended on. The
+ * main thread draws for the size it gives the tile's capsfilter, so this
+ * only redraws if the two ever differ. */
+static void
+on_label_caps_changed (GstElement *overlay, GstCaps *caps, guint width, guint height, gpointer data)
+{
+  TileLabel *label = data;
+  gboolean redraw;
+
+  g_mutex_lock (&label->lock);
+  label->frame_width = width;
+  label->frame_height = height;
+  redraw = !label->redraw_pending && (width != label->drawn_width || height != label->drawn_height);
+  label->redraw_pending |= redraw;
+  g_mutex_unlock (&label->lock);
+  if (redraw)
+    g_main_context_invoke_full (label->context, G_PRIORITY_DEFAULT, on_label_redraw,
+                                g_atomic_rc_box_acquire (label), tile_label_unref);
+}
+
+/* the tile's streaming thread, once per frame: no Pango here, only a
+ * reference to the picture the main thread drew. A name drawn for another
+ * size (the tile is being resized) is left out rather than misplaced. */
+static GstVideoOverlayComposition *
+on_label_draw (GstElement *overlay, GstSample *sample, gpointer data)
+{
+  TileLabel *label = data;
+  GstVideoOverlayComposition *composition = NULL;
+
+  g_mutex_lock (&label->lock);
+  if (label->composition != NULL && label->drawn_width == label->frame_width
+      && label->drawn_height == label->frame_height)
+    composition = gst_video_overlay_composition_ref (label->composition);
+  g_mutex_unlock (&label->lock);
+  return composition;
+}
+
+/* main thread: @overlay is the tile's overlaycomposition element */
+static TileLabel *
+tile_label_new (BridgeVideo *video, GstElement *overlay, const gchar *name)
+{
+  TileLabel *label = g_atomic_rc_box_new0 (TileLabel);
+
+  label->context = g_main_context_ref (video->context);
+  label->font = g_strdup (video->font);
+  label->name = g_strdup (name);
+  g_mutex_init (&label->lock);
+  g_signal_connect_data (overlay, "draw", G_CALLBACK (on_label_draw),
+                         g_atomic_rc_box_acquire (label), on_label_closure_destroyed, 0);
+  g_signal_connect_data (overlay, "caps-changed", G_CALLBACK (on_label_caps_changed),
+                         g_atomic_rc_box_acquire (label), on_label_closure_destroyed, 0);
+  return label;
+}
+
+/* main thread */
+static void
+tile_label_set_name (TileLabel *label, const gchar *name)
+{
+  guint width, height;
+
+  if (g_strcmp0 (label->name, name) == 0)
+    return;
+  g_free (label->name);
+  label->name = g_strdup (name);
+  g_mutex_lock (&label->lock);
+  width = label->drawn_width;
+  height = label->drawn_height;
+  g_mutex_unlock (&label->lock);
+  tile_label_draw (label, width, height);
+}
+
+/* ---- tiles ---- */
 
 static void
 tile_apply_geometry (BridgeVideo *video, VideoTile *vt, const BridgeTile *t)
@@ -179,46 +323,46 @@ tile_apply_geometry (BridgeVideo *video, VideoTile *vt, const BridgeTile *t)
   g_autoptr (GstCaps) caps = gst_caps_new_simple (
       "video/x-raw", "width", G_TYPE_INT, (gint)t->width, "height", G_TYPE_INT, (gint)t->height,
       "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-  g_autofree gchar *font = tile_font (video, t);
 
   vt->tile = *t;
+  /* the name first: frames of the new size then find it drawn */
+  tile_label_draw (vt->label, t->width, t->height);
   g_object_set (vt->scale_caps, "caps", caps, NULL);
-  g_object_set (vt->text, "font-desc", font, NULL);
   g_object_set (vt->comp_pad, "xpos", t->x, "ypos", t->y, "width", (gint)t->width, "height",
                 (gint)t->height, NULL);
 }
 
+static const gchar *
+tile_spec_name (const BridgeVideoTile *spec)
+{
+  return spec->name ? spec->name : spec->endpoint;
+}
+
+/* main thread */
 static VideoTile *
 tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
 {
   g_autoptr (GError) error = NULL;
   VideoTile *vt = g_new0 (VideoTile, 1);
   g_autoptr (GstPad) src = NULL;
+  g_autoptr (GstElement) overlay = NULL;
   GstElement *bin = gst_parse_bin_from_description (
       "appsrc name=in is-live=true do-timestamp=true format=time max-bytes=2000000 "
       "caps=video/x-vp8 ! vp8dec threads=1 ! videoconvert ! videoscale add-borders=false ! "
-      "capsfilter name=size ! textoverlay name=text valignment=bottom halignment=left "
-      "shaded-background=true wait-text=false ! queue name=out max-size-buffers=2 "
-      "leaky=downstream",
-      FALSE, &error);
+      "capsfilter name=size ! overlaycomposition name=label ! queue name=out "
+      "max-size-buffers=2 leaky=downstream",
+      TRUE, &error);
 
   g_assert_no_error (error); /* a fixed description: failure is a missing plugin at start */
-  /* Ghost the tile's output only. Ghosting every unlinked pad would link
-   * textoverlay's text input too: it would then ignore its "text" (the room
-   * name) and, with wait-text, wait for text before every frame, forever:
-   * a black tile with no name. */
-  {
-    g_autoptr (GstElement) out = gst_bin_get_by_name (GST_BIN (bin), "out");
-    g_autoptr (GstPad) out_src = gst_element_get_static_pad (out, "src");
-    gst_element_add_pad (bin, gst_ghost_pad_new ("src", out_src));
-  }
+  /* the only unlinked pad, hence the only ghost ("src"), is the queue's
+   * output: overlaycomposition has no text input to ghost by mistake */
   vt->endpoint = g_strdup (spec->endpoint);
   vt->bin = gst_object_ref (bin);
   vt->appsrc = gst_bin_get_by_name (GST_BIN (bin), "in");
   vt->scale_caps = gst_bin_get_by_name (GST_BIN (bin), "size");
-  vt->text = gst_bin_get_by_name (GST_BIN (bin), "text");
+  overlay = gst_bin_get_by_name (GST_BIN (bin), "label");
+  vt->label = tile_label_new (video, overlay, tile_spec_name (spec));
   vt->needs_keyframe = TRUE;
-  g_object_set (vt->text, "text", spec->name ? spec->name : spec->endpoint, NULL);
   gst_bin_add (GST_BIN (video->pipeline), bin);
   vt->comp_pad = gst_element_request_pad_simple (video->compositor, "sink_%u");
   g_object_set (vt->comp_pad, "zorder", 1u, NULL);
@@ -231,6 +375,19 @@ tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
   return vt;
 }
 
+/* main thread (and bridge_video_free): the tile's references */
+static void
+tile_free (VideoTile *vt)
+{
+  gst_object_unref (vt->comp_pad);
+  gst_clear_object (&vt->bin);
+  gst_object_unref (vt->appsrc);
+  gst_object_unref (vt->scale_caps);
+  tile_label_unref (vt->label);
+  g_free (vt->endpoint);
+  g_free (vt);
+}
+
 /* main thread */
 static void
 tile_destroy (BridgeVideo *video, VideoTile *vt)
@@ -239,15 +396,11 @@ tile_destroy (BridgeVideo *video, VideoTile *vt)
 
   gst_pad_unlink (src, vt->comp_pad);
   gst_element_release_request_pad (video->compositor, vt->comp_pad);
-  gst_object_unref (vt->comp_pad);
   gst_bin_remove (GST_BIN (video->pipeline), vt->bin);
-  /* the tile's threads stop off the main thread */
-  vc_media_pipeline_dispose_async (vt->bin);
-  gst_object_unref (vt->appsrc);
-  gst_object_unref (vt->scale_caps);
-  gst_object_unref (vt->text);
-  g_free (vt->endpoint);
-  g_free (vt);
+  /* the tile's threads stop off the main thread; the bin's reference goes
+   * with them */
+  vc_media_pipeline_dispose_async (g_steal_pointer (&vt->bin));
+  tile_free (vt);
 }
 
 void
@@ -280,6 +433,7 @@ bridge_video_set_tiles (BridgeVideo *video, const BridgeVideoTile *tiles, guint 
         {
           if (memcmp (&vt->tile, &tiles[i].tile, sizeof (BridgeTile)) != 0)
             tile_apply_geometry (video, vt, &tiles[i].tile);
+          tile_label_set_name (vt->label, tile_spec_name (&tiles[i]));
           continue;
         }
       vt = tile_create (video, &tiles[i]);
@@ -425,26 +579,6 @@ video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
   return gst_element_set_state (video->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE;
 }
 
-gboolean
-bridge_video_warm_up (const BridgeSettings *s)
-{
-  g_autofree gchar *desc = g_strdup_printf (
-      "videotestsrc num-buffers=1 ! video/x-raw,width=160,height=90 ! textoverlay "
-      "text=\"UBND tỉnh\" font-desc=\"%s 12\" ! fakesink",
-      s->font);
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, NULL);
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) msg = NULL;
-
-  if (pipeline == NULL)
-    return FALSE;
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  return msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
-}
-
 BridgeVideo *
 bridge_video_new (const BridgeSettings *s, const gchar *room_id, GError **error)
 {
@@ -491,15 +625,7 @@ bridge_video_free (BridgeVideo *video)
     }
   g_hash_table_iter_init (&iter, video->tiles);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&vt))
-    {
-      gst_object_unref (vt->comp_pad);
-      gst_object_unref (vt->bin);
-      gst_object_unref (vt->appsrc);
-      gst_object_unref (vt->scale_caps);
-      gst_object_unref (vt->text);
-      g_free (vt->endpoint);
-      g_free (vt);
-    }
+    tile_free (vt);
   g_hash_table_unref (video->tiles);
   g_hash_table_unref (video->outputs);
   gst_clear_object (&video->encoder_src);

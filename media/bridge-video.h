@@ -2,9 +2,10 @@
  *
  * Pipeline (one per room, runs on the system clock):
  *
- *   videotestsrc pattern=black is-live ─┐
- *   appsrc tile-A ! vp8dec ! videoscale ! textoverlay ! queue ─┤ compositor ! vp8enc ! appsink
- *   appsrc tile-B ! ...                                        ─┘
+ *   videotestsrc pattern=black is-live ───────────┐
+ *   appsrc tile-A ! vp8dec ! videoscale !          │
+ *     overlaycomposition (its name) ! queue ───────┤ compositor ! vp8enc ! appsink
+ *   appsrc tile-B ! ... ───────────────────────────┘
  *
  * The black live source keeps 15 fps flowing with zero or one participant.
  * Tiles exist only for the participants the layout shows, so hidden ones are
@@ -14,7 +15,11 @@
  * Threads: tiles are added/moved/removed on the main thread; encoded input is
  * pushed from peers' streaming threads; the encoder's appsink thread
  * distributes. BridgeVideo.lock protects the tile and output tables and the
- * keyframe limiter. */
+ * keyframe limiter.
+ *
+ * A tile's name is drawn with Pango on the main thread only, when the tile is
+ * created, renamed or resized (bridge-label.h); its overlaycomposition only
+ * blends that picture on the tile's streaming thread. */
 #pragma once
 
 #include "bridge-config.h"
@@ -25,14 +30,6 @@
 G_BEGIN_DECLS
 
 typedef struct _BridgeVideo BridgeVideo;
-
-/* main thread, at start-up: draws a room name once, on one thread, so that
- * Pango registers its font types before tiles start drawing names on many
- * threads at once (a race in Pango's type registration that crashed the
- * bridge when a dozen tiles got their first frame together: "attempt to
- * retrieve private data for invalid type 'PangoFont'"). Blocks for at most
- * two seconds; FALSE if it could not draw. */
-gboolean bridge_video_warm_up (const BridgeSettings *settings);
 
 BridgeVideo *bridge_video_new (const BridgeSettings *settings, const gchar *room_id,
                                GError **error);
@@ -55,7 +52,8 @@ typedef struct
 } BridgeVideoTile;
 
 /* main thread: the tiles to show from now on. Tiles of endpoints not listed
- * are removed; new ones are created and wait for a keyframe. */
+ * are removed; new ones are created and wait for a keyframe. Names are drawn
+ * here, for new, renamed and resized tiles. */
 void bridge_video_set_tiles (BridgeVideo *video, const BridgeVideoTile *tiles, guint n);
 
 /* streaming thread: one encoded VP8 frame from @endpoint. Returns TRUE when

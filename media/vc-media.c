@@ -51,7 +51,7 @@ static const PluginRequirement plugin_requirements[] = {
   { VC_MEDIA_PLUGINS_MIXING, "compositor", "gstreamer1.0-plugins-base" },
   { VC_MEDIA_PLUGINS_MIXING, "videoscale", "gstreamer1.0-plugins-base" },
   { VC_MEDIA_PLUGINS_MIXING, "videoconvert", "gstreamer1.0-plugins-base" },
-  { VC_MEDIA_PLUGINS_MIXING, "textoverlay", "gstreamer1.0-x" },
+  { VC_MEDIA_PLUGINS_MIXING, "overlaycomposition", "gstreamer1.0-plugins-base" },
   { VC_MEDIA_PLUGINS_TEST, "videotestsrc", "gstreamer1.0-plugins-base" },
   { VC_MEDIA_PLUGINS_TEST, "audiotestsrc", "gstreamer1.0-plugins-base" },
   { VC_MEDIA_PLUGINS_TEST, "fakesink", "libgstreamer1.0-0" },

@@ -33,7 +33,7 @@ typedef enum
 {
   VC_MEDIA_PLUGINS_WEBRTC = 1 << 0,  /* webrtcbin, nice, dtls, srtp, rtp */
   VC_MEDIA_PLUGINS_CODECS = 1 << 1,  /* vp8enc/dec, opusenc/dec */
-  VC_MEDIA_PLUGINS_MIXING = 1 << 2,  /* compositor, textoverlay, videoscale */
+  VC_MEDIA_PLUGINS_MIXING = 1 << 2,  /* compositor, overlaycomposition, videoscale */
   VC_MEDIA_PLUGINS_TEST = 1 << 3,    /* videotestsrc, audiotestsrc */
   VC_MEDIA_PLUGINS_DEVICES = 1 << 4, /* v4l2src, pulsesrc, alsasrc, autovideosink */
 } VcMediaPlugins;

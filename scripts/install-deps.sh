@@ -12,6 +12,7 @@ APT_PACKAGES="
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-x gstreamer1.0-alsa gstreamer1.0-pulseaudio
   libnice-dev
+  libpango1.0-dev libcairo2-dev
   fonts-dejavu-core
   chromium
 "

@@ -777,27 +777,71 @@ typedef struct
   gint frames;
   gint luma_mean;    /* 0..255 */
   gint red_permille; /* chroma samples that are saturated red (U < 128, V > 190) */
+  gint name_bright;  /* bright pixels in the bottom-left of the red tile: its name */
 } PictureTap;
 
+typedef struct
+{
+  guint left, top, right, bottom; /* luma pixels, right and bottom excluded */
+} PictureBox;
+
+/* The box around the saturated red chroma samples: the red sender's tile */
+static guint64
+picture_find_red (const GstVideoFrame *frame, PictureBox *box)
+{
+  guint w = GST_VIDEO_FRAME_WIDTH (frame), h = GST_VIDEO_FRAME_HEIGHT (frame);
+  const guint8 *u = GST_VIDEO_FRAME_PLANE_DATA (frame, 1);
+  const guint8 *v = GST_VIDEO_FRAME_PLANE_DATA (frame, 2);
+  gint us = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1), vs = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 2);
+  guint64 red = 0;
+
+  *box = (PictureBox){ w, h, 0, 0 };
+  for (guint row = 0; row < h / 2; row++)
+    for (guint col = 0; col < w / 2; col++)
+      if (u[row * us + col] < 128 && v[row * vs + col] > 190)
+        {
+          red++;
+          box->left = MIN (box->left, col * 2);
+          box->top = MIN (box->top, row * 2);
+          box->right = MAX (box->right, col * 2 + 2);
+          box->bottom = MAX (box->bottom, row * 2 + 2);
+        }
+  return red;
+}
+
+/* Pixels brighter than solid red can be (luma 81) in the bottom-left of the
+ * red tile, where the bridge draws the sender's name in white. */
+static gint
+picture_count_name (const GstVideoFrame *frame, const PictureBox *box)
+{
+  const guint8 *y = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+  gint ys = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  gint bright = 0;
+
+  if (box->right <= box->left || box->bottom <= box->top)
+    return 0;
+  for (guint row = box->bottom - (box->bottom - box->top) / 3; row < box->bottom; row++)
+    for (guint col = box->left; col < box->left + (box->right - box->left) / 2; col++)
+      bright += y[row * ys + col] > 180;
+  return bright;
+}
+
 static void
-picture_measure (const GstVideoFrame *frame, gint *luma_mean, gint *red_permille)
+picture_measure (const GstVideoFrame *frame, PictureTap *tap)
 {
   guint w = GST_VIDEO_FRAME_WIDTH (frame), h = GST_VIDEO_FRAME_HEIGHT (frame);
   const guint8 *y = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  const guint8 *u = GST_VIDEO_FRAME_PLANE_DATA (frame, 1);
-  const guint8 *v = GST_VIDEO_FRAME_PLANE_DATA (frame, 2);
-  gint ys = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0), us = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1),
-       vs = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 2);
-  guint64 luma = 0, red = 0;
+  gint ys = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  guint64 luma = 0, red;
+  PictureBox box;
 
   for (guint row = 0; row < h; row++)
     for (guint col = 0; col < w; col++)
       luma += y[row * ys + col];
-  for (guint row = 0; row < h / 2; row++)
-    for (guint col = 0; col < w / 2; col++)
-      red += u[row * us + col] < 128 && v[row * vs + col] > 190;
-  *luma_mean = (gint)(luma / ((guint64)w * h));
-  *red_permille = (gint)(red * 1000 / ((guint64)(w / 2) * (h / 2)));
+  red = picture_find_red (frame, &box);
+  g_atomic_int_set (&tap->luma_mean, (gint)(luma / ((guint64)w * h)));
+  g_atomic_int_set (&tap->red_permille, (gint)(red * 1000 / ((guint64)(w / 2) * (h / 2))));
+  g_atomic_int_set (&tap->name_bright, picture_count_name (frame, &box));
 }
 
 /* streaming thread (the peer's video decoder) */
@@ -807,23 +851,21 @@ on_video_decoded (VcClientPeer *peer, GstSample *sample, gpointer data)
   PictureTap *tap = data;
   GstVideoInfo info;
   GstVideoFrame frame;
-  gint luma, red;
 
   if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
       || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_I420
       || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
     return;
-  picture_measure (&frame, &luma, &red);
+  picture_measure (&frame, tap);
   gst_video_frame_unmap (&frame);
-  g_atomic_int_set (&tap->luma_mean, luma);
-  g_atomic_int_set (&tap->red_permille, red);
   g_atomic_int_inc (&tap->frames);
 }
 
 /* A sends solid red, B a white ball on black. The composite B receives must
  * not be black, and about a quarter of it (A's tile in a 2-tile grid) must
  * be A's red: until 21/11/2026 tiles were never composited and every
- * composite was black, while tests only counted frames. */
+ * composite was black, while tests only counted frames. A's name must be
+ * drawn, white, at the bottom-left of A's tile (media/bridge-label.c). */
 static void
 test_composite_pictures (Fixture *f, gconstpointer data)
 {
@@ -841,6 +883,7 @@ test_composite_pictures (Fixture *f, gconstpointer data)
   WAIT_UNTIL (g_atomic_int_get (&tap.red_permille) > 150, 30);
   g_assert_cmpint (g_atomic_int_get (&tap.red_permille), <, 600); /* B's tile is not red */
   g_assert_cmpint (g_atomic_int_get (&tap.luma_mean), >, 20);     /* not a black composite */
+  WAIT_UNTIL (g_atomic_int_get (&tap.name_bright) > 30, 10);      /* A's name on its tile */
   g_signal_handlers_disconnect_by_data (b, &tap);
   vc_client_peer_stop (a);
   vc_client_peer_stop (b);
