@@ -8,7 +8,6 @@
 
 #define TICK_MS 250
 #define REJOIN_AFTER_DROP_US 0
-#define JOIN_TIMEOUT_US (15 * G_USEC_PER_SEC)
 
 struct _EpAgent
 {
@@ -19,6 +18,7 @@ struct _EpAgent
   EpClockFunc real_clock, mono_clock;
   gpointer clock_data;
   gint64 join_lead_s, retry_max_us, heartbeat_us;
+  gint64 join_timeout_us; /* an attempt not connected after this is restarted */
   gint64 connect_ahead_s; /* start the media this long before attending */
 
   EpSchedule *schedule;
@@ -242,7 +242,7 @@ ep_agent_tick (EpAgent *agent)
                   >= (agent->current->start - agent->join_lead_s) * G_USEC_PER_SEC)
     agent_attend (agent);
   else if (agent->handle && agent->state == EP_AGENT_STATE_JOINING && !agent->early
-           && mono - agent->attempt_started_us > JOIN_TIMEOUT_US)
+           && mono - agent->attempt_started_us > agent->join_timeout_us)
     ep_agent_media_lost (agent, agent->handle, "join timed out");
 
   if (agent->state == EP_AGENT_STATE_IN_MEETING && mono >= agent->heartbeat_at_us)
@@ -459,6 +459,12 @@ ep_agent_set_connect_ahead (EpAgent *agent, gint64 seconds)
 }
 
 void
+ep_agent_set_join_timeout (EpAgent *agent, gint64 seconds)
+{
+  agent->join_timeout_us = seconds * G_USEC_PER_SEC;
+}
+
+void
 ep_agent_set_timing (EpAgent *agent, gint64 join_lead_seconds, gint64 retry_max_seconds,
                      gint64 heartbeat_seconds)
 {
@@ -511,6 +517,7 @@ ep_agent_init (EpAgent *agent)
   agent->mono_clock = default_mono;
   agent->left = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   ep_agent_set_timing (agent, 0, 5, 2);
+  agent->join_timeout_us = 15 * G_USEC_PER_SEC;
 }
 
 EpAgent *

@@ -60,6 +60,8 @@ void ep_agent_set_timing (EpAgent *agent, gint64 join_lead_seconds, gint64 retry
  * the room is in the meeting at its start; attendance (the journal's
  * "joined") still counts from the start. Default 0. */
 void ep_agent_set_connect_ahead (EpAgent *agent, gint64 seconds);
+/* An attempt not connected after @seconds is ended and retried (default 15). */
+void ep_agent_set_join_timeout (EpAgent *agent, gint64 seconds);
 
 /* Starts the 250 ms tick timer. */
 void ep_agent_start (EpAgent *agent);

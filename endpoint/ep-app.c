@@ -128,6 +128,7 @@ ep_app_new (EpConfig *config, GError **error)
   ep_agent_set_timing (app->agent, config->join_lead_seconds, config->retry_max_seconds,
                        config->heartbeat_seconds);
   ep_agent_set_connect_ahead (app->agent, config->connect_ahead_seconds);
+  ep_agent_set_join_timeout (app->agent, config->join_timeout_seconds);
   app->channel = ep_channel_new (config->scheduler_url, config->token);
   if (config->output == EP_OUTPUT_AUTO && g_getenv ("DISPLAY") == NULL
       && g_getenv ("WAYLAND_DISPLAY") == NULL)

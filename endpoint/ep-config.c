@@ -29,7 +29,8 @@ static const gchar defaults[] = "[scheduler]\n"
                                 "join_lead_seconds=0\n"
                                 "connect_ahead_seconds=5\n"
                                 "readiness_minutes=15\n"
-                                "retry_max_seconds=5\n";
+                                "retry_max_seconds=5\n"
+                                "join_timeout_seconds=15\n";
 
 const gchar *
 ep_config_defaults (void)
@@ -208,7 +209,9 @@ ep_config_load (const gchar *path, GError **error)
       || !vc_config_get_int (vc, "timing", "readiness_minutes", 15, 0, 120, &c->readiness_minutes,
                              error)
       || !vc_config_get_int (vc, "timing", "retry_max_seconds", 5, 1, 5, &c->retry_max_seconds,
-                             error))
+                             error)
+      || !vc_config_get_int (vc, "timing", "join_timeout_seconds", 15, 5, 300,
+                             &c->join_timeout_seconds, error))
     return NULL;
   return g_steal_pointer (&c);
 }

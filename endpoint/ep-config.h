@@ -38,6 +38,7 @@ typedef struct
   gint64 connect_ahead_seconds;
   gint64 readiness_minutes;
   gint64 retry_max_seconds;
+  gint64 join_timeout_seconds;
 } EpConfig;
 
 void ep_config_free (EpConfig *config);

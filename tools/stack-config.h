@@ -32,8 +32,9 @@ gboolean stack_config_write_bridge (StackPaths *paths, const gchar *secret, GErr
 gboolean stack_config_write_scheduler (StackPaths *paths, const gchar *listen,
                                        const gchar *bridge_url, const gchar *secret,
                                        GError **error);
-/* Returns the path of the file written. */
-gchar *stack_config_write_endpoint (StackPaths *paths, const gchar *code, const gchar *token,
-                                    const gchar *scheduler_url, GError **error);
+/* Returns the path of the file written. @index (0, 1, …) spreads the rooms'
+ * connection start over the minute before a meeting. */
+gchar *stack_config_write_endpoint (StackPaths *paths, const gchar *code, guint index,
+                                    const gchar *token, const gchar *scheduler_url, GError **error);
 
 G_END_DECLS

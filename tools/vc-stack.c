@@ -326,7 +326,7 @@ stack_start_agents (Stack *stack)
       g_autoptr (GError) error = NULL;
       const gchar *code = g_ptr_array_index (stack->room_codes, i);
       g_autofree gchar *conf = stack_config_write_endpoint (
-          &stack->paths, code, g_ptr_array_index (stack->room_tokens, i),
+          &stack->paths, code, i, g_ptr_array_index (stack->room_tokens, i),
           stack_child_get_address (stack->scheduler), &error);
       if (conf == NULL)
         {

@@ -467,6 +467,37 @@ one_meeting (gint64 id, gint64 start, gint64 end, const gchar *status, const gch
   return parse_schedule (text, NULL);
 }
 
+/* [timing] join_timeout_seconds: an attempt that never connects is ended
+ * after that long and a new one starts; not before. */
+static void
+test_agent_join_timeout (Fixture *f, gconstpointer data)
+{
+  static const EpMediaOps ops = { .join = fake_join, .leave = fake_leave };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EpJournal) j = ep_journal_open (f->journal_path, &error);
+  FakeWorld w = { .real_us = (gint64)1795000000 * G_USEC_PER_SEC, .mono_us = 1000000 };
+  g_autoptr (EpAgent) agent = ep_agent_new (j, &ops, &w);
+  g_autoptr (EpSchedule) s = one_meeting (7, 1795000001, 1795000300, "scheduled", "tok");
+
+  w.states = g_ptr_array_new_with_free_func (g_free);
+  ep_agent_set_clock (agent, fake_real, fake_mono, &w);
+  ep_agent_set_timing (agent, 0, 5, 2);
+  ep_agent_set_join_timeout (agent, 40);
+  ep_agent_set_schedule (agent, s);
+  advance (&w, agent, 1.0);
+  g_assert_cmpuint (w.joins, ==, 1);
+  advance (&w, agent, 20.0); /* past the default 15 s: still the first attempt */
+  advance (&w, agent, 19.0);
+  g_assert_cmpuint (w.joins, ==, 1);
+  g_assert_cmpuint (w.leaves, ==, 0);
+  advance (&w, agent, 1.5); /* 40.5 s: ended, and retried at once */
+  advance (&w, agent, 0.5);
+  g_assert_cmpuint (w.leaves, ==, 1);
+  g_assert_cmpuint (w.joins, ==, 2);
+  g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_JOINING);
+  g_ptr_array_unref (w.states);
+}
+
 static void
 test_agent_state_machine (Fixture *f, gconstpointer data)
 {
@@ -909,6 +940,7 @@ main (int argc, char **argv)
   ADD ("outbox/ack-and-replay", test_outbox_ack_and_replay);
   ADD ("schedule/cache", test_schedule_cache);
   ADD ("agent/state-machine", test_agent_state_machine);
+  ADD ("agent/join-timeout", test_agent_join_timeout);
   ADD ("agent/connect-ahead", test_agent_connect_ahead);
   ADD ("report", test_report);
   ADD ("readiness", test_readiness);
