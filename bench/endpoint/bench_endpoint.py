@@ -36,6 +36,15 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def idle_cpu_percent(pid, seconds):
+    """CPU of @pid, % of one core, over a measurement window of @seconds
+    (the window itself is the measurement, so it is waited out)."""
+    c0, t0 = proc_cpu_seconds(pid), time.monotonic()
+    time.sleep(seconds)
+    c1, t1 = proc_cpu_seconds(pid), time.monotonic()
+    return 100.0 * (c1 - c0) / (t1 - t0), t1 - t0
+
+
 def proc_mem_kb(pid, key):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -86,15 +95,10 @@ class Bench(it.Stack):
         # 2. idle first (nothing due), so the figure is not inflated by
         # pipelines still being torn down.
         pid = agent.p.pid
-        c0, t0 = proc_cpu_seconds(pid), time.monotonic()
-        deadline = time.monotonic() + self.idle_seconds
-        while time.monotonic() < deadline:  # the measurement window itself
-            time.sleep(min(1.0, deadline - time.monotonic()))
-        c1, t1 = proc_cpu_seconds(pid), time.monotonic()
-        cpu = 100.0 * (c1 - c0) / (t1 - t0)
+        cpu, span = idle_cpu_percent(pid, self.idle_seconds)
         rss, hwm = proc_mem_kb(pid, "VmRSS"), proc_mem_kb(pid, "VmHWM")
         print("FIGURE idle: cpu %.2f %% of one core over %.0f s, VmRSS %.1f MB, VmHWM %.1f MB"
-              % (cpu, t1 - t0, rss / 1024, hwm / 1024))
+              % (cpu, span, rss / 1024, hwm / 1024))
 
         # 1. join latency
         base = int(time.time()) + 8
@@ -125,15 +129,11 @@ class Bench(it.Stack):
               "median %.1f MB" % (len(hwm), statistics.median(hwm), max(hwm),
                                   statistics.median(last)))
         # Idle again, after meetings (GStreamer's plugins stay loaded).
-        c0, t0 = proc_cpu_seconds(pid), time.monotonic()
-        deadline = time.monotonic() + self.idle_seconds
-        while time.monotonic() < deadline:
-            time.sleep(min(1.0, deadline - time.monotonic()))
-        c1, t1 = proc_cpu_seconds(pid), time.monotonic()
+        cpu, span = idle_cpu_percent(pid, self.idle_seconds)
         left = children(pid)
         print("FIGURE idle after meetings: cpu %.2f %% of one core over %.0f s, VmRSS %.1f MB, "
               "VmHWM %.1f MB; media processes left: %d"
-              % (100.0 * (c1 - c0) / (t1 - t0), t1 - t0, proc_mem_kb(pid, "VmRSS") / 1024,
+              % (cpu, span, proc_mem_kb(pid, "VmRSS") / 1024,
                  proc_mem_kb(pid, "VmHWM") / 1024, len(left)))
         self.assertEqual(left, [], "a media process outlived its meeting")
         agent.stop()
