@@ -577,6 +577,12 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   g_autoptr (GstPad) vpad = NULL;
 
   peer->pipeline = gst_pipeline_new (NULL);
+  /* audio is stamped on the mix's timeline, anchored when the listener
+   * joined (bridge-audio.c): if that first packet was late, as joins under
+   * load make it, webrtcbin's clocksync would hold every later one back by
+   * as much for the whole meeting (~200 ms mouth-to-ear at N = 44). The
+   * mixer and encoders pace the stream: packets leave when they are made. */
+  vc_webrtc_send_unpaced (peer->pipeline);
   peer->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
   gst_util_set_object_arg (G_OBJECT (peer->webrtc), "bundle-policy", "max-bundle");
   g_object_set (peer->webrtc, "latency", s->jitter_latency_ms, NULL);

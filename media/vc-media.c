@@ -143,6 +143,24 @@ vc_webrtc_restrict_ice (GstElement *webrtcbin, const gchar *const *addresses)
   return all_ok;
 }
 
+/* any thread that adds an element inside the pipeline */
+static void
+on_deep_element_added (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  if (factory != NULL
+      && g_strcmp0 (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "clocksync") == 0)
+    g_object_set (element, "sync", FALSE, NULL);
+}
+
+void
+vc_webrtc_send_unpaced (GstElement *pipeline)
+{
+  g_return_if_fail (GST_IS_BIN (pipeline));
+  g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), NULL);
+}
+
 /* Pipelines being torn down; the lock and cond let the process wait for
  * them before it exits. */
 static GMutex disposal_lock;

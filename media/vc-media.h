@@ -52,6 +52,14 @@ gboolean vc_media_check_plugins (VcMediaPlugins which, GError **error);
  * (every one but loopback). Returns FALSE if the agent refused an address. */
 gboolean vc_webrtc_restrict_ice (GstElement *webrtcbin, const gchar *const *addresses);
 
+/* webrtcbin (1.22) puts a clocksync (sync=true) in front of each stream it
+ * sends, which holds every buffer until its running time. Call on the
+ * pipeline before webrtcbin is added to it: every clocksync that appears
+ * anywhere inside gets sync=false, so buffers are sent as soon as they are
+ * pushed. For senders that pace themselves and stamp buffers on their own
+ * timeline (the bridge's mix). */
+void vc_webrtc_send_unpaced (GstElement *pipeline);
+
 /* Takes ownership of @pipeline, sets it to NULL and unrefs it on a short-lived
  * thread, so that a webrtcbin shutting down (DTLS, ICE) never blocks the
  * caller's main loop. */

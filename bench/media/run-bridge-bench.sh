@@ -12,10 +12,10 @@ set -eu
 BUILD=${1:-build}
 SECONDS_PER_RUN=${2:-30}
 SIZES=${SIZES:-"10 26 44"}
-# The bridge runs as conf/systemd/vc-bridge.service runs it: Nice=-5, ahead
-# of other work on the machine (here: the load generator). BRIDGE_NICE=0 to
-# measure without.
-BRIDGE_NICE=${BRIDGE_NICE:--5}
+# The bridge runs as conf/systemd/vc-bridge.service runs it: Nice=-15, ahead
+# of other work on the machine (here: the load generator, which stands in
+# for 44 rooms' own machines). BRIDGE_NICE=-5 or 0 to measure without.
+BRIDGE_NICE=${BRIDGE_NICE:--15}
 # [audio] thread_priority of the bridge: nice (its default: threads that carry
 # audio 10 nice levels above the rest), realtime (SCHED_RR) or normal.
 AUDIO_PRIORITY=${AUDIO_PRIORITY:-nice}

@@ -6,6 +6,8 @@
 #include "bridge-signal.h"
 #include "vc-media.h"
 
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
 #include <math.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -330,10 +332,125 @@ test_thread_priority (void)
   g_thread_join (g_thread_new ("raise", raise_and_restore, NULL));
 }
 
+/* Counts @pipeline's clocksync elements (inside webrtcbin too) and those
+ * that sync. */
+static void
+count_clocksyncs (GstElement *pipeline, guint *all, guint *syncing)
+{
+  g_autoptr (GstIterator) it
+      = gst_bin_iterate_all_by_element_factory_name (GST_BIN (pipeline), "clocksync");
+  GValue item = G_VALUE_INIT;
+
+  *all = *syncing = 0;
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      gboolean sync = FALSE;
+      g_object_get (g_value_get_object (&item), "sync", &sync, NULL);
+      (*all)++;
+      *syncing += sync;
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+}
+
+static const gchar *const loopback_only[] = { "127.0.0.1", NULL };
+
+static GstWebRTCSessionDescription *
+webrtc_describe (GstElement *webrtc, const gchar *what)
+{
+  GstPromise *promise = gst_promise_new ();
+  GstWebRTCSessionDescription *desc = NULL;
+
+  g_signal_emit_by_name (webrtc, what, NULL, promise);
+  g_assert_cmpint (gst_promise_wait (promise), ==, GST_PROMISE_RESULT_REPLIED);
+  gst_structure_get (gst_promise_get_reply (promise), what + strlen ("create-"),
+                     GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
+  g_assert_nonnull (desc);
+  gst_promise_unref (promise);
+  return desc;
+}
+
+static void
+webrtc_set (GstElement *webrtc, const gchar *which, GstWebRTCSessionDescription *desc)
+{
+  GstPromise *promise = gst_promise_new ();
+
+  g_signal_emit_by_name (webrtc, which, desc, promise);
+  g_assert_cmpint (gst_promise_wait (promise), ==, GST_PROMISE_RESULT_REPLIED);
+  gst_promise_unref (promise);
+}
+
+/* A sender linked to webrtcbin as the bridge's peers link theirs, and an
+ * offer/answer with a second webrtcbin (no ICE connection is needed:
+ * webrtcbin builds its send path when the answer is set). */
+static GstElement *
+webrtc_sender_pipeline (gboolean unpaced, GstElement **receiver)
+{
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *webrtc = gst_element_factory_make ("webrtcbin", NULL);
+  GstElement *remote = gst_element_factory_make ("webrtcbin", NULL);
+  GstWebRTCSessionDescription *offer, *answer;
+  g_autoptr (GError) error = NULL;
+  GstElement *bin;
+
+  if (unpaced)
+    vc_webrtc_send_unpaced (pipeline);
+  g_assert_nonnull (webrtc);
+  gst_bin_add (GST_BIN (pipeline), webrtc);
+  g_assert_true (vc_webrtc_restrict_ice (webrtc, loopback_only));
+  bin = gst_parse_bin_from_description (
+      "audiotestsrc is-live=true ! opusenc ! rtpopuspay ! capsfilter caps=\"application/x-rtp,"
+      "media=audio,encoding-name=OPUS,clock-rate=48000,payload=111\"",
+      TRUE, &error);
+  g_assert_no_error (error);
+  gst_bin_add (GST_BIN (pipeline), bin);
+  g_assert_true (gst_element_link_pads (bin, "src", webrtc, "sink_%u"));
+  *receiver = gst_pipeline_new (NULL);
+  gst_bin_add (GST_BIN (*receiver), remote);
+  g_assert_true (vc_webrtc_restrict_ice (remote, loopback_only));
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  g_assert_cmpint (gst_element_set_state (*receiver, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  offer = webrtc_describe (webrtc, "create-offer");
+  webrtc_set (webrtc, "set-local-description", offer);
+  webrtc_set (remote, "set-remote-description", offer);
+  answer = webrtc_describe (remote, "create-answer");
+  webrtc_set (remote, "set-local-description", answer);
+  webrtc_set (webrtc, "set-remote-description", answer);
+  gst_webrtc_session_description_free (offer);
+  gst_webrtc_session_description_free (answer);
+  return pipeline;
+}
+
+/* webrtcbin's send clocksync would hold the bridge's mix back to its
+ * stamps: vc_webrtc_send_unpaced() turns every one off. Without it, one
+ * syncs (so this test fails if webrtcbin stops adding it, or the call stops
+ * reaching it). */
+static void
+test_send_unpaced (void)
+{
+  g_autoptr (GstElement) paced_rx = NULL, unpaced_rx = NULL;
+  g_autoptr (GstElement) paced = webrtc_sender_pipeline (FALSE, &paced_rx);
+  g_autoptr (GstElement) unpaced = webrtc_sender_pipeline (TRUE, &unpaced_rx);
+  guint all = 0, syncing = 0;
+
+  count_clocksyncs (paced, &all, &syncing);
+  g_assert_cmpuint (syncing, >=, 1);
+  count_clocksyncs (unpaced, &all, &syncing);
+  g_assert_cmpuint (all, >=, 1);
+  g_assert_cmpuint (syncing, ==, 0);
+  gst_element_set_state (paced, GST_STATE_NULL);
+  gst_element_set_state (unpaced, GST_STATE_NULL);
+  gst_element_set_state (paced_rx, GST_STATE_NULL);
+  gst_element_set_state (unpaced_rx, GST_STATE_NULL);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
   g_test_add_func ("/bridge/mixer/mix-minus-tones", test_mix_minus_tones);
   g_test_add_func ("/bridge/mixer/no-clipping", test_no_clipping);
   g_test_add_func ("/bridge/mixer/level", test_level);
@@ -344,5 +461,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/layout/geometry", test_layouts);
   g_test_add_func ("/bridge/signal/parse", test_signal_parse);
   g_test_add_func ("/media/thread-priority", test_thread_priority);
+  g_test_add_func ("/media/webrtc-send-unpaced", test_send_unpaced);
   return g_test_run ();
 }
