@@ -62,6 +62,7 @@ struct _BridgePeer
   GRWLock media_lock;       /* writers: close; readers: appsink callbacks */
   gboolean closing;         /* media_lock */
   gint64 last_rx_us;        /* atomic */
+  gint64 video_dropped;     /* atomic: packets of hidden video dropped on arrival */
   gint64 last_pli_us;       /* streaming thread of the video appsink only */
   struct WireMeter *wire;   /* audio leaving for the participant (at the socket) */
   struct WireMeter *appsrc; /* audio entering the participant's pipeline */
@@ -73,6 +74,14 @@ struct _BridgePeer
 };
 
 static void peer_finalize (BridgePeer *peer);
+
+static gint peers_alive; /* atomic */
+
+guint
+bridge_peer_count_alive (void)
+{
+  return (guint)g_atomic_int_get (&peers_alive);
+}
 
 BridgePeer *
 bridge_peer_ref (BridgePeer *peer)
@@ -301,6 +310,49 @@ on_receive_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_REMOVE;
 }
 
+/* The ICE source's thread, for every packet from the participant. SRTP
+ * leaves the RTP header in clear: the video of a participant that the
+ * layout does not show (N > [video] max_tiles) is dropped here, before
+ * decryption, jitter buffer and depayloading, since nobody would see it.
+ * When it is shown again its tile asks for a keyframe (PLI). Audio, RTCP,
+ * DTLS and STUN always go on. Any packet counts as the participant being
+ * alive (the stall timeout). */
+static gboolean
+peer_keep_packet (BridgePeer *peer, GstBuffer *buf, gint64 now)
+{
+  guint8 head[2];
+  gboolean keep;
+
+  if (gst_buffer_extract (buf, 0, head, 2) != 2 || (head[0] & 0xc0) != 0x80
+      || (head[1] >= 192 && head[1] <= 223) /* RTCP (RFC 5761) */
+      || (head[1] & 0x7f) == VC_MEDIA_OPUS_PT)
+    return TRUE;
+  g_atomic_pointer_set (&peer->last_rx_us, now);
+  g_rw_lock_reader_lock (&peer->media_lock);
+  keep = peer->closing || bridge_video_is_shown (peer->video, peer->endpoint);
+  g_rw_lock_reader_unlock (&peer->media_lock);
+  if (!keep)
+    g_atomic_pointer_add (&peer->video_dropped, 1);
+  return keep;
+}
+
+static GstPadProbeReturn
+on_receive_filter_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  BridgePeer *peer = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return peer_keep_packet (peer, GST_PAD_PROBE_INFO_BUFFER (info), now) ? GST_PAD_PROBE_OK
+                                                                          : GST_PAD_PROBE_DROP;
+  GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  for (guint i = gst_buffer_list_length (list); i > 0; i--)
+    if (!peer_keep_packet (peer, gst_buffer_list_get (list, i - 1), now))
+      gst_buffer_list_remove (list, i - 1, 1);
+  GST_PAD_PROBE_INFO_DATA (info) = list;
+  return GST_PAD_PROBE_OK;
+}
+
 /* Calls @func (@pad_name of each element of @factory inside webrtcbin). */
 static void
 peer_each_transport_pad (BridgePeer *peer, const gchar *factory, const gchar *pad_name,
@@ -332,6 +384,9 @@ peer_probe_receive (BridgePeer *peer, GstPad *pad)
 {
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_receive_probe, GINT_TO_POINTER (peer->priority), NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_receive_filter_probe, bridge_peer_ref (peer),
+                     (GDestroyNotify)bridge_peer_unref);
 }
 
 /* main thread, once connected: measures when audio really leaves for the
@@ -365,10 +420,11 @@ peer_on_connection_state (BridgePeer *peer)
       GST_INFO ("room %s: %s connected", peer->room_id, peer->endpoint);
       GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (peer->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
                                          "bridge-peer-connected");
-      peer_watch_audio_threads (peer);
       bridge_audio_set_listening (peer->audio, peer->endpoint, TRUE);
       bridge_video_add_output (peer->video, peer->endpoint, peer->video_out);
       peer->callbacks->connected (peer, peer->user_data);
+      /* after the room laid it out: its video is dropped only if not shown */
+      peer_watch_audio_threads (peer);
     }
   else if (cs == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
     peer->callbacks->lost (peer, "ice-failed", peer->user_data);
@@ -784,9 +840,38 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
   stats->audio_send_gaps = g_atomic_pointer_get (&peer->wire->gaps);
   stats->audio_send_max_ms = g_atomic_pointer_get (&peer->wire->max_us) / 1000.0;
   stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->appsrc->gaps);
+  stats->video_dropped = g_atomic_pointer_get (&peer->video_dropped);
 }
 
 /* ---- life ---- */
+
+/* main thread, after the teardown: no streaming thread uses the pipeline
+ * any more, and nothing on the main thread does after close */
+static gboolean
+on_peer_torn_down (gpointer data)
+{
+  BridgePeer *peer = data;
+
+  gst_clear_object (&peer->video_out);
+  gst_clear_object (&peer->audio_out);
+  gst_clear_object (&peer->webrtc);
+  gst_clear_object (&peer->pipeline);
+  return G_SOURCE_REMOVE;
+}
+
+/* teardown thread: the pipeline is in NULL */
+static void
+peer_torn_down (gpointer data)
+{
+  BridgePeer *peer = data;
+  /* an idle source, not g_main_context_invoke(), which would run it right
+   * here when no thread happens to own the context at this moment */
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, on_peer_torn_down, peer, (GDestroyNotify)bridge_peer_unref);
+  g_source_attach (source, peer->context);
+  g_source_unref (source);
+}
 
 void
 bridge_peer_close (BridgePeer *peer, const gchar *reason)
@@ -821,8 +906,11 @@ bridge_peer_close (BridgePeer *peer, const gchar *reason)
     }
   /* webrtcbin may take a while to close DTLS and ICE: off the main thread.
    * Nothing in the pipeline points at the peer any more but the appsink
-   * callbacks, which hold their own references. */
-  vc_media_pipeline_dispose_async (gst_object_ref (peer->pipeline));
+   * callbacks and the receive probe, which hold references to it: the peer
+   * lets go of the pipeline once it is stopped (peer_torn_down), which
+   * frees those, and with them the peer. */
+  vc_media_pipeline_dispose_async_full (gst_object_ref (peer->pipeline), peer_torn_down,
+                                        bridge_peer_ref (peer));
 }
 
 BridgePeer *
@@ -838,6 +926,7 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
       GST_DEBUG_CATEGORY_INIT (bridge_peer_debug, "bridge-peer", 0, "vc-bridge participant");
       g_once_init_leave (&once, 1);
     }
+  g_atomic_int_inc (&peers_alive);
   peer->room_id = g_strdup (room_id);
   peer->endpoint = g_strdup (endpoint);
   peer->callbacks = callbacks;
@@ -883,4 +972,5 @@ peer_finalize (BridgePeer *peer)
   g_main_context_unref (peer->context);
   g_free (peer->room_id);
   g_free (peer->endpoint);
+  g_atomic_int_dec_and_test (&peers_alive);
 }

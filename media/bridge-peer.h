@@ -52,6 +52,7 @@ typedef struct
                               * 100 ms after the previous one (the bridge's own lateness) */
   gdouble audio_send_max_ms; /* longest interval between two audio packets sent */
   guint64 audio_appsrc_gaps; /* the same gaps, where the mix enters the peer's pipeline */
+  guint64 video_dropped;     /* video packets dropped on arrival: the layout did not show it */
 } BridgePeerStats;
 
 /* main thread: takes a ref on @ws and sends the offer. */
@@ -75,6 +76,10 @@ gint64 bridge_peer_get_connected_at (BridgePeer *peer); /* unix seconds, 0 = not
 gint64 bridge_peer_get_last_rx_us (BridgePeer *peer);   /* monotonic, any thread */
 gint64 bridge_peer_get_created_us (BridgePeer *peer);
 void bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats);
+
+/* any thread: participants not yet freed, over the process (a participant
+ * is freed on the main thread after its pipeline has stopped). For tests. */
+guint bridge_peer_count_alive (void);
 /* main thread: asks webrtcbin for fresh statistics (answer arrives later). */
 void bridge_peer_poll_stats (BridgePeer *peer);
 /* main thread: sends a JSON text message if the socket is open. */

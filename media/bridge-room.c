@@ -469,6 +469,7 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("bitrate_kbps", json_builder_add_int_value (b, (gint64)stats.bitrate_kbps));
   MEMBER ("audio_send_gaps", json_builder_add_int_value (b, (gint64)stats.audio_send_gaps));
   MEMBER ("audio_appsrc_gaps", json_builder_add_int_value (b, (gint64)stats.audio_appsrc_gaps));
+  MEMBER ("video_dropped", json_builder_add_int_value (b, (gint64)stats.video_dropped));
   MEMBER ("audio_send_max_ms",
           json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
   json_builder_set_member_name (b, "connected_at");

@@ -489,6 +489,17 @@ bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *f
   return want_key;
 }
 
+gboolean
+bridge_video_is_shown (BridgeVideo *video, const gchar *endpoint)
+{
+  gboolean shown;
+
+  g_mutex_lock (&video->lock);
+  shown = g_hash_table_contains (video->tiles, endpoint);
+  g_mutex_unlock (&video->lock);
+  return shown;
+}
+
 void
 bridge_video_get_stats (BridgeVideo *video, BridgeVideoStats *stats)
 {

@@ -56,6 +56,10 @@ typedef struct
  * here, for new, renamed and resized tiles. */
 void bridge_video_set_tiles (BridgeVideo *video, const BridgeVideoTile *tiles, guint n);
 
+/* any thread: whether the layout shows @endpoint (it has a tile). Video from
+ * a participant that is not shown is dropped on arrival, before decryption. */
+gboolean bridge_video_is_shown (BridgeVideo *video, const gchar *endpoint);
+
 /* streaming thread: one encoded VP8 frame from @endpoint. Returns TRUE when
  * the caller should ask that sender for a keyframe (tile waiting for one). */
 gboolean bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *frame);

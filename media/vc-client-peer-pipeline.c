@@ -2,8 +2,10 @@
  *
  * One pipeline per peer: senders (test sources, camera/microphone, or clips
  * pushed by a clock callback) into one webrtcbin; receive branches added when
- * webrtcbin exposes a pad. In COUNT mode nothing is decoded: RTP packets are
- * counted at a fakesink, which is what lets one process emulate 44 rooms. */
+ * webrtcbin exposes a pad. In COUNT mode nothing is decoded: video frames are
+ * counted from the RTP header at the ICE source and dropped there, before
+ * decryption, and audio packets are counted at a fakesink; that is what lets
+ * one process emulate 44 rooms. */
 #define G_LOG_DOMAIN "vc-media"
 
 #include "vc-client-peer-private.h"
@@ -127,23 +129,6 @@ on_decoded_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
       if (!g_atomic_int_get (&shared->stopping))
         vc_client_peer_emit_audio_decoded (peer, GST_PAD_PROBE_INFO_BUFFER (info));
       g_object_unref (peer);
-    }
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-on_rtp_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  VcClientPeerShared *shared = data;
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-
-  g_atomic_pointer_add (&shared->video_packets, 1);
-  if (gst_rtp_buffer_map (GST_PAD_PROBE_INFO_BUFFER (info), GST_MAP_READ, &rtp))
-    {
-      gboolean marker = gst_rtp_buffer_get_marker (&rtp);
-      gst_rtp_buffer_unmap (&rtp);
-      if (marker)
-        shared_count_video_frame (shared);
     }
   return GST_PAD_PROBE_OK;
 }
@@ -290,6 +275,67 @@ watch_jitterbuffers (GstElement *webrtc, VcClientPeerShared *shared)
   g_value_unset (&item);
 }
 
+/* ---- COUNT mode: video counted and dropped before decryption ---- */
+
+/* The ICE source's thread. SRTP leaves the RTP header in clear, so a
+ * receiver that only counts can count video frames (marker bit of the VP8
+ * payload type) from it and drop the packets there: no decryption, jitter
+ * buffer or depayloading of video it never looks at. Audio, RTCP, DTLS and
+ * STUN go on. */
+static gboolean
+count_and_keep (VcClientPeerShared *shared, GstBuffer *buf)
+{
+  guint8 head[2];
+  guint pt;
+
+  if (gst_buffer_extract (buf, 0, head, 2) != 2 || (head[0] & 0xc0) != 0x80)
+    return TRUE; /* STUN, DTLS */
+  if (head[1] >= 192 && head[1] <= 223)
+    return TRUE; /* RTCP (RFC 5761) */
+  pt = head[1] & 0x7f;
+  if (pt == VC_MEDIA_OPUS_PT)
+    return TRUE;
+  if (pt == VC_MEDIA_VP8_PT)
+    {
+      g_atomic_pointer_add (&shared->video_packets, 1);
+      if (head[1] & 0x80)
+        shared_count_video_frame (shared);
+    }
+  return FALSE; /* video and its retransmissions */
+}
+
+static GstPadProbeReturn
+on_count_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return count_and_keep (shared, GST_PAD_PROBE_INFO_BUFFER (info)) ? GST_PAD_PROBE_OK
+                                                                      : GST_PAD_PROBE_DROP;
+  GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  for (guint i = gst_buffer_list_length (list); i > 0; i--)
+    if (!count_and_keep (shared, gst_buffer_list_get (list, i - 1)))
+      gst_buffer_list_remove (list, i - 1, 1);
+  GST_PAD_PROBE_INFO_DATA (info) = list;
+  return GST_PAD_PROBE_OK;
+}
+
+/* any thread that adds an element inside webrtcbin */
+static void
+on_count_element_added (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  g_autoptr (GstPad) src = NULL;
+
+  if (factory == NULL
+      || g_strcmp0 (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "nicesrc") != 0)
+    return;
+  src = gst_element_get_static_pad (element, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_count_video_probe, vc_client_peer_shared_ref (data),
+                     (GDestroyNotify)vc_client_peer_shared_unref);
+}
+
 /* any streaming thread that carries audio: raised once, then the probe goes */
 static GstPadProbeReturn
 on_audio_thread_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -365,7 +411,8 @@ link_branch (GstElement *pipeline, GstPad *pad, const gchar *desc, GstElement **
 static const gchar *
 branch_description (gboolean video, VcClientPeerOutput output)
 {
-  if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
+  if (output == VC_CLIENT_PEER_OUTPUT_COUNT
+      || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return "fakesink name=probe sync=false async=false";
   if (video)
     return output == VC_CLIENT_PEER_OUTPUT_AUTO
@@ -418,8 +465,9 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
       probe_audio_thread (sink, priority); /* the audio jitter buffer's thread */
       probe_receive_threads (webrtc, priority);
     }
-  if (output == VC_CLIENT_PEER_OUTPUT_COUNT && video)
-    add_probe (probe, "sink", on_rtp_video_probe, shared);
+  if ((output == VC_CLIENT_PEER_OUTPUT_COUNT || output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO)
+      && video)
+    return; /* counted and dropped at the ICE source (on_count_video_probe) */
   else if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
     {
       g_autoptr (GstPad) sink = gst_element_get_static_pad (probe, "sink");
@@ -677,6 +725,10 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
   vc_webrtc_restrict_ice (webrtc, s->ice_addresses);
   if (s->output == VC_CLIENT_PEER_OUTPUT_COUNT)
     watch_jitterbuffers (webrtc, shared);
+  if (s->output == VC_CLIENT_PEER_OUTPUT_COUNT || s->output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO)
+    g_signal_connect_data (pipeline, "deep-element-added", G_CALLBACK (on_count_element_added),
+                           vc_client_peer_shared_ref (shared),
+                           (GClosureNotify)(void (*) (void))vc_client_peer_shared_unref, 0);
   for (int audio = 0; audio < 2; audio++)
     {
       const gchar *source = audio ? s->audio_source : s->video_source;

@@ -167,14 +167,24 @@ static GMutex disposal_lock;
 static GCond disposal_cond;
 static guint disposals_running;
 
+typedef struct
+{
+  GstElement *pipeline;
+  GDestroyNotify done;
+  gpointer data;
+} Teardown;
+
 /* teardown thread */
 static gpointer
 pipeline_teardown_thread (gpointer data)
 {
-  GstElement *pipeline = data;
+  Teardown *t = data;
 
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (pipeline);
+  gst_element_set_state (t->pipeline, GST_STATE_NULL);
+  gst_object_unref (t->pipeline);
+  if (t->done != NULL)
+    t->done (t->data);
+  g_free (t);
   g_mutex_lock (&disposal_lock);
   disposals_running--;
   g_cond_broadcast (&disposal_cond);
@@ -183,14 +193,30 @@ pipeline_teardown_thread (gpointer data)
 }
 
 void
-vc_media_pipeline_dispose_async (GstElement *pipeline)
+vc_media_pipeline_dispose_async_full (GstElement *pipeline, GDestroyNotify done, gpointer data)
 {
+  Teardown *t;
+
   if (pipeline == NULL)
-    return;
+    {
+      if (done != NULL)
+        done (data);
+      return;
+    }
+  t = g_new0 (Teardown, 1);
+  t->pipeline = pipeline;
+  t->done = done;
+  t->data = data;
   g_mutex_lock (&disposal_lock);
   disposals_running++;
   g_mutex_unlock (&disposal_lock);
-  g_thread_unref (g_thread_new ("vc-teardown", pipeline_teardown_thread, pipeline));
+  g_thread_unref (g_thread_new ("vc-teardown", pipeline_teardown_thread, t));
+}
+
+void
+vc_media_pipeline_dispose_async (GstElement *pipeline)
+{
+  vc_media_pipeline_dispose_async_full (pipeline, NULL, NULL);
 }
 
 gboolean

@@ -64,6 +64,12 @@ void vc_webrtc_send_unpaced (GstElement *pipeline);
  * thread, so that a webrtcbin shutting down (DTLS, ICE) never blocks the
  * caller's main loop. */
 void vc_media_pipeline_dispose_async (GstElement *pipeline);
+/* The same, then calls @done (@data) on the teardown thread once the
+ * pipeline is in NULL (none of its streaming threads runs any more) and our
+ * reference is dropped: where an owner that the pipeline's callbacks keep
+ * alive lets go of its own references to the pipeline. */
+void vc_media_pipeline_dispose_async_full (GstElement *pipeline, GDestroyNotify done,
+                                          gpointer data);
 
 /* Waits (at most @timeout_ms) until every pipeline handed to
  * vc_media_pipeline_dispose_async() is down. Call before the process exits,

@@ -5,7 +5,8 @@
  *
  * Creates room "bench" with N participants, then N-1 lightweight peers send a
  * pre-encoded 360p15 VP8 + Opus clip (no encoding) and count what comes back
- * without decoding it; one probe peer decodes the mix to detect the click
+ * without decoding it (video frames are counted from the clear RTP header and
+ * dropped before decryption); one probe peer decodes the mix to detect the click
  * that the first sender injects every 2 s (mouth-to-ear through the bridge,
  * without capture/playback devices). After everybody has a first frame it
  * measures for --seconds: bridge CPU (from /proc/PID/stat), RSS, output
@@ -459,7 +460,7 @@ main (int argc, char **argv)
       gboolean is_probe = i == b.n - 1;
       VcClientPeer *p
           = start_peer (&b, i, video, i == 0 ? audio_click : audio,
-                        is_probe ? VC_CLIENT_PEER_OUTPUT_NONE : VC_CLIENT_PEER_OUTPUT_COUNT);
+                        is_probe ? VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO : VC_CLIENT_PEER_OUTPUT_COUNT);
       g_ptr_array_add (b.peers, p);
       run_ms (50); /* rooms do not all join in the same millisecond */
     }

@@ -7,6 +7,7 @@
  * Every test has a watchdog; readiness is waited for by polling state on the
  * main loop, never by sleeping. */
 #include "bridge-config.h"
+#include "bridge-peer.h"
 #include "bridge-server.h"
 #include "vc-client-peer.h"
 #include "vc-jwt.h"
@@ -37,6 +38,18 @@ on_watchdog (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Iterates the main loop until @cond holds or @seconds pass. */
+#define WAIT_UNTIL(cond, seconds)                                                                  \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
+    while (!(cond) && g_get_monotonic_time () < _end)                                              \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!(cond))                                                                                   \
+      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
+  }                                                                                                \
+  G_STMT_END
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -62,9 +75,17 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->watchdog = g_timeout_add_seconds (WATCHDOG_S, on_watchdog, NULL);
 }
 
+static gboolean
+on_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
+  guint tick;
+
   bridge_server_shutdown (f->server);
   g_clear_object (&f->server);
   g_clear_object (&f->session);
@@ -75,19 +96,13 @@ fixture_teardown (Fixture *f, gconstpointer data)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_true (vc_media_wait_disposals (10000));
+  /* and every participant be freed: each one that joined used to keep
+   * itself and its whole pipeline alive through its own callbacks */
+  tick = g_timeout_add (50, on_tick, NULL); /* wakes the loop to check */
+  WAIT_UNTIL (bridge_peer_count_alive () == 0, 10);
+  g_source_remove (tick);
 }
 
-/* Iterates the main loop until @cond holds or @seconds pass. */
-#define WAIT_UNTIL(cond, seconds)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
-    while (!(cond) && g_get_monotonic_time () < _end)                                              \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!(cond))                                                                                   \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
-  }                                                                                                \
-  G_STMT_END
 
 /* Keeps the loop running for @ms (used to measure progress, not readiness). */
 static gboolean
@@ -372,8 +387,8 @@ test_malformed_messages (Fixture *f, gconstpointer data)
 static const gchar *ice_loopback[] = { "127.0.0.1", NULL };
 
 static VcClientPeer *
-start_peer_with (Fixture *f, const gchar *room, const gchar *endpoint, gdouble tone,
-                 const gchar *video, const gchar *audio)
+start_peer_full (Fixture *f, const gchar *room, const gchar *endpoint, gdouble tone,
+                 const gchar *video, const gchar *audio, VcClientPeerOutput output)
 {
   g_autofree gchar *token = make_token (room, endpoint, 600, SECRET);
   g_autofree gchar *url = g_strdup_printf ("ws%s/rooms/%s/signal", f->url + 4, room);
@@ -390,10 +405,18 @@ start_peer_with (Fixture *f, const gchar *room, const gchar *endpoint, gdouble t
   s.tone_hz = tone;
   s.video_source = video;
   s.audio_source = audio;
+  s.output = output;
   peer = vc_client_peer_new (&s);
   g_assert_true (vc_client_peer_start (peer, &error));
   g_assert_no_error (error);
   return peer;
+}
+
+static VcClientPeer *
+start_peer_with (Fixture *f, const gchar *room, const gchar *endpoint, gdouble tone,
+                 const gchar *video, const gchar *audio)
+{
+  return start_peer_full (f, room, endpoint, tone, video, audio, VC_CLIENT_PEER_OUTPUT_NONE);
 }
 
 static VcClientPeer *
@@ -584,6 +607,53 @@ test_call (Fixture *f, gconstpointer data)
   vc_client_peer_stop (c2);
 }
 
+/* The benchmark's receivers (VC_CLIENT_PEER_OUTPUT_COUNT): video frames
+ * are counted from the clear RTP header and dropped before decryption,
+ * audio packets are counted after the jitter buffer; COUNT_VIDEO decodes
+ * the audio only. Both see the composite at the room's rate and every
+ * audio packet. */
+static void
+on_counted_video_decoded (VcClientPeer *peer, GstSample *frame, gpointer data)
+{
+  (*(guint *)data)++;
+}
+
+static void
+test_counting_receivers (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, counter = NULL, audio_only = NULL;
+  VcClientPeerStats c0, c1, o0, o1;
+  guint decoded = 0;
+
+  create_room (f, "42", "grid");
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  counter = start_peer_full (f, "42", "tinh-uy", 660, "test", "test",
+                             VC_CLIENT_PEER_OUTPUT_COUNT);
+  audio_only = start_peer_full (f, "42", "ubnd-vinh", 880, "test", "test",
+                                VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO);
+  g_signal_connect (counter, "video-decoded", G_CALLBACK (on_counted_video_decoded), &decoded);
+  g_signal_connect (audio_only, "video-decoded", G_CALLBACK (on_counted_video_decoded),
+                    &decoded);
+  wait_flowing (a, 40);
+  wait_flowing (counter, 40);
+  wait_flowing (audio_only, 40);
+  c0 = stats_of (counter);
+  o0 = stats_of (audio_only);
+  run_for (2000);
+  c1 = stats_of (counter);
+  o1 = stats_of (audio_only);
+  /* 15 fps and 50 audio packets a second, with room for a slow machine */
+  g_assert_cmpuint (c1.video_frames - c0.video_frames, >=, 15);
+  g_assert_cmpuint (c1.video_frames - c0.video_frames, <=, 40);
+  g_assert_cmpuint (o1.video_frames - o0.video_frames, >=, 15);
+  g_assert_cmpuint (c1.audio_buffers - c0.audio_buffers, >=, 60);
+  g_assert_cmpuint (o1.audio_buffers - o0.audio_buffers, >=, 15);
+  g_assert_cmpuint (decoded, ==, 0);
+  vc_client_peer_stop (a);
+  vc_client_peer_stop (counter);
+  vc_client_peer_stop (audio_only);
+}
+
 /* A participant that sends nothing for 5 s leaves the layout (bye "timeout")
  * while the others go on. */
 static void
@@ -729,7 +799,7 @@ static void
 test_hidden_then_shown (Fixture *f, gconstpointer data)
 {
   g_autoptr (VcClientPeer) a = NULL, b = NULL, c = NULL;
-  gint64 asked;
+  gint64 asked, dropped;
 
   create_room (f, "42", "grid");
   a = start_peer (f, "42", "ubnd-tinh", 440);
@@ -742,6 +812,13 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   g_assert_cmpint (participant_counter (f, "ubnd-vinh", "frames_shown"), ==, 0);
   g_assert_false (participant_flag (f, "ubnd-vinh", "tile"));
   g_assert_cmpint (participant_counter (f, "tinh-uy", "frames_shown"), >, 0);
+  /* the hidden one's video is dropped on arrival (not decrypted); the
+   * shown ones' is not, and the hidden one stays in the call */
+  dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
+  g_assert_cmpint (dropped, >, 0);
+  g_assert_cmpint (participant_counter (f, "tinh-uy", "video_dropped"), ==, 0);
+  g_assert_cmpint (participant_counter (f, "ubnd-tinh", "video_dropped"), ==, 0);
+  g_assert_true (room_shows_connected (f, "ubnd-vinh", TRUE));
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
                           "{\"action\":\"floor\",\"endpoint\":\"ubnd-vinh\"}", NULL),
                     ==, 200);
@@ -750,6 +827,11 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   WAIT_UNTIL (participant_counter (f, "ubnd-vinh", "frames_shown") > 0, 8);
   g_test_message ("hidden participant shown %.0f ms after the floor moved",
                   (g_get_monotonic_time () - asked) / 1000.0);
+  /* shown now: its video is no longer dropped (the one that lost its tile
+   * to it is) */
+  dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
+  run_for (1000);
+  g_assert_cmpint (participant_counter (f, "ubnd-vinh", "video_dropped"), ==, dropped);
   vc_client_peer_stop (a);
   vc_client_peer_stop (b);
   vc_client_peer_stop (c);
@@ -906,6 +988,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/bridge/media/mix-minus", Fixture, NULL, fixture_setup, test_mix_minus_call,
               fixture_teardown);
+  g_test_add ("/bridge/media/counting-receivers", Fixture, NULL, fixture_setup,
+              test_counting_receivers, fixture_teardown);
   g_test_add ("/bridge/media/keyframe-for-new-tile", Fixture, "2", fixture_setup,
               test_hidden_then_shown, fixture_teardown);
   g_test_add ("/bridge/media/delete-room-bye", Fixture, NULL, fixture_setup,
