@@ -311,7 +311,7 @@ on_count_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
     return count_and_keep (shared, GST_PAD_PROBE_INFO_BUFFER (info)) ? GST_PAD_PROBE_OK
-                                                                      : GST_PAD_PROBE_DROP;
+                                                                     : GST_PAD_PROBE_DROP;
   GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
   for (guint i = gst_buffer_list_length (list); i > 0; i--)
     if (!count_and_keep (shared, gst_buffer_list_get (list, i - 1)))

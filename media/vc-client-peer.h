@@ -55,11 +55,11 @@ const gchar *vc_client_peer_state_to_string (VcClientPeerState state);
 
 typedef enum
 {
-  VC_CLIENT_PEER_OUTPUT_NONE,  /* decode, then fakesink (tests, headless agents) */
-  VC_CLIENT_PEER_OUTPUT_AUTO,  /* decode, then autovideosink / autoaudiosink */
-  VC_CLIENT_PEER_OUTPUT_COUNT, /* no decoding: count RTP packets (load generator); video is
-                                * counted from the clear RTP header and dropped before
-                                * decryption */
+  VC_CLIENT_PEER_OUTPUT_NONE,        /* decode, then fakesink (tests, headless agents) */
+  VC_CLIENT_PEER_OUTPUT_AUTO,        /* decode, then autovideosink / autoaudiosink */
+  VC_CLIENT_PEER_OUTPUT_COUNT,       /* no decoding: count RTP packets (load generator); video is
+                                      * counted from the clear RTP header and dropped before
+                                      * decryption */
   VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO, /* video as COUNT, audio decoded as NONE */
 } VcClientPeerOutput;
 

@@ -69,7 +69,7 @@ void vc_media_pipeline_dispose_async (GstElement *pipeline);
  * reference is dropped: where an owner that the pipeline's callbacks keep
  * alive lets go of its own references to the pipeline. */
 void vc_media_pipeline_dispose_async_full (GstElement *pipeline, GDestroyNotify done,
-                                          gpointer data);
+                                           gpointer data);
 
 /* Waits (at most @timeout_ms) until every pipeline handed to
  * vc_media_pipeline_dispose_async() is down. Call before the process exits,

@@ -103,7 +103,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_source_remove (tick);
 }
 
-
 /* Keeps the loop running for @ms (used to measure progress, not readiness). */
 static gboolean
 on_elapsed (gpointer data)
@@ -627,13 +626,11 @@ test_counting_receivers (Fixture *f, gconstpointer data)
 
   create_room (f, "42", "grid");
   a = start_peer (f, "42", "ubnd-tinh", 440);
-  counter = start_peer_full (f, "42", "tinh-uy", 660, "test", "test",
-                             VC_CLIENT_PEER_OUTPUT_COUNT);
+  counter = start_peer_full (f, "42", "tinh-uy", 660, "test", "test", VC_CLIENT_PEER_OUTPUT_COUNT);
   audio_only = start_peer_full (f, "42", "ubnd-vinh", 880, "test", "test",
                                 VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO);
   g_signal_connect (counter, "video-decoded", G_CALLBACK (on_counted_video_decoded), &decoded);
-  g_signal_connect (audio_only, "video-decoded", G_CALLBACK (on_counted_video_decoded),
-                    &decoded);
+  g_signal_connect (audio_only, "video-decoded", G_CALLBACK (on_counted_video_decoded), &decoded);
   wait_flowing (a, 40);
   wait_flowing (counter, 40);
   wait_flowing (audio_only, 40);
