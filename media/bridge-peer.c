@@ -26,6 +26,7 @@
 #include "vc-time.h"
 
 #include <gst/app/gstappsink.h>
+#include <malloc.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
@@ -845,6 +846,19 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
 
 /* ---- life ---- */
 
+static guint heap_trim_source; /* main thread */
+
+/* main thread, 2 s after the last participant of a wave left: a pipeline
+ * frees several MB in many small blocks, which glibc keeps for the process
+ * unless asked to give them back (a meeting's 44 leaving at once) */
+static gboolean
+on_heap_trim (gpointer data)
+{
+  heap_trim_source = 0;
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+
 /* main thread, after the teardown: no streaming thread uses the pipeline
  * any more, and nothing on the main thread does after close */
 static gboolean
@@ -852,6 +866,9 @@ on_peer_torn_down (gpointer data)
 {
   BridgePeer *peer = data;
 
+  if (heap_trim_source != 0)
+    g_source_remove (heap_trim_source);
+  heap_trim_source = g_timeout_add_seconds (2, on_heap_trim, NULL);
   gst_clear_object (&peer->video_out);
   gst_clear_object (&peer->audio_out);
   gst_clear_object (&peer->webrtc);
