@@ -561,13 +561,13 @@ video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
       "videotestsrc is-live=true pattern=black ! video/x-raw,format=I420,width=%u,height=%u,"
       "framerate=%u/1 ! compositor name=comp background=black latency=40000000 "
       "ignore-inactive-pads=true ! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 ! "
-      "queue max-size-buffers=2 leaky=downstream ! vp8enc name=enc deadline=1 cpu-used=12 "
+      "queue max-size-buffers=2 leaky=downstream ! vp8enc name=enc deadline=1 cpu-used=%u "
       "end-usage=cbr target-bitrate=%u keyframe-max-dist=%u lag-in-frames=0 threads=1 "
       "static-threshold=100 "
       "error-resilient=default buffer-size=1000 buffer-initial-size=500 buffer-optimal-size=600 "
       "! appsink name=out sync=false async=false max-buffers=4 drop=true",
-      s->width, s->height, s->fps, s->width, s->height, s->fps, s->video_bitrate_kbps * 1000,
-      s->fps * 10);
+      s->width, s->height, s->fps, s->width, s->height, s->fps, s->encoder_speed,
+      s->video_bitrate_kbps * 1000, s->fps * 10);
   g_autoptr (GstElement) enc = NULL, sink = NULL;
   g_autoptr (GstPad) comp_src = NULL;
   g_autoptr (GstBus) bus = NULL;

@@ -144,24 +144,6 @@ typedef struct
   gint64 arrival_us;
 } RtpTrack;
 
-static RtpTrack *
-rtp_track_new (VcClientPeerShared *shared)
-{
-  RtpTrack *track = g_new0 (RtpTrack, 1);
-
-  track->shared = vc_client_peer_shared_ref (shared);
-  return track;
-}
-
-static void
-rtp_track_free (gpointer data)
-{
-  RtpTrack *track = data;
-
-  vc_client_peer_shared_unref (track->shared);
-  g_free (track);
-}
-
 /* Reads @buf's sequence number and timestamp; returns the number of packets
  * missing before it (0 for the first, the next or a late duplicate) and
  * sets @*hole_samples to the RTP time since the previous packet (0 if not
@@ -198,93 +180,34 @@ rtp_track_update (RtpTrack *track, GstBuffer *buf, gint64 now, gint64 *interval_
   return step - 1;
 }
 
-/* streaming thread (after the jitter buffer, at the counting fakesink) */
-static GstPadProbeReturn
-on_rtp_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+/* ---- COUNT modes: counted from the RTP header, dropped before decryption ---- */
+
+/* One per ICE source (one with max-bundle), used by its streaming thread. */
+typedef struct
 {
-  RtpTrack *track = data;
-  VcClientPeerShared *shared = track->shared;
-  gint64 now = g_get_monotonic_time (), interval;
-  gint32 hole;
-  gint missing = rtp_track_update (track, GST_PAD_PROBE_INFO_BUFFER (info), now, &interval, &hole);
+  RtpTrack audio;     /* continuity of the audio stream */
+  gboolean all_media; /* COUNT: audio too; COUNT_VIDEO: video only */
+} CountProbe;
 
-  g_atomic_pointer_add (&shared->audio_buffers, 1);
-  g_atomic_pointer_add (&shared->audio_undelivered, missing);
-  if (interval > AUDIO_GAP_US)
-    g_atomic_pointer_add (&shared->audio_gaps, 1);
-  return GST_PAD_PROBE_OK;
-}
-
-/* streaming thread (the receive thread, at the audio jitter buffer's input):
- * what the network delivered, before any of our own buffering. */
-static GstPadProbeReturn
-on_rtp_arrival_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  RtpTrack *track = data;
-  VcClientPeerShared *shared = track->shared;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  gint64 now = g_get_monotonic_time (), interval;
-  gint32 hole;
-  gint missing;
-  guint pt = 0;
-
-  if (buf == NULL || !gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
-    return GST_PAD_PROBE_OK;
-  pt = gst_rtp_buffer_get_payload_type (&rtp);
-  gst_rtp_buffer_unmap (&rtp);
-  if (pt != VC_MEDIA_OPUS_PT)
-    return GST_PAD_PROBE_REMOVE; /* this jitter buffer carries video */
-  missing = rtp_track_update (track, buf, now, &interval, &hole);
-  g_atomic_pointer_add (&shared->audio_lost, missing);
-  if (hole > AUDIO_GAP_SAMPLES)
-    g_atomic_pointer_add (&shared->audio_media_gaps, 1);
-  if (interval > AUDIO_GAP_US)
-    g_atomic_pointer_add (&shared->audio_arrival_gaps, 1);
-  return GST_PAD_PROBE_OK;
-}
-
-/* streaming thread (rtpbin "new-jitterbuffer", one per received SSRC) */
 static void
-on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
-                     gpointer data)
+count_probe_free (gpointer data)
 {
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (jitterbuffer, "sink");
+  CountProbe *probe = data;
 
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_rtp_arrival_probe, rtp_track_new (data),
-                     rtp_track_free);
+  vc_client_peer_shared_unref (probe->audio.shared);
+  g_free (probe);
 }
 
-/* COUNT mode: watch the audio RTP where it enters webrtcbin's jitter buffer. */
-static void
-watch_jitterbuffers (GstElement *webrtc, VcClientPeerShared *shared)
-{
-  g_autoptr (GstIterator) it = gst_bin_iterate_elements (GST_BIN (webrtc));
-  GValue item = G_VALUE_INIT;
-
-  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
-    {
-      GstElement *child = g_value_get_object (&item);
-      GstElementFactory *factory = gst_element_get_factory (child);
-      if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "rtpbin"))
-        g_signal_connect_data (child, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer),
-                               vc_client_peer_shared_ref (shared),
-                               (GClosureNotify)(void (*) (void))vc_client_peer_shared_unref, 0);
-      g_value_reset (&item);
-    }
-  g_value_unset (&item);
-}
-
-/* ---- COUNT mode: video counted and dropped before decryption ---- */
-
-/* The ICE source's thread. SRTP leaves the RTP header in clear, so a
- * receiver that only counts can count video frames (marker bit of the VP8
- * payload type) from it and drop the packets there: no decryption, jitter
- * buffer or depayloading of video it never looks at. Audio, RTCP, DTLS and
- * STUN go on. */
+/* SRTP leaves the RTP header in clear, so a receiver that only counts can
+ * count from it and drop the packet before decryption, jitter buffer and
+ * depayloading: video frames by the marker bit of the VP8 payload type;
+ * audio packets, losses and holes in the stream's timeline (what a
+ * listener's jitter buffer could not repair) from sequence numbers and
+ * timestamps. RTCP, DTLS and STUN go on. */
 static gboolean
-count_and_keep (VcClientPeerShared *shared, GstBuffer *buf)
+count_and_keep (CountProbe *probe, GstBuffer *buf, gint64 now)
 {
+  VcClientPeerShared *shared = probe->audio.shared;
   guint8 head[2];
   guint pt;
 
@@ -294,7 +217,25 @@ count_and_keep (VcClientPeerShared *shared, GstBuffer *buf)
     return TRUE; /* RTCP (RFC 5761) */
   pt = head[1] & 0x7f;
   if (pt == VC_MEDIA_OPUS_PT)
-    return TRUE;
+    {
+      gint64 interval;
+      gint32 hole;
+      gint missing;
+
+      if (!probe->all_media)
+        return TRUE;
+      missing = rtp_track_update (&probe->audio, buf, now, &interval, &hole);
+      g_atomic_pointer_add (&shared->audio_buffers, 1);
+      g_atomic_pointer_add (&shared->audio_lost, missing);
+      if (hole > AUDIO_GAP_SAMPLES)
+        g_atomic_pointer_add (&shared->audio_media_gaps, 1);
+      if (interval > AUDIO_GAP_US)
+        {
+          g_atomic_pointer_add (&shared->audio_arrival_gaps, 1);
+          g_atomic_pointer_add (&shared->audio_gaps, 1);
+        }
+      return FALSE;
+    }
   if (pt == VC_MEDIA_VP8_PT)
     {
       g_atomic_pointer_add (&shared->video_packets, 1);
@@ -305,35 +246,43 @@ count_and_keep (VcClientPeerShared *shared, GstBuffer *buf)
 }
 
 static GstPadProbeReturn
-on_count_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+on_count_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  VcClientPeerShared *shared = data;
+  CountProbe *probe = data;
+  gint64 now = g_get_monotonic_time ();
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    return count_and_keep (shared, GST_PAD_PROBE_INFO_BUFFER (info)) ? GST_PAD_PROBE_OK
-                                                                     : GST_PAD_PROBE_DROP;
+    return count_and_keep (probe, GST_PAD_PROBE_INFO_BUFFER (info), now) ? GST_PAD_PROBE_OK
+                                                                         : GST_PAD_PROBE_DROP;
   GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  for (guint i = gst_buffer_list_length (list); i > 0; i--)
-    if (!count_and_keep (shared, gst_buffer_list_get (list, i - 1)))
-      gst_buffer_list_remove (list, i - 1, 1);
+  for (guint i = 0; i < gst_buffer_list_length (list);)
+    if (count_and_keep (probe, gst_buffer_list_get (list, i), now))
+      i++;
+    else
+      gst_buffer_list_remove (list, i, 1);
   GST_PAD_PROBE_INFO_DATA (info) = list;
   return GST_PAD_PROBE_OK;
 }
 
-/* any thread that adds an element inside webrtcbin */
+/* any thread that adds an element inside webrtcbin; @data: the shared
+ * state, its output mode in "vc-output" */
 static void
 on_count_element_added (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer data)
 {
   GstElementFactory *factory = gst_element_get_factory (element);
   g_autoptr (GstPad) src = NULL;
+  CountProbe *probe;
 
   if (factory == NULL
       || g_strcmp0 (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "nicesrc") != 0)
     return;
+  probe = g_new0 (CountProbe, 1);
+  probe->audio.shared = vc_client_peer_shared_ref (data);
+  probe->all_media = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (bin), "vc-output"))
+                     == VC_CLIENT_PEER_OUTPUT_COUNT;
   src = gst_element_get_static_pad (element, "src");
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     on_count_video_probe, vc_client_peer_shared_ref (data),
-                     (GDestroyNotify)vc_client_peer_shared_unref);
+                     on_count_probe, probe, count_probe_free);
 }
 
 /* any streaming thread that carries audio: raised once, then the probe goes */
@@ -465,15 +414,9 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
       probe_audio_thread (sink, priority); /* the audio jitter buffer's thread */
       probe_receive_threads (webrtc, priority);
     }
-  if ((output == VC_CLIENT_PEER_OUTPUT_COUNT || output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO)
-      && video)
-    return; /* counted and dropped at the ICE source (on_count_video_probe) */
-  else if (output == VC_CLIENT_PEER_OUTPUT_COUNT)
-    {
-      g_autoptr (GstPad) sink = gst_element_get_static_pad (probe, "sink");
-      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_rtp_audio_probe,
-                         rtp_track_new (shared), rtp_track_free);
-    }
+  if (output == VC_CLIENT_PEER_OUTPUT_COUNT
+      || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
+    return; /* counted and dropped at the ICE source (on_count_probe) */
   else
     add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
 }
@@ -723,12 +666,13 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
   g_object_set_data (G_OBJECT (webrtc), "vc-audio-priority", GINT_TO_POINTER (s->audio_priority));
   gst_bin_add (GST_BIN (pipeline), webrtc);
   vc_webrtc_restrict_ice (webrtc, s->ice_addresses);
-  if (s->output == VC_CLIENT_PEER_OUTPUT_COUNT)
-    watch_jitterbuffers (webrtc, shared);
   if (s->output == VC_CLIENT_PEER_OUTPUT_COUNT || s->output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO)
-    g_signal_connect_data (pipeline, "deep-element-added", G_CALLBACK (on_count_element_added),
-                           vc_client_peer_shared_ref (shared),
-                           (GClosureNotify)(void (*) (void))vc_client_peer_shared_unref, 0);
+    {
+      g_object_set_data (G_OBJECT (pipeline), "vc-output", GINT_TO_POINTER (s->output));
+      g_signal_connect_data (pipeline, "deep-element-added", G_CALLBACK (on_count_element_added),
+                             vc_client_peer_shared_ref (shared),
+                             (GClosureNotify)(void (*) (void))vc_client_peer_shared_unref, 0);
+    }
   for (int audio = 0; audio < 2; audio++)
     {
       const gchar *source = audio ? s->audio_source : s->video_source;

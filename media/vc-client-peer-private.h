@@ -26,7 +26,6 @@ typedef struct
   gint64 audio_lost;         /* RTP sequence numbers that never arrived */
   gint64 audio_media_gaps;   /* holes > 100 ms in the arriving RTP timeline */
   gint64 audio_arrival_gaps; /* wall-clock gaps at the jitter buffer's input */
-  gint64 audio_undelivered;  /* packets the jitter buffer did not deliver */
   gint64 last_audio_us;
   gint64 first_frame_us;
   gint64 started_us;

@@ -537,7 +537,6 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->audio_lost = g_atomic_pointer_get (&s->audio_lost);
   stats->audio_media_gaps = g_atomic_pointer_get (&s->audio_media_gaps);
   stats->audio_arrival_gaps = g_atomic_pointer_get (&s->audio_arrival_gaps);
-  stats->audio_undelivered = g_atomic_pointer_get (&s->audio_undelivered);
   stats->first_frame_us = g_atomic_pointer_get (&s->first_frame_us);
   stats->started_us = g_atomic_pointer_get (&s->started_us);
   stats->last_click_sent_us = g_atomic_pointer_get (&s->last_click_sent_us);

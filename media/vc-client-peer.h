@@ -89,24 +89,23 @@ VcClientPeerSettings vc_client_peer_settings_default (void);
 /* What the peer has received so far; read from any thread. */
 typedef struct
 {
-  guint64 video_frames;       /* decoded frames (COUNT: complete frames, by RTP marker) */
+  guint64 video_frames;       /* decoded frames (COUNT modes: complete frames, by RTP marker) */
   guint64 audio_buffers;      /* decoded audio buffers (COUNT: audio RTP packets) */
-  guint64 video_packets;      /* video RTP packets from the bridge (COUNT only) */
-  guint64 audio_gaps;         /* COUNT only: wall-clock gaps over 100 ms between audio packets
-                               * leaving the jitter buffer (includes this process's own
-                               * scheduling delays) */
+  guint64 video_packets;      /* video RTP packets from the bridge (COUNT modes only) */
   gint64 first_frame_us;      /* monotonic time of the first video frame, 0 = none yet */
   gint64 started_us;          /* monotonic time of vc_client_peer_start() */
   gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
   gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
-  /* COUNT only, audio RTP as it reaches the jitter buffer: */
+  /* COUNT only, audio RTP as it arrives (read from the clear header at the
+   * ICE source; the packets are then dropped, not decrypted): */
   guint64 audio_lost;         /* sequence numbers that never arrived */
   guint64 audio_media_gaps;   /* holes over 100 ms in the stream itself: RTP timestamps of
                                * consecutive arriving packets more than 100 ms apart
                                * (a loss run or a jump in the sender's timeline); does
                                * not depend on when this process reads its sockets */
-  guint64 audio_arrival_gaps; /* wall-clock gaps over 100 ms at the jitter buffer's input */
-  guint64 audio_undelivered;  /* packets the jitter buffer dropped (late) or gave up on */
+  guint64 audio_arrival_gaps; /* wall-clock gaps over 100 ms between arriving packets
+                               * (includes this process's own scheduling delays) */
+  guint64 audio_gaps;         /* the same as audio_arrival_gaps (kept for callers) */
 } VcClientPeerStats;
 
 #define VC_TYPE_CLIENT_PEER (vc_client_peer_get_type ())

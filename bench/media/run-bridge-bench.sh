@@ -38,6 +38,8 @@ addresses = 127.0.0.1
 [audio]
 thread_priority = $AUDIO_PRIORITY
 INI
+# EXTRA_INI: more settings for an A/B run, e.g. EXTRA_INI='[video]\nencoder_speed = 12'
+[ -n "${EXTRA_INI:-}" ] && printf '%b\n' "$EXTRA_INI" >> "$WORK/bridge.ini"
 
 for n in $SIZES; do
   nice -n "$BRIDGE_NICE" "$BRIDGE" --config "$WORK/bridge.ini" > "$WORK/bridge.out" 2> "$WORK/bridge-$n.err" &

@@ -261,7 +261,7 @@ percentile (GArray *values, gdouble p)
 
 typedef struct
 {
-  guint64 frames, audio, gaps, media_gaps, lost, arrival_gaps, undelivered;
+  guint64 frames, audio, gaps, media_gaps, lost, arrival_gaps;
 } Totals;
 
 static void
@@ -277,7 +277,6 @@ snapshot (Bench *b, Totals *per_peer)
       per_peer[i].media_gaps = s.audio_media_gaps;
       per_peer[i].lost = s.audio_lost;
       per_peer[i].arrival_gaps = s.audio_arrival_gaps;
-      per_peer[i].undelivered = s.audio_undelivered;
     }
 }
 
@@ -302,7 +301,6 @@ sum_audio (Bench *b, Totals *t0, Totals *t1, Totals *sum)
       sum->media_gaps += t1[i].media_gaps - t0[i].media_gaps;
       sum->lost += t1[i].lost - t0[i].lost;
       sum->arrival_gaps += t1[i].arrival_gaps - t0[i].arrival_gaps;
-      sum->undelivered += t1[i].undelivered - t0[i].undelivered;
     }
 }
 
@@ -370,7 +368,6 @@ report (Bench *b, guint64 cpu_ticks, gdouble seconds, guint64 rss_empty, guint64
   INT ("bridge_input_underruns", c1->underruns - c0->underruns);
   INT ("receiver_wallclock_gaps", a.gaps);
   INT ("receiver_arrival_gaps", a.arrival_gaps);
-  INT ("receiver_jitterbuffer_undelivered", a.undelivered);
   NUM ("first_frame_ms_median", percentile (first_ms, 0.5));
   NUM ("first_frame_ms_max", percentile (first_ms, 1.0));
   NUM ("click_ms_median", percentile (b->click_ms, 0.5));

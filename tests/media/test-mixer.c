@@ -1,6 +1,7 @@
 /* test-mixer.c — mix-minus arithmetic, rings, speaker hysteresis, layouts and
  * signalling message parsing: the bridge's pure logic, no pipelines; and the
  * audio-thread priority helper of libvc-media (raise, once, restore). */
+#include "bridge-config.h"
 #include "bridge-layout.h"
 #include "bridge-mixer.h"
 #include "bridge-signal.h"
@@ -446,6 +447,48 @@ test_send_unpaced (void)
   gst_element_set_state (unpaced_rx, GST_STATE_NULL);
 }
 
+/* Settings are checked at load: a value out of range or not a number is an
+ * error that names the key; the defaults load. */
+static BridgeSettings *
+settings_with (const gchar *group, const gchar *key, const gchar *value, GError **error)
+{
+  g_autoptr (VcConfig) config = vc_config_new (bridge_settings_defaults);
+
+  vc_config_set (config, "bridge", "secret", "unit-test-secret-0123456789");
+  if (key != NULL)
+    vc_config_set (config, group, key, value);
+  return bridge_settings_load (config, error);
+}
+
+static void
+test_settings (void)
+{
+  static const gchar *const bad[][3] = {
+    { "video", "encoder_speed", "17" },     { "video", "encoder_speed", "fast" },
+    { "video", "max_tiles", "0" },          { "audio", "thread_priority", "high" },
+    { "media", "jitter_latency_ms", "-1" },
+  };
+  g_autoptr (GError) error = NULL;
+  BridgeSettings *s = settings_with (NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->encoder_speed, ==, 16);
+  g_assert_cmpuint (s->max_tiles, ==, 16);
+  bridge_settings_free (s);
+  s = settings_with ("video", "encoder_speed", "4", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->encoder_speed, ==, 4);
+  bridge_settings_free (s);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) err = NULL;
+      s = settings_with (bad[i][0], bad[i][1], bad[i][2], &err);
+      g_assert_null (s);
+      g_assert_nonnull (err);
+      g_assert_nonnull (strstr (err->message, bad[i][1]));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,6 +504,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/layout/geometry", test_layouts);
   g_test_add_func ("/bridge/signal/parse", test_signal_parse);
   g_test_add_func ("/media/thread-priority", test_thread_priority);
+  g_test_add_func ("/bridge/config/settings", test_settings);
   g_test_add_func ("/media/webrtc-send-unpaced", test_send_unpaced);
   return g_test_run ();
 }
