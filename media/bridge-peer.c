@@ -237,14 +237,12 @@ on_connection_state_notify (GObject *webrtc, GParamSpec *pspec, gpointer data)
 
 #define AUDIO_SEND_GAP_US (100 * G_TIME_SPAN_MILLISECOND)
 
-/* SRTP leaves the RTP header in clear: the payload type says audio. */
 static gboolean
 packet_is_audio (GstBuffer *buf)
 {
-  guint8 head[2];
+  guint pt = 0;
 
-  return gst_buffer_extract (buf, 0, head, 2) == 2 && (head[0] & 0xc0) == 0x80
-         && (head[1] & 0x7f) == VC_MEDIA_OPUS_PT;
+  return vc_media_packet_kind (buf, &pt, NULL) == VC_PACKET_RTP && pt == VC_MEDIA_OPUS_PT;
 }
 
 /* Shared by the peer and its probe (reference-counted: the probe may outlive
@@ -319,14 +317,13 @@ on_receive_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
  * DTLS and STUN always go on. Any packet counts as the participant being
  * alive (the stall timeout). */
 static gboolean
-peer_keep_packet (BridgePeer *peer, GstBuffer *buf, gint64 now)
+peer_keep_packet (GstBuffer *buf, gint64 now, gpointer data)
 {
-  guint8 head[2];
+  BridgePeer *peer = data;
+  guint pt = 0;
   gboolean keep;
 
-  if (gst_buffer_extract (buf, 0, head, 2) != 2 || (head[0] & 0xc0) != 0x80
-      || (head[1] >= 192 && head[1] <= 223) /* RTCP (RFC 5761) */
-      || (head[1] & 0x7f) == VC_MEDIA_OPUS_PT)
+  if (vc_media_packet_kind (buf, &pt, NULL) != VC_PACKET_RTP || pt == VC_MEDIA_OPUS_PT)
     return TRUE;
   g_atomic_pointer_set (&peer->last_rx_us, now);
   g_rw_lock_reader_lock (&peer->media_lock);
@@ -340,18 +337,7 @@ peer_keep_packet (BridgePeer *peer, GstBuffer *buf, gint64 now)
 static GstPadProbeReturn
 on_receive_filter_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  BridgePeer *peer = data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    return peer_keep_packet (peer, GST_PAD_PROBE_INFO_BUFFER (info), now) ? GST_PAD_PROBE_OK
-                                                                          : GST_PAD_PROBE_DROP;
-  GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  for (guint i = gst_buffer_list_length (list); i > 0; i--)
-    if (!peer_keep_packet (peer, gst_buffer_list_get (list, i - 1), now))
-      gst_buffer_list_remove (list, i - 1, 1);
-  GST_PAD_PROBE_INFO_DATA (info) = list;
-  return GST_PAD_PROBE_OK;
+  return vc_media_probe_filter (info, peer_keep_packet, data);
 }
 
 /* Calls @func (@pad_name of each element of @factory inside webrtcbin). */

@@ -205,17 +205,15 @@ count_probe_free (gpointer data)
  * listener's jitter buffer could not repair) from sequence numbers and
  * timestamps. RTCP, DTLS and STUN go on. */
 static gboolean
-count_and_keep (CountProbe *probe, GstBuffer *buf, gint64 now)
+count_and_keep (GstBuffer *buf, gint64 now, gpointer data)
 {
+  CountProbe *probe = data;
   VcClientPeerShared *shared = probe->audio.shared;
-  guint8 head[2];
-  guint pt;
+  guint pt = 0;
+  gboolean marker = FALSE;
 
-  if (gst_buffer_extract (buf, 0, head, 2) != 2 || (head[0] & 0xc0) != 0x80)
-    return TRUE; /* STUN, DTLS */
-  if (head[1] >= 192 && head[1] <= 223)
-    return TRUE; /* RTCP (RFC 5761) */
-  pt = head[1] & 0x7f;
+  if (vc_media_packet_kind (buf, &pt, &marker) != VC_PACKET_RTP)
+    return TRUE; /* STUN, DTLS, RTCP */
   if (pt == VC_MEDIA_OPUS_PT)
     {
       gint64 interval;
@@ -239,7 +237,7 @@ count_and_keep (CountProbe *probe, GstBuffer *buf, gint64 now)
   if (pt == VC_MEDIA_VP8_PT)
     {
       g_atomic_pointer_add (&shared->video_packets, 1);
-      if (head[1] & 0x80)
+      if (marker)
         shared_count_video_frame (shared);
     }
   return FALSE; /* video and its retransmissions */
@@ -248,20 +246,7 @@ count_and_keep (CountProbe *probe, GstBuffer *buf, gint64 now)
 static GstPadProbeReturn
 on_count_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  CountProbe *probe = data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    return count_and_keep (probe, GST_PAD_PROBE_INFO_BUFFER (info), now) ? GST_PAD_PROBE_OK
-                                                                         : GST_PAD_PROBE_DROP;
-  GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  for (guint i = 0; i < gst_buffer_list_length (list);)
-    if (count_and_keep (probe, gst_buffer_list_get (list, i), now))
-      i++;
-    else
-      gst_buffer_list_remove (list, i, 1);
-  GST_PAD_PROBE_INFO_DATA (info) = list;
-  return GST_PAD_PROBE_OK;
+  return vc_media_probe_filter (info, count_and_keep, data);
 }
 
 /* any thread that adds an element inside webrtcbin; @data: the shared

@@ -447,6 +447,44 @@ test_send_unpaced (void)
   gst_element_set_state (unpaced_rx, GST_STATE_NULL);
 }
 
+/* Packets told apart from their first bytes (RFC 7983, RFC 5761), as the
+ * bridge's and the load generator's receive probes do before decryption. */
+static void
+test_packet_kind (void)
+{
+  static const struct
+  {
+    guint8 bytes[2];
+    gsize len;
+    VcPacketKind kind;
+    guint pt;
+    gboolean marker;
+  } cases[] = {
+    { { 0x00, 0x01 }, 2, VC_PACKET_OTHER, 0, FALSE }, /* STUN binding request */
+    { { 0x16, 0xfe }, 2, VC_PACKET_OTHER, 0, FALSE }, /* DTLS handshake */
+    { { 0x80, 200 }, 2, VC_PACKET_RTCP, 0, FALSE },   /* sender report */
+    { { 0x81, 206 }, 2, VC_PACKET_RTCP, 0, FALSE },   /* PLI (payload-specific feedback) */
+    { { 0x80, 0xe0 }, 2, VC_PACKET_RTP, 96, TRUE },   /* VP8, last packet of a frame */
+    { { 0x80, 0x60 }, 2, VC_PACKET_RTP, 96, FALSE },
+    { { 0x80, 111 }, 2, VC_PACKET_RTP, 111, FALSE }, /* Opus */
+    { { 0x80, 0 }, 1, VC_PACKET_OTHER, 0, FALSE },   /* too short */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GstBuffer) buf = gst_buffer_new_memdup (cases[i].bytes, cases[i].len);
+      guint pt = 0;
+      gboolean marker = FALSE;
+
+      g_assert_cmpint (vc_media_packet_kind (buf, &pt, &marker), ==, cases[i].kind);
+      if (cases[i].kind == VC_PACKET_RTP)
+        {
+          g_assert_cmpuint (pt, ==, cases[i].pt);
+          g_assert_cmpint (marker, ==, cases[i].marker);
+        }
+    }
+}
+
 /* Settings are checked at load: a value out of range or not a number is an
  * error that names the key; the defaults load. */
 static BridgeSettings *
@@ -505,6 +543,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/signal/parse", test_signal_parse);
   g_test_add_func ("/media/thread-priority", test_thread_priority);
   g_test_add_func ("/bridge/config/settings", test_settings);
+  g_test_add_func ("/media/packet-kind", test_packet_kind);
   g_test_add_func ("/media/webrtc-send-unpaced", test_send_unpaced);
   return g_test_run ();
 }
