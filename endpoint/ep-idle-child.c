@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "vc-endpoint"
 
 #include "ep-idle-child.h"
+#include "ep-media-protocol.h"
 #include "ep-subprocess.h"
 
 #include <json-glib/json-glib.h>
@@ -27,8 +28,6 @@ gchar *
 ep_idle_child_next_line (const EpMeeting *next)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree gchar *text = NULL;
 
   json_builder_begin_object (b);
   if (next)
@@ -42,9 +41,7 @@ ep_idle_child_next_line (const EpMeeting *next)
       json_builder_add_int_value (b, next->start);
     }
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
-  return g_strconcat (text, "\n", NULL);
+  return ep_json_line (b);
 }
 
 static void

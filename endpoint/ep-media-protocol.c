@@ -78,19 +78,24 @@ message_build (JsonBuilder *b, const EpMediaMessage *m)
 }
 
 gchar *
+ep_json_line (JsonBuilder *builder)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree gchar *text = json_to_string (root, FALSE);
+
+  return g_strconcat (text, "\n", NULL);
+}
+
+gchar *
 ep_media_message_to_line (const EpMediaMessage *message)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree gchar *text = NULL;
 
   json_builder_begin_object (b);
   add_string (b, "type", type_names[message->type]);
   message_build (b, message);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
-  return g_strconcat (text, "\n", NULL);
+  return ep_json_line (b);
 }
 
 gchar *

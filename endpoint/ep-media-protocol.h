@@ -26,6 +26,7 @@
 #include "ep-schedule.h"
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -61,6 +62,10 @@ void ep_media_message_clear (EpMediaMessage *message);
 
 /* One line, '\n' included. */
 gchar *ep_media_message_to_line (const EpMediaMessage *message);
+
+/* The object @builder holds, as one JSON line ('\n' included): the framing
+ * of every pipe between the agent and its child processes. */
+gchar *ep_json_line (JsonBuilder *builder);
 
 /* The join line for @meeting. */
 gchar *ep_media_join_line (const EpMeeting *meeting);

@@ -228,10 +228,7 @@ count_and_keep (GstBuffer *buf, gint64 now, gpointer data)
       if (hole > AUDIO_GAP_SAMPLES)
         g_atomic_pointer_add (&shared->audio_media_gaps, 1);
       if (interval > AUDIO_GAP_US)
-        {
-          g_atomic_pointer_add (&shared->audio_arrival_gaps, 1);
-          g_atomic_pointer_add (&shared->audio_gaps, 1);
-        }
+        g_atomic_pointer_add (&shared->audio_arrival_gaps, 1);
       return FALSE;
     }
   if (pt == VC_MEDIA_VP8_PT)

@@ -22,7 +22,6 @@ typedef struct
   gint64 video_frames;
   gint64 audio_buffers;
   gint64 video_packets;
-  gint64 audio_gaps;         /* wall-clock arrival gaps after the jitter buffer */
   gint64 audio_lost;         /* RTP sequence numbers that never arrived */
   gint64 audio_media_gaps;   /* holes > 100 ms in the arriving RTP timeline */
   gint64 audio_arrival_gaps; /* wall-clock gaps at the jitter buffer's input */

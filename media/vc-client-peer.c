@@ -533,7 +533,6 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->video_frames = g_atomic_pointer_get (&s->video_frames);
   stats->audio_buffers = g_atomic_pointer_get (&s->audio_buffers);
   stats->video_packets = g_atomic_pointer_get (&s->video_packets);
-  stats->audio_gaps = g_atomic_pointer_get (&s->audio_gaps);
   stats->audio_lost = g_atomic_pointer_get (&s->audio_lost);
   stats->audio_media_gaps = g_atomic_pointer_get (&s->audio_media_gaps);
   stats->audio_arrival_gaps = g_atomic_pointer_get (&s->audio_arrival_gaps);

@@ -105,7 +105,6 @@ typedef struct
                                * not depend on when this process reads its sockets */
   guint64 audio_arrival_gaps; /* wall-clock gaps over 100 ms between arriving packets
                                * (includes this process's own scheduling delays) */
-  guint64 audio_gaps;         /* the same as audio_arrival_gaps (kept for callers) */
 } VcClientPeerStats;
 
 #define VC_TYPE_CLIENT_PEER (vc_client_peer_get_type ())

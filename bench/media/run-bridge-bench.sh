@@ -28,30 +28,13 @@ SECRET="bench-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 CLIPS=${CLIPS:-"$BUILD/bench/media/clips"}
 trap 'rm -rf "$WORK"' EXIT
 
-cat > "$WORK/bridge.ini" <<INI
-[bridge]
-listen = 127.0.0.1:0
-secret = $SECRET
-capacity = 100
-[ice]
-addresses = 127.0.0.1
-[audio]
-thread_priority = $AUDIO_PRIORITY
-INI
+. "$(dirname "$0")/bridge-lib.sh"
 # EXTRA_INI: more settings for an A/B run, e.g. EXTRA_INI='[video]\nencoder_speed = 12'
-[ -n "${EXTRA_INI:-}" ] && printf '%b\n' "$EXTRA_INI" >> "$WORK/bridge.ini"
+bench_write_ini "$WORK/bridge.ini" "$SECRET" "[audio]\nthread_priority = $AUDIO_PRIORITY\n${EXTRA_INI:-}"
 
 for n in $SIZES; do
-  nice -n "$BRIDGE_NICE" "$BRIDGE" --config "$WORK/bridge.ini" > "$WORK/bridge.out" 2> "$WORK/bridge-$n.err" &
-  pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/bridge.out" 2>/dev/null || true)
-    [ -n "$url" ] && break
-    kill -0 "$pid" 2>/dev/null || { echo "vc-bridge died:" >&2; cat "$WORK/bridge-$n.err" >&2; exit 1; }
-    sleep 0.1 # polling the printed port line, bounded to 10 s
-  done
-  [ -n "$url" ] || { echo "vc-bridge did not print its address" >&2; kill "$pid"; exit 1; }
+  bench_start_bridge "$WORK/bridge.out" "$WORK/bridge-$n.err" \
+    nice -n "$BRIDGE_NICE" "$BRIDGE" --config "$WORK/bridge.ini"
   timeout 240 nice -n "$LOADGEN_NICE" "$LOAD" --url "$url" --secret "$SECRET" --pid "$pid" --participants "$n" \
     --seconds "$SECONDS_PER_RUN" --clips "$CLIPS" | tee -a "$WORK/results.jsonl"
   if ! kill -TERM "$pid" 2>/dev/null; then
@@ -83,7 +66,7 @@ for r in rows:
         r["participants"], r["cpu_percent_of_machine"], r["cpu_percent_of_one_core"], ratio,
         r["rss_mb_full"], r["rss_mb_per_participant"], r["bridge_fps"], r["fps_min"],
         r["audio_gaps"], r["audio_media_gaps"], r["bridge_audio_send_gaps"],
-        r["receiver_wallclock_gaps"], r["bridge_mixer_late_ticks"], r["bridge_input_underruns"],
+        r["receiver_arrival_gaps"], r["bridge_mixer_late_ticks"], r["bridge_input_underruns"],
         r["first_frame_ms_median"], r["first_frame_ms_max"], r["click_ms_median"],
         r["click_ms_max"], r["loadgen_cpu_percent_of_machine"], r["load_avg"]))
 PY

@@ -16,27 +16,12 @@ LOAD="$BUILD/bench/media/vc-bridge-load"
 CLIPS=${CLIPS:-"$BUILD/bench/media/clips"}
 WORK=$(mktemp -d)
 SECRET="bench-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+pid=""
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-cat > "$WORK/bridge.ini" <<INI
-[bridge]
-listen = 127.0.0.1:0
-secret = $SECRET
-capacity = 100
-[ice]
-addresses = 127.0.0.1
-INI
-
-"$BRIDGE" --config "$WORK/bridge.ini" > "$WORK/bridge.out" 2> "$WORK/bridge.err" &
-pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/bridge.out" 2>/dev/null || true)
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "vc-bridge died:" >&2; cat "$WORK/bridge.err" >&2; exit 1; }
-  sleep 0.1 # polling the printed port line, bounded to 10 s
-done
-[ -n "$url" ] || { echo "vc-bridge did not print its address" >&2; exit 1; }
+. "$(dirname "$0")/bridge-lib.sh"
+bench_write_ini "$WORK/bridge.ini" "$SECRET"
+bench_start_bridge "$WORK/bridge.out" "$WORK/bridge.err" "$BRIDGE" --config "$WORK/bridge.ini"
 
 echo "round | VmRSS MB | threads"
 for r in $(seq 1 "$ROUNDS"); do

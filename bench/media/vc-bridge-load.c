@@ -261,7 +261,7 @@ percentile (GArray *values, gdouble p)
 
 typedef struct
 {
-  guint64 frames, audio, gaps, media_gaps, lost, arrival_gaps;
+  guint64 frames, audio, media_gaps, lost, arrival_gaps;
 } Totals;
 
 static void
@@ -273,7 +273,6 @@ snapshot (Bench *b, Totals *per_peer)
       vc_client_peer_get_stats (g_ptr_array_index (b->peers, i), &s);
       per_peer[i].frames = s.video_frames;
       per_peer[i].audio = s.audio_buffers;
-      per_peer[i].gaps = s.audio_gaps;
       per_peer[i].media_gaps = s.audio_media_gaps;
       per_peer[i].lost = s.audio_lost;
       per_peer[i].arrival_gaps = s.audio_arrival_gaps;
@@ -297,7 +296,6 @@ sum_audio (Bench *b, Totals *t0, Totals *t1, Totals *sum)
   memset (sum, 0, sizeof *sum);
   for (guint i = 0; i + 1 < b->peers->len; i++) /* the probe decodes: counted apart */
     {
-      sum->gaps += t1[i].gaps - t0[i].gaps;
       sum->media_gaps += t1[i].media_gaps - t0[i].media_gaps;
       sum->lost += t1[i].lost - t0[i].lost;
       sum->arrival_gaps += t1[i].arrival_gaps - t0[i].arrival_gaps;
@@ -366,7 +364,6 @@ report (Bench *b, guint64 cpu_ticks, gdouble seconds, guint64 rss_empty, guint64
   INT ("bridge_mixer_skipped_ticks", c1->skipped_ticks - c0->skipped_ticks);
   INT ("bridge_audio_timeline_resyncs", c1->resyncs - c0->resyncs);
   INT ("bridge_input_underruns", c1->underruns - c0->underruns);
-  INT ("receiver_wallclock_gaps", a.gaps);
   INT ("receiver_arrival_gaps", a.arrival_gaps);
   NUM ("first_frame_ms_median", percentile (first_ms, 0.5));
   NUM ("first_frame_ms_max", percentile (first_ms, 1.0));
