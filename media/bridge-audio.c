@@ -1,24 +1,30 @@
 /* bridge-audio.c — the mixer thread and the Opus encoders of one room.
  *
- * Encoder pipeline (one per room, not clocked: appsink sync=false):
+ * Every 20 ms the mixer thread mixes, then encodes with libopus itself:
  *
- *   appsrc mix0 ! opusenc ! appsink enc0      shared mix -> every other listener
- *   appsrc mix1 ! opusenc ! appsink enc1      slot 1 -> its speaker
- *   ...                                       (personal_mixes slots)
+ *   encoder 0   shared mix -> every listener without a slot
+ *   encoder 1   slot 1's personal mix -> its speaker
+ *   ...         (personal_mixes slots; a slot nobody owns is not encoded)
+ *
+ * and pushes each packet to its listeners' appsrcs. Encoding here rather
+ * than in an opusenc pipeline saves a thread wake-up per encoder and tick,
+ * and the GStreamer encoder's multistream calls (bridge-opus.h says what
+ * those cost in a virtual machine).
  *
  * Slots are sticky: a speaker keeps its slot (and its encoder state) while it
- * stays among the loudest, so encoders do not hop between listeners.
+ * stays among the loudest, so encoders do not hop between listeners; a slot
+ * that changes hands starts its encoder afresh.
  *
  * Every packet carries its place on the mix's 20 ms timeline to each
  * listener (input_map_pts), so a thread that runs late delays audio but
- * never tears holes in its RTP timeline. The mixer and encoder threads, like
- * every thread that carries audio, ask for [audio] thread_priority. */
+ * never tears holes in its RTP timeline. The mixer thread, like every
+ * thread that carries audio, asks for [audio] thread_priority. */
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-audio.h"
 
-#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
+#include <opus.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (bridge_audio_debug);
@@ -26,7 +32,7 @@ GST_DEBUG_CATEGORY_STATIC (bridge_audio_debug);
 
 #define TICK_US (20 * G_TIME_SPAN_MILLISECOND)
 #define MAX_INPUTS 128
-#define MAX_SLOTS 8 /* [audio] personal_mixes is at most 8 */
+#define MAX_PACKET 1500
 
 struct _BridgeAudioInput
 {
@@ -38,59 +44,50 @@ struct _BridgeAudioInput
   gboolean listening; /* lock */
   gint slot;          /* lock: personal encoder slot, -1 = shared mix */
   gdouble level_db;   /* lock: last raw level */
-  /* lock: per encoder (0 = shared, then the slots), its timeline -> this
-   * listener's running time. Per encoder because a slot's encoder idles
-   * while nobody owns it and its timestamps then no longer match the
-   * shared one's: one offset for both made a listener's timeline jump each
-   * time it moved between the shared mix and its own. */
-  gboolean pts_mapped[1 + MAX_SLOTS];
-  GstClockTimeDiff pts_offset[1 + MAX_SLOTS];
+  /* lock: the mix's timeline -> this listener's running time. Every
+   * encoder's packets are stamped with the tick they were mixed in, so one
+   * offset serves the shared mix and the listener's own alike: moving
+   * between them does not make its timeline jump. */
+  gboolean pts_mapped;
+  GstClockTimeDiff pts_offset;
 };
 
 struct _BridgeAudio
 {
   gchar *room_id;
   guint personal_mixes;
-  VcMediaThreadPriority priority; /* for the mixer and encoder threads */
+  VcMediaThreadPriority priority; /* for the mixer thread */
   BridgeAudioSpeakerFunc on_speaker;
   gpointer user_data;
   GMainContext *context;
 
-  GstElement *pipeline;
-  GstElement **mix_src; /* 1 + personal_mixes appsrcs */
-  GstClock *clock;      /* the system clock, which every peer pipeline uses */
+  OpusEncoder **encoders; /* 1 + personal_mixes; the mixer thread only */
+  GstClock *clock;        /* the system clock, which every peer pipeline uses */
 
   GMutex lock; /* protects everything below */
   GCond cond;
   gboolean running;
   BridgeAudioInput *inputs[MAX_INPUTS];
   BridgeSpeakerDetector detector;
-  gint *slot_owner; /* per slot (1-based index into it): input index or -1 */
+  gint *slot_owner;     /* per slot (1-based index into it): input index or -1 */
+  gboolean *slot_fresh; /* per slot: changed hands, its encoder starts afresh */
   GThread *thread;
   guint64 ticks;
   guint64 late_ticks;
   guint64 skipped_ticks;
   guint64 timeline_resyncs; /* a listener's stamps re-anchored (a jump in its timeline) */
   gint64 encoder_gaps;      /* atomic: shared-mix packets > 100 ms after the previous */
-  gint64 last_encoded_us;   /* the shared encoder's appsink thread only */
+  gint64 last_encoded_us;   /* the mixer thread only */
 };
 
-/* ---- distribution (encoder appsink streaming threads) ---- */
+/* ---- encoding and distribution (mixer thread) ---- */
 
-typedef struct
-{
-  BridgeAudio *audio;
-  gint slot; /* 0 = shared */
-} EncoderTap;
-
-/* encoder appsink's streaming thread: the shared encoder's output rate */
+/* the shared encoder's output rate */
 static void
-audio_count_encoder_gap (BridgeAudio *audio, gint slot)
+audio_count_encoder_gap (BridgeAudio *audio)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (slot != 0)
-    return;
   if (audio->last_encoded_us != 0 && now - audio->last_encoded_us > 5 * TICK_US)
     g_atomic_pointer_add (&audio->encoder_gaps, 1);
   audio->last_encoded_us = now;
@@ -105,7 +102,7 @@ audio_count_encoder_gap (BridgeAudio *audio, gint slot)
  * absorb, instead of shifting the RTP timeline (a hole, then packets
  * stamped on top of each other). */
 static GstClockTime
-input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, gint slot, GstClockTime pts)
+input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, GstClockTime pts)
 {
   GstClockTime now = gst_clock_get_time (audio->clock);
   GstClockTime base = gst_element_get_base_time (in->output);
@@ -114,12 +111,12 @@ input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, gint slot, GstClockTime
   if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (base) || now < base)
     return GST_CLOCK_TIME_NONE;
   running = (GstClockTimeDiff)(now - base);
-  mapped = (GstClockTimeDiff)pts + in->pts_offset[slot];
-  if (!in->pts_mapped[slot] || ABS (mapped - running) > (GstClockTimeDiff)PTS_RESYNC)
+  mapped = (GstClockTimeDiff)pts + in->pts_offset;
+  if (!in->pts_mapped || ABS (mapped - running) > (GstClockTimeDiff)PTS_RESYNC)
     {
-      audio->timeline_resyncs += in->pts_mapped[slot];
-      in->pts_offset[slot] = running - (GstClockTimeDiff)pts;
-      in->pts_mapped[slot] = TRUE;
+      audio->timeline_resyncs += in->pts_mapped;
+      in->pts_offset = running - (GstClockTimeDiff)pts;
+      in->pts_mapped = TRUE;
       mapped = running;
     }
   return (GstClockTime)MAX (mapped, 0);
@@ -129,76 +126,87 @@ typedef struct
 {
   GstElement *appsrc;
   GstClockTime pts;
+  gint slot;
 } AudioTarget;
 
-/* encoder appsink's streaming thread */
-static GstFlowReturn
-on_encoded_sample (GstAppSink *sink, gpointer data)
+/* mixer thread, lock not held: sends each listener the packet of its slot
+ * (@packets: 1 + personal_mixes, NULL for a slot nobody owns) */
+static void
+audio_distribute (BridgeAudio *audio, GstBuffer **packets, GstClockTime pts)
 {
-  EncoderTap *tap = data;
-  BridgeAudio *audio = tap->audio;
-  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
   AudioTarget targets[MAX_INPUTS];
-  GstClockTime pts;
   guint n = 0;
 
-  if (sample == NULL)
-    return GST_FLOW_EOS;
-  vc_media_thread_raise (audio->priority); /* once per thread */
-  audio_count_encoder_gap (audio, tap->slot);
-  pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
   g_mutex_lock (&audio->lock);
   for (guint i = 0; i < MAX_INPUTS; i++)
     {
       BridgeAudioInput *in = audio->inputs[i];
-      if (in == NULL || !in->listening || in->slot + 1 != tap->slot)
+      gint slot = in != NULL ? in->slot + 1 : 0;
+      if (in == NULL || !in->listening || packets[slot] == NULL)
         continue;
       targets[n].appsrc = gst_object_ref (in->output);
-      targets[n++].pts = input_map_pts (audio, in, tap->slot, pts);
+      targets[n].slot = slot;
+      targets[n++].pts = input_map_pts (audio, in, pts);
     }
   g_mutex_unlock (&audio->lock);
   for (guint i = 0; i < n; i++)
     {
-      GstBuffer *buf = gst_buffer_copy (gst_sample_get_buffer (sample));
+      GstBuffer *buf = gst_buffer_copy (packets[targets[i].slot]); /* shares the memory */
       GST_BUFFER_PTS (buf) = targets[i].pts;
-      GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
       gst_app_src_push_buffer (GST_APP_SRC (targets[i].appsrc), buf);
       gst_object_unref (targets[i].appsrc);
     }
-  return GST_FLOW_OK;
 }
 
-static gboolean
-audio_build_pipeline (BridgeAudio *audio, const BridgeSettings *s, GError **error)
+/* mixer thread: 20 ms of @pcm as one Opus packet, or NULL (logged) */
+static GstBuffer *
+audio_encode (BridgeAudio *audio, guint encoder, const gint16 *pcm)
 {
-  g_autoptr (GString) desc = g_string_new (NULL);
-  guint n = 1 + s->personal_mixes;
+  guint8 data[MAX_PACKET];
+  opus_int32 len
+      = opus_encode (audio->encoders[encoder], pcm, BRIDGE_MIXER_FRAME, data, sizeof data);
+  GstBuffer *buf;
 
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (desc,
-                            "appsrc name=mix%u format=time is-live=false max-bytes=96000 "
-                            "caps=audio/x-raw,format=S16LE,rate=48000,channels=1,"
-                            "layout=interleaved ! opusenc frame-size=20 bitrate=%u "
-                            "inband-fec=true packet-loss-percentage=10 audio-type=voice ! "
-                            "appsink name=enc%u sync=false async=false max-buffers=50 ",
-                            i, s->audio_bitrate_kbps * 1000, i);
-  audio->pipeline = gst_parse_launch (desc->str, error);
-  if (audio->pipeline == NULL)
-    return FALSE;
-  vc_media_bus_restore_threads (audio->pipeline);
-  audio->mix_src = g_new0 (GstElement *, n);
-  for (guint i = 0; i < n; i++)
+  if (len <= 0)
     {
-      g_autofree gchar *src_name = g_strdup_printf ("mix%u", i);
-      g_autofree gchar *sink_name = g_strdup_printf ("enc%u", i);
-      g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (audio->pipeline), sink_name);
-      GstAppSinkCallbacks cb = { .new_sample = on_encoded_sample };
-      EncoderTap *tap = g_new0 (EncoderTap, 1);
+      GST_WARNING ("room %s: encoder %u: %s", audio->room_id, encoder, opus_strerror (len));
+      return NULL;
+    }
+  buf = gst_buffer_new_memdup (data, (gsize)len);
+  GST_BUFFER_DURATION (buf) = 20 * GST_MSECOND;
+  return buf;
+}
 
-      tap->audio = audio;
-      tap->slot = (gint)i;
-      audio->mix_src[i] = gst_bin_get_by_name (GST_BIN (audio->pipeline), src_name);
-      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, tap, g_free);
+static void
+audio_free_encoders (BridgeAudio *audio)
+{
+  for (guint i = 0; audio->encoders != NULL && i <= audio->personal_mixes; i++)
+    if (audio->encoders[i] != NULL)
+      opus_encoder_destroy (audio->encoders[i]);
+  g_clear_pointer (&audio->encoders, g_free);
+}
+
+/* as the participants encode their voice: 20 ms frames (the default), in-band
+ * FEC for 10 % loss */
+static gboolean
+audio_create_encoders (BridgeAudio *audio, const BridgeSettings *s, GError **error)
+{
+  audio->encoders = g_new0 (OpusEncoder *, 1 + s->personal_mixes);
+  for (guint i = 0; i <= s->personal_mixes; i++)
+    {
+      int err = OPUS_OK;
+      OpusEncoder *enc = opus_encoder_create (BRIDGE_MIXER_RATE, 1, OPUS_APPLICATION_VOIP, &err);
+      if (enc == NULL)
+        {
+          g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+                       "cannot create the room's Opus encoder: %s", opus_strerror (err));
+          return FALSE;
+        }
+      audio->encoders[i] = enc;
+      opus_encoder_ctl (enc, OPUS_SET_BITRATE ((opus_int32)s->audio_bitrate_kbps * 1000));
+      opus_encoder_ctl (enc, OPUS_SET_SIGNAL (OPUS_SIGNAL_VOICE));
+      opus_encoder_ctl (enc, OPUS_SET_INBAND_FEC (1));
+      opus_encoder_ctl (enc, OPUS_SET_PACKET_LOSS_PERC (10));
     }
   return TRUE;
 }
@@ -259,29 +267,23 @@ audio_assign_slots (BridgeAudio *audio, const gint *loudest, guint n_loud)
         if (audio->slot_owner[s] < 0)
           {
             audio->slot_owner[s] = loudest[k];
+            audio->slot_fresh[s] = TRUE;
             in->slot = (gint)s;
             break;
           }
     }
 }
 
-static GstBuffer *
-audio_frame_buffer (const gint16 *pcm, guint64 tick)
-{
-  GstBuffer *buf = gst_buffer_new_memdup (pcm, BRIDGE_MIXER_FRAME * sizeof (gint16));
-
-  GST_BUFFER_PTS (buf) = tick * 20 * GST_MSECOND;
-  GST_BUFFER_DURATION (buf) = 20 * GST_MSECOND;
-  return buf;
-}
-
-/* mixer thread, lock held: one 20 ms tick. Fills @out (1 + personal slots). */
-static void
-audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME], GstBuffer **out)
+/* mixer thread, lock held: one 20 ms tick. Renders @mixes (1 + personal
+ * slots) and says which are wanted in @wanted (the shared mix always, a slot
+ * if somebody owns it). Returns the tick's place on the mix's timeline. */
+static GstClockTime
+audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME],
+                gint16 (*mixes)[BRIDGE_MIXER_FRAME], gboolean *wanted)
 {
   gint32 sum[BRIDGE_MIXER_FRAME] = { 0 };
   gdouble levels[MAX_INPUTS];
-  gint16 pcm[BRIDGE_MIXER_FRAME];
+  GstClockTime pts = audio->ticks * 20 * GST_MSECOND;
   gint loudest[8];
   guint n_loud;
 
@@ -310,19 +312,23 @@ audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME], GstBuf
   n_loud
       = bridge_speaker_detector_loudest (&audio->detector, MIN (audio->personal_mixes, 8), loudest);
   audio_assign_slots (audio, loudest, n_loud);
-  bridge_mixer_render (sum, NULL, pcm);
-  out[0] = audio_frame_buffer (pcm, audio->ticks);
-  /* A slot nobody owns still encodes (the shared mix, sent to nobody): its
-   * encoder's timestamps then never fall behind the mix's timeline, and a
-   * listener moving between the shared mix and its own keeps one timeline. */
+  bridge_mixer_render (sum, NULL, mixes[0]);
+  wanted[0] = TRUE;
   for (guint s = 0; s < audio->personal_mixes; s++)
     {
       gint owner = audio->slot_owner[s];
+      wanted[s + 1] = owner >= 0;
       if (owner >= 0)
-        bridge_mixer_render (sum, audio->inputs[owner]->muted ? NULL : frames[owner], pcm);
-      out[s + 1] = owner >= 0 ? audio_frame_buffer (pcm, audio->ticks) : gst_buffer_ref (out[0]);
+        bridge_mixer_render (sum, audio->inputs[owner]->muted ? NULL : frames[owner], mixes[s + 1]);
+      if (owner >= 0 && audio->slot_fresh[s])
+        {
+          /* a new speaker: not the previous owner's encoder state */
+          opus_encoder_ctl (audio->encoders[s + 1], OPUS_RESET_STATE);
+          audio->slot_fresh[s] = FALSE;
+        }
     }
   audio->ticks++;
+  return pts;
 }
 
 /* mixer thread, lock held: deadlines are absolute (start + k * 20 ms), so a
@@ -352,9 +358,12 @@ static gpointer
 audio_thread (gpointer data)
 {
   BridgeAudio *audio = data;
+  guint n_mixes = 1 + audio->personal_mixes;
   gint16 (*frames)[BRIDGE_MIXER_FRAME]
       = g_malloc (sizeof (gint16[BRIDGE_MIXER_FRAME]) * MAX_INPUTS);
-  GstBuffer **out = g_new0 (GstBuffer *, 1 + audio->personal_mixes);
+  gint16 (*mixes)[BRIDGE_MIXER_FRAME] = g_malloc (sizeof (gint16[BRIDGE_MIXER_FRAME]) * n_mixes);
+  gboolean *wanted = g_new0 (gboolean, n_mixes);
+  GstBuffer **packets = g_new0 (GstBuffer *, n_mixes);
   gint64 next = g_get_monotonic_time () + TICK_US;
 
   /* A late tick is an audible gap for everybody, a late video frame is not:
@@ -365,17 +374,26 @@ audio_thread (gpointer data)
     {
       if (g_cond_wait_until (&audio->cond, &audio->lock, next))
         continue; /* woken: re-check running */
+      GstClockTime pts;
+
       audio_catch_up (audio, &next);
-      audio_mix_tick (audio, frames, out);
+      pts = audio_mix_tick (audio, frames, mixes, wanted);
       g_mutex_unlock (&audio->lock);
-      for (guint i = 0; i <= audio->personal_mixes; i++)
-        if (out[i] != NULL)
-          gst_app_src_push_buffer (GST_APP_SRC (audio->mix_src[i]), g_steal_pointer (&out[i]));
+      /* the encoders are the mixer thread's own: no lock while encoding */
+      for (guint i = 0; i < n_mixes; i++)
+        packets[i] = wanted[i] ? audio_encode (audio, i, mixes[i]) : NULL;
+      audio_count_encoder_gap (audio);
+      if (packets[0] != NULL)
+        audio_distribute (audio, packets, pts);
+      for (guint i = 0; i < n_mixes; i++)
+        gst_clear_buffer (&packets[i]);
       g_mutex_lock (&audio->lock);
     }
   g_mutex_unlock (&audio->lock);
   g_free (frames);
-  g_free (out);
+  g_free (mixes);
+  g_free (wanted);
+  g_free (packets);
   return NULL;
 }
 
@@ -403,14 +421,11 @@ bridge_audio_new (const BridgeSettings *s, const gchar *room_id, BridgeAudioSpea
   bridge_speaker_detector_init (&audio->detector, MAX_INPUTS, s->speaker_threshold_db,
                                 s->speaker_margin_db, MAX (1, s->speaker_hold_ms / 20));
   audio->slot_owner = g_new (gint, MAX (1, s->personal_mixes));
+  audio->slot_fresh = g_new0 (gboolean, MAX (1, s->personal_mixes));
   for (guint i = 0; i < s->personal_mixes; i++)
     audio->slot_owner[i] = -1;
-  if (!audio_build_pipeline (audio, s, error)
-      || gst_element_set_state (audio->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+  if (!audio_create_encoders (audio, s, error))
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
-                     "audio encoders refused to start");
       bridge_audio_free (audio);
       return NULL;
     }
@@ -432,15 +447,13 @@ input_free (BridgeAudioInput *in)
 static void
 audio_finalize (BridgeAudio *audio)
 {
-  for (guint i = 0; audio->mix_src != NULL && i <= audio->personal_mixes; i++)
-    gst_clear_object (&audio->mix_src[i]);
-  g_free (audio->mix_src);
-  gst_clear_object (&audio->pipeline);
+  audio_free_encoders (audio);
   gst_clear_object (&audio->clock);
   for (guint i = 0; i < MAX_INPUTS; i++)
     g_clear_pointer (&audio->inputs[i], input_free);
   bridge_speaker_detector_clear (&audio->detector);
   g_free (audio->slot_owner);
+  g_free (audio->slot_fresh);
   g_mutex_clear (&audio->lock);
   g_cond_clear (&audio->cond);
   g_main_context_unref (audio->context);
@@ -458,8 +471,6 @@ bridge_audio_free (BridgeAudio *audio)
   g_cond_signal (&audio->cond);
   g_mutex_unlock (&audio->lock);
   g_clear_pointer (&audio->thread, g_thread_join);
-  if (audio->pipeline != NULL)
-    gst_element_set_state (audio->pipeline, GST_STATE_NULL);
   g_atomic_rc_box_release_full (audio, (GDestroyNotify)audio_finalize);
 }
 

@@ -4,14 +4,14 @@
  * into its input ring. A dedicated GThread ("vc-mixer", one per room) wakes
  * every 20 ms on the monotonic clock, sums every input once, and renders the
  * shared mix plus one personal mix (sum - own) for each of the loudest
- * speakers. The shared mix goes through one opusenc; each personal mix through
- * its own opusenc (one per slot, [audio] personal_mixes). Encoded packets are
- * pushed to each listener's appsrc: the shared packets to everybody without a
- * slot, a slot's packets to its speaker.
+ * speakers. The same thread encodes the shared mix with one Opus encoder and
+ * each personal mix with its own (one per slot, [audio] personal_mixes), and
+ * pushes the packets to each listener's appsrc: the shared packets to
+ * everybody without a slot, a slot's packets to its speaker.
  *
  * Threads: inputs are pushed from peers' streaming threads; the mixer thread
- * reads them; the encoder appsinks' streaming threads distribute; the main
- * thread adds/removes inputs and changes mutes. BridgeAudio.lock protects the
+ * reads them, encodes and distributes; the main thread adds/removes inputs
+ * and changes mutes. BridgeAudio.lock protects the
  * input table and slot assignments; each ring has its own lock. */
 #pragma once
 
@@ -32,7 +32,7 @@ typedef void (*BridgeAudioSpeakerFunc) (const gchar *endpoint, gpointer user_dat
 BridgeAudio *bridge_audio_new (const BridgeSettings *settings, const gchar *room_id,
                                BridgeAudioSpeakerFunc on_speaker, gpointer user_data,
                                GError **error);
-/* Stops the thread and the encoders (blocks for at most one tick). */
+/* Stops the mixer thread (blocks for at most one tick). */
 void bridge_audio_free (BridgeAudio *audio);
 
 /* main thread. @output: the listener's appsrc (audio/x-opus), referenced. */

@@ -2,7 +2,7 @@
  *
  *   appsrc vout (room composite, VP8) ! rtpvp8pay ! webrtcbin
  *   appsrc aout (mix-minus, Opus)     ! rtpopuspay ! webrtcbin
- *   webrtcbin ! rtpopusdepay ! opusdec ! S16 48k mono ! appsink -> mixer ring
+ *   webrtcbin ! appsink (RTP Opus) -> bridge-opus decoder -> S16 48k mono -> mixer ring
  *   webrtcbin ! rtpvp8depay ! appsink -> room compositor tile (if shown)
  *
  * Threads: signalling and states on the main thread; webrtcbin callbacks and
@@ -21,6 +21,7 @@
 
 #include "bridge-peer.h"
 
+#include "bridge-opus.h"
 #include "bridge-signal.h"
 #include "vc-client-peer-private.h"
 #include "vc-time.h"
@@ -28,6 +29,7 @@
 #include <gst/app/gstappsink.h>
 #include <malloc.h>
 #include <gst/app/gstappsrc.h>
+#include <gst/rtp/gstrtpbuffer.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #define GST_USE_UNSTABLE_API
@@ -56,6 +58,7 @@ struct _BridgePeer
   guint bus_watch;
   gulong video_probe; /* keyframe requests at video_out */
   BridgeAudioInput *audio_in;
+  BridgeOpusDecoder *decoder; /* the audio appsink's streaming thread */
   gboolean answered;
   gint64 connected_at;
   gint64 created_us;
@@ -419,25 +422,37 @@ peer_on_connection_state (BridgePeer *peer)
 
 /* ---- receive side (streaming threads) ---- */
 
+/* decoded (or filled) samples, media_lock held for reading */
+static void
+on_audio_decoded (const gint16 *pcm, gsize n, gpointer data)
+{
+  BridgePeer *peer = data;
+
+  if (!peer->closing && peer->audio_in != NULL)
+    bridge_audio_input_push (peer->audio_in, pcm, n);
+}
+
+/* the jitter buffer's thread: one RTP packet of the participant's Opus,
+ * decoded here (bridge-opus.h says why not with opusdec) */
 static GstFlowReturn
 on_audio_sample (GstAppSink *sink, gpointer data)
 {
   BridgePeer *peer = data;
   g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstMapInfo map;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
 
   if (sample == NULL)
     return GST_FLOW_EOS;
   vc_media_thread_raise (peer->priority); /* decoding: once per thread */
   g_atomic_pointer_set (&peer->last_rx_us, g_get_monotonic_time ());
+  if (!gst_rtp_buffer_map (gst_sample_get_buffer (sample), GST_MAP_READ, &rtp))
+    return GST_FLOW_OK; /* not RTP: nothing to decode */
   g_rw_lock_reader_lock (&peer->media_lock);
-  if (!peer->closing && peer->audio_in != NULL
-      && gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ))
-    {
-      bridge_audio_input_push (peer->audio_in, (const gint16 *)map.data, map.size / 2);
-      gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
-    }
+  bridge_opus_decoder_push (peer->decoder, gst_rtp_buffer_get_seq (&rtp),
+                            gst_rtp_buffer_get_payload (&rtp),
+                            gst_rtp_buffer_get_payload_len (&rtp), on_audio_decoded, peer);
   g_rw_lock_reader_unlock (&peer->media_lock);
+  gst_rtp_buffer_unmap (&rtp);
   return GST_FLOW_OK;
 }
 
@@ -504,12 +519,8 @@ on_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
     caps = gst_pad_query_caps (pad, NULL);
   media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   if (g_strcmp0 (media, "audio") == 0)
-    peer_link_receiver (peer, pad,
-                        "rtpopusdepay ! opusdec plc=true use-inband-fec=true ! audioconvert ! "
-                        "audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1,"
-                        "layout=interleaved ! appsink name=sink sync=false async=false "
-                        "max-buffers=20 drop=true",
-                        &audio_cb);
+    peer_link_receiver (
+        peer, pad, "appsink name=sink sync=false async=false max-buffers=20 drop=true", &audio_cb);
   else if (g_strcmp0 (media, "video") == 0)
     peer_link_receiver (peer, pad,
                         "rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
@@ -828,6 +839,7 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
   stats->audio_send_max_ms = g_atomic_pointer_get (&peer->wire->max_us) / 1000.0;
   stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->appsrc->gaps);
   stats->video_dropped = g_atomic_pointer_get (&peer->video_dropped);
+  bridge_opus_decoder_get_stats (peer->decoder, &stats->audio);
 }
 
 /* ---- life ---- */
@@ -944,6 +956,7 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
   peer->wire->priority = s->audio_priority;
   peer->appsrc = g_atomic_rc_box_new0 (struct WireMeter);
   peer->appsrc->priority = s->audio_priority;
+  peer->decoder = bridge_opus_decoder_new ();
   g_rw_lock_init (&peer->media_lock);
   g_mutex_init (&peer->stats_lock);
   soup_websocket_connection_set_max_incoming_payload_size (ws, 4 * BRIDGE_SIGNAL_MAX_MESSAGE);
@@ -966,6 +979,7 @@ peer_finalize (BridgePeer *peer)
   g_clear_object (&peer->ws);
   g_clear_pointer (&peer->wire, g_atomic_rc_box_release);
   g_clear_pointer (&peer->appsrc, g_atomic_rc_box_release);
+  g_clear_pointer (&peer->decoder, bridge_opus_decoder_free);
   gst_clear_object (&peer->video_out);
   gst_clear_object (&peer->audio_out);
   gst_clear_object (&peer->webrtc);

@@ -2,7 +2,7 @@
  *
  * A peer owns one small pipeline: webrtcbin, two appsrcs that carry the
  * room's encoded mix and composite to the participant, and the receive
- * branches (Opus decoded once to S16 for the mixer; VP8 left encoded and
+ * branches (Opus decoded once to S16 for the mixer, bridge-opus.h; VP8 left encoded and
  * handed to the room's compositor, which decodes it only if it shows a tile).
  * It also owns the signalling WebSocket (docs/protocol.md §3): the bridge
  * offers, the participant answers, ICE trickles both ways.
@@ -18,6 +18,7 @@
 #pragma once
 
 #include "bridge-audio.h"
+#include "bridge-opus.h"
 #include "bridge-video.h"
 
 #include <libsoup/soup.h>
@@ -53,6 +54,7 @@ typedef struct
   gdouble audio_send_max_ms; /* longest interval between two audio packets sent */
   guint64 audio_appsrc_gaps; /* the same gaps, where the mix enters the peer's pipeline */
   guint64 video_dropped;     /* video packets dropped on arrival: the layout did not show it */
+  BridgeOpusStats audio;     /* the participant's audio decoder: losses filled, bad packets */
 } BridgePeerStats;
 
 /* main thread: takes a ref on @ws and sends the offer. */

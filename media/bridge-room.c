@@ -27,6 +27,7 @@ typedef struct
   gchar *name;
   gboolean invited; /* FALSE for guests */
   gboolean muted;
+  guint tile_width, tile_height; /* its tile in the composite; 0 = not shown */
 } Participant;
 
 struct _BridgeRoom
@@ -110,6 +111,7 @@ room_relayout (BridgeRoom *room)
     {
       Participant *p = g_ptr_array_index (room->participants, i);
       BridgePeer *peer = g_hash_table_lookup (room->peers, p->endpoint);
+      p->tile_width = p->tile_height = 0;
       if (peer == NULL || bridge_peer_get_state (peer) != BRIDGE_PEER_STATE_CONNECTED)
         continue;
       if (g_strcmp0 (p->endpoint, speaker) == 0)
@@ -127,6 +129,8 @@ room_relayout (BridgeRoom *room)
       specs[i].endpoint = p->endpoint;
       specs[i].name = p->name ? p->name : p->endpoint;
       specs[i].tile = tiles[i];
+      p->tile_width = tiles[i].width;
+      p->tile_height = tiles[i].height;
     }
   bridge_video_set_tiles (room->video, specs, n);
 }
@@ -155,6 +159,16 @@ room_broadcast_state (BridgeRoom *room)
       json_builder_add_string_value (b, bridge_layout_kind_to_string (room->layout));
       json_builder_set_member_name (b, "muted");
       json_builder_add_boolean_value (b, p != NULL && p->muted);
+      /* a participant the layout does not show is asked to stop sending
+       * video (the bridge would drop it unread anyway) */
+      json_builder_set_member_name (b, "send_video");
+      json_builder_add_boolean_value (
+          b, bridge_video_is_shown (room->video, bridge_peer_get_endpoint (peer)));
+      /* and at what size it is shown: no need to send more pixels */
+      json_builder_set_member_name (b, "video_width");
+      json_builder_add_int_value (b, p != NULL ? p->tile_width : 0);
+      json_builder_set_member_name (b, "video_height");
+      json_builder_add_int_value (b, p != NULL ? p->tile_height : 0);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       text = json_to_string (root, FALSE);
@@ -470,6 +484,9 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("audio_send_gaps", json_builder_add_int_value (b, (gint64)stats.audio_send_gaps));
   MEMBER ("audio_appsrc_gaps", json_builder_add_int_value (b, (gint64)stats.audio_appsrc_gaps));
   MEMBER ("video_dropped", json_builder_add_int_value (b, (gint64)stats.video_dropped));
+  MEMBER ("audio_fec_frames", json_builder_add_int_value (b, (gint64)stats.audio.fec));
+  MEMBER ("audio_concealed_frames", json_builder_add_int_value (b, (gint64)stats.audio.concealed));
+  MEMBER ("audio_bad_packets", json_builder_add_int_value (b, (gint64)stats.audio.bad));
   MEMBER ("audio_send_max_ms",
           json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
   json_builder_set_member_name (b, "connected_at");

@@ -27,6 +27,8 @@ vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
   VcClientPeerShared *shared = g_new0 (VcClientPeerShared, 1);
 
   shared->ref_count = 1;
+  shared->video_divisor_wanted = 1;
+  shared->video_divisor = 1;
   g_weak_ref_init (&shared->peer, peer);
   shared->context = g_main_context_ref (context);
   return shared;
@@ -407,7 +409,8 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
 
 typedef struct
 {
-  VcMediaClip *clip;
+  VcMediaClip *clip; /* the one being sent: full or half (not referenced) */
+  VcMediaClip *full, *half;
   GstElement *appsrc;
   VcClientPeerShared *shared;
   guint index;
@@ -420,10 +423,43 @@ clip_player_free (gpointer data)
 {
   ClipPlayer *player = data;
 
-  vc_media_clip_unref (player->clip);
+  vc_media_clip_unref (player->full);
+  g_clear_pointer (&player->half, vc_media_clip_unref);
   gst_object_unref (player->appsrc);
   vc_client_peer_shared_unref (player->shared);
   g_free (player);
+}
+
+static GstCaps *
+clip_caps (VcMediaClip *clip, gboolean audio)
+{
+  if (audio)
+    return gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
+  return gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, clip->width, "height", G_TYPE_INT,
+                              clip->height, "framerate", GST_TYPE_FRACTION, clip->rate_num,
+                              clip->rate_den, NULL);
+}
+
+/* clock thread: moves to the clip of the size the bridge wants, at one of
+ * its keyframes (the frame at the same place in the other clip) */
+static void
+clip_player_follow_size (ClipPlayer *player)
+{
+  gboolean want_half
+      = player->half != NULL && g_atomic_int_get (&player->shared->video_divisor_wanted) >= 2;
+  VcMediaClip *target = want_half ? player->half : player->full;
+  g_autoptr (GstCaps) caps = NULL;
+
+  if (target == player->clip)
+    return;
+  player->index %= target->frames->len;
+  if (GST_BUFFER_FLAG_IS_SET (g_ptr_array_index (target->frames, player->index),
+                              GST_BUFFER_FLAG_DELTA_UNIT))
+    return;
+  player->clip = target;
+  caps = clip_caps (target, FALSE);
+  gst_app_src_set_caps (GST_APP_SRC (player->appsrc), caps);
+  g_atomic_int_set (&player->shared->video_divisor, want_half ? 2 : 1);
 }
 
 /* clock thread (system clock async waits) */
@@ -436,6 +472,8 @@ on_clip_tick (GstClock *clock, GstClockTime time, GstClockID id, gpointer data)
 
   if (g_atomic_int_get (&player->shared->stopping))
     return TRUE;
+  if (!player->audio)
+    clip_player_follow_size (player);
   if (player->audio) /* the clock thread paces audio: raise it (once) */
     vc_media_thread_raise (player->priority);
   frame = gst_buffer_copy (g_ptr_array_index (player->clip->frames, player->index));
@@ -489,22 +527,19 @@ vc_client_peer_pipeline_start_clips (GstElement *pipeline)
 }
 
 static GstElement *
-clip_source (VcMediaClip *clip, gboolean audio, VcClientPeerShared *shared,
+clip_source (VcMediaClip *clip, VcMediaClip *half, gboolean audio, VcClientPeerShared *shared,
              VcMediaThreadPriority priority)
 {
   GstElement *appsrc = gst_element_factory_make ("appsrc", audio ? "audioclip" : "videoclip");
-  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GstCaps) caps = clip_caps (clip, audio);
   ClipPlayer *player = g_new0 (ClipPlayer, 1);
 
-  if (audio)
-    caps = gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
-  else
-    caps = gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, clip->width, "height",
-                                G_TYPE_INT, clip->height, "framerate", GST_TYPE_FRACTION,
-                                clip->rate_num, clip->rate_den, NULL);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE, "do-timestamp", FALSE, "format",
                 GST_FORMAT_TIME, "max-bytes", (guint64)1 << 20, NULL);
-  player->clip = vc_media_clip_ref (clip);
+  player->full = vc_media_clip_ref (clip);
+  player->clip = player->full;
+  if (half != NULL && half->frames->len > 0)
+    player->half = vc_media_clip_ref (half);
   player->appsrc = gst_object_ref (appsrc);
   player->shared = vc_client_peer_shared_ref (shared);
   player->audio = audio;
@@ -535,9 +570,10 @@ video_source_description (const VcClientPeerSettings *s, GError **error)
       return NULL;
     }
   return g_strdup_printf (
-      "%s ! videoconvert ! videoscale ! video/x-raw,format=I420,width=%u,height=%u,"
-      "framerate=%u/1 ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=%u "
-      "keyframe-max-dist=300 lag-in-frames=0 error-resilient=default",
+      "%s ! videoconvert ! videoscale ! capsfilter name=videosize caps=video/x-raw,format=I420,"
+      "width=%u,height=%u,framerate=%u/1 ! vp8enc name=videoenc deadline=1 cpu-used=8 "
+      "end-usage=cbr target-bitrate=%u keyframe-max-dist=300 lag-in-frames=0 "
+      "error-resilient=default",
       src, s->width, s->height, s->fps, s->video_bitrate_kbps * 1000);
 }
 
@@ -566,19 +602,90 @@ audio_source_description (const VcClientPeerSettings *s, GError **error)
                           src);
 }
 
+/* the video encoder's (or clip's) streaming thread, each frame before it
+ * is payloaded: held while the bridge does not show us */
+static GstPadProbeReturn
+on_video_gate_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  GstBuffer *buf;
+
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+      GstCaps *caps = NULL;
+      gint width = 0, height = 0;
+      if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+        {
+          gst_event_parse_caps (event, &caps);
+          gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &width);
+          gst_structure_get_int (gst_caps_get_structure (caps, 0), "height", &height);
+          g_atomic_int_set (&shared->video_width, width);
+          g_atomic_int_set (&shared->video_height, height);
+        }
+      return GST_PAD_PROBE_OK;
+    }
+  buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  if (g_atomic_int_get (&shared->video_paused)
+      || (g_atomic_int_get (&shared->video_wait_keyframe)
+          && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT)))
+    {
+      g_atomic_pointer_add (&shared->video_frames_held, 1);
+      return GST_PAD_PROBE_DROP;
+    }
+  g_atomic_int_set (&shared->video_wait_keyframe, 0);
+  return GST_PAD_PROBE_OK;
+}
+
+GstPad *
+vc_client_peer_pipeline_video_gate (GstElement *pipeline)
+{
+  g_autoptr (GstElement) pay = gst_bin_get_by_name (GST_BIN (pipeline), "videopay");
+
+  return pay != NULL ? gst_element_get_static_pad (pay, "sink") : NULL;
+}
+
+gboolean
+vc_client_peer_pipeline_resize_live (GstElement *pipeline, const VcClientPeerSettings *s,
+                                     guint divisor)
+{
+  g_autoptr (GstElement) size = gst_bin_get_by_name (GST_BIN (pipeline), "videosize");
+  g_autoptr (GstElement) enc = gst_bin_get_by_name (GST_BIN (pipeline), "videoenc");
+  g_autoptr (GstCaps) caps = NULL;
+  guint bitrate = s->video_bitrate_kbps * 1000 / (divisor * divisor);
+
+  if (size == NULL || enc == NULL)
+    return FALSE;
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT,
+                              (gint)(s->width / divisor) & ~1, "height", G_TYPE_INT,
+                              (gint)(s->height / divisor) & ~1, "framerate", GST_TYPE_FRACTION,
+                              (gint)s->fps, 1, NULL);
+  /* the encoder starts again at the new size, with a keyframe */
+  g_object_set (enc, "target-bitrate", MAX (bitrate, 50000u), NULL);
+  g_object_set (size, "caps", caps, NULL);
+  return TRUE;
+}
+
 /* Adds [@encoder] ! payloader ! capsfilter and links it to @webrtc. */
 static gboolean
 add_sender (GstElement *pipeline, GstElement *webrtc, GstElement *encoder, gboolean audio,
-            GError **error)
+            VcClientPeerShared *shared, GError **error)
 {
-  GstElement *pay = gst_element_factory_make (audio ? "rtpopuspay" : "rtpvp8pay", NULL);
+  GstElement *pay
+      = gst_element_factory_make (audio ? "rtpopuspay" : "rtpvp8pay", audio ? NULL : "videopay");
   GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
   g_autoptr (GstCaps) caps = gst_caps_from_string (
       audio ? "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111"
             : "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96");
 
   if (!audio)
-    gst_util_set_object_arg (G_OBJECT (pay), "picture-id-mode", "15-bit");
+    {
+      g_autoptr (GstPad) gate = gst_element_get_static_pad (pay, "sink");
+      gst_util_set_object_arg (G_OBJECT (pay), "picture-id-mode", "15-bit");
+      gst_pad_add_probe (gate, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                         on_video_gate_probe, vc_client_peer_shared_ref (shared),
+                         (GDestroyNotify)vc_client_peer_shared_unref);
+    }
   g_object_set (pay, "mtu", 1200, NULL);
   g_object_set (filter, "caps", caps, NULL);
   gst_bin_add_many (GST_BIN (pipeline), encoder, pay, filter, NULL);
@@ -613,7 +720,8 @@ make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
           g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_CLIP, "empty clip");
           return NULL;
         }
-      return clip_source (clip, audio, shared, s->audio_priority);
+      return clip_source (clip, audio ? NULL : s->video_clip_half, audio, shared,
+                          s->audio_priority);
     }
   desc = audio ? audio_source_description (s, error) : video_source_description (s, error);
   if (desc == NULL)
@@ -664,7 +772,7 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
       if (clip == NULL && (source == NULL || g_strcmp0 (source, "none") == 0))
         continue;
       head = make_sender_head (source, clip, audio, s, shared, error);
-      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, error))
+      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, shared, error))
         return NULL;
       if (audio) /* the capture (or clip) thread, which also payloads and sends */
         {

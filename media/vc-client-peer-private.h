@@ -32,6 +32,15 @@ typedef struct
   gint64 last_click_heard_us;
   gint stopping;
   GstElement *video_receiver; /* atomic: last element of the video receive branch, ref */
+  /* video sending, held while the bridge's layout does not show us
+   * ({"type":"state","send_video":false}); on resuming, frames wait for a
+   * keyframe (the encoder is asked for one; a clip reaches its next one) */
+  gint video_paused;
+  gint video_wait_keyframe;
+  gint64 video_frames_held;       /* encoded frames not sent: paused, or waiting for a keyframe */
+  gint video_divisor_wanted;      /* from the bridge's tile size (main thread writes) */
+  gint video_divisor;             /* what is sent now */
+  gint video_width, video_height; /* caps reaching the payloader */
 } VcClientPeerShared;
 
 VcClientPeerShared *vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context);
@@ -42,6 +51,16 @@ void vc_client_peer_shared_unref (VcClientPeerShared *shared);
  * branches are added on pad-added. */
 GstElement *vc_client_peer_pipeline_build (const VcClientPeerSettings *settings,
                                            VcClientPeerShared *shared, GError **error);
+
+/* The video payloader's sink pad (where sending is held), or NULL without
+ * video. */
+GstPad *vc_client_peer_pipeline_video_gate (GstElement *pipeline);
+
+/* main thread: sends the live video (test or camera) at @settings' size
+ * divided by @divisor, with its bitrate in proportion; FALSE when the video
+ * is a clip (its player switches by itself). */
+gboolean vc_client_peer_pipeline_resize_live (GstElement *pipeline,
+                                              const VcClientPeerSettings *settings, guint divisor);
 
 /* Starts/stops the clock-driven pushing of clips (no-op without clips). */
 void vc_client_peer_pipeline_start_clips (GstElement *pipeline);

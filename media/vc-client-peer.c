@@ -304,6 +304,50 @@ peer_handle_offer (VcClientPeer *peer, JsonObject *obj)
   gst_webrtc_session_description_free (offer);
 }
 
+/* main thread: the bridge shows us (send video) or not (hold it: it would
+ * be dropped unread, and it costs both ends and the network) */
+static void
+peer_set_video_sending (VcClientPeer *peer, gboolean send)
+{
+  g_autoptr (GstPad) gate = NULL;
+
+  if (peer->pipeline == NULL || g_atomic_int_get (&peer->shared->video_paused) == !send)
+    return;
+  if (!send)
+    {
+      g_atomic_int_set (&peer->shared->video_paused, 1);
+      return;
+    }
+  /* resume from a keyframe: the bridge's decoder lost the thread */
+  g_atomic_int_set (&peer->shared->video_wait_keyframe, 1);
+  g_atomic_int_set (&peer->shared->video_paused, 0);
+  gate = vc_client_peer_pipeline_video_gate (peer->pipeline);
+  if (gate != NULL)
+    gst_pad_push_event (gate,
+                        gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+}
+
+/* main thread: the size of our tile in the bridge's composite (0 = not
+ * said): send no larger than it needs */
+static void
+peer_set_video_tile (VcClientPeer *peer, gint64 tile_width, gint64 tile_height)
+{
+  const VcClientPeerSettings *s = &peer->settings;
+  VcMediaClip *clip = s->video_clip;
+  guint width = clip ? clip->width : s->width, height = clip ? clip->height : s->height;
+  guint divisor;
+
+  if (peer->pipeline == NULL || tile_width < 0 || tile_height < 0 || tile_width > G_MAXUINT16
+      || tile_height > G_MAXUINT16)
+    return;
+  divisor = vc_media_video_divisor (width, height, (guint)tile_width, (guint)tile_height);
+  if (g_atomic_int_get (&peer->shared->video_divisor_wanted) == (gint)divisor)
+    return;
+  g_atomic_int_set (&peer->shared->video_divisor_wanted, (gint)divisor);
+  if (vc_client_peer_pipeline_resize_live (peer->pipeline, s, divisor))
+    g_atomic_int_set (&peer->shared->video_divisor, (gint)divisor);
+}
+
 static void
 peer_handle_message (VcClientPeer *peer, JsonObject *obj, const gchar *text)
 {
@@ -332,7 +376,13 @@ peer_handle_message (VcClientPeer *peer, JsonObject *obj, const gchar *text)
       g_signal_emit (peer, signals[SIGNAL_ERROR], 0, error);
     }
   else if (g_str_equal (type, "state"))
-    g_signal_emit (peer, signals[SIGNAL_BRIDGE_STATE], 0, text);
+    {
+      peer_set_video_sending (
+          peer, json_object_get_boolean_member_with_default (obj, "send_video", TRUE));
+      peer_set_video_tile (peer, json_object_get_int_member_with_default (obj, "video_width", 0),
+                           json_object_get_int_member_with_default (obj, "video_height", 0));
+      g_signal_emit (peer, signals[SIGNAL_BRIDGE_STATE], 0, text);
+    }
 }
 
 static void
@@ -540,6 +590,11 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->started_us = g_atomic_pointer_get (&s->started_us);
   stats->last_click_sent_us = g_atomic_pointer_get (&s->last_click_sent_us);
   stats->last_click_heard_us = g_atomic_pointer_get (&s->last_click_heard_us);
+  stats->video_sending = !g_atomic_int_get (&s->video_paused);
+  stats->video_frames_held = g_atomic_pointer_get (&s->video_frames_held);
+  stats->video_divisor = (guint)g_atomic_int_get (&s->video_divisor);
+  stats->video_width = (guint)g_atomic_int_get (&s->video_width);
+  stats->video_height = (guint)g_atomic_int_get (&s->video_height);
 }
 
 /* ---- GObject ---- */
@@ -559,6 +614,8 @@ vc_client_peer_new (const VcClientPeerSettings *s)
   peer->ice_addresses = g_strdupv ((gchar **)s->ice_addresses);
   peer->settings.ice_addresses = (const gchar *const *)peer->ice_addresses;
   peer->settings.video_clip = s->video_clip ? vc_media_clip_ref (s->video_clip) : NULL;
+  peer->settings.video_clip_half
+      = s->video_clip_half ? vc_media_clip_ref (s->video_clip_half) : NULL;
   peer->settings.audio_clip = s->audio_clip ? vc_media_clip_ref (s->audio_clip) : NULL;
   return peer;
 }
@@ -576,6 +633,7 @@ vc_client_peer_finalize (GObject *object)
   g_free ((gchar *)peer->settings.audio_source);
   g_strfreev (peer->ice_addresses);
   g_clear_pointer (&peer->settings.video_clip, vc_media_clip_unref);
+  g_clear_pointer (&peer->settings.video_clip_half, vc_media_clip_unref);
   g_clear_pointer (&peer->settings.audio_clip, vc_media_clip_unref);
   g_clear_object (&peer->session);
   g_clear_object (&peer->cancellable);

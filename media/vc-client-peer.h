@@ -68,16 +68,19 @@ typedef struct
   const gchar *signal_url;           /* ws://HOST:PORT/rooms/ID/signal, no token */
   const gchar *token;                /* join token (docs/protocol.md §1) */
   const gchar *const *ice_addresses; /* NULL-terminated; NULL = every interface */
-  const gchar *video_source; /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
-                              * "file:PATH.ivf" | "none" */
-  const gchar *audio_source; /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
-  VcMediaClip *video_clip;   /* optional: shared pre-encoded VP8 (overrides video_source) */
-  VcMediaClip *audio_clip;   /* optional: shared pre-encoded Opus (overrides audio_source) */
-  gdouble tone_hz;           /* test audio frequency */
-  gdouble tone_volume;       /* test audio volume, 0..1 */
-  guint width, height, fps;  /* what we send (test / v4l2) */
-  guint video_bitrate_kbps;  /* what we send (test / v4l2) */
-  guint jitter_latency_ms;   /* webrtcbin jitter-buffer latency */
+  const gchar *video_source;    /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
+                                 * "file:PATH.ivf" | "none" */
+  const gchar *audio_source;    /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
+  VcMediaClip *video_clip;      /* optional: shared pre-encoded VP8 (overrides video_source) */
+  VcMediaClip *video_clip_half; /* optional: the same at half width and height, sent while the
+                                 * bridge shows us in a tile that small (from its next
+                                 * keyframe on) */
+  VcMediaClip *audio_clip;      /* optional: shared pre-encoded Opus (overrides audio_source) */
+  gdouble tone_hz;              /* test audio frequency */
+  gdouble tone_volume;          /* test audio volume, 0..1 */
+  guint width, height, fps;     /* what we send (test / v4l2) */
+  guint video_bitrate_kbps;     /* what we send (test / v4l2) */
+  guint jitter_latency_ms;      /* webrtcbin jitter-buffer latency */
   VcClientPeerOutput output;
   VcMediaThreadPriority audio_priority; /* threads that send, receive or decode audio */
 } VcClientPeerSettings;
@@ -105,6 +108,16 @@ typedef struct
                                * not depend on when this process reads its sockets */
   guint64 audio_arrival_gaps; /* wall-clock gaps over 100 ms between arriving packets
                                * (includes this process's own scheduling delays) */
+  /* video sending: FALSE while the bridge's layout does not show us
+   * ({"type":"state","send_video":false}); frames not sent meanwhile, and
+   * until the first keyframe after resuming */
+  gboolean video_sending;
+  guint64 video_frames_held;
+  /* what we send is our width and height divided by this (1, 2 or 4): the
+   * bridge's state message says the size of our tile
+   * (vc_media_video_divisor); a clip without a half-size copy stays at 1 */
+  guint video_divisor;
+  guint video_width, video_height; /* of the frames being sent (their caps at the payloader) */
 } VcClientPeerStats;
 
 #define VC_TYPE_CLIENT_PEER (vc_client_peer_get_type ())
@@ -139,7 +152,10 @@ void vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text);
  *   "error"         (VcClientPeer *peer, GError *error, gpointer user_data)
  *       also for an {"type":"error"} message from the bridge (the peer goes on)
  *   "bridge-state"  (VcClientPeer *peer, const gchar *json, gpointer user_data)
- *       a {"type":"state"} message (active speaker, layout, muted)
+ *       a {"type":"state"} message (active speaker, layout, muted,
+ *       send_video, video_width/video_height); the peer itself holds its
+ *       video while send_video is false and resumes from a keyframe, and
+ *       sends it no larger than its tile needs
  *   "audio-decoded" (VcClientPeer *peer, GstBuffer *pcm, gpointer user_data)
  *       decoded audio from the bridge (S16LE, 48 kHz, mono), emitted on a
  *       STREAMING THREAD and only in the NONE/AUTO outputs (tests, meters)

@@ -406,6 +406,18 @@ clip_new (const gchar *fourcc)
 static void
 clip_finish (VcMediaClip *clip)
 {
+  /* VP8 frames say whether they are keyframes in their first bit (RFC 6386
+   * 9.1: 0 = key frame); IVF files do not keep buffer flags. A sender that
+   * resumes after a pause waits for one (vc-client-peer-pipeline.c). */
+  for (guint i = 0; memcmp (clip->fourcc, "VP80", 4) == 0 && i < clip->frames->len; i++)
+    {
+      GstBuffer *buf = g_ptr_array_index (clip->frames, i);
+      guint8 first = 0;
+      if (gst_buffer_extract (buf, 0, &first, 1) == 1 && (first & 1) == 0)
+        GST_BUFFER_FLAG_UNSET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+      else
+        GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+    }
   if (clip->frames->len > 0)
     {
       GstBuffer *last = g_ptr_array_index (clip->frames, clip->frames->len - 1);
@@ -552,15 +564,26 @@ clip_collect (VcMediaClip *clip, GstElement *pipeline, GstElement *sink, GError 
   return TRUE;
 }
 
+guint
+vc_media_video_divisor (guint width, guint height, guint tile_width, guint tile_height)
+{
+  for (guint k = 4; k > 1 && tile_width > 0 && tile_height > 0; k /= 2)
+    if (width / k >= tile_width && height / k >= tile_height)
+      return k;
+  return 1;
+}
+
 VcMediaClip *
 vc_media_clip_encode_video (guint width, guint height, guint fps, guint seconds, GError **error)
 {
+  /* 400 kbit/s at 640x360, in proportion to the pixels (at least 50) */
+  guint bitrate = MAX (50000, (guint)(400000.0 * width * height / (640.0 * 360.0)));
   g_autofree gchar *desc = g_strdup_printf (
       "videotestsrc pattern=smpte horizontal-speed=4 num-buffers=%u ! video/x-raw,format=I420,"
       "width=%u,height=%u,"
-      "framerate=%u/1 ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=400000 "
+      "framerate=%u/1 ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=%u "
       "keyframe-max-dist=%u lag-in-frames=0 ! appsink name=sink sync=false",
-      fps * seconds, width, height, fps, fps);
+      fps * seconds, width, height, fps, bitrate, fps);
   g_autoptr (GstElement) pipeline = gst_parse_launch (desc, error);
   g_autoptr (GstElement) sink = NULL;
   g_autoptr (VcMediaClip) clip = NULL;

@@ -150,6 +150,12 @@ gboolean vc_media_clip_save (const VcMediaClip *clip, const gchar *path, GError 
  * @click_period seconds when @click_period > 0. Blocks: call at start-up. */
 VcMediaClip *vc_media_clip_encode_video (guint width, guint height, guint fps, guint seconds,
                                          GError **error);
+
+/* How much a sender of @width × @height shrinks its video for a tile of
+ * @tile_width × @tile_height in the bridge's composite: the largest divisor
+ * of 1, 2 and 4 that still covers the tile (width / k >= tile_width and
+ * height / k >= tile_height); 1 when the tile is not known (0). */
+guint vc_media_video_divisor (guint width, guint height, guint tile_width, guint tile_height);
 VcMediaClip *vc_media_clip_encode_audio (gdouble freq, gdouble volume, guint seconds,
                                          guint click_period, GError **error);
 

@@ -11,7 +11,7 @@ APT_PACKAGES="
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-x gstreamer1.0-alsa gstreamer1.0-pulseaudio
-  libnice-dev
+  libnice-dev libopus-dev
   libpango1.0-dev libcairo2-dev
   fonts-dejavu-core
   chromium

@@ -4,7 +4,9 @@
  *                  --participants N [--seconds 30] [--clips DIR]
  *
  * Creates room "bench" with N participants, then N-1 lightweight peers send a
- * pre-encoded 360p15 VP8 + Opus clip (no encoding) and count what comes back
+ * pre-encoded 360p15 VP8 + Opus clip (no encoding; as rooms do, they hold
+ * their video while the bridge does not show them and switch to a 180p copy
+ * of the clip while their tile is that small) and count what comes back
  * without decoding it (video frames are counted from the clear RTP header and
  * dropped before decryption); one probe peer decodes the mix to detect the click
  * that the first sender injects every 2 s (mouth-to-ear through the bridge,
@@ -161,8 +163,9 @@ create_room (Bench *b)
     g_error ("cannot create the bench room at %s", url);
 }
 
+/* @video_height: 360 or 180 (16:9 VP8), 0 for the Opus clip */
 static VcMediaClip *
-clip (Bench *b, const gchar *name, gboolean video, guint click_period)
+clip (Bench *b, const gchar *name, guint video_height, guint click_period)
 {
   g_autofree gchar *path = g_build_filename (b->clips, name, NULL);
   g_autoptr (GError) error = NULL;
@@ -170,8 +173,9 @@ clip (Bench *b, const gchar *name, gboolean video, guint click_period)
 
   if (c != NULL)
     return c;
-  c = video ? vc_media_clip_encode_video (640, 360, 15, 10, &error)
-            : vc_media_clip_encode_audio (440, 0.01, 10, click_period, &error);
+  c = video_height
+          ? vc_media_clip_encode_video (video_height * 16 / 9, video_height, 15, 10, &error)
+          : vc_media_clip_encode_audio (440, 0.01, 10, click_period, &error);
   if (c == NULL)
     g_error ("encoding %s: %s", name, error->message);
   g_mkdir_with_parents (b->clips, 0755);
@@ -180,7 +184,8 @@ clip (Bench *b, const gchar *name, gboolean video, guint click_period)
 }
 
 static VcClientPeer *
-start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *audio, VcClientPeerOutput output)
+start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *video_half, VcMediaClip *audio,
+            VcClientPeerOutput output)
 {
   static const gchar *loopback[] = { "127.0.0.1", NULL };
   g_autofree gchar *endpoint = endpoint_name (i);
@@ -195,6 +200,7 @@ start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *audio, VcClientPe
   s.token = token;
   s.ice_addresses = loopback;
   s.video_clip = video;
+  s.video_clip_half = video_half; /* sent while its tile is that small, as rooms do */
   s.audio_clip = audio;
   s.output = output;
   /* N participants in one process on the bridge's own cores: raising their
@@ -429,7 +435,7 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— vc-bridge load generator");
   g_autoptr (GError) error = NULL;
-  g_autoptr (VcMediaClip) video = NULL, audio = NULL, audio_click = NULL;
+  g_autoptr (VcMediaClip) video = NULL, video_half = NULL, audio = NULL, audio_click = NULL;
   guint64 rss_empty;
   gint64 deadline;
 
@@ -441,9 +447,10 @@ main (int argc, char **argv)
       g_printerr ("usage: vc-bridge-load --url URL --secret S --pid PID --participants N\n");
       return 2;
     }
-  video = clip (&b, "video-360p15.ivf", TRUE, 0);
-  audio = clip (&b, "audio-quiet.ivf", FALSE, 0);
-  audio_click = clip (&b, "audio-click.ivf", FALSE, 2);
+  video = clip (&b, "video-360p15.ivf", 360, 0);
+  video_half = clip (&b, "video-180p15.ivf", 180, 0);
+  audio = clip (&b, "audio-quiet.ivf", 0, 0);
+  audio_click = clip (&b, "audio-click.ivf", 0, 2);
   create_room (&b);
   run_ms (1500);
   rss_empty = read_rss_kb (b.pid);
@@ -453,7 +460,7 @@ main (int argc, char **argv)
     {
       gboolean is_probe = i == b.n - 1;
       VcClientPeer *p
-          = start_peer (&b, i, video, i == 0 ? audio_click : audio,
+          = start_peer (&b, i, video, video_half, i == 0 ? audio_click : audio,
                         is_probe ? VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO : VC_CLIENT_PEER_OUTPUT_COUNT);
       g_ptr_array_add (b.peers, p);
       run_ms (50); /* rooms do not all join in the same millisecond */

@@ -74,6 +74,10 @@ test('browser joins a meeting through the bridge and reaches connected', { timeo
     await new Promise((r) => setTimeout(r, 250));
   }
   assert.ok(guest && guest.frames_shown > 0, `the guest's tile shows its video: ${JSON.stringify(guest)}`);
+  // The bridge shows the guest alone, across the whole composite: its state
+  // message asks it to send its camera, whole (send_video, video_width and
+  // video_height; the page applies them to its video sender).
+  await page.waitForSelector('body[data-video-sending="true"][data-video-divisor="1"]', { timeout: 10000 });
   // …and the composite the browser receives shows it: not a black picture.
   const brightness = () => page.evaluate(() => {
     const v = document.getElementById('remote-video');

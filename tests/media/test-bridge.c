@@ -788,10 +788,31 @@ test_mix_minus_call (Fixture *f, gconstpointer data)
     }
 }
 
-/* With two tiles for three participants the third is not decoded; when it
- * gets the floor its tile is created and the bridge asks it for a keyframe
- * (PLI) instead of waiting for its next one (20 s away with the test
- * encoder's keyframe distance of 300 frames). */
+static gboolean
+peer_video_sending (VcClientPeer *peer)
+{
+  VcClientPeerStats st;
+
+  vc_client_peer_get_stats (peer, &st);
+  return st.video_sending;
+}
+
+static guint64
+peer_video_held (VcClientPeer *peer)
+{
+  VcClientPeerStats st;
+
+  vc_client_peer_get_stats (peer, &st);
+  return st.video_frames_held;
+}
+
+/* With two tiles for three participants the third is not decoded, and the
+ * bridge asks it to stop sending video ({"type":"state","send_video":false}):
+ * nothing of its video reaches the bridge any more. When it gets the floor
+ * its tile is created, it is asked to send again and resumes from a keyframe
+ * (the bridge asks for one too) instead of its next one (20 s away with the
+ * test encoder's keyframe distance of 300 frames); the participant that lost
+ * its tile is asked to stop. */
 static void
 test_hidden_then_shown (Fixture *f, gconstpointer data)
 {
@@ -809,13 +830,20 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   g_assert_cmpint (participant_counter (f, "ubnd-vinh", "frames_shown"), ==, 0);
   g_assert_false (participant_flag (f, "ubnd-vinh", "tile"));
   g_assert_cmpint (participant_counter (f, "tinh-uy", "frames_shown"), >, 0);
-  /* the hidden one's video is dropped on arrival (not decrypted); the
-   * shown ones' is not, and the hidden one stays in the call */
-  dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
-  g_assert_cmpint (dropped, >, 0);
+  /* the hidden one holds its video; the shown ones send theirs, and none of
+   * it is dropped; the hidden one stays in the call */
+  g_assert_false (peer_video_sending (c));
+  g_assert_cmpuint (peer_video_held (c), >, 10);
+  g_assert_true (peer_video_sending (a));
+  g_assert_true (peer_video_sending (b));
   g_assert_cmpint (participant_counter (f, "tinh-uy", "video_dropped"), ==, 0);
   g_assert_cmpint (participant_counter (f, "ubnd-tinh", "video_dropped"), ==, 0);
   g_assert_true (room_shows_connected (f, "ubnd-vinh", TRUE));
+  /* what the bridge drops of the hidden one's video (packets in flight when
+   * it was asked to stop) no longer grows: nothing arrives */
+  dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
+  run_for (1000);
+  g_assert_cmpint (participant_counter (f, "ubnd-vinh", "video_dropped"), ==, dropped);
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
                           "{\"action\":\"floor\",\"endpoint\":\"ubnd-vinh\"}", NULL),
                     ==, 200);
@@ -824,14 +852,55 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   WAIT_UNTIL (participant_counter (f, "ubnd-vinh", "frames_shown") > 0, 8);
   g_test_message ("hidden participant shown %.0f ms after the floor moved",
                   (g_get_monotonic_time () - asked) / 1000.0);
-  /* shown now: its video is no longer dropped (the one that lost its tile
-   * to it is) */
+  g_assert_true (peer_video_sending (c));
+  /* the one that lost its tile to it holds its video now */
+  WAIT_UNTIL (!peer_video_sending (a) || !peer_video_sending (b), 5);
+  g_assert_true (peer_video_sending (a) != peer_video_sending (b));
+  /* shown now: its video is no longer dropped */
   dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
   run_for (1000);
   g_assert_cmpint (participant_counter (f, "ubnd-vinh", "video_dropped"), ==, dropped);
   vc_client_peer_stop (a);
   vc_client_peer_stop (b);
   vc_client_peer_stop (c);
+}
+
+/* Each participant sends its video no larger than its tile: in the speaker
+ * layout of the 640x360 composite the floor holder's tile is 480x270 and the
+ * strip's 160x90, so of two 320x180 senders one sends whole and the other at
+ * half size; when the floor moves they swap, and both tiles keep being fed
+ * through the change of size (the encoder starts again, with a keyframe). */
+static void
+test_tile_sized_video (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, b = NULL;
+  const gchar *const endpoints[] = { "ubnd-tinh", "tinh-uy" };
+
+  create_room (f, "42", "speaker");
+  a = start_peer (f, "42", endpoints[0], 440);
+  wait_flowing (a, 40);
+  b = start_peer (f, "42", endpoints[1], 660);
+  wait_flowing (b, 40);
+  for (guint round = 0; round < 2; round++)
+    {
+      VcClientPeer *large = round == 0 ? a : b, *small = round == 0 ? b : a;
+      const gchar *small_id = endpoints[round == 0 ? 1 : 0];
+      g_autofree gchar *floor
+          = g_strdup_printf ("{\"action\":\"floor\",\"endpoint\":\"%s\"}", endpoints[round]);
+      gint64 shown;
+
+      g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH, floor, NULL), ==, 200);
+      WAIT_UNTIL (stats_of (large).video_divisor == 1 && stats_of (small).video_divisor == 2, 10);
+      /* what reaches the payloaders */
+      WAIT_UNTIL (stats_of (small).video_width == 160 && stats_of (small).video_height == 90, 10);
+      WAIT_UNTIL (stats_of (large).video_width == 320 && stats_of (large).video_height == 180, 10);
+      shown = participant_counter (f, small_id, "frames_shown");
+      WAIT_UNTIL (participant_counter (f, small_id, "frames_shown") > shown + 15, 10);
+      shown = participant_counter (f, endpoints[round], "frames_shown");
+      WAIT_UNTIL (participant_counter (f, endpoints[round], "frames_shown") > shown + 15, 10);
+    }
+  vc_client_peer_stop (a);
+  vc_client_peer_stop (b);
 }
 
 /* A room deleted under connected peers says bye to them. */
@@ -989,6 +1058,8 @@ main (int argc, char **argv)
               test_counting_receivers, fixture_teardown);
   g_test_add ("/bridge/media/keyframe-for-new-tile", Fixture, "2", fixture_setup,
               test_hidden_then_shown, fixture_teardown);
+  g_test_add ("/bridge/media/tile-sized-video", Fixture, NULL, fixture_setup, test_tile_sized_video,
+              fixture_teardown);
   g_test_add ("/bridge/media/delete-room-bye", Fixture, NULL, fixture_setup,
               test_delete_room_says_bye, fixture_teardown);
   g_test_add ("/bridge/media/composite-pictures", Fixture, NULL, fixture_setup,

@@ -1,15 +1,19 @@
 /* test-mixer.c — mix-minus arithmetic, rings, speaker hysteresis, layouts and
- * signalling message parsing: the bridge's pure logic, no pipelines; and the
+ * signalling message parsing, the participants' Opus decoder (losses filled):
+ * the bridge's pure logic, no pipelines; and the
  * audio-thread priority helper of libvc-media (raise, once, restore). */
 #include "bridge-config.h"
 #include "bridge-layout.h"
 #include "bridge-mixer.h"
+#include "bridge-opus.h"
 #include "bridge-signal.h"
 #include "vc-media.h"
 
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <opus.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -485,6 +489,188 @@ test_packet_kind (void)
     }
 }
 
+/* ---- the participants' Opus decoder (bridge-opus.h) ---- */
+
+/* @frames packets of 20 ms of a 440 Hz tone, encoded as a room sends its
+ * voice (SILK with in-band FEC) */
+static GPtrArray *
+opus_tone_packets (guint frames)
+{
+  GPtrArray *packets = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  OpusEncoder *enc = opus_encoder_create (48000, 1, OPUS_APPLICATION_VOIP, NULL);
+  gint16 pcm[BRIDGE_MIXER_FRAME];
+  guint8 data[1500];
+
+  opus_encoder_ctl (enc, OPUS_SET_BITRATE (24000));
+  opus_encoder_ctl (enc, OPUS_SET_SIGNAL (OPUS_SIGNAL_VOICE));
+  opus_encoder_ctl (enc, OPUS_SET_INBAND_FEC (1));
+  opus_encoder_ctl (enc, OPUS_SET_PACKET_LOSS_PERC (20));
+  for (guint f = 0; f < frames; f++)
+    {
+      int len;
+      sine (pcm, 440, 0.3, f);
+      len = opus_encode (enc, pcm, BRIDGE_MIXER_FRAME, data, sizeof data);
+      g_assert_cmpint (len, >, 0);
+      g_ptr_array_add (packets, g_bytes_new (data, (gsize)len));
+    }
+  opus_encoder_destroy (enc);
+  return packets;
+}
+
+static void
+collect_pcm (const gint16 *pcm, gsize n, gpointer data)
+{
+  g_array_append_vals (data, pcm, (guint)n);
+}
+
+static gboolean
+push_packet (BridgeOpusDecoder *dec, GPtrArray *packets, guint index, guint16 seq, GArray *out)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (g_ptr_array_index (packets, index), &len);
+
+  return bridge_opus_decoder_push (dec, seq, data, len, collect_pcm, out);
+}
+
+/* Packets 10 and 20-22 of 30 are lost: the output stays continuous (30
+ * frames of samples), the frame just before each surviving packet comes from
+ * its FEC, the earlier ones from concealment, and the filled frames carry
+ * the tone. */
+static void
+test_opus_fills_losses (void)
+{
+  g_autoptr (GPtrArray) packets = opus_tone_packets (30);
+  g_autoptr (BridgeOpusDecoder) dec = bridge_opus_decoder_new ();
+  g_autoptr (GArray) out = g_array_new (FALSE, FALSE, sizeof (gint16));
+  BridgeOpusStats st;
+  const gint16 *pcm;
+
+  for (guint f = 0; f < 30; f++)
+    if (f != 10 && (f < 20 || f > 22))
+      g_assert_true (push_packet (dec, packets, f, (guint16)(1000 + f), out));
+  g_assert_cmpuint (out->len, ==, 30 * BRIDGE_MIXER_FRAME);
+  bridge_opus_decoder_get_stats (dec, &st);
+  g_assert_cmpuint (st.packets, ==, 26);
+  g_assert_cmpuint (st.fec, ==, 2);
+  g_assert_cmpuint (st.concealed, ==, 2);
+  g_assert_cmpuint (st.late + st.bad + st.resets, ==, 0);
+  pcm = (const gint16 *)out->data;
+  /* a full-scale 0.3 tone has power 0.09: decoded frames and the frame
+   * rebuilt from FEC after a single loss keep most of it; concealment fades
+   * over a burst (its first frame still carries the tone) */
+  for (guint f = 5; f < 30; f++)
+    if (f < 21 || f > 22)
+      g_assert_cmpfloat (goertzel (pcm + f * BRIDGE_MIXER_FRAME, BRIDGE_MIXER_FRAME, 440), >,
+                         f == 20 ? 0.3 * 0.3 * 0.3 : 0.3 * 0.3 * 0.5);
+}
+
+/* An outage longer than BRIDGE_OPUS_MAX_FILL_MS is not filled (the mixer
+ * underruns instead of playing seconds of invented sound); a packet older
+ * than one decoded is dropped; sequence numbers wrap. */
+static void
+test_opus_outage_late_wrap (void)
+{
+  g_autoptr (GPtrArray) packets = opus_tone_packets (20);
+  g_autoptr (BridgeOpusDecoder) dec = bridge_opus_decoder_new ();
+  g_autoptr (GArray) out = g_array_new (FALSE, FALSE, sizeof (gint16));
+  BridgeOpusStats st;
+
+  /* 65533, 65534, 65535, 0, 1: no hole */
+  for (guint f = 0; f < 5; f++)
+    g_assert_true (push_packet (dec, packets, f, (guint16)(65533 + f), out));
+  g_assert_cmpuint (out->len, ==, 5 * BRIDGE_MIXER_FRAME);
+  /* the jitter buffer lets an old one through: dropped */
+  g_assert_true (push_packet (dec, packets, 3, 0, out));
+  g_assert_cmpuint (out->len, ==, 5 * BRIDGE_MIXER_FRAME);
+  /* 40 packets (800 ms) lost: not filled */
+  g_assert_true (push_packet (dec, packets, 5, 42, out));
+  g_assert_cmpuint (out->len, ==, 6 * BRIDGE_MIXER_FRAME);
+  /* 5 lost (100 ms): filled */
+  g_assert_true (push_packet (dec, packets, 6, 48, out));
+  g_assert_cmpuint (out->len, ==, 12 * BRIDGE_MIXER_FRAME);
+  bridge_opus_decoder_get_stats (dec, &st);
+  g_assert_cmpuint (st.packets, ==, 7);
+  g_assert_cmpuint (st.late, ==, 1);
+  g_assert_cmpuint (st.resets, ==, 1);
+  g_assert_cmpuint (st.fec, ==, 1);
+  g_assert_cmpuint (st.concealed, ==, 4);
+}
+
+/* Payloads that are not Opus are dropped and put nothing out; the slot
+ * they took is filled when the next good packet arrives. */
+static void
+test_opus_bad_payloads (void)
+{
+  static const guint8 zero_frames[] = { 0x03, 0x00 }; /* code 3, frame count 0 */
+  static const guint8 too_long[] = { 0x1b, 0x0d };    /* code 3, 13 x 10 ms > 120 ms */
+  g_autoptr (GPtrArray) packets = opus_tone_packets (4);
+  g_autoptr (BridgeOpusDecoder) dec = bridge_opus_decoder_new ();
+  g_autoptr (GArray) out = g_array_new (FALSE, FALSE, sizeof (gint16));
+  BridgeOpusStats st;
+
+  g_assert_true (push_packet (dec, packets, 0, 7, out));
+  g_assert_false (
+      bridge_opus_decoder_push (dec, 8, zero_frames, sizeof zero_frames, collect_pcm, out));
+  g_assert_false (bridge_opus_decoder_push (dec, 8, too_long, sizeof too_long, collect_pcm, out));
+  g_assert_false (bridge_opus_decoder_push (dec, 8, zero_frames, 0, collect_pcm, out));
+  g_assert_cmpuint (out->len, ==, BRIDGE_MIXER_FRAME);
+  g_assert_true (push_packet (dec, packets, 2, 9, out));
+  g_assert_cmpuint (out->len, ==, 3 * BRIDGE_MIXER_FRAME);
+  bridge_opus_decoder_get_stats (dec, &st);
+  g_assert_cmpuint (st.bad, ==, 3);
+  g_assert_cmpuint (st.packets, ==, 2);
+  g_assert_cmpuint (st.fec, ==, 1);
+}
+
+/* A VP8 clip knows its keyframes (first bit of each frame), also after a
+ * trip through an IVF file, which keeps no buffer flags: a sender resuming
+ * after a pause waits for one. Keyframes every second at 15 fps. */
+static void
+test_clip_keyframes (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VcMediaClip) made = vc_media_clip_encode_video (64, 64, 15, 2, &error);
+  g_autoptr (VcMediaClip) loaded = NULL;
+  g_autofree gchar *dir = g_dir_make_tmp ("clip-XXXXXX", &error);
+  g_autofree gchar *path = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "clip.ivf", NULL);
+  g_assert_true (vc_media_clip_save (made, path, &error));
+  loaded = vc_media_clip_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->frames->len, ==, 30);
+  for (guint i = 0; i < loaded->frames->len; i++)
+    {
+      GstBuffer *buf = g_ptr_array_index (loaded->frames, i);
+      g_assert_cmpint (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT), ==, i % 15 != 0);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Senders shrink their video to what their tile needs, by 1, 2 or 4. */
+static void
+test_video_divisor (void)
+{
+  static const guint cases[][5] = {
+    /* sender w, h, tile w, h, divisor */
+    { 640, 360, 320, 180, 2 },  /* a 4 x 4 grid cell of 1280 x 720 */
+    { 640, 360, 160, 90, 4 },   /* a 4 x 4 grid cell of 640 x 360 */
+    { 640, 360, 213, 120, 2 },  /* 3 x 3 */
+    { 640, 360, 640, 360, 1 },  /* alone */
+    { 640, 360, 960, 540, 1 },  /* the speaker's large tile: never upscaled */
+    { 640, 360, 321, 180, 1 },  /* half would not cover it */
+    { 1280, 720, 320, 180, 4 }, /* a camera at 720p */
+    { 640, 360, 0, 0, 1 },      /* not said */
+    { 640, 360, 320, 0, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpuint (vc_media_video_divisor (cases[i][0], cases[i][1], cases[i][2], cases[i][3]),
+                      ==, cases[i][4]);
+}
+
 /* Settings are checked at load: a value out of range or not a number is an
  * error that names the key; the defaults load. */
 static BridgeSettings *
@@ -536,6 +722,9 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/mixer/no-clipping", test_no_clipping);
   g_test_add_func ("/bridge/mixer/level", test_level);
   g_test_add_func ("/bridge/mixer/ring", test_ring);
+  g_test_add_func ("/bridge/opus/fills-losses", test_opus_fills_losses);
+  g_test_add_func ("/bridge/opus/outage-late-wrap", test_opus_outage_late_wrap);
+  g_test_add_func ("/bridge/opus/bad-payloads", test_opus_bad_payloads);
   g_test_add_func ("/bridge/mixer/ring-trims-standing-delay", test_ring_trims_standing_delay);
   g_test_add_func ("/bridge/speaker/hysteresis", test_speaker_hysteresis);
   g_test_add_func ("/bridge/speaker/loudest-order", test_loudest_order);
@@ -544,6 +733,8 @@ main (int argc, char **argv)
   g_test_add_func ("/media/thread-priority", test_thread_priority);
   g_test_add_func ("/bridge/config/settings", test_settings);
   g_test_add_func ("/media/packet-kind", test_packet_kind);
+  g_test_add_func ("/media/clip-keyframes", test_clip_keyframes);
+  g_test_add_func ("/media/video-divisor", test_video_divisor);
   g_test_add_func ("/media/webrtc-send-unpaced", test_send_unpaced);
   return g_test_run ();
 }

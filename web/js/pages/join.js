@@ -43,6 +43,8 @@ export function render(main, { params }) {
   let last = null;
   let state = '';
   const pendingIce = [];
+  let wantVideo = true; // the bridge shows us: send video (see applyVideoSending)
+  let wantTile = { width: 0, height: 0 }; // and at what size
 
   function setState(next, why) {
     if (state === 'ended') return;
@@ -135,10 +137,42 @@ export function render(main, { params }) {
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     send({ type: 'answer', sdp: pc.localDescription.sdp });
+    await applyVideoSending();
     while (pendingIce.length) await addIce(pendingIce.shift());
     last = null;
     clearInterval(statsTimer);
     statsTimer = setInterval(checkStats, STATS_MS);
+  }
+
+  // The bridge asks a participant its layout does not show to stop sending
+  // video ({"type":"state","send_video":false}); the camera stays on, the
+  // encoder pauses, and it resumes (with a keyframe) when shown again. It
+  // also says the size of our tile (video_width, video_height): we send at
+  // 1/2 or 1/4 of the camera's size when that still covers it, as the room
+  // agents do (vc_media_video_divisor).
+  function divisorFor(width, height) {
+    if (!wantTile.width || !wantTile.height || !width || !height) return 1;
+    for (const k of [4, 2]) {
+      if (Math.floor(width / k) >= wantTile.width && Math.floor(height / k) >= wantTile.height) return k;
+    }
+    return 1;
+  }
+
+  async function applyVideoSending() {
+    if (!pc) return;
+    for (const tr of pc.getTransceivers()) {
+      const sender = tr.sender;
+      if (!sender.track || sender.track.kind !== 'video') continue;
+      const params = sender.getParameters();
+      if (!params.encodings || !params.encodings.length) continue; // before negotiation: applied after it
+      const size = sender.track.getSettings();
+      const k = divisorFor(size.width, size.height);
+      body.dataset.videoDivisor = String(k);
+      if (params.encodings.every((e) => e.active === wantVideo && (e.scaleResolutionDownBy || 1) === k)) continue;
+      params.encodings.forEach((e) => { e.active = wantVideo; e.scaleResolutionDownBy = k; });
+      await sender.setParameters(params);
+    }
+    body.dataset.videoSending = String(wantVideo);
   }
 
   async function addIce(msg) {
@@ -189,7 +223,14 @@ export function render(main, { params }) {
         case 'offer': await onOffer(msg.sdp); break;
         case 'ice': if (msg.candidate) await addIce(msg); break;
         case 'bye': end(msg.reason || ''); break;
-        case 'state': if (msg.layout) detail.textContent = ''; break;
+        case 'state':
+          if (msg.layout) detail.textContent = '';
+          if (typeof msg.send_video === 'boolean') {
+            wantVideo = msg.send_video;
+            wantTile = { width: Number(msg.video_width) || 0, height: Number(msg.video_height) || 0 };
+            await applyVideoSending();
+          }
+          break;
         case 'error': console.warn('bridge says', msg.code, msg.message); break;
         default: break;
       }
