@@ -23,7 +23,6 @@
 
 #include "bridge-audio.h"
 
-#include <gst/app/gstappsrc.h>
 #include <opus.h>
 #include <string.h>
 
@@ -38,7 +37,8 @@ struct _BridgeAudioInput
 {
   gint index; /* in BridgeAudio.inputs and the detector */
   gchar *endpoint;
-  GstElement *output; /* listener's appsrc */
+  GstPad *output;       /* into the listener's payloader (vc_media_push_pad_new) */
+  GstElement *pipeline; /* the listener's: its base time */
   BridgeAudioRing ring;
   gboolean muted;     /* lock */
   gboolean listening; /* lock */
@@ -105,7 +105,7 @@ static GstClockTime
 input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, GstClockTime pts)
 {
   GstClockTime now = gst_clock_get_time (audio->clock);
-  GstClockTime base = gst_element_get_base_time (in->output);
+  GstClockTime base = gst_element_get_base_time (in->pipeline);
   GstClockTimeDiff running, mapped;
 
   if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (base) || now < base)
@@ -124,7 +124,7 @@ input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, GstClockTime pts)
 
 typedef struct
 {
-  GstElement *appsrc;
+  GstPad *pad;
   GstClockTime pts;
   gint slot;
 } AudioTarget;
@@ -144,7 +144,7 @@ audio_distribute (BridgeAudio *audio, GstBuffer **packets, GstClockTime pts)
       gint slot = in != NULL ? in->slot + 1 : 0;
       if (in == NULL || !in->listening || packets[slot] == NULL)
         continue;
-      targets[n].appsrc = gst_object_ref (in->output);
+      targets[n].pad = gst_object_ref (in->output);
       targets[n].slot = slot;
       targets[n++].pts = input_map_pts (audio, in, pts);
     }
@@ -153,8 +153,10 @@ audio_distribute (BridgeAudio *audio, GstBuffer **packets, GstClockTime pts)
     {
       GstBuffer *buf = gst_buffer_copy (packets[targets[i].slot]); /* shares the memory */
       GST_BUFFER_PTS (buf) = targets[i].pts;
-      gst_app_src_push_buffer (GST_APP_SRC (targets[i].appsrc), buf);
-      gst_object_unref (targets[i].appsrc);
+      /* payloaded, encrypted and sent on this thread: no thread of the
+       * listener wakes for it (FLUSHING while it joins or leaves) */
+      gst_pad_push (targets[i].pad, buf);
+      gst_object_unref (targets[i].pad);
     }
 }
 
@@ -439,6 +441,7 @@ input_free (BridgeAudioInput *in)
 {
   bridge_audio_ring_clear (&in->ring);
   gst_object_unref (in->output);
+  gst_object_unref (in->pipeline);
   g_free (in->endpoint);
   g_free (in);
 }
@@ -475,12 +478,14 @@ bridge_audio_free (BridgeAudio *audio)
 }
 
 BridgeAudioInput *
-bridge_audio_add_input (BridgeAudio *audio, const gchar *endpoint, GstElement *output)
+bridge_audio_add_input (BridgeAudio *audio, const gchar *endpoint, GstPad *output,
+                        GstElement *pipeline)
 {
   BridgeAudioInput *in = g_new0 (BridgeAudioInput, 1);
 
   in->endpoint = g_strdup (endpoint);
   in->output = gst_object_ref (output);
+  in->pipeline = gst_object_ref (pipeline);
   in->slot = -1;
   in->level_db = BRIDGE_MIXER_SILENCE_DB;
   /* up to 100 ms queued; play once 1 frame is there (the jitter buffer in

@@ -35,9 +35,11 @@ BridgeAudio *bridge_audio_new (const BridgeSettings *settings, const gchar *room
 /* Stops the mixer thread (blocks for at most one tick). */
 void bridge_audio_free (BridgeAudio *audio);
 
-/* main thread. @output: the listener's appsrc (audio/x-opus), referenced. */
-BridgeAudioInput *bridge_audio_add_input (BridgeAudio *audio, const gchar *endpoint,
-                                          GstElement *output);
+/* main thread. @output: where the mixer thread pushes the listener's Opus
+ * packets (vc_media_push_pad_new, audio/x-opus), stamped in the running
+ * time of @pipeline; both referenced. */
+BridgeAudioInput *bridge_audio_add_input (BridgeAudio *audio, const gchar *endpoint, GstPad *output,
+                                          GstElement *pipeline);
 void bridge_audio_remove_input (BridgeAudio *audio, BridgeAudioInput *input);
 void bridge_audio_set_muted (BridgeAudio *audio, const gchar *endpoint, gboolean muted);
 /* main thread: a listener starts/stops receiving (not before DTLS is up). */

@@ -54,7 +54,8 @@ struct _BridgePeer
   SoupWebsocketConnection *ws;
   GstElement *pipeline;
   GstElement *webrtc;
-  GstElement *video_out, *audio_out;
+  GstElement *video_out; /* appsrc: the room's composite */
+  GstPad *audio_out;     /* the mixer thread pushes the mix here (vc_media_push_pad_new) */
   guint bus_watch;
   gulong video_probe; /* keyframe requests at video_out */
   BridgeAudioInput *audio_in;
@@ -385,11 +386,9 @@ peer_probe_receive (BridgePeer *peer, GstPad *pad)
 static void
 peer_watch_audio_threads (BridgePeer *peer)
 {
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (peer->audio_out, "src");
-
   peer_each_transport_pad (peer, "nicesink", "sink", peer_probe_send);
   peer_each_transport_pad (peer, "nicesrc", "src", peer_probe_receive);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_appsrc_probe,
+  gst_pad_add_probe (peer->audio_out, GST_PAD_PROBE_TYPE_BUFFER, on_appsrc_probe,
                      g_atomic_rc_box_acquire (peer->appsrc),
                      (GDestroyNotify)g_atomic_rc_box_release);
 }
@@ -557,33 +556,56 @@ on_video_out_upstream (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
 /* ---- pipeline ---- */
 
+/* @desc ! webrtcbin; returns the bin (owned by the pipeline) */
 static GstElement *
-peer_add_sender (BridgePeer *peer, const BridgeSettings *s, gboolean audio)
+peer_add_sender (BridgePeer *peer, const gchar *desc, const gchar *what)
 {
-  g_autofree gchar *src_caps = audio ? g_strdup ("audio/x-opus,channel-mapping-family=0,"
-                                                 "channels=1,rate=48000")
-                                     : g_strdup_printf ("video/x-vp8,width=%u,height=%u,"
-                                                        "framerate=%u/1",
-                                                        s->width, s->height, s->fps);
-  /* audio arrives stamped on the mix's timeline (bridge-audio.c); video is
-   * stamped when it is pushed */
-  g_autofree gchar *desc = g_strdup_printf (
-      "appsrc name=%s is-live=true do-timestamp=%s format=time max-bytes=4000000 caps=\"%s\" ! "
-      "%s mtu=1200 ! capsfilter caps=\"%s\"",
-      audio ? "aout" : "vout", audio ? "false" : "true", src_caps,
-      audio ? "rtpopuspay" : "rtpvp8pay picture-id-mode=15-bit",
-      audio ? "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
-              "useinbandfec=(string)1,minptime=(string)10"
-            : "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
-              "rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true");
   g_autoptr (GError) error = NULL;
   GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &error);
 
   g_assert_no_error (error);
   gst_bin_add (GST_BIN (peer->pipeline), bin);
   if (!gst_element_link_pads (bin, "src", peer->webrtc, "sink_%u"))
-    GST_ERROR ("room %s: cannot link %s sender", peer->room_id, audio ? "audio" : "video");
-  return gst_bin_get_by_name (GST_BIN (bin), audio ? "aout" : "vout");
+    GST_ERROR ("room %s: cannot link %s sender", peer->room_id, what);
+  return bin;
+}
+
+/* The room's composite arrives in an appsrc, stamped when pushed. */
+static GstElement *
+peer_add_video_sender (BridgePeer *peer, const BridgeSettings *s)
+{
+  g_autofree gchar *desc = g_strdup_printf (
+      "appsrc name=vout is-live=true do-timestamp=true format=time max-bytes=4000000 "
+      "caps=\"video/x-vp8,width=%u,height=%u,framerate=%u/1\" ! "
+      "rtpvp8pay picture-id-mode=15-bit mtu=1200 ! capsfilter caps=\"application/x-rtp,"
+      "media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
+      "rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true\"",
+      s->width, s->height, s->fps);
+
+  return gst_bin_get_by_name (GST_BIN (peer_add_sender (peer, desc, "video")), "vout");
+}
+
+/* The mix is pushed by the room's mixer thread, stamped on the mix's
+ * timeline (bridge-audio.c), straight into the payloader: payloading, SRTP
+ * and sending run on that thread, and no thread of the participant wakes
+ * for each 20 ms packet. */
+static GstPad *
+peer_add_audio_sender (BridgePeer *peer)
+{
+  GstElement *bin
+      = peer_add_sender (peer,
+                         "rtpopuspay mtu=1200 ! capsfilter caps=\"application/x-rtp,media=audio,"
+                         "encoding-name=OPUS,clock-rate=48000,payload=111,useinbandfec=(string)1,"
+                         "minptime=(string)10\"",
+                         "audio");
+  g_autoptr (GstCaps) caps
+      = gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (bin, "sink");
+  GstPad *pad = vc_media_push_pad_new ("vc-bridge-mix", caps);
+
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    GST_ERROR ("room %s: cannot link the mix to %s", peer->room_id, peer->endpoint);
+  return pad;
 }
 
 static void
@@ -642,8 +664,8 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   g_object_set (peer->webrtc, "latency", s->jitter_latency_ms, NULL);
   gst_bin_add (GST_BIN (peer->pipeline), gst_object_ref (peer->webrtc));
   vc_webrtc_restrict_ice (peer->webrtc, (const gchar *const *)s->ice_addresses);
-  peer->video_out = peer_add_sender (peer, s, FALSE);
-  peer->audio_out = peer_add_sender (peer, s, TRUE);
+  peer->video_out = peer_add_video_sender (peer, s);
+  peer->audio_out = peer_add_audio_sender (peer);
   peer_configure_transceivers (peer);
   vpad = gst_element_get_static_pad (peer->video_out, "src");
   peer->video_probe = gst_pad_add_probe (vpad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
@@ -663,6 +685,8 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
                    "participant pipeline refused to start");
       return FALSE;
     }
+  /* webrtcbin offers once it knows the caps of what it will send */
+  vc_media_push_pad_start (peer->audio_out);
   return TRUE;
 }
 
@@ -968,7 +992,7 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
       bridge_peer_close (peer, "media-error");
       return NULL;
     }
-  peer->audio_in = bridge_audio_add_input (audio, endpoint, peer->audio_out);
+  peer->audio_in = bridge_audio_add_input (audio, endpoint, peer->audio_out, peer->pipeline);
   return g_steal_pointer (&peer);
 }
 

@@ -79,6 +79,19 @@ typedef gboolean (*VcPacketKeepFunc) (GstBuffer *buf, gint64 now_us, gpointer da
 GstPadProbeReturn vc_media_probe_filter (GstPadProbeInfo *info, VcPacketKeepFunc keep,
                                          gpointer data);
 
+/* A source pad that belongs to no element, for pushing buffers into a
+ * pipeline from a thread of one's own (gst_pad_push) instead of through an
+ * appsrc, whose streaming thread would wake for every buffer. It is active,
+ * carries stream-start, @caps and a TIME segment from 0 (buffers are
+ * stamped in the pipeline's running time), answers queries as a live
+ * source and drops upstream events. Link it to the first element's sink
+ * pad; pushes return GST_FLOW_FLUSHING while that is not playing. */
+GstPad *vc_media_push_pad_new (const gchar *stream_id, GstCaps *caps);
+/* Delivers the stream's start (stream-start, caps, segment) downstream: call
+ * once the pipeline it is linked into has been set to PAUSED or PLAYING
+ * (elements such as webrtcbin wait for caps before anything is pushed). */
+void vc_media_push_pad_start (GstPad *pad);
+
 /* Takes ownership of @pipeline, sets it to NULL and unrefs it on a short-lived
  * thread, so that a webrtcbin shutting down (DTLS, ICE) never blocks the
  * caller's main loop. */

@@ -9,6 +9,7 @@
 #include "bridge-signal.h"
 #include "vc-media.h"
 
+#include <gst/app/gstappsink.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 #include <glib/gstdio.h>
@@ -671,6 +672,49 @@ test_video_divisor (void)
                       ==, cases[i][4]);
 }
 
+/* A pad of one's own pushes into a pipeline without an appsrc thread:
+ * refused while the pipeline is not playing, then the stream's start (caps)
+ * reaches the element once started, buffers go through on the pushing
+ * thread, and it answers queries as a live source. */
+static void
+test_push_pad (void)
+{
+  g_autoptr (GstCaps) caps
+      = gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
+  g_autoptr (GstElement) pipeline
+      = gst_parse_launch ("identity name=first ! appsink name=sink sync=false async=false", NULL);
+  g_autoptr (GstElement) first = gst_bin_get_by_name (GST_BIN (pipeline), "first");
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_autoptr (GstPad) target = gst_element_get_static_pad (first, "sink");
+  g_autoptr (GstPad) pad = vc_media_push_pad_new ("test-stream", caps);
+  g_autoptr (GstSample) sample = NULL;
+  g_autoptr (GstQuery) latency = gst_query_new_latency ();
+  GstBuffer *buf;
+  gboolean live = FALSE;
+
+  g_assert_cmpint (gst_pad_link (pad, target), ==, GST_PAD_LINK_OK);
+  g_assert_cmpint (gst_pad_push (pad, gst_buffer_new_allocate (NULL, 10, NULL)), ==,
+                   GST_FLOW_FLUSHING);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  vc_media_push_pad_start (pad);
+  {
+    g_autoptr (GstCaps) got = gst_pad_get_current_caps (target);
+    g_assert_nonnull (got);
+    g_assert_true (gst_caps_is_equal (got, caps));
+  }
+  buf = gst_buffer_new_allocate (NULL, 10, NULL);
+  GST_BUFFER_PTS (buf) = 20 * GST_MSECOND;
+  g_assert_cmpint (gst_pad_push (pad, buf), ==, GST_FLOW_OK);
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), GST_SECOND);
+  g_assert_nonnull (sample);
+  g_assert_cmpuint (GST_BUFFER_PTS (gst_sample_get_buffer (sample)), ==, 20 * GST_MSECOND);
+  g_assert_true (gst_pad_peer_query (target, latency));
+  gst_query_parse_latency (latency, &live, NULL, NULL);
+  g_assert_true (live);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
 /* Settings are checked at load: a value out of range or not a number is an
  * error that names the key; the defaults load. */
 static BridgeSettings *
@@ -735,6 +779,7 @@ main (int argc, char **argv)
   g_test_add_func ("/media/packet-kind", test_packet_kind);
   g_test_add_func ("/media/clip-keyframes", test_clip_keyframes);
   g_test_add_func ("/media/video-divisor", test_video_divisor);
+  g_test_add_func ("/media/push-pad", test_push_pad);
   g_test_add_func ("/media/webrtc-send-unpaced", test_send_unpaced);
   return g_test_run ();
 }
