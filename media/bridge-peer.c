@@ -28,7 +28,6 @@
 
 #include <gst/app/gstappsink.h>
 #include <malloc.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/rtp/gstrtpbuffer.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
@@ -54,8 +53,8 @@ struct _BridgePeer
   SoupWebsocketConnection *ws;
   GstElement *pipeline;
   GstElement *webrtc;
-  GstElement *video_out; /* appsrc: the room's composite */
-  GstPad *audio_out;     /* the mixer thread pushes the mix here (vc_media_push_pad_new) */
+  GstPad *video_out; /* the room's encoder thread pushes the composite here */
+  GstPad *audio_out; /* the mixer thread pushes the mix here (vc_media_push_pad_new) */
   guint bus_watch;
   gulong video_probe; /* keyframe requests at video_out */
   BridgeAudioInput *audio_in;
@@ -410,7 +409,7 @@ peer_on_connection_state (BridgePeer *peer)
       GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (peer->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
                                          "bridge-peer-connected");
       bridge_audio_set_listening (peer->audio, peer->endpoint, TRUE);
-      bridge_video_add_output (peer->video, peer->endpoint, peer->video_out);
+      bridge_video_add_output (peer->video, peer->endpoint, peer->video_out, peer->pipeline);
       peer->callbacks->connected (peer, peer->user_data);
       /* after the room laid it out: its video is dropped only if not shown */
       peer_watch_audio_threads (peer);
@@ -536,7 +535,7 @@ on_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
 }
 
 /* ---- keyframe requests from the participant (PLI/FIR arrive as upstream
- * force-key-unit events at our video appsrc; payloader thread) ---- */
+ * force-key-unit events at our video pad; RTCP thread) ---- */
 
 static GstPadProbeReturn
 on_video_out_upstream (GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -570,19 +569,27 @@ peer_add_sender (BridgePeer *peer, const gchar *desc, const gchar *what)
   return bin;
 }
 
-/* The room's composite arrives in an appsrc, stamped when pushed. */
-static GstElement *
+/* The room's composite is pushed by the room's VP8 encoder thread, stamped
+ * with the participant's running time, straight into the payloader
+ * (bridge-video.c): no thread of the participant wakes for each frame. */
+static GstPad *
 peer_add_video_sender (BridgePeer *peer, const BridgeSettings *s)
 {
-  g_autofree gchar *desc = g_strdup_printf (
-      "appsrc name=vout is-live=true do-timestamp=true format=time max-bytes=4000000 "
-      "caps=\"video/x-vp8,width=%u,height=%u,framerate=%u/1\" ! "
+  GstElement *bin = peer_add_sender (
+      peer,
       "rtpvp8pay picture-id-mode=15-bit mtu=1200 ! capsfilter caps=\"application/x-rtp,"
       "media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
       "rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true\"",
-      s->width, s->height, s->fps);
+      "video");
+  g_autoptr (GstCaps) caps = gst_caps_new_simple (
+      "video/x-vp8", "width", G_TYPE_INT, (gint)s->width, "height", G_TYPE_INT, (gint)s->height,
+      "framerate", GST_TYPE_FRACTION, (gint)s->fps, 1, NULL);
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (bin, "sink");
+  GstPad *pad = vc_media_push_pad_new ("vc-bridge-composite", caps);
 
-  return gst_bin_get_by_name (GST_BIN (peer_add_sender (peer, desc, "video")), "vout");
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    GST_ERROR ("room %s: cannot link the composite to %s", peer->room_id, peer->endpoint);
+  return pad;
 }
 
 /* The mix is pushed by the room's mixer thread, stamped on the mix's
@@ -650,7 +657,6 @@ static gboolean
 peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
 {
   g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstPad) vpad = NULL;
 
   peer->pipeline = gst_pipeline_new (NULL);
   /* audio is stamped on the mix's timeline, anchored when the listener
@@ -667,8 +673,7 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   peer->video_out = peer_add_video_sender (peer, s);
   peer->audio_out = peer_add_audio_sender (peer);
   peer_configure_transceivers (peer);
-  vpad = gst_element_get_static_pad (peer->video_out, "src");
-  peer->video_probe = gst_pad_add_probe (vpad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+  peer->video_probe = gst_pad_add_probe (peer->video_out, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
                                          on_video_out_upstream, peer, NULL);
   g_signal_connect (peer->webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed),
                     peer);
@@ -686,6 +691,7 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
       return FALSE;
     }
   /* webrtcbin offers once it knows the caps of what it will send */
+  vc_media_push_pad_start (peer->video_out);
   vc_media_push_pad_start (peer->audio_out);
   return TRUE;
 }
@@ -939,8 +945,7 @@ bridge_peer_close (BridgePeer *peer, const gchar *reason)
   g_clear_handle_id (&peer->bus_watch, g_source_remove);
   if (peer->video_probe != 0)
     {
-      g_autoptr (GstPad) vpad = gst_element_get_static_pad (peer->video_out, "src");
-      gst_pad_remove_probe (vpad, peer->video_probe);
+      gst_pad_remove_probe (peer->video_out, peer->video_probe);
       peer->video_probe = 0;
     }
   /* webrtcbin may take a while to close DTLS and ICE: off the main thread.

@@ -47,9 +47,16 @@ typedef struct
 
 typedef struct
 {
-  GstElement *appsrc;
+  GstPad *pad;          /* into the listener's payloader (vc_media_push_pad_new) */
+  GstElement *pipeline; /* the listener's: its base time */
   gboolean needs_keyframe;
 } VideoOutput;
+
+typedef struct
+{
+  GstPad *pad;
+  GstClockTime pts;
+} VideoTarget;
 
 struct _BridgeVideo
 {
@@ -61,6 +68,7 @@ struct _BridgeVideo
   GstPad *encoder_src;
   guint bus_watch;
   VcMediaThreadPriority priority; /* given to the compositor and encoder threads */
+  GstClock *clock;                /* the system clock, which every peer pipeline uses */
 
   GMutex lock;         /* protects everything below */
   GHashTable *tiles;   /* endpoint -> VideoTile */
@@ -126,7 +134,8 @@ on_encoded_frame (GstAppSink *sink, gpointer data)
   gboolean key;
   GHashTableIter iter;
   VideoOutput *out;
-  g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_autoptr (GArray) targets = g_array_new (FALSE, FALSE, sizeof (VideoTarget));
+  GstClockTime now;
 
   if (sample == NULL)
     return GST_FLOW_EOS;
@@ -135,22 +144,35 @@ on_encoded_frame (GstAppSink *sink, gpointer data)
   vc_media_thread_raise (video->priority);
   frame = gst_sample_get_buffer (sample);
   key = !GST_BUFFER_FLAG_IS_SET (frame, GST_BUFFER_FLAG_DELTA_UNIT);
+  now = gst_clock_get_time (video->clock);
   g_mutex_lock (&video->lock);
   video->frames_encoded++;
   g_hash_table_iter_init (&iter, video->outputs);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&out))
     {
+      GstClockTime base = gst_element_get_base_time (out->pipeline);
+      VideoTarget t = { gst_object_ref (out->pad),
+                        GST_CLOCK_TIME_IS_VALID (base) && now >= base ? now - base : 0 };
       if (out->needs_keyframe && !key)
-        continue;
+        {
+          gst_object_unref (t.pad);
+          continue;
+        }
       out->needs_keyframe = FALSE;
-      g_ptr_array_add (targets, gst_object_ref (out->appsrc));
+      g_array_append_val (targets, t);
     }
   g_mutex_unlock (&video->lock);
+  /* payloaded, encrypted and sent on this thread, one listener after the
+   * other: no thread of the listener wakes for each frame (FLUSHING while
+   * it joins or leaves). Stamped with the listener's running time now. */
   for (guint i = 0; i < targets->len; i++)
     {
+      VideoTarget *t = &g_array_index (targets, VideoTarget, i);
       GstBuffer *copy = gst_buffer_copy (frame);
-      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
-      gst_app_src_push_buffer (GST_APP_SRC (g_ptr_array_index (targets, i)), copy);
+      GST_BUFFER_PTS (copy) = t->pts;
+      GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
+      gst_pad_push (t->pad, copy);
+      gst_object_unref (t->pad);
     }
   return GST_FLOW_OK;
 }
@@ -159,16 +181,19 @@ static void
 output_free (gpointer data)
 {
   VideoOutput *out = data;
-  gst_object_unref (out->appsrc);
+  gst_object_unref (out->pad);
+  gst_object_unref (out->pipeline);
   g_free (out);
 }
 
 void
-bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstElement *appsrc)
+bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstPad *pad,
+                         GstElement *pipeline)
 {
   VideoOutput *out = g_new0 (VideoOutput, 1);
 
-  out->appsrc = gst_object_ref (appsrc);
+  out->pad = gst_object_ref (pad);
+  out->pipeline = gst_object_ref (pipeline);
   out->needs_keyframe = TRUE;
   g_mutex_lock (&video->lock);
   g_hash_table_replace (video->outputs, g_strdup (endpoint), out);
@@ -607,6 +632,7 @@ bridge_video_new (const BridgeSettings *s, const gchar *room_id, GError **error)
   g_mutex_init (&video->lock);
   video->tiles = g_hash_table_new (g_str_hash, g_str_equal);
   video->outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, output_free);
+  video->clock = gst_system_clock_obtain ();
   if (!video_build (video, s, error))
     {
       if (error != NULL && *error == NULL)
@@ -639,6 +665,7 @@ bridge_video_free (BridgeVideo *video)
     tile_free (vt);
   g_hash_table_unref (video->tiles);
   g_hash_table_unref (video->outputs);
+  gst_clear_object (&video->clock);
   gst_clear_object (&video->encoder_src);
   gst_clear_object (&video->compositor);
   gst_clear_object (&video->pipeline);

@@ -35,9 +35,12 @@ BridgeVideo *bridge_video_new (const BridgeSettings *settings, const gchar *room
                                GError **error);
 void bridge_video_free (BridgeVideo *video);
 
-/* main thread: @output is the listener's appsrc (video/x-vp8), referenced.
- * A new output waits for a keyframe, and one is requested. */
-void bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstElement *output);
+/* main thread: @output is where the encoder's thread pushes the listener's
+ * composite (vc_media_push_pad_new, video/x-vp8), stamped in the running
+ * time of @pipeline; both referenced. A new output waits for a keyframe,
+ * and one is requested. */
+void bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstPad *output,
+                              GstElement *pipeline);
 void bridge_video_remove_output (BridgeVideo *video, const gchar *endpoint);
 
 /* any thread: asks the encoder for a keyframe, at most once per second
