@@ -561,7 +561,8 @@ test_call (Fixture *f, gconstpointer data)
   create_room (f, "42", "grid");
   a = start_peer (f, "42", "ubnd-tinh", 440);
   b = start_peer (f, "42", "tinh-uy", 660);
-  WAIT_UNTIL (peer_flowing (a) && peer_flowing (b), 40);
+  wait_flowing (a, 40);
+  wait_flowing (b, 40);
   g_assert_true (room_shows_connected (f, "ubnd-tinh", TRUE));
   g_assert_true (room_shows_connected (f, "tinh-uy", TRUE));
 
@@ -571,7 +572,7 @@ test_call (Fixture *f, gconstpointer data)
     VcClientPeer *both[] = { a, b };
     assert_keeps_flowing (both, 2, 2000);
   }
-  WAIT_UNTIL (peer_flowing (c), 40);
+  wait_flowing (c, 40);
   room = get_room (f, "42", parser);
   g_assert_cmpint (json_object_get_int_member (room, "tiles"), ==, 3);
   /* webrtcbin statistics reach the room JSON (polled every 2 s) */
@@ -588,7 +589,7 @@ test_call (Fixture *f, gconstpointer data)
   }
   /* and rejoins with the same token (a new peer object) */
   c2 = start_peer (f, "42", "ubnd-vinh", 880);
-  WAIT_UNTIL (peer_flowing (c2), 40);
+  wait_flowing (c2, 40);
   {
     VcClientPeer *all[] = { a, b, c2 };
     assert_keeps_flowing (all, 3, 1500);
@@ -746,7 +747,9 @@ test_mix_minus_call (Fixture *f, gconstpointer data)
       taps[i].samples = g_array_new (FALSE, FALSE, sizeof (gint16));
       g_signal_connect (peers[i], "audio-decoded", G_CALLBACK (on_audio_decoded), &taps[i]);
     }
-  WAIT_UNTIL (peer_flowing (a) && peer_flowing (b) && peer_flowing (c), 40);
+  wait_flowing (a, 40);
+  wait_flowing (b, 40);
+  wait_flowing (c, 40);
   run_for (2500);
   g_test_message ("A: 440 %.2e 660 %.2e 1000 %.2e", tap_power (&taps[0], 440),
                   tap_power (&taps[0], 660), tap_power (&taps[0], 1000));
@@ -911,7 +914,7 @@ test_delete_room_says_bye (Fixture *f, gconstpointer data)
 
   create_room (f, "42", "speaker");
   a = start_peer (f, "42", "ubnd-tinh", 440);
-  WAIT_UNTIL (peer_flowing (a), 40);
+  wait_flowing (a, 40);
   g_assert_cmpuint (http (f, "DELETE", "/rooms/42", AUTH, NULL, NULL), ==, 204);
   WAIT_UNTIL (vc_client_peer_get_state (a) == VC_CLIENT_PEER_STATE_CLOSED, 10);
 }
