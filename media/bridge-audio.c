@@ -102,15 +102,14 @@ audio_count_encoder_gap (BridgeAudio *audio)
  * absorb, instead of shifting the RTP timeline (a hole, then packets
  * stamped on top of each other). */
 static GstClockTime
-input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, GstClockTime pts)
+input_map_pts (BridgeAudio *audio, BridgeAudioInput *in, GstClockTime pts, GstClockTime now)
 {
-  GstClockTime now = gst_clock_get_time (audio->clock);
-  GstClockTime base = gst_element_get_base_time (in->pipeline);
+  GstClockTime listener = vc_media_running_time (in->pipeline, now);
   GstClockTimeDiff running, mapped;
 
-  if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (base) || now < base)
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (listener))
     return GST_CLOCK_TIME_NONE;
-  running = (GstClockTimeDiff)(now - base);
+  running = (GstClockTimeDiff)listener;
   mapped = (GstClockTimeDiff)pts + in->pts_offset;
   if (!in->pts_mapped || ABS (mapped - running) > (GstClockTimeDiff)PTS_RESYNC)
     {
@@ -136,6 +135,7 @@ audio_distribute (BridgeAudio *audio, GstBuffer **packets, GstClockTime pts)
 {
   AudioTarget targets[MAX_INPUTS];
   guint n = 0;
+  GstClockTime now = gst_clock_get_time (audio->clock); /* once for every listener */
 
   g_mutex_lock (&audio->lock);
   for (guint i = 0; i < MAX_INPUTS; i++)
@@ -146,7 +146,7 @@ audio_distribute (BridgeAudio *audio, GstBuffer **packets, GstClockTime pts)
         continue;
       targets[n].pad = gst_object_ref (in->output);
       targets[n].slot = slot;
-      targets[n++].pts = input_map_pts (audio, in, pts);
+      targets[n++].pts = input_map_pts (audio, in, pts, now);
     }
   g_mutex_unlock (&audio->lock);
   for (guint i = 0; i < n; i++)

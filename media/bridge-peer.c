@@ -1,7 +1,7 @@
 /* bridge-peer.c — a participant's webrtcbin pipeline and signalling.
  *
- *   appsrc vout (room composite, VP8) ! rtpvp8pay ! webrtcbin
- *   appsrc aout (mix-minus, Opus)     ! rtpopuspay ! webrtcbin
+ *   pad vout (room composite, VP8) ! rtpvp8pay ! webrtcbin   pushed by the room's VP8
+ *   pad aout (mix-minus, Opus)     ! rtpopuspay ! webrtcbin  encoder / mixer thread
  *   webrtcbin ! appsink (RTP Opus) -> bridge-opus decoder -> S16 48k mono -> mixer ring
  *   webrtcbin ! rtpvp8depay ! appsink -> room compositor tile (if shown)
  *
@@ -11,12 +11,13 @@
  * for in-flight appsink callbacks, so none touches the mixer or compositor
  * after it returns.
  *
- * The threads that carry the participant's audio (the aout appsrc's, which
- * payloads, encrypts and sends; the ICE source's; the audio decoder's) raise
- * themselves to [audio] thread_priority on their first buffer, and two
- * meters count the audio packets that leave more than 100 ms after the
- * previous one, where the mix enters (aout) and at the socket (nicesink):
- * the bridge's own contribution to audio gaps (docs/bridge.md). */
+ * The participant's threads that carry audio (the ICE source's, the audio
+ * jitter buffer's, which decodes) raise themselves to [audio]
+ * thread_priority on their first buffer (the room's mixer thread, which
+ * payloads, encrypts and sends the mix, is raised already), and two meters
+ * count the audio packets that leave more than 100 ms after the previous
+ * one, where the mix enters (aout) and at the socket (nicesink): the
+ * bridge's own contribution to audio gaps (docs/bridge.md). */
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-peer.h"
@@ -69,7 +70,7 @@ struct _BridgePeer
   gint64 video_dropped;     /* atomic: packets of hidden video dropped on arrival */
   gint64 last_pli_us;       /* streaming thread of the video appsink only */
   struct WireMeter *wire;   /* audio leaving for the participant (at the socket) */
-  struct WireMeter *appsrc; /* audio entering the participant's pipeline */
+  struct WireMeter *mix_in; /* audio entering the participant's pipeline (aout) */
 
   GMutex stats_lock; /* protects stats and the previous sample */
   BridgePeerStats stats;
@@ -252,10 +253,9 @@ packet_is_audio (GstBuffer *buf)
  * the peer while the pipeline is torn down). */
 struct WireMeter
 {
-  VcMediaThreadPriority priority; /* given to the threads that it sees */
-  gint64 last_us;                 /* only the thread that carries the audio */
-  gint64 gaps;                    /* atomic */
-  gint64 max_us;                  /* atomic */
+  gint64 last_us; /* only the thread that carries the audio */
+  gint64 gaps;    /* atomic */
+  gint64 max_us;  /* atomic */
 };
 
 static void
@@ -279,7 +279,7 @@ on_wire_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   struct WireMeter *wire = data;
 
-  /* no priority here: the payloaders' threads carry the packets to the
+  /* no priority here: the encoders' threads carry the packets to the
    * socket, video as well as audio */
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
     wire_meter_count (wire, GST_PAD_PROBE_INFO_BUFFER (info), TRUE);
@@ -292,11 +292,10 @@ on_wire_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* the audio appsrc's streaming thread */
+/* the room's mixer thread, pushing into aout */
 static GstPadProbeReturn
-on_appsrc_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+on_mix_in_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  vc_media_thread_raise (((struct WireMeter *)data)->priority); /* once per thread */
   wire_meter_count (data, GST_PAD_PROBE_INFO_BUFFER (info), FALSE);
   return GST_PAD_PROBE_OK;
 }
@@ -387,8 +386,8 @@ peer_watch_audio_threads (BridgePeer *peer)
 {
   peer_each_transport_pad (peer, "nicesink", "sink", peer_probe_send);
   peer_each_transport_pad (peer, "nicesrc", "src", peer_probe_receive);
-  gst_pad_add_probe (peer->audio_out, GST_PAD_PROBE_TYPE_BUFFER, on_appsrc_probe,
-                     g_atomic_rc_box_acquire (peer->appsrc),
+  gst_pad_add_probe (peer->audio_out, GST_PAD_PROBE_TYPE_BUFFER, on_mix_in_probe,
+                     g_atomic_rc_box_acquire (peer->mix_in),
                      (GDestroyNotify)g_atomic_rc_box_release);
 }
 
@@ -555,63 +554,30 @@ on_video_out_upstream (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
 /* ---- pipeline ---- */
 
-/* @desc ! webrtcbin; returns the bin (owned by the pipeline) */
-static GstElement *
-peer_add_sender (BridgePeer *peer, const gchar *desc, const gchar *what)
+/* "@payloader ! capsfilter caps=@rtp_caps ! webrtcbin", fed through a pad
+ * of the bridge's own (@caps): the room's VP8 encoder thread pushes the
+ * composite into it (stamped with the participant's running time,
+ * bridge-video.c), the mixer thread the mix (stamped on the mix's timeline,
+ * bridge-audio.c). Payloading, SRTP and sending run on those threads: no
+ * thread of the participant wakes for each frame or 20 ms packet. */
+static GstPad *
+peer_add_sender (BridgePeer *peer, const gchar *payloader, const gchar *rtp_caps, GstCaps *caps,
+                 const gchar *stream_id)
 {
+  g_autofree gchar *desc
+      = g_strdup_printf ("%s mtu=1200 ! capsfilter caps=\"%s\"", payloader, rtp_caps);
   g_autoptr (GError) error = NULL;
   GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &error);
+  g_autoptr (GstPad) sink = NULL;
+  GstPad *pad = vc_media_push_pad_new (stream_id, caps);
 
   g_assert_no_error (error);
   gst_bin_add (GST_BIN (peer->pipeline), bin);
   if (!gst_element_link_pads (bin, "src", peer->webrtc, "sink_%u"))
-    GST_ERROR ("room %s: cannot link %s sender", peer->room_id, what);
-  return bin;
-}
-
-/* The room's composite is pushed by the room's VP8 encoder thread, stamped
- * with the participant's running time, straight into the payloader
- * (bridge-video.c): no thread of the participant wakes for each frame. */
-static GstPad *
-peer_add_video_sender (BridgePeer *peer, const BridgeSettings *s)
-{
-  GstElement *bin = peer_add_sender (
-      peer,
-      "rtpvp8pay picture-id-mode=15-bit mtu=1200 ! capsfilter caps=\"application/x-rtp,"
-      "media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
-      "rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true\"",
-      "video");
-  g_autoptr (GstCaps) caps = gst_caps_new_simple (
-      "video/x-vp8", "width", G_TYPE_INT, (gint)s->width, "height", G_TYPE_INT, (gint)s->height,
-      "framerate", GST_TYPE_FRACTION, (gint)s->fps, 1, NULL);
-  g_autoptr (GstPad) sink = gst_element_get_static_pad (bin, "sink");
-  GstPad *pad = vc_media_push_pad_new ("vc-bridge-composite", caps);
-
+    GST_ERROR ("room %s: cannot link %s to webrtcbin", peer->room_id, stream_id);
+  sink = gst_element_get_static_pad (bin, "sink");
   if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-    GST_ERROR ("room %s: cannot link the composite to %s", peer->room_id, peer->endpoint);
-  return pad;
-}
-
-/* The mix is pushed by the room's mixer thread, stamped on the mix's
- * timeline (bridge-audio.c), straight into the payloader: payloading, SRTP
- * and sending run on that thread, and no thread of the participant wakes
- * for each 20 ms packet. */
-static GstPad *
-peer_add_audio_sender (BridgePeer *peer)
-{
-  GstElement *bin
-      = peer_add_sender (peer,
-                         "rtpopuspay mtu=1200 ! capsfilter caps=\"application/x-rtp,media=audio,"
-                         "encoding-name=OPUS,clock-rate=48000,payload=111,useinbandfec=(string)1,"
-                         "minptime=(string)10\"",
-                         "audio");
-  g_autoptr (GstCaps) caps
-      = gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
-  g_autoptr (GstPad) sink = gst_element_get_static_pad (bin, "sink");
-  GstPad *pad = vc_media_push_pad_new ("vc-bridge-mix", caps);
-
-  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-    GST_ERROR ("room %s: cannot link the mix to %s", peer->room_id, peer->endpoint);
+    GST_ERROR ("room %s: cannot link %s for %s", peer->room_id, stream_id, peer->endpoint);
   return pad;
 }
 
@@ -657,6 +623,7 @@ static gboolean
 peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
 {
   g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstCaps) video_caps = NULL, audio_caps = NULL;
 
   peer->pipeline = gst_pipeline_new (NULL);
   /* audio is stamped on the mix's timeline, anchored when the listener
@@ -670,8 +637,20 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   g_object_set (peer->webrtc, "latency", s->jitter_latency_ms, NULL);
   gst_bin_add (GST_BIN (peer->pipeline), gst_object_ref (peer->webrtc));
   vc_webrtc_restrict_ice (peer->webrtc, (const gchar *const *)s->ice_addresses);
-  peer->video_out = peer_add_video_sender (peer, s);
-  peer->audio_out = peer_add_audio_sender (peer);
+  video_caps = gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, (gint)s->width, "height",
+                                    G_TYPE_INT, (gint)s->height, "framerate", GST_TYPE_FRACTION,
+                                    (gint)s->fps, 1, NULL);
+  audio_caps = gst_caps_from_string (VC_MEDIA_OPUS_CAPS);
+  peer->video_out
+      = peer_add_sender (peer, "rtpvp8pay picture-id-mode=15-bit",
+                         "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,"
+                         "payload=96,rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true",
+                         video_caps, "vc-bridge-composite");
+  peer->audio_out = peer_add_sender (
+      peer, "rtpopuspay",
+      "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
+      "useinbandfec=(string)1,minptime=(string)10",
+      audio_caps, "vc-bridge-mix");
   peer_configure_transceivers (peer);
   peer->video_probe = gst_pad_add_probe (peer->video_out, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
                                          on_video_out_upstream, peer, NULL);
@@ -867,7 +846,7 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
   g_mutex_unlock (&peer->stats_lock);
   stats->audio_send_gaps = g_atomic_pointer_get (&peer->wire->gaps);
   stats->audio_send_max_ms = g_atomic_pointer_get (&peer->wire->max_us) / 1000.0;
-  stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->appsrc->gaps);
+  stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->mix_in->gaps);
   stats->video_dropped = g_atomic_pointer_get (&peer->video_dropped);
   bridge_opus_decoder_get_stats (peer->decoder, &stats->audio);
 }
@@ -982,9 +961,7 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
   peer->created_us = g_get_monotonic_time ();
   peer->priority = s->audio_priority;
   peer->wire = g_atomic_rc_box_new0 (struct WireMeter);
-  peer->wire->priority = s->audio_priority;
-  peer->appsrc = g_atomic_rc_box_new0 (struct WireMeter);
-  peer->appsrc->priority = s->audio_priority;
+  peer->mix_in = g_atomic_rc_box_new0 (struct WireMeter);
   peer->decoder = bridge_opus_decoder_new ();
   g_rw_lock_init (&peer->media_lock);
   g_mutex_init (&peer->stats_lock);
@@ -1007,7 +984,7 @@ peer_finalize (BridgePeer *peer)
 {
   g_clear_object (&peer->ws);
   g_clear_pointer (&peer->wire, g_atomic_rc_box_release);
-  g_clear_pointer (&peer->appsrc, g_atomic_rc_box_release);
+  g_clear_pointer (&peer->mix_in, g_atomic_rc_box_release);
   g_clear_pointer (&peer->decoder, bridge_opus_decoder_free);
   gst_clear_object (&peer->video_out);
   gst_clear_object (&peer->audio_out);

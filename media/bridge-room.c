@@ -159,12 +159,11 @@ room_broadcast_state (BridgeRoom *room)
       json_builder_add_string_value (b, bridge_layout_kind_to_string (room->layout));
       json_builder_set_member_name (b, "muted");
       json_builder_add_boolean_value (b, p != NULL && p->muted);
-      /* a participant the layout does not show is asked to stop sending
-       * video (the bridge would drop it unread anyway) */
+      /* a participant the layout does not show (no tile) is asked to stop
+       * sending video (the bridge would drop it unread anyway), and one it
+       * shows to send no more pixels than its tile needs */
       json_builder_set_member_name (b, "send_video");
-      json_builder_add_boolean_value (
-          b, bridge_video_is_shown (room->video, bridge_peer_get_endpoint (peer)));
-      /* and at what size it is shown: no need to send more pixels */
+      json_builder_add_boolean_value (b, p != NULL && p->tile_width > 0);
       json_builder_set_member_name (b, "video_width");
       json_builder_add_int_value (b, p != NULL ? p->tile_width : 0);
       json_builder_set_member_name (b, "video_height");

@@ -150,9 +150,7 @@ on_encoded_frame (GstAppSink *sink, gpointer data)
   g_hash_table_iter_init (&iter, video->outputs);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&out))
     {
-      GstClockTime base = gst_element_get_base_time (out->pipeline);
-      VideoTarget t = { gst_object_ref (out->pad),
-                        GST_CLOCK_TIME_IS_VALID (base) && now >= base ? now - base : 0 };
+      VideoTarget t = { gst_object_ref (out->pad), vc_media_running_time (out->pipeline, now) };
       if (out->needs_keyframe && !key)
         {
           gst_object_unref (t.pad);
@@ -479,7 +477,7 @@ video_running_time (BridgeVideo *video)
 
   if (clock == NULL)
     return GST_CLOCK_TIME_NONE;
-  return gst_clock_get_time (clock) - gst_element_get_base_time (video->pipeline);
+  return vc_media_running_time (video->pipeline, gst_clock_get_time (clock));
 }
 
 gboolean

@@ -434,7 +434,7 @@ static GstCaps *
 clip_caps (VcMediaClip *clip, gboolean audio)
 {
   if (audio)
-    return gst_caps_from_string ("audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
+    return gst_caps_from_string (VC_MEDIA_OPUS_CAPS);
   return gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, clip->width, "height", G_TYPE_INT,
                               clip->height, "framerate", GST_TYPE_FRACTION, clip->rate_num,
                               clip->rate_den, NULL);

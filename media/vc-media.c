@@ -213,6 +213,16 @@ vc_media_push_pad_new (const gchar *stream_id, GstCaps *caps)
   return pad;
 }
 
+GstClockTime
+vc_media_running_time (GstElement *element, GstClockTime now)
+{
+  GstClockTime base = gst_element_get_base_time (element);
+
+  if (!GST_CLOCK_TIME_IS_VALID (now) || !GST_CLOCK_TIME_IS_VALID (base) || now < base)
+    return GST_CLOCK_TIME_NONE;
+  return now - base;
+}
+
 void
 vc_media_push_pad_start (GstPad *pad)
 {

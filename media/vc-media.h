@@ -87,6 +87,13 @@ GstPadProbeReturn vc_media_probe_filter (GstPadProbeInfo *info, VcPacketKeepFunc
  * source and drops upstream events. Link it to the first element's sink
  * pad; pushes return GST_FLOW_FLUSHING while that is not playing. */
 GstPad *vc_media_push_pad_new (const gchar *stream_id, GstCaps *caps);
+
+/* The caps of a mono Opus stream as the bridge and the clips carry it. */
+#define VC_MEDIA_OPUS_CAPS "audio/x-opus,channel-mapping-family=0,channels=1,rate=48000"
+
+/* @element's running time at clock time @now (its pipeline's clock), or
+ * GST_CLOCK_TIME_NONE before it has a base time or if @now is before it. */
+GstClockTime vc_media_running_time (GstElement *element, GstClockTime now);
 /* Delivers the stream's start (stream-start, caps, segment) downstream: call
  * once the pipeline it is linked into has been set to PAUSED or PLAYING
  * (elements such as webrtcbin wait for caps before anything is pushed). */
