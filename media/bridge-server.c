@@ -10,6 +10,7 @@
 #include "bridge-room.h"
 #include "bridge-signal.h"
 #include "bridge-video.h"
+#include "vc-http-guard.h"
 #include "vc-jwt.h"
 #include "vc-secret.h"
 #include "vc-time.h"
@@ -24,7 +25,8 @@ struct _BridgeServer
   GObject parent;
   const BridgeSettings *settings;
   SoupServer *soup;
-  GHashTable *rooms; /* id -> BridgeRoom */
+  VcHttpGuard *guard; /* closes connections libsoup 3.2 would leak */
+  GHashTable *rooms;  /* id -> BridgeRoom */
   gchar *url;
 };
 
@@ -430,6 +432,7 @@ bridge_server_finalize (GObject *object)
   BridgeServer *self = BRIDGE_SERVER (object);
 
   g_hash_table_unref (self->rooms);
+  g_clear_pointer (&self->guard, vc_http_guard_free);
   g_clear_object (&self->soup);
   g_free (self->url);
   G_OBJECT_CLASS (bridge_server_parent_class)->finalize (object);
@@ -441,6 +444,11 @@ bridge_server_init (BridgeServer *self)
   self->rooms
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)bridge_room_free);
   self->soup = soup_server_new ("server-header", "vc-bridge", NULL);
+  self->guard = vc_http_guard_new (self->soup,
+                                   &(VcHttpGuardLimits){
+                                       .header_timeout_ms = VC_HTTP_GUARD_HEADER_TIMEOUT_MS_DEFAULT,
+                                       .idle_timeout_ms = VC_HTTP_GUARD_IDLE_TIMEOUT_MS_DEFAULT,
+                                   });
   soup_server_add_early_handler (self->soup, NULL, on_request_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, on_default, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);

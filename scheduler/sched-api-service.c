@@ -104,6 +104,19 @@ on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path
     g_string_append_printf (
         out, "vc_scheduler_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n", c,
         m->http_responses[c]);
+  if (core->connections != NULL)
+    {
+      metrics_counter (out, "vc_scheduler_connections_closed_by_peer_total",
+                       "Idle keep-alive connections the client closed, freed by the server.",
+                       core->connections->closed_by_peer);
+      metrics_counter (out, "vc_scheduler_connections_closed_idle_total",
+                       "Keep-alive connections closed after [limits] idle_timeout_seconds.",
+                       core->connections->closed_idle);
+      metrics_counter (
+          out, "vc_scheduler_connections_slow_headers_total",
+          "Connections answered 408: headers not in within [limits] header_timeout_ms.",
+          core->connections->closed_header_slow);
+    }
   metrics_counter (out, "vc_scheduler_bookings_total", "Meetings booked (each occurrence counts).",
                    m->bookings_created);
   metrics_counter (out, "vc_scheduler_booking_conflicts_total",

@@ -43,6 +43,8 @@ typedef struct
   gint64 max_meeting_seconds;  /* 12 h */
   gint max_series_occurrences; /* 366 */
   gint64 max_body_bytes;       /* 64 KiB */
+  guint header_timeout_ms;     /* accept or first byte -> end of headers */
+  guint idle_timeout_ms;       /* keep-alive connection with no request */
 } SchedSettings;
 
 typedef struct

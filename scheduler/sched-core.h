@@ -9,6 +9,7 @@
 #include "sched-context.h"
 #include "sched-holidays.h"
 
+#include "common/vc-http-guard.h"
 #include "common/vc-time.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,10 @@ typedef struct
   SchedContext *ctx; /* not owned */
   SchedHolidays *holidays;
   SchedMetrics metrics;
+  /* Counters of the server's connection guard (closed idle, slow and
+   * peer-closed connections), owned by SchedServer; NULL in tests that
+   * run handlers without a server. */
+  const VcHttpGuardCounters *connections;
   gint64 started_at;
   /* Test seam: the clock the booking rules use ("no start in the past"),
    * NULL for vc_time_now(). */

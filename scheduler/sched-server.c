@@ -8,6 +8,7 @@
 #include "sched-error.h"
 #include "sched-roster.h"
 
+#include "common/vc-http-guard.h"
 #include "common/vc-time.h"
 #include "sched-http.h"
 
@@ -17,6 +18,7 @@ struct _SchedServer
 {
   SchedCore core;
   SoupServer *soup;
+  VcHttpGuard *guard; /* closes connections libsoup 3.2 would leak */
 };
 
 SchedContext *
@@ -190,6 +192,12 @@ sched_server_new (SchedContext *ctx, GError **error)
         }
     }
   server->soup = soup_server_new ("server-header", "vc-scheduler ", "tls-certificate", cert, NULL);
+  server->guard = vc_http_guard_new (server->soup, &(VcHttpGuardLimits){
+                                                       .header_timeout_ms = s->header_timeout_ms,
+                                                       .idle_timeout_ms = s->idle_timeout_ms,
+                                                       .tls = cert != NULL,
+                                                   });
+  server->core.connections = vc_http_guard_get_counters (server->guard);
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_server_request_started),
                     server);
   g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_server_request_finished),
@@ -206,6 +214,8 @@ sched_server_free (SchedServer *server)
   if (server == NULL)
     return;
   sched_booking_batch_shutdown (&server->core);
+  server->core.connections = NULL;
+  g_clear_pointer (&server->guard, vc_http_guard_free);
   if (server->soup)
     {
       soup_server_disconnect (server->soup);

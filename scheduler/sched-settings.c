@@ -36,7 +36,9 @@ static const gchar defaults[] = "[server]\n"
                                 "[limits]\n"
                                 "max_meeting_hours=12\n"
                                 "max_series_occurrences=366\n"
-                                "max_body_bytes=65536\n";
+                                "max_body_bytes=65536\n"
+                                "header_timeout_ms=10000\n"
+                                "idle_timeout_seconds=60\n";
 
 const gchar *
 sched_settings_defaults (void)
@@ -259,6 +261,12 @@ settings_read_limits (VcConfig *config, SchedSettings *s, GError **error)
   if (!vc_config_get_int (config, "limits", "max_series_occurrences", 366, 1, 366, &v, error))
     return FALSE;
   s->max_series_occurrences = (gint)v;
+  if (!vc_config_get_int (config, "limits", "header_timeout_ms", 10000, 100, 600000, &v, error))
+    return FALSE;
+  s->header_timeout_ms = (guint)v;
+  if (!vc_config_get_int (config, "limits", "idle_timeout_seconds", 60, 1, 3600, &v, error))
+    return FALSE;
+  s->idle_timeout_ms = (guint)v * 1000;
   return vc_config_get_int (config, "limits", "max_body_bytes", 65536, 1024, 16 * 1024 * 1024,
                             &s->max_body_bytes, error);
 }
