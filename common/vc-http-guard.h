@@ -8,7 +8,9 @@
  * descriptor and the process dies at its open-file limit. libsoup also has
  * no header-read timeout, so a client that sends half a request holds a
  * connection as long as it likes. The guard fixes both from outside
- * libsoup, through its public API only; see vc-http-guard.c for how.
+ * libsoup, through its public API only; see vc-http-guard.c for how. And
+ * where libsoup drops a request with over-long headers without an answer,
+ * the guard answers 431 first.
  *
  * Both servers (the scheduler and the bridge) attach one guard to their
  * SoupServer right after creating it. Everything runs on the thread of the
@@ -31,10 +33,15 @@ typedef struct
    * layer, so every response asks the client to close instead
    * (Connection: close). */
   gboolean tls;
+  /* Request headers larger than this are answered 431 and the connection
+   * closed (plain HTTP; libsoup itself drops headers over 64 KiB without a
+   * word); 0 leaves the limit to libsoup. */
+  guint max_header_bytes;
 } VcHttpGuardLimits;
 
 #define VC_HTTP_GUARD_HEADER_TIMEOUT_MS_DEFAULT 10000
 #define VC_HTTP_GUARD_IDLE_TIMEOUT_MS_DEFAULT 60000
+#define VC_HTTP_GUARD_MAX_HEADER_BYTES_DEFAULT 32768
 
 typedef struct _VcHttpGuard VcHttpGuard;
 
@@ -43,6 +50,7 @@ typedef struct
   guint64 closed_by_peer;     /* idle connections whose client closed them */
   guint64 closed_idle;        /* idle connections closed after idle_timeout_ms */
   guint64 closed_header_slow; /* requests whose headers came too late (408) */
+  guint64 closed_header_large; /* requests whose headers were too large (431) */
 } VcHttpGuardCounters;
 
 VcHttpGuard *vc_http_guard_new (SoupServer *server, const VcHttpGuardLimits *limits);

@@ -69,10 +69,12 @@ setup (Fixture *f, gconstpointer data)
   alarm (60);
   f->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->server, NULL, on_request, NULL, NULL);
-  f->guard = vc_http_guard_new (f->server, &(VcHttpGuardLimits){
-                                               .header_timeout_ms = limits->header_timeout_ms,
-                                               .idle_timeout_ms = limits->idle_timeout_ms,
-                                           });
+  f->guard = vc_http_guard_new (f->server,
+                                &(VcHttpGuardLimits){
+                                    .header_timeout_ms = limits->header_timeout_ms,
+                                    .idle_timeout_ms = limits->idle_timeout_ms,
+                                    .max_header_bytes = VC_HTTP_GUARD_MAX_HEADER_BYTES_DEFAULT,
+                                });
   soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (f->server);
@@ -376,10 +378,149 @@ test_slow_second_request (Fixture *f, gconstpointer data)
   g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
 }
 
+/* A request of @header_bytes of headers, whole. */
+static gchar *
+big_request (gsize header_bytes)
+{
+  GString *text = g_string_new ("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
+
+  while (text->len < header_bytes)
+    g_string_append_c (text, 'a');
+  g_string_append (text, "\r\n\r\n");
+  return g_string_free (text, FALSE);
+}
+
+typedef struct
+{
+  gsize header_bytes;
+  gboolean second; /* on a keep-alive connection, after one normal request */
+  gchar *reply;
+} BigClient;
+
+static void
+big_headers (Fixture *f, gpointer data)
+{
+  BigClient *c = data;
+  g_autofree gchar *big = big_request (c->header_bytes);
+  int fd = client_connect (f->port);
+  gboolean eof;
+
+  if (c->second)
+    {
+      g_autofree gchar *first = NULL;
+
+      client_send (fd, request, strlen (request));
+      first = client_read_response (fd, &eof);
+      g_assert_true (g_str_has_prefix (first, "HTTP/1.1 200"));
+    }
+  else
+    {
+      /* The request line first, so that the server has taken the
+       * connection before the long headers come (were they all there at
+       * once, libsoup would read them in the same call that accepts). */
+      client_send (fd, big, 16);
+      g_usleep (50 * 1000); /* spacing the pieces is the point here */
+      client_send (fd, big + 16, strlen (big) - 16);
+      c->reply = client_read_response (fd, &eof);
+      close (fd);
+      return;
+    }
+  client_send (fd, big, strlen (big));
+  c->reply = client_read_response (fd, &eof);
+  close (fd);
+}
+
+/* Headers of 100 KB (over libsoup's own 64 KiB, which it drops without a
+ * word) are answered 431, on a new connection and on a kept-alive one;
+ * 40 KB (over the guard's 32 KiB) on a kept-alive one too; 20 KB pass. */
+static void
+test_large_headers (Fixture *f, gconstpointer data)
+{
+  const BigClient cases[] = {
+    { 100 * 1000, FALSE },
+    { 100 * 1000, TRUE },
+    { 40 * 1000, TRUE },
+  };
+  BigClient small = { 20 * 1000, TRUE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      BigClient c = cases[i];
+
+      run_client (f, big_headers, &c);
+      g_assert_nonnull (c.reply);
+      if (!g_str_has_prefix (c.reply, "HTTP/1.1 431"))
+        g_error ("case %u (%" G_GSIZE_FORMAT " bytes, %s request): %.40s", i, c.header_bytes,
+                 c.second ? "second" : "first", c.reply);
+      g_free (c.reply);
+    }
+  g_assert_cmpuint (vc_http_guard_get_counters (f->guard)->closed_header_large, ==,
+                    G_N_ELEMENTS (cases));
+  run_client (f, big_headers, &small);
+  g_assert_true (g_str_has_prefix (small.reply, "HTTP/1.1 200"));
+  g_free (small.reply);
+  g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
+}
+
+static void
+trickled_second_request (Fixture *f, gpointer data)
+{
+  gboolean *served = data;
+  int fd = client_connect (f->port);
+  g_autofree gchar *first = NULL, *second = NULL;
+  gboolean eof;
+
+  client_send (fd, request, strlen (request));
+  first = client_read_response (fd, &eof);
+  /* The second request's headers in three pieces, each after the server
+   * had time to look (it answers nothing before the whole block). */
+  client_send (fd, "GET /x HTTP/1.1\r\n", 17);
+  g_usleep (50 * 1000); /* spacing the pieces is the point of the test */
+  client_send (fd, "Host: 127.0.0.1\r\n", 17);
+  g_usleep (50 * 1000);
+  client_send (fd, "\r\n", 2);
+  second = client_read_response (fd, &eof);
+  *served = g_str_has_prefix (second, "HTTP/1.1 200");
+  close (fd);
+}
+
+/* Headers held back while incomplete still reach libsoup once whole. */
+static void
+test_trickled_headers (Fixture *f, gconstpointer data)
+{
+  gboolean served = FALSE;
+
+  run_client (f, trickled_second_request, &served);
+  g_assert_true (served);
+  g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
+}
+
+static void
+half_second_request_then_close (Fixture *f, gpointer data)
+{
+  int fd = client_connect (f->port);
+  g_autofree gchar *first = NULL;
+  gboolean eof;
+
+  client_send (fd, request, strlen (request));
+  first = client_read_response (fd, &eof);
+  client_send (fd, "GET /x HTTP/1.1\r\nHo", 19);
+  close (fd);
+}
+
+/* Half a second request, then the client closes: freed, no 408 wait. */
+static void
+test_half_request_closed (Fixture *f, gconstpointer data)
+{
+  run_client (f, half_second_request_then_close, NULL);
+  g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
+}
+
 int
 main (int argc, char **argv)
 {
   static const Limits relaxed = { .header_timeout_ms = 5000, .idle_timeout_ms = 0 };
+  static const Limits long_headers = { .header_timeout_ms = 20000, .idle_timeout_ms = 0 };
   static const Limits short_idle = { .header_timeout_ms = 5000, .idle_timeout_ms = 250 };
   static const Limits short_headers = { .header_timeout_ms = 300, .idle_timeout_ms = 0 };
 
@@ -393,5 +534,12 @@ main (int argc, char **argv)
               teardown);
   g_test_add ("/http-guard/slow-second-request", Fixture, &short_headers, setup,
               test_slow_second_request, teardown);
+  g_test_add ("/http-guard/large-headers", Fixture, &relaxed, setup, test_large_headers, teardown);
+  g_test_add ("/http-guard/trickled-headers", Fixture, &relaxed, setup, test_trickled_headers,
+              teardown);
+  /* With a header timeout longer than the settle wait, only the peer's
+   * close can free the connection in time. */
+  g_test_add ("/http-guard/half-request-closed", Fixture, &long_headers, setup,
+              test_half_request_closed, teardown);
   return g_test_run ();
 }
