@@ -448,6 +448,7 @@ bridge_server_init (BridgeServer *self)
                                    &(VcHttpGuardLimits){
                                        .header_timeout_ms = VC_HTTP_GUARD_HEADER_TIMEOUT_MS_DEFAULT,
                                        .idle_timeout_ms = VC_HTTP_GUARD_IDLE_TIMEOUT_MS_DEFAULT,
+                                       .max_header_bytes = VC_HTTP_GUARD_MAX_HEADER_BYTES_DEFAULT,
                                    });
   soup_server_add_early_handler (self->soup, NULL, on_request_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, on_default, self, NULL);

@@ -192,11 +192,13 @@ sched_server_new (SchedContext *ctx, GError **error)
         }
     }
   server->soup = soup_server_new ("server-header", "vc-scheduler ", "tls-certificate", cert, NULL);
-  server->guard = vc_http_guard_new (server->soup, &(VcHttpGuardLimits){
-                                                       .header_timeout_ms = s->header_timeout_ms,
-                                                       .idle_timeout_ms = s->idle_timeout_ms,
-                                                       .tls = cert != NULL,
-                                                   });
+  server->guard = vc_http_guard_new (server->soup,
+                                     &(VcHttpGuardLimits){
+                                         .header_timeout_ms = s->header_timeout_ms,
+                                         .idle_timeout_ms = s->idle_timeout_ms,
+                                         .tls = cert != NULL,
+                                         .max_header_bytes = VC_HTTP_GUARD_MAX_HEADER_BYTES_DEFAULT,
+                                     });
   server->core.connections = vc_http_guard_get_counters (server->guard);
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_server_request_started),
                     server);
