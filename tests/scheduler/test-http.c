@@ -278,6 +278,106 @@ test_bad_bodies (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fixture_request (f, "GET", "/healthz", NULL, NULL, &health), ==, 200);
 }
 
+/* POSTs a booking whose title is @title_json (already JSON-quoted). */
+static guint
+post_titled (Fixture *f, const gchar *title_json, JsonNode **reply)
+{
+  gint64 day = fixture_future_day (1);
+  g_autofree gchar *s = vc_time_format_utc (day + 8 * 3600);
+  g_autofree gchar *e = vc_time_format_utc (day + 9 * 3600);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":%s,\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      title_json, s, e);
+
+  return fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, reply);
+}
+
+/* @reply is read after @status was computed (argument order is unspecified). */
+static void
+assert_invalid (guint status, JsonNode **reply, const gchar *field)
+{
+  g_assert_cmpuint (status, ==, 422);
+  g_assert_cmpstr (member_string (*reply, "error"), ==, "invalid");
+  g_assert_cmpstr (member_string (*reply, "field"), ==, field);
+}
+
+/* Issue #12, finding 9: what json-glib lets through silently (a NUL cuts a
+ * string, a lone surrogate becomes invalid UTF-8, 10^30 reads as -1) and
+ * times GDateTime parses but cannot write back are refused with 422 naming
+ * the member, in every handler; nothing is stored. */
+static void
+test_text_and_time_checks (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL;
+  g_autoptr (JsonNode) r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL, ok = NULL;
+  gint64 day = fixture_future_day (1);
+  g_autofree gchar *s = vc_time_format_utc (day + 8 * 3600);
+  g_autofree gchar *e = vc_time_format_utc (day + 9 * 3600);
+
+  assert_invalid (post_titled (f, "\"a\\ud800b\"", &r1), &r1, "title");
+  g_assert_nonnull (strstr (member_string (r1, "message"), "surrogate"));
+  assert_invalid (post_titled (f, "\"a\\udc00b\"", &r2), &r2, "title");
+  assert_invalid (post_titled (f, "\"a\\u0000b\"", &r3), &r3, "title");
+  g_assert_nonnull (strstr (member_string (r3, "message"), "NUL"));
+  /* an escaped backslash before "u0000" is plain text, not a NUL */
+  g_assert_cmpuint (post_titled (f, "\"a\\\\u0000b \\ud83d\\ude00\"", &ok), ==, 201);
+  g_assert_cmpstr (member_string (ok, "title"), ==, "a\\u0000b \xF0\x9F\x98\x80");
+
+  /* Every member, nested ones named as the API names them. */
+  {
+    g_autofree gchar *body = g_strdup_printf (
+        "{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\\u0000\"],\"start\":\"%s\",\"end\":\"%s\"}",
+        s, e);
+    assert_invalid (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, &r4), &r4,
+                    "endpoints[1]");
+  }
+  assert_invalid (
+      fixture_request (f, "POST", "/api/v1/attendance", f->room,
+                       "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a01\","
+                       "\"meeting\":1,\"type\":\"joined\",\"at\":\"2026-01-01T00:00:00Z\","
+                       "\"reason\":\"a\\u0000b\"}]}",
+                       &r5),
+      &r5, "events[0].reason");
+  assert_invalid (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-vinh", f->admin,
+                                   "{\"name\":\"\\udfff\"}", &r6),
+                  &r6, "name");
+  assert_invalid (fixture_request (f, "POST", "/api/v1/meetings/1/extend", f->sec_ubnd,
+                                   "{\"minutes\":1000000000000000000000000000000}", &r7),
+                  &r7, "minutes");
+
+  /* Times: year 10000 in UTC, year 1999, and in every place a time goes. */
+  {
+    g_autofree gchar *far = g_strdup_printf (
+        "{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"9999-12-31T23:30:00-05:00\","
+        "\"end\":\"%s\"}",
+        e);
+    g_autofree gchar *until = g_strdup_printf (
+        "{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\","
+        "\"recurrence\":{\"freq\":\"weekly\",\"until\":\"9999-12-31T23:30:00-05:00\"}}",
+        s, e);
+    assert_invalid (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, far, &r8), &r8,
+                    "start");
+    assert_invalid (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, until, &r9), &r9,
+                    "recurrence.until");
+  }
+  assert_invalid (fixture_request (f, "GET", "/api/v1/meetings?from=9999-12-31T23:30:00-05:00",
+                                   f->manager, NULL, &r10),
+                  &r10, "from");
+  assert_invalid (
+      fixture_request (f, "GET", "/api/v1/meetings?to=1999-12-31", f->manager, NULL, &r11), &r11,
+      "to");
+
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 1);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 0);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE code = 'ubnd-vinh' "
+                                     "AND name LIKE '%Vinh%'"),
+                   ==, 1);
+}
+
 /* Sends @len bytes on a non-blocking socket, running the main context (the
  * server lives on it) while the socket is full. FALSE when the peer has
  * answered or gone before all of it left. */
@@ -684,6 +784,7 @@ main (int argc, char **argv)
   ADD ("book-list-conflict", test_book_list_conflict);
   ADD ("concurrent-booking", test_concurrent_booking);
   ADD ("bad-bodies", test_bad_bodies);
+  ADD ("text-and-time-checks", test_text_and_time_checks);
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
   ADD ("attendance", test_attendance);
