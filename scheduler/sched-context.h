@@ -43,6 +43,11 @@ typedef struct
   gint64 max_meeting_seconds;  /* 12 h */
   gint max_series_occurrences; /* 366 */
   gint64 max_body_bytes;       /* 64 KiB */
+  gint64 max_ahead_seconds;    /* max_days_ahead: no occurrence starts later than now + this */
+  /* unit_room_hours_per_day/_week: room-seconds one unit's meetings may hold
+   * in a local day / week (Monday to Sunday); 0: no limit. Admins exempt. */
+  gint64 unit_room_seconds_per_day;
+  gint64 unit_room_seconds_per_week;
 } SchedSettings;
 
 typedef struct

@@ -36,7 +36,10 @@ static const gchar defaults[] = "[server]\n"
                                 "[limits]\n"
                                 "max_meeting_hours=12\n"
                                 "max_series_occurrences=366\n"
-                                "max_body_bytes=65536\n";
+                                "max_body_bytes=65536\n"
+                                "max_days_ahead=366\n"
+                                "unit_room_hours_per_day=600\n"
+                                "unit_room_hours_per_week=1200\n";
 
 const gchar *
 sched_settings_defaults (void)
@@ -259,8 +262,23 @@ settings_read_limits (VcConfig *config, SchedSettings *s, GError **error)
   if (!vc_config_get_int (config, "limits", "max_series_occurrences", 366, 1, 366, &v, error))
     return FALSE;
   s->max_series_occurrences = (gint)v;
-  return vc_config_get_int (config, "limits", "max_body_bytes", 65536, 1024, 16 * 1024 * 1024,
-                            &s->max_body_bytes, error);
+  if (!vc_config_get_int (config, "limits", "max_body_bytes", 65536, 1024, 16 * 1024 * 1024,
+                          &s->max_body_bytes, error))
+    return FALSE;
+  /* Quotas (docs/configuration.md): how far ahead, and how many room-hours
+   * one unit may hold per day and week, so that no secretariat can book
+   * the whole network for a year. */
+  if (!vc_config_get_int (config, "limits", "max_days_ahead", 366, 1, 3660, &v, error))
+    return FALSE;
+  s->max_ahead_seconds = v * 86400;
+  if (!vc_config_get_int (config, "limits", "unit_room_hours_per_day", 600, 0, 10000000, &v, error))
+    return FALSE;
+  s->unit_room_seconds_per_day = v * 3600;
+  if (!vc_config_get_int (config, "limits", "unit_room_hours_per_week", 1200, 0, 10000000, &v,
+                          error))
+    return FALSE;
+  s->unit_room_seconds_per_week = v * 3600;
+  return TRUE;
 }
 
 SchedSettings *
