@@ -16,6 +16,7 @@
 #include "sched-agent-schedule.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-meeting-window.h"
 #include "vc-time.h"
 
 #include <json-glib/json-glib.h>
@@ -112,6 +113,26 @@ channel_send_schedule (SchedAgentChannel *channel)
   g_debug ("agent %s: schedule sent", channel->endpoint);
 }
 
+/* A state naming a meeting is believed only when the room may be in it
+ * now (sched-meeting-window.h); otherwise the agent gets an "invalid" error
+ * and the presence stays as it was. */
+static gboolean
+channel_check_meeting (SchedAgentChannel *channel, gint64 meeting)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = vc_time_now ();
+
+  if (sched_meeting_window_check (channel->hub->ctx->db, meeting, channel->endpoint, now, now,
+                                  &error))
+    return TRUE;
+  g_message ("agent %s: state for meeting %" G_GINT64_FORMAT " ignored: %s", channel->endpoint,
+             meeting, sched_error_get_text (error));
+  channel_send_error (
+      channel, g_error_matches (error, SCHED_ERROR, SCHED_ERROR_INVALID) ? "invalid" : "internal",
+      sched_error_get_text (error));
+  return FALSE;
+}
+
 /* Applies an agent → scheduler message; FALSE with a reason when malformed. */
 static gboolean
 channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, const gchar **reason)
@@ -123,6 +144,8 @@ channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, c
   switch (message.type)
     {
       case SCHED_AGENT_MESSAGE_STATE:
+        if (message.meeting != 0 && !channel_check_meeting (channel, message.meeting))
+          break;
         g_free (channel->state);
         channel->state = g_steal_pointer (&message.state);
         channel->meeting_id = message.meeting;

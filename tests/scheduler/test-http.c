@@ -534,7 +534,8 @@ test_attendance (Fixture *f, gconstpointer data)
   g_assert_cmpint (fixture_count (f, "SELECT held FROM meetings"), ==, 1);
   g_assert_cmpint (fixture_count (f, "SELECT actual_seconds FROM meetings"), ==, 3480);
 
-  /* A batch with one event for a meeting the room is not in: 422, none stored. */
+  /* A batch with one event for a meeting the room is not in: the other is
+   * stored, that one answered as rejected (so the agent's outbox drops it). */
   const gchar *mixed
       = "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a03\",\"meeting\":1,\"type\":"
         "\"joined\","
@@ -542,9 +543,20 @@ test_attendance (Fixture *f, gconstpointer data)
         "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a04\",\"meeting\":77,\"type\":\"joined\","
         "\"at\":\"2025-05-06T01:10:00Z\"}]}";
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, mixed, &r3), ==,
-                    422);
-  g_assert_cmpstr (member_string (r3, "field"), ==, "events[1].meeting");
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 4);
+                    200);
+  g_assert_cmpint (member_int (r3, "accepted"), ==, 1);
+  {
+    JsonArray *rejected = json_object_get_array_member (json_node_get_object (r3), "rejected");
+    JsonObject *one;
+
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
+    one = json_array_get_object_element (rejected, 0);
+    g_assert_cmpint (json_object_get_int_member (one, "index"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (one, "id"), ==,
+                     "6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a04");
+    g_assert_cmpstr (json_object_get_string_member (one, "field"), ==, "events[1].meeting");
+  }
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 5);
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room,
                                      "{\"events\":[{\"id\":\"nope\",\"meeting\":1,\"type\":"
                                      "\"joined\",\"at\":\"2025-05-06T01:10:00Z\"}]}",
@@ -562,6 +574,95 @@ test_attendance (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (anh_son, "endpoint"), ==, "ubnd-anh-son");
   g_assert_cmpstr (json_object_get_string_member (anh_son, "status"), ==, "present");
   g_assert_cmpint (json_object_get_int_member (anh_son, "seconds"), ==, 3420);
+}
+
+/* One attendance event as JSON. */
+static gchar *
+event_json (guint n, gint64 meeting, const gchar *type, gint64 at)
+{
+  g_autofree gchar *when = vc_time_format_utc (at);
+
+  return g_strdup_printf (
+      "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3b%02u\",\"meeting\":%" G_GINT64_FORMAT
+      ",\"type\":\"%s\",\"at\":\"%s\"}",
+      n, meeting, type, when);
+}
+
+/* Issue #12, finding 13: events for a meeting that does not exist (-1), a
+ * meeting the room is not in, 400 days before a meeting, two days before
+ * it, or in the future (a room "present" in a meeting days ahead) are
+ * rejected, each named, and acknowledged with 200 so that the agent's
+ * outbox does not resend them; the good event of the batch is stored. An
+ * id of 10^30 is malformed (422, nothing stored). */
+static void
+test_attendance_window (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) past = NULL, ahead = NULL, other = NULL, reply = NULL, huge = NULL;
+  gint64 now = vc_time_now ();
+  g_autofree gchar *s = vc_time_format_utc (now - 3600);
+  g_autofree gchar *e = vc_time_format_utc (now - 1800);
+  g_autofree gchar *history = g_strdup_printf (
+      "{\"meetings\":[{\"title\":\"Đã họp\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-anh-son\"],\"start\":\"%s\",\"end\":\"%s\"}]}",
+      s, e);
+  gint64 held = 0, coming = 0, not_mine = 0;
+
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/history", f->admin, history, &past), ==,
+                    200);
+  held = fixture_count (f, "SELECT max(id) FROM meetings");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-anh-son\"]", 8, 9, NULL, &ahead),
+                    ==, 201);
+  coming = member_int (ahead, "id");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 10, 11, NULL, &other),
+                    ==, 201);
+  not_mine = member_int (other, "id");
+  {
+    gint64 coming_start = 0;
+    g_autofree gchar *q
+        = g_strdup_printf ("SELECT start_at FROM meetings WHERE id = %" G_GINT64_FORMAT, coming);
+    g_autofree gchar *e0 = NULL, *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *e5 = NULL;
+    g_autofree gchar *body = NULL;
+    const gchar *fields[] = { NULL,           "events[1].meeting", "events[2].meeting",
+                              "events[3].at", "events[4].at",      "events[5].at" };
+    JsonArray *rejected;
+
+    coming_start = fixture_count (f, q);
+    e0 = event_json (0, held, "joined", now - 3500);               /* good */
+    e1 = event_json (1, -1, "joined", now - 3500);                 /* no such meeting */
+    e2 = event_json (2, not_mine, "joined", now);                  /* not its meeting */
+    e3 = event_json (3, held, "joined", now - 3600 - 400 * 86400); /* 400 days before */
+    e4 = event_json (4, held, "left", now - 3600 - 2 * 86400);     /* before the meeting */
+    e5 = event_json (5, coming, "joined", coming_start);           /* in the future */
+    body = g_strdup_printf ("{\"events\":[%s,%s,%s,%s,%s,%s]}", e0, e1, e2, e3, e4, e5);
+    g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, body, &reply), ==,
+                      200);
+    g_assert_cmpint (member_int (reply, "accepted"), ==, 1);
+    rejected = json_object_get_array_member (json_node_get_object (reply), "rejected");
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 5);
+    for (guint i = 0; i < 5; i++)
+      {
+        JsonObject *r = json_array_get_object_element (rejected, i);
+        g_assert_cmpint (json_object_get_int_member (r, "index"), ==, i + 1);
+        g_assert_cmpstr (json_object_get_string_member (r, "field"), ==, fields[i + 1]);
+      }
+    g_assert_nonnull (strstr (
+        json_object_get_string_member (json_array_get_object_element (rejected, 4), "message"),
+        "future"));
+  }
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 1);
+  g_assert_cmpint (fixture_count (f, "SELECT present_count FROM meetings ORDER BY id LIMIT 1"), ==,
+                   1);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/attendance", f->room,
+                       "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3c01\","
+                       "\"meeting\":1000000000000000000000000000000,\"type\":"
+                       "\"joined\",\"at\":\"2026-01-01T00:00:00Z\"}]}",
+                       &huge),
+      ==, 422);
+  g_assert_cmpstr (member_string (huge, "field"), ==, "events[0].meeting");
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 1);
 }
 
 static gboolean
@@ -788,6 +889,7 @@ main (int argc, char **argv)
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
   ADD ("attendance", test_attendance);
+  ADD ("attendance-window", test_attendance_window);
   ADD ("endpoints-crud", test_endpoints_crud);
   ADD ("endpoints-presence", test_endpoints_presence);
   ADD ("static-files", test_static_files);

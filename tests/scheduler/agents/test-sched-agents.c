@@ -510,6 +510,54 @@ test_presence_and_malformed (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Issue #12, finding 13: a state naming a meeting the room is not in, a
+ * meeting that does not exist (-1), one two days ahead, or an id out of
+ * range (10^30, which json-glib would read as -1) is answered with an
+ * error and the presence (what the monitor shows) does not change. */
+static void
+test_state_window (Fixture *f, gconstpointer data)
+{
+  static const gchar *const refused[] = {
+    "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":2}",
+    "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":-1}",
+    "{\"type\":\"state\",\"state\":\"joining\",\"meeting\":3}",
+    "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":1000000000000000000000000000000}",
+  };
+  static const gchar *const codes[] = { "invalid", "invalid", "invalid", "malformed" };
+  gint64 now = vc_time_now ();
+  SchedPresence p;
+  JsonObject *msg;
+
+  insert_meeting (f, 1, "Của Vinh", now - 60, now + 600, "ubnd-tinh,ubnd-vinh");
+  insert_meeting (f, 2, "Không có Vinh", now - 60, now + 600, "ubnd-tinh");
+  insert_meeting (f, 3, "Hai ngày nữa", now + 2 * 86400, now + 2 * 86400 + 3600,
+                  "ubnd-tinh,ubnd-vinh");
+  agent_open (f);
+  wait_message (f, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    soup_websocket_connection_send_text (f->ws, refused[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      msg = wait_message (f, 2 + i);
+      g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "error");
+      g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, codes[i]);
+    }
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_null (p.state);
+  g_assert_cmpint (p.meeting_id, ==, 0);
+
+  /* The room's own meeting, now: believed. A malformed frame after it is
+   * the barrier (frames are handled in order). */
+  soup_websocket_connection_send_text (
+      f->ws, "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":1}");
+  soup_websocket_connection_send_text (f->ws, "[]");
+  msg = wait_message (f, 2 + G_N_ELEMENTS (refused));
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, "malformed");
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_cmpstr (p.state, ==, "in_meeting");
+  g_assert_cmpint (p.meeting_id, ==, 1);
+}
+
 static void
 test_unknown_token_refused (Fixture *f, gconstpointer data)
 {
@@ -746,6 +794,8 @@ main (int argc, char **argv)
               test_schedule_on_connect, fixture_tear_down);
   g_test_add ("/agents/presence-and-malformed", Fixture, NULL, fixture_set_up,
               test_presence_and_malformed, fixture_tear_down);
+  g_test_add ("/agents/state-window", Fixture, NULL, fixture_set_up, test_state_window,
+              fixture_tear_down);
   g_test_add ("/agents/unknown-token-refused", Fixture, NULL, fixture_set_up,
               test_unknown_token_refused, fixture_tear_down);
   g_test_add ("/agents/join-link-and-control", Fixture, NULL, fixture_set_up,
