@@ -76,6 +76,9 @@ struct _SchedContext
   /* Called after a meeting was created, changed, extended, ended or
    * cancelled, so the bridge room can be opened, updated or closed. */
   void (*meeting_changed) (SchedContext *ctx, gint64 meeting_id);
+  /* Called after token @token_id was revoked and committed, so that the
+   * agent hub closes the channels opened with it at once. */
+  void (*token_revoked) (SchedContext *ctx, gint64 token_id);
   gpointer hub;    /* SchedAgentHub*, owned by main */
   gpointer bridge; /* SchedBridge*, owned by main */
 };
@@ -93,6 +96,13 @@ sched_context_meeting_changed (SchedContext *ctx, gint64 meeting_id)
 {
   if (ctx->meeting_changed)
     ctx->meeting_changed (ctx, meeting_id);
+}
+
+static inline void
+sched_context_token_revoked (SchedContext *ctx, gint64 token_id)
+{
+  if (ctx->token_revoked)
+    ctx->token_revoked (ctx, token_id);
 }
 
 G_END_DECLS

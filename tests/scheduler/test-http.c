@@ -665,6 +665,69 @@ test_attendance_window (Fixture *f, gconstpointer data)
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 1);
 }
 
+/* Issue #12, finding 4: admins list and revoke tokens over HTTP; nobody
+ * else may; secrets never appear; a revoked token is refused at once; the
+ * hook that closes its agent channels is called; an audit line is kept. */
+static void
+test_tokens (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) list = NULL, revoked = NULL, again = NULL, unknown = NULL, me = NULL;
+  const gchar *others[] = { f->sec_ubnd, f->manager, f->room };
+  gint64 room_id = 0;
+  JsonArray *tokens;
+
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/tokens", f->admin, NULL, &list), ==, 200);
+  tokens = json_object_get_array_member (json_node_get_object (list), "tokens");
+  g_assert_cmpuint (json_array_get_length (tokens), ==, 6);
+  for (guint i = 0; i < json_array_get_length (tokens); i++)
+    {
+      JsonObject *t = json_array_get_object_element (tokens, i);
+      g_autofree gchar *text = json_to_string (json_array_get_element (tokens, i), FALSE);
+
+      g_assert_null (strstr (text, "hash"));
+      g_assert_null (strstr (text, f->room));
+      g_assert_null (strstr (text, f->admin));
+      g_assert_false (json_object_get_boolean_member (t, "revoked"));
+      if (g_strcmp0 (json_object_get_string_member (t, "role"), "endpoint") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (t, "endpoint"), ==, "ubnd-anh-son");
+          room_id = json_object_get_int_member (t, "id");
+        }
+    }
+  g_assert_cmpint (room_id, >, 0);
+  g_autofree gchar *path = g_strdup_printf ("/api/v1/tokens/%" G_GINT64_FORMAT, room_id);
+
+  /* Only admins. */
+  for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/tokens", others[i], NULL, NULL), ==,
+                        403);
+      g_assert_cmpuint (fixture_request (f, "DELETE", path, others[i], NULL, NULL), ==, 403);
+    }
+  g_assert_cmpuint (fixture_request (f, "DELETE", path, NULL, NULL, NULL), ==, 401);
+  g_assert_cmpuint (fixture_request (f, "DELETE", "/api/v1/tokens/99999", f->admin, NULL, &unknown),
+                    ==, 404);
+  g_assert_cmpstr (member_string (unknown, "error"), ==, "not_found");
+  g_assert_cmpuint (fixture_request (f, "DELETE", "/api/v1/tokens/abc", f->admin, NULL, NULL), ==,
+                    404);
+  g_assert_cmpuint (fixture_request (f, "PUT", path, f->admin, "{}", NULL), ==, 405);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/tokens", f->admin, "{}", NULL), ==, 405);
+  g_assert_cmpint (f->hooks_token_revoked, ==, 0);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/me", f->room, NULL, &me), ==, 200);
+
+  g_assert_cmpuint (fixture_request (f, "DELETE", path, f->admin, NULL, &revoked), ==, 200);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (revoked), "revoked"));
+  g_assert_cmpint (member_int (revoked, "id"), ==, room_id);
+  g_assert_cmpint (f->hooks_token_revoked, ==, room_id);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/me", f->room, NULL, NULL), ==, 401);
+  g_assert_cmpuint (fixture_request (f, "DELETE", path, f->admin, NULL, &again), ==, 409);
+  g_assert_cmpint (
+      fixture_count (f, "SELECT count(*) FROM audit_log WHERE action = 'token_revoked' AND actor "
+                        "LIKE 'admin:%' AND json_extract(detail, '$.id') = "
+                        "(SELECT id FROM tokens WHERE role = 'endpoint')"),
+      ==, 1);
+}
+
 static gboolean
 fake_presence (SchedContext *ctx, const gchar *endpoint, SchedPresence *out)
 {
@@ -891,6 +954,7 @@ main (int argc, char **argv)
   ADD ("attendance", test_attendance);
   ADD ("attendance-window", test_attendance_window);
   ADD ("endpoints-crud", test_endpoints_crud);
+  ADD ("tokens", test_tokens);
   ADD ("endpoints-presence", test_endpoints_presence);
   ADD ("static-files", test_static_files);
   g_test_add_func ("/sched-core/http/https", test_https);

@@ -558,6 +558,109 @@ test_state_window (Fixture *f, gconstpointer data)
   g_assert_cmpint (p.meeting_id, ==, 1);
 }
 
+static gint64
+token_id_of (Fixture *f, const gchar *token)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) p = sched_auth_lookup (f->ctx.db, token, &error);
+
+  g_assert_no_error (error);
+  return p->token_id;
+}
+
+/* Runs the main context until @ws is closed (no sleep: the watchdog bounds
+ * it); returns the seconds it took. */
+static gdouble
+wait_closed (SoupWebsocketConnection *ws)
+{
+  gint64 from = g_get_monotonic_time ();
+
+  while (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_CLOSED)
+    g_main_context_iteration (NULL, TRUE);
+  return (gdouble)(g_get_monotonic_time () - from) / G_USEC_PER_SEC;
+}
+
+static SoupWebsocketConnection *
+open_with (Fixture *f, const gchar *token)
+{
+  g_autoptr (GError) error = NULL;
+  guint status = 0;
+  SoupWebsocketConnection *ws = ws_connect (f, token, &status, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 101);
+  return ws;
+}
+
+static void
+assert_closed_revoked (SoupWebsocketConnection *ws, gdouble seconds, gdouble within)
+{
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (ws), ==, 4401);
+  g_assert_cmpstr (soup_websocket_connection_get_close_data (ws), ==, "token revoked");
+  g_assert_cmpfloat (seconds, <, within);
+}
+
+/* Issue #12, finding 4: revoking an endpoint token closes the agent
+ * channels opened with it — at once through the token_revoked hook (the
+ * API), within about a second when another process (the CLI) revoked it —
+ * with close code 4401 "token revoked"; a new connection gets 401, and no
+ * schedule (with join tokens) is pushed on a channel whose token is gone. */
+static void
+test_token_revoked (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupWebsocketConnection) ws1 = NULL, ws2 = NULL, ws3 = NULL, refused = NULL;
+  g_autofree gchar *second = NULL, *third = NULL;
+  SchedPresence p;
+  guint status = 0;
+
+  /* 1. The API path: the hook closes the channel at once. */
+  gint64 first_id = token_id_of (f, f->endpoint_token);
+  ws1 = open_with (f, f->endpoint_token);
+  g_assert_true (sched_auth_set_revoked (f->ctx.db, first_id, &error));
+  g_assert_no_error (error);
+  f->ctx.token_revoked (&f->ctx, first_id + 1000); /* another token: nothing closes */
+  g_assert_cmpint (soup_websocket_connection_get_state (ws1), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  f->ctx.token_revoked (&f->ctx, first_id);
+  assert_closed_revoked (ws1, wait_closed (ws1), 1.0);
+  g_assert_false (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  refused = ws_connect (f, f->endpoint_token, &status, &error);
+  g_assert_null (refused);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_error (&error);
+
+  /* 2. Revoked by another connection (as vc-scheduler token revoke does):
+   * found by the periodic check. */
+  second = sched_auth_create_token (f->ctx.db, SCHED_ROLE_ENDPOINT, NULL, "ubnd-vinh", "agent 2",
+                                    &error);
+  g_assert_no_error (error);
+  ws2 = open_with (f, second);
+  {
+    g_autofree gchar *path = g_build_filename (f->dir, "s.db", NULL);
+    g_autofree gchar *sql = g_strdup_printf (
+        "UPDATE tokens SET revoked = 1 WHERE id = %" G_GINT64_FORMAT, token_id_of (f, second));
+    sqlite3 *other = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (other, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (other);
+  }
+  assert_closed_revoked (ws2, wait_closed (ws2), 3.0);
+
+  /* 3. A schedule push to a channel whose token is gone closes it instead. */
+  third = sched_auth_create_token (f->ctx.db, SCHED_ROLE_ENDPOINT, NULL, "ubnd-vinh", "agent 3",
+                                   &error);
+  g_assert_no_error (error);
+  ws3 = open_with (f, third);
+  g_signal_connect (ws3, "message", G_CALLBACK (on_ws_message), f);
+  wait_message (f, 1); /* the schedule on connect */
+  g_assert_true (sched_auth_set_revoked (f->ctx.db, token_id_of (f, third), &error));
+  f->ctx.schedule_changed (&f->ctx, "ubnd-vinh");
+  assert_closed_revoked (ws3, wait_closed (ws3), 1.0);
+  g_assert_cmpuint (f->received->len, ==, 1);
+  g_signal_handlers_disconnect_by_data (ws3, f);
+}
+
 static void
 test_unknown_token_refused (Fixture *f, gconstpointer data)
 {
@@ -795,6 +898,8 @@ main (int argc, char **argv)
   g_test_add ("/agents/presence-and-malformed", Fixture, NULL, fixture_set_up,
               test_presence_and_malformed, fixture_tear_down);
   g_test_add ("/agents/state-window", Fixture, NULL, fixture_set_up, test_state_window,
+              fixture_tear_down);
+  g_test_add ("/agents/token-revoked", Fixture, NULL, fixture_set_up, test_token_revoked,
               fixture_tear_down);
   g_test_add ("/agents/unknown-token-refused", Fixture, NULL, fixture_set_up,
               test_unknown_token_refused, fixture_tear_down);
