@@ -484,6 +484,7 @@ on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *p
   g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonArray) rejected = json_array_new ();
   gint64 accepted = 0, duplicates = 0;
   JsonObject *o;
 
@@ -493,7 +494,7 @@ on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *p
       return;
     }
   if (who == NULL || (o = sched_http_read_json_object (core->ctx, msg, &root, &error)) == NULL
-      || !sched_attendance_ingest (core, who, o, &accepted, &duplicates, &error))
+      || !sched_attendance_ingest (core, who, o, &accepted, &duplicates, rejected, &error))
     {
       sched_http_reply_error (msg, error);
       return;
@@ -503,6 +504,12 @@ on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *p
   json_builder_add_int_value (b, accepted);
   json_builder_set_member_name (b, "duplicates");
   json_builder_add_int_value (b, duplicates);
+  json_builder_set_member_name (b, "rejected");
+  {
+    JsonNode *list = json_node_new (JSON_NODE_ARRAY);
+    json_node_set_array (list, rejected);
+    json_builder_add_value (b, list);
+  }
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
 }

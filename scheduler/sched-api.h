@@ -3,6 +3,7 @@
  *   sched-api-roster.c     /api/v1/units, /api/v1/endpoints[/CODE], /api/v1/me,
  *                          /api/v1/attendance, /api/v1/history
  *   sched-api-service.c    /healthz, /metrics, /, /static/, /vendor/
+ *   sched-tokens.c         /api/v1/tokens[/ID] (admin)
  * Every handler runs on the main thread (libsoup dispatches there) with the
  * SchedCore as user data. */
 #pragma once
@@ -16,6 +17,7 @@ G_BEGIN_DECLS
 void sched_api_meetings_register (SchedCore *core, SoupServer *server);
 void sched_api_roster_register (SchedCore *core, SoupServer *server);
 void sched_api_service_register (SchedCore *core, SoupServer *server);
+void sched_api_tokens_register (SchedCore *core, SoupServer *server);
 
 /* Shared helpers. */
 void sched_api_reply_method_not_allowed (SoupServerMessage *msg, const gchar *allow);

@@ -11,6 +11,7 @@
 
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-meeting-window.h"
 
 #include "common/vc-time.h"
 
@@ -436,32 +437,24 @@ bad:
   }
 }
 
-static gboolean
-attendance_room_in_meeting (SchedDb *db, gint64 meeting, const gchar *endpoint, gboolean *in,
-                            GError **error)
+/* Records event @i as rejected: {"index", "id", "field", "message"}. */
+static void
+attendance_reject (JsonArray *rejected, guint i, const AttendanceEvent *ev, const GError *why)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db, "SELECT 1 FROM meeting_endpoints WHERE meeting_id = ?1 AND endpoint = ?2", error);
-  int rc;
+  g_autofree gchar *inner = sched_error_get_field (why);
+  g_autofree gchar *field = g_strdup_printf ("events[%u].%s", i, inner ? inner : "meeting");
+  JsonObject *o = json_object_new ();
 
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, meeting);
-  sched_db_bind_text (st, 2, endpoint);
-  rc = sqlite3_step (st);
-  sqlite3_reset (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "checking rooms");
-      return FALSE;
-    }
-  *in = rc == SQLITE_ROW;
-  return TRUE;
+  json_object_set_int_member (o, "index", i);
+  json_object_set_string_member (o, "id", ev->id);
+  json_object_set_string_member (o, "field", field);
+  json_object_set_string_member (o, "message", sched_error_get_text (why));
+  json_array_add_object_element (rejected, o);
 }
 
 static gboolean
 attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *accepted,
-                  gint64 *duplicates, GError **error)
+                  gint64 *duplicates, JsonArray *rejected, GError **error)
 {
   SchedDb *db = core->ctx->db;
   g_autoptr (GHashTable) touched = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -471,17 +464,21 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
 
   for (guint i = 0; i < n; i++)
     {
-      gboolean in = FALSE, duplicate = FALSE;
-      if (!attendance_room_in_meeting (db, events[i].meeting, events[i].endpoint, &in, error))
-        return FALSE;
-      if (!in)
+      g_autoptr (GError) refused = NULL;
+      gboolean duplicate = FALSE;
+
+      if (!sched_meeting_window_check (db, events[i].meeting, events[i].endpoint, events[i].at, now,
+                                       &refused))
         {
-          g_autofree gchar *field = g_strdup_printf ("events[%u].meeting", i);
-          sched_error_set_field (error, SCHED_ERROR_INVALID, field,
-                                 "room '%s' is not in meeting %" G_GINT64_FORMAT
-                                 "; no event of this batch was stored",
-                                 events[i].endpoint, events[i].meeting);
-          return FALSE;
+          if (!g_error_matches (refused, SCHED_ERROR, SCHED_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&refused));
+              return FALSE;
+            }
+          g_message ("attendance: event %s of %s rejected: %s", events[i].id, events[i].endpoint,
+                     sched_error_get_text (refused));
+          attendance_reject (rejected, i, &events[i], refused);
+          continue;
         }
       if (!sched_attendance_insert (db, events[i].id, events[i].meeting, events[i].endpoint,
                                     events[i].type, events[i].at, events[i].reason, now, &duplicate,
@@ -504,7 +501,7 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
 
 gboolean
 sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
-                         gint64 *accepted, gint64 *duplicates, GError **error)
+                         gint64 *accepted, gint64 *duplicates, JsonArray *rejected, GError **error)
 {
   JsonNode *node = json_object_get_member (request, "events");
   g_autofree AttendanceEvent *events = NULL;
@@ -533,7 +530,7 @@ sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject 
       return FALSE;
   if (!sched_db_begin_immediate (core->ctx->db, error))
     return FALSE;
-  if (!attendance_store (core, events, n, accepted, duplicates, error)
+  if (!attendance_store (core, events, n, accepted, duplicates, rejected, error)
       || !sched_db_commit (core->ctx->db, error))
     {
       sched_db_rollback (core->ctx->db);

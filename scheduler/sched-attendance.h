@@ -25,9 +25,16 @@ G_BEGIN_DECLS
  * transaction when there is one. */
 gboolean sched_attendance_refresh (SchedDb *db, gint64 meeting_id, GError **error);
 
-/* POST /api/v1/attendance: all events or none. */
+/* POST /api/v1/attendance. A malformed request or event refuses the whole
+ * batch (error). An event that is well formed but not believable (no such
+ * meeting, the room not in it, a time outside the meeting's window or in
+ * the future: sched-meeting-window.h) is not stored and is appended to
+ * @rejected as {"index", "id", "field", "message"}; the others are stored.
+ * Rejected events are answered, not refused, so that an agent's outbox
+ * drops them instead of sending them forever. */
 gboolean sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
-                                  gint64 *accepted, gint64 *duplicates, GError **error);
+                                  gint64 *accepted, gint64 *duplicates, JsonArray *rejected,
+                                  GError **error);
 
 /* Inserts one event (history import); *duplicate when its id exists. */
 gboolean sched_attendance_insert (SchedDb *db, const gchar *id, gint64 meeting_id,

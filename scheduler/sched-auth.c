@@ -207,3 +207,86 @@ sched_auth_is_endpoint (const SchedPrincipal *p, const gchar *endpoint, GError *
                endpoint ? endpoint : "(none)");
   return FALSE;
 }
+
+void
+sched_token_free (SchedToken *token)
+{
+  if (token == NULL)
+    return;
+  g_free (token->unit);
+  g_free (token->endpoint);
+  g_free (token->name);
+  g_free (token);
+}
+
+static SchedToken *
+auth_token_from_row (sqlite3_stmt *stmt)
+{
+  SchedToken *t = g_new0 (SchedToken, 1);
+
+  t->id = sqlite3_column_int64 (stmt, 0);
+  if (!sched_role_from_string (sched_db_column_text (stmt, 1), &t->role))
+    g_assert_not_reached (); /* CHECK constraint on tokens.role */
+  t->unit = g_strdup (sched_db_column_text (stmt, 2));
+  t->endpoint = g_strdup (sched_db_column_text (stmt, 3));
+  t->name = g_strdup (sched_db_column_text (stmt, 4));
+  t->created_at = sqlite3_column_int64 (stmt, 5);
+  t->revoked = sqlite3_column_int (stmt, 6) != 0;
+  return t;
+}
+
+GPtrArray *
+sched_auth_list_tokens (SchedDb *db, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (
+      db, "SELECT id, role, unit, endpoint, name, created_at, revoked FROM tokens ORDER BY id",
+      error);
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_token_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (tokens, auth_token_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "listing tokens");
+      return NULL;
+    }
+  return g_steal_pointer (&tokens);
+}
+
+SchedToken *
+sched_auth_get_token (SchedDb *db, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (
+      db, "SELECT id, role, unit, endpoint, name, created_at, revoked FROM tokens WHERE id = ?1",
+      error);
+  SchedToken *t = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    t = auth_token_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no token %" G_GINT64_FORMAT, id);
+  else
+    sched_db_set_error (db, error, "reading a token");
+  sqlite3_reset (stmt);
+  return t;
+}
+
+gboolean
+sched_auth_set_revoked (SchedDb *db, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sched_db_step_done (db, stmt, error);
+}

@@ -199,6 +199,26 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
   return TRUE;
 }
 
+/* The unit's room-hours once @spec is written, when the change could
+ * have added any (times, rooms or unit changed): a title change on a day
+ * over a since-lowered limit still goes through. */
+static gboolean
+change_check_quota (SchedCore *core, const SchedPrincipal *who, const SchedMeeting *m,
+                    const SchedMeetingSpec *spec, JsonObject **extra, GError **error)
+{
+  g_autoptr (SchedBookingQuota) quota = NULL;
+  gboolean same_rooms = spec->endpoints->len == m->endpoints->len;
+
+  for (guint i = 0; same_rooms && i < spec->endpoints->len; i++)
+    same_rooms = sched_meeting_has_endpoint (m, g_ptr_array_index (spec->endpoints, i));
+  if (same_rooms && spec->start == m->start && spec->end == m->end
+      && g_strcmp0 (spec->unit, m->unit) == 0)
+    return TRUE;
+  quota = sched_booking_quota_new (core, who, spec->unit);
+  sched_booking_quota_add (quota, spec->start, spec->end, spec->endpoints->len);
+  return sched_booking_quota_check_stored (quota, extra, error);
+}
+
 JsonNode *
 sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_match,
                      JsonObject *request, JsonObject **extra, GError **error)
@@ -217,7 +237,8 @@ sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id, gint
   if (spec == NULL || !sched_auth_can_book_for_unit (who, spec->unit, error)
       || !sched_booking_validate (core, spec, spec->start == m->start ? G_MININT64 : now, error)
       || !change_check_schedule (core, id, spec->endpoints, spec->start, spec->end, extra, error)
-      || !change_write_spec (db, id, spec, now, error))
+      || !change_write_spec (db, id, spec, now, error)
+      || !change_check_quota (core, who, m, spec, extra, error))
     goto fail;
   actor = sched_principal_describe (who);
   {
@@ -340,6 +361,12 @@ sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, Jso
   if (!change_check_schedule (core, id, m->endpoints, m->start, new_end, extra, error)
       || !change_set_end (db, id, new_end, FALSE, now, error))
     goto fail;
+  {
+    g_autoptr (SchedBookingQuota) quota = sched_booking_quota_new (core, who, m->unit);
+    sched_booking_quota_add (quota, m->end, new_end, m->endpoints->len);
+    if (!sched_booking_quota_check_stored (quota, extra, error))
+      goto fail;
+  }
   {
     g_autoptr (JsonNode) detail = json_node_new (JSON_NODE_OBJECT);
     JsonObject *o = json_object_new ();

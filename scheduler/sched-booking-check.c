@@ -125,6 +125,8 @@ sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 no
       sched_error_set_field (error, SCHED_ERROR_INVALID, "start", "is in the past");
       return FALSE;
     }
+  if (now != G_MININT64 && !sched_booking_check_horizon (core, spec->start, now, "start", error))
+    return FALSE;
   if (spec->end - spec->start > core->ctx->settings->max_meeting_seconds)
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "end",

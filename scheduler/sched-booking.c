@@ -348,6 +348,47 @@ booking_insert_series (SchedDb *db, const gchar *rule, gint64 now, gint64 *serie
   return TRUE;
 }
 
+/* The unit's room-hours with the occurrences just placed (inside the
+ * transaction, so concurrent bookings cannot both pass). */
+static gboolean
+booking_check_stored_quota (BookingRun *run, JsonObject **extra, GError **error)
+{
+  g_autoptr (SchedBookingQuota) quota
+      = sched_booking_quota_new (run->core, run->who, run->spec->unit);
+  gint64 duration = run->spec->end - run->spec->start;
+
+  for (guint i = 0; quota && i < run->created_at->len; i++)
+    {
+      gint64 s = g_array_index (run->created_at, gint64, i);
+      sched_booking_quota_add (quota, s, s + duration, run->spec->endpoints->len);
+    }
+  return sched_booking_quota_check_stored (quota, extra, error);
+}
+
+/* Limits on the request alone, before anything is written: the last
+ * occurrence within the horizon, the occurrences that are not on a holiday
+ * within the room-hour quotas. */
+static gboolean
+booking_check_request_limits (BookingRun *run, GArray *starts, const gchar *rule,
+                              JsonObject **extra, GError **error)
+{
+  g_autoptr (SchedBookingQuota) quota
+      = sched_booking_quota_new (run->core, run->who, run->spec->unit);
+  gint64 duration = run->spec->end - run->spec->start;
+
+  if (rule && starts->len > 0
+      && !sched_booking_check_horizon (run->core, g_array_index (starts, gint64, starts->len - 1),
+                                       run->now, "recurrence", error))
+    return FALSE;
+  for (guint i = 0; quota && i < starts->len; i++)
+    {
+      gint64 s = g_array_index (starts, gint64, i);
+      if (!(rule && booking_holiday (run->core, s)))
+        sched_booking_quota_add (quota, s, s + duration, run->spec->endpoints->len);
+    }
+  return sched_booking_quota_check_request (quota, extra, error);
+}
+
 /* The transaction: series row, every occurrence, audit of displacements. */
 static gboolean
 booking_run_transaction (BookingRun *run, GArray *starts, const gchar *rule, gint64 *series_id,
@@ -375,7 +416,8 @@ booking_run_transaction (BookingRun *run, GArray *starts, const gchar *rule, gin
                              "every occurrence was skipped; nothing was booked");
       goto fail;
     }
-  if (!booking_audit_displaced (run, error) || !sched_booking_tx_commit (run->core, error))
+  if (!booking_check_stored_quota (run, extra, error) || !booking_audit_displaced (run, error)
+      || !sched_booking_tx_commit (run->core, error))
     goto fail;
   return TRUE;
 
@@ -489,7 +531,8 @@ sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *re
     return NULL;
   run.now = sched_core_now (core);
   if (!sched_booking_validate (core, run.spec, run.now, error)
-      || !booking_expand (&run, request, starts, &rule, error))
+      || !booking_expand (&run, request, starts, &rule, error)
+      || !booking_check_request_limits (&run, starts, rule, extra, error))
     return NULL;
   run.actor = sched_principal_describe (who);
   run.priority = sched_booking_unit_priority (core->ctx->db, run.spec->unit);

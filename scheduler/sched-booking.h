@@ -5,7 +5,9 @@
  * every room and unit exists; a room is never in two overlapping meetings
  * (half-open intervals [start, end)); the rooms connected at once never
  * exceed [bridge] capacity; a series has at most max_series_occurrences and
- * skips holidays. Each check-and-write runs inside one BEGIN IMMEDIATE
+ * skips holidays; nothing starts more than [limits] max_days_ahead ahead,
+ * and a unit's meetings hold at most unit_room_hours_per_day / _per_week
+ * (sched-booking-quota.c). Each check-and-write runs inside one BEGIN IMMEDIATE
  * transaction, so concurrent requests for the same room give one booking.
  *
  * Every function here runs on the main thread, commits before it returns,
@@ -122,6 +124,33 @@ void sched_booking_enqueue (SchedCore *core, const SchedPrincipal *who, SoupServ
                             JsonNode *root);
 /* Answers everything still queued with 503 and drops the batch source. */
 void sched_booking_batch_shutdown (SchedCore *core);
+
+/* ---- quotas (sched-booking-quota.c) ---- */
+
+/* [limits] max_days_ahead: INVALID naming @field when @start lies further
+ * ahead of @now. */
+gboolean sched_booking_check_horizon (SchedCore *core, gint64 start, gint64 now, const gchar *field,
+                                      GError **error);
+
+/* Room-hours of one unit per local day and week ([limits]
+ * unit_room_hours_per_day / _per_week). NULL (and every call below a no-op
+ * that succeeds) when @who is an admin or both limits are 0. */
+typedef struct _SchedBookingQuota SchedBookingQuota;
+SchedBookingQuota *sched_booking_quota_new (SchedCore *core, const SchedPrincipal *who,
+                                            const gchar *unit);
+void sched_booking_quota_free (SchedBookingQuota *quota);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedBookingQuota, sched_booking_quota_free)
+/* Adds @n_rooms rooms during [start, end) to the days and weeks it overlaps. */
+void sched_booking_quota_add (SchedBookingQuota *quota, gint64 start, gint64 end, guint n_rooms);
+/* Whether what was added, alone, stays within the limits: before anything
+ * is written. INVALID naming the limit, *extra = {"limit": {…}}, when not. */
+gboolean sched_booking_quota_check_request (SchedBookingQuota *quota, JsonObject **extra,
+                                            GError **error);
+/* Whether the unit's stored bookings (the ones just written included) stay
+ * within the limits in every day and week that what was added overlaps.
+ * Inside the booking's transaction. */
+gboolean sched_booking_quota_check_stored (SchedBookingQuota *quota, JsonObject **extra,
+                                           GError **error);
 
 /* Priority of a unit (0 when unknown). */
 gint sched_booking_unit_priority (SchedDb *db, const gchar *unit);

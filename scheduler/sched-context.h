@@ -45,6 +45,11 @@ typedef struct
   gint64 max_body_bytes;       /* 64 KiB */
   guint header_timeout_ms;     /* accept or first byte -> end of headers */
   guint idle_timeout_ms;       /* keep-alive connection with no request */
+  gint64 max_ahead_seconds;    /* max_days_ahead: no occurrence starts later than now + this */
+  /* unit_room_hours_per_day/_week: room-seconds one unit's meetings may hold
+   * in a local day / week (Monday to Sunday); 0: no limit. Admins exempt. */
+  gint64 unit_room_seconds_per_day;
+  gint64 unit_room_seconds_per_week;
 } SchedSettings;
 
 typedef struct
@@ -73,6 +78,9 @@ struct _SchedContext
   /* Called after a meeting was created, changed, extended, ended or
    * cancelled, so the bridge room can be opened, updated or closed. */
   void (*meeting_changed) (SchedContext *ctx, gint64 meeting_id);
+  /* Called after token @token_id was revoked and committed, so that the
+   * agent hub closes the channels opened with it at once. */
+  void (*token_revoked) (SchedContext *ctx, gint64 token_id);
   gpointer hub;    /* SchedAgentHub*, owned by main */
   gpointer bridge; /* SchedBridge*, owned by main */
 };
@@ -90,6 +98,13 @@ sched_context_meeting_changed (SchedContext *ctx, gint64 meeting_id)
 {
   if (ctx->meeting_changed)
     ctx->meeting_changed (ctx, meeting_id);
+}
+
+static inline void
+sched_context_token_revoked (SchedContext *ctx, gint64 token_id)
+{
+  if (ctx->token_revoked)
+    ctx->token_revoked (ctx, token_id);
 }
 
 G_END_DECLS

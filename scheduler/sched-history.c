@@ -8,6 +8,7 @@
 #include "sched-booking.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-json-text.h"
 
 #define HISTORY_MAX_MEETINGS 100000
 
@@ -165,9 +166,24 @@ sched_history_import_file (SchedCore *core, const gchar *path, gint64 *imported,
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local = NULL;
+  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, &local);
   JsonNode *root;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local))
+  const gchar *text = file ? g_mapped_file_get_contents (file) : NULL;
+  gsize length = file ? g_mapped_file_get_length (file) : 0;
+
+  if (file != NULL && length == 0)
+    g_set_error_literal (&local, G_FILE_ERROR, G_FILE_ERROR_INVAL, "the file is empty");
+  else if (file != NULL && !g_utf8_validate_len (text, length, NULL))
+    g_set_error_literal (&local, G_FILE_ERROR, G_FILE_ERROR_INVAL, "not valid UTF-8");
+  if (local != NULL)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_BAD_JSON, "%s: %s", path, local->message);
+      return FALSE;
+    }
+  if (!sched_json_text_check (text, length, error))
+    return FALSE;
+  if (!json_parser_load_from_data (parser, text, (gssize)length, &local))
     {
       g_set_error (error, SCHED_ERROR, SCHED_ERROR_BAD_JSON, "%s: %s", path, local->message);
       return FALSE;

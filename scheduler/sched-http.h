@@ -19,7 +19,9 @@ G_BEGIN_DECLS
 SchedPrincipal *sched_http_authenticate (SchedContext *ctx, SoupServerMessage *msg, GError **error);
 
 /* Parses the request body: over settings->max_body_bytes → TOO_LARGE,
- * invalid UTF-8 or JSON → BAD_JSON, not an object → BAD_JSON. */
+ * invalid UTF-8 or JSON → BAD_JSON, not an object → BAD_JSON; a string with
+ * \u0000 or an unpaired surrogate, or an integer outside gint64 → INVALID
+ * naming the member (sched_json_text_check). */
 JsonObject *sched_http_read_json_object (SchedContext *ctx, SoupServerMessage *msg,
                                          JsonNode **out_root, GError **error);
 
@@ -34,6 +36,18 @@ void sched_http_reply_error_with (SoupServerMessage *msg, const GError *error, J
 gchar *sched_http_error_json (const GError *error, JsonObject *extra);
 void sched_http_reply_text (SoupServerMessage *msg, guint status, const gchar *content_type,
                             const gchar *body, gssize length);
+
+/* Times the API accepts lie in [2000-01-01T00:00:00Z, 2100-01-01T00:00:00Z):
+ * GDateTime parses years up to 9999 with any offset, so
+ * "9999-12-31T23:30:00-05:00" (year 10000 in UTC) parses, but could not be
+ * written back as RFC 3339 or iCalendar. Every time a request carries is
+ * checked against this range. */
+#define SCHED_TIME_MIN G_GINT64_CONSTANT (946684800)  /* 2000-01-01T00:00:00Z */
+#define SCHED_TIME_END G_GINT64_CONSTANT (4102444800) /* 2100-01-01T00:00:00Z */
+
+/* Parses an RFC 3339 time in that range; FALSE with INVALID naming @field
+ * when malformed or out of range. */
+gboolean sched_http_parse_time (const gchar *text, const gchar *field, gint64 *out, GError **error);
 
 /* Query parameter helpers (query may be NULL). */
 const gchar *sched_http_query (GHashTable *query, const gchar *name);

@@ -3,6 +3,8 @@
  *
  *   vc-scheduler [--config FILE] [--db PATH] [--listen HOST:PORT]
  *   vc-scheduler ... token create --role ROLE [--unit CODE] [--endpoint CODE] --name TEXT
+ *   vc-scheduler ... token list
+ *   vc-scheduler ... token revoke ID
  *   vc-scheduler ... import-history FILE.json
  *
  * Exit codes: 0 clean stop, 64 bad usage, 78 bad configuration (the message
@@ -15,6 +17,7 @@
 #include "sched-error.h"
 #include "sched-history.h"
 #include "sched-server.h"
+#include "sched-tokens.h"
 
 #include <glib-unix.h>
 #include <locale.h>
@@ -122,6 +125,58 @@ main_token_create (SchedContext *ctx, const MainOptions *o)
   return 0;
 }
 
+/* One line per token, tab-separated, never its secret (only a hash is
+ * stored): ID ROLE UNIT-OR-ROOM NAME CREATED STATUS. */
+static int
+main_token_list (SchedContext *ctx)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) tokens = sched_auth_list_tokens (ctx->db, &error);
+
+  if (tokens == NULL)
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return 1;
+    }
+  g_print ("id\trole\tscope\tname\tcreated\tstatus\n");
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const SchedToken *t = tokens->pdata[i];
+      g_autofree gchar *created = vc_time_format_utc (t->created_at);
+      const gchar *scope = t->unit ? t->unit : (t->endpoint ? t->endpoint : "-");
+
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\n", t->id, sched_role_to_string (t->role),
+               scope, t->name, created, t->revoked ? "revoked" : "active");
+    }
+  return 0;
+}
+
+/* Revokes a token; a scheduler running on the same database closes the
+ * agent channels opened with it within about a second. */
+static int
+main_token_revoke (SchedContext *ctx, const gchar *id_text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedToken) token = NULL;
+  g_autofree gchar *actor = g_strconcat ("cli:", g_get_user_name (), NULL);
+  guint64 id = 0;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_printerr ("vc-scheduler: token revoke needs a token id (see token list)\n");
+      return EXIT_USAGE;
+    }
+  token = sched_tokens_revoke (ctx, (gint64)id, actor, &error);
+  if (token == NULL)
+    {
+      g_printerr ("vc-scheduler: %s\n", error->message);
+      return 1;
+    }
+  g_print ("revoked token %" G_GINT64_FORMAT " (%s %s)\n", token->id,
+           sched_role_to_string (token->role), token->name);
+  return 0;
+}
+
 static int
 main_import_history (SchedContext *ctx, const gchar *path)
 {
@@ -162,8 +217,9 @@ main (int argc, char **argv)
     { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, "token create: who holds the token", "TEXT" },
     { NULL },
   };
-  g_autoptr (GOptionContext) options
-      = g_option_context_new ("[token create | import-history FILE.json] — the booking service");
+  g_autoptr (GOptionContext) options = g_option_context_new (
+      "[token create | token list | token revoke ID | import-history FILE.json] — the booking "
+      "service");
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -172,10 +228,12 @@ main (int argc, char **argv)
       g_printerr ("vc-scheduler: %s\n", error->message);
       return EXIT_USAGE;
     }
-  gboolean token
-      = argc == 3 && g_strcmp0 (argv[1], "token") == 0 && g_strcmp0 (argv[2], "create") == 0;
+  gboolean token_cmd = argc >= 3 && g_strcmp0 (argv[1], "token") == 0;
+  gboolean token = token_cmd && argc == 3 && g_strcmp0 (argv[2], "create") == 0;
+  gboolean token_list = token_cmd && argc == 3 && g_strcmp0 (argv[2], "list") == 0;
+  gboolean token_revoke = token_cmd && argc == 4 && g_strcmp0 (argv[2], "revoke") == 0;
   gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
-  if (argc != 1 && !token && !import)
+  if (argc != 1 && !token && !token_list && !token_revoke && !import)
     {
       g_printerr ("vc-scheduler: unknown command; see --help\n");
       return EXIT_USAGE;
@@ -194,6 +252,10 @@ main (int argc, char **argv)
     }
   if (token)
     return main_token_create (ctx, &o);
+  if (token_list)
+    return main_token_list (ctx);
+  if (token_revoke)
+    return main_token_revoke (ctx, argv[3]);
   if (import)
     return main_import_history (ctx, argv[2]);
   return main_serve (ctx);

@@ -4,6 +4,7 @@
 #include "sched-recurrence.h"
 
 #include "sched-error.h"
+#include "sched-http.h"
 #include "common/vc-time.h"
 
 #include <libical/ical.h>
@@ -147,14 +148,15 @@ recurrence_build_rule (JsonObject *o, GTimeZone *tz, gint max, GString *rule, Js
     return FALSE;
   n = json_object_get_member (o, "until");
   has_until = n != NULL && !JSON_NODE_HOLDS_NULL (n);
-  if (has_until
-      && !(JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-           && vc_time_parse (json_node_get_string (n), &until)))
+  if (has_until && !(JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING))
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence.until",
                              "must be an RFC 3339 time");
       return FALSE;
     }
+  if (has_until
+      && !sched_http_parse_time (json_node_get_string (n), "recurrence.until", &until, error))
+    return FALSE;
   if (has_count == has_until)
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID,

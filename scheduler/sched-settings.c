@@ -38,7 +38,10 @@ static const gchar defaults[] = "[server]\n"
                                 "max_series_occurrences=366\n"
                                 "max_body_bytes=65536\n"
                                 "header_timeout_ms=10000\n"
-                                "idle_timeout_seconds=60\n";
+                                "idle_timeout_seconds=60\n"
+                                "max_days_ahead=366\n"
+                                "unit_room_hours_per_day=600\n"
+                                "unit_room_hours_per_week=1200\n";
 
 const gchar *
 sched_settings_defaults (void)
@@ -267,8 +270,23 @@ settings_read_limits (VcConfig *config, SchedSettings *s, GError **error)
   if (!vc_config_get_int (config, "limits", "idle_timeout_seconds", 60, 1, 3600, &v, error))
     return FALSE;
   s->idle_timeout_ms = (guint)v * 1000;
-  return vc_config_get_int (config, "limits", "max_body_bytes", 65536, 1024, 16 * 1024 * 1024,
-                            &s->max_body_bytes, error);
+  if (!vc_config_get_int (config, "limits", "max_body_bytes", 65536, 1024, 16 * 1024 * 1024,
+                          &s->max_body_bytes, error))
+    return FALSE;
+  /* Quotas (docs/configuration.md): how far ahead, and how many room-hours
+   * one unit may hold per day and week, so that no secretariat can book
+   * the whole network for a year. */
+  if (!vc_config_get_int (config, "limits", "max_days_ahead", 366, 1, 3660, &v, error))
+    return FALSE;
+  s->max_ahead_seconds = v * 86400;
+  if (!vc_config_get_int (config, "limits", "unit_room_hours_per_day", 600, 0, 10000000, &v, error))
+    return FALSE;
+  s->unit_room_seconds_per_day = v * 3600;
+  if (!vc_config_get_int (config, "limits", "unit_room_hours_per_week", 1200, 0, 10000000, &v,
+                          error))
+    return FALSE;
+  s->unit_room_seconds_per_week = v * 3600;
+  return TRUE;
 }
 
 SchedSettings *

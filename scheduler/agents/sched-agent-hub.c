@@ -8,6 +8,14 @@
  * messages, which are kept as the room's presence for GET /api/v1/endpoints
  * and the monitor. A second channel of the same endpoint replaces the first.
  *
+ * Each channel remembers the token it was opened with. When that token is
+ * revoked the channel is closed with AGENT_CLOSE_TOKEN_REVOKED at once
+ * (the token_revoked hook, for revocations through the API); a revocation
+ * committed by another process (vc-scheduler token revoke) is found by a
+ * check every AGENT_TOKEN_CHECK_MS that runs when the database changed
+ * (PRAGMA data_version), and no schedule (with its join tokens) is sent on
+ * a channel whose token is no longer valid.
+ *
  * Everything here runs on the main thread. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -16,6 +24,7 @@
 #include "sched-agent-schedule.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-meeting-window.h"
 #include "vc-time.h"
 
 #include <json-glib/json-glib.h>
@@ -24,6 +33,11 @@
 #define AGENT_KEEPALIVE_SECONDS 15
 #define AGENT_MAX_MESSAGE_BYTES (64 * 1024)
 #define AGENT_ENDPOINT_KEY "vc-agent-endpoint"
+#define AGENT_TOKEN_KEY "vc-agent-token"
+/* WebSocket close code (4000-4999: for applications) for a channel whose
+ * token was revoked; it mirrors HTTP 401, which a new connection gets. */
+#define AGENT_CLOSE_TOKEN_REVOKED 4401
+#define AGENT_TOKEN_CHECK_MS 1000
 /* libsoup 3.2 pings but never drops a silent peer (a room whose network went
  * away without a FIN): a channel silent for this long is closed, so the
  * room shows offline. */
@@ -33,6 +47,7 @@ typedef struct
 {
   SchedAgentHub *hub;
   gchar *endpoint;
+  gint64 token_id; /* tokens.id it was opened with */
   SoupWebsocketConnection *conn;
   gulong message_id, closed_id, pong_id;
   gint64 heard_us; /* monotonic: last message or pong */
@@ -49,6 +64,8 @@ struct _SchedAgentHub
   SoupServer *server;
   GHashTable *channels; /* endpoint code (owned by the channel) → SchedAgentChannel* */
   guint silence_id;
+  guint token_check_id;
+  gint64 data_version; /* PRAGMA data_version at the last token check */
 };
 
 static void
@@ -96,6 +113,46 @@ channel_send_error (SchedAgentChannel *channel, const gchar *code, const gchar *
   channel_send_node (channel, node);
 }
 
+/* main thread: the revoked channel's connection, kept until its closing
+ * handshake is over so that the agent gets the close code. */
+static void
+on_revoked_conn_closed (SoupWebsocketConnection *conn, gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_func (conn, on_revoked_conn_closed, user_data);
+  g_object_unref (conn);
+}
+
+/* Closes @channel's connection with AGENT_CLOSE_TOKEN_REVOKED; the caller
+ * then drops the channel from the table. */
+static void
+channel_close_revoked (SchedAgentChannel *channel)
+{
+  g_message ("agent %s: token %" G_GINT64_FORMAT " revoked; channel closed", channel->endpoint,
+             channel->token_id);
+  if (soup_websocket_connection_get_state (channel->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  g_signal_connect (g_object_ref (channel->conn), "closed", G_CALLBACK (on_revoked_conn_closed),
+                    NULL);
+  soup_websocket_connection_close (channel->conn, AGENT_CLOSE_TOKEN_REVOKED, "token revoked");
+}
+
+/* Whether the channel's token is still valid (not revoked, not deleted);
+ * TRUE when the database cannot say, so a failing read closes nothing. */
+static gboolean
+channel_token_valid (SchedAgentChannel *channel)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedToken) token
+      = sched_auth_get_token (channel->hub->ctx->db, channel->token_id, &error);
+
+  if (token)
+    return !token->revoked;
+  if (g_error_matches (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
+    return FALSE;
+  g_warning ("agent %s: cannot check its token: %s", channel->endpoint, error->message);
+  return TRUE;
+}
+
 static void
 channel_send_schedule (SchedAgentChannel *channel)
 {
@@ -112,6 +169,26 @@ channel_send_schedule (SchedAgentChannel *channel)
   g_debug ("agent %s: schedule sent", channel->endpoint);
 }
 
+/* A state naming a meeting is believed only when the room may be in it
+ * now (sched-meeting-window.h); otherwise the agent gets an "invalid" error
+ * and the presence stays as it was. */
+static gboolean
+channel_check_meeting (SchedAgentChannel *channel, gint64 meeting)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = vc_time_now ();
+
+  if (sched_meeting_window_check (channel->hub->ctx->db, meeting, channel->endpoint, now, now,
+                                  &error))
+    return TRUE;
+  g_message ("agent %s: state for meeting %" G_GINT64_FORMAT " ignored: %s", channel->endpoint,
+             meeting, sched_error_get_text (error));
+  channel_send_error (
+      channel, g_error_matches (error, SCHED_ERROR, SCHED_ERROR_INVALID) ? "invalid" : "internal",
+      sched_error_get_text (error));
+  return FALSE;
+}
+
 /* Applies an agent → scheduler message; FALSE with a reason when malformed. */
 static gboolean
 channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, const gchar **reason)
@@ -123,6 +200,8 @@ channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, c
   switch (message.type)
     {
       case SCHED_AGENT_MESSAGE_STATE:
+        if (message.meeting != 0 && !channel_check_meeting (channel, message.meeting))
+          break;
         g_free (channel->state);
         channel->state = g_steal_pointer (&message.state);
         channel->meeting_id = message.meeting;
@@ -188,6 +267,50 @@ on_silence_check (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Closes the channels opened with a token that is no longer valid. */
+static void
+hub_close_revoked (SchedAgentHub *hub, gint64 token_id)
+{
+  GHashTableIter iter;
+  SchedAgentChannel *channel;
+
+  g_hash_table_iter_init (&iter, hub->channels);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&channel))
+    if (token_id > 0 ? channel->token_id == token_id : !channel_token_valid (channel))
+      {
+        channel_close_revoked (channel);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+/* main thread, every AGENT_TOKEN_CHECK_MS: another connection (the CLI)
+ * committed something, which may be a revocation. */
+static gboolean
+on_token_check (gpointer user_data)
+{
+  SchedAgentHub *hub = user_data;
+  sqlite3_stmt *stmt;
+  gint64 version;
+
+  if (g_hash_table_size (hub->channels) == 0)
+    return G_SOURCE_CONTINUE;
+  stmt = sched_db_prepare (hub->ctx->db, "PRAGMA data_version", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      if (stmt)
+        sqlite3_reset (stmt);
+      return G_SOURCE_CONTINUE;
+    }
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (version != hub->data_version)
+    {
+      hub->data_version = version;
+      hub_close_revoked (hub, 0);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_channel_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
@@ -223,6 +346,8 @@ on_agent_early (SoupServer *server, SoupServerMessage *msg, const char *path, GH
     }
   g_object_set_data_full (G_OBJECT (msg), AGENT_ENDPOINT_KEY, g_strdup (principal->endpoint),
                           g_free);
+  g_object_set_data_full (G_OBJECT (msg), AGENT_TOKEN_KEY,
+                          g_memdup2 (&principal->token_id, sizeof principal->token_id), g_free);
 }
 
 /* Runs before the upgrade (libsoup calls the plain handler first): leaves
@@ -246,9 +371,10 @@ on_agent_websocket (SoupServer *server, SoupServerMessage *msg, const char *path
 {
   SchedAgentHub *hub = user_data;
   const gchar *endpoint = g_object_get_data (G_OBJECT (msg), AGENT_ENDPOINT_KEY);
+  const gint64 *token_id = g_object_get_data (G_OBJECT (msg), AGENT_TOKEN_KEY);
   SchedAgentChannel *channel;
 
-  if (endpoint == NULL)
+  if (endpoint == NULL || token_id == NULL)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unauthorized");
       return;
@@ -256,6 +382,7 @@ on_agent_websocket (SoupServer *server, SoupServerMessage *msg, const char *path
   channel = g_new0 (SchedAgentChannel, 1);
   channel->hub = hub;
   channel->endpoint = g_strdup (endpoint);
+  channel->token_id = *token_id;
   channel->conn = g_object_ref (conn);
   soup_websocket_connection_set_keepalive_interval (conn, AGENT_KEEPALIVE_SECONDS);
   soup_websocket_connection_set_max_incoming_payload_size (conn, AGENT_MAX_MESSAGE_BYTES);
@@ -283,6 +410,8 @@ sched_agent_hub_new (SchedContext *ctx, SoupServer *server)
   soup_server_add_handler (server, AGENT_PATH, on_agent_plain, hub, NULL);
   soup_server_add_websocket_handler (server, AGENT_PATH, NULL, NULL, on_agent_websocket, hub, NULL);
   hub->silence_id = g_timeout_add_seconds (AGENT_KEEPALIVE_SECONDS, on_silence_check, hub);
+  hub->data_version = -1;
+  hub->token_check_id = g_timeout_add (AGENT_TOKEN_CHECK_MS, on_token_check, hub);
   return hub;
 }
 
@@ -292,6 +421,7 @@ sched_agent_hub_free (SchedAgentHub *hub)
   if (hub == NULL)
     return;
   g_clear_handle_id (&hub->silence_id, g_source_remove);
+  g_clear_handle_id (&hub->token_check_id, g_source_remove);
   soup_server_remove_handler (hub->server, AGENT_PATH);
   g_clear_pointer (&hub->channels, g_hash_table_destroy);
   g_clear_object (&hub->server);
@@ -304,16 +434,36 @@ sched_agent_hub_schedule_changed (SchedAgentHub *hub, const gchar *endpoint)
   GHashTableIter iter;
   SchedAgentChannel *channel;
 
+  /* No join token leaves on a channel whose token was revoked meanwhile
+   * (by another process: the periodic check may not have run yet). */
   if (endpoint)
     {
       channel = g_hash_table_lookup (hub->channels, endpoint);
-      if (channel)
+      if (channel && channel_token_valid (channel))
         channel_send_schedule (channel);
+      else if (channel)
+        {
+          channel_close_revoked (channel);
+          g_hash_table_remove (hub->channels, endpoint);
+        }
       return;
     }
   g_hash_table_iter_init (&iter, hub->channels);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&channel))
-    channel_send_schedule (channel);
+    if (channel_token_valid (channel))
+      channel_send_schedule (channel);
+    else
+      {
+        channel_close_revoked (channel);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+void
+sched_agent_hub_token_revoked (SchedAgentHub *hub, gint64 token_id)
+{
+  g_return_if_fail (token_id > 0);
+  hub_close_revoked (hub, token_id);
 }
 
 gboolean

@@ -19,6 +19,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedAgentHub, sched_agent_hub_free)
 /* Pushes a fresh schedule to @endpoint's agent, or to every agent (NULL). */
 void sched_agent_hub_schedule_changed (SchedAgentHub *hub, const gchar *endpoint);
 
+/* Closes, with WebSocket code 4401 "token revoked", every channel opened
+ * with token @token_id (just revoked). */
+void sched_agent_hub_token_revoked (SchedAgentHub *hub, gint64 token_id);
+
 /* FALSE when nothing is known about @endpoint (no agent has connected). */
 gboolean sched_agent_hub_get_presence (SchedAgentHub *hub, const gchar *endpoint,
                                        SchedPresence *out);

@@ -8,6 +8,7 @@
 
 #include "sched-agent-message.h"
 #include "sched-agent-schedule.h"
+#include "sched-json-text.h"
 
 #include <json-glib/json-glib.h>
 
@@ -81,6 +82,11 @@ sched_agent_message_parse (const gchar *text, gsize len, SchedAgentMessage *out,
   const gchar *type;
 
   g_return_val_if_fail (out != NULL && reason != NULL, FALSE);
+  if (g_utf8_validate (text, len, NULL) && !sched_json_text_check (text, len, NULL))
+    {
+      *reason = "a string holds \\u0000 or an unpaired surrogate, or an integer is out of range";
+      return FALSE;
+    }
   if (!g_utf8_validate (text, len, NULL) || !json_parser_load_from_data (parser, text, len, NULL)
       || !sched_agent_json_root_is_object (parser))
     {

@@ -59,6 +59,13 @@ hook_meeting_changed (SchedContext *ctx, gint64 meeting_id)
   }
 }
 
+static void
+hook_token_revoked (SchedContext *ctx, gint64 token_id)
+{
+  if (ctx->hub)
+    sched_agent_hub_token_revoked (ctx->hub, token_id);
+}
+
 void
 sched_agents_register (SchedContext *ctx, SoupServer *server)
 {
@@ -72,6 +79,7 @@ sched_agents_register (SchedContext *ctx, SoupServer *server)
   ctx->get_presence = hook_get_presence;
   ctx->schedule_changed = hook_schedule_changed;
   ctx->meeting_changed = hook_meeting_changed;
+  ctx->token_revoked = hook_token_revoked;
   sched_monitor_register (ctx, server, ctx->hub, ctx->bridge);
 }
 
@@ -83,6 +91,7 @@ sched_agents_unregister (SchedContext *ctx)
   ctx->get_presence = NULL;
   ctx->schedule_changed = NULL;
   ctx->meeting_changed = NULL;
+  ctx->token_revoked = NULL;
   if (registration.server)
     sched_monitor_unregister (registration.server);
   g_clear_pointer ((SchedBridge **)&ctx->bridge, sched_bridge_free);

@@ -3,8 +3,8 @@
  * rooms on vc-bridge, join tokens, and the live monitor.
  *
  * sched_agents_register() creates the hub and the bridge client, sets the
- * hooks of @ctx (get_presence, schedule_changed, meeting_changed, hub,
- * bridge), adds its handlers to @server and starts its timers.
+ * hooks of @ctx (get_presence, schedule_changed, meeting_changed,
+ * token_revoked, hub, bridge), adds its handlers to @server and starts its timers.
  * sched_agents_unregister() stops and frees them (before the db is closed). */
 #pragma once
 

@@ -6,24 +6,34 @@
  * group, and a last line with key "total". Numbers use a decimal point; a
  * null (attendance_rate without held meetings, change_pct against 0) is an
  * empty field. With a comparison, previous_* and change_pct_* columns follow
- * the current ones. */
+ * the current ones.
+ *
+ * Text cells (the group's key and name) come from names anyone with an
+ * admin or roster file can set, and a spreadsheet runs a cell that starts
+ * with = + - @ (or a tab or CR before one) as a formula. As OWASP's "CSV
+ * injection" advice says, such a cell gets a leading single quote and is
+ * quoted. Numbers are written by this file itself and never escaped, so a
+ * negative change_pct stays a number. */
 #define G_LOG_DOMAIN "vc-scheduler-reports"
 
 #include "sched-stats.h"
 
 #include <string.h>
 
+/* Appends one field as RFC 4180 has it: quoted (quotes doubled) when it
+ * holds a comma, quote, CR or LF, or when @force_quote. */
 static void
-csv_add_field (GString *out, const gchar *text)
+csv_add_field_quoted (GString *out, const gchar *prefix, const gchar *text, gboolean force_quote)
 {
   if (out->len > 0 && out->str[out->len - 1] != '\n')
     g_string_append_c (out, ',');
-  if (text[strcspn (text, ",\"\r\n")] == '\0')
+  if (!force_quote && text[strcspn (text, ",\"\r\n")] == '\0')
     {
       g_string_append (out, text);
       return;
     }
   g_string_append_c (out, '"');
+  g_string_append (out, prefix);
   for (const gchar *p = text; *p; p++)
     {
       if (*p == '"')
@@ -31,6 +41,23 @@ csv_add_field (GString *out, const gchar *text)
       g_string_append_c (out, *p);
     }
   g_string_append_c (out, '"');
+}
+
+/* A field this file formatted itself (a number, or empty). */
+static void
+csv_add_field (GString *out, const gchar *text)
+{
+  csv_add_field_quoted (out, "", text, FALSE);
+}
+
+/* A text cell from the database: neutralised when a spreadsheet would
+ * take it for a formula. */
+static void
+csv_add_text (GString *out, const gchar *text)
+{
+  gboolean formula = text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
+
+  csv_add_field_quoted (out, formula ? "'" : "", text, formula);
 }
 
 static void
@@ -58,8 +85,8 @@ csv_add_line (GString *out, const gchar *key, const gchar *name, const SchedStat
   guint n;
   const SchedStatsField *fields = sched_stats_fields (&n);
 
-  csv_add_field (out, key);
-  csv_add_field (out, name);
+  csv_add_text (out, key);
+  csv_add_text (out, name);
   for (guint i = 0; i < n; i++)
     {
       gdouble v = 0;

@@ -1,11 +1,15 @@
 /* fuzz-booking.c — libFuzzer target for the booking core's untrusted JSON
- * (STYLE.md habit 12): each input, when it parses as a JSON object, is fed
- * to the booking request (POST /api/v1/meetings), the attendance batch and
- * the history import, as an admin, on one database kept for the whole run.
+ * (STYLE.md habit 12): each input, when it parses as a JSON object and
+ * passes the raw-text check every request body gets (sched_json_text_check,
+ * after which every string must be valid UTF-8), is fed to the booking
+ * request (POST /api/v1/meetings), the attendance batch and the history
+ * import, as an admin, on one database kept for the whole run.
  * Replayed over corpus/booking by tests/fuzz/fuzz-replay.c with gcc. */
 #include "sched-attendance.h"
 #include "sched-booking.h"
+#include "sched-error.h"
 #include "sched-history.h"
+#include "sched-json-text.h"
 #include "sched-server.h"
 
 #include <stdint.h>
@@ -40,6 +44,34 @@ fuzz_init (void)
   sched_server_get_core (server)->now = fuzz_now;
 }
 
+/* What sched_json_text_check() promises: no string json-glib made of the
+ * text is invalid UTF-8. */
+static void
+fuzz_assert_strings_valid (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const gchar *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          g_assert_true (g_utf8_validate (name, -1, NULL));
+          fuzz_assert_strings_valid (member);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        fuzz_assert_strings_valid (json_array_get_element (a, i));
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    g_assert_true (g_utf8_validate (json_node_get_string (node), -1, NULL));
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
@@ -58,6 +90,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return 0;
+  {
+    g_autoptr (GError) error = NULL;
+    if (!sched_json_text_check ((const gchar *)data, size, &error))
+      {
+        g_assert_error (error, SCHED_ERROR, SCHED_ERROR_INVALID);
+        return 0;
+      }
+  }
+  fuzz_assert_strings_valid (json_parser_get_root (parser));
   o = json_node_get_object (json_parser_get_root (parser));
   {
     g_autoptr (GError) error = NULL;
@@ -67,8 +108,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   {
     g_autoptr (GError) error = NULL;
+    g_autoptr (JsonArray) rejected = json_array_new ();
     gint64 accepted = 0, duplicates = 0;
-    sched_attendance_ingest (core, &admin, o, &accepted, &duplicates, &error);
+    sched_attendance_ingest (core, &admin, o, &accepted, &duplicates, rejected, &error);
   }
   {
     g_autoptr (GError) error = NULL;

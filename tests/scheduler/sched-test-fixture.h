@@ -33,6 +33,7 @@ typedef struct
   gchar *room; /* endpoint ubnd-anh-son */
   guint hooks_meeting_changed;
   guint hooks_schedule_changed;
+  gint64 hooks_token_revoked; /* the last token id the hook was told */
 } Fixture;
 
 static gint64 fixture_fake_now_value;
@@ -55,6 +56,13 @@ on_fixture_schedule_changed (SchedContext *ctx, const gchar *endpoint)
 {
   Fixture *f = ctx->hub;
   f->hooks_schedule_changed++;
+}
+
+static void
+on_fixture_token_revoked (SchedContext *ctx, gint64 token_id)
+{
+  Fixture *f = ctx->hub;
+  f->hooks_token_revoked = token_id;
 }
 
 static void
@@ -100,6 +108,7 @@ fixture_setup_full (Fixture *f, gboolean listen)
   f->ctx->hub = f;
   f->ctx->meeting_changed = on_fixture_meeting_changed;
   f->ctx->schedule_changed = on_fixture_schedule_changed;
+  f->ctx->token_revoked = on_fixture_token_revoked;
   f->server = sched_server_new (f->ctx, &error);
   g_assert_no_error (error);
   f->core = sched_server_get_core (f->server);

@@ -320,6 +320,171 @@ test_recurrence_limits (Fixture *f, gconstpointer data)
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM series"), ==, 0);
 }
 
+/* Every room of the roster as a JSON array, the chair ubnd-tinh among them. */
+static gchar *
+all_rooms_json (Fixture *f)
+{
+  sqlite3_stmt *st = NULL;
+  gchar *json;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (sched_db_handle (f->ctx->db),
+                                       "SELECT '[' || group_concat('\"' || code || '\"') || ']' "
+                                       "FROM endpoints WHERE deleted = 0",
+                                       -1, &st, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  json = g_strdup ((const gchar *)sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  return json;
+}
+
+static void
+assert_nothing_booked (Fixture *f)
+{
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meeting_endpoints"), ==, 0);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM series"), ==, 0);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM audit_log"), ==, 0);
+}
+
+/* Issue #12, finding 8: one secretariat booked all 44 rooms, 12 h a day,
+ * every day for a year. The same request is refused by the weekly
+ * room-hour quota, naming it, with nothing written; a normal weekly series
+ * of a year still books. */
+static void
+test_quota_year_of_everything (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *rooms = all_rooms_json (f);
+  g_autoptr (GError) e1 = NULL, e2 = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) all
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 1, 6, 6, 0, 18, 0,
+              "\"recurrence\":{\"freq\":\"daily\",\"count\":363}", &extra, &e1);
+  JsonObject *limit;
+
+  g_assert_null (all);
+  g_assert_error (e1, SCHED_ERROR, SCHED_ERROR_INVALID);
+  g_assert_nonnull (strstr (e1->message, "[limits] unit_room_hours_per_week"));
+  g_assert_nonnull (extra);
+  limit = json_object_get_object_member (extra, "limit");
+  g_assert_cmpstr (json_object_get_string_member (limit, "name"), ==, "unit_room_hours_per_week");
+  g_assert_cmpint (json_object_get_int_member (limit, "max_room_hours"), ==, 1200);
+  /* Tue 06/01 to Sun 11/01: 6 days × 44 rooms × 12 h */
+  g_assert_cmpint (json_object_get_int_member (limit, "room_hours"), ==, 6 * 44 * 12);
+  g_assert_cmpstr (json_object_get_string_member (limit, "unit"), ==, "ubnd-tinh");
+  assert_nothing_booked (f);
+
+  g_autoptr (JsonNode) weekly
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\",\"tinh-uy\"]", 1,
+              6, 8, 0, 10, 0, "\"recurrence\":{\"freq\":\"weekly\",\"count\":52}", NULL, &e2);
+  g_assert_no_error (e2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (weekly), "occurrences")),
+                    >, 45); /* 52 less the holidays */
+}
+
+/* The quota counts what is stored (inside the transaction): each booking
+ * alone fits, the third of the week does not; a PATCH that grows a
+ * meeting is checked too, and so is a day limit set lower. Admins are
+ * exempt. */
+static void
+test_quota_stored_and_exempt (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *rooms = all_rooms_json (f);
+  g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL, e6 = NULL;
+  g_autoptr (GError) e7 = NULL;
+  g_autoptr (JsonObject) extra = NULL, extra2 = NULL;
+
+  /* 528 room-hours on each of Tue 03/03 and Wed 04/03: 1056 ≤ 1200. */
+  g_autoptr (JsonNode) tue
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 3, 6, 0, 18, 0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) wed
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 4, 6, 0, 18, 0, NULL, NULL, &e2);
+  g_assert_no_error (e1);
+  g_assert_no_error (e2);
+  g_autoptr (JsonNode) thu
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 5, 6, 0, 18, 0, NULL, &extra, &e3);
+  g_assert_null (thu);
+  g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_INVALID);
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (extra, "limit"), "room_hours"), ==,
+      3 * 528);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 2);
+
+  /* Another unit has its own quota. */
+  g_autoptr (JsonNode) other
+      = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"huyen-uy-anh-son\"]", 3, 5, 8, 0,
+              9, 0, NULL, NULL, &e4);
+  g_assert_no_error (e4);
+
+  /* A small meeting on Thursday fits; growing it to every room does not. */
+  g_autoptr (JsonNode) small
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 3, 6, 6, 0, 18,
+              0, NULL, NULL, &e5);
+  g_assert_no_error (e5);
+  {
+    g_autofree gchar *text = g_strdup_printf ("{\"endpoints\":%s}", rooms);
+    g_autoptr (JsonObject) o = parse_object (text);
+    g_autoptr (JsonNode) grown
+        = sched_booking_patch (f->core, &ubnd_p, node_id (small), -1, o, &extra2, &e6);
+    g_assert_null (grown);
+    g_assert_error (e6, SCHED_ERROR, SCHED_ERROR_INVALID);
+    g_assert_nonnull (strstr (e6->message, "unit_room_hours_per_week"));
+    g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meeting_endpoints WHERE meeting_id = "
+                                       "(SELECT max(id) FROM meetings)"),
+                     ==, 2);
+  }
+
+  /* Admins are exempt. */
+  g_autoptr (JsonNode) by_admin
+      = book (f, &admin_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 7, 6, 0, 18, 0, NULL, NULL, &e7);
+  g_assert_no_error (e7);
+
+  /* A lower day limit (configuration) refuses one long meeting of all rooms. */
+  f->ctx->settings->unit_room_seconds_per_day = 500 * 3600;
+  {
+    g_autoptr (GError) e8 = NULL;
+    g_autoptr (JsonNode) day
+        = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", rooms, 3, 10, 6, 0, 18, 0, NULL, NULL, &e8);
+    g_assert_error (e8, SCHED_ERROR, SCHED_ERROR_INVALID);
+    g_assert_nonnull (strstr (e8->message, "[limits] unit_room_hours_per_day"));
+  }
+}
+
+/* [limits] max_days_ahead (366): a meeting, or a series' last occurrence,
+ * further ahead is refused. */
+static void
+test_quota_horizon (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL;
+  const gchar *two = "[\"ubnd-tinh\",\"ubnd-vinh\"]";
+  g_autofree gchar *s = fixture_local (2027, 2, 2, 8, 0);
+  g_autofree gchar *e = fixture_local (2027, 2, 2, 9, 0);
+  g_autofree gchar *far
+      = g_strdup_printf ("{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+                         "\"endpoints\":%s,\"start\":\"%s\",\"end\":\"%s\"}",
+                         two, s, e);
+  g_autoptr (JsonObject) o = parse_object (far);
+  JsonObject *extra = NULL;
+  g_autoptr (JsonNode) a = sched_booking_create (f->core, &admin_p, o, &extra, &e1);
+  g_autofree gchar *f1 = sched_error_get_field (e1);
+
+  g_assert_null (a);
+  g_assert_error (e1, SCHED_ERROR, SCHED_ERROR_INVALID);
+  g_assert_cmpstr (f1, ==, "start");
+  g_assert_nonnull (strstr (e1->message, "max_days_ahead"));
+
+  g_autoptr (JsonNode) b = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", two, 3, 3, 8, 0, 9, 0,
+                                 "\"recurrence\":{\"freq\":\"weekly\",\"count\":60}", NULL, &e2);
+  g_autofree gchar *f2 = sched_error_get_field (e2);
+  g_assert_error (e2, SCHED_ERROR, SCHED_ERROR_INVALID);
+  g_assert_cmpstr (f2, ==, "recurrence");
+  assert_nothing_booked (f);
+  g_autoptr (JsonNode) c = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", two, 3, 3, 8, 0, 9, 0,
+                                 "\"recurrence\":{\"freq\":\"weekly\",\"count\":40}", NULL, &e3);
+  g_assert_no_error (e3);
+}
+
 static void
 test_roles (Fixture *f, gconstpointer data)
 {
@@ -604,6 +769,9 @@ main (int argc, char **argv)
   ADD ("preempt", test_preempt);
   ADD ("recurrence-holidays", test_recurrence_holidays);
   ADD ("recurrence-limits", test_recurrence_limits);
+  ADD ("quota/year-of-everything", test_quota_year_of_everything);
+  ADD ("quota/stored-and-exempt", test_quota_stored_and_exempt);
+  ADD ("quota/horizon", test_quota_horizon);
   ADD ("roles", test_roles);
   ADD ("changes", test_changes);
   ADD ("end-running", test_end_running);

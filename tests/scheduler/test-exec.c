@@ -1,8 +1,9 @@
 /* test-exec.c — the real vc-scheduler executable as a subprocess: it
  * prints its URL once listening, SIGTERM stops it with 0, a bad config
  * exits 78 naming file/group/key, `token create` prints the token alone,
- * `import-history` loads a file, and an acknowledged booking survives
- * SIGKILL. Readiness is the printed line, never a sleep. */
+ * `import-history` loads a file, an acknowledged booking survives
+ * SIGKILL, and `token list` / `token revoke` (with the API's DELETE) end a
+ * live agent channel. Readiness is the printed line, never a sleep. */
 #include "common/vc-time.h"
 
 #include <gio/gio.h>
@@ -262,6 +263,132 @@ test_import_history_cli (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err2, "meetings[0]"));
 }
 
+typedef struct
+{
+  SoupWebsocketConnection *ws;
+  guint status;
+  gboolean done;
+} AgentConnect;
+
+static void
+on_agent_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AgentConnect *c = user_data;
+
+  c->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, NULL);
+  c->done = TRUE;
+}
+
+/* Opens the agent channel with @token; NULL when refused (*status says). */
+static SoupWebsocketConnection *
+agent_connect (Fixture *f, const gchar *url, const gchar *token, guint *status)
+{
+  g_autofree gchar *ws_url = g_strconcat (url, "/api/v1/agent", NULL);
+  g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", ws_url);
+  AgentConnect c = { 0 };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_agent_connected, &c);
+  while (!c.done)
+    g_main_context_iteration (NULL, TRUE);
+  *status = soup_message_get_status (msg);
+  return c.ws;
+}
+
+/* Runs the main context until @ws is closed (the alarm bounds it) and
+ * checks the close code; returns the seconds it took. */
+static gdouble
+agent_wait_revoked (SoupWebsocketConnection *ws)
+{
+  gint64 from = g_get_monotonic_time ();
+
+  while (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_CLOSED)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (ws), ==, 4401);
+  g_assert_cmpstr (soup_websocket_connection_get_close_data (ws), ==, "token revoked");
+  return (gdouble)(g_get_monotonic_time () - from) / G_USEC_PER_SEC;
+}
+
+static gchar *
+create_room_token (Fixture *f, const gchar *name)
+{
+  gchar *out = NULL;
+  g_autofree gchar *err = NULL;
+
+  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
+                            "endpoint", "--endpoint", "ubnd-vinh", "--name", name, NULL),
+                   ==, 0);
+  g_strchomp (out);
+  return out;
+}
+
+/* Issue #12, finding 4, through the real program: `token list` shows the
+ * tokens without their secrets; DELETE /api/v1/tokens/ID (admin) and
+ * `token revoke ID` next to the running scheduler each close the live
+ * agent channel of that token with 4401 "token revoked"; the token then
+ * gets 401; unknown and already revoked ids fail. */
+static void
+test_token_revoke (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *admin = create_token (f, "admin", NULL);
+  g_autofree gchar *sec = create_token (f, "secretariat", "ubnd-tinh");
+  g_autofree gchar *room_a = create_room_token (f, "Phòng Vinh A");
+  g_autofree gchar *room_b = create_room_token (f, "Phòng Vinh B");
+  g_autofree gchar *list = NULL, *err = NULL, *list2 = NULL, *err2 = NULL, *url = NULL;
+  g_autofree gchar *out3 = NULL, *err3 = NULL, *out4 = NULL, *err4 = NULL, *out5 = NULL;
+  g_autofree gchar *err5 = NULL;
+  g_autoptr (GSubprocess) p = NULL;
+  g_autoptr (SoupWebsocketConnection) ws_a = NULL, ws_b = NULL, again = NULL;
+  g_autoptr (GError) error = NULL;
+  guint status = 0;
+
+  /* ids 1..4 in creation order */
+  g_assert_cmpint (run_cli (f, &list, &err, "--config", f->config, "token", "list", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (list, "id\trole\tscope\tname\tcreated\tstatus\n"));
+  g_assert_nonnull (strstr (list, "\n3\tendpoint\tubnd-vinh\tPhòng Vinh A\t"));
+  g_assert_nonnull (strstr (list, "\n2\tsecretariat\tubnd-tinh\tVăn phòng\t"));
+  g_assert_null (strstr (list, room_a));
+  g_assert_null (strstr (list, admin));
+  g_assert_null (strstr (list, "revoked"));
+
+  p = start_server (f, &url);
+  g_autofree gchar *tokens = g_strconcat (url, "/api/v1/tokens/3", NULL);
+  ws_a = agent_connect (f, url, room_a, &status);
+  g_assert_nonnull (ws_a);
+  g_assert_cmpuint (http (f, "DELETE", tokens, sec, NULL, NULL), ==, 403);
+  g_assert_cmpuint (soup_websocket_connection_get_state (ws_a), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  g_assert_cmpuint (http (f, "DELETE", tokens, admin, NULL, NULL), ==, 200);
+  g_assert_cmpfloat (agent_wait_revoked (ws_a), <, 2.0);
+  again = agent_connect (f, url, room_a, &status);
+  g_assert_null (again);
+  g_assert_cmpuint (status, ==, 401);
+
+  /* The CLI, another process on the same database. */
+  ws_b = agent_connect (f, url, room_b, &status);
+  g_assert_nonnull (ws_b);
+  g_assert_cmpint (run_cli (f, &out3, &err3, "--config", f->config, "token", "revoke", "4", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out3, "revoked token 4"));
+  g_assert_cmpfloat (agent_wait_revoked (ws_b), <, 5.0);
+  g_assert_cmpint (run_cli (f, &out4, &err4, "--config", f->config, "token", "revoke", "4", NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err4, "already revoked"));
+  g_assert_cmpint (run_cli (f, &out5, &err5, "--config", f->config, "token", "revoke", "99", NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err5, "no token 99"));
+  g_assert_cmpint (run_cli (f, &list2, &err2, "--config", f->config, "token", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (list2, "\tPhòng Vinh A\t"));
+  g_assert_nonnull (strstr (list2, "\trevoked\n4\t"));
+  g_assert_true (g_str_has_suffix (list2, "\trevoked\n"));
+
+  g_subprocess_send_signal (p, SIGTERM);
+  g_subprocess_wait (p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+}
+
 static void
 test_no_config (Fixture *f, gconstpointer data)
 {
@@ -289,5 +416,6 @@ main (int argc, char **argv)
   ADD ("durable-booking", test_durable_booking);
   ADD ("import-history", test_import_history_cli);
   ADD ("no-config", test_no_config);
+  ADD ("token-revoke", test_token_revoke);
   return g_test_run ();
 }

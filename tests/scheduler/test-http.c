@@ -278,6 +278,106 @@ test_bad_bodies (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fixture_request (f, "GET", "/healthz", NULL, NULL, &health), ==, 200);
 }
 
+/* POSTs a booking whose title is @title_json (already JSON-quoted). */
+static guint
+post_titled (Fixture *f, const gchar *title_json, JsonNode **reply)
+{
+  gint64 day = fixture_future_day (1);
+  g_autofree gchar *s = vc_time_format_utc (day + 8 * 3600);
+  g_autofree gchar *e = vc_time_format_utc (day + 9 * 3600);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":%s,\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      title_json, s, e);
+
+  return fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, reply);
+}
+
+/* @reply is read after @status was computed (argument order is unspecified). */
+static void
+assert_invalid (guint status, JsonNode **reply, const gchar *field)
+{
+  g_assert_cmpuint (status, ==, 422);
+  g_assert_cmpstr (member_string (*reply, "error"), ==, "invalid");
+  g_assert_cmpstr (member_string (*reply, "field"), ==, field);
+}
+
+/* Issue #12, finding 9: what json-glib lets through silently (a NUL cuts a
+ * string, a lone surrogate becomes invalid UTF-8, 10^30 reads as -1) and
+ * times GDateTime parses but cannot write back are refused with 422 naming
+ * the member, in every handler; nothing is stored. */
+static void
+test_text_and_time_checks (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL;
+  g_autoptr (JsonNode) r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL, ok = NULL;
+  gint64 day = fixture_future_day (1);
+  g_autofree gchar *s = vc_time_format_utc (day + 8 * 3600);
+  g_autofree gchar *e = vc_time_format_utc (day + 9 * 3600);
+
+  assert_invalid (post_titled (f, "\"a\\ud800b\"", &r1), &r1, "title");
+  g_assert_nonnull (strstr (member_string (r1, "message"), "surrogate"));
+  assert_invalid (post_titled (f, "\"a\\udc00b\"", &r2), &r2, "title");
+  assert_invalid (post_titled (f, "\"a\\u0000b\"", &r3), &r3, "title");
+  g_assert_nonnull (strstr (member_string (r3, "message"), "NUL"));
+  /* an escaped backslash before "u0000" is plain text, not a NUL */
+  g_assert_cmpuint (post_titled (f, "\"a\\\\u0000b \\ud83d\\ude00\"", &ok), ==, 201);
+  g_assert_cmpstr (member_string (ok, "title"), ==, "a\\u0000b \xF0\x9F\x98\x80");
+
+  /* Every member, nested ones named as the API names them. */
+  {
+    g_autofree gchar *body = g_strdup_printf (
+        "{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\\u0000\"],\"start\":\"%s\",\"end\":\"%s\"}",
+        s, e);
+    assert_invalid (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, &r4), &r4,
+                    "endpoints[1]");
+  }
+  assert_invalid (
+      fixture_request (f, "POST", "/api/v1/attendance", f->room,
+                       "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a01\","
+                       "\"meeting\":1,\"type\":\"joined\",\"at\":\"2026-01-01T00:00:00Z\","
+                       "\"reason\":\"a\\u0000b\"}]}",
+                       &r5),
+      &r5, "events[0].reason");
+  assert_invalid (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-vinh", f->admin,
+                                   "{\"name\":\"\\udfff\"}", &r6),
+                  &r6, "name");
+  assert_invalid (fixture_request (f, "POST", "/api/v1/meetings/1/extend", f->sec_ubnd,
+                                   "{\"minutes\":1000000000000000000000000000000}", &r7),
+                  &r7, "minutes");
+
+  /* Times: year 10000 in UTC, year 1999, and in every place a time goes. */
+  {
+    g_autofree gchar *far = g_strdup_printf (
+        "{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"9999-12-31T23:30:00-05:00\","
+        "\"end\":\"%s\"}",
+        e);
+    g_autofree gchar *until = g_strdup_printf (
+        "{\"title\":\"x\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+        "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\","
+        "\"recurrence\":{\"freq\":\"weekly\",\"until\":\"9999-12-31T23:30:00-05:00\"}}",
+        s, e);
+    assert_invalid (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, far, &r8), &r8,
+                    "start");
+    assert_invalid (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, until, &r9), &r9,
+                    "recurrence.until");
+  }
+  assert_invalid (fixture_request (f, "GET", "/api/v1/meetings?from=9999-12-31T23:30:00-05:00",
+                                   f->manager, NULL, &r10),
+                  &r10, "from");
+  assert_invalid (
+      fixture_request (f, "GET", "/api/v1/meetings?to=1999-12-31", f->manager, NULL, &r11), &r11,
+      "to");
+
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 1);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 0);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE code = 'ubnd-vinh' "
+                                     "AND name LIKE '%Vinh%'"),
+                   ==, 1);
+}
+
 /* Sends @len bytes on a non-blocking socket, running the main context (the
  * server lives on it) while the socket is full. FALSE when the peer has
  * answered or gone before all of it left. */
@@ -434,7 +534,8 @@ test_attendance (Fixture *f, gconstpointer data)
   g_assert_cmpint (fixture_count (f, "SELECT held FROM meetings"), ==, 1);
   g_assert_cmpint (fixture_count (f, "SELECT actual_seconds FROM meetings"), ==, 3480);
 
-  /* A batch with one event for a meeting the room is not in: 422, none stored. */
+  /* A batch with one event for a meeting the room is not in: the other is
+   * stored, that one answered as rejected (so the agent's outbox drops it). */
   const gchar *mixed
       = "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a03\",\"meeting\":1,\"type\":"
         "\"joined\","
@@ -442,9 +543,20 @@ test_attendance (Fixture *f, gconstpointer data)
         "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a04\",\"meeting\":77,\"type\":\"joined\","
         "\"at\":\"2025-05-06T01:10:00Z\"}]}";
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, mixed, &r3), ==,
-                    422);
-  g_assert_cmpstr (member_string (r3, "field"), ==, "events[1].meeting");
-  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 4);
+                    200);
+  g_assert_cmpint (member_int (r3, "accepted"), ==, 1);
+  {
+    JsonArray *rejected = json_object_get_array_member (json_node_get_object (r3), "rejected");
+    JsonObject *one;
+
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
+    one = json_array_get_object_element (rejected, 0);
+    g_assert_cmpint (json_object_get_int_member (one, "index"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (one, "id"), ==,
+                     "6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3a04");
+    g_assert_cmpstr (json_object_get_string_member (one, "field"), ==, "events[1].meeting");
+  }
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 5);
   g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room,
                                      "{\"events\":[{\"id\":\"nope\",\"meeting\":1,\"type\":"
                                      "\"joined\",\"at\":\"2025-05-06T01:10:00Z\"}]}",
@@ -462,6 +574,158 @@ test_attendance (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (anh_son, "endpoint"), ==, "ubnd-anh-son");
   g_assert_cmpstr (json_object_get_string_member (anh_son, "status"), ==, "present");
   g_assert_cmpint (json_object_get_int_member (anh_son, "seconds"), ==, 3420);
+}
+
+/* One attendance event as JSON. */
+static gchar *
+event_json (guint n, gint64 meeting, const gchar *type, gint64 at)
+{
+  g_autofree gchar *when = vc_time_format_utc (at);
+
+  return g_strdup_printf (
+      "{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3b%02u\",\"meeting\":%" G_GINT64_FORMAT
+      ",\"type\":\"%s\",\"at\":\"%s\"}",
+      n, meeting, type, when);
+}
+
+/* Issue #12, finding 13: events for a meeting that does not exist (-1), a
+ * meeting the room is not in, 400 days before a meeting, two days before
+ * it, or in the future (a room "present" in a meeting days ahead) are
+ * rejected, each named, and acknowledged with 200 so that the agent's
+ * outbox does not resend them; the good event of the batch is stored. An
+ * id of 10^30 is malformed (422, nothing stored). */
+static void
+test_attendance_window (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) past = NULL, ahead = NULL, other = NULL, reply = NULL, huge = NULL;
+  gint64 now = vc_time_now ();
+  g_autofree gchar *s = vc_time_format_utc (now - 3600);
+  g_autofree gchar *e = vc_time_format_utc (now - 1800);
+  g_autofree gchar *history = g_strdup_printf (
+      "{\"meetings\":[{\"title\":\"Đã họp\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-anh-son\"],\"start\":\"%s\",\"end\":\"%s\"}]}",
+      s, e);
+  gint64 held = 0, coming = 0, not_mine = 0;
+
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/history", f->admin, history, &past), ==,
+                    200);
+  held = fixture_count (f, "SELECT max(id) FROM meetings");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-anh-son\"]", 8, 9, NULL, &ahead),
+                    ==, 201);
+  coming = member_int (ahead, "id");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 10, 11, NULL, &other),
+                    ==, 201);
+  not_mine = member_int (other, "id");
+  {
+    gint64 coming_start = 0;
+    g_autofree gchar *q
+        = g_strdup_printf ("SELECT start_at FROM meetings WHERE id = %" G_GINT64_FORMAT, coming);
+    g_autofree gchar *e0 = NULL, *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *e5 = NULL;
+    g_autofree gchar *body = NULL;
+    const gchar *fields[] = { NULL,           "events[1].meeting", "events[2].meeting",
+                              "events[3].at", "events[4].at",      "events[5].at" };
+    JsonArray *rejected;
+
+    coming_start = fixture_count (f, q);
+    e0 = event_json (0, held, "joined", now - 3500);               /* good */
+    e1 = event_json (1, -1, "joined", now - 3500);                 /* no such meeting */
+    e2 = event_json (2, not_mine, "joined", now);                  /* not its meeting */
+    e3 = event_json (3, held, "joined", now - 3600 - 400 * 86400); /* 400 days before */
+    e4 = event_json (4, held, "left", now - 3600 - 2 * 86400);     /* before the meeting */
+    e5 = event_json (5, coming, "joined", coming_start);           /* in the future */
+    body = g_strdup_printf ("{\"events\":[%s,%s,%s,%s,%s,%s]}", e0, e1, e2, e3, e4, e5);
+    g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/attendance", f->room, body, &reply), ==,
+                      200);
+    g_assert_cmpint (member_int (reply, "accepted"), ==, 1);
+    rejected = json_object_get_array_member (json_node_get_object (reply), "rejected");
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 5);
+    for (guint i = 0; i < 5; i++)
+      {
+        JsonObject *r = json_array_get_object_element (rejected, i);
+        g_assert_cmpint (json_object_get_int_member (r, "index"), ==, i + 1);
+        g_assert_cmpstr (json_object_get_string_member (r, "field"), ==, fields[i + 1]);
+      }
+    g_assert_nonnull (strstr (
+        json_object_get_string_member (json_array_get_object_element (rejected, 4), "message"),
+        "future"));
+  }
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 1);
+  g_assert_cmpint (fixture_count (f, "SELECT present_count FROM meetings ORDER BY id LIMIT 1"), ==,
+                   1);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/attendance", f->room,
+                       "{\"events\":[{\"id\":\"6f1c2b1e-8a55-4f0e-9a51-0d6b1f2f3c01\","
+                       "\"meeting\":1000000000000000000000000000000,\"type\":"
+                       "\"joined\",\"at\":\"2026-01-01T00:00:00Z\"}]}",
+                       &huge),
+      ==, 422);
+  g_assert_cmpstr (member_string (huge, "field"), ==, "events[0].meeting");
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM attendance_events"), ==, 1);
+}
+
+/* Issue #12, finding 4: admins list and revoke tokens over HTTP; nobody
+ * else may; secrets never appear; a revoked token is refused at once; the
+ * hook that closes its agent channels is called; an audit line is kept. */
+static void
+test_tokens (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) list = NULL, revoked = NULL, again = NULL, unknown = NULL, me = NULL;
+  const gchar *others[] = { f->sec_ubnd, f->manager, f->room };
+  gint64 room_id = 0;
+  JsonArray *tokens;
+
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/tokens", f->admin, NULL, &list), ==, 200);
+  tokens = json_object_get_array_member (json_node_get_object (list), "tokens");
+  g_assert_cmpuint (json_array_get_length (tokens), ==, 6);
+  for (guint i = 0; i < json_array_get_length (tokens); i++)
+    {
+      JsonObject *t = json_array_get_object_element (tokens, i);
+      g_autofree gchar *text = json_to_string (json_array_get_element (tokens, i), FALSE);
+
+      g_assert_null (strstr (text, "hash"));
+      g_assert_null (strstr (text, f->room));
+      g_assert_null (strstr (text, f->admin));
+      g_assert_false (json_object_get_boolean_member (t, "revoked"));
+      if (g_strcmp0 (json_object_get_string_member (t, "role"), "endpoint") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (t, "endpoint"), ==, "ubnd-anh-son");
+          room_id = json_object_get_int_member (t, "id");
+        }
+    }
+  g_assert_cmpint (room_id, >, 0);
+  g_autofree gchar *path = g_strdup_printf ("/api/v1/tokens/%" G_GINT64_FORMAT, room_id);
+
+  /* Only admins. */
+  for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/tokens", others[i], NULL, NULL), ==,
+                        403);
+      g_assert_cmpuint (fixture_request (f, "DELETE", path, others[i], NULL, NULL), ==, 403);
+    }
+  g_assert_cmpuint (fixture_request (f, "DELETE", path, NULL, NULL, NULL), ==, 401);
+  g_assert_cmpuint (fixture_request (f, "DELETE", "/api/v1/tokens/99999", f->admin, NULL, &unknown),
+                    ==, 404);
+  g_assert_cmpstr (member_string (unknown, "error"), ==, "not_found");
+  g_assert_cmpuint (fixture_request (f, "DELETE", "/api/v1/tokens/abc", f->admin, NULL, NULL), ==,
+                    404);
+  g_assert_cmpuint (fixture_request (f, "PUT", path, f->admin, "{}", NULL), ==, 405);
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/tokens", f->admin, "{}", NULL), ==, 405);
+  g_assert_cmpint (f->hooks_token_revoked, ==, 0);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/me", f->room, NULL, &me), ==, 200);
+
+  g_assert_cmpuint (fixture_request (f, "DELETE", path, f->admin, NULL, &revoked), ==, 200);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (revoked), "revoked"));
+  g_assert_cmpint (member_int (revoked, "id"), ==, room_id);
+  g_assert_cmpint (f->hooks_token_revoked, ==, room_id);
+  g_assert_cmpuint (fixture_request (f, "GET", "/api/v1/me", f->room, NULL, NULL), ==, 401);
+  g_assert_cmpuint (fixture_request (f, "DELETE", path, f->admin, NULL, &again), ==, 409);
+  g_assert_cmpint (
+      fixture_count (f, "SELECT count(*) FROM audit_log WHERE action = 'token_revoked' AND actor "
+                        "LIKE 'admin:%' AND json_extract(detail, '$.id') = "
+                        "(SELECT id FROM tokens WHERE role = 'endpoint')"),
+      ==, 1);
 }
 
 static gboolean
@@ -684,10 +948,13 @@ main (int argc, char **argv)
   ADD ("book-list-conflict", test_book_list_conflict);
   ADD ("concurrent-booking", test_concurrent_booking);
   ADD ("bad-bodies", test_bad_bodies);
+  ADD ("text-and-time-checks", test_text_and_time_checks);
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
   ADD ("attendance", test_attendance);
+  ADD ("attendance-window", test_attendance_window);
   ADD ("endpoints-crud", test_endpoints_crud);
+  ADD ("tokens", test_tokens);
   ADD ("endpoints-presence", test_endpoints_presence);
   ADD ("static-files", test_static_files);
   g_test_add_func ("/sched-core/http/https", test_https);

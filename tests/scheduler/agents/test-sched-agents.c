@@ -510,6 +510,157 @@ test_presence_and_malformed (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Issue #12, finding 13: a state naming a meeting the room is not in, a
+ * meeting that does not exist (-1), one two days ahead, or an id out of
+ * range (10^30, which json-glib would read as -1) is answered with an
+ * error and the presence (what the monitor shows) does not change. */
+static void
+test_state_window (Fixture *f, gconstpointer data)
+{
+  static const gchar *const refused[] = {
+    "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":2}",
+    "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":-1}",
+    "{\"type\":\"state\",\"state\":\"joining\",\"meeting\":3}",
+    "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":1000000000000000000000000000000}",
+  };
+  static const gchar *const codes[] = { "invalid", "invalid", "invalid", "malformed" };
+  gint64 now = vc_time_now ();
+  SchedPresence p;
+  JsonObject *msg;
+
+  insert_meeting (f, 1, "Của Vinh", now - 60, now + 600, "ubnd-tinh,ubnd-vinh");
+  insert_meeting (f, 2, "Không có Vinh", now - 60, now + 600, "ubnd-tinh");
+  insert_meeting (f, 3, "Hai ngày nữa", now + 2 * 86400, now + 2 * 86400 + 3600,
+                  "ubnd-tinh,ubnd-vinh");
+  agent_open (f);
+  wait_message (f, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    soup_websocket_connection_send_text (f->ws, refused[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      msg = wait_message (f, 2 + i);
+      g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "error");
+      g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, codes[i]);
+    }
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_null (p.state);
+  g_assert_cmpint (p.meeting_id, ==, 0);
+
+  /* The room's own meeting, now: believed. A malformed frame after it is
+   * the barrier (frames are handled in order). */
+  soup_websocket_connection_send_text (
+      f->ws, "{\"type\":\"state\",\"state\":\"in_meeting\",\"meeting\":1}");
+  soup_websocket_connection_send_text (f->ws, "[]");
+  msg = wait_message (f, 2 + G_N_ELEMENTS (refused));
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, "malformed");
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_cmpstr (p.state, ==, "in_meeting");
+  g_assert_cmpint (p.meeting_id, ==, 1);
+}
+
+static gint64
+token_id_of (Fixture *f, const gchar *token)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedPrincipal) p = sched_auth_lookup (f->ctx.db, token, &error);
+
+  g_assert_no_error (error);
+  return p->token_id;
+}
+
+/* Runs the main context until @ws is closed (no sleep: the watchdog bounds
+ * it); returns the seconds it took. */
+static gdouble
+wait_closed (SoupWebsocketConnection *ws)
+{
+  gint64 from = g_get_monotonic_time ();
+
+  while (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_CLOSED)
+    g_main_context_iteration (NULL, TRUE);
+  return (gdouble)(g_get_monotonic_time () - from) / G_USEC_PER_SEC;
+}
+
+static SoupWebsocketConnection *
+open_with (Fixture *f, const gchar *token)
+{
+  g_autoptr (GError) error = NULL;
+  guint status = 0;
+  SoupWebsocketConnection *ws = ws_connect (f, token, &status, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 101);
+  return ws;
+}
+
+static void
+assert_closed_revoked (SoupWebsocketConnection *ws, gdouble seconds, gdouble within)
+{
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (ws), ==, 4401);
+  g_assert_cmpstr (soup_websocket_connection_get_close_data (ws), ==, "token revoked");
+  g_assert_cmpfloat (seconds, <, within);
+}
+
+/* Issue #12, finding 4: revoking an endpoint token closes the agent
+ * channels opened with it — at once through the token_revoked hook (the
+ * API), within about a second when another process (the CLI) revoked it —
+ * with close code 4401 "token revoked"; a new connection gets 401, and no
+ * schedule (with join tokens) is pushed on a channel whose token is gone. */
+static void
+test_token_revoked (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupWebsocketConnection) ws1 = NULL, ws2 = NULL, ws3 = NULL, refused = NULL;
+  g_autofree gchar *second = NULL, *third = NULL;
+  SchedPresence p;
+  guint status = 0;
+
+  /* 1. The API path: the hook closes the channel at once. */
+  gint64 first_id = token_id_of (f, f->endpoint_token);
+  ws1 = open_with (f, f->endpoint_token);
+  g_assert_true (sched_auth_set_revoked (f->ctx.db, first_id, &error));
+  g_assert_no_error (error);
+  f->ctx.token_revoked (&f->ctx, first_id + 1000); /* another token: nothing closes */
+  g_assert_cmpint (soup_websocket_connection_get_state (ws1), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  f->ctx.token_revoked (&f->ctx, first_id);
+  assert_closed_revoked (ws1, wait_closed (ws1), 1.0);
+  g_assert_false (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  refused = ws_connect (f, f->endpoint_token, &status, &error);
+  g_assert_null (refused);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_error (&error);
+
+  /* 2. Revoked by another connection (as vc-scheduler token revoke does):
+   * found by the periodic check. */
+  second = sched_auth_create_token (f->ctx.db, SCHED_ROLE_ENDPOINT, NULL, "ubnd-vinh", "agent 2",
+                                    &error);
+  g_assert_no_error (error);
+  ws2 = open_with (f, second);
+  {
+    g_autofree gchar *path = g_build_filename (f->dir, "s.db", NULL);
+    g_autofree gchar *sql = g_strdup_printf (
+        "UPDATE tokens SET revoked = 1 WHERE id = %" G_GINT64_FORMAT, token_id_of (f, second));
+    sqlite3 *other = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (other, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (other);
+  }
+  assert_closed_revoked (ws2, wait_closed (ws2), 3.0);
+
+  /* 3. A schedule push to a channel whose token is gone closes it instead. */
+  third = sched_auth_create_token (f->ctx.db, SCHED_ROLE_ENDPOINT, NULL, "ubnd-vinh", "agent 3",
+                                   &error);
+  g_assert_no_error (error);
+  ws3 = open_with (f, third);
+  g_signal_connect (ws3, "message", G_CALLBACK (on_ws_message), f);
+  wait_message (f, 1); /* the schedule on connect */
+  g_assert_true (sched_auth_set_revoked (f->ctx.db, token_id_of (f, third), &error));
+  f->ctx.schedule_changed (&f->ctx, "ubnd-vinh");
+  assert_closed_revoked (ws3, wait_closed (ws3), 1.0);
+  g_assert_cmpuint (f->received->len, ==, 1);
+  g_signal_handlers_disconnect_by_data (ws3, f);
+}
+
 static void
 test_unknown_token_refused (Fixture *f, gconstpointer data)
 {
@@ -746,6 +897,10 @@ main (int argc, char **argv)
               test_schedule_on_connect, fixture_tear_down);
   g_test_add ("/agents/presence-and-malformed", Fixture, NULL, fixture_set_up,
               test_presence_and_malformed, fixture_tear_down);
+  g_test_add ("/agents/state-window", Fixture, NULL, fixture_set_up, test_state_window,
+              fixture_tear_down);
+  g_test_add ("/agents/token-revoked", Fixture, NULL, fixture_set_up, test_token_revoked,
+              fixture_tear_down);
   g_test_add ("/agents/unknown-token-refused", Fixture, NULL, fixture_set_up,
               test_unknown_token_refused, fixture_tear_down);
   g_test_add ("/agents/join-link-and-control", Fixture, NULL, fixture_set_up,

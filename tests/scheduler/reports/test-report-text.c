@@ -147,6 +147,75 @@ test_csv (ReportsFixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (lines[6], "total,Tổng cộng,15,12,2,1,"));
 }
 
+/* Names that a spreadsheet would run as formulas (CSV injection): each text
+ * cell starting with = + - @ TAB or CR gets a leading ' and is quoted; a
+ * dash inside a name, and negative numbers (change_pct) are left alone. */
+static void
+test_csv_formula_cells (ReportsFixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const gchar *code;
+    const gchar *name;
+    const gchar *cells; /* the line's key and name as written */
+  } units[] = {
+    { "u-eq", "=HYPERLINK(\"http://x\",\"y\")",
+      "u-eq,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"," },
+    { "u-plus", "+1+1", "u-plus,\"'+1+1\"," },
+    { "u-minus", "-2+3", "u-minus,\"'-2+3\"," },
+    { "u-at", "@SUM(A1)", "u-at,\"'@SUM(A1)\"," },
+    { "u-tab", "\t=1", "u-tab,\"'\t=1\"," },
+    { "u-cr", "\r=1", "u-cr,\"'\r=1\"," },
+    { "-u-dash", "Sở A-B", "\"'-u-dash\",Sở A-B," },
+  };
+  g_autoptr (GError) error = NULL;
+  SchedStatsQuery q = { .from = reports_local (f, 2024, 1, 1, 0, 0),
+                        .to = reports_local (f, 2024, 7, 1, 0, 0),
+                        .group_by = SCHED_STATS_GROUP_UNIT,
+                        .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
+  g_autoptr (SchedStats) stats = NULL;
+  g_autofree gchar *csv = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (sched_db_handle (f->db),
+                                           "INSERT INTO units (code, name) VALUES (?1, ?2)", -1,
+                                           &stmt, NULL),
+                       ==, SQLITE_OK);
+      sched_db_bind_text (stmt, 1, units[i].code);
+      sched_db_bind_text (stmt, 2, units[i].name);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+      /* two held meetings in H1 2023, one in H1 2024: change -50 % */
+      reports_add_held (f, units[i].code, reports_local (f, 2023, 2, 1 + (gint)i, 8, 0));
+      reports_add_held (f, units[i].code, reports_local (f, 2023, 3, 1 + (gint)i, 8, 0));
+      reports_add_held (f, units[i].code, reports_local (f, 2024, 2, 1 + (gint)i, 8, 0));
+    }
+  stats = sched_stats_compute (f->db, f->tz, &q, &error);
+  g_assert_no_error (error);
+  csv = sched_stats_to_csv (stats, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autofree gchar *line_start = g_strconcat ("\r\n", units[i].cells, "1,1,0,0,60.0,", NULL);
+      const gchar *line = strstr (csv, line_start);
+
+      g_test_message ("%s", units[i].code);
+      g_assert_nonnull (line);
+      /* the change of meetings_held is a plain negative number */
+      line = strstr (line + 2, "\r\n");
+      g_assert_nonnull (line);
+    }
+  g_assert_nonnull (strstr (csv, ",-50.0,"));
+  g_assert_null (strstr (csv, "'-50"));
+  /* No cell starts a formula: after a separator, never = + - @ unquoted
+   * except inside numbers (a minus followed by a digit). */
+  for (const gchar *p = csv; *p; p++)
+    if ((*p == ',' || *p == '\n') && p[1] != '\0' && strchr ("=+@", p[1]))
+      g_error ("formula cell at offset %" G_GSIZE_FORMAT, (gsize)(p - csv));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,5 +227,6 @@ main (int argc, char **argv)
   ADD ("summary/english", test_summary_english);
   ADD ("summary/decrease-and-no-comparison", test_summary_decrease_and_no_comparison);
   ADD ("csv", test_csv);
+  ADD ("csv/formula-cells", test_csv_formula_cells);
   return g_test_run ();
 }
