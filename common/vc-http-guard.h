@@ -47,9 +47,9 @@ typedef struct _VcHttpGuard VcHttpGuard;
 
 typedef struct
 {
-  guint64 closed_by_peer;     /* idle connections whose client closed them */
-  guint64 closed_idle;        /* idle connections closed after idle_timeout_ms */
-  guint64 closed_header_slow; /* requests whose headers came too late (408) */
+  guint64 closed_by_peer;      /* idle connections whose client closed them */
+  guint64 closed_idle;         /* idle connections closed after idle_timeout_ms */
+  guint64 closed_header_slow;  /* requests whose headers came too late (408) */
   guint64 closed_header_large; /* requests whose headers were too large (431) */
 } VcHttpGuardCounters;
 
