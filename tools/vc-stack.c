@@ -32,6 +32,7 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef enum
 {
@@ -537,6 +538,11 @@ main (int argc, char **argv)
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("- run the whole system on loopback");
+
+  /* The state folder holds the secret, tokens and meeting data: what
+   * vc-stack and its children create there (sqlite creates its databases
+   * 0644 otherwise) is for this user only. See stack-config.c. */
+  umask (077);
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
