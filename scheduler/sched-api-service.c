@@ -1,8 +1,10 @@
 /* sched-api-service.c — what is not the booking API: GET /healthz,
- * GET /metrics (Prometheus text), and the static web UI: GET / →
+ * GET /metrics (Prometheus text), the static web UI (GET / →
  * <web_root>/index.html, /static/PATH → <web_root>/PATH, /vendor/PATH →
- * <vendor_root>/PATH. Static paths are resolved with realpath() and must
- * stay inside their root; ".." segments are refused before that. */
+ * <vendor_root>/PATH for the few files of VENDOR_FILES only), and the
+ * security headers every response of the server carries. Static paths are
+ * resolved with realpath() and must stay inside their root; "..", "." and
+ * dot-file segments are refused before that. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-api.h"
@@ -185,8 +187,9 @@ static_resolve (const gchar *root, const gchar *rel)
   if (decoded == NULL || *decoded == '\0' || strchr (decoded, '\\'))
     return NULL;
   parts = g_strsplit (decoded, "/", -1);
+  /* No "..", no ".", and no dot-file or dot-folder (.git, .env, .bin). */
   for (gsize i = 0; parts[i]; i++)
-    if (g_strcmp0 (parts[i], "..") == 0 || g_strcmp0 (parts[i], ".") == 0)
+    if (parts[i][0] == '.')
       return NULL;
   joined = g_build_filename (root, decoded, NULL);
   real_root = realpath (root, NULL);
@@ -226,6 +229,23 @@ static_serve (SoupServerMessage *msg, const gchar *root, const gchar *rel, const
                                     g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
+/* The files under <vendor_root> the UI loads (web/js/charts.js), and the
+ * source map the browser's developer tools ask for with it. Nothing else of
+ * node_modules is served: it holds the test tools and their metadata. */
+static const gchar *const VENDOR_FILES[] = {
+  "chart.js/dist/chart.umd.js",
+  "chart.js/dist/chart.umd.js.map",
+};
+
+static gboolean
+vendor_allowed (const gchar *rel)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (VENDOR_FILES); i++)
+    if (g_strcmp0 (rel, VENDOR_FILES[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* main thread: every path no other handler took. */
 static void
 on_root_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
@@ -238,15 +258,28 @@ on_root_request (SoupServer *server, SoupServerMessage *msg, const char *path, G
     static_serve (msg, s->web_root, "index.html", path);
   else if (g_str_has_prefix (path, "/static/"))
     static_serve (msg, s->web_root, path + strlen ("/static/"), path);
-  else if (g_str_has_prefix (path, "/vendor/"))
+  else if (g_str_has_prefix (path, "/vendor/") && vendor_allowed (path + strlen ("/vendor/")))
     static_serve (msg, s->vendor_root, path + strlen ("/vendor/"), path);
   else
     sched_api_reply_not_found (msg, path);
 }
 
+/* main thread: the request is read and its handler comes next; the
+ * handler adds its own headers to these. (Set here rather than when the
+ * request starts: a "100 Continue" clears the response headers.) */
+static void
+on_server_request_read (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  SchedCore *core = user_data;
+
+  sched_http_add_security_headers (soup_server_message_get_response_headers (msg),
+                                   core->ctx->settings);
+}
+
 void
 sched_api_service_register (SchedCore *core, SoupServer *server)
 {
+  g_signal_connect (server, "request-read", G_CALLBACK (on_server_request_read), core);
   soup_server_add_handler (server, "/healthz", on_healthz_request, core, NULL);
   soup_server_add_handler (server, "/metrics", on_metrics_request, core, NULL);
   soup_server_add_handler (server, NULL, on_root_request, core, NULL);

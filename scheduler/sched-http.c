@@ -182,6 +182,54 @@ sched_http_parse_time (const gchar *text, const gchar *field, gint64 *out, GErro
   return TRUE;
 }
 
+/* "ws://HOST:PORT" (or wss://) of the bridge the join page may reach, or
+ * NULL when no bridge is configured or its URL does not parse. */
+static gchar *
+security_bridge_origin (const SchedSettings *settings)
+{
+  g_autoptr (GUri) uri = NULL;
+  const gchar *scheme;
+
+  if (settings == NULL || settings->bridge_url == NULL || *settings->bridge_url == '\0')
+    return NULL;
+  uri = g_uri_parse (settings->bridge_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0)
+    scheme = "wss";
+  else
+    scheme = "ws";
+  /* g_uri_join brackets an IPv6 host and leaves out an absent port. */
+  return g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (uri), g_uri_get_port (uri), "",
+                     NULL, NULL);
+}
+
+gchar *
+sched_http_content_security_policy (const SchedSettings *settings)
+{
+  g_autofree gchar *bridge = security_bridge_origin (settings);
+
+  /* 'self' covers ws:// to this server too (CSP level 3). Video elements
+   * play MediaStreams (srcObject), which media-src does not govern. */
+  return g_strdup_printf ("default-src 'none'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; font-src 'self'; connect-src 'self'%s%s; "
+                          "media-src 'self' blob:; base-uri 'none'; form-action 'self'; "
+                          "frame-ancestors 'none'",
+                          bridge ? " " : "", bridge ? bridge : "");
+}
+
+void
+sched_http_add_security_headers (SoupMessageHeaders *headers, const SchedSettings *settings)
+{
+  g_autofree gchar *csp = sched_http_content_security_policy (settings);
+
+  soup_message_headers_replace (headers, "Content-Security-Policy", csp);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+}
+
 const gchar *
 sched_http_query (GHashTable *query, const gchar *name)
 {

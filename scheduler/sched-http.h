@@ -49,6 +49,16 @@ void sched_http_reply_text (SoupServerMessage *msg, guint status, const gchar *c
  * when malformed or out of range. */
 gboolean sched_http_parse_time (const gchar *text, const gchar *field, gint64 *out, GError **error);
 
+/* The Content-Security-Policy of every response: scripts, styles, images
+ * and fonts from this server only (no inline script or style attribute, no
+ * eval), no frames around the UI, WebSockets only to this server and the
+ * bridge of [bridge] url. @settings may be NULL (then no bridge). */
+gchar *sched_http_content_security_policy (const SchedSettings *settings);
+/* Adds the CSP, X-Content-Type-Options: nosniff, X-Frame-Options: DENY and
+ * Referrer-Policy: no-referrer to @headers (docs/api.md, "Security
+ * headers"). */
+void sched_http_add_security_headers (SoupMessageHeaders *headers, const SchedSettings *settings);
+
 /* Query parameter helpers (query may be NULL). */
 const gchar *sched_http_query (GHashTable *query, const gchar *name);
 /* Parses an RFC 3339 time or a plain date YYYY-MM-DD (taken as local

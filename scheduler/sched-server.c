@@ -89,19 +89,26 @@ on_too_large_written (GObject *source, GAsyncResult *result, gpointer user_data)
   g_io_stream_close (stream, NULL, NULL);
 }
 
-/* Answers 413 on a connection taken from libsoup, which would otherwise go
- * on reading the body to its end before it let anyone answer. */
+/* Answers 413 (or 400) on a connection taken from libsoup, which would
+ * otherwise go on reading the body to its end before it let anyone answer.
+ * The security headers are those of sched_http_add_security_headers. */
 static void
 server_refuse_stolen (SchedServer *server, GIOStream *stream, const GError *error)
 {
   g_autofree gchar *body = sched_http_error_json (error, NULL);
+  g_autofree gchar *csp = sched_http_content_security_policy (server->core.ctx->settings);
   guint status = sched_error_http_status (error);
-  gchar *reply = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                                  "Content-Type: application/json; charset=utf-8\r\n"
-                                  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                  "Cache-Control: no-store\r\n"
-                                  "Connection: close\r\n\r\n%s",
-                                  status, soup_status_get_phrase (status), strlen (body), body);
+  gchar *reply
+      = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                         "Content-Type: application/json; charset=utf-8\r\n"
+                         "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                         "Cache-Control: no-store\r\n"
+                         "Content-Security-Policy: %s\r\n"
+                         "X-Content-Type-Options: nosniff\r\n"
+                         "X-Frame-Options: DENY\r\n"
+                         "Referrer-Policy: no-referrer\r\n"
+                         "Connection: close\r\n\r\n%s",
+                         status, soup_status_get_phrase (status), strlen (body), csp, body);
 
   server->core.metrics.http_responses[status / 100]++;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), reply, strlen (reply),
@@ -130,6 +137,11 @@ on_message_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
     server_refuse_stolen (server, stream, error);
 }
 
+/* A declared body over the limit by up to this much is read (and thrown
+ * away) before the 413; a larger or malformed Content-Length is answered at
+ * once, on a connection taken from libsoup. */
+#define SERVER_DRAIN_MARGIN (1024 * 1024)
+
 /* main thread: refuse a body over the limit before reading it (declared
  * length) or while reading it (chunked). */
 static void
@@ -137,9 +149,13 @@ on_message_got_headers (SoupServerMessage *msg, gpointer user_data)
 {
   SchedServer *server = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
+  gint64 max = server->core.ctx->settings->max_body_bytes;
+  const gchar *text = soup_message_headers_get_one (headers, "Content-Length");
   g_autoptr (GError) error = NULL;
+  guint64 length = 0;
+  gboolean digits;
   BodyCount *count;
+  GIOStream *stream;
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     {
@@ -149,15 +165,38 @@ on_message_got_headers (SoupServerMessage *msg, gpointer user_data)
                              (GClosureNotify)(void (*) (void))g_free, 0);
       return;
     }
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH
-      || length <= server->core.ctx->settings->max_body_bytes)
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH || text == NULL)
     return;
-  g_set_error (&error, SCHED_ERROR, SCHED_ERROR_TOO_LARGE,
-               "request body is %" G_GOFFSET_FORMAT " bytes; the limit is %" G_GINT64_FORMAT,
-               length, server->core.ctx->settings->max_body_bytes);
-  sched_http_reply_error (msg, error);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                "close");
+  /* Checked on the header's text: libsoup's own parsing wraps "-1" and
+   * 2^64 around into lengths it then waits for. */
+  digits = *text != '\0' && strspn (text, "0123456789") == strlen (text);
+  if (digits && g_ascii_string_to_unsigned (text, 10, 0, (guint64)max, &length, NULL))
+    return;
+  if (digits
+      && g_ascii_string_to_unsigned (text, 10, 0, (guint64)max + SERVER_DRAIN_MARGIN, &length,
+                                     NULL))
+    {
+      /* A little over the limit: answered once the body is read, so that a
+       * client still sending it reads the 413 instead of a reset. */
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_TOO_LARGE,
+                   "request body is %" G_GUINT64_FORMAT " bytes; the limit is %" G_GINT64_FORMAT,
+                   length, max);
+      sched_http_reply_error (msg, error);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      return;
+    }
+  if (digits)
+    g_set_error (&error, SCHED_ERROR, SCHED_ERROR_TOO_LARGE,
+                 "request body is %.40s bytes; the limit is %" G_GINT64_FORMAT, text, max);
+  else
+    g_set_error_literal (&error, SCHED_ERROR, SCHED_ERROR_BAD_JSON,
+                         "Content-Length is not a decimal number of bytes");
+  /* Huge or not a number: answered now, not after a body that will not
+   * come (libsoup would wait for the declared length, or for ever). */
+  stream = soup_server_message_steal_connection (msg);
+  if (stream)
+    server_refuse_stolen (server, stream, error);
 }
 
 /* main thread */

@@ -136,7 +136,7 @@ stack_child_spawn (const gchar *name, const gchar *const *argv, const gchar *log
 
   /* stderr and our copy of stdout both append to the log: O_APPEND keeps
    * their lines whole and in order. */
-  int log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  int log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s", log_path,

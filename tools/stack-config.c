@@ -1,7 +1,13 @@
 /* stack-config.c — vc-stack's state folder and its children's configuration;
  * see stack-config.h. Files are written with GKeyFile so that values (paths
  * with spaces, Vietnamese names) are escaped properly. Every child listens on
- * and sends media to 127.0.0.1 only. */
+ * and sends media to 127.0.0.1 only.
+ *
+ * The folder holds the shared secret (in secret, bridge.ini and
+ * scheduler.ini), the rooms' tokens and the meetings' data: it is 0700, and
+ * every file in it is created 0600 (with that mode, never loosened then
+ * tightened). vc-stack also runs with umask 077, so what its children
+ * create (the databases, their WAL files) is 0600 as well. */
 #define G_LOG_DOMAIN "vc-stack"
 
 #include "stack-config.h"
@@ -10,17 +16,71 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* A folder or file of an earlier run, made before vc-stack set these
+ * modes, is tightened to @mode. */
+static gboolean
+tighten (const gchar *path, mode_t mode, GError **error)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0 || S_ISLNK (st.st_mode) || (st.st_mode & 07777) == mode)
+    return TRUE;
+  if (g_chmod (path, mode) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot chmod %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static gboolean
 make_dir (const gchar *path, GError **error)
 {
-  if (g_mkdir_with_parents (path, 0750) != 0)
+  if (g_mkdir_with_parents (path, 0700) != 0)
     {
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s: %s",
                    path, g_strerror (errno));
       return FALSE;
     }
+  return tighten (path, 0700, error);
+}
+
+/* The files of @dir (not below), 0600. */
+static gboolean
+tighten_files (const gchar *dir, GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && !tighten (path, 0600, error))
+        return FALSE;
+    }
   return TRUE;
+}
+
+/* An existing state folder that others may read is tightened only when it
+ * is one of vc-stack's (it holds the secret of an earlier run): --state-dir
+ * /tmp must not chmod /tmp. */
+static gboolean
+check_state_dir (const gchar *path, GError **error)
+{
+  g_autofree gchar *secret = g_build_filename (path, "secret", NULL);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || (st.st_mode & 077) == 0
+      || g_file_test (secret, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+               "the state folder %s is open to other users (mode %03o) and is not one of "
+               "vc-stack's; give --state-dir a new folder, or chmod 700 it",
+               path, (guint)(st.st_mode & 0777));
+  return FALSE;
 }
 
 gboolean
@@ -33,8 +93,11 @@ stack_paths_init (StackPaths *paths, const gchar *state_dir, GError **error)
   paths->db_path = g_build_filename (paths->state_dir, "vc-scheduler.db", NULL);
   paths->scheduler_conf = g_build_filename (paths->state_dir, "scheduler.ini", NULL);
   paths->bridge_conf = g_build_filename (paths->state_dir, "bridge.ini", NULL);
-  return make_dir (paths->state_dir, error) && make_dir (paths->log_dir, error)
-         && make_dir (paths->agent_dir, error) && make_dir (paths->journal_dir, error);
+  return check_state_dir (paths->state_dir, error) && make_dir (paths->state_dir, error)
+         && make_dir (paths->log_dir, error) && make_dir (paths->agent_dir, error)
+         && make_dir (paths->journal_dir, error) && tighten_files (paths->state_dir, error)
+         && tighten_files (paths->log_dir, error) && tighten_files (paths->agent_dir, error)
+         && tighten_files (paths->journal_dir, error);
 }
 
 void
@@ -65,13 +128,19 @@ stack_config_load_secret (StackPaths *paths, GError **error)
   return g_steal_pointer (&secret);
 }
 
+/* Written to a temporary file created 0600, then renamed over @path. */
 static gboolean
 save (GKeyFile *kf, const gchar *path, GError **error)
 {
   g_autofree gchar *comment
       = g_strdup ("Written by vc-stack at every start; edit conf/ or vc-stack instead.");
+  g_autofree gchar *text = NULL;
+  gsize len = 0;
+
   g_key_file_set_comment (kf, NULL, NULL, comment, NULL);
-  return g_key_file_save_to_file (kf, path, error);
+  text = g_key_file_to_data (kf, &len, NULL);
+  return g_file_set_contents_full (path, text, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                   error);
 }
 
 gboolean
@@ -144,6 +213,5 @@ stack_config_write_endpoint (StackPaths *paths, const gchar *code, guint index, 
   g_key_file_set_integer (kf, "timing", "join_timeout_seconds", 90);
   if (!save (kf, path, error))
     return NULL;
-  g_chmod (path, 0600);
   return g_steal_pointer (&path);
 }

@@ -3,7 +3,9 @@
  *
  *   STATE/scheduler.ini  STATE/bridge.ini  STATE/agents/CODE.ini
  *   STATE/vc-scheduler.db  STATE/journals/CODE.db  STATE/logs/NAME.log
- *   STATE/secret         the scheduler↔bridge secret (0600), kept across runs */
+ *   STATE/secret         the scheduler↔bridge secret, kept across runs
+ *
+ * STATE and its folders are 0700, every file in them 0600. */
 #pragma once
 
 #include <glib.h>

@@ -5,17 +5,23 @@
  *
  * Start-up is a step machine (StackStep); each step moves on only on a sign
  * of readiness from the child (its printed address, then its health check),
- * never on a timer. Children are supervised by stack-child.c: if one dies
- * unexpectedly vc-stack says which and why, stops the others and exits 1.
- * SIGINT/SIGTERM stop every child (agents first, bridge last) and exit 0.
+ * never on a timer. Each child is a StackService (stack-service.c): once it
+ * has been ready, a child that dies is started again with back-off, on the
+ * same address, and checked for readiness as at start, while the others
+ * keep running; the scheduler reopens its bridge rooms and the agents
+ * rejoin by themselves. vc-stack gives up (stops everything, exits 1) when
+ * a child fails before its first readiness, or when the bridge or the
+ * scheduler dies more often than the burst limit of stack-restart.h; an
+ * agent given up on stays offline. SIGINT/SIGTERM stop every child (agents
+ * first, bridge last) and exit 0.
  *
  * Everything runs on the main thread. */
 #define G_LOG_DOMAIN "vc-stack"
 
 #include "sched-auth.h"
 #include "sched-db.h"
-#include "stack-child.h"
 #include "stack-config.h"
+#include "stack-service.h"
 #include "vc-config.h"
 #include "vc-secret.h"
 #include "vc-time.h"
@@ -25,6 +31,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 typedef enum
 {
@@ -48,9 +56,9 @@ typedef struct
   SoupSession *http;
   gchar *secret;
   gchar *admin_token;
-  StackChild *bridge;
-  StackChild *scheduler;
-  GPtrArray *agents;      /* StackChild* */
+  StackService *bridge;
+  StackService *scheduler;
+  GPtrArray *agents;      /* StackService* */
   GPtrArray *room_codes;  /* gchar* */
   GPtrArray *room_tokens; /* gchar* */
   guint poll_timer;
@@ -67,146 +75,55 @@ stack_bin (Stack *stack, const gchar *relative)
   return g_build_filename (stack->bin_dir, relative, NULL);
 }
 
-/* ---- health checks ---------------------------------------------------- */
-
-typedef void (*StackHealthyFunc) (Stack *stack);
-
-typedef struct
-{
-  Stack *stack;
-  gchar *url;
-  StackHealthyFunc next;
-  guint tries;
-} HealthCheck;
-
-static void health_check_send (HealthCheck *check);
-
-static gboolean
-on_health_retry (gpointer data)
-{
-  health_check_send (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* main thread */
-static void
-on_health_reply (GObject *source, GAsyncResult *result, gpointer data)
-{
-  HealthCheck *check = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body
-      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-
-  if (check->stack->step == STACK_STEP_STOPPING)
-    goto done;
-  if (body && msg && soup_message_get_status (msg) == SOUP_STATUS_OK)
-    {
-      check->next (check->stack);
-      goto done;
-    }
-  if (++check->tries > 100)
-    {
-      g_printerr ("vc-stack: %s did not become healthy: %s\n", check->url,
-                  error ? error->message : "bad status");
-      stack_stop (check->stack, 1);
-      goto done;
-    }
-  /* The child printed its address, so it is listening; a failed check here
-   * means it is still finishing its start-up. Ask again shortly. */
-  g_timeout_add (100, on_health_retry, check);
-  return;
-
-done:
-  g_free (check->url);
-  g_free (check);
-}
-
-static void
-health_check_send (HealthCheck *check)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", check->url);
-  soup_session_send_and_read_async (check->stack->http, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_health_reply, check);
-}
-
-static void
-stack_check_health (Stack *stack, const gchar *address, StackHealthyFunc next)
-{
-  HealthCheck *check = g_new0 (HealthCheck, 1);
-  check->stack = stack;
-  check->url = g_strconcat (address, "/healthz", NULL);
-  check->next = next;
-  health_check_send (check);
-}
-
 /* ---- children ---------------------------------------------------------- */
 
-/* main thread */
-static void
-on_child_exit (StackChild *child, const gchar *why, gpointer data)
-{
-  Stack *stack = data;
+static void stack_on_service_ready (StackService *service, gpointer data);
+static void stack_on_service_stopped (StackService *service, gpointer data);
+static void stack_on_service_failed (StackService *service, gpointer data);
 
-  if (why == NULL || stack->step == STACK_STEP_STOPPING)
-    {
-      /* An expected exit: quit once the last child is gone. */
-      if (stack->step == STACK_STEP_STOPPING)
-        stack_stop (stack, stack->exit_code);
-      return;
-    }
-  g_autofree gchar *tail = stack_child_log_tail (child, 15);
-  g_printerr ("vc-stack: %s %s; its log %s ends with:\n%s\n", stack_child_get_name (child), why,
-              stack_child_get_log_path (child), tail);
-  stack_stop (stack, 1);
-}
+static const StackServiceCallbacks stack_service_callbacks = {
+  .ready = stack_on_service_ready,
+  .stopped = stack_on_service_stopped,
+  .failed = stack_on_service_failed,
+};
 
-static StackChild *
-stack_spawn (Stack *stack, const gchar *name, const gchar *const *argv, const gchar *marker,
-             StackChildReadyFunc on_ready)
+/* A service whose log is STATE/logs/NAME.log; @http for servers (health
+ * check), NULL for agents. */
+static StackService *
+stack_service (Stack *stack, const gchar *name, const gchar *marker, SoupSession *http)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *log_name = g_strconcat (name, ".log", NULL);
   g_autofree gchar *log_path = g_build_filename (stack->paths.log_dir, log_name, NULL);
-  StackChild *child
-      = stack_child_spawn (name, argv, log_path, marker, on_ready, on_child_exit, stack, &error);
+  StackRestartPolicy policy = STACK_RESTART_POLICY_DEFAULT;
 
-  if (child == NULL)
-    {
-      g_printerr ("vc-stack: cannot start %s: %s\n", name, error->message);
-      stack_stop (stack, 1);
-    }
-  return child;
+  return stack_service_new (name, log_path, marker, http, &policy, &stack_service_callbacks, stack);
 }
 
-static void
-stack_on_bridge_healthy (Stack *stack)
+static gboolean
+stack_service_launch (Stack *stack, StackService *service, const gchar *const *argv)
 {
-  stack_start_scheduler (stack);
+  g_autoptr (GError) error = NULL;
+
+  stack_service_set_argv (service, argv);
+  if (stack_service_start (service, &error))
+    return TRUE;
+  g_printerr ("vc-stack: cannot start %s: %s\n", stack_service_get_name (service), error->message);
+  stack_stop (stack, 1);
+  return FALSE;
 }
 
+/* After its first start on port 0, a server is restarted on the port it
+ * got: the scheduler's bridge_url and the agents' scheduler URL stay
+ * right. */
 static void
-stack_on_scheduler_healthy (Stack *stack)
+stack_pin_listen (StackService *service, const gchar *bin, const gchar *conf)
 {
-  stack_start_agents (stack);
-}
+  const gchar *address = stack_service_get_address (service);
+  const gchar *host_port = strstr (address, "://");
+  const gchar *argv[]
+      = { bin, "--config", conf, "--listen", host_port ? host_port + 3 : address, NULL };
 
-/* main thread: the bridge or the scheduler printed its address; the next
- * step waits for its health check. */
-static void
-on_server_ready (StackChild *child, const gchar *address, gpointer data)
-{
-  Stack *stack = data;
-  gboolean is_bridge = child == stack->bridge;
-
-  if (address == NULL)
-    {
-      g_printerr ("vc-stack: %s printed no address\n", stack_child_get_name (child));
-      stack_stop (stack, 1);
-      return;
-    }
-  stack_check_health (stack, address,
-                      is_bridge ? stack_on_bridge_healthy : stack_on_scheduler_healthy);
+  stack_service_set_argv (service, argv);
 }
 
 static void
@@ -217,7 +134,8 @@ stack_start_bridge (Stack *stack)
       = { bin, "--config", stack->paths.bridge_conf, "--listen", "127.0.0.1:0", NULL };
 
   stack->step = STACK_STEP_BRIDGE;
-  stack->bridge = stack_spawn (stack, "vc-bridge", argv, "http://", on_server_ready);
+  stack->bridge = stack_service (stack, "vc-bridge", "http://", stack->http);
+  stack_service_launch (stack, stack->bridge, argv);
 }
 
 static void
@@ -227,7 +145,7 @@ stack_start_scheduler (Stack *stack)
   g_autofree gchar *bin = stack_bin (stack, "scheduler/vc-scheduler");
 
   if (!stack_config_write_scheduler (&stack->paths, stack->listen,
-                                     stack_child_get_address (stack->bridge), stack->secret,
+                                     stack_service_get_address (stack->bridge), stack->secret,
                                      &error))
     {
       g_printerr ("vc-stack: %s\n", error->message);
@@ -236,7 +154,8 @@ stack_start_scheduler (Stack *stack)
     }
   const gchar *argv[] = { bin, "--config", stack->paths.scheduler_conf, NULL };
   stack->step = STACK_STEP_SCHEDULER;
-  stack->scheduler = stack_spawn (stack, "vc-scheduler", argv, "http://", on_server_ready);
+  stack->scheduler = stack_service (stack, "vc-scheduler", "http://", stack->http);
+  stack_service_launch (stack, stack->scheduler, argv);
 }
 
 /* ---- agents and readiness --------------------------------------------- */
@@ -286,7 +205,7 @@ on_poll_agents (gpointer data)
 {
   Stack *stack = data;
   g_autofree gchar *url
-      = g_strconcat (stack_child_get_address (stack->scheduler), "/api/v1/endpoints", NULL);
+      = g_strconcat (stack_service_get_address (stack->scheduler), "/api/v1/endpoints", NULL);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
   g_autofree gchar *auth = g_strconcat ("Bearer ", stack->admin_token, NULL);
 
@@ -296,17 +215,17 @@ on_poll_agents (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* main thread */
 static void
-on_agent_started (StackChild *child, const gchar *address, gpointer data)
+stack_on_agent_ready (Stack *stack)
 {
-  Stack *stack = data;
-  guint started = 0;
+  guint ready = 0;
 
+  if (stack->step != STACK_STEP_AGENTS)
+    return; /* an agent back after a restart: nothing waits for it */
   for (guint i = 0; i < stack->agents->len; i++)
-    if (stack_child_get_state (g_ptr_array_index (stack->agents, i)) == STACK_CHILD_STATE_LISTENING)
-      started++;
-  if (started == stack->agents->len && stack->poll_timer == 0)
+    if (stack_service_get_state (g_ptr_array_index (stack->agents, i)) == STACK_SERVICE_STATE_READY)
+      ready++;
+  if (ready == stack->room_codes->len && stack->poll_timer == 0)
     {
       /* Every agent runs; now wait until each has its channel to the
        * scheduler open (its "online" flag), checked every 200 ms. */
@@ -327,7 +246,7 @@ stack_start_agents (Stack *stack)
       const gchar *code = g_ptr_array_index (stack->room_codes, i);
       g_autofree gchar *conf = stack_config_write_endpoint (
           &stack->paths, code, i, g_ptr_array_index (stack->room_tokens, i),
-          stack_child_get_address (stack->scheduler), &error);
+          stack_service_get_address (stack->scheduler), &error);
       if (conf == NULL)
         {
           g_printerr ("vc-stack: %s\n", error->message);
@@ -336,11 +255,64 @@ stack_start_agents (Stack *stack)
         }
       g_autofree gchar *name = g_strconcat ("vc-endpoint-", code, NULL);
       const gchar *argv[] = { bin, "--config", conf, NULL };
-      StackChild *child = stack_spawn (stack, name, argv, "started", on_agent_started);
-      if (child == NULL)
+      StackService *agent = stack_service (stack, name, "started", NULL);
+      g_ptr_array_add (stack->agents, agent);
+      if (!stack_service_launch (stack, agent, argv))
         return;
-      g_ptr_array_add (stack->agents, child);
     }
+}
+
+/* main thread: a child is ready, at its first start or after a restart. */
+static void
+stack_on_service_ready (StackService *service, gpointer data)
+{
+  Stack *stack = data;
+
+  if (service == stack->bridge && stack->step == STACK_STEP_BRIDGE)
+    {
+      g_autofree gchar *bin = stack_bin (stack, "media/vc-bridge");
+      stack_pin_listen (service, bin, stack->paths.bridge_conf);
+      stack_start_scheduler (stack);
+    }
+  else if (service == stack->scheduler && stack->step == STACK_STEP_SCHEDULER)
+    {
+      g_autofree gchar *bin = stack_bin (stack, "scheduler/vc-scheduler");
+      stack_pin_listen (service, bin, stack->paths.scheduler_conf);
+      stack_start_agents (stack);
+    }
+  else if (service != stack->bridge && service != stack->scheduler)
+    stack_on_agent_ready (stack);
+}
+
+/* main thread */
+static void
+stack_on_service_stopped (StackService *service, gpointer data)
+{
+  Stack *stack = data;
+
+  if (stack->step == STACK_STEP_STOPPING)
+    stack_stop (stack, stack->exit_code);
+}
+
+/* main thread: stack-service.c has said why. */
+static void
+stack_on_service_failed (StackService *service, gpointer data)
+{
+  Stack *stack = data;
+
+  if (stack->step == STACK_STEP_STOPPING)
+    stack_stop (stack, stack->exit_code);
+  else if (stack->step != STACK_STEP_READY || service == stack->bridge
+           || service == stack->scheduler)
+    {
+      /* A start-up failure, or no bridge or scheduler any more: nothing
+       * could meet. */
+      g_printerr ("vc-stack: stopping everything\n");
+      stack_stop (stack, 1);
+    }
+  else
+    g_printerr ("vc-stack: %s stays offline; the other rooms go on\n",
+                stack_service_get_name (service));
 }
 
 /* ---- demo booking ----------------------------------------------------- */
@@ -395,7 +367,7 @@ stack_book_demo (Stack *stack)
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autofree gchar *text = json_to_string (root, FALSE);
   g_autofree gchar *url
-      = g_strconcat (stack_child_get_address (stack->scheduler), "/api/v1/meetings", NULL);
+      = g_strconcat (stack_service_get_address (stack->scheduler), "/api/v1/meetings", NULL);
   g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
   g_autofree gchar *auth = g_strconcat ("Bearer ", stack->admin_token, NULL);
   g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
@@ -410,11 +382,11 @@ static void
 stack_ready (Stack *stack)
 {
   stack->step = STACK_STEP_READY;
-  printf ("bridge: %s\n", stack_child_get_address (stack->bridge));
+  printf ("bridge: %s\n", stack_service_get_address (stack->bridge));
   printf ("admin-token: %s\n", stack->admin_token);
   printf ("rooms: %u agents online; state and logs in %s\n", stack->room_codes->len,
           stack->paths.state_dir);
-  printf ("vc-stack ready: web UI at %s/\n", stack_child_get_address (stack->scheduler));
+  printf ("vc-stack ready: web UI at %s/\n", stack_service_get_address (stack->scheduler));
   fflush (stdout);
   if (stack->demo)
     stack_book_demo (stack);
@@ -425,12 +397,12 @@ stack_ready (Stack *stack)
 static gboolean
 stack_all_exited (Stack *stack)
 {
-  if (stack->bridge && stack_child_get_state (stack->bridge) != STACK_CHILD_STATE_EXITED)
+  if (stack->bridge && !stack_service_is_down (stack->bridge))
     return FALSE;
-  if (stack->scheduler && stack_child_get_state (stack->scheduler) != STACK_CHILD_STATE_EXITED)
+  if (stack->scheduler && !stack_service_is_down (stack->scheduler))
     return FALSE;
   for (guint i = 0; i < stack->agents->len; i++)
-    if (stack_child_get_state (g_ptr_array_index (stack->agents, i)) != STACK_CHILD_STATE_EXITED)
+    if (!stack_service_is_down (g_ptr_array_index (stack->agents, i)))
       return FALSE;
   return TRUE;
 }
@@ -441,32 +413,26 @@ stack_all_exited (Stack *stack)
 static void
 stack_stop (Stack *stack, gint exit_code)
 {
+  gboolean agents_running = FALSE;
+
   if (stack->step != STACK_STEP_STOPPING)
     {
       stack->step = STACK_STEP_STOPPING;
       stack->exit_code = exit_code;
       g_clear_handle_id (&stack->poll_timer, g_source_remove);
     }
-  gboolean agents_running = FALSE;
   for (guint i = 0; i < stack->agents->len; i++)
     {
-      StackChild *agent = g_ptr_array_index (stack->agents, i);
-      if (stack_child_get_state (agent) != STACK_CHILD_STATE_EXITED)
-        {
-          agents_running = TRUE;
-          stack_child_stop (agent, 5000);
-        }
+      StackService *agent = g_ptr_array_index (stack->agents, i);
+      stack_service_stop (agent, 5000);
+      if (!stack_service_is_down (agent))
+        agents_running = TRUE;
     }
-  if (!agents_running && stack->scheduler
-      && stack_child_get_state (stack->scheduler) != STACK_CHILD_STATE_EXITED)
-    stack_child_stop (stack->scheduler, 5000);
-  else if (!agents_running && stack->bridge
-           && (stack->scheduler == NULL
-               || stack_child_get_state (stack->scheduler) == STACK_CHILD_STATE_EXITED))
-    {
-      if (stack_child_get_state (stack->bridge) != STACK_CHILD_STATE_EXITED)
-        stack_child_stop (stack->bridge, 5000);
-    }
+  if (!agents_running && stack->scheduler)
+    stack_service_stop (stack->scheduler, 5000);
+  if (!agents_running && stack->bridge
+      && (stack->scheduler == NULL || stack_service_is_down (stack->scheduler)))
+    stack_service_stop (stack->bridge, 5000);
   if (stack_all_exited (stack))
     g_main_loop_quit (stack->loop);
 }
@@ -573,6 +539,11 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("- run the whole system on loopback");
 
+  /* The state folder holds the secret, tokens and meeting data: what
+   * vc-stack and its children create there (sqlite creates its databases
+   * 0644 otherwise) is for this user only. See stack-config.c. */
+  umask (077);
+
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
     {
@@ -596,7 +567,7 @@ main (int argc, char **argv)
   if (stack.bin_dir == NULL)
     stack.bin_dir = stack_default_bin_dir (argv[0]);
 
-  stack.agents = g_ptr_array_new_with_free_func ((GDestroyNotify)stack_child_free);
+  stack.agents = g_ptr_array_new_with_free_func ((GDestroyNotify)stack_service_free);
   stack.room_codes = g_ptr_array_new_with_free_func (g_free);
   stack.room_tokens = g_ptr_array_new_with_free_func (g_free);
   if (!stack_paths_init (&stack.paths, state_dir ? state_dir : "var", &error)
@@ -618,8 +589,8 @@ main (int argc, char **argv)
     g_main_loop_run (stack.loop);
 
   g_clear_pointer (&stack.agents, g_ptr_array_unref);
-  g_clear_pointer (&stack.scheduler, stack_child_free);
-  g_clear_pointer (&stack.bridge, stack_child_free);
+  g_clear_pointer (&stack.scheduler, stack_service_free);
+  g_clear_pointer (&stack.bridge, stack_service_free);
   g_clear_object (&stack.http);
   g_main_loop_unref (stack.loop);
   g_ptr_array_unref (stack.room_codes);

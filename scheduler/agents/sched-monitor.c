@@ -3,7 +3,9 @@
  * The monitor joins three sources: the endpoints table, the agents' presence
  * (sched-agent-hub.c) and the last room state polled from the bridge
  * (sched-bridge.c). Controls are forwarded to the bridge as they are; guest
- * join links are join tokens with guest=true, recorded in join_links.
+ * join links are join tokens with guest=true, recorded in join_links. The
+ * join page learns where to connect from GET /api/v1/join/{id}, authorised
+ * by the join token itself: a link carries no address of its own to trust.
  *
  * Handlers run on the main thread. */
 #define G_LOG_DOMAIN "vc-scheduler"
@@ -12,6 +14,7 @@
 #include "sched-agent-schedule.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "vc-jwt.h"
 #include "vc-secret.h"
 #include "vc-time.h"
 
@@ -279,7 +282,6 @@ monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal
   g_autofree gchar *token = NULL;
   g_autofree gchar *actor = NULL;
   g_autofree gchar *url = NULL;
-  g_autofree gchar *signal_q = NULL;
   sqlite3_stmt *stmt;
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -316,9 +318,9 @@ monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal
   if (!sched_db_step_done (m->ctx->db, stmt, &error))
     goto fail;
 
-  signal_q = g_uri_escape_string (signal, NULL, FALSE);
-  url = g_strdup_printf ("/#/join?meeting=%" G_GINT64_FORMAT "&signal=%s&token=%s", id, signal_q,
-                         token);
+  /* No signalling address in the link: the join page asks GET
+   * /api/v1/join/{id} for it (on_join). */
+  url = g_strdup_printf ("/#/join?meeting=%" G_GINT64_FORMAT "&token=%s", id, token);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "url");
   json_builder_add_string_value (b, url);
@@ -373,6 +375,87 @@ on_monitor_meeting (SoupServer *server, SoupServerMessage *msg, const char *path
     monitor_control (m, msg, id, root);
   else
     monitor_join_link (m, msg, p, id, &meeting, o);
+  return;
+
+fail:
+  sched_http_reply_error (msg, error);
+}
+
+/* GET /api/v1/join/{id} with "Authorization: Bearer JOIN_TOKEN": the
+ * signalling URL of the meeting's bridge room, for the join page. The token
+ * must be one this scheduler signed, unexpired, for this meeting. */
+static void
+on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+         gpointer user_data)
+{
+  SchedMonitor *m = user_data;
+  const SchedSettings *s = m->ctx->settings;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) jwt_error = NULL;
+  g_auto (GStrv) seg = sched_http_path_segments (path, "/api/v1/join");
+  g_auto (MeetingRow) meeting = { 0 };
+  g_autoptr (VcJwtClaims) claims = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *signal = NULL;
+  const gchar *auth;
+  gint64 id = 0;
+
+  if (seg == NULL || g_strv_length (seg) != 1 || !monitor_parse_id (seg[0], &id))
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no such resource");
+      goto fail;
+    }
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+    {
+      sched_http_reply_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain", "GET only\n", -1);
+      return;
+    }
+  signal = sched_agent_signal_url (s, id);
+  if (signal == NULL || s->bridge_secret == NULL || *s->bridge_secret == '\0')
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_UNAVAILABLE, "no bridge is configured");
+      goto fail;
+    }
+  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                       "Authorization");
+  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+    {
+      g_set_error_literal (&error, SCHED_ERROR, SCHED_ERROR_UNAUTHORIZED,
+                           "send Authorization: Bearer JOIN_TOKEN");
+      goto fail;
+    }
+  claims = vc_jwt_verify (auth + 7, s->bridge_secret, vc_time_now (), &jwt_error);
+  if (claims == NULL)
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_UNAUTHORIZED, "join token refused: %s",
+                   jwt_error->message);
+      goto fail;
+    }
+  if (g_strcmp0 (claims->meeting, seg[0]) != 0)
+    {
+      g_set_error_literal (&error, SCHED_ERROR, SCHED_ERROR_UNAUTHORIZED,
+                           "the join token is for another meeting");
+      goto fail;
+    }
+  if (!meeting_load (m->ctx, id, &meeting, &error))
+    goto fail;
+  if (g_strcmp0 (meeting.status, "scheduled") != 0 || meeting.end <= vc_time_now ())
+    {
+      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is over or cancelled");
+      goto fail;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "meeting");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "signal_url");
+  json_builder_add_string_value (b, signal);
+  json_builder_set_member_name (b, "endpoint");
+  json_builder_add_string_value (b, claims->endpoint);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, claims->name);
+  sched_json_add_time (b, "expires", claims->exp);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
   return;
 
 fail:
@@ -440,6 +523,7 @@ sched_monitor_register (SchedContext *ctx, SoupServer *server, SchedAgentHub *hu
   soup_server_add_handler (server, "/api/v1/monitor/meetings", on_monitor_meeting, &monitor_state,
                            NULL);
   soup_server_add_handler (server, "/api/v1/agents", on_agents, &monitor_state, NULL);
+  soup_server_add_handler (server, "/api/v1/join", on_join, &monitor_state, NULL);
 }
 
 void
@@ -448,5 +532,6 @@ sched_monitor_unregister (SoupServer *server)
   soup_server_remove_handler (server, "/api/v1/monitor");
   soup_server_remove_handler (server, "/api/v1/monitor/meetings");
   soup_server_remove_handler (server, "/api/v1/agents");
+  soup_server_remove_handler (server, "/api/v1/join");
   monitor_state = (SchedMonitor){ 0 };
 }

@@ -204,6 +204,13 @@ export class Fixture {
       timeout: 60000,
     });
     this.browsers.push(context);
+    // The scheduler sends a strict Content-Security-Policy: report every
+    // violation as a console error, which the tests collect and refuse.
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
     const page = context.pages()[0] || await context.newPage();
     const errors = [];
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });

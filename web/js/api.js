@@ -98,7 +98,7 @@ export const api = {
   monitor: () => call('GET', '/api/v1/monitor'),
   /** body: {action: mute|unmute|floor|layout, endpoint?, layout?} */
   control: (id, body) => call('POST', `/api/v1/monitor/meetings/${encodeURIComponent(id)}/control`, { body }),
-  /** → 201 {url: "/#/join?meeting=ID&signal=WS&token=JWT", signal_url, token, endpoint, expires} */
+  /** → 201 {url: "/#/join?meeting=ID&token=JWT", signal_url, token, endpoint, expires} */
   createJoinLink: (id, name) => call('POST', `/api/v1/monitor/meetings/${encodeURIComponent(id)}/join-links`, { body: { name } }),
 };
 

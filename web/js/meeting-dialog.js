@@ -148,16 +148,14 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
 }
 
 /**
- * The absolute join URL for a join-link answer. The join page needs the
- * bridge's signalling address: add it as `signal` when the server's URL
- * does not carry it already.
+ * The absolute join URL for a join-link answer. It carries the meeting and
+ * the token only: the join page asks the scheduler where to connect.
  */
 export function joinUrl(link) {
   const url = new URL(link.url || `/#/join?meeting=${encodeURIComponent(link.meeting || '')}&token=${encodeURIComponent(link.token)}`, window.location.origin);
   const [path, query = ''] = url.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   if (!params.get('token') && link.token) params.set('token', link.token);
-  if (!params.get('signal') && link.signal_url) params.set('signal', link.signal_url);
   url.hash = `${path}?${params}`;
   return url.toString();
 }

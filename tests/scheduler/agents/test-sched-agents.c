@@ -4,6 +4,7 @@
  * unknown token refused before the upgrade), the monitor, join commands and
  * guest links, and the bridge room opener against a fake bridge that records
  * POST/DELETE /rooms. Everything waits on the main loop with a watchdog. */
+#include "sched-agent-schedule.h"
 #include "sched-agents.h"
 #include "sched-auth.h"
 #include "vc-jwt.h"
@@ -737,6 +738,53 @@ test_join_link_and_control (Fixture *f, gconstpointer data)
   }
 }
 
+/* The join page learns the signalling URL from the scheduler, with the join
+ * token as its credential: a link carries no address of its own (issue
+ * #12, finding 7). */
+static void
+test_join_signal_url (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+  g_autoptr (JsonNode) link = NULL, answer = NULL;
+  g_autofree gchar *other = NULL, *forged = NULL, *expired = NULL;
+  const gchar *token, *url;
+  JsonObject *o;
+
+  insert_meeting (f, 1, "A", now - 60, now + 600, "ubnd-tinh");
+  insert_meeting (f, 2, "B", now - 60, now + 600, "ubnd-tinh");
+  g_assert_cmpuint (call (f, "POST", "/api/v1/monitor/meetings/1/join-links", f->admin_token,
+                          "{\"name\":\"Khách mời\"}", &link),
+                    ==, 201);
+  o = json_node_get_object (link);
+  token = json_object_get_string_member (o, "token");
+  url = json_object_get_string_member (o, "url");
+  g_assert_null (strstr (url, "signal"));
+  g_assert_nonnull (strstr (url, token));
+
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", token, NULL, &answer), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "signal_url"), ==,
+                   json_object_get_string_member (o, "signal_url"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "meeting"), ==, 1);
+
+  /* Refused: no token, a token of another meeting, a token signed with
+   * another secret, an expired token, a session token. */
+  other = sched_agent_join_token (f->ctx.settings, 2, "guest-x", "x", TRUE, now + 600, now);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", NULL, NULL, NULL), ==, 401);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", other, NULL, NULL), ==, 401);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/2", other, NULL, NULL), ==, 200);
+  {
+    VcJwtClaims c = { .meeting = "1", .endpoint = "guest-x", .guest = TRUE, .exp = now + 600 };
+    forged = vc_jwt_sign (&c, "not-the-secret-not-the-secret-000");
+    c.exp = now - 10;
+    expired = vc_jwt_sign (&c, SECRET);
+  }
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", forged, NULL, NULL), ==, 401);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", expired, NULL, NULL), ==, 401);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", f->admin_token, NULL, NULL), ==, 401);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/x", token, NULL, NULL), ==, 404);
+  g_assert_cmpuint (call (f, "POST", "/api/v1/join/1", token, "{}", NULL), ==, 405);
+}
+
 /* Runs the loop until the @nth call of @method on @path has arrived. */
 static BridgeCall *
 wait_bridge_calls (Fixture *f, const gchar *method, const gchar *path, guint nth)
@@ -905,6 +953,8 @@ main (int argc, char **argv)
               test_unknown_token_refused, fixture_tear_down);
   g_test_add ("/agents/join-link-and-control", Fixture, NULL, fixture_set_up,
               test_join_link_and_control, fixture_tear_down);
+  g_test_add ("/agents/join-signal-url", Fixture, NULL, fixture_set_up, test_join_signal_url,
+              fixture_tear_down);
   g_test_add ("/agents/room-opener", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_room_opener,
               fixture_tear_down);
   g_test_add ("/agents/room-opener-retry", Fixture, GINT_TO_POINTER (1), fixture_set_up,

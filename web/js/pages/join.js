@@ -1,6 +1,13 @@
 // Join a meeting from a browser (a leader away from the rooms) through the
-// bridge by WebRTC, with a join link: #/join?meeting=ID&token=JWT&signal=WS_URL.
+// bridge by WebRTC, with a join link: #/join?meeting=ID&token=JWT.
 // No sign-in: the signed join token is the credential, checked by the bridge.
+//
+// Where to connect is never taken from the link: the page asks the
+// scheduler that served it (GET /api/v1/join/ID, the join token as bearer)
+// for the bridge's signalling URL. A link that still names a `signal=`
+// address other than that one was altered or forged: the page says so and
+// connects nowhere (no WebSocket, no camera or microphone). The scheduler's
+// Content-Security-Policy also limits WebSockets to its configured bridge.
 //
 // Signalling (docs/protocol.md §3): the bridge sends `offer`, we answer, ICE
 // is trickled both ways, `bye` or a closed socket ends the call.
@@ -18,7 +25,7 @@ const STATS_MS = 500;
 export function render(main, { params }) {
   const meetingId = params.get('meeting') || '';
   const token = params.get('token') || '';
-  const signal = params.get('signal') || '';
+  const linkSignal = params.get('signal');
   const body = document.body;
 
   const stateText = h('p', { class: 'join-state', role: 'status', 'aria-live': 'polite', id: 'join-state' });
@@ -86,12 +93,13 @@ export function render(main, { params }) {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
   }
 
-  if (!token || !signal) {
+  if (!token || !meetingId) {
     setState('ended', t('join.bad_link'));
     return () => teardown();
   }
 
   setState('connecting', '');
+  let stopped = false;
 
   async function getMedia() {
     if (stream) return stream;
@@ -206,45 +214,83 @@ export function render(main, { params }) {
     last = now;
   }
 
-  const url = `${signal}${signal.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
-  try {
-    ws = new WebSocket(url);
-  } catch (e) {
-    end(String(e.message || e));
-    return () => teardown();
-  }
-  let opened = false;
-  ws.addEventListener('open', () => { opened = true; });
-  ws.addEventListener('message', async (ev) => {
-    let msg;
-    try { msg = JSON.parse(ev.data); } catch { return; }
+  // The signalling URL of this meeting's bridge room, from the scheduler.
+  async function lookupSignal() {
+    let res;
     try {
-      switch (msg.type) {
-        case 'offer': await onOffer(msg.sdp); break;
-        case 'ice': if (msg.candidate) await addIce(msg); break;
-        case 'bye': end(msg.reason || ''); break;
-        case 'state':
-          if (msg.layout) detail.textContent = '';
-          if (typeof msg.send_video === 'boolean') {
-            wantVideo = msg.send_video;
-            wantTile = { width: Number(msg.video_width) || 0, height: Number(msg.video_height) || 0 };
-            await applyVideoSending();
-          }
-          break;
-        case 'error': console.warn('bridge says', msg.code, msg.message); break;
-        default: break;
-      }
+      res = await fetch(`/api/v1/join/${encodeURIComponent(meetingId)}`, {
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      });
     } catch (e) {
-      if (e && e.name === 'NotAllowedError') end(t('join.media_error', { msg: e.message }));
-      else if (e && e.name === 'NotFoundError') end(t('join.media_error', { msg: e.message }));
-      else { console.warn('signalling', e); end(String(e.message || e)); }
+      end(t('join.lookup_failed', { msg: String(e.message || e) }));
+      return null;
     }
-  });
-  ws.addEventListener('close', (ev) => {
-    if (!ws) return;
-    ws = null;
-    end(opened ? (ev.reason || '') : t('join.expired'));
-  });
+    if (res.status === 401 || res.status === 404) { end(t('join.expired')); return null; }
+    if (res.status === 409) { end(t('join.over')); return null; }
+    let answer = null;
+    try { answer = await res.json(); } catch { /* not JSON */ }
+    if (!res.ok || !answer || typeof answer.signal_url !== 'string') {
+      end(t('join.lookup_failed', { msg: (answer && answer.message) || `HTTP ${res.status}` }));
+      return null;
+    }
+    return answer.signal_url;
+  }
+
+  async function start() {
+    const signal = await lookupSignal();
+    if (!signal || stopped) return;
+    if (linkSignal !== null && linkSignal !== signal) {
+      body.dataset.refused = 'foreign-signal';
+      setState('ended', t('join.foreign_signal', { url: linkSignal }));
+      stateText.textContent = t('join.state_refused');
+      detail.setAttribute('role', 'alert');
+      teardown();
+      return;
+    }
+    connect(signal);
+  }
+
+  function connect(signal) {
+    const url = `${signal}${signal.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+    try {
+      ws = new WebSocket(url);
+    } catch (e) {
+      end(String(e.message || e));
+      return;
+    }
+    let opened = false;
+    ws.addEventListener('open', () => { opened = true; });
+    ws.addEventListener('message', async (ev) => {
+      let msg;
+      try { msg = JSON.parse(ev.data); } catch { return; }
+      try {
+        switch (msg.type) {
+          case 'offer': await onOffer(msg.sdp); break;
+          case 'ice': if (msg.candidate) await addIce(msg); break;
+          case 'bye': end(msg.reason || ''); break;
+          case 'state':
+            if (msg.layout) detail.textContent = '';
+            if (typeof msg.send_video === 'boolean') {
+              wantVideo = msg.send_video;
+              wantTile = { width: Number(msg.video_width) || 0, height: Number(msg.video_height) || 0 };
+              await applyVideoSending();
+            }
+            break;
+          case 'error': console.warn('bridge says', msg.code, msg.message); break;
+          default: break;
+        }
+      } catch (e) {
+        if (e && e.name === 'NotAllowedError') end(t('join.media_error', { msg: e.message }));
+        else if (e && e.name === 'NotFoundError') end(t('join.media_error', { msg: e.message }));
+        else { console.warn('signalling', e); end(String(e.message || e)); }
+      }
+    });
+    ws.addEventListener('close', (ev) => {
+      if (!ws) return;
+      ws = null;
+      end(opened ? (ev.reason || '') : t('join.expired'));
+    });
+  }
 
   micButton.addEventListener('click', () => {
     if (!stream) return;
@@ -266,5 +312,6 @@ export function render(main, { params }) {
   });
   window.addEventListener('pagehide', () => send({ type: 'bye', reason: 'closed' }), { once: true });
 
-  return () => { send({ type: 'bye', reason: 'left' }); teardown(); };
+  start();
+  return () => { stopped = true; send({ type: 'bye', reason: 'left' }); teardown(); };
 }
