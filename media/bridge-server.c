@@ -373,11 +373,19 @@ on_request_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
     server_reply_error (msg, 413, "too_large", "bodies are limited to 64 KiB");
 }
 
+/* A room's participants connect at once (44 agents at a meeting's start, a
+ * wave of rejoins after a network outage): with a GSocketListener's default
+ * backlog of 10 the kernel drops the SYNs beyond it and the clients retry
+ * after 1, 3, 7 … s (500 connections took 40 s). Same depth as
+ * vc-scheduler's listening socket (sched_server_listen). */
+#define SERVER_LISTEN_BACKLOG 1024
+
 gboolean
 bridge_server_listen (BridgeServer *self, GError **error)
 {
   g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (self->settings->listen_host);
   g_autoptr (GSocketAddress) address = NULL;
+  g_autoptr (GSocket) sock = NULL;
   GSList *uris;
 
   if (inet == NULL)
@@ -387,7 +395,12 @@ bridge_server_listen (BridgeServer *self, GError **error)
       return FALSE;
     }
   address = g_inet_socket_address_new (inet, self->settings->listen_port);
-  if (!soup_server_listen (self->soup, address, 0, error))
+  sock = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                       G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL || !g_socket_bind (sock, address, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (sock, SERVER_LISTEN_BACKLOG);
+  if (!g_socket_listen (sock, error) || !soup_server_listen_socket (self->soup, sock, 0, error))
     return FALSE;
   uris = soup_server_get_uris (self->soup);
   if (uris != NULL)
