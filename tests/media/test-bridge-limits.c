@@ -140,6 +140,19 @@ http (Fixture *f, const gchar *method, const gchar *path, const gchar *body)
   return r.status;
 }
 
+static gchar *
+signal_uri (Fixture *f, const gchar *room, const gchar *endpoint, gboolean guest)
+{
+  VcJwtClaims c = { .meeting = (gchar *)room,
+                    .endpoint = (gchar *)endpoint,
+                    .guest = guest,
+                    .exp = vc_time_now () + 600,
+                    .iat = vc_time_now () };
+  g_autofree gchar *token = vc_jwt_sign (&c, SECRET);
+
+  return g_strdup_printf ("ws%s/rooms/%s/signal?token=%s", f->url + 4, room, token);
+}
+
 /* ---- 500 clients at once: the listen backlog ---- */
 
 /* The kernel completes a TCP handshake only while the listening socket's
@@ -193,6 +206,183 @@ test_listen_backlog (Fixture *f, gconstpointer data)
   g_assert_cmpuint (http (f, "GET", "/rooms", NULL), ==, 200);
 }
 
+/* ---- bursts of connections with one token ---- */
+
+static guint
+count_entries (const gchar *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+typedef struct
+{
+  guint index;
+  SoupMessage *msg;
+  SoupWebsocketConnection *ws;
+  gboolean failed;
+  gboolean offered;
+} BurstConnection;
+
+static void
+burst_close (BurstConnection *c)
+{
+  if (soup_websocket_connection_get_state (c->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (c->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+}
+
+/* A third of the connections go away as soon as they are upgraded (the
+ * socket dropped, no close frame), a third once the offer is there, a third
+ * send a candidate and stay in the middle of the negotiation until the
+ * next connection with the same token replaces them or the room closes. */
+static void
+on_burst_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  BurstConnection *c = data;
+
+  if (c->offered || strstr (g_bytes_get_data (message, NULL), "\"offer\"") == NULL)
+    return;
+  c->offered = TRUE;
+  if (c->index % 3 == 1)
+    burst_close (c);
+  else
+    soup_websocket_connection_send_text (ws, "{\"type\":\"ice\",\"candidate\":\"candidate:1 1 UDP "
+                                             "2122252543 127.0.0.1 9 typ host\","
+                                             "\"sdpMLineIndex\":0}");
+}
+
+static void
+on_burst_connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  BurstConnection *c = data;
+
+  c->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), res, NULL);
+  if (c->ws == NULL)
+    {
+      c->failed = TRUE;
+      return;
+    }
+  if (c->index % 3 == 0)
+    g_io_stream_close (soup_websocket_connection_get_io_stream (c->ws), NULL, NULL);
+  else
+    g_signal_connect (c->ws, "message", G_CALLBACK (on_burst_message), c);
+}
+
+static gboolean
+burst_settled (BurstConnection *conns, guint n, gboolean closed)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      BurstConnection *c = &conns[i];
+      if (c->ws == NULL && !c->failed)
+        return FALSE;
+      if (closed && c->ws != NULL
+          && soup_websocket_connection_get_state (c->ws) != SOUP_WEBSOCKET_STATE_CLOSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+run_burst (Fixture *f, const gchar *room, guint n)
+{
+  g_autofree gchar *uri = signal_uri (f, room, "guest-burst", TRUE);
+  g_autofree BurstConnection *conns = g_new0 (BurstConnection, n);
+  g_autofree gchar *path = g_strconcat ("/rooms/", room, NULL);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"id\":\"%s\",\"participants\":[{\"endpoint\":\"ubnd-tinh\"},{\"endpoint\":\"tinh-uy\"}]}",
+      room);
+  guint tick = g_timeout_add (50, on_tick, NULL);
+  /* a session of their own: the control calls' session keeps its one
+   * connection (a connection it dropped would stay in CLOSE-WAIT at the
+   * server until libsoup's keep-alive fix, and count here) */
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("max-conns", 100, NULL);
+
+  g_assert_cmpuint (http (f, "POST", "/rooms", body), ==, 201);
+  for (guint i = 0; i < n; i++)
+    {
+      conns[i].index = i;
+      conns[i].msg = soup_message_new ("GET", uri);
+      soup_session_websocket_connect_async (session, conns[i].msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                            NULL, on_burst_connected, &conns[i]);
+    }
+  WAIT_UNTIL (burst_settled (conns, n, FALSE), 60);
+  g_assert_cmpuint (http (f, "DELETE", path, NULL), ==, 204);
+  WAIT_UNTIL (burst_settled (conns, n, TRUE), 30);
+  for (guint i = 0; i < n; i++)
+    {
+      if (conns[i].ws != NULL)
+        g_signal_handlers_disconnect_by_data (conns[i].ws, &conns[i]);
+      g_clear_object (&conns[i].ws);
+      g_clear_object (&conns[i].msg);
+    }
+  g_source_remove (tick);
+}
+
+static void
+wait_peers_freed (void)
+{
+  guint tick = g_timeout_add (50, on_tick, NULL);
+
+  WAIT_UNTIL (bridge_peer_count_alive () == 0, 20);
+  g_assert_true (vc_media_wait_disposals (10000));
+  g_source_remove (tick);
+}
+
+/* Waits until every participant is freed and the process is back to
+ * @fds file handles and @threads threads (plus @slack of each), polling on
+ * the main loop for at most 20 s. */
+static void
+wait_back_to (guint fds, guint threads, guint slack)
+{
+  guint tick = g_timeout_add (100, on_tick, NULL);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint now_fds, now_threads;
+
+  wait_peers_freed ();
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      now_fds = count_entries ("/proc/self/fd");
+      now_threads = count_entries ("/proc/self/task");
+    }
+  while ((now_fds > fds + slack || now_threads > threads + slack) && g_get_monotonic_time () < end);
+  g_source_remove (tick);
+  g_test_message ("file handles %u -> %u, threads %u -> %u", fds, now_fds, threads, now_threads);
+  g_assert_cmpuint (now_fds, <=, fds + slack);
+  g_assert_cmpuint (now_threads, <=, threads + slack);
+}
+
+/* Issue #12, finding 2: bursts of 50 connections with one guest link left
+ * 20-25 file handles and 4-5 ICE TCP listeners behind per burst. A
+ * participant replaced (or closed) while webrtcbin was still setting its
+ * local description lost its transport's receive bin, which then kept
+ * itself, its nicesrc thread and its ICE agent alive. */
+static void
+test_connection_bursts (Fixture *f, gconstpointer data)
+{
+  guint fds, threads;
+
+  /* GStreamer's lazily made threads, pools and sockets are there after a
+   * first burst: the baseline is taken after it */
+  run_burst (f, "70", 6);
+  wait_peers_freed ();
+  fds = count_entries ("/proc/self/fd");
+  threads = count_entries ("/proc/self/task");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree gchar *room = g_strdup_printf ("%u", 71 + i);
+      run_burst (f, room, 30);
+    }
+  /* slack: GLib keeps up to two idle pool threads for a while */
+  wait_back_to (fds, threads, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -200,5 +390,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/bridge/limits/listen-backlog", Fixture, NULL, fixture_setup, test_listen_backlog,
               fixture_teardown);
+  g_test_add ("/bridge/limits/connection-bursts", Fixture, NULL, fixture_setup,
+              test_connection_bursts, fixture_teardown);
   return g_test_run ();
 }
