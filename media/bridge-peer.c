@@ -989,7 +989,7 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
   peer->decoder = bridge_opus_decoder_new ();
   g_rw_lock_init (&peer->media_lock);
   g_mutex_init (&peer->stats_lock);
-  soup_websocket_connection_set_max_incoming_payload_size (ws, 4 * BRIDGE_SIGNAL_MAX_MESSAGE);
+  soup_websocket_connection_set_max_incoming_payload_size (ws, BRIDGE_SIGNAL_MAX_FRAME);
   soup_websocket_connection_set_keepalive_interval (ws, 15);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), peer);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), peer);

@@ -459,6 +459,11 @@ bridge_server_init (BridgeServer *self)
   soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);
   soup_server_add_handler (self->soup, "/rooms", on_rooms, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/rooms", NULL, NULL, on_websocket, self, NULL);
+  /* No permessage-deflate: libsoup checks the frame limit
+   * (BRIDGE_SIGNAL_MAX_FRAME) on the compressed bytes and inflates without
+   * bound, so a 200 KiB frame became 200 MB in the bridge. Signalling
+   * messages are small and rare. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
 }
 
 static void

@@ -140,6 +140,16 @@ http (Fixture *f, const gchar *method, const gchar *path, const gchar *body)
   return r.status;
 }
 
+static void
+create_room (Fixture *f, const gchar *id)
+{
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"id\":\"%s\",\"participants\":[{\"endpoint\":\"ubnd-tinh\",\"name\":\"UBND tỉnh\"},"
+      "{\"endpoint\":\"tinh-uy\",\"name\":\"Tỉnh ủy\"}],\"chair\":\"ubnd-tinh\"}",
+      id);
+  g_assert_cmpuint (http (f, "POST", "/rooms", body), ==, 201);
+}
+
 static gchar *
 signal_uri (Fixture *f, const gchar *room, const gchar *endpoint, gboolean guest)
 {
@@ -204,6 +214,101 @@ test_listen_backlog (Fixture *f, gconstpointer data)
     close (fds[i].fd);
   /* the bridge still answers */
   g_assert_cmpuint (http (f, "GET", "/rooms", NULL), ==, 200);
+}
+
+/* ---- oversized signalling messages ---- */
+
+typedef struct
+{
+  SoupWebsocketConnection *ws;
+  GPtrArray *messages;
+  gboolean closed;
+} RawSocket;
+
+static void
+on_raw_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  RawSocket *raw = data;
+  g_ptr_array_add (raw->messages,
+                   g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message)));
+}
+
+static void
+on_raw_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  ((RawSocket *)data)->closed = TRUE;
+}
+
+static void
+on_raw_connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  RawSocket *raw = data;
+  g_autoptr (GError) error = NULL;
+
+  raw->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), res, &error);
+  g_assert_no_error (error);
+  g_signal_connect (raw->ws, "message", G_CALLBACK (on_raw_message), raw);
+  g_signal_connect (raw->ws, "closed", G_CALLBACK (on_raw_closed), raw);
+}
+
+static guint
+count_messages (RawSocket *raw, const gchar *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < raw->messages->len; i++)
+    n += strstr (g_ptr_array_index (raw->messages, i), needle) != NULL;
+  return n;
+}
+
+/* A text message of exactly @size bytes: {"type":"dance"} padded with spaces. */
+static void
+send_padded (RawSocket *raw, gsize size)
+{
+  static const gchar head[] = "{\"type\":\"dance\"}";
+  g_autofree gchar *text = g_malloc (size + 1);
+
+  memset (text, ' ', size);
+  memcpy (text, head, strlen (head));
+  text[size] = '\0';
+  soup_websocket_connection_send_text (raw->ws, text);
+}
+
+static void
+test_oversized_messages (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *uri = signal_uri (f, "42", "tinh-uy", FALSE);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  RawSocket raw = { NULL, g_ptr_array_new_with_free_func (g_free), FALSE };
+
+  create_room (f, "42");
+  /* offer permessage-deflate, as browsers do */
+  soup_session_add_feature_by_type (f->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_raw_connected, &raw);
+  WAIT_UNTIL (raw.ws != NULL && count_messages (&raw, "\"offer\"") > 0, 20);
+  /* Not accepted: the frame limit counts bytes on the wire, so with it a
+   * 200 KiB compressed frame made the bridge inflate 200 MB. */
+  g_assert_null (soup_websocket_connection_get_extensions (raw.ws));
+  /* exactly 64 KiB is read (and refused for its type), one byte more is
+   * too large; either way the channel stays open */
+  send_padded (&raw, BRIDGE_SIGNAL_MAX_MESSAGE);
+  WAIT_UNTIL (count_messages (&raw, "\"unexpected\"") == 1, 10);
+  send_padded (&raw, BRIDGE_SIGNAL_MAX_MESSAGE + 1);
+  WAIT_UNTIL (count_messages (&raw, "\"too_large\"") == 1, 10);
+  send_padded (&raw, 200 * 1024);
+  WAIT_UNTIL (count_messages (&raw, "\"too_large\"") == 2, 10);
+  send_padded (&raw, BRIDGE_SIGNAL_MAX_FRAME);
+  WAIT_UNTIL (count_messages (&raw, "\"too_large\"") == 3, 10);
+  send_padded (&raw, 100);
+  WAIT_UNTIL (count_messages (&raw, "\"unexpected\"") == 2, 10);
+  g_assert_false (raw.closed);
+  /* past the frame limit the bridge does not read it: the connection is
+   * closed (libsoup sends 1009 and drops the socket at once) */
+  send_padded (&raw, BRIDGE_SIGNAL_MAX_FRAME + 1);
+  WAIT_UNTIL (raw.closed, 10);
+  g_clear_object (&raw.ws);
+  g_ptr_array_unref (raw.messages);
 }
 
 /* ---- bursts of connections with one token ---- */
@@ -390,6 +495,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/bridge/limits/listen-backlog", Fixture, NULL, fixture_setup, test_listen_backlog,
               fixture_teardown);
+  g_test_add ("/bridge/limits/oversized-messages", Fixture, NULL, fixture_setup,
+              test_oversized_messages, fixture_teardown);
   g_test_add ("/bridge/limits/connection-bursts", Fixture, NULL, fixture_setup,
               test_connection_bursts, fixture_teardown);
   return g_test_run ();
