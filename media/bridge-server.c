@@ -130,6 +130,44 @@ server_count_invited (BridgeServer *self, const gchar *except_id)
   return n;
 }
 
+/* ---- /capacity ---- */
+
+/* What the scheduler checks bookings against (docs/protocol.md §2): the
+ * limits POST /rooms enforces, and what is in use now. */
+static void
+server_get_capacity (BridgeServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "max_rooms");
+  json_builder_add_int_value (b, self->settings->max_rooms);
+  json_builder_set_member_name (b, "max_participants");
+  json_builder_add_int_value (b, self->settings->capacity);
+  json_builder_set_member_name (b, "rooms");
+  json_builder_add_int_value (b, g_hash_table_size (self->rooms));
+  json_builder_set_member_name (b, "participants");
+  json_builder_add_int_value (b, server_count_invited (self, NULL));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  server_reply_json (msg, 200, root);
+}
+
+static void
+on_capacity (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+             gpointer data)
+{
+  BridgeServer *self = data;
+
+  if (!server_authorized (self, msg))
+    return;
+  if (g_str_equal (soup_server_message_get_method (msg), "GET"))
+    server_get_capacity (self, msg);
+  else
+    server_reply_error (msg, 405, "method", "method not allowed here");
+}
+
 /* ---- /rooms ---- */
 
 static void
@@ -458,6 +496,7 @@ bridge_server_init (BridgeServer *self)
   soup_server_add_handler (self->soup, NULL, on_default, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);
   soup_server_add_handler (self->soup, "/rooms", on_rooms, self, NULL);
+  soup_server_add_handler (self->soup, "/capacity", on_capacity, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/rooms", NULL, NULL, on_websocket, self, NULL);
   /* No permessage-deflate: libsoup checks the frame limit
    * (BRIDGE_SIGNAL_MAX_FRAME) on the compressed bytes and inflates without
