@@ -107,6 +107,19 @@ on_bridge_request (SoupServer *server, SoupServerMessage *msg, const char *path,
     g_main_loop_quit (f->loop);
 }
 
+/* GET /capacity: what vc-bridge reports (docs/protocol.md §2). */
+static void
+on_bridge_capacity (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
+{
+  static const gchar answer[]
+      = "{\"max_rooms\":8,\"max_participants\":200,\"rooms\":0,\"participants\":0}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, answer,
+                                    strlen (answer));
+}
+
 static gchar *
 server_url (SoupServer *server)
 {
@@ -170,6 +183,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->bridge = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->bridge, "/rooms", on_bridge_request, f, NULL);
+  soup_server_add_handler (f->bridge, "/capacity", on_bridge_capacity, f, NULL);
   g_assert_true (soup_server_listen_local (f->bridge, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
 
   f->settings.bridge_url = server_url (f->bridge);
