@@ -203,15 +203,20 @@ on_offer_created (GstPromise *promise, gpointer data)
   if (reply != NULL)
     gst_structure_get (reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, NULL);
   gst_promise_unref (promise);
-  if (offer != NULL)
+  /* Under media_lock: once the peer is closing, nothing more is queued on
+   * webrtcbin's thread, so the teardown can wait for what is queued there
+   * (vc_media_pipeline_dispose_async) before it stops the pipeline. */
+  g_rw_lock_reader_lock (&peer->media_lock);
+  if (offer != NULL && !peer->closing)
     {
       g_autofree gchar *sdp = gst_sdp_message_as_text (offer->sdp);
       g_signal_emit_by_name (peer->webrtc, "set-local-description", offer, NULL);
       peer_hop (peer, 0, bridge_signal_build_offer (sdp));
-      gst_webrtc_session_description_free (offer);
     }
-  else
+  else if (offer == NULL)
     GST_ERROR ("room %s: no offer for %s", peer->room_id, peer->endpoint);
+  g_rw_lock_reader_unlock (&peer->media_lock);
+  g_clear_pointer (&offer, gst_webrtc_session_description_free);
   bridge_peer_unref (peer);
 }
 
@@ -219,10 +224,15 @@ static void
 on_negotiation_needed (GstElement *webrtc, gpointer data)
 {
   BridgePeer *peer = data;
-  GstPromise *promise
-      = gst_promise_new_with_change_func (on_offer_created, bridge_peer_ref (peer), NULL);
+  GstPromise *promise;
 
-  g_signal_emit_by_name (webrtc, "create-offer", NULL, promise);
+  g_rw_lock_reader_lock (&peer->media_lock);
+  if (!peer->closing)
+    {
+      promise = gst_promise_new_with_change_func (on_offer_created, bridge_peer_ref (peer), NULL);
+      g_signal_emit_by_name (webrtc, "create-offer", NULL, promise);
+    }
+  g_rw_lock_reader_unlock (&peer->media_lock);
 }
 
 static void
@@ -619,6 +629,19 @@ on_peer_bus (GstBus *bus, GstMessage *msg, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Media is UDP (no TURN, no TCP fallback is offered to anybody): without
+ * this, every participant's ICE agent would also listen on a TCP port per
+ * address, open to anyone, for nothing. */
+static void
+peer_disable_ice_tcp (BridgePeer *peer)
+{
+  g_autoptr (GObject) ice = NULL;
+
+  g_object_get (peer->webrtc, "ice-agent", &ice, NULL);
+  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "ice-tcp") != NULL)
+    g_object_set (ice, "ice-tcp", FALSE, NULL);
+}
+
 static gboolean
 peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
 {
@@ -637,6 +660,7 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   g_object_set (peer->webrtc, "latency", s->jitter_latency_ms, NULL);
   gst_bin_add (GST_BIN (peer->pipeline), gst_object_ref (peer->webrtc));
   vc_webrtc_restrict_ice (peer->webrtc, (const gchar *const *)s->ice_addresses);
+  peer_disable_ice_tcp (peer);
   video_caps = gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, (gint)s->width, "height",
                                     G_TYPE_INT, (gint)s->height, "framerate", GST_TYPE_FRACTION,
                                     (gint)s->fps, 1, NULL);
@@ -965,7 +989,7 @@ bridge_peer_new (const BridgeSettings *s, const gchar *room_id, const gchar *end
   peer->decoder = bridge_opus_decoder_new ();
   g_rw_lock_init (&peer->media_lock);
   g_mutex_init (&peer->stats_lock);
-  soup_websocket_connection_set_max_incoming_payload_size (ws, 4 * BRIDGE_SIGNAL_MAX_MESSAGE);
+  soup_websocket_connection_set_max_incoming_payload_size (ws, BRIDGE_SIGNAL_MAX_FRAME);
   soup_websocket_connection_set_keepalive_interval (ws, 15);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), peer);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), peer);

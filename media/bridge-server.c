@@ -132,6 +132,44 @@ server_count_invited (BridgeServer *self, const gchar *except_id)
   return n;
 }
 
+/* ---- /capacity ---- */
+
+/* What the scheduler checks bookings against (docs/protocol.md §2): the
+ * limits POST /rooms enforces, and what is in use now. */
+static void
+server_get_capacity (BridgeServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "max_rooms");
+  json_builder_add_int_value (b, self->settings->max_rooms);
+  json_builder_set_member_name (b, "max_participants");
+  json_builder_add_int_value (b, self->settings->capacity);
+  json_builder_set_member_name (b, "rooms");
+  json_builder_add_int_value (b, g_hash_table_size (self->rooms));
+  json_builder_set_member_name (b, "participants");
+  json_builder_add_int_value (b, server_count_invited (self, NULL));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  server_reply_json (msg, 200, root);
+}
+
+static void
+on_capacity (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+             gpointer data)
+{
+  BridgeServer *self = data;
+
+  if (!server_authorized (self, msg))
+    return;
+  if (g_str_equal (soup_server_message_get_method (msg), "GET"))
+    server_get_capacity (self, msg);
+  else
+    server_reply_error (msg, 405, "method", "method not allowed here");
+}
+
 /* ---- /rooms ---- */
 
 static void
@@ -375,11 +413,19 @@ on_request_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
     server_reply_error (msg, 413, "too_large", "bodies are limited to 64 KiB");
 }
 
+/* A room's participants connect at once (44 agents at a meeting's start, a
+ * wave of rejoins after a network outage): with a GSocketListener's default
+ * backlog of 10 the kernel drops the SYNs beyond it and the clients retry
+ * after 1, 3, 7 … s (500 connections took 40 s). Same depth as
+ * vc-scheduler's listening socket (sched_server_listen). */
+#define SERVER_LISTEN_BACKLOG 1024
+
 gboolean
 bridge_server_listen (BridgeServer *self, GError **error)
 {
   g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (self->settings->listen_host);
   g_autoptr (GSocketAddress) address = NULL;
+  g_autoptr (GSocket) sock = NULL;
   GSList *uris;
 
   if (inet == NULL)
@@ -389,7 +435,12 @@ bridge_server_listen (BridgeServer *self, GError **error)
       return FALSE;
     }
   address = g_inet_socket_address_new (inet, self->settings->listen_port);
-  if (!soup_server_listen (self->soup, address, 0, error))
+  sock = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                       G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL || !g_socket_bind (sock, address, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (sock, SERVER_LISTEN_BACKLOG);
+  if (!g_socket_listen (sock, error) || !soup_server_listen_socket (self->soup, sock, 0, error))
     return FALSE;
   uris = soup_server_get_uris (self->soup);
   if (uris != NULL)
@@ -454,7 +505,13 @@ bridge_server_init (BridgeServer *self)
   soup_server_add_handler (self->soup, NULL, on_default, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);
   soup_server_add_handler (self->soup, "/rooms", on_rooms, self, NULL);
+  soup_server_add_handler (self->soup, "/capacity", on_capacity, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/rooms", NULL, NULL, on_websocket, self, NULL);
+  /* No permessage-deflate: libsoup checks the frame limit
+   * (BRIDGE_SIGNAL_MAX_FRAME) on the compressed bytes and inflates without
+   * bound, so a 200 KiB frame became 200 MB in the bridge. Signalling
+   * messages are small and rare. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
 }
 
 static void

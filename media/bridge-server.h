@@ -1,7 +1,7 @@
 /* bridge-server.h — vc-bridge's HTTP control API and WebSocket signalling.
  *
  * One SoupServer on the main thread (docs/protocol.md §2 and §3):
- *   GET /healthz, GET|POST /rooms, GET|DELETE /rooms/{id},
+ *   GET /healthz, GET /capacity, GET|POST /rooms, GET|DELETE /rooms/{id},
  *   POST /rooms/{id}/control (Bearer shared secret), and
  *   GET /rooms/{id}/signal?token=JWT upgraded to a WebSocket; the token is
  *   checked before the upgrade. */

@@ -11,6 +11,11 @@
 G_BEGIN_DECLS
 
 #define BRIDGE_SIGNAL_MAX_MESSAGE (64 * 1024)
+/* The largest WebSocket frame the bridge reads: a message between the two
+ * limits is answered with "too_large" and the channel stays open; a bigger
+ * frame is not read, and libsoup closes the connection (1009, message too
+ * big). */
+#define BRIDGE_SIGNAL_MAX_FRAME (4 * BRIDGE_SIGNAL_MAX_MESSAGE)
 
 typedef enum
 {

@@ -101,7 +101,10 @@ void vc_media_push_pad_start (GstPad *pad);
 
 /* Takes ownership of @pipeline, sets it to NULL and unrefs it on a short-lived
  * thread, so that a webrtcbin shutting down (DTLS, ICE) never blocks the
- * caller's main loop. */
+ * caller's main loop. Each webrtcbin in it first finishes the operations
+ * already queued on its own thread (at most 2 s): the caller must queue no
+ * more (no create-offer, set-local-description …) once it has handed the
+ * pipeline over, or a transport made during the teardown is never freed. */
 void vc_media_pipeline_dispose_async (GstElement *pipeline);
 /* The same, then calls @done (@data) on the teardown thread once the
  * pipeline is in NULL (none of its streaming threads runs any more) and our

@@ -133,6 +133,16 @@ on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path
                    m->history_imported);
   metrics_meetings (core, out);
   metrics_rooms (core, out);
+  g_string_append_printf (
+      out,
+      "# HELP vc_scheduler_bridge_max_rooms Rooms the bridge holds at once (0: not known yet).\n"
+      "# TYPE vc_scheduler_bridge_max_rooms gauge\n"
+      "vc_scheduler_bridge_max_rooms %d\n"
+      "# HELP vc_scheduler_bridge_max_participants Participants the bridge holds at once (0: not "
+      "known yet).\n"
+      "# TYPE vc_scheduler_bridge_max_participants gauge\n"
+      "vc_scheduler_bridge_max_participants %d\n",
+      core->ctx->bridge_max_rooms, core->ctx->bridge_max_participants);
   g_string_append_printf (out,
                           "# HELP vc_scheduler_uptime_seconds Seconds since start.\n"
                           "# TYPE vc_scheduler_uptime_seconds gauge\n"

@@ -172,8 +172,7 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
 {
   g_autoptr (GPtrArray) conflicts
       = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
-  gboolean ok = FALSE;
-  gint peak = 0;
+  SchedCapacity capacity;
 
   if (!sched_booking_find_conflicts (core->ctx->db, endpoints, start, end, id, conflicts, error))
     return FALSE;
@@ -185,14 +184,12 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
       core->metrics.booking_conflicts++;
       return FALSE;
     }
-  if (!sched_booking_check_capacity (core, endpoints->len, start, end, id, &ok, &peak, error))
+  if (!sched_booking_check_capacity (core, endpoints->len, start, end, id, NULL, &capacity, error))
     return FALSE;
-  if (!ok)
+  if (!capacity.ok)
     {
       *extra = sched_booking_conflict_extra (core, NULL, endpoints, start, end, id);
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                   "the bridge would carry %d rooms at once (capacity %d)", peak,
-                   core->ctx->settings->bridge_capacity);
+      sched_booking_capacity_refuse (&capacity, *extra, error);
       core->metrics.booking_conflicts++;
       return FALSE;
     }

@@ -212,7 +212,8 @@ sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, g
 typedef struct
 {
   gint64 at;
-  gint delta;
+  gint rooms;        /* +1 a bridge room opens, -1 it closes */
+  gint participants; /* its rooms, as the bridge counts participants */
 } CapacityEdge;
 
 static gint
@@ -222,7 +223,7 @@ capacity_edge_compare (gconstpointer a, gconstpointer b)
 
   if (x->at != y->at)
     return x->at < y->at ? -1 : 1;
-  return x->delta - y->delta; /* half-open: a leave before a join at the same second */
+  return x->rooms - y->rooms; /* half-open: a leave before a join at the same second */
 }
 
 static gboolean
@@ -243,42 +244,42 @@ booking_count_rooms (SchedDb *db, gint64 *rooms, GError **error)
   return TRUE;
 }
 
-gboolean
-sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
-                              gint64 exclude_id, gboolean *ok, gint *peak_out, GError **error)
+static gboolean
+capacity_freed (GArray *freed, gint64 id)
 {
-  SchedDb *db = core->ctx->db;
+  for (guint i = 0; freed != NULL && i < freed->len; i++)
+    if (g_array_index (freed, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every other meeting on the bridge during [start, end), clipped to it. */
+static gboolean
+capacity_edges (SchedDb *db, gint64 start, gint64 end, gint64 exclude_id, GArray *freed,
+                GArray *edges, GError **error)
+{
   sqlite3_stmt *st = sched_db_prepare (
       db,
-      "SELECT start_at, end_at FROM meeting_endpoints "
+      "SELECT meeting_id, min(start_at), max(end_at), count(*) FROM meeting_endpoints "
       "WHERE active = 1 AND start_at > ?1 - ?4 AND start_at < ?2 AND end_at > ?1 "
-      "AND meeting_id <> ?3",
+      "AND meeting_id <> ?3 GROUP BY meeting_id",
       error);
-  g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (CapacityEdge));
-  gint level = 0, peak = 0;
-  gint64 rooms = 0;
   int rc;
 
-  if (st == NULL || !booking_count_rooms (db, &rooms, error))
+  if (st == NULL)
     return FALSE;
-  /* A room is never in two overlapping meetings, so at no instant are more
-   * rooms connected than there are rooms: with a bridge at least that big
-   * (the usual case) the sweep below cannot fail and is skipped. */
-  if (rooms <= core->ctx->settings->bridge_capacity)
-    {
-      *ok = TRUE;
-      if (peak_out)
-        *peak_out = -1;
-      return TRUE;
-    }
   sqlite3_bind_int64 (st, 1, start);
   sqlite3_bind_int64 (st, 2, end);
   sqlite3_bind_int64 (st, 3, exclude_id);
   sqlite3_bind_int64 (st, 4, SCHED_MEETING_MAX_SECONDS);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      CapacityEdge in = { MAX (sqlite3_column_int64 (st, 0), start), +1 };
-      CapacityEdge out = { MIN (sqlite3_column_int64 (st, 1), end), -1 };
+      gint n = sqlite3_column_int (st, 3);
+      CapacityEdge in = { MAX (sqlite3_column_int64 (st, 1), start), +1, n };
+      CapacityEdge out = { MIN (sqlite3_column_int64 (st, 2), end), -1, -n };
+
+      if (capacity_freed (freed, sqlite3_column_int64 (st, 0)))
+        continue;
       g_array_append_val (edges, in);
       g_array_append_val (edges, out);
     }
@@ -288,17 +289,77 @@ sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint
       sched_db_set_error (db, error, "checking capacity");
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
+                              gint64 exclude_id, GArray *freed, SchedCapacity *out, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  gint max_participants = core->ctx->bridge_max_participants > 0
+                              ? core->ctx->bridge_max_participants
+                              : core->ctx->settings->bridge_capacity;
+  gint max_rooms = core->ctx->bridge_max_rooms; /* 0: not known, not checked */
+  g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (CapacityEdge));
+  gint rooms = 1, participants = (gint)n_rooms, peak_rooms = 1, peak_participants = (gint)n_rooms;
+  gint64 rooms_at = G_MAXINT64, participants_at = G_MAXINT64;
+  gint64 roster = 0;
+
+  *out = (SchedCapacity){ .ok = TRUE };
+  if (!booking_count_rooms (db, &roster, error))
+    return FALSE;
+  /* A room is never in two overlapping meetings, so at no instant are more
+   * rooms connected than there are rooms, nor more meetings than half of
+   * them: with a bridge at least that big (the usual case) the sweep below
+   * cannot fail and is skipped. */
+  if (roster <= max_participants && (max_rooms == 0 || roster / 2 <= max_rooms))
+    return TRUE;
+  if (!capacity_edges (db, start, end, exclude_id, freed, edges, error))
+    return FALSE;
+  if (participants > max_participants)
+    participants_at = start;
   g_array_sort (edges, capacity_edge_compare);
   for (guint i = 0; i < edges->len; i++)
     {
-      level += g_array_index (edges, CapacityEdge, i).delta;
-      peak = MAX (peak, level);
+      const CapacityEdge *e = &g_array_index (edges, CapacityEdge, i);
+
+      rooms += e->rooms;
+      participants += e->participants;
+      peak_rooms = MAX (peak_rooms, rooms);
+      peak_participants = MAX (peak_participants, participants);
+      if (max_rooms > 0 && rooms > max_rooms && rooms_at == G_MAXINT64)
+        rooms_at = e->at;
+      if (participants > max_participants && participants_at == G_MAXINT64)
+        participants_at = e->at;
     }
-  peak += (gint)n_rooms;
-  *ok = peak <= core->ctx->settings->bridge_capacity;
-  if (peak_out)
-    *peak_out = peak;
+  if (rooms_at != G_MAXINT64)
+    *out = (SchedCapacity){ FALSE, "rooms", max_rooms, peak_rooms, rooms_at };
+  else if (participants_at != G_MAXINT64)
+    *out = (SchedCapacity){ FALSE, "participants", max_participants, peak_participants,
+                            participants_at };
   return TRUE;
+}
+
+void
+sched_booking_capacity_refuse (const SchedCapacity *capacity, JsonObject *extra, GError **error)
+{
+  gboolean rooms = g_str_equal (capacity->resource, "rooms");
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "resource", capacity->resource);
+  json_object_set_string_member (o, "setting", rooms ? "max_rooms" : "capacity");
+  json_object_set_int_member (o, "limit", capacity->limit);
+  json_object_set_int_member (o, "peak", capacity->peak);
+  json_object_set_object_member (extra, "capacity", o);
+  if (rooms)
+    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                 "the bridge would have to hold %d meetings at once (its max_rooms is %d)",
+                 capacity->peak, capacity->limit);
+  else
+    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
+                 "the bridge would carry %d rooms at once (its capacity is %d)", capacity->peak,
+                 capacity->limit);
 }
 
 /* Whether the local day of @t is a working day (Mon–Fri, not a holiday). */
@@ -361,7 +422,7 @@ sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpo
     {
       g_autoptr (GPtrArray) conflicts
           = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
-      gboolean ok = FALSE;
+      SchedCapacity capacity;
       gint64 next = t;
 
       t = booking_next_working_start (core, t, duration, horizon);
@@ -377,10 +438,10 @@ sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpo
           t = next;
           continue;
         }
-      if (!sched_booking_check_capacity (core, endpoints->len, t, t + duration, exclude_id, &ok,
-                                         NULL, NULL))
+      if (!sched_booking_check_capacity (core, endpoints->len, t, t + duration, exclude_id, NULL,
+                                         &capacity, NULL))
         break;
-      if (!ok)
+      if (!capacity.ok)
         {
           t += 15 * 60;
           continue;

@@ -197,29 +197,88 @@ booking_add_skipped (BookingRun *run, gint64 start, gint64 end, const gchar *rea
 }
 
 static gboolean
-booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end, gboolean capacity,
-                gint peak, JsonObject **extra, GError **error)
+booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end,
+                const SchedCapacity *capacity, JsonObject **extra, GError **error)
 {
   SchedCore *core = run->core;
   JsonObject *o
       = sched_booking_conflict_extra (core, conflicts, run->spec->endpoints, start, end, 0);
 
-  if (capacity)
-    {
-      JsonObject *cap = json_object_new ();
-      json_object_set_int_member (cap, "limit", core->ctx->settings->bridge_capacity);
-      json_object_set_int_member (cap, "peak", peak);
-      json_object_set_object_member (o, "capacity", cap);
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                   "the bridge would carry %d rooms at once (capacity %d)", peak,
-                   core->ctx->settings->bridge_capacity);
-    }
+  if (capacity != NULL)
+    sched_booking_capacity_refuse (capacity, o, error);
   else
     g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
                  "%u room booking(s) overlap this meeting", conflicts->len);
   *extra = o;
   core->metrics.booking_conflicts++;
   return FALSE;
+}
+
+/* The scheduled meeting of a unit of lower priority than the booking's,
+ * at @at, not in @freed, that pre-emption gives up first: the lowest
+ * priority, then the most recently booked. 0 when there is none. */
+static gboolean
+booking_capacity_victim (BookingRun *run, gint64 at, GArray *freed, gint64 *victim, GError **error)
+{
+  SchedDb *db = run->core->ctx->db;
+  sqlite3_stmt *st = sched_db_prepare (
+      db,
+      "SELECT m.id FROM meetings m LEFT JOIN units u ON u.code = m.unit "
+      "WHERE m.status = 'scheduled' AND m.start_at <= ?1 AND m.end_at > ?1 "
+      "AND coalesce(u.priority, 0) < ?2 ORDER BY coalesce(u.priority, 0), m.id DESC",
+      error);
+  int rc;
+
+  *victim = 0;
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, at);
+  sqlite3_bind_int (st, 2, run->priority);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW && *victim == 0)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      gboolean taken = FALSE;
+      for (guint i = 0; i < freed->len && !taken; i++)
+        taken = g_array_index (freed, gint64, i) == id;
+      if (!taken)
+        *victim = id;
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      sched_db_set_error (db, error, "choosing a meeting to displace");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The bridge's capacity for one occurrence. With pre-emption, meetings of
+ * lower-priority units that hold the bridge where it would overflow are
+ * given up, fewest first, until the occurrence fits: they are listed in
+ * @freed (and displaced by the caller) only if it then fits. */
+static gboolean
+booking_fit_capacity (BookingRun *run, gint64 start, gint64 end, GArray *freed,
+                      SchedCapacity *capacity, GError **error)
+{
+  guint n_rooms = run->spec->endpoints->len;
+
+  if (!sched_booking_check_capacity (run->core, n_rooms, start, end, 0, NULL, capacity, error))
+    return FALSE;
+  while (!capacity->ok && run->preempt)
+    {
+      gint64 victim = 0;
+
+      if (!booking_capacity_victim (run, capacity->at, freed, &victim, error))
+        return FALSE;
+      if (victim == 0)
+        break;
+      g_array_append_val (freed, victim);
+      if (!sched_booking_check_capacity (run->core, n_rooms, start, end, 0, freed, capacity, error))
+        return FALSE;
+    }
+  if (!capacity->ok)
+    g_array_set_size (freed, 0);
+  return TRUE;
 }
 
 /* Places one occurrence; *skipped when it was left out (skip_conflicts). */
@@ -230,8 +289,9 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
   SchedDb *db = run->core->ctx->db;
   g_autoptr (GPtrArray) conflicts
       = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
-  gboolean ok = FALSE, all_lower = TRUE;
-  gint peak = 0;
+  g_autoptr (GArray) freed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean all_lower = TRUE;
+  SchedCapacity capacity;
   gint64 id = 0;
 
   if (!sched_booking_find_conflicts (db, run->spec->endpoints, start, end, 0, conflicts, error))
@@ -246,24 +306,26 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
           booking_add_skipped (run, start, end, "conflict", NULL);
           return TRUE;
         }
-      return booking_refuse (run, conflicts, start, end, FALSE, 0, extra, error);
+      return booking_refuse (run, conflicts, start, end, NULL, extra, error);
     }
   for (guint i = 0; i < conflicts->len; i++)
     if (!booking_displace (run, ((SchedConflict *)g_ptr_array_index (conflicts, i))->meeting_id,
                            error))
       return FALSE;
-  if (!sched_booking_check_capacity (run->core, run->spec->endpoints->len, start, end, 0, &ok,
-                                     &peak, error))
+  if (!booking_fit_capacity (run, start, end, freed, &capacity, error))
     return FALSE;
-  if (!ok)
+  if (!capacity.ok)
     {
       if (run->skip_conflicts)
         {
           booking_add_skipped (run, start, end, "capacity", NULL);
           return TRUE;
         }
-      return booking_refuse (run, NULL, start, end, TRUE, peak, extra, error);
+      return booking_refuse (run, NULL, start, end, &capacity, extra, error);
     }
+  for (guint i = 0; i < freed->len; i++)
+    if (!booking_displace (run, g_array_index (freed, gint64, i), error))
+      return FALSE;
   if (!sched_booking_insert (db, run->spec, series_id, start, end, run->actor, run->now, FALSE, &id,
                              error))
     return FALSE;

@@ -83,10 +83,29 @@ void sched_conflict_free (SchedConflict *conflict);
  * @exclude_id) that shares a room with @endpoints during [start, end). */
 gboolean sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, gint64 end,
                                        gint64 exclude_id, GPtrArray *conflicts, GError **error);
-/* Whether @n_rooms more rooms during [start, end) stay within the bridge
- * capacity; *peak: the most rooms connected at once, the new ones included. */
+/* The bridge's capacity over a new meeting's time. The limits are the
+ * bridge's own (GET /capacity, SchedContext.bridge_max_*), or [bridge]
+ * capacity for participants until the bridge has answered. */
+typedef struct
+{
+  gboolean ok;
+  const gchar *resource; /* when !ok: "rooms" (max_rooms) or "participants" */
+  gint limit;            /* of that resource */
+  gint peak;             /* most of it in use at once, the new meeting included */
+  gint64 at;             /* the first instant it would be exceeded */
+} SchedCapacity;
+
+/* Whether one more meeting (a bridge room) with @n_rooms rooms (its
+ * participants) during [start, end) stays within the bridge's limits,
+ * meeting @exclude_id and the meetings in @freed (gint64 ids, may be NULL:
+ * those about to be displaced) left out. */
 gboolean sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
-                                       gint64 exclude_id, gboolean *ok, gint *peak, GError **error);
+                                       gint64 exclude_id, GArray *freed, SchedCapacity *out,
+                                       GError **error);
+/* Sets @error (SCHED_ERROR_CONFLICT, naming the limit) and adds
+ * "capacity": {resource, setting, limit, peak} to @extra. */
+void sched_booking_capacity_refuse (const SchedCapacity *capacity, JsonObject *extra,
+                                    GError **error);
 /* Up to @n free slots of length @duration for all of @endpoints from
  * @from, inside working hours on working days; added as an array. */
 void sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpoints,

@@ -83,6 +83,11 @@ struct _SchedContext
   void (*token_revoked) (SchedContext *ctx, gint64 token_id);
   gpointer hub;    /* SchedAgentHub*, owned by main */
   gpointer bridge; /* SchedBridge*, owned by main */
+  /* The bridge's own limits, as its GET /capacity last said (kept by the
+   * bridge client, sched-bridge.c); 0 until it has answered. Bookings are
+   * checked against these; before, [bridge] capacity alone applies. */
+  gint bridge_max_rooms;
+  gint bridge_max_participants;
 };
 
 /* Safe wrappers: do nothing when the hook is not set. */

@@ -32,6 +32,11 @@
 #define AGENT_PATH "/api/v1/agent"
 #define AGENT_KEEPALIVE_SECONDS 15
 #define AGENT_MAX_MESSAGE_BYTES (64 * 1024)
+/* The largest frame read: a message between the two limits is answered with
+ * "too_large" and the channel stays open (docs/protocol.md §4); a bigger
+ * frame is not read, and libsoup closes the channel. The same limits as the
+ * bridge's signalling (BRIDGE_SIGNAL_MAX_FRAME). */
+#define AGENT_MAX_FRAME_BYTES (4 * AGENT_MAX_MESSAGE_BYTES)
 #define AGENT_ENDPOINT_KEY "vc-agent-endpoint"
 #define AGENT_TOKEN_KEY "vc-agent-token"
 /* WebSocket close code (4000-4999: for applications) for a channel whose
@@ -227,17 +232,20 @@ on_channel_message (SoupWebsocketConnection *conn, gint data_type, GBytes *messa
   SchedAgentChannel *channel = user_data;
   gsize len = 0;
   const gchar *text = g_bytes_get_data (message, &len);
-  const gchar *reason = NULL;
+  const gchar *reason = NULL, *code = "malformed";
 
   channel->heard_us = g_get_monotonic_time ();
-  if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (len > AGENT_MAX_MESSAGE_BYTES)
+    {
+      code = "too_large";
+      reason = "messages are limited to 64 KiB";
+    }
+  else if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
     reason = "binary messages are not used";
-  else if (len > AGENT_MAX_MESSAGE_BYTES)
-    reason = "message too large";
   else if (channel_handle_text (channel, text, len, &reason))
     return;
-  g_message ("agent %s: malformed message ignored: %s", channel->endpoint, reason);
-  channel_send_error (channel, "malformed", reason);
+  g_message ("agent %s: message ignored (%s): %s", channel->endpoint, code, reason);
+  channel_send_error (channel, code, reason);
 }
 
 static void
@@ -385,7 +393,7 @@ on_agent_websocket (SoupServer *server, SoupServerMessage *msg, const char *path
   channel->token_id = *token_id;
   channel->conn = g_object_ref (conn);
   soup_websocket_connection_set_keepalive_interval (conn, AGENT_KEEPALIVE_SECONDS);
-  soup_websocket_connection_set_max_incoming_payload_size (conn, AGENT_MAX_MESSAGE_BYTES);
+  soup_websocket_connection_set_max_incoming_payload_size (conn, AGENT_MAX_FRAME_BYTES);
   channel->message_id
       = g_signal_connect (conn, "message", G_CALLBACK (on_channel_message), channel);
   channel->closed_id = g_signal_connect (conn, "closed", G_CALLBACK (on_channel_closed), channel);
@@ -409,6 +417,10 @@ sched_agent_hub_new (SchedContext *ctx, SoupServer *server)
   soup_server_add_early_handler (server, AGENT_PATH, on_agent_early, hub, NULL);
   soup_server_add_handler (server, AGENT_PATH, on_agent_plain, hub, NULL);
   soup_server_add_websocket_handler (server, AGENT_PATH, NULL, NULL, on_agent_websocket, hub, NULL);
+  /* No permessage-deflate: libsoup checks the frame limit on the compressed
+   * bytes and inflates without bound (a 200 KiB frame becomes 200 MB). The
+   * agent channel is the server's only WebSocket. */
+  soup_server_remove_websocket_extension (server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   hub->silence_id = g_timeout_add_seconds (AGENT_KEEPALIVE_SECONDS, on_silence_check, hub);
   hub->data_version = -1;
   hub->token_check_id = g_timeout_add (AGENT_TOKEN_CHECK_MS, on_token_check, hub);

@@ -12,6 +12,11 @@
  * is kept for the monitor. The bridge being down is logged once, then
  * retried quietly until it answers again.
  *
+ * The bridge's limits (GET /capacity: max_rooms, max_participants) are read
+ * at start, every CAPACITY_POLL_SECONDS and after a refused POST, into
+ * SchedContext.bridge_max_*: the booking rules check them, so that a
+ * meeting booked is a meeting the bridge will open.
+ *
  * Everything runs on the main thread; SoupSession callbacks come back to it. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -24,6 +29,7 @@
 #define TICK_MS 1000
 #define POLL_SECONDS 2
 #define RETRY_SECONDS 2
+#define CAPACITY_POLL_SECONDS 30
 
 /* The life of a room as the scheduler sees it. */
 typedef enum
@@ -53,7 +59,10 @@ struct _SchedBridge
   GHashTable *rooms; /* gint64* id → SchedBridgeRoom* */
   guint tick_id;
   guint kick_id;
-  gboolean down; /* logged once until it answers again */
+  gboolean down;          /* logged once until it answers again */
+  gboolean capacity_busy; /* a GET /capacity is in flight */
+  gboolean capacity_unknown_logged;
+  gint64 next_capacity_at; /* monotonic µs */
 };
 
 typedef enum
@@ -61,6 +70,7 @@ typedef enum
   REQUEST_POST,
   REQUEST_DELETE,
   REQUEST_GET,
+  REQUEST_CAPACITY,
 } RequestKind;
 
 typedef struct
@@ -178,6 +188,43 @@ room_body (SchedBridge *bridge, gint64 id)
   return json_builder_get_root (b);
 }
 
+/* GET /capacity answered: keep the bridge's limits for the booking rules. */
+static void
+bridge_read_capacity (SchedBridge *bridge, guint status, GBytes *body)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  SchedContext *ctx = bridge->ctx;
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (body, &len);
+  JsonObject *o;
+  gint64 rooms, participants;
+
+  if (status == SOUP_STATUS_OK && json_parser_load_from_data (parser, data, len, NULL)
+      && sched_agent_json_root_is_object (parser))
+    {
+      o = json_node_get_object (json_parser_get_root (parser));
+      rooms = json_object_get_int_member_with_default (o, "max_rooms", 0);
+      participants = json_object_get_int_member_with_default (o, "max_participants", 0);
+    }
+  else
+    rooms = participants = 0;
+  if (rooms < 1 || rooms > G_MAXINT || participants < 1 || participants > G_MAXINT)
+    {
+      /* an older bridge: bookings are checked against [bridge] capacity */
+      if (!bridge->capacity_unknown_logged)
+        g_message ("bridge: GET /capacity answered %u without max_rooms and max_participants",
+                   status);
+      bridge->capacity_unknown_logged = TRUE;
+      return;
+    }
+  if (rooms != ctx->bridge_max_rooms || participants != ctx->bridge_max_participants)
+    g_message ("bridge: holds %" G_GINT64_FORMAT " rooms and %" G_GINT64_FORMAT
+               " participants at once; bookings are checked against that",
+               rooms, participants);
+  ctx->bridge_max_rooms = (gint)rooms;
+  ctx->bridge_max_participants = (gint)participants;
+}
+
 static void
 on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -196,6 +243,14 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_free (req);
   if (g_cancellable_is_cancelled (cancellable))
     return; /* the bridge object is gone */
+  if (kind == REQUEST_CAPACITY)
+    {
+      bridge->capacity_busy = FALSE;
+      bridge_note_reachable (bridge, body != NULL, error);
+      if (body != NULL)
+        bridge_read_capacity (bridge, soup_message_get_status (msg), body);
+      return;
+    }
   room = g_hash_table_lookup (bridge->rooms, &id);
   if (room == NULL)
     return;
@@ -229,6 +284,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
           {
             g_warning ("bridge: POST /rooms for %" G_GINT64_FORMAT " answered %u (retrying)", id,
                        status);
+            bridge->next_capacity_at = 0; /* its limits may have changed */
             room->dirty = TRUE;
             room->retry_at = g_get_monotonic_time () + RETRY_SECONDS * G_USEC_PER_SEC;
           }
@@ -264,6 +320,8 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
             room->dirty = TRUE;
             g_clear_pointer (&room->room, json_node_unref);
           }
+        break;
+      case REQUEST_CAPACITY: /* handled above */
         break;
     }
 }
@@ -318,6 +376,27 @@ room_send (SchedBridge *bridge, SchedBridgeRoom *room, RequestKind kind)
                                     bridge->cancellable, on_room_request_done, req);
 }
 
+static void
+bridge_ask_capacity (SchedBridge *bridge)
+{
+  RoomRequest *req = g_new0 (RoomRequest, 1);
+
+  req->bridge = bridge;
+  req->kind = REQUEST_CAPACITY;
+  req->cancellable = g_object_ref (bridge->cancellable);
+  req->msg = bridge_message (bridge, "GET", "/capacity", NULL);
+  bridge->next_capacity_at = g_get_monotonic_time () + CAPACITY_POLL_SECONDS * G_USEC_PER_SEC;
+  if (req->msg == NULL)
+    {
+      g_object_unref (req->cancellable);
+      g_free (req);
+      return;
+    }
+  bridge->capacity_busy = TRUE;
+  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT,
+                                    bridge->cancellable, on_room_request_done, req);
+}
+
 /* Ids of the meetings whose room should be open now. */
 static GHashTable *
 wanted_rooms (SchedBridge *bridge, gint64 now)
@@ -355,6 +434,9 @@ on_tick (gpointer user_data)
   GHashTableIter iter;
   gint64 *id;
   SchedBridgeRoom *room;
+
+  if (!bridge->capacity_busy && mono >= bridge->next_capacity_at)
+    bridge_ask_capacity (bridge);
 
   g_hash_table_iter_init (&iter, wanted);
   while (g_hash_table_iter_next (&iter, (gpointer *)&id, NULL))

@@ -197,6 +197,71 @@ test_capacity (Fixture *f, gconstpointer data)
   g_assert_no_error (e4);
 }
 
+/* Issue #12, finding 3: with the bridge's max_rooms = 2 (as its GET
+ * /capacity says), a third overlapping meeting was booked and never got a
+ * room. It is refused at booking, naming the limit; a meeting that does not
+ * overlap both is not; a higher-priority unit pre-empts the lower-priority
+ * meeting that holds the bridge, even with no room in common. */
+static void
+test_bridge_max_rooms (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL, e6 = NULL;
+  g_autoptr (JsonObject) extra = NULL, extra2 = NULL;
+  JsonObject *capacity;
+  JsonArray *displaced;
+
+  f->ctx->bridge_max_rooms = 2;
+  f->ctx->bridge_max_participants = 200;
+  g_autoptr (JsonNode) a
+      = book (f, &vinh_p, "ubnd-vinh", "ubnd-vinh", "[\"ubnd-vinh\",\"thanh-uy-vinh\"]", 3, 3, 8, 0,
+              10, 0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) b
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-cua-lo\"]", 3, 3, 9, 0,
+              11, 0, NULL, NULL, &e2);
+  g_assert_no_error (e1);
+  g_assert_no_error (e2);
+  /* 9:30-10:00 overlaps both: a third room on the bridge */
+  g_autoptr (JsonNode) c
+      = book (f, &vinh_p, "ubnd-vinh", "ubnd-dien-chau", "[\"ubnd-dien-chau\",\"ubnd-do-luong\"]",
+              3, 3, 9, 30, 10, 30, NULL, &extra, &e3);
+  g_assert_null (c);
+  g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (e3->message, "max_rooms is 2"));
+  capacity = json_object_get_object_member (extra, "capacity");
+  g_assert_cmpstr (json_object_get_string_member (capacity, "setting"), ==, "max_rooms");
+  g_assert_cmpint (json_object_get_int_member (capacity, "limit"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (capacity, "peak"), ==, 3);
+  /* the first free slot suggested: 10:00, when a has ended */
+  g_autofree gchar *ten = fixture_local (2026, 3, 3, 10, 0);
+  g_assert_cmpstr (
+      json_object_get_string_member (
+          json_array_get_object_element (json_object_get_array_member (extra, "suggestions"), 0),
+          "start"),
+      ==, ten);
+  /* 10:00-11:00 overlaps b only (a ends at 10:00, half-open) */
+  g_autoptr (JsonNode) d
+      = book (f, &vinh_p, "ubnd-vinh", "ubnd-dien-chau", "[\"ubnd-dien-chau\",\"ubnd-do-luong\"]",
+              3, 3, 10, 0, 11, 0, NULL, NULL, &e4);
+  g_assert_no_error (e4);
+  /* the same unit cannot pre-empt for capacity (same priority) */
+  g_autoptr (JsonNode) same
+      = book (f, &vinh_p, "ubnd-vinh", "ubnd-anh-son", "[\"ubnd-anh-son\",\"ubnd-con-cuong\"]", 3,
+              3, 9, 0, 9, 30, "\"preempt\":true", &extra2, &e5);
+  g_assert_error (e5, SCHED_ERROR, SCHED_ERROR_CONFLICT);
+  /* Tỉnh ủy (100) at 8:30-9:00 (a and b: two rooms) pre-empts a
+   * (UBND Vinh, 10), the lowest priority, and gets the bridge room */
+  g_autoptr (JsonNode) high
+      = book (f, &tinh_uy_p, "tinh-uy", "tinh-uy", "[\"tinh-uy\",\"huyen-uy-anh-son\"]", 3, 3, 8,
+              30, 9, 30, "\"preempt\":true", NULL, &e6);
+  g_assert_no_error (e6);
+  displaced = json_object_get_array_member (json_node_get_object (high), "displaced");
+  g_assert_cmpuint (json_array_get_length (displaced), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (displaced, 0), "id"),
+                   ==, node_id (a));
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings WHERE status = 'displaced'"),
+                   ==, 1);
+}
+
 static void
 test_preempt (Fixture *f, gconstpointer data)
 {
@@ -767,6 +832,7 @@ main (int argc, char **argv)
   ADD ("overlap-half-open", test_overlap_half_open);
   ADD ("capacity", test_capacity);
   ADD ("preempt", test_preempt);
+  ADD ("bridge-max-rooms", test_bridge_max_rooms);
   ADD ("recurrence-holidays", test_recurrence_holidays);
   ADD ("recurrence-limits", test_recurrence_limits);
   ADD ("quota/year-of-everything", test_quota_year_of_everything);

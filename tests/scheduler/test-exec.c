@@ -406,6 +406,161 @@ test_no_config (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
 }
 
+/* ---- the real bridge's capacity (issue #12, finding 3) ---- */
+
+static gchar *
+bridge_exe_path (void)
+{
+  const gchar *build = g_getenv ("VC_BUILD_DIR");
+
+  return g_build_filename (build ? build : VC_TEST_BUILD_DIR, "media", "vc-bridge", NULL);
+}
+
+#define BRIDGE_SECRET "exec-test-bridge-secret-0123"
+
+/* vc-bridge with @ini, once it has printed its address. */
+static GSubprocess *
+start_bridge (Fixture *f, const gchar *ini, gchar **url)
+{
+  g_autofree gchar *config = g_build_filename (f->dir, "bridge.ini", NULL);
+  g_autofree gchar *exe = bridge_exe_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autofree gchar *line = NULL;
+  GSubprocess *p;
+
+  write_text (config, ini);
+  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                        exe, "--config", config, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "http://"));
+  *url = g_strdup (strstr (line, "http://"));
+  return p;
+}
+
+static gboolean
+on_moment (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main context for 100 ms: the step of a bounded poll. */
+static void
+poll_step (void)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (100, on_moment, loop);
+  g_main_loop_run (loop);
+}
+
+/* Polls GET @url until it answers @status, for at most @seconds. */
+static void
+wait_status (Fixture *f, const gchar *url, const gchar *token, guint status, guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
+  guint got;
+
+  while ((got = http (f, "GET", url, token, NULL, NULL)) != status && g_get_monotonic_time () < end)
+    poll_step ();
+  g_assert_cmpuint (got, ==, status);
+}
+
+static guint
+book_in (Fixture *f, const gchar *url, const gchar *token, const gchar *unit, const gchar *rooms,
+         gint64 start, gboolean preempt, gchar **reply)
+{
+  g_autofree gchar *s = vc_time_format_utc (start);
+  g_autofree gchar *e = vc_time_format_utc (start + 3600);
+  g_autofree gchar *chair = g_strndup (rooms + 2, strchr (rooms + 2, '"') - (rooms + 2));
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":\"Giao ban\",\"unit\":\"%s\",\"chair\":\"%s\",\"endpoints\":%s,"
+      "\"start\":\"%s\",\"end\":\"%s\",\"preempt\":%s}",
+      unit, chair, rooms, s, e, preempt ? "true" : "false");
+  g_autofree gchar *meetings = g_strconcat (url, "/api/v1/meetings", NULL);
+
+  return http (f, "POST", meetings, token, body, reply);
+}
+
+static gint64
+reply_id (const gchar *reply)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, reply, -1, NULL));
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "id");
+}
+
+/* The bridge holds 2 rooms (its max_rooms): the scheduler reads that from
+ * GET /capacity and refuses a third overlapping meeting at booking (it was
+ * booked, 201, and never got a room); Tỉnh ủy's booking with pre-emption
+ * displaces a district meeting and its room is opened on the bridge, the
+ * displaced one closed. */
+static void
+test_bridge_capacity (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *bridge_url = NULL, *url = NULL, *token = NULL, *ini = NULL;
+  g_autofree gchar *ra = NULL, *rb = NULL, *rc = NULL, *rd = NULL;
+  g_autoptr (GSubprocess) bridge = start_bridge (
+      f, "[bridge]\nlisten=127.0.0.1:0\nsecret=" BRIDGE_SECRET "\nmax_rooms=2\n", &bridge_url);
+  g_autoptr (GSubprocess) p = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *metrics = NULL, *room_b = NULL, *room_d = NULL;
+  gint64 start = vc_time_now () + 120; /* inside room_open_lead_seconds: opened at once */
+  gint64 end;
+
+  ini = g_strdup_printf ("[server]\nlisten=127.0.0.1:0\n[database]\npath=sched.db\n"
+                         "[bridge]\nurl=%s\nsecret=" BRIDGE_SECRET "\ncapacity=100\n",
+                         bridge_url);
+  write_text (f->config, ini);
+  token = create_token (f, "admin", NULL);
+  p = start_server (f, &url);
+  /* the scheduler has read the bridge's limits */
+  metrics = g_strconcat (url, "/metrics", NULL);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree gchar *text = NULL;
+      g_assert_cmpuint (http (f, "GET", metrics, NULL, NULL, &text), ==, 200);
+      if (strstr (text, "vc_scheduler_bridge_max_rooms 2\n") != NULL)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      poll_step ();
+    }
+  g_assert_cmpuint (
+      book_in (f, url, token, "ubnd-vinh", "[\"ubnd-vinh\",\"thanh-uy-vinh\"]", start, FALSE, &ra),
+      ==, 201);
+  g_assert_cmpuint (book_in (f, url, token, "ubnd-cua-lo", "[\"ubnd-cua-lo\",\"thi-uy-cua-lo\"]",
+                             start, FALSE, &rb),
+                    ==, 201);
+  g_assert_cmpuint (book_in (f, url, token, "ubnd-vinh", "[\"ubnd-dien-chau\",\"ubnd-do-luong\"]",
+                             start, FALSE, &rc),
+                    ==, 409);
+  g_assert_nonnull (strstr (rc, "\"setting\":\"max_rooms\""));
+  g_assert_nonnull (strstr (rc, "max_rooms is 2"));
+  g_assert_cmpuint (
+      book_in (f, url, token, "tinh-uy", "[\"tinh-uy\",\"huyen-uy-anh-son\"]", start, TRUE, &rd),
+      ==, 201);
+  g_assert_nonnull (strstr (rd, "\"status\":\"displaced\""));
+  /* the lowest priority (10 both), most recently booked: b */
+  room_b = g_strdup_printf ("%s/rooms/%" G_GINT64_FORMAT, bridge_url, reply_id (rb));
+  room_d = g_strdup_printf ("%s/rooms/%" G_GINT64_FORMAT, bridge_url, reply_id (rd));
+  wait_status (f, room_d, BRIDGE_SECRET, 200, 15);
+  wait_status (f, room_b, BRIDGE_SECRET, 404, 15);
+  g_subprocess_send_signal (p, SIGTERM);
+  g_subprocess_wait (p, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_send_signal (bridge, SIGTERM);
+  g_subprocess_wait (bridge, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (bridge), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -417,5 +572,6 @@ main (int argc, char **argv)
   ADD ("import-history", test_import_history_cli);
   ADD ("no-config", test_no_config);
   ADD ("token-revoke", test_token_revoke);
+  ADD ("bridge-capacity", test_bridge_capacity);
   return g_test_run ();
 }

@@ -108,6 +108,19 @@ on_bridge_request (SoupServer *server, SoupServerMessage *msg, const char *path,
     g_main_loop_quit (f->loop);
 }
 
+/* GET /capacity: what vc-bridge reports (docs/protocol.md §2). */
+static void
+on_bridge_capacity (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
+{
+  static const gchar answer[]
+      = "{\"max_rooms\":8,\"max_participants\":200,\"rooms\":0,\"participants\":0}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, answer,
+                                    strlen (answer));
+}
+
 static gchar *
 server_url (SoupServer *server)
 {
@@ -171,6 +184,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->bridge = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->bridge, "/rooms", on_bridge_request, f, NULL);
+  soup_server_add_handler (f->bridge, "/capacity", on_bridge_capacity, f, NULL);
   g_assert_true (soup_server_listen_local (f->bridge, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
 
   f->settings.bridge_url = server_url (f->bridge);
@@ -662,6 +676,68 @@ test_token_revoked (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_data (ws3, f);
 }
 
+/* A text message of exactly @size bytes: a state message padded with spaces. */
+static void
+send_padded (Fixture *f, gsize size)
+{
+  static const gchar head[] = "{\"type\":\"state\",\"state\":\"idle\",\"meeting\":null}";
+  g_autofree gchar *text = g_malloc (size + 1);
+
+  memset (text, ' ', size);
+  memcpy (text, head, strlen (head));
+  text[size] = '\0';
+  soup_websocket_connection_send_text (f->ws, text);
+}
+
+static void
+on_ws_closed_flag (SoupWebsocketConnection *ws, gpointer data)
+{
+  *(gboolean *)data = TRUE;
+}
+
+/* docs/protocol.md §4: a message over 64 KiB is answered with an error and
+ * the channel stays open (it was closed: the frame limit was 64 KiB), up to
+ * a 256 KiB frame; a bigger frame closes the channel. No compressed frame:
+ * the limit counts bytes on the wire, and libsoup inflates without bound. */
+static void
+test_oversized_messages (Fixture *f, gconstpointer data)
+{
+  SchedPresence p;
+  JsonObject *msg;
+  gboolean closed = FALSE;
+
+  soup_session_add_feature_by_type (f->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  agent_open (f);
+  g_signal_connect (f->ws, "closed", G_CALLBACK (on_ws_closed_flag), &closed);
+  g_assert_null (soup_websocket_connection_get_extensions (f->ws));
+  wait_message (f, 1);
+  send_padded (f, 64 * 1024); /* exactly the limit: read */
+  send_padded (f, 64 * 1024 + 1);
+  send_padded (f, 256 * 1024);
+  soup_websocket_connection_send_text (f->ws, "{\"type\":\"state\",\"state\":\"joining\","
+                                              "\"meeting\":5}");
+  soup_websocket_connection_send_text (f->ws, "not json");
+  msg = wait_message (f, 4);
+  for (guint i = 1; i < 3; i++)
+    {
+      msg = json_node_get_object (f->received->pdata[i]);
+      g_assert_cmpstr (json_object_get_string_member (msg, "type"), ==, "error");
+      g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, "too_large");
+    }
+  msg = json_node_get_object (f->received->pdata[3]);
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, "malformed");
+  g_assert_false (closed);
+  g_assert_true (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p));
+  g_assert_cmpstr (p.state, ==, "joining");
+  g_assert_cmpint (p.meeting_id, ==, 5);
+  /* past the frame limit: not read, the channel is closed */
+  send_padded (f, 256 * 1024 + 1);
+  while (!closed)
+    g_main_context_iteration (NULL, TRUE);
+  while (f->ctx.get_presence (&f->ctx, "ubnd-vinh", &p))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 test_unknown_token_refused (Fixture *f, gconstpointer data)
 {
@@ -948,6 +1024,8 @@ main (int argc, char **argv)
   g_test_add ("/agents/state-window", Fixture, NULL, fixture_set_up, test_state_window,
               fixture_tear_down);
   g_test_add ("/agents/token-revoked", Fixture, NULL, fixture_set_up, test_token_revoked,
+              fixture_tear_down);
+  g_test_add ("/agents/oversized-messages", Fixture, NULL, fixture_set_up, test_oversized_messages,
               fixture_tear_down);
   g_test_add ("/agents/unknown-token-refused", Fixture, NULL, fixture_set_up,
               test_unknown_token_refused, fixture_tear_down);
