@@ -78,7 +78,7 @@ book () {
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "elapsed s | rounds | scheduler files threads RSS-KiB | bridge files threads RSS-KiB | bookings ok/refused"
-start=$(date +%s) next=0 round=0 booked=0 refused=0 first="" last=""
+start=$(date +%s) next=0 round=0 booked=0 refused=0 first="" last="" load_failures=0
 while :; do
   now=$(($(date +%s) - start))
   if [ "$now" -ge "$next" ]; then
@@ -90,8 +90,15 @@ while :; do
   fi
   [ "$now" -ge "$DURATION" ] && break
   round=$((round + 1))
+  rc=0
   timeout 90 "$LOAD" --url "$bridge_url" --secret "$SECRET" --pid "$bpid" --participants 6 \
-    --seconds 4 --clips "$CLIPS" > /dev/null
+    --seconds 4 --clips "$CLIPS" > "$WORK/load.out" 2> "$WORK/load.err" || rc=$?
+  if [ "$rc" != 0 ]; then
+    load_failures=$((load_failures + 1))
+    echo "round $round: vc-bridge-load exited $rc: $(tail -n 3 "$WORK/load.err" | tr '\n' ' ')" >&2
+  fi
+  kill -0 "$bpid" 2>/dev/null || { echo "vc-bridge died" >&2; tail -n 20 "$WORK/bridge.err" >&2; exit 1; }
+  kill -0 "$spid" 2>/dev/null || { echo "vc-scheduler died" >&2; tail -n 20 "$WORK/sched.err" >&2; exit 1; }
   curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $SECRET" "$bridge_url/rooms/bench"
   for i in $(seq 1 12); do
     for path in / /static/js/app.js /healthz /metrics "/api/v1/meetings?from=2026-01-01&to=2026-01-31"; do
@@ -114,6 +121,7 @@ done
 
 # within 5 % (files and threads: or within 2)
 verdict=0
+echo "load generator failures: $load_failures of $round rounds"
 set -- $first
 f1=$1 t1=$2 r1=$3 f2=$5 t2=$6 r2=$7
 set -- $last
