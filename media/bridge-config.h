@@ -36,7 +36,9 @@ typedef struct
   guint speaker_hold_ms;
   VcMediaThreadPriority audio_priority; /* threads that carry audio */
   guint jitter_latency_ms;
+  guint video_jitter_latency_ms; /* the longest a video packet is awaited (retransmission) */
   guint stall_timeout_s;
+  gchar *netem; /* [test] netem: loss/jitter on every participant's link (vc-netem.h), or NULL */
 } BridgeSettings;
 
 /* Embedded defaults as key-file text. */

@@ -69,9 +69,20 @@ on_first_frame_idle (gpointer data)
 static void
 shared_count_video_frame (VcClientPeerShared *shared)
 {
+  gint64 now = g_get_monotonic_time ();
+  gint64 last = (gint64)(gintptr)g_atomic_pointer_exchange (&shared->last_frame_us, now);
+
+  if (last != 0)
+    {
+      gint64 gap = now - last;
+      if (gap > G_USEC_PER_SEC)
+        g_atomic_pointer_add (&shared->video_freezes, 1);
+      if (gap > g_atomic_pointer_get (&shared->longest_gap_us))
+        g_atomic_pointer_set (&shared->longest_gap_us, gap);
+    }
   if (g_atomic_pointer_add (&shared->video_frames, 1) == 0)
     {
-      g_atomic_pointer_set (&shared->first_frame_us, g_get_monotonic_time ());
+      g_atomic_pointer_set (&shared->first_frame_us, now);
       g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, on_first_frame_idle,
                                   vc_client_peer_shared_ref (shared),
                                   (GDestroyNotify)vc_client_peer_shared_unref);
@@ -347,10 +358,15 @@ branch_description (gboolean video, VcClientPeerOutput output)
   if (output == VC_CLIENT_PEER_OUTPUT_COUNT
       || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return "fakesink name=probe sync=false async=false";
+  /* after a loss that retransmission could not repair, the depayloader
+   * drops frames until the next keyframe (the decoder would only show
+   * garbage) and asks for one (a PLI to the bridge) */
   if (video)
     return output == VC_CLIENT_PEER_OUTPUT_AUTO
-               ? "queue ! rtpvp8depay ! vp8dec name=probe ! videoconvert ! autovideosink sync=false"
-               : "queue ! rtpvp8depay ! vp8dec name=probe ! fakesink sync=false async=false";
+               ? "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
+                 "vp8dec name=probe ! videoconvert ! autovideosink sync=false"
+               : "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
+                 "vp8dec name=probe ! fakesink sync=false async=false";
   return output == VC_CLIENT_PEER_OUTPUT_AUTO
              ? "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
                "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! audioconvert ! "
@@ -731,7 +747,7 @@ make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
 
 GstElement *
 vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared *shared,
-                               GError **error)
+                               VcNetem *netem, GError **error)
 {
   static gsize once = 0;
   g_autoptr (GstElement) pipeline = gst_pipeline_new ("vc-client-peer");
@@ -751,7 +767,12 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
     }
   gst_util_set_object_arg (G_OBJECT (webrtc), "bundle-policy", "max-bundle");
   g_object_set (webrtc, "latency", s->jitter_latency_ms, NULL);
+  vc_webrtc_tune_video_receive (webrtc, s->video_jitter_latency_ms);
   vc_media_bus_restore_threads (pipeline);
+  /* first, so that its probes run before the counting ones: they count
+   * what survived the emulated network */
+  if (netem != NULL)
+    vc_netem_attach (netem, pipeline);
   g_object_set_data (G_OBJECT (webrtc), "vc-output", GINT_TO_POINTER (s->output));
   g_object_set_data (G_OBJECT (webrtc), "vc-audio-priority", GINT_TO_POINTER (s->audio_priority));
   gst_bin_add (GST_BIN (pipeline), webrtc);

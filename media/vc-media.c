@@ -10,6 +10,9 @@
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
+#include <gst/sdp/sdp.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
 #include <errno.h>
 #include <math.h>
 #include <sched.h>
@@ -271,6 +274,65 @@ vc_webrtc_send_unpaced (GstElement *pipeline)
 {
   g_return_if_fail (GST_IS_BIN (pipeline));
   g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), NULL);
+}
+
+/* Whether @ssrc is announced on a video m-line of @webrtcbin's remote
+ * description (a=ssrc:N ...). */
+static gboolean
+remote_ssrc_is_video (GstElement *webrtcbin, guint ssrc)
+{
+  GstWebRTCSessionDescription *remote = NULL;
+  g_autofree gchar *prefix = g_strdup_printf ("%u ", ssrc);
+  gboolean video = FALSE;
+
+  g_object_get (webrtcbin, "remote-description", &remote, NULL);
+  if (remote == NULL)
+    return FALSE;
+  for (guint m = 0; m < gst_sdp_message_medias_len (remote->sdp) && !video; m++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (remote->sdp, m);
+      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") != 0)
+        continue;
+      for (guint a = 0; a < gst_sdp_media_attributes_len (media) && !video; a++)
+        {
+          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, a);
+          video = g_strcmp0 (attr->key, "ssrc") == 0 && attr->value != NULL
+                  && g_str_has_prefix (attr->value, prefix);
+        }
+    }
+  gst_webrtc_session_description_free (remote);
+  return video;
+}
+
+/* webrtcbin's rtpbin, when a stream's first packet arrives (its thread),
+ * after webrtcbin's own handler */
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer data)
+{
+  GstElement *webrtcbin = data; /* rtpbin's parent: outlives it */
+  guint latency_ms
+      = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (webrtcbin), "vc-video-latency"));
+  gboolean was = FALSE;
+
+  if (!remote_ssrc_is_video (webrtcbin, ssrc))
+    return;
+  g_object_get (jitterbuffer, "do-retransmission", &was, NULL);
+  GST_INFO_OBJECT (webrtcbin, "video ssrc %u: retransmission (was %s), latency %u ms", ssrc,
+                   was ? "on" : "off", latency_ms);
+  g_object_set (jitterbuffer, "do-retransmission", TRUE, "latency", latency_ms, NULL);
+}
+
+void
+vc_webrtc_tune_video_receive (GstElement *webrtcbin, guint latency_ms)
+{
+  g_autoptr (GstElement) rtpbin = NULL;
+
+  g_return_if_fail (GST_IS_BIN (webrtcbin));
+  rtpbin = gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin");
+  g_return_if_fail (rtpbin != NULL);
+  g_object_set_data (G_OBJECT (webrtcbin), "vc-video-latency", GUINT_TO_POINTER (latency_ms));
+  g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), webrtcbin);
 }
 
 /* Pipelines being torn down; the lock and cond let the process wait for
