@@ -304,6 +304,9 @@ remote_ssrc_is_video (GstElement *webrtcbin, guint ssrc)
   return video;
 }
 
+/* The shortest wait before a missing video packet is asked for again. */
+#define VIDEO_RTX_MIN_RETRY_MS 20
+
 /* webrtcbin's rtpbin, when a stream's first packet arrives (its thread),
  * after webrtcbin's own handler */
 static void
@@ -320,7 +323,12 @@ on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session
   g_object_get (jitterbuffer, "do-retransmission", &was, NULL);
   GST_INFO_OBJECT (webrtcbin, "video ssrc %u: retransmission (was %s), latency %u ms", ssrc,
                    was ? "on" : "off", latency_ms);
-  g_object_set (jitterbuffer, "do-retransmission", TRUE, "latency", latency_ms, NULL);
+  /* a retransmission lost in turn is asked for again after the measured
+   * round trip and jitter, but by default never sooner than the packet
+   * spacing: for video that is a frame interval (66-95 ms at 15 fps), so a
+   * packet had only two tries within the latency */
+  g_object_set (jitterbuffer, "do-retransmission", TRUE, "latency", latency_ms,
+                "rtx-min-retry-timeout", VIDEO_RTX_MIN_RETRY_MS, NULL);
 }
 
 /* RTCP bandwidth allowed to a session, in bits per second (rtpsession's
