@@ -544,11 +544,12 @@ on_bus_message (GstBus *bus, GstMessage *msg, gpointer data)
 }
 
 /* How long a receiver waits for video before it asks the bridge for a
- * keyframe (a PLI; the bridge honours one a second per room), and how
+ * keyframe (a PLI; the bridge honours one per room every
+ * [video] keyframe_min_interval_ms, 500 ms by default), and how
  * often it asks again while nothing comes. Loss and outages cost a
  * keyframe (the depayloader waits for one after a hole it could not
- * repair, and asks once); these catch what that request does not: the
- * first keyframe, or a request, lost on the way. */
+ * repair, and asks with each frame it drops); these catch what those
+ * requests do not: the first keyframe, or a request, lost on the way. */
 #define KEYFRAME_FIRST_WAIT_US (400 * G_TIME_SPAN_MILLISECOND)
 #define KEYFRAME_FREEZE_WAIT_US (500 * G_TIME_SPAN_MILLISECOND)
 #define KEYFRAME_REPEAT_US (500 * G_TIME_SPAN_MILLISECOND)
