@@ -193,6 +193,39 @@ rtp_track_update (RtpTrack *track, GstBuffer *buf, gint64 now, gint64 *interval_
   return step - 1;
 }
 
+/* Decoding modes: the audio RTP that leaves the jitter buffer, i.e. what
+ * the decoder gets: packets lost on the way or too late for the jitter
+ * buffer are missing here (the decoder fills one from the next packet's
+ * FEC, more by concealment). Jitter buffer's streaming thread. */
+static GstPadProbeReturn
+on_received_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  RtpTrack *track = data;
+  gint64 interval;
+  gint32 hole;
+  gint missing;
+
+  if (!(info->type & GST_PAD_PROBE_TYPE_BUFFER))
+    return GST_PAD_PROBE_OK;
+  missing = rtp_track_update (track, GST_PAD_PROBE_INFO_BUFFER (info), g_get_monotonic_time (),
+                              &interval, &hole);
+  g_atomic_pointer_add (&track->shared->audio_lost, missing);
+  if (hole > AUDIO_GAP_SAMPLES)
+    g_atomic_pointer_add (&track->shared->audio_media_gaps, 1);
+  if (interval > AUDIO_GAP_US)
+    g_atomic_pointer_add (&track->shared->audio_arrival_gaps, 1);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+rtp_track_free (gpointer data)
+{
+  RtpTrack *track = data;
+
+  vc_client_peer_shared_unref (track->shared);
+  g_free (track);
+}
+
 /* ---- COUNT modes: counted from the RTP header, dropped before decryption ---- */
 
 /* One per ICE source (one with max-bundle), used by its streaming thread. */
@@ -417,8 +450,14 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
   if (output == VC_CLIENT_PEER_OUTPUT_COUNT
       || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return; /* counted and dropped at the ICE source (on_count_probe) */
-  else
-    add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
+  add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
+  if (!video)
+    {
+      RtpTrack *track = g_new0 (RtpTrack, 1);
+      track->shared = vc_client_peer_shared_ref (shared);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_received_audio_probe, track,
+                         rtp_track_free);
+    }
 }
 
 /* ---- clips pushed by the clock (clock thread) ---- */

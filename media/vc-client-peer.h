@@ -103,8 +103,10 @@ typedef struct
   gint64 started_us;          /* monotonic time of vc_client_peer_start() */
   gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
   gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
-  /* COUNT only, audio RTP as it arrives (read from the clear header at the
-   * ICE source; the packets are then dropped, not decrypted): */
+  /* Audio RTP continuity. COUNT: as it arrives (read from the clear header
+   * at the ICE source; the packets are then dropped, not decrypted).
+   * Decoding modes: as it leaves the jitter buffer for the decoder, so
+   * packets that came too late count as lost. */
   guint64 audio_lost;         /* sequence numbers that never arrived */
   guint64 audio_media_gaps;   /* holes over 100 ms in the stream itself: RTP timestamps of
                                * consecutive arriving packets more than 100 ms apart
