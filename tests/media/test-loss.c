@@ -6,11 +6,15 @@
  * probes on its ICE source and sink, before decryption and the jitter
  * buffer), since this kernel has no netem.
  *
- * Targets (issue #12, item 15), each asserted with the margin its test
- * names, for a loaded 2-core CI machine:
- *   - first composite frame ≤ 2 s after the connection at 10 % loss;
- *   - no freeze over 1 s at 5 % loss, either direction;
- *   - after a 3 s outage, video back ≤ 1 s after it ends.
+ * Targets (issue #12, item 15), each asserted with a modest margin for a
+ * loaded 2-core CI machine (about 0.2 s, and the 0.1 s resolution of
+ * polling the bridge's tile counters):
+ *   - first composite frame ≤ 2 s after the connection at 10 % loss
+ *     (asserted ≤ 2.5 s);
+ *   - no freeze over 1 s at 5 % loss, either direction (longest interval
+ *     between decoded frames ≤ 1.2 s; a tile at the bridge still ≤ 1.3 s);
+ *   - after a 3 s outage, video back ≤ 1 s after it ends (≤ 1.2 s at the
+ *     participant, ≤ 1.3 s at its tile).
  *
  * Every test has a watchdog; readiness is waited for by polling state on
  * the main loop, never by sleeping. */
@@ -329,14 +333,13 @@ leave_all (Joined *joined, guint n)
 }
 
 /* 10 % loss each way on every participant's link: each gets its first
- * composite soon after its connection. Target 2 s: measured 0.2-1.0 s
- * (RTP/RTCP loss); with loss on DTLS too, 3.1-4.0 s for the first to join
- * in some runs, and a handshake that never ended once. Asserted ≤ 6 s
- * (a loaded machine, a keyframe lost more than once), which still fails
- * the old code: before NACK/RTX and the
- * receivers' keyframe requests it took up to 9.9 s, or never came (the
- * composite's keyframes are 10 s apart). Connecting itself (DTLS) is not
- * in the figure: a lost DTLS flight waits for OpenSSL's 1 s timer. */
+ * composite soon after its connection. Target 2 s, asserted ≤ 2.5 s:
+ * measured 0.1-1.1 s (RTP/RTCP loss); with loss on DTLS too, 3.1-4.0 s
+ * for the first to join in some runs, and a handshake that never ended
+ * once. Before NACK/RTX and the receivers' keyframe requests it took up to
+ * 9.9 s, or never came (the composite's keyframes are 10 s apart).
+ * Connecting itself (DTLS) is not in the figure: a lost DTLS flight waits
+ * for OpenSSL's 1 s timer. */
 static void
 test_first_frame_at_10 (Fixture *f, gconstpointer data)
 {
@@ -345,22 +348,22 @@ test_first_frame_at_10 (Fixture *f, gconstpointer data)
   join_all (f, joined, 3, 10);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (stats_of (joined[i].peer).first_frame_us - joined[i].connected_us, <=,
-                     6 * G_USEC_PER_SEC);
+                     2500 * G_TIME_SPAN_MILLISECOND);
   leave_all (joined, 3);
 }
 
 /* 5 % loss each way: video keeps flowing both ways. Target: no freeze
- * over 1 s. NOT met yet: a loss that retransmission does not
- * repair costs a keyframe, which the bridge gives at most once a second,
- * so the longest interval measured here is 0.8-1.4 s and 7-13 of the 15
- * frames a second are decoded; a tile at the bridge stood still up to
- * 2.6 s. Asserted, to catch the old behaviour (no retransmission, nobody
- * asking for keyframes: freezes up to the keyframe interval, 10 s for the
- * composite, 20 s for a sender): 5 fps, the longest interval between
- * decoded composite frames ≤ 3 s at each receiver, and a sender's tile at
- * the bridge (polled every 100 ms) never standing still over 4 s.
- * Audio: 50 decoded buffers a second, loss filled by FEC and concealment
- * (not less than 45 a second). */
+ * over 1 s. Measured since NACKs leave at once (vc-media.c) and the
+ * room's keyframes may follow each other by 500 ms: 14-15.7 of the 15
+ * frames a second decoded, longest interval 0.18-0.84 s, a tile at the
+ * bridge still at most 0.3 s (before: 9-11 fps, 1.1-1.7 s and up to
+ * 2.6 s: NACKs waited for RTCP's regular interval, the packets they asked
+ * for were given up, and each cost a keyframe, given once a second).
+ * Asserted: ≥ 12 fps, the longest interval between decoded composite
+ * frames ≤ 1.2 s at each receiver, and a sender's tile at the bridge
+ * (polled every 100 ms) never standing still over 1.3 s. Audio: 50
+ * decoded buffers a second, loss filled by FEC and concealment (not less
+ * than 45 a second). */
 static void
 test_flowing_at_5 (Fixture *f, gconstpointer data)
 {
@@ -387,20 +390,21 @@ test_flowing_at_5 (Fixture *f, gconstpointer data)
       g_test_message ("receiver %u: %.1f fps, longest gap %.0f ms, %.1f audio buffers/s", i,
                       (after.video_frames - before[i].video_frames) / 10.0, longest / 1e3,
                       (after.audio_buffers - before[i].audio_buffers) / 10.0);
-      g_assert_cmpint (longest, <=, 3 * G_USEC_PER_SEC);
-      g_assert_cmpuint (after.video_frames - before[i].video_frames, >=, 50);
+      g_assert_cmpint (longest, <=, 1200 * G_TIME_SPAN_MILLISECOND);
+      g_assert_cmpuint (after.video_frames - before[i].video_frames, >=, 120);
       g_assert_cmpuint (after.audio_buffers - before[i].audio_buffers, >=, 450);
     }
   g_test_message ("tile of tinh-uy at the bridge: longest still %.0f ms", watch.longest_us / 1e3);
-  g_assert_cmpint (watch.longest_us, <=, 4 * G_USEC_PER_SEC);
+  g_assert_cmpint (watch.longest_us, <=, 1300 * G_TIME_SPAN_MILLISECOND);
   leave_all (joined, 2);
 }
 
 /* A 3 s outage of one participant's link, both ways: its video, both
- * ways, is back within 1 s of the end (target 1 s; asserted 1.5 s for a
- * loaded machine: the keyframe it needs is asked for as soon as packets
- * come back, and the bridge's limiter answers at once after a quiet
- * second). */
+ * ways, is back within 1 s of the end (target 1 s; asserted 1.2 s at the
+ * participant and 1.3 s at its tile, polled every 100 ms; measured
+ * 0.08-0.74 s: the keyframe it needs is asked for as soon as packets come
+ * back, and the bridge's limiter answers at once after a quiet
+ * interval). */
 static void
 test_outage_recovery (Fixture *f, gconstpointer data)
 {
@@ -425,8 +429,8 @@ test_outage_recovery (Fixture *f, gconstpointer data)
   g_test_message ("after a 3 s outage: composite back at the participant in %.0f ms, its own "
                   "video at the bridge in %.0f ms (polled every 100 ms)",
                   rx / 1e3, tile / 1e3);
-  g_assert_cmpint (rx, <=, 1500 * G_TIME_SPAN_MILLISECOND);
-  g_assert_cmpint (tile, <=, 1700 * G_TIME_SPAN_MILLISECOND); /* + the poll's resolution */
+  g_assert_cmpint (rx, <=, 1200 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (tile, <=, 1300 * G_TIME_SPAN_MILLISECOND); /* + the poll's resolution */
   /* and it keeps flowing */
   g_assert_cmpuint (stats_of (joined[1].peer).video_freezes, <=, 1);
   leave_all (joined, 2);
