@@ -3,17 +3,19 @@
 
 #include "bridge-config.h"
 
+#include "vc-netem.h"
+
 #include <string.h>
 
 const gchar bridge_settings_defaults[]
     = "[bridge]\nlisten=127.0.0.1:8090\ncapacity=200\nmax_rooms=8\n"
       "[ice]\naddresses=127.0.0.1\n"
       "[video]\nwidth=1280\nheight=720\nfps=15\nbitrate_kbps=1500\nfont=DejaVu Sans Bold\n"
-      "max_tiles=16\nencoder_speed=16\n"
+      "max_tiles=16\nencoder_speed=16\nkeyframe_min_interval_ms=500\n"
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
       "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
-      "[media]\njitter_latency_ms=30\nstall_timeout_s=5\n";
+      "[media]\njitter_latency_ms=30\nvideo_jitter_latency_ms=200\nstall_timeout_s=5\n";
 
 static const gchar *const layout_names[] = { "grid", "speaker", "chair", NULL };
 
@@ -45,6 +47,7 @@ bridge_settings_free (BridgeSettings *s)
   g_free (s->secret);
   g_strfreev (s->ice_addresses);
   g_free (s->font);
+  g_free (s->netem);
   g_free (s);
 }
 
@@ -134,7 +137,9 @@ load_video (VcConfig *c, BridgeSettings *s, GError **error)
       || !get_uint (c, "video", "fps", 1, 60, &s->fps, error)
       || !get_uint (c, "video", "bitrate_kbps", 100, 20000, &s->video_bitrate_kbps, error)
       || !get_uint (c, "video", "max_tiles", 1, 64, &s->max_tiles, error)
-      || !get_uint (c, "video", "encoder_speed", 0, 16, &s->encoder_speed, error))
+      || !get_uint (c, "video", "encoder_speed", 0, 16, &s->encoder_speed, error)
+      || !get_uint (c, "video", "keyframe_min_interval_ms", 100, 10000,
+                    &s->keyframe_min_interval_ms, error))
     return FALSE;
   if ((s->width | s->height) & 1)
     {
@@ -151,6 +156,34 @@ load_video (VcConfig *c, BridgeSettings *s, GError **error)
   return TRUE;
 }
 
+/* [test] netem (tests and benchmarks only), else $VC_TEST_NETEM: checked
+ * here, so a bad spec stops the bridge at start with the key named */
+static gboolean
+load_test (VcConfig *c, BridgeSettings *s, GError **error)
+{
+  g_autoptr (GError) bad = NULL;
+  g_autoptr (VcNetem) netem = NULL;
+
+  s->netem = vc_config_get_string (c, "test", "netem", "", error);
+  if (s->netem == NULL)
+    return FALSE;
+  if (*s->netem == '\0')
+    {
+      g_free (s->netem);
+      s->netem = g_strdup (vc_netem_spec_from_env ());
+    }
+  if (s->netem == NULL)
+    return TRUE;
+  netem = vc_netem_new (s->netem, &bad);
+  if (netem == NULL)
+    {
+      g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID, "%s: [test] netem: %s",
+                   vc_config_get_file (c) ? vc_config_get_file (c) : "configuration", bad->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 BridgeSettings *
 bridge_settings_load (VcConfig *c, GError **error)
 {
@@ -163,7 +196,10 @@ bridge_settings_load (VcConfig *c, GError **error)
       || !get_uint (c, "bridge", "max_rooms", 1, 1000, &s->max_rooms, error)
       || !load_ice (c, s, error) || !load_video (c, s, error) || !load_audio (c, s, error)
       || !get_uint (c, "media", "jitter_latency_ms", 0, 2000, &s->jitter_latency_ms, error)
-      || !get_uint (c, "media", "stall_timeout_s", 1, 600, &s->stall_timeout_s, error))
+      || !get_uint (c, "media", "video_jitter_latency_ms", 0, 2000, &s->video_jitter_latency_ms,
+                    error)
+      || !get_uint (c, "media", "stall_timeout_s", 1, 600, &s->stall_timeout_s, error)
+      || !load_test (c, s, error))
     return NULL;
   return g_steal_pointer (&s);
 }

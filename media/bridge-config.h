@@ -28,7 +28,8 @@ typedef struct
   guint max_rooms;
   gchar **ice_addresses;
   guint width, height, fps, video_bitrate_kbps, max_tiles;
-  guint encoder_speed; /* vp8enc cpu-used, 0 (best) .. 16 (fastest) */
+  guint encoder_speed;            /* vp8enc cpu-used, 0 (best) .. 16 (fastest) */
+  guint keyframe_min_interval_ms; /* the room's keyframes, on request, at most this often */
   gchar *font;
   BridgeLayoutKind default_layout;
   guint personal_mixes, audio_bitrate_kbps;
@@ -36,7 +37,9 @@ typedef struct
   guint speaker_hold_ms;
   VcMediaThreadPriority audio_priority; /* threads that carry audio */
   guint jitter_latency_ms;
+  guint video_jitter_latency_ms; /* the longest a video packet is awaited (retransmission) */
   guint stall_timeout_s;
+  gchar *netem; /* [test] netem: loss/jitter on every participant's link (vc-netem.h), or NULL */
 } BridgeSettings;
 
 /* Embedded defaults as key-file text. */

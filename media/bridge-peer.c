@@ -25,6 +25,7 @@
 #include "bridge-opus.h"
 #include "bridge-signal.h"
 #include "vc-client-peer-private.h"
+#include "vc-netem.h"
 #include "vc-time.h"
 
 #include <gst/app/gstappsink.h>
@@ -63,6 +64,7 @@ struct _BridgePeer
   gboolean answered;
   gint64 connected_at;
   gint64 created_us;
+  VcNetem *netem; /* [test] netem: loss on this participant's link, or NULL */
 
   GRWLock media_lock;       /* writers: close; readers: appsink callbacks */
   gboolean closing;         /* media_lock */
@@ -649,6 +651,11 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   g_autoptr (GstCaps) video_caps = NULL, audio_caps = NULL;
 
   peer->pipeline = gst_pipeline_new (NULL);
+  /* tests and benchmarks: loss and jitter on this participant's link (the
+   * spec was checked when the settings were loaded) */
+  peer->netem = vc_netem_new (s->netem, NULL);
+  if (peer->netem != NULL)
+    vc_netem_attach (peer->netem, peer->pipeline);
   /* audio is stamped on the mix's timeline, anchored when the listener
    * joined (bridge-audio.c): if that first packet was late, as joins under
    * load make it, webrtcbin's clocksync would hold every later one back by
@@ -658,6 +665,7 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
   peer->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
   gst_util_set_object_arg (G_OBJECT (peer->webrtc), "bundle-policy", "max-bundle");
   g_object_set (peer->webrtc, "latency", s->jitter_latency_ms, NULL);
+  vc_webrtc_tune_video_receive (peer->webrtc, s->video_jitter_latency_ms);
   gst_bin_add (GST_BIN (peer->pipeline), gst_object_ref (peer->webrtc));
   vc_webrtc_restrict_ice (peer->webrtc, (const gchar *const *)s->ice_addresses);
   peer_disable_ice_tcp (peer);
@@ -1010,6 +1018,7 @@ peer_finalize (BridgePeer *peer)
   g_clear_pointer (&peer->wire, g_atomic_rc_box_release);
   g_clear_pointer (&peer->mix_in, g_atomic_rc_box_release);
   g_clear_pointer (&peer->decoder, bridge_opus_decoder_free);
+  g_clear_pointer (&peer->netem, vc_netem_unref);
   gst_clear_object (&peer->video_out);
   gst_clear_object (&peer->audio_out);
   gst_clear_object (&peer->webrtc);

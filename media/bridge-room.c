@@ -486,6 +486,7 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("audio_fec_frames", json_builder_add_int_value (b, (gint64)stats.audio.fec));
   MEMBER ("audio_concealed_frames", json_builder_add_int_value (b, (gint64)stats.audio.concealed));
   MEMBER ("audio_bad_packets", json_builder_add_int_value (b, (gint64)stats.audio.bad));
+  MEMBER ("audio_input_gaps", json_builder_add_int_value (b, (gint64)stats.audio.resets));
   MEMBER ("audio_send_max_ms",
           json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
   json_builder_set_member_name (b, "connected_at");

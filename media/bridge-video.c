@@ -70,9 +70,10 @@ struct _BridgeVideo
   VcMediaThreadPriority priority; /* given to the compositor and encoder threads */
   GstClock *clock;                /* the system clock, which every peer pipeline uses */
 
-  GMutex lock;         /* protects everything below */
-  GHashTable *tiles;   /* endpoint -> VideoTile */
-  GHashTable *outputs; /* endpoint -> VideoOutput */
+  GMutex lock;                     /* protects everything below */
+  GHashTable *tiles;               /* endpoint -> VideoTile */
+  GHashTable *outputs;             /* endpoint -> VideoOutput */
+  gint64 keyframe_min_interval_us; /* the limiter's spacing ([video] keyframe_min_interval_ms) */
   gint64 last_keyframe_us;
   GSource *keyframe_timer;
   guint64 frames_encoded;
@@ -112,11 +113,12 @@ bridge_video_request_keyframe (BridgeVideo *video)
 
   g_mutex_lock (&video->lock);
   since = g_get_monotonic_time () - video->last_keyframe_us;
-  if (since >= G_USEC_PER_SEC)
+  if (since >= video->keyframe_min_interval_us)
     video_send_keyframe_request (video);
   else if (video->keyframe_timer == NULL)
     {
-      video->keyframe_timer = g_timeout_source_new ((G_USEC_PER_SEC - since) / 1000 + 1);
+      video->keyframe_timer
+          = g_timeout_source_new ((video->keyframe_min_interval_us - since) / 1000 + 1);
       g_source_set_callback (video->keyframe_timer, on_keyframe_timer, video, NULL);
       g_source_attach (video->keyframe_timer, video->context);
     }
@@ -626,6 +628,7 @@ bridge_video_new (const BridgeSettings *s, const gchar *room_id, GError **error)
     }
   video->room_id = g_strdup (room_id);
   video->font = g_strdup (s->font);
+  video->keyframe_min_interval_us = (gint64)s->keyframe_min_interval_ms * G_TIME_SPAN_MILLISECOND;
   video->context = g_main_context_ref_thread_default ();
   g_mutex_init (&video->lock);
   video->tiles = g_hash_table_new (g_str_hash, g_str_equal);

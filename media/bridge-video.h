@@ -43,8 +43,9 @@ void bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstPad 
                               GstElement *pipeline);
 void bridge_video_remove_output (BridgeVideo *video, const gchar *endpoint);
 
-/* any thread: asks the encoder for a keyframe, at most once per second
- * (requests in between are merged into one at the end of the second). */
+/* any thread: asks the encoder for a keyframe, at most once per
+ * `[video] keyframe_min_interval_ms` (requests in between are merged into
+ * one at the end of the interval). */
 void bridge_video_request_keyframe (BridgeVideo *video);
 
 typedef struct

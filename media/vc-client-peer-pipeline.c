@@ -69,9 +69,20 @@ on_first_frame_idle (gpointer data)
 static void
 shared_count_video_frame (VcClientPeerShared *shared)
 {
+  gint64 now = g_get_monotonic_time ();
+  gint64 last = (gint64)(gintptr)g_atomic_pointer_exchange (&shared->last_frame_us, now);
+
+  if (last != 0)
+    {
+      gint64 gap = now - last;
+      if (gap > G_USEC_PER_SEC)
+        g_atomic_pointer_add (&shared->video_freezes, 1);
+      if (gap > g_atomic_pointer_get (&shared->longest_gap_us))
+        g_atomic_pointer_set (&shared->longest_gap_us, gap);
+    }
   if (g_atomic_pointer_add (&shared->video_frames, 1) == 0)
     {
-      g_atomic_pointer_set (&shared->first_frame_us, g_get_monotonic_time ());
+      g_atomic_pointer_set (&shared->first_frame_us, now);
       g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, on_first_frame_idle,
                                   vc_client_peer_shared_ref (shared),
                                   (GDestroyNotify)vc_client_peer_shared_unref);
@@ -180,6 +191,39 @@ rtp_track_update (RtpTrack *track, GstBuffer *buf, gint64 now, gint64 *interval_
   step = track->seen ? step : 1;
   track->seen = TRUE;
   return step - 1;
+}
+
+/* Decoding modes: the audio RTP that leaves the jitter buffer, i.e. what
+ * the decoder gets: packets lost on the way or too late for the jitter
+ * buffer are missing here (the decoder fills one from the next packet's
+ * FEC, more by concealment). Jitter buffer's streaming thread. */
+static GstPadProbeReturn
+on_received_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  RtpTrack *track = data;
+  gint64 interval;
+  gint32 hole;
+  gint missing;
+
+  if (!(info->type & GST_PAD_PROBE_TYPE_BUFFER))
+    return GST_PAD_PROBE_OK;
+  missing = rtp_track_update (track, GST_PAD_PROBE_INFO_BUFFER (info), g_get_monotonic_time (),
+                              &interval, &hole);
+  g_atomic_pointer_add (&track->shared->audio_lost, missing);
+  if (hole > AUDIO_GAP_SAMPLES)
+    g_atomic_pointer_add (&track->shared->audio_media_gaps, 1);
+  if (interval > AUDIO_GAP_US)
+    g_atomic_pointer_add (&track->shared->audio_arrival_gaps, 1);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+rtp_track_free (gpointer data)
+{
+  RtpTrack *track = data;
+
+  vc_client_peer_shared_unref (track->shared);
+  g_free (track);
 }
 
 /* ---- COUNT modes: counted from the RTP header, dropped before decryption ---- */
@@ -347,10 +391,15 @@ branch_description (gboolean video, VcClientPeerOutput output)
   if (output == VC_CLIENT_PEER_OUTPUT_COUNT
       || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return "fakesink name=probe sync=false async=false";
+  /* after a loss that retransmission could not repair, the depayloader
+   * drops frames until the next keyframe (the decoder would only show
+   * garbage) and asks for one (a PLI to the bridge) */
   if (video)
     return output == VC_CLIENT_PEER_OUTPUT_AUTO
-               ? "queue ! rtpvp8depay ! vp8dec name=probe ! videoconvert ! autovideosink sync=false"
-               : "queue ! rtpvp8depay ! vp8dec name=probe ! fakesink sync=false async=false";
+               ? "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
+                 "vp8dec name=probe ! videoconvert ! autovideosink sync=false"
+               : "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
+                 "vp8dec name=probe ! fakesink sync=false async=false";
   return output == VC_CLIENT_PEER_OUTPUT_AUTO
              ? "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
                "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! audioconvert ! "
@@ -401,8 +450,14 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
   if (output == VC_CLIENT_PEER_OUTPUT_COUNT
       || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return; /* counted and dropped at the ICE source (on_count_probe) */
-  else
-    add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
+  add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
+  if (!video)
+    {
+      RtpTrack *track = g_new0 (RtpTrack, 1);
+      track->shared = vc_client_peer_shared_ref (shared);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_received_audio_probe, track,
+                         rtp_track_free);
+    }
 }
 
 /* ---- clips pushed by the clock (clock thread) ---- */
@@ -731,7 +786,7 @@ make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
 
 GstElement *
 vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared *shared,
-                               GError **error)
+                               VcNetem *netem, GError **error)
 {
   static gsize once = 0;
   g_autoptr (GstElement) pipeline = gst_pipeline_new ("vc-client-peer");
@@ -751,7 +806,12 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
     }
   gst_util_set_object_arg (G_OBJECT (webrtc), "bundle-policy", "max-bundle");
   g_object_set (webrtc, "latency", s->jitter_latency_ms, NULL);
+  vc_webrtc_tune_video_receive (webrtc, s->video_jitter_latency_ms);
   vc_media_bus_restore_threads (pipeline);
+  /* first, so that its probes run before the counting ones: they count
+   * what survived the emulated network */
+  if (netem != NULL)
+    vc_netem_attach (netem, pipeline);
   g_object_set_data (G_OBJECT (webrtc), "vc-output", GINT_TO_POINTER (s->output));
   g_object_set_data (G_OBJECT (webrtc), "vc-audio-priority", GINT_TO_POINTER (s->audio_priority));
   gst_bin_add (GST_BIN (pipeline), webrtc);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "vc-client-peer.h"
+#include "vc-netem.h"
 
 #include <gst/gst.h>
 
@@ -27,6 +28,10 @@ typedef struct
   gint64 audio_arrival_gaps; /* wall-clock gaps at the jitter buffer's input */
   gint64 last_audio_us;
   gint64 first_frame_us;
+  gint64 last_frame_us;  /* the video receiver's thread writes */
+  gint64 longest_gap_us; /* between frames, since the last take */
+  gint64 video_freezes;  /* intervals over 1 s */
+  gint64 keyframes_requested;
   gint64 started_us;
   gint64 last_click_sent_us;
   gint64 last_click_heard_us;
@@ -50,7 +55,8 @@ void vc_client_peer_shared_unref (VcClientPeerShared *shared);
 /* Builds the pipeline (webrtcbin named "webrtc", senders linked). Receive
  * branches are added on pad-added. */
 GstElement *vc_client_peer_pipeline_build (const VcClientPeerSettings *settings,
-                                           VcClientPeerShared *shared, GError **error);
+                                           VcClientPeerShared *shared, VcNetem *netem,
+                                           GError **error);
 
 /* The video payloader's sink pad (where sending is held), or NULL without
  * video. */

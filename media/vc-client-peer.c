@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "vc-media"
 
 #include "vc-client-peer-private.h"
+#include "vc-netem.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
@@ -34,6 +35,10 @@ struct _VcClientPeer
   GstElement *webrtc;
   guint bus_watch;
   VcClientPeerShared *shared; /* also referenced by streaming threads */
+  VcNetem *netem;             /* tests and benchmarks: loss on our packets, or NULL */
+  guint keyframe_timer;       /* while connected: asks for a keyframe when video is missing */
+  gint64 connected_us;
+  gint64 last_keyframe_request_us;
 };
 
 G_DEFINE_TYPE (VcClientPeer, vc_client_peer, G_TYPE_OBJECT)
@@ -73,6 +78,7 @@ vc_client_peer_settings_default (void)
     .fps = 15,
     .video_bitrate_kbps = 500,
     .jitter_latency_ms = 30,
+    .video_jitter_latency_ms = 200,
     .output = VC_CLIENT_PEER_OUTPUT_NONE,
     .audio_priority = VC_MEDIA_THREAD_NICE,
   };
@@ -105,6 +111,7 @@ peer_teardown (VcClientPeer *peer)
   if (peer->webrtc != NULL)
     g_signal_handlers_disconnect_by_data (peer->webrtc, peer);
   g_clear_handle_id (&peer->bus_watch, g_source_remove);
+  g_clear_handle_id (&peer->keyframe_timer, g_source_remove);
   /* peer->webrtc stays (a ref) until finalize: promise callbacks may still
    * run on webrtcbin's thread and use it. */
   vc_media_pipeline_dispose_async (g_steal_pointer (&peer->pipeline));
@@ -255,6 +262,7 @@ on_answer_created (GstPromise *promise, gpointer data)
   VcClientPeer *peer = data;
   const GstStructure *reply = gst_promise_get_reply (promise);
   GstWebRTCSessionDescription *answer = NULL;
+  gchar *text;
 
   if (reply != NULL)
     gst_structure_get (reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
@@ -266,9 +274,86 @@ on_answer_created (GstPromise *promise, gpointer data)
       return;
     }
   g_signal_emit_by_name (peer->webrtc, "set-local-description", answer, NULL);
-  peer_hop (peer, "answer", gst_sdp_message_as_text (answer->sdp), 0);
+  text = gst_sdp_message_as_text (answer->sdp);
+  GST_DEBUG ("answer: %s", text);
+  peer_hop (peer, "answer", text, 0);
   gst_webrtc_session_description_free (answer);
   g_object_unref (peer);
+}
+
+/* Whether @t carries video: its kind once webrtcbin knows it, else the
+ * offer's m-line it answers, else the caps of the sender we linked to it. */
+static gboolean
+transceiver_is_video (GstElement *webrtc, GstWebRTCRTPTransceiver *t)
+{
+  GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
+  guint mline = G_MAXUINT;
+  GstWebRTCSessionDescription *remote = NULL;
+  gboolean video = FALSE, known = FALSE;
+  g_autoptr (GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+
+  g_object_get (t, "kind", &kind, "mlineindex", &mline, NULL);
+  if (kind != GST_WEBRTC_KIND_UNKNOWN)
+    return kind == GST_WEBRTC_KIND_VIDEO;
+  g_object_get (webrtc, "remote-description", &remote, NULL);
+  if (remote != NULL && mline < gst_sdp_message_medias_len (remote->sdp))
+    {
+      video = g_strcmp0 (gst_sdp_media_get_media (gst_sdp_message_get_media (remote->sdp, mline)),
+                         "video")
+              == 0;
+      known = TRUE;
+    }
+  if (remote != NULL)
+    gst_webrtc_session_description_free (remote);
+  it = gst_element_iterate_sink_pads (webrtc);
+  while (!known && gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstPad *pad = g_value_get_object (&item);
+      g_autoptr (GstWebRTCRTPTransceiver) pad_t = NULL;
+      g_object_get (pad, "transceiver", &pad_t, NULL);
+      if (pad_t == t)
+        {
+          g_autoptr (GstCaps) caps = gst_pad_peer_query_caps (pad, NULL);
+          known = TRUE;
+          video
+              = caps != NULL && !gst_caps_is_empty (caps)
+                && g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0), "media"),
+                              "video")
+                       == 0;
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  return video;
+}
+
+/* webrtcbin thread, before the answer: NACK and RTX on video, both ways.
+ * webrtcbin (1.22) takes "nack" and the RTX payload out of its answer
+ * unless the transceiver asks for them, and then neither end retransmits
+ * anything: a lost packet of a keyframe cost the picture until the next
+ * keyframe. Not on audio, which Opus FEC covers (as the bridge offers). */
+static void
+peer_enable_video_nack (VcClientPeer *peer)
+{
+  g_autoptr (GArray) transceivers = NULL;
+
+  g_signal_emit_by_name (peer->webrtc, "get-transceivers", &transceivers);
+  for (guint i = 0; transceivers != NULL && i < transceivers->len; i++)
+    {
+      GstWebRTCRTPTransceiver *t = g_array_index (transceivers, GstWebRTCRTPTransceiver *, i);
+      if (transceiver_is_video (peer->webrtc, t))
+        g_object_set (t, "do-nack", TRUE, NULL);
+    }
+}
+
+/* webrtcbin thread: a transceiver webrtcbin makes itself while answering
+ * (video we receive but do not send) */
+static void
+on_webrtc_new_transceiver (GstElement *webrtc, GstWebRTCRTPTransceiver *t, gpointer data)
+{
+  if (transceiver_is_video (webrtc, t))
+    g_object_set (t, "do-nack", TRUE, NULL);
 }
 
 /* webrtcbin thread (promise reply of set-remote-description) */
@@ -279,6 +364,7 @@ on_remote_set (GstPromise *promise, gpointer data)
   GstPromise *answer_promise;
 
   gst_promise_unref (promise);
+  peer_enable_video_nack (peer);
   answer_promise = gst_promise_new_with_change_func (on_answer_created, peer, NULL);
   g_signal_emit_by_name (peer->webrtc, "create-answer", NULL, answer_promise);
 }
@@ -457,6 +543,37 @@ on_bus_message (GstBus *bus, GstMessage *msg, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* How long a receiver waits for video before it asks the bridge for a
+ * keyframe (a PLI; the bridge honours one per room every
+ * [video] keyframe_min_interval_ms, 500 ms by default), and how
+ * often it asks again while nothing comes. Loss and outages cost a
+ * keyframe (the depayloader waits for one after a hole it could not
+ * repair, and asks with each frame it drops); these catch what those
+ * requests do not: the first keyframe, or a request, lost on the way. */
+#define KEYFRAME_FIRST_WAIT_US (400 * G_TIME_SPAN_MILLISECOND)
+#define KEYFRAME_FREEZE_WAIT_US (500 * G_TIME_SPAN_MILLISECOND)
+#define KEYFRAME_REPEAT_US (500 * G_TIME_SPAN_MILLISECOND)
+
+/* main thread, every 100 ms while connected */
+static gboolean
+on_keyframe_timer (gpointer data)
+{
+  VcClientPeer *peer = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 last = g_atomic_pointer_get (&peer->shared->last_frame_us);
+  gint64 since = last != 0 ? now - MAX (last, peer->connected_us) : now - peer->connected_us;
+  gint64 wait = last != 0 ? KEYFRAME_FREEZE_WAIT_US : KEYFRAME_FIRST_WAIT_US;
+
+  if (since > wait && now - peer->last_keyframe_request_us > KEYFRAME_REPEAT_US
+      && !g_atomic_int_get (&peer->shared->stopping))
+    {
+      GST_DEBUG ("peer %p: no video for %" G_GINT64_FORMAT " ms, asking for a keyframe", peer,
+                 since / 1000);
+      vc_client_peer_request_keyframe (peer);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* main thread (after a hop) */
 static gboolean
 on_connection_state_idle (gpointer data)
@@ -471,6 +588,12 @@ on_connection_state_idle (gpointer data)
     {
       GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (peer->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
                                          "vc-client-peer-connected");
+      if (peer->state != VC_CLIENT_PEER_STATE_CONNECTED)
+        {
+          peer->connected_us = g_get_monotonic_time ();
+          if (peer->keyframe_timer == 0)
+            peer->keyframe_timer = g_timeout_add (100, on_keyframe_timer, peer);
+        }
       peer_set_state (peer, VC_CLIENT_PEER_STATE_CONNECTED);
     }
   else if (cs == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
@@ -497,11 +620,18 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
 
   g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), FALSE);
   g_return_val_if_fail (peer->state == VC_CLIENT_PEER_STATE_IDLE, FALSE);
-  peer->pipeline = vc_client_peer_pipeline_build (&peer->settings, peer->shared, error);
+  peer->netem = vc_netem_new (
+      peer->settings.netem ? peer->settings.netem : vc_netem_spec_from_env (), error);
+  if (peer->netem == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  peer->pipeline
+      = vc_client_peer_pipeline_build (&peer->settings, peer->shared, peer->netem, error);
   if (peer->pipeline == NULL)
     return FALSE;
   peer->webrtc = gst_bin_get_by_name (GST_BIN (peer->pipeline), "webrtc");
   g_signal_connect (peer->webrtc, "on-ice-candidate", G_CALLBACK (on_webrtc_ice_candidate), peer);
+  g_signal_connect (peer->webrtc, "on-new-transceiver", G_CALLBACK (on_webrtc_new_transceiver),
+                    peer);
   g_signal_connect (peer->webrtc, "notify::connection-state",
                     G_CALLBACK (on_webrtc_connection_state), peer);
   bus = gst_element_get_bus (peer->pipeline);
@@ -561,6 +691,8 @@ vc_client_peer_request_keyframe (VcClientPeer *peer)
   receiver = g_atomic_pointer_get (&peer->shared->video_receiver);
   if (receiver == NULL)
     return;
+  peer->last_keyframe_request_us = g_get_monotonic_time ();
+  g_atomic_pointer_add (&peer->shared->keyframes_requested, 1);
   /* travels upstream to webrtcbin, which sends it to the bridge as a PLI */
   gst_element_send_event (
       receiver, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
@@ -595,6 +727,26 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->video_divisor = (guint)g_atomic_int_get (&s->video_divisor);
   stats->video_width = (guint)g_atomic_int_get (&s->video_width);
   stats->video_height = (guint)g_atomic_int_get (&s->video_height);
+  stats->video_freezes = g_atomic_pointer_get (&s->video_freezes);
+  stats->video_longest_gap_us = g_atomic_pointer_get (&s->longest_gap_us);
+  stats->keyframes_requested = g_atomic_pointer_get (&s->keyframes_requested);
+}
+
+gint64
+vc_client_peer_take_longest_gap (VcClientPeer *peer)
+{
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), 0);
+  return (gint64)(gintptr)g_atomic_pointer_exchange (&peer->shared->longest_gap_us, 0);
+}
+
+gboolean
+vc_client_peer_set_outage (VcClientPeer *peer, guint ms)
+{
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), FALSE);
+  if (peer->netem == NULL)
+    return FALSE;
+  vc_netem_set_outage (peer->netem, ms);
+  return TRUE;
 }
 
 /* ---- GObject ---- */
@@ -609,6 +761,7 @@ vc_client_peer_new (const VcClientPeerSettings *s)
   peer->settings = *s;
   peer->settings.signal_url = g_strdup (s->signal_url);
   peer->settings.token = g_strdup (s->token);
+  peer->settings.netem = g_strdup (s->netem);
   peer->settings.video_source = g_strdup (s->video_source ? s->video_source : "none");
   peer->settings.audio_source = g_strdup (s->audio_source ? s->audio_source : "none");
   peer->ice_addresses = g_strdupv ((gchar **)s->ice_addresses);
@@ -629,6 +782,8 @@ vc_client_peer_finalize (GObject *object)
   g_clear_object (&peer->webrtc);
   g_free ((gchar *)peer->settings.signal_url);
   g_free ((gchar *)peer->settings.token);
+  g_free ((gchar *)peer->settings.netem);
+  g_clear_pointer (&peer->netem, vc_netem_unref);
   g_free ((gchar *)peer->settings.video_source);
   g_free ((gchar *)peer->settings.audio_source);
   g_strfreev (peer->ice_addresses);

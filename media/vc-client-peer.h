@@ -68,25 +68,29 @@ typedef struct
   const gchar *signal_url;           /* ws://HOST:PORT/rooms/ID/signal, no token */
   const gchar *token;                /* join token (docs/protocol.md §1) */
   const gchar *const *ice_addresses; /* NULL-terminated; NULL = every interface */
-  const gchar *video_source;    /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
-                                 * "file:PATH.ivf" | "none" */
-  const gchar *audio_source;    /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
-  VcMediaClip *video_clip;      /* optional: shared pre-encoded VP8 (overrides video_source) */
-  VcMediaClip *video_clip_half; /* optional: the same at half width and height, sent while the
-                                 * bridge shows us in a tile that small (from its next
-                                 * keyframe on) */
-  VcMediaClip *audio_clip;      /* optional: shared pre-encoded Opus (overrides audio_source) */
-  gdouble tone_hz;              /* test audio frequency */
-  gdouble tone_volume;          /* test audio volume, 0..1 */
-  guint width, height, fps;     /* what we send (test / v4l2) */
-  guint video_bitrate_kbps;     /* what we send (test / v4l2) */
-  guint jitter_latency_ms;      /* webrtcbin jitter-buffer latency */
+  const gchar *video_source;     /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
+                                  * "file:PATH.ivf" | "none" */
+  const gchar *audio_source;     /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
+  VcMediaClip *video_clip;       /* optional: shared pre-encoded VP8 (overrides video_source) */
+  VcMediaClip *video_clip_half;  /* optional: the same at half width and height, sent while the
+                                  * bridge shows us in a tile that small (from its next
+                                  * keyframe on) */
+  VcMediaClip *audio_clip;       /* optional: shared pre-encoded Opus (overrides audio_source) */
+  gdouble tone_hz;               /* test audio frequency */
+  gdouble tone_volume;           /* test audio volume, 0..1 */
+  guint width, height, fps;      /* what we send (test / v4l2) */
+  guint video_bitrate_kbps;      /* what we send (test / v4l2) */
+  guint jitter_latency_ms;       /* webrtcbin jitter-buffer latency */
+  guint video_jitter_latency_ms; /* video: the longest a missing packet is awaited (NACK) */
   VcClientPeerOutput output;
   VcMediaThreadPriority audio_priority; /* threads that send, receive or decode audio */
+  const gchar *netem; /* tests and benchmarks only: loss/jitter on our packets (vc-netem.h);
+                       * NULL = $VC_TEST_NETEM, if set */
 } VcClientPeerSettings;
 
 /* test sources, 640x360 at 15 fps, 500 kbit/s, 440 Hz at 0.3, 30 ms jitter
- * buffer, output NONE, audio threads raised by nice levels when allowed. */
+ * buffer (200 ms for a missing video packet), output NONE, audio threads raised by nice levels when
+ * allowed. */
 VcClientPeerSettings vc_client_peer_settings_default (void);
 
 /* What the peer has received so far; read from any thread. */
@@ -99,8 +103,10 @@ typedef struct
   gint64 started_us;          /* monotonic time of vc_client_peer_start() */
   gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
   gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
-  /* COUNT only, audio RTP as it arrives (read from the clear header at the
-   * ICE source; the packets are then dropped, not decrypted): */
+  /* Audio RTP continuity. COUNT: as it arrives (read from the clear header
+   * at the ICE source; the packets are then dropped, not decrypted).
+   * Decoding modes: as it leaves the jitter buffer for the decoder, so
+   * packets that came too late count as lost. */
   guint64 audio_lost;         /* sequence numbers that never arrived */
   guint64 audio_media_gaps;   /* holes over 100 ms in the stream itself: RTP timestamps of
                                * consecutive arriving packets more than 100 ms apart
@@ -118,6 +124,11 @@ typedef struct
    * (vc_media_video_divisor); a clip without a half-size copy stays at 1 */
   guint video_divisor;
   guint video_width, video_height; /* of the frames being sent (their caps at the payloader) */
+  /* video received: intervals between frames (decoded, or complete in COUNT
+   * modes) after the first */
+  guint64 video_freezes;       /* intervals over 1 s */
+  gint64 video_longest_gap_us; /* the longest since the last vc_client_peer_take_longest_gap() */
+  guint64 keyframes_requested; /* PLIs we asked for: no frame yet, or none for too long */
 } VcClientPeerStats;
 
 #define VC_TYPE_CLIENT_PEER (vc_client_peer_get_type ())
@@ -141,6 +152,14 @@ void vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats);
 /* Asks the bridge for a keyframe of the composite (an RTCP PLI), e.g. after
  * a decoding error. The bridge honours at most one per second per room. */
 void vc_client_peer_request_keyframe (VcClientPeer *peer);
+
+/* Returns the longest interval between two received video frames since the
+ * last call (or the first frame), and starts a new measurement. */
+gint64 vc_client_peer_take_longest_gap (VcClientPeer *peer);
+
+/* Tests and benchmarks, with a netem spec only: drops every packet both ways
+ * for @ms from now (an outage of our link). FALSE without netem. */
+gboolean vc_client_peer_set_outage (VcClientPeer *peer, guint ms);
 
 /* Sends one raw text message on the signalling channel (tests). */
 void vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text);

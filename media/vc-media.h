@@ -60,6 +60,17 @@ gboolean vc_webrtc_restrict_ice (GstElement *webrtcbin, const gchar *const *addr
  * timeline (the bridge's mix). */
 void vc_webrtc_send_unpaced (GstElement *pipeline);
 
+/* Video received by @webrtcbin is repaired by retransmission: every
+ * jitter buffer of a stream that the remote description announces on a
+ * video m-line gets do-retransmission (NACK, answered from the sender's RTX
+ * stream) and a latency of @latency_ms, the longest it waits for a missing
+ * packet. webrtcbin (1.22) leaves retransmission off, and its one latency
+ * (30 ms here, for audio) is shorter than a video frame interval: the last
+ * packet of a frame is only missed when the next frame arrives. Packets
+ * that arrive in order are not held: the latency costs only while a packet
+ * is missing. Call once, after creating @webrtcbin. */
+void vc_webrtc_tune_video_receive (GstElement *webrtcbin, guint latency_ms);
+
 /* What a packet read from (or written to) a WebRTC socket carries, from its
  * first two bytes (RFC 7983, RFC 5761). SRTP leaves the RTP header in
  * clear, so for RTP @pt and @marker (either may be NULL) are set even

@@ -13,9 +13,30 @@
  * without capture/playback devices). After everybody has a first frame it
  * measures for --seconds: bridge CPU (from /proc/PID/stat), RSS, output
  * frame rate, audio gaps, connect-to-first-frame and click latency, and
- * prints one JSON line. */
+ * prints one JSON line.
+ *
+ * Loss (bench/media/run-loss-bench.sh):
+ *
+ *   ... --netem SPEC [--decode] [--live-video] [--outage-at S --outage-seconds 3]
+ *
+ * --netem puts every participant's link on an emulated lossy network, both
+ * ways (media/vc-netem.h: "loss=5,packets=media", "jitter=100", ...).
+ * --decode makes every participant a real receiver (jitter buffer with
+ * NACK, depayloader asking for keyframes, VP8 and Opus decoders): decoded
+ * frame rate, freezes over 1 s and the longest interval between decoded
+ * frames at the receivers; the same for the senders' tiles at the bridge
+ * (frames handed to the tile's decoder, polled every 100 ms); audio holes
+ * over 100 ms in what reaches the receivers' decoders and the bridge's;
+ * connection → first decoded frame. --live-video sends live-encoded test
+ * video (as a room agent does) instead of the clips, so that a keyframe
+ * request is answered at once rather than at the clip's next keyframe
+ * (one a second). --outage-at cuts participant 1's link both ways S
+ * seconds into the window for --outage-seconds and measures how long after
+ * its end the composite is decoded there again and its tile at the bridge
+ * is fed again; that participant is left out of the freeze figures. */
 #include "vc-client-peer.h"
 #include "vc-jwt.h"
+#include "vc-netem.h"
 #include "vc-time.h"
 
 #include <gst/gst.h>
@@ -25,15 +46,34 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A sender's tile at the bridge (frames_shown, polled): the longest time
+ * it stood still during the window and how often that exceeded 1 s. */
 typedef struct
 {
-  gchar *url, *secret, *clips;
+  gint64 frames, changed_us, longest_us;
+  guint freezes;
+  gboolean frozen; /* the current still period has been counted */
+} TileWatch;
+
+typedef struct
+{
+  gchar *url, *secret, *clips, *netem;
   gint pid, n, seconds;
+  gboolean decode, live_video;
+  gdouble outage_at, outage_seconds;
   GPtrArray *peers;
+  gint64 *connected_us; /* per peer: when it reached CONNECTED */
   VcClientPeer *probe, *clicker;
   GArray *click_ms;
   gint64 last_sent, last_heard;
   guint64 self_ticks; /* the load generator's own CPU in the window */
+  /* loss mode */
+  TileWatch *tiles;     /* per peer, during the window */
+  gboolean watching;    /* the window is on: tiles are polled */
+  gint64 outage_end_us; /* 0: no outage (yet) */
+  gint64 outage_frames; /* the outaged peer's decoded frames when its outage ended */
+  gint64 outage_tile_frames;
+  gdouble recovery_rx_ms, recovery_tile_ms; /* -1 until seen */
 } Bench;
 
 static gboolean
@@ -98,14 +138,29 @@ http_post (const gchar *url, const gchar *secret, const gchar *body)
 typedef struct
 {
   gint64 frames_encoded, late_ticks, underruns, send_gaps, appsrc_gaps, encoder_gaps;
-  gint64 skipped_ticks, resyncs;
+  gint64 skipped_ticks, resyncs, input_gaps, keyframes;
   gdouble send_max_ms;
 } BridgeCounters;
 
+/* "bench-07" → 7, or -1 */
+static gint
+endpoint_index (const gchar *endpoint)
+{
+  gchar *end = NULL;
+  gint64 i;
+
+  if (endpoint == NULL || !g_str_has_prefix (endpoint, "bench-"))
+    return -1;
+  i = g_ascii_strtoll (endpoint + 6, &end, 10);
+  return end != endpoint + 6 && *end == '\0' ? (gint)i : -1;
+}
+
 /* GET /rooms/bench: the bridge's own view (encoded frames, mixer ticks that
- * ran late, participants' input underruns). */
+ * ran late, participants' input underruns); with @frames_shown (one per
+ * participant), the frames each sender's tile has been given. With an
+ * outage, the participant whose link is cut is left out of the sums. */
 static void
-bridge_counters (Bench *b, BridgeCounters *out)
+bridge_counters (Bench *b, BridgeCounters *out, gint64 *frames_shown)
 {
   g_autoptr (SoupSession) session = soup_session_new ();
   g_autofree gchar *url = g_strdup_printf ("%s/rooms/bench", b->url);
@@ -129,13 +184,20 @@ bridge_counters (Bench *b, BridgeCounters *out)
   out->encoder_gaps = json_object_get_int_member_with_default (room, "mixer_encoder_gaps", 0);
   out->skipped_ticks = json_object_get_int_member_with_default (room, "mixer_skipped_ticks", 0);
   out->resyncs = json_object_get_int_member_with_default (room, "audio_timeline_resyncs", 0);
+  out->keyframes = json_object_get_int_member_with_default (room, "keyframes_sent", 0);
   list = json_object_get_array_member (room, "participants");
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *p = json_array_get_object_element (list, i);
+      gint k = endpoint_index (json_object_get_string_member_with_default (p, "endpoint", NULL));
+      if (frames_shown != NULL && k >= 0 && k < b->n)
+        frames_shown[k] = json_object_get_int_member_with_default (p, "frames_shown", 0);
+      if (b->outage_seconds > 0 && k == 1)
+        continue; /* its link is cut on purpose: its input is not counted */
       out->underruns += json_object_get_int_member_with_default (p, "audio_underruns", 0);
       out->send_gaps += json_object_get_int_member_with_default (p, "audio_send_gaps", 0);
       out->appsrc_gaps += json_object_get_int_member_with_default (p, "audio_appsrc_gaps", 0);
+      out->input_gaps += json_object_get_int_member_with_default (p, "audio_input_gaps", 0);
       out->send_max_ms = MAX (
           out->send_max_ms, json_object_get_double_member_with_default (p, "audio_send_max_ms", 0));
     }
@@ -199,10 +261,16 @@ start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *video_half, VcMed
   s.signal_url = signal_url;
   s.token = token;
   s.ice_addresses = loopback;
-  s.video_clip = video;
-  s.video_clip_half = video_half; /* sent while its tile is that small, as rooms do */
+  if (b->live_video)
+    s.video_source = "test"; /* encoded live (640x360, 500 kbit/s): keyframes on request */
+  else
+    {
+      s.video_clip = video;
+      s.video_clip_half = video_half; /* sent while its tile is that small, as rooms do */
+    }
   s.audio_clip = audio;
   s.output = output;
+  s.netem = b->netem;
   /* N participants in one process on the bridge's own cores: raising their
    * audio threads would put the harness ahead of the bridge it measures */
   s.audio_priority = VC_MEDIA_THREAD_NORMAL;
@@ -223,6 +291,18 @@ all_have_frames (Bench *b)
         return FALSE;
     }
   return TRUE;
+}
+
+/* main thread (the peer's state changes hop there) */
+static void
+on_peer_state (VcClientPeer *peer, guint state, gpointer data)
+{
+  Bench *b = data;
+
+  for (guint i = 0; i < b->peers->len; i++)
+    if (g_ptr_array_index (b->peers, i) == peer && state == VC_CLIENT_PEER_STATE_CONNECTED
+        && b->connected_us[i] == 0)
+      b->connected_us[i] = g_get_monotonic_time ();
 }
 
 /* main thread, every 5 ms: pairs clicks sent with clicks heard */
@@ -249,6 +329,87 @@ on_click_poll (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* main thread, every 100 ms during the window: each sender's tile at the
+ * bridge, and the outaged participant's tile after its outage */
+static gboolean
+on_tile_poll (gpointer data)
+{
+  Bench *b = data;
+  g_autofree gint64 *frames = g_new0 (gint64, b->n);
+  BridgeCounters c;
+  gint64 now;
+
+  if (!b->watching)
+    return G_SOURCE_CONTINUE;
+  bridge_counters (b, &c, frames);
+  now = g_get_monotonic_time ();
+  for (gint i = 0; i < b->n; i++)
+    {
+      TileWatch *w = &b->tiles[i];
+      if (frames[i] != w->frames)
+        {
+          w->frames = frames[i];
+          w->changed_us = now;
+          w->frozen = FALSE;
+        }
+      w->longest_us = MAX (w->longest_us, now - w->changed_us);
+      if (!w->frozen && now - w->changed_us > G_USEC_PER_SEC)
+        {
+          w->freezes++;
+          w->frozen = TRUE;
+        }
+    }
+  if (b->outage_end_us != 0 && now >= b->outage_end_us && b->recovery_tile_ms < 0
+      && frames[1] > b->outage_tile_frames)
+    b->recovery_tile_ms = (now - b->outage_end_us) / 1000.0;
+  return G_SOURCE_CONTINUE;
+}
+
+/* main thread, every 10 ms after an outage: the first composite frame
+ * decoded again by the participant whose link was cut */
+static gboolean
+on_outage_poll (gpointer data)
+{
+  Bench *b = data;
+  VcClientPeerStats s;
+  gint64 now = g_get_monotonic_time ();
+
+  if (b->outage_end_us == 0)
+    return G_SOURCE_CONTINUE;
+  vc_client_peer_get_stats (g_ptr_array_index (b->peers, 1), &s);
+  if (now < b->outage_end_us)
+    {
+      b->outage_frames = (gint64)s.video_frames; /* frames in flight before the cut */
+      return G_SOURCE_CONTINUE;
+    }
+  if ((gint64)s.video_frames > b->outage_frames)
+    {
+      b->recovery_rx_ms = (now - b->outage_end_us) / 1000.0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* main thread: the window reached --outage-at */
+static gboolean
+on_outage_start (gpointer data)
+{
+  Bench *b = data;
+  VcClientPeerStats s;
+  g_autofree gint64 *frames = g_new0 (gint64, b->n);
+  BridgeCounters c;
+  guint ms = (guint)(b->outage_seconds * 1000);
+
+  vc_client_peer_set_outage (g_ptr_array_index (b->peers, 1), ms);
+  b->outage_end_us = g_get_monotonic_time () + (gint64)ms * 1000;
+  vc_client_peer_get_stats (g_ptr_array_index (b->peers, 1), &s);
+  b->outage_frames = (gint64)s.video_frames;
+  bridge_counters (b, &c, frames);
+  b->outage_tile_frames = frames[1];
+  g_timeout_add (10, on_outage_poll, b);
+  return G_SOURCE_REMOVE;
+}
+
 static gint
 cmp_double (gconstpointer a, gconstpointer b)
 {
@@ -267,7 +428,7 @@ percentile (GArray *values, gdouble p)
 
 typedef struct
 {
-  guint64 frames, audio, media_gaps, lost, arrival_gaps;
+  guint64 frames, audio, media_gaps, lost, arrival_gaps, freezes, keyframes_requested;
 } Totals;
 
 static void
@@ -282,6 +443,8 @@ snapshot (Bench *b, Totals *per_peer)
       per_peer[i].media_gaps = s.audio_media_gaps;
       per_peer[i].lost = s.audio_lost;
       per_peer[i].arrival_gaps = s.audio_arrival_gaps;
+      per_peer[i].freezes = s.video_freezes;
+      per_peer[i].keyframes_requested = s.keyframes_requested;
     }
 }
 
@@ -295,70 +458,131 @@ load_average (void)
   return g_ascii_strtod (text, NULL);
 }
 
-/* Audio continuity over the window, summed over the light receivers. */
+/* Whether peer @i's figures count: without --decode the last peer is the
+ * decoding probe (counted apart); with an outage, participant 1 is not
+ * counted in the freeze and gap figures. */
+static gboolean
+counted (Bench *b, guint i)
+{
+  if (!b->decode)
+    return i + 1 < b->peers->len;
+  return !(b->outage_seconds > 0 && i == 1);
+}
+
+/* Audio continuity over the window, summed over the counted receivers. */
 static void
 sum_audio (Bench *b, Totals *t0, Totals *t1, Totals *sum)
 {
   memset (sum, 0, sizeof *sum);
-  for (guint i = 0; i + 1 < b->peers->len; i++) /* the probe decodes: counted apart */
-    {
-      sum->media_gaps += t1[i].media_gaps - t0[i].media_gaps;
-      sum->lost += t1[i].lost - t0[i].lost;
-      sum->arrival_gaps += t1[i].arrival_gaps - t0[i].arrival_gaps;
-    }
+  for (guint i = 0; i < b->peers->len; i++)
+    if (counted (b, i))
+      {
+        sum->media_gaps += t1[i].media_gaps - t0[i].media_gaps;
+        sum->lost += t1[i].lost - t0[i].lost;
+        sum->arrival_gaps += t1[i].arrival_gaps - t0[i].arrival_gaps;
+        sum->freezes += t1[i].freezes - t0[i].freezes;
+        sum->keyframes_requested += t1[i].keyframes_requested - t0[i].keyframes_requested;
+        sum->audio += t1[i].audio - t0[i].audio;
+      }
 }
 
-/* frame rate (lowest, sum) and audio packet rate (lowest) of @n receivers */
+/* frame rate (lowest, sum) and audio packet rate (lowest) of the counted
+ * receivers */
 static void
-rates (guint n, gdouble seconds, Totals *t0, Totals *t1, gdouble *fps_min, gdouble *fps_sum,
-       gdouble *audio_rate_min)
+rates (Bench *b, gdouble seconds, Totals *t0, Totals *t1, gdouble *fps_min, gdouble *fps_sum,
+       gdouble *audio_rate_min, guint *n)
 {
   *fps_min = *audio_rate_min = 1e9;
   *fps_sum = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      gdouble fps = (t1[i].frames - t0[i].frames) / seconds;
-      *fps_min = MIN (*fps_min, fps);
-      *fps_sum += fps;
-      *audio_rate_min = MIN (*audio_rate_min, (t1[i].audio - t0[i].audio) / seconds);
-    }
+  *n = 0;
+  for (guint i = 0; i < b->peers->len; i++)
+    if (counted (b, i))
+      {
+        gdouble fps = (t1[i].frames - t0[i].frames) / seconds;
+        *fps_min = MIN (*fps_min, fps);
+        *fps_sum += fps;
+        *audio_rate_min = MIN (*audio_rate_min, (t1[i].audio - t0[i].audio) / seconds);
+        (*n)++;
+      }
+}
+
+typedef struct
+{
+  guint64 cpu_ticks, rss_empty, rss_full;
+  gdouble seconds;
+  gint64 longest_gap_us; /* the longest interval between frames at a counted receiver */
+  Totals *t0, *t1;
+  GArray *first_ms;           /* start → first frame, every peer */
+  GArray *connected_first_ms; /* connection → first frame, every peer */
+  BridgeCounters c0, c1;
+} Window;
+
+#define INT(k, v) json_builder_set_member_name (j, k), json_builder_add_int_value (j, (gint64)(v))
+#define NUM(k, v) json_builder_set_member_name (j, k), json_builder_add_double_value (j, v)
+
+/* --decode: what a lossy link does to video and audio */
+static void
+report_loss (Bench *b, Window *w, Totals *a, JsonBuilder *j)
+{
+  gint64 tile_longest = 0;
+  guint tile_freezes = 0;
+
+  for (gint i = 0; i < b->n; i++)
+    if (counted (b, (guint)i))
+      {
+        tile_longest = MAX (tile_longest, b->tiles[i].longest_us);
+        tile_freezes += b->tiles[i].freezes;
+      }
+  json_builder_set_member_name (j, "netem");
+  json_builder_add_string_value (j, b->netem ? b->netem : "");
+  INT ("video_freezes", a->freezes); /* intervals over 1 s between decoded frames */
+  NUM ("video_longest_gap_ms", w->longest_gap_us / 1000.0);
+  INT ("keyframes_requested", a->keyframes_requested);
+  INT ("tile_freezes", tile_freezes); /* a sender's tile at the bridge still over 1 s */
+  NUM ("tile_longest_still_ms", tile_longest / 1000.0);
+  INT ("bridge_keyframes", w->c1.keyframes - w->c0.keyframes); /* the composite's, requested */
+  NUM ("connected_first_frame_ms_median", percentile (w->connected_first_ms, 0.5));
+  NUM ("connected_first_frame_ms_max", percentile (w->connected_first_ms, 1.0));
+  INT ("bridge_audio_input_gaps", w->c1.input_gaps - w->c0.input_gaps);
+  NUM ("outage_seconds", b->outage_seconds);
+  NUM ("recovery_rx_ms", b->recovery_rx_ms);
+  NUM ("recovery_tile_ms", b->recovery_tile_ms);
 }
 
 static void
-report (Bench *b, guint64 cpu_ticks, gdouble seconds, guint64 rss_empty, guint64 rss_full,
-        Totals *t0, Totals *t1, GArray *first_ms, BridgeCounters *c0, BridgeCounters *c1)
+report (Bench *b, Window *w)
 {
   gdouble fps_min, fps_sum, audio_rate_min;
-  guint light = b->peers->len - 1;
+  guint receivers;
   long hz = sysconf (_SC_CLK_TCK), cores = sysconf (_SC_NPROCESSORS_ONLN);
-  gdouble cpu_core = 100.0 * cpu_ticks / hz / seconds;
+  gdouble cpu_core = 100.0 * w->cpu_ticks / hz / w->seconds;
   g_autoptr (JsonBuilder) j = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
+  BridgeCounters *c0 = &w->c0, *c1 = &w->c1;
   Totals a;
 
-  rates (light, seconds, t0, t1, &fps_min, &fps_sum, &audio_rate_min);
-  sum_audio (b, t0, t1, &a);
-#define INT(k, v) json_builder_set_member_name (j, k), json_builder_add_int_value (j, (gint64)(v))
-#define NUM(k, v) json_builder_set_member_name (j, k), json_builder_add_double_value (j, v)
+  rates (b, w->seconds, w->t0, w->t1, &fps_min, &fps_sum, &audio_rate_min, &receivers);
+  sum_audio (b, w->t0, w->t1, &a);
   json_builder_begin_object (j);
   INT ("participants", b->n);
-  NUM ("seconds", seconds);
+  NUM ("seconds", w->seconds);
   NUM ("cpu_percent_of_machine", cpu_core / cores);
   NUM ("cpu_percent_of_one_core", cpu_core);
   INT ("cores", cores);
-  NUM ("rss_mb_empty_room", rss_empty / 1024.0);
-  NUM ("rss_mb_full", rss_full / 1024.0);
-  NUM ("rss_mb_per_participant", (gdouble)(rss_full - rss_empty) / 1024.0 / b->n);
+  NUM ("rss_mb_empty_room", w->rss_empty / 1024.0);
+  NUM ("rss_mb_full", w->rss_full / 1024.0);
+  NUM ("rss_mb_per_participant", (gdouble)(w->rss_full - w->rss_empty) / 1024.0 / b->n);
   NUM ("fps_min", fps_min);
-  NUM ("fps_mean", fps_sum / light);
-  NUM ("bridge_fps", (c1->frames_encoded - c0->frames_encoded) / seconds);
+  NUM ("fps_mean", fps_sum / MAX (receivers, 1));
+  NUM ("bridge_fps", (c1->frames_encoded - c0->frames_encoded) / w->seconds);
   NUM ("audio_packets_per_s_min", audio_rate_min);
   /* audio_gaps: holes over 100 ms that a listener gets from the bridge: in
    * the stream itself (RTP sequence and timeline at the receivers, which does
    * not depend on when this process reads its sockets) plus the bridge's own
    * late sends (measured at its socket). The receivers' wall-clock view,
-   * which includes this process's starvation, is given apart. */
+   * which includes this process's starvation, is given apart. With
+   * --decode, the receivers look at what leaves their jitter buffers. */
   INT ("audio_gaps", a.media_gaps + (guint64)(c1->send_gaps - c0->send_gaps));
   INT ("audio_media_gaps", a.media_gaps);
   INT ("audio_lost", a.lost);
@@ -371,15 +595,15 @@ report (Bench *b, guint64 cpu_ticks, gdouble seconds, guint64 rss_empty, guint64
   INT ("bridge_audio_timeline_resyncs", c1->resyncs - c0->resyncs);
   INT ("bridge_input_underruns", c1->underruns - c0->underruns);
   INT ("receiver_arrival_gaps", a.arrival_gaps);
-  NUM ("first_frame_ms_median", percentile (first_ms, 0.5));
-  NUM ("first_frame_ms_max", percentile (first_ms, 1.0));
+  NUM ("first_frame_ms_median", percentile (w->first_ms, 0.5));
+  NUM ("first_frame_ms_max", percentile (w->first_ms, 1.0));
   NUM ("click_ms_median", percentile (b->click_ms, 0.5));
   NUM ("click_ms_max", percentile (b->click_ms, 1.0));
   INT ("clicks", b->click_ms->len);
   NUM ("load_avg", load_average ());
-  NUM ("loadgen_cpu_percent_of_machine", 100.0 * b->self_ticks / hz / seconds / cores);
-#undef INT
-#undef NUM
+  NUM ("loadgen_cpu_percent_of_machine", 100.0 * b->self_ticks / hz / w->seconds / cores);
+  if (b->decode)
+    report_loss (b, w, &a, j);
   json_builder_end_object (j);
   root = json_builder_get_root (j);
   text = json_to_string (root, FALSE);
@@ -387,14 +611,19 @@ report (Bench *b, guint64 cpu_ticks, gdouble seconds, guint64 rss_empty, guint64
   fflush (stdout);
 }
 
+#undef INT
+#undef NUM
+
 static void
 measure (Bench *b, guint64 rss_empty)
 {
   g_autofree Totals *t0 = g_new0 (Totals, b->peers->len), *t1 = g_new0 (Totals, b->peers->len);
   g_autoptr (GArray) first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) connected_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
   guint64 c0 = 0, c1 = 0, self0 = 0, self1 = 0;
   gint64 w0, w1;
-  BridgeCounters b0, b1;
+  guint poll = 0;
+  Window w = { .rss_empty = rss_empty, .t0 = t0, .t1 = t1 };
 
   for (guint i = 0; i < b->peers->len; i++)
     {
@@ -402,11 +631,33 @@ measure (Bench *b, guint64 rss_empty)
       vc_client_peer_get_stats (g_ptr_array_index (b->peers, i), &s);
       gdouble ms = (s.first_frame_us - s.started_us) / 1000.0;
       g_array_append_val (first_ms, ms);
+      if (b->connected_us[i] != 0 && s.first_frame_us != 0)
+        {
+          ms = (s.first_frame_us - b->connected_us[i]) / 1000.0;
+          g_array_append_val (connected_first_ms, ms);
+        }
     }
   run_ms (3000); /* settle after the last join */
   g_array_set_size (b->click_ms, 0);
   snapshot (b, t0);
-  bridge_counters (b, &b0);
+  bridge_counters (b, &w.c0, NULL);
+  for (guint i = 0; i < b->peers->len; i++)
+    vc_client_peer_take_longest_gap (g_ptr_array_index (b->peers, i));
+  if (b->decode)
+    {
+      g_autofree gint64 *frames = g_new0 (gint64, b->n);
+      BridgeCounters c;
+      bridge_counters (b, &c, frames);
+      for (gint i = 0; i < b->n; i++)
+        {
+          b->tiles[i].frames = frames[i];
+          b->tiles[i].changed_us = g_get_monotonic_time ();
+        }
+      b->watching = TRUE;
+      poll = g_timeout_add (100, on_tile_poll, b);
+      if (b->outage_seconds > 0)
+        g_timeout_add ((guint)(b->outage_at * 1000), on_outage_start, b);
+    }
   read_cpu_ticks (b->pid, &c0);
   read_cpu_ticks (getpid (), &self0);
   w0 = g_get_monotonic_time ();
@@ -415,15 +666,30 @@ measure (Bench *b, guint64 rss_empty)
   read_cpu_ticks (getpid (), &self1);
   b->self_ticks = self1 - self0;
   w1 = g_get_monotonic_time ();
+  b->watching = FALSE;
+  g_clear_handle_id (&poll, g_source_remove);
   snapshot (b, t1);
-  bridge_counters (b, &b1);
-  report (b, c1 - c0, (w1 - w0) / 1e6, rss_empty, read_rss_kb (b->pid), t0, t1, first_ms, &b0, &b1);
+  bridge_counters (b, &w.c1, NULL);
+  for (guint i = 0; i < b->peers->len; i++)
+    {
+      gint64 gap = vc_client_peer_take_longest_gap (g_ptr_array_index (b->peers, i));
+      if (counted (b, i))
+        w.longest_gap_us = MAX (w.longest_gap_us, gap);
+    }
+  w.cpu_ticks = c1 - c0;
+  w.seconds = (w1 - w0) / 1e6;
+  w.rss_full = read_rss_kb (b->pid);
+  w.first_ms = first_ms;
+  w.connected_first_ms = connected_first_ms;
+  report (b, &w);
 }
 
 int
 main (int argc, char **argv)
 {
-  Bench b = { .seconds = 30, .clips = g_strdup ("bench-clips") };
+  Bench b = {
+    .seconds = 30, .clips = g_strdup ("bench-clips"), .recovery_rx_ms = -1, .recovery_tile_ms = -1
+  };
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &b.url, "Bridge URL", "URL" },
     { "secret", 0, 0, G_OPTION_ARG_STRING, &b.secret, "Shared secret", "S" },
@@ -431,6 +697,16 @@ main (int argc, char **argv)
     { "participants", 'n', 0, G_OPTION_ARG_INT, &b.n, "Participants", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &b.seconds, "Measurement window", "S" },
     { "clips", 0, 0, G_OPTION_ARG_FILENAME, &b.clips, "Clip cache folder", "DIR" },
+    { "netem", 0, 0, G_OPTION_ARG_STRING, &b.netem,
+      "Loss/jitter on every participant's link, both ways (vc-netem.h)", "SPEC" },
+    { "decode", 0, 0, G_OPTION_ARG_NONE, &b.decode,
+      "Every participant decodes (freezes, gaps, first frame)", NULL },
+    { "live-video", 0, 0, G_OPTION_ARG_NONE, &b.live_video,
+      "Send live-encoded test video instead of the clips", NULL },
+    { "outage-at", 0, 0, G_OPTION_ARG_DOUBLE, &b.outage_at,
+      "Cut participant 1's link this far into the window", "S" },
+    { "outage-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &b.outage_seconds,
+      "How long the cut lasts (with --outage-at)", "S" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— vc-bridge load generator");
@@ -442,10 +718,22 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || b.url == NULL || b.secret == NULL
-      || b.pid <= 0 || b.n < 2)
+      || b.pid <= 0 || b.n < 2 || (b.outage_seconds > 0 && (b.netem == NULL || !b.decode))
+      || b.outage_at < 0 || b.outage_seconds < 0 || b.outage_at + b.outage_seconds >= b.seconds)
     {
-      g_printerr ("usage: vc-bridge-load --url URL --secret S --pid PID --participants N\n");
+      g_printerr ("usage: vc-bridge-load --url URL --secret S --pid PID --participants N "
+                  "[--netem SPEC] [--decode] [--live-video] [--outage-at S --outage-seconds S "
+                  "(with --netem and --decode, within --seconds)]\n");
       return 2;
+    }
+  if (b.netem != NULL)
+    {
+      g_autoptr (VcNetem) check = vc_netem_new (b.netem, &error);
+      if (error != NULL)
+        {
+          g_printerr ("--netem: %s\n", error->message);
+          return 2;
+        }
     }
   video = clip (&b, "video-360p15.ivf", 360, 0);
   video_half = clip (&b, "video-180p15.ivf", 180, 0);
@@ -456,13 +744,17 @@ main (int argc, char **argv)
   rss_empty = read_rss_kb (b.pid);
   b.peers = g_ptr_array_new_with_free_func (g_object_unref);
   b.click_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  b.connected_us = g_new0 (gint64, b.n);
+  b.tiles = g_new0 (TileWatch, b.n);
   for (gint i = 0; i < b.n; i++)
     {
       gboolean is_probe = i == b.n - 1;
-      VcClientPeer *p
-          = start_peer (&b, i, video, video_half, i == 0 ? audio_click : audio,
-                        is_probe ? VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO : VC_CLIENT_PEER_OUTPUT_COUNT);
+      VcClientPeerOutput output = b.decode   ? VC_CLIENT_PEER_OUTPUT_NONE
+                                  : is_probe ? VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO
+                                             : VC_CLIENT_PEER_OUTPUT_COUNT;
+      VcClientPeer *p = start_peer (&b, i, video, video_half, i == 0 ? audio_click : audio, output);
       g_ptr_array_add (b.peers, p);
+      g_signal_connect (p, "state-changed", G_CALLBACK (on_peer_state), &b);
       run_ms (50); /* rooms do not all join in the same millisecond */
     }
   b.clicker = g_ptr_array_index (b.peers, 0);
