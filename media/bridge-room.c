@@ -16,7 +16,10 @@
 #include <math.h>
 #include <string.h>
 
-G_DEFINE_QUARK (vc - bridge - error - quark, bridge_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-bridge-error-quark, bridge_error)
+/* clang-format on */
 
 #define NEGOTIATION_TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define MAX_ENDPOINT_LEN 64

@@ -21,7 +21,10 @@
 GST_DEBUG_CATEGORY_STATIC (vc_media_debug);
 #define GST_CAT_DEFAULT vc_media_debug
 
-G_DEFINE_QUARK (vc - media - error - quark, vc_media_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-media-error-quark, vc_media_error)
+/* clang-format on */
 
 typedef struct
 {
