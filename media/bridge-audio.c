@@ -6,7 +6,7 @@
  *   encoder 1   slot 1's personal mix -> its speaker
  *   ...         (personal_mixes slots; a slot nobody owns is not encoded)
  *
- * and pushes each packet to its listeners' appsrcs. Encoding here rather
+ * and pushes each packet into its listeners' aout push pads. Encoding here rather
  * than in an opusenc pipeline saves a thread wake-up per encoder and tick,
  * and the GStreamer encoder's multistream calls (bridge-opus.h says what
  * those cost in a virtual machine).

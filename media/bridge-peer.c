@@ -846,7 +846,7 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
   g_mutex_unlock (&peer->stats_lock);
   stats->audio_send_gaps = g_atomic_pointer_get (&peer->wire->gaps);
   stats->audio_send_max_ms = g_atomic_pointer_get (&peer->wire->max_us) / 1000.0;
-  stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->mix_in->gaps);
+  stats->audio_mix_in_gaps = g_atomic_pointer_get (&peer->mix_in->gaps);
   stats->video_dropped = g_atomic_pointer_get (&peer->video_dropped);
   bridge_opus_decoder_get_stats (peer->decoder, &stats->audio);
 }
