@@ -2,6 +2,7 @@
  * vc-client-peer-pipeline.c (the GStreamer side) share. */
 #pragma once
 
+#include "vc-atomic.h"
 #include "vc-client-peer.h"
 
 #include <gst/gst.h>

@@ -506,7 +506,7 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
                     G_CALLBACK (on_webrtc_connection_state), peer);
   bus = gst_element_get_bus (peer->pipeline);
   peer->bus_watch = gst_bus_add_watch (bus, on_bus_message, peer);
-  g_atomic_pointer_set (&peer->shared->started_us, g_get_monotonic_time ());
+  vc_atomic_int64_set (&peer->shared->started_us, g_get_monotonic_time ());
   if (gst_element_set_state (peer->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "pipeline refused to play");
@@ -580,18 +580,18 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
 
   g_return_if_fail (VC_IS_CLIENT_PEER (peer));
   s = peer->shared;
-  stats->video_frames = g_atomic_pointer_get (&s->video_frames);
-  stats->audio_buffers = g_atomic_pointer_get (&s->audio_buffers);
-  stats->video_packets = g_atomic_pointer_get (&s->video_packets);
-  stats->audio_lost = g_atomic_pointer_get (&s->audio_lost);
-  stats->audio_media_gaps = g_atomic_pointer_get (&s->audio_media_gaps);
-  stats->audio_arrival_gaps = g_atomic_pointer_get (&s->audio_arrival_gaps);
-  stats->first_frame_us = g_atomic_pointer_get (&s->first_frame_us);
-  stats->started_us = g_atomic_pointer_get (&s->started_us);
-  stats->last_click_sent_us = g_atomic_pointer_get (&s->last_click_sent_us);
-  stats->last_click_heard_us = g_atomic_pointer_get (&s->last_click_heard_us);
+  stats->video_frames = vc_atomic_int64_get (&s->video_frames);
+  stats->audio_buffers = vc_atomic_int64_get (&s->audio_buffers);
+  stats->video_packets = vc_atomic_int64_get (&s->video_packets);
+  stats->audio_lost = vc_atomic_int64_get (&s->audio_lost);
+  stats->audio_media_gaps = vc_atomic_int64_get (&s->audio_media_gaps);
+  stats->audio_arrival_gaps = vc_atomic_int64_get (&s->audio_arrival_gaps);
+  stats->first_frame_us = vc_atomic_int64_get (&s->first_frame_us);
+  stats->started_us = vc_atomic_int64_get (&s->started_us);
+  stats->last_click_sent_us = vc_atomic_int64_get (&s->last_click_sent_us);
+  stats->last_click_heard_us = vc_atomic_int64_get (&s->last_click_heard_us);
   stats->video_sending = !g_atomic_int_get (&s->video_paused);
-  stats->video_frames_held = g_atomic_pointer_get (&s->video_frames_held);
+  stats->video_frames_held = vc_atomic_int64_get (&s->video_frames_held);
   stats->video_divisor = (guint)g_atomic_int_get (&s->video_divisor);
   stats->video_width = (guint)g_atomic_int_get (&s->video_width);
   stats->video_height = (guint)g_atomic_int_get (&s->video_height);
