@@ -24,9 +24,8 @@ GST_DEBUG_CATEGORY_STATIC (vc_client_peer_pipeline_debug);
 VcClientPeerShared *
 vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
 {
-  VcClientPeerShared *shared = g_new0 (VcClientPeerShared, 1);
+  VcClientPeerShared *shared = g_atomic_rc_box_new0 (VcClientPeerShared);
 
-  shared->ref_count = 1;
   shared->video_divisor_wanted = 1;
   shared->video_divisor = 1;
   g_weak_ref_init (&shared->peer, peer);
@@ -37,19 +36,24 @@ vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
 VcClientPeerShared *
 vc_client_peer_shared_ref (VcClientPeerShared *shared)
 {
-  g_atomic_int_inc (&shared->ref_count);
-  return shared;
+  return g_atomic_rc_box_acquire (shared);
+}
+
+static void
+shared_clear (gpointer data)
+{
+  VcClientPeerShared *shared = data;
+
+  g_weak_ref_clear (&shared->peer);
+  gst_clear_object (&shared->video_receiver);
+  g_main_context_unref (shared->context);
 }
 
 void
 vc_client_peer_shared_unref (VcClientPeerShared *shared)
 {
-  if (shared == NULL || !g_atomic_int_dec_and_test (&shared->ref_count))
-    return;
-  g_weak_ref_clear (&shared->peer);
-  gst_clear_object (&shared->video_receiver);
-  g_main_context_unref (shared->context);
-  g_free (shared);
+  if (shared != NULL)
+    g_atomic_rc_box_release_full (shared, shared_clear);
 }
 
 /* ---- first frame: streaming thread -> main thread ---- */

@@ -459,25 +459,29 @@ vc_media_bus_restore_threads (GstElement *pipeline)
 VcMediaClip *
 vc_media_clip_ref (VcMediaClip *clip)
 {
-  g_atomic_int_inc (&clip->ref_count);
-  return clip;
+  return g_atomic_rc_box_acquire (clip);
+}
+
+static void
+clip_clear (gpointer data)
+{
+  VcMediaClip *clip = data;
+
+  g_ptr_array_unref (clip->frames);
 }
 
 void
 vc_media_clip_unref (VcMediaClip *clip)
 {
-  if (clip == NULL || !g_atomic_int_dec_and_test (&clip->ref_count))
-    return;
-  g_ptr_array_unref (clip->frames);
-  g_free (clip);
+  if (clip != NULL)
+    g_atomic_rc_box_release_full (clip, clip_clear);
 }
 
 static VcMediaClip *
 clip_new (const gchar *fourcc)
 {
-  VcMediaClip *clip = g_new0 (VcMediaClip, 1);
+  VcMediaClip *clip = g_atomic_rc_box_new0 (VcMediaClip);
 
-  clip->ref_count = 1;
   memcpy (clip->fourcc, fourcc, 4);
   clip->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_buffer_unref);
   return clip;

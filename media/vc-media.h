@@ -143,10 +143,10 @@ void vc_media_thread_restore (void);
 void vc_media_bus_restore_threads (GstElement *pipeline);
 
 /* A clip: pre-encoded frames of one stream, each a GstBuffer whose PTS/duration
- * are relative to the clip start. Immutable once loaded; share it with a ref. */
+ * are relative to the clip start. Immutable once loaded; share it with a ref
+ * (a g_atomic_rc_box). */
 typedef struct
 {
-  gint ref_count;
   gchar fourcc[5];     /* "VP80" or "OPUS" */
   guint width, height; /* video only */
   guint rate_num, rate_den;
