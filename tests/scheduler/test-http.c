@@ -191,6 +191,7 @@ on_race_reply (GObject *source, GAsyncResult *result, gpointer user_data)
       = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   guint status = soup_message_get_status (msg);
 
+  g_assert_true (body != NULL || error != NULL);
   race->done++;
   if (status == 201)
     race->created++;
