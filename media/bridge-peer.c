@@ -207,7 +207,7 @@ on_offer_created (GstPromise *promise, gpointer data)
   if (offer != NULL)
     {
       g_autofree gchar *sdp = gst_sdp_message_as_text (offer->sdp);
-      g_signal_emit_by_name (peer->webrtc, "set-local-description", offer, NULL);
+      vc_webrtc_set_description (peer->webrtc, TRUE, offer);
       peer_hop (peer, 0, bridge_signal_build_offer (sdp));
       gst_webrtc_session_description_free (offer);
     }
@@ -699,7 +699,7 @@ peer_handle_answer (BridgePeer *peer, const gchar *sdp_text)
     }
   peer->answered = TRUE;
   answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
-  g_signal_emit_by_name (peer->webrtc, "set-remote-description", answer, NULL);
+  vc_webrtc_set_description (peer->webrtc, FALSE, answer);
   gst_webrtc_session_description_free (answer);
 }
 

@@ -265,7 +265,7 @@ on_answer_created (GstPromise *promise, gpointer data)
       g_object_unref (peer);
       return;
     }
-  g_signal_emit_by_name (peer->webrtc, "set-local-description", answer, NULL);
+  vc_webrtc_set_description (peer->webrtc, TRUE, answer);
   peer_hop (peer, "answer", gst_sdp_message_as_text (answer->sdp), 0);
   gst_webrtc_session_description_free (answer);
   g_object_unref (peer);

@@ -276,6 +276,17 @@ vc_webrtc_send_unpaced (GstElement *pipeline)
   g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), NULL);
 }
 
+void
+vc_webrtc_set_description (GstElement *webrtcbin, gboolean local,
+                           struct _GstWebRTCSessionDescription *description)
+{
+  GstPromise *promise = gst_promise_new ();
+
+  g_signal_emit_by_name (webrtcbin, local ? "set-local-description" : "set-remote-description",
+                         description, promise);
+  gst_promise_unref (promise);
+}
+
 /* Pipelines being torn down; the lock and cond let the process wait for
  * them before it exits. */
 static GMutex disposal_lock;

@@ -60,6 +60,16 @@ gboolean vc_webrtc_restrict_ice (GstElement *webrtcbin, const gchar *const *addr
  * timeline (the bridge's mix). */
 void vc_webrtc_send_unpaced (GstElement *pipeline);
 
+/* Emits set-local-description (@local) or set-remote-description on
+ * @webrtcbin with a promise that nobody waits for: given none, a webrtcbin
+ * that is already closed leaks the error reply it has no promise to hand to
+ * (found by LeakSanitizer when a participant leaves during negotiation).
+ * @description is a GstWebRTCSessionDescription (named by its struct tag so
+ * that this header needs no unstable-API webrtc header). */
+struct _GstWebRTCSessionDescription;
+void vc_webrtc_set_description (GstElement *webrtcbin, gboolean local,
+                                struct _GstWebRTCSessionDescription *description);
+
 /* What a packet read from (or written to) a WebRTC socket carries, from its
  * first two bytes (RFC 7983, RFC 5761). SRTP leaves the RTP header in
  * clear, so for RTP @pt and @marker (either may be NULL) are set even
