@@ -1,5 +1,5 @@
 /* fuzz-booking.c — libFuzzer target for the booking core's untrusted JSON
- * (STYLE.md habit 12): each input, when it parses as a JSON object, is fed
+ * (docs/hacking.md, "Fuzzing"): each input, when it parses as a JSON object, is fed
  * to the booking request (POST /api/v1/meetings), the attendance batch and
  * the history import, as an admin, on one database kept for the whole run.
  * Replayed over corpus/booking by tests/fuzz/fuzz-replay.c with gcc. */
