@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK (vc - config - error - quark, vc_config_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-config-error-quark, vc_config_error)
+/* clang-format on */
 
 struct _VcConfig
 {

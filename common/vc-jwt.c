@@ -9,7 +9,10 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (vc - jwt - error - quark, vc_jwt_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-jwt-error-quark, vc_jwt_error)
+/* clang-format on */
 
 void
 vc_jwt_claims_free (VcJwtClaims *claims)

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+/* Every key's default, stated here only: the getters below pass no
+ * fallback of their own (get_int). */
 static const gchar defaults[] = "[scheduler]\n"
                                 "url=http://127.0.0.1:8080\n"
                                 "[endpoint]\n"
@@ -63,6 +65,15 @@ config_invalid (GError **error, VcConfig *vc, const gchar *group, const gchar *k
   g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s",
                vc_config_get_file (vc) ? vc_config_get_file (vc) : "(defaults)", group, key, what);
   return FALSE;
+}
+
+/* An integer key within [@min, @max]; its default comes from defaults[]. */
+static gboolean
+get_int (VcConfig *vc, const gchar *group, const gchar *key, gint64 min, gint64 max, gint64 *out,
+         GError **error)
+{
+  g_assert (vc_config_has (vc, group, key)); /* defaults[] names every key */
+  return vc_config_get_int (vc, group, key, min, min, max, out, error);
 }
 
 static gboolean
@@ -154,8 +165,7 @@ ep_config_load (const gchar *path, GError **error)
       g_free (c->schedule_cache_path);
       c->schedule_cache_path = g_strconcat (c->journal_path, ".schedule.json", NULL);
     }
-  if (!vc_config_get_int (vc, "journal", "heartbeat_seconds", 2, 1, 60, &c->heartbeat_seconds,
-                          error))
+  if (!get_int (vc, "journal", "heartbeat_seconds", 1, 60, &c->heartbeat_seconds, error))
     return NULL;
 
   if (!(c->video_source = vc_config_get_string (vc, "media", "video", NULL, error)))
@@ -175,9 +185,9 @@ ep_config_load (const gchar *path, GError **error)
   if (!vc_config_get_choice (vc, "media", "output", NULL, outputs, &output, error))
     return NULL;
   c->output = output == 0 ? EP_OUTPUT_AUTO : EP_OUTPUT_NONE;
-  if (!vc_config_get_int (vc, "media", "width", 1280, 160, 3840, &c->width, error)
-      || !vc_config_get_int (vc, "media", "height", 720, 120, 2160, &c->height, error)
-      || !vc_config_get_int (vc, "media", "fps", 25, 1, 60, &c->fps, error))
+  if (!get_int (vc, "media", "width", 160, 3840, &c->width, error)
+      || !get_int (vc, "media", "height", 120, 2160, &c->height, error)
+      || !get_int (vc, "media", "fps", 1, 60, &c->fps, error))
     return NULL;
 
   if (!(addresses = vc_config_get_string (vc, "ice", "addresses", NULL, error)))
@@ -202,16 +212,11 @@ ep_config_load (const gchar *path, GError **error)
     c->ice_addresses[n] = NULL;
   }
 
-  if (!vc_config_get_int (vc, "timing", "join_lead_seconds", 0, 0, 600, &c->join_lead_seconds,
-                          error)
-      || !vc_config_get_int (vc, "timing", "connect_ahead_seconds", 5, 0, 60,
-                             &c->connect_ahead_seconds, error)
-      || !vc_config_get_int (vc, "timing", "readiness_minutes", 15, 0, 120, &c->readiness_minutes,
-                             error)
-      || !vc_config_get_int (vc, "timing", "retry_max_seconds", 5, 1, 5, &c->retry_max_seconds,
-                             error)
-      || !vc_config_get_int (vc, "timing", "join_timeout_seconds", 15, 5, 300,
-                             &c->join_timeout_seconds, error))
+  if (!get_int (vc, "timing", "join_lead_seconds", 0, 600, &c->join_lead_seconds, error)
+      || !get_int (vc, "timing", "connect_ahead_seconds", 0, 60, &c->connect_ahead_seconds, error)
+      || !get_int (vc, "timing", "readiness_minutes", 0, 120, &c->readiness_minutes, error)
+      || !get_int (vc, "timing", "retry_max_seconds", 1, 5, &c->retry_max_seconds, error)
+      || !get_int (vc, "timing", "join_timeout_seconds", 5, 300, &c->join_timeout_seconds, error))
     return NULL;
   return g_steal_pointer (&c);
 }

@@ -29,9 +29,9 @@ struct _EpMediaChild
   gpointer stopped_data;
 };
 
+/* A g_rc_box (main thread only): join_ref()/join_unref(). */
 typedef struct
 {
-  gint ref_count;
   EpMediaChild *media; /* NULL once the EpMediaChild is freed */
   EpAgent *agent;      /* NULL once the agent left this attempt */
   GSubprocess *process;
@@ -51,17 +51,14 @@ typedef struct
 static EpMediaJoin *
 join_ref (EpMediaJoin *join)
 {
-  join->ref_count++;
-  return join;
+  return g_rc_box_acquire (join);
 }
 
 static void
-join_unref (gpointer data)
+join_clear (gpointer data)
 {
   EpMediaJoin *join = data;
 
-  if (--join->ref_count > 0)
-    return;
   g_assert (join->lost_id == 0 && join->kill_id == 0);
   g_clear_object (&join->lines);
   g_clear_object (&join->commands);
@@ -69,7 +66,12 @@ join_unref (gpointer data)
   g_clear_object (&join->cancellable);
   g_free (join->ended_reason);
   g_free (join->lost_reason);
-  g_free (join);
+}
+
+static void
+join_unref (gpointer data)
+{
+  g_rc_box_release_full (data, join_clear);
 }
 
 static gboolean
@@ -264,10 +266,9 @@ static gpointer
 media_join (EpAgent *agent, const EpMeeting *meeting, gpointer user_data)
 {
   EpMediaChild *media = user_data;
-  EpMediaJoin *join = g_new0 (EpMediaJoin, 1);
+  EpMediaJoin *join = g_rc_box_new0 (EpMediaJoin); /* the agent's ref, until leave() */
   g_autoptr (GError) error = NULL;
 
-  join->ref_count = 1; /* the agent's, until leave() */
   join->media = media;
   join->agent = agent;
   join->meeting = meeting->id;

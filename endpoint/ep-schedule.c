@@ -22,9 +22,8 @@ meeting_free (EpMeeting *m)
 EpSchedule *
 ep_schedule_new (const gchar *endpoint)
 {
-  EpSchedule *s = g_new0 (EpSchedule, 1);
+  EpSchedule *s = g_atomic_rc_box_new0 (EpSchedule);
 
-  s->ref_count = 1;
   s->endpoint = g_strdup (endpoint);
   s->meetings = g_ptr_array_new_with_free_func ((GDestroyNotify)meeting_free);
   return s;
@@ -33,19 +32,23 @@ ep_schedule_new (const gchar *endpoint)
 EpSchedule *
 ep_schedule_ref (EpSchedule *s)
 {
-  g_atomic_int_inc (&s->ref_count);
-  return s;
+  return g_atomic_rc_box_acquire (s);
+}
+
+static void
+schedule_clear (gpointer data)
+{
+  EpSchedule *s = data;
+
+  g_free (s->endpoint);
+  g_ptr_array_unref (s->meetings);
 }
 
 void
 ep_schedule_unref (EpSchedule *s)
 {
-  if (s && g_atomic_int_dec_and_test (&s->ref_count))
-    {
-      g_free (s->endpoint);
-      g_ptr_array_unref (s->meetings);
-      g_free (s);
-    }
+  if (s != NULL)
+    g_atomic_rc_box_release_full (s, schedule_clear);
 }
 
 static gboolean

@@ -31,9 +31,9 @@ typedef struct
   gint64 token_expires;
 } EpMeeting;
 
+/* A g_atomic_rc_box: share it with ep_schedule_ref(). */
 typedef struct
 {
-  gint ref_count;
   gchar *endpoint;
   gint64 generated_at;
   GPtrArray *meetings; /* EpMeeting*, in start order */

@@ -6,7 +6,7 @@
  *   encoder 1   slot 1's personal mix -> its speaker
  *   ...         (personal_mixes slots; a slot nobody owns is not encoded)
  *
- * and pushes each packet to its listeners' appsrcs. Encoding here rather
+ * and pushes each packet into its listeners' aout push pads. Encoding here rather
  * than in an opusenc pipeline saves a thread wake-up per encoder and tick,
  * and the GStreamer encoder's multistream calls (bridge-opus.h says what
  * those cost in a virtual machine).
@@ -22,6 +22,7 @@
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-audio.h"
+#include "vc-atomic.h"
 
 #include <opus.h>
 #include <string.h>
@@ -89,7 +90,7 @@ audio_count_encoder_gap (BridgeAudio *audio)
   gint64 now = g_get_monotonic_time ();
 
   if (audio->last_encoded_us != 0 && now - audio->last_encoded_us > 5 * TICK_US)
-    g_atomic_pointer_add (&audio->encoder_gaps, 1);
+    vc_atomic_int64_add (&audio->encoder_gaps, 1);
   audio->last_encoded_us = now;
 }
 
@@ -584,6 +585,6 @@ bridge_audio_get_stats (BridgeAudio *audio, BridgeAudioStats *stats)
   stats->late_ticks = audio->late_ticks;
   stats->skipped_ticks = audio->skipped_ticks;
   stats->timeline_resyncs = audio->timeline_resyncs;
-  stats->encoder_gaps = g_atomic_pointer_get (&audio->encoder_gaps);
+  stats->encoder_gaps = vc_atomic_int64_get (&audio->encoder_gaps);
   g_mutex_unlock (&audio->lock);
 }

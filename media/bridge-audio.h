@@ -6,8 +6,9 @@
  * shared mix plus one personal mix (sum - own) for each of the loudest
  * speakers. The same thread encodes the shared mix with one Opus encoder and
  * each personal mix with its own (one per slot, [audio] personal_mixes), and
- * pushes the packets to each listener's appsrc: the shared packets to
- * everybody without a slot, a slot's packets to its speaker.
+ * pushes the packets into each listener's pipeline through its aout push pad
+ * (vc_media_push_pad_new): the shared packets to everybody without a slot, a
+ * slot's packets to its speaker.
  *
  * Threads: inputs are pushed from peers' streaming threads; the mixer thread
  * reads them, encodes and distributes; the main thread adds/removes inputs

@@ -1,5 +1,6 @@
 /* bridge-opus.c — a participant's Opus decoder on the bridge (bridge-opus.h). */
 #include "bridge-opus.h"
+#include "vc-atomic.h"
 
 #include <opus.h>
 
@@ -40,7 +41,7 @@ bridge_opus_decoder_free (BridgeOpusDecoder *dec)
 static void
 count (guint64 *counter, guint64 n)
 {
-  g_atomic_pointer_add ((gsize *)counter, n);
+  vc_atomic_int64_add (counter, n);
 }
 
 /* Fills @missing frames of dec->last_samples each before the packet
@@ -113,10 +114,10 @@ bridge_opus_decoder_push (BridgeOpusDecoder *dec, guint16 seq, const guint8 *pay
 void
 bridge_opus_decoder_get_stats (BridgeOpusDecoder *dec, BridgeOpusStats *stats)
 {
-  stats->packets = g_atomic_pointer_get ((gsize *)&dec->stats.packets);
-  stats->fec = g_atomic_pointer_get ((gsize *)&dec->stats.fec);
-  stats->concealed = g_atomic_pointer_get ((gsize *)&dec->stats.concealed);
-  stats->late = g_atomic_pointer_get ((gsize *)&dec->stats.late);
-  stats->bad = g_atomic_pointer_get ((gsize *)&dec->stats.bad);
-  stats->resets = g_atomic_pointer_get ((gsize *)&dec->stats.resets);
+  stats->packets = vc_atomic_int64_get (&dec->stats.packets);
+  stats->fec = vc_atomic_int64_get (&dec->stats.fec);
+  stats->concealed = vc_atomic_int64_get (&dec->stats.concealed);
+  stats->late = vc_atomic_int64_get (&dec->stats.late);
+  stats->bad = vc_atomic_int64_get (&dec->stats.bad);
+  stats->resets = vc_atomic_int64_get (&dec->stats.resets);
 }

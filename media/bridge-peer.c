@@ -25,6 +25,7 @@
 #include "bridge-opus.h"
 #include "bridge-signal.h"
 #include "vc-client-peer-private.h"
+#include "vc-atomic.h"
 #include "vc-netem.h"
 #include "vc-time.h"
 
@@ -123,7 +124,7 @@ bridge_peer_get_connected_at (BridgePeer *peer)
 gint64
 bridge_peer_get_last_rx_us (BridgePeer *peer)
 {
-  return g_atomic_pointer_get (&peer->last_rx_us);
+  return vc_atomic_int64_get (&peer->last_rx_us);
 }
 
 gint64
@@ -212,7 +213,7 @@ on_offer_created (GstPromise *promise, gpointer data)
   if (offer != NULL && !peer->closing)
     {
       g_autofree gchar *sdp = gst_sdp_message_as_text (offer->sdp);
-      g_signal_emit_by_name (peer->webrtc, "set-local-description", offer, NULL);
+      vc_webrtc_set_description (peer->webrtc, TRUE, offer);
       peer_hop (peer, 0, bridge_signal_build_offer (sdp));
     }
   else if (offer == NULL)
@@ -281,9 +282,9 @@ wire_meter_count (struct WireMeter *wire, GstBuffer *buf, gboolean rtp)
   interval = wire->last_us ? now - wire->last_us : 0;
   wire->last_us = now;
   if (interval > AUDIO_SEND_GAP_US)
-    g_atomic_pointer_add (&wire->gaps, 1);
-  if (interval > g_atomic_pointer_get (&wire->max_us))
-    g_atomic_pointer_set (&wire->max_us, interval);
+    vc_atomic_int64_add (&wire->gaps, 1);
+  if (interval > vc_atomic_int64_get (&wire->max_us))
+    vc_atomic_int64_set (&wire->max_us, interval);
 }
 
 static GstPadProbeReturn
@@ -339,12 +340,12 @@ peer_keep_packet (GstBuffer *buf, gint64 now, gpointer data)
 
   if (vc_media_packet_kind (buf, &pt, NULL) != VC_PACKET_RTP || pt == VC_MEDIA_OPUS_PT)
     return TRUE;
-  g_atomic_pointer_set (&peer->last_rx_us, now);
+  vc_atomic_int64_set (&peer->last_rx_us, now);
   g_rw_lock_reader_lock (&peer->media_lock);
   keep = peer->closing || bridge_video_is_shown (peer->video, peer->endpoint);
   g_rw_lock_reader_unlock (&peer->media_lock);
   if (!keep)
-    g_atomic_pointer_add (&peer->video_dropped, 1);
+    vc_atomic_int64_add (&peer->video_dropped, 1);
   return keep;
 }
 
@@ -415,7 +416,7 @@ peer_on_connection_state (BridgePeer *peer)
     {
       peer->state = BRIDGE_PEER_STATE_CONNECTED;
       peer->connected_at = vc_time_now ();
-      g_atomic_pointer_set (&peer->last_rx_us, g_get_monotonic_time ());
+      vc_atomic_int64_set (&peer->last_rx_us, g_get_monotonic_time ());
       GST_INFO ("room %s: %s connected", peer->room_id, peer->endpoint);
       GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (peer->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
                                          "bridge-peer-connected");
@@ -453,7 +454,7 @@ on_audio_sample (GstAppSink *sink, gpointer data)
   if (sample == NULL)
     return GST_FLOW_EOS;
   vc_media_thread_raise (peer->priority); /* decoding: once per thread */
-  g_atomic_pointer_set (&peer->last_rx_us, g_get_monotonic_time ());
+  vc_atomic_int64_set (&peer->last_rx_us, g_get_monotonic_time ());
   if (!gst_rtp_buffer_map (gst_sample_get_buffer (sample), GST_MAP_READ, &rtp))
     return GST_FLOW_OK; /* not RTP: nothing to decode */
   g_rw_lock_reader_lock (&peer->media_lock);
@@ -475,7 +476,7 @@ on_video_sample (GstAppSink *sink, gpointer data)
 
   if (sample == NULL)
     return GST_FLOW_EOS;
-  g_atomic_pointer_set (&peer->last_rx_us, now);
+  vc_atomic_int64_set (&peer->last_rx_us, now);
   g_rw_lock_reader_lock (&peer->media_lock);
   if (!peer->closing)
     want_key
@@ -730,7 +731,7 @@ peer_handle_answer (BridgePeer *peer, const gchar *sdp_text)
     }
   peer->answered = TRUE;
   answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
-  g_signal_emit_by_name (peer->webrtc, "set-remote-description", answer, NULL);
+  vc_webrtc_set_description (peer->webrtc, FALSE, answer);
   gst_webrtc_session_description_free (answer);
 }
 
@@ -876,10 +877,10 @@ bridge_peer_get_stats (BridgePeer *peer, BridgePeerStats *stats)
   g_mutex_lock (&peer->stats_lock);
   *stats = peer->stats;
   g_mutex_unlock (&peer->stats_lock);
-  stats->audio_send_gaps = g_atomic_pointer_get (&peer->wire->gaps);
-  stats->audio_send_max_ms = g_atomic_pointer_get (&peer->wire->max_us) / 1000.0;
-  stats->audio_appsrc_gaps = g_atomic_pointer_get (&peer->mix_in->gaps);
-  stats->video_dropped = g_atomic_pointer_get (&peer->video_dropped);
+  stats->audio_send_gaps = vc_atomic_int64_get (&peer->wire->gaps);
+  stats->audio_send_max_ms = vc_atomic_int64_get (&peer->wire->max_us) / 1000.0;
+  stats->audio_mix_in_gaps = vc_atomic_int64_get (&peer->mix_in->gaps);
+  stats->video_dropped = vc_atomic_int64_get (&peer->video_dropped);
   bridge_opus_decoder_get_stats (peer->decoder, &stats->audio);
 }
 

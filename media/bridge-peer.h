@@ -1,7 +1,7 @@
 /* bridge-peer.h — one participant's WebRTC connection on the bridge.
  *
- * A peer owns one small pipeline: webrtcbin, two appsrcs that carry the
- * room's encoded mix and composite to the participant, and the receive
+ * A peer owns one small pipeline: webrtcbin, two push pads (aout, vout) that
+ * carry the room's encoded mix and composite to the participant, and the receive
  * branches (Opus decoded once to S16 for the mixer, bridge-opus.h; VP8 left encoded and
  * handed to the room's compositor, which decodes it only if it shows a tile).
  * It also owns the signalling WebSocket (docs/protocol.md §3): the bridge
@@ -52,7 +52,7 @@ typedef struct
   guint64 audio_send_gaps;   /* audio packets that left for the participant more than
                               * 100 ms after the previous one (the bridge's own lateness) */
   gdouble audio_send_max_ms; /* longest interval between two audio packets sent */
-  guint64 audio_appsrc_gaps; /* the same gaps, where the mix enters the peer's pipeline */
+  guint64 audio_mix_in_gaps; /* the same gaps, where the mix enters the peer's pipeline */
   guint64 video_dropped;     /* video packets dropped on arrival: the layout did not show it */
   BridgeOpusStats audio;     /* the participant's audio decoder: losses filled, bad packets */
 } BridgePeerStats;

@@ -16,7 +16,10 @@
 #include <math.h>
 #include <string.h>
 
-G_DEFINE_QUARK (vc - bridge - error - quark, bridge_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-bridge-error-quark, bridge_error)
+/* clang-format on */
 
 #define NEGOTIATION_TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define MAX_ENDPOINT_LEN 64
@@ -481,7 +484,7 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("jitter_ms", json_builder_add_double_value (b, round (stats.jitter_ms * 10) / 10));
   MEMBER ("bitrate_kbps", json_builder_add_int_value (b, (gint64)stats.bitrate_kbps));
   MEMBER ("audio_send_gaps", json_builder_add_int_value (b, (gint64)stats.audio_send_gaps));
-  MEMBER ("audio_appsrc_gaps", json_builder_add_int_value (b, (gint64)stats.audio_appsrc_gaps));
+  MEMBER ("audio_mix_in_gaps", json_builder_add_int_value (b, (gint64)stats.audio_mix_in_gaps));
   MEMBER ("video_dropped", json_builder_add_int_value (b, (gint64)stats.video_dropped));
   MEMBER ("audio_fec_frames", json_builder_add_int_value (b, (gint64)stats.audio.fec));
   MEMBER ("audio_concealed_frames", json_builder_add_int_value (b, (gint64)stats.audio.concealed));

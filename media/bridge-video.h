@@ -9,8 +9,9 @@
  *
  * The black live source keeps 15 fps flowing with zero or one participant.
  * Tiles exist only for the participants the layout shows, so hidden ones are
- * never decoded. The encoded frames are pushed to every listener's appsrc;
- * a listener that just joined is held until the next keyframe.
+ * never decoded. The encoder's appsink thread pushes the encoded frames into
+ * every listener's vout push pad (vc_media_push_pad_new); a listener that
+ * just joined is held until the next keyframe.
  *
  * Threads: tiles are added/moved/removed on the main thread; encoded input is
  * pushed from peers' streaming threads; the encoder's appsink thread

@@ -24,9 +24,8 @@ GST_DEBUG_CATEGORY_STATIC (vc_client_peer_pipeline_debug);
 VcClientPeerShared *
 vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
 {
-  VcClientPeerShared *shared = g_new0 (VcClientPeerShared, 1);
+  VcClientPeerShared *shared = g_atomic_rc_box_new0 (VcClientPeerShared);
 
-  shared->ref_count = 1;
   shared->video_divisor_wanted = 1;
   shared->video_divisor = 1;
   g_weak_ref_init (&shared->peer, peer);
@@ -37,19 +36,24 @@ vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
 VcClientPeerShared *
 vc_client_peer_shared_ref (VcClientPeerShared *shared)
 {
-  g_atomic_int_inc (&shared->ref_count);
-  return shared;
+  return g_atomic_rc_box_acquire (shared);
+}
+
+static void
+shared_clear (gpointer data)
+{
+  VcClientPeerShared *shared = data;
+
+  g_weak_ref_clear (&shared->peer);
+  gst_clear_object (&shared->video_receiver);
+  g_main_context_unref (shared->context);
 }
 
 void
 vc_client_peer_shared_unref (VcClientPeerShared *shared)
 {
-  if (shared == NULL || !g_atomic_int_dec_and_test (&shared->ref_count))
-    return;
-  g_weak_ref_clear (&shared->peer);
-  gst_clear_object (&shared->video_receiver);
-  g_main_context_unref (shared->context);
-  g_free (shared);
+  if (shared != NULL)
+    g_atomic_rc_box_release_full (shared, shared_clear);
 }
 
 /* ---- first frame: streaming thread -> main thread ---- */
@@ -70,19 +74,19 @@ static void
 shared_count_video_frame (VcClientPeerShared *shared)
 {
   gint64 now = g_get_monotonic_time ();
-  gint64 last = (gint64)(gintptr)g_atomic_pointer_exchange (&shared->last_frame_us, now);
+  gint64 last = vc_atomic_int64_exchange (&shared->last_frame_us, now);
 
   if (last != 0)
     {
       gint64 gap = now - last;
       if (gap > G_USEC_PER_SEC)
-        g_atomic_pointer_add (&shared->video_freezes, 1);
-      if (gap > g_atomic_pointer_get (&shared->longest_gap_us))
-        g_atomic_pointer_set (&shared->longest_gap_us, gap);
+        vc_atomic_int64_add (&shared->video_freezes, 1);
+      if (gap > vc_atomic_int64_get (&shared->longest_gap_us))
+        vc_atomic_int64_set (&shared->longest_gap_us, gap);
     }
-  if (g_atomic_pointer_add (&shared->video_frames, 1) == 0)
+  if (vc_atomic_int64_add (&shared->video_frames, 1) == 0)
     {
-      g_atomic_pointer_set (&shared->first_frame_us, now);
+      vc_atomic_int64_set (&shared->first_frame_us, now);
       g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, on_first_frame_idle,
                                   vc_client_peer_shared_ref (shared),
                                   (GDestroyNotify)vc_client_peer_shared_unref);
@@ -110,7 +114,7 @@ shared_detect_click (VcClientPeerShared *shared, GstBuffer *buf)
   GstMapInfo map;
   gint64 now = g_get_monotonic_time ();
 
-  if (now - g_atomic_pointer_get (&shared->last_click_heard_us) < G_USEC_PER_SEC / 2)
+  if (now - vc_atomic_int64_get (&shared->last_click_heard_us) < G_USEC_PER_SEC / 2)
     return;
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return;
@@ -120,7 +124,7 @@ shared_detect_click (VcClientPeerShared *shared, GstBuffer *buf)
       if (ABS ((gint)s) > CLICK_THRESHOLD)
         {
           /* the onset lies i/2 samples into a buffer that just left the decoder */
-          g_atomic_pointer_set (&shared->last_click_heard_us, now);
+          vc_atomic_int64_set (&shared->last_click_heard_us, now);
           break;
         }
     }
@@ -134,7 +138,7 @@ on_decoded_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
   VcClientPeer *peer;
 
-  g_atomic_pointer_add (&shared->audio_buffers, 1);
+  vc_atomic_int64_add (&shared->audio_buffers, 1);
   shared_detect_click (shared, GST_PAD_PROBE_INFO_BUFFER (info));
   peer = g_weak_ref_get (&shared->peer);
   if (peer != NULL)
@@ -209,11 +213,11 @@ on_received_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     return GST_PAD_PROBE_OK;
   missing = rtp_track_update (track, GST_PAD_PROBE_INFO_BUFFER (info), g_get_monotonic_time (),
                               &interval, &hole);
-  g_atomic_pointer_add (&track->shared->audio_lost, missing);
+  vc_atomic_int64_add (&track->shared->audio_lost, missing);
   if (hole > AUDIO_GAP_SAMPLES)
-    g_atomic_pointer_add (&track->shared->audio_media_gaps, 1);
+    vc_atomic_int64_add (&track->shared->audio_media_gaps, 1);
   if (interval > AUDIO_GAP_US)
-    g_atomic_pointer_add (&track->shared->audio_arrival_gaps, 1);
+    vc_atomic_int64_add (&track->shared->audio_arrival_gaps, 1);
   return GST_PAD_PROBE_OK;
 }
 
@@ -269,17 +273,17 @@ count_and_keep (GstBuffer *buf, gint64 now, gpointer data)
       if (!probe->all_media)
         return TRUE;
       missing = rtp_track_update (&probe->audio, buf, now, &interval, &hole);
-      g_atomic_pointer_add (&shared->audio_buffers, 1);
-      g_atomic_pointer_add (&shared->audio_lost, missing);
+      vc_atomic_int64_add (&shared->audio_buffers, 1);
+      vc_atomic_int64_add (&shared->audio_lost, missing);
       if (hole > AUDIO_GAP_SAMPLES)
-        g_atomic_pointer_add (&shared->audio_media_gaps, 1);
+        vc_atomic_int64_add (&shared->audio_media_gaps, 1);
       if (interval > AUDIO_GAP_US)
-        g_atomic_pointer_add (&shared->audio_arrival_gaps, 1);
+        vc_atomic_int64_add (&shared->audio_arrival_gaps, 1);
       return FALSE;
     }
   if (pt == VC_MEDIA_VP8_PT)
     {
-      g_atomic_pointer_add (&shared->video_packets, 1);
+      vc_atomic_int64_add (&shared->video_packets, 1);
       if (marker)
         shared_count_video_frame (shared);
     }
@@ -539,7 +543,7 @@ on_clip_tick (GstClock *clock, GstClockTime time, GstClockID id, gpointer data)
   GST_BUFFER_PTS (frame) = time >= base ? time - base : 0;
   GST_BUFFER_DTS (frame) = GST_CLOCK_TIME_NONE;
   if (player->audio && player->clip->click_every && player->index % player->clip->click_every == 0)
-    g_atomic_pointer_set (&player->shared->last_click_sent_us, g_get_monotonic_time ());
+    vc_atomic_int64_set (&player->shared->last_click_sent_us, g_get_monotonic_time ());
   gst_app_src_push_buffer (GST_APP_SRC (player->appsrc), frame);
   player->index = (player->index + 1) % player->clip->frames->len;
   return TRUE;
@@ -685,7 +689,7 @@ on_video_gate_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
       || (g_atomic_int_get (&shared->video_wait_keyframe)
           && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT)))
     {
-      g_atomic_pointer_add (&shared->video_frames_held, 1);
+      vc_atomic_int64_add (&shared->video_frames_held, 1);
       return GST_PAD_PROBE_DROP;
     }
   g_atomic_int_set (&shared->video_wait_keyframe, 0);

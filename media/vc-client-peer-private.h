@@ -2,6 +2,7 @@
  * vc-client-peer-pipeline.c (the GStreamer side) share. */
 #pragma once
 
+#include "vc-atomic.h"
 #include "vc-client-peer.h"
 #include "vc-netem.h"
 
@@ -12,12 +13,11 @@ G_BEGIN_DECLS
 #define VC_MEDIA_VP8_PT 96
 #define VC_MEDIA_OPUS_PT 111
 
-/* Counters and flags touched by streaming threads. Reference-counted so that
- * pad probes can outlive the peer object while the pipeline is torn down on
- * another thread. Every field is accessed atomically. */
+/* Counters and flags touched by streaming threads. Reference-counted (a
+ * g_atomic_rc_box) so that pad probes can outlive the peer object while the
+ * pipeline is torn down on another thread. Every field is accessed atomically. */
 typedef struct
 {
-  gint ref_count;
   GWeakRef peer;         /* VcClientPeer, for the first-frame hop */
   GMainContext *context; /* where signals are emitted */
   gint64 video_frames;

@@ -273,7 +273,7 @@ on_answer_created (GstPromise *promise, gpointer data)
       g_object_unref (peer);
       return;
     }
-  g_signal_emit_by_name (peer->webrtc, "set-local-description", answer, NULL);
+  vc_webrtc_set_description (peer->webrtc, TRUE, answer);
   text = gst_sdp_message_as_text (answer->sdp);
   GST_DEBUG ("answer: %s", text);
   peer_hop (peer, "answer", text, 0);
@@ -560,7 +560,7 @@ on_keyframe_timer (gpointer data)
 {
   VcClientPeer *peer = data;
   gint64 now = g_get_monotonic_time ();
-  gint64 last = g_atomic_pointer_get (&peer->shared->last_frame_us);
+  gint64 last = vc_atomic_int64_get (&peer->shared->last_frame_us);
   gint64 since = last != 0 ? now - MAX (last, peer->connected_us) : now - peer->connected_us;
   gint64 wait = last != 0 ? KEYFRAME_FREEZE_WAIT_US : KEYFRAME_FIRST_WAIT_US;
 
@@ -636,7 +636,7 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
                     G_CALLBACK (on_webrtc_connection_state), peer);
   bus = gst_element_get_bus (peer->pipeline);
   peer->bus_watch = gst_bus_add_watch (bus, on_bus_message, peer);
-  g_atomic_pointer_set (&peer->shared->started_us, g_get_monotonic_time ());
+  vc_atomic_int64_set (&peer->shared->started_us, g_get_monotonic_time ());
   if (gst_element_set_state (peer->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "pipeline refused to play");
@@ -692,7 +692,7 @@ vc_client_peer_request_keyframe (VcClientPeer *peer)
   if (receiver == NULL)
     return;
   peer->last_keyframe_request_us = g_get_monotonic_time ();
-  g_atomic_pointer_add (&peer->shared->keyframes_requested, 1);
+  vc_atomic_int64_add (&peer->shared->keyframes_requested, 1);
   /* travels upstream to webrtcbin, which sends it to the bridge as a PLI */
   gst_element_send_event (
       receiver, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
@@ -712,31 +712,31 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
 
   g_return_if_fail (VC_IS_CLIENT_PEER (peer));
   s = peer->shared;
-  stats->video_frames = g_atomic_pointer_get (&s->video_frames);
-  stats->audio_buffers = g_atomic_pointer_get (&s->audio_buffers);
-  stats->video_packets = g_atomic_pointer_get (&s->video_packets);
-  stats->audio_lost = g_atomic_pointer_get (&s->audio_lost);
-  stats->audio_media_gaps = g_atomic_pointer_get (&s->audio_media_gaps);
-  stats->audio_arrival_gaps = g_atomic_pointer_get (&s->audio_arrival_gaps);
-  stats->first_frame_us = g_atomic_pointer_get (&s->first_frame_us);
-  stats->started_us = g_atomic_pointer_get (&s->started_us);
-  stats->last_click_sent_us = g_atomic_pointer_get (&s->last_click_sent_us);
-  stats->last_click_heard_us = g_atomic_pointer_get (&s->last_click_heard_us);
+  stats->video_frames = vc_atomic_int64_get (&s->video_frames);
+  stats->audio_buffers = vc_atomic_int64_get (&s->audio_buffers);
+  stats->video_packets = vc_atomic_int64_get (&s->video_packets);
+  stats->audio_lost = vc_atomic_int64_get (&s->audio_lost);
+  stats->audio_media_gaps = vc_atomic_int64_get (&s->audio_media_gaps);
+  stats->audio_arrival_gaps = vc_atomic_int64_get (&s->audio_arrival_gaps);
+  stats->first_frame_us = vc_atomic_int64_get (&s->first_frame_us);
+  stats->started_us = vc_atomic_int64_get (&s->started_us);
+  stats->last_click_sent_us = vc_atomic_int64_get (&s->last_click_sent_us);
+  stats->last_click_heard_us = vc_atomic_int64_get (&s->last_click_heard_us);
   stats->video_sending = !g_atomic_int_get (&s->video_paused);
-  stats->video_frames_held = g_atomic_pointer_get (&s->video_frames_held);
+  stats->video_frames_held = vc_atomic_int64_get (&s->video_frames_held);
   stats->video_divisor = (guint)g_atomic_int_get (&s->video_divisor);
   stats->video_width = (guint)g_atomic_int_get (&s->video_width);
   stats->video_height = (guint)g_atomic_int_get (&s->video_height);
-  stats->video_freezes = g_atomic_pointer_get (&s->video_freezes);
-  stats->video_longest_gap_us = g_atomic_pointer_get (&s->longest_gap_us);
-  stats->keyframes_requested = g_atomic_pointer_get (&s->keyframes_requested);
+  stats->video_freezes = vc_atomic_int64_get (&s->video_freezes);
+  stats->video_longest_gap_us = vc_atomic_int64_get (&s->longest_gap_us);
+  stats->keyframes_requested = vc_atomic_int64_get (&s->keyframes_requested);
 }
 
 gint64
 vc_client_peer_take_longest_gap (VcClientPeer *peer)
 {
   g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), 0);
-  return (gint64)(gintptr)g_atomic_pointer_exchange (&peer->shared->longest_gap_us, 0);
+  return vc_atomic_int64_exchange (&peer->shared->longest_gap_us, 0);
 }
 
 gboolean

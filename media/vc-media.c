@@ -24,7 +24,10 @@
 GST_DEBUG_CATEGORY_STATIC (vc_media_debug);
 #define GST_CAT_DEFAULT vc_media_debug
 
-G_DEFINE_QUARK (vc - media - error - quark, vc_media_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-media-error-quark, vc_media_error)
+/* clang-format on */
 
 typedef struct
 {
@@ -371,6 +374,17 @@ vc_webrtc_tune_video_receive (GstElement *webrtcbin, guint latency_ms)
   g_signal_connect (rtpbin, "element-added", G_CALLBACK (on_rtpbin_element_added), NULL);
 }
 
+void
+vc_webrtc_set_description (GstElement *webrtcbin, gboolean local,
+                           struct _GstWebRTCSessionDescription *description)
+{
+  GstPromise *promise = gst_promise_new ();
+
+  g_signal_emit_by_name (webrtcbin, local ? "set-local-description" : "set-remote-description",
+                         description, promise);
+  gst_promise_unref (promise);
+}
+
 /* Pipelines being torn down; the lock and cond let the process wait for
  * them before it exits. */
 static GMutex disposal_lock;
@@ -632,25 +646,29 @@ vc_media_bus_restore_threads (GstElement *pipeline)
 VcMediaClip *
 vc_media_clip_ref (VcMediaClip *clip)
 {
-  g_atomic_int_inc (&clip->ref_count);
-  return clip;
+  return g_atomic_rc_box_acquire (clip);
+}
+
+static void
+clip_clear (gpointer data)
+{
+  VcMediaClip *clip = data;
+
+  g_ptr_array_unref (clip->frames);
 }
 
 void
 vc_media_clip_unref (VcMediaClip *clip)
 {
-  if (clip == NULL || !g_atomic_int_dec_and_test (&clip->ref_count))
-    return;
-  g_ptr_array_unref (clip->frames);
-  g_free (clip);
+  if (clip != NULL)
+    g_atomic_rc_box_release_full (clip, clip_clear);
 }
 
 static VcMediaClip *
 clip_new (const gchar *fourcc)
 {
-  VcMediaClip *clip = g_new0 (VcMediaClip, 1);
+  VcMediaClip *clip = g_atomic_rc_box_new0 (VcMediaClip);
 
-  clip->ref_count = 1;
   memcpy (clip->fourcc, fourcc, 4);
   clip->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_buffer_unref);
   return clip;

@@ -13,6 +13,8 @@
 
 #include "vc-netem.h"
 
+#include "vc-atomic.h"
+
 #include "vc-media.h"
 
 #include <stdlib.h>
@@ -171,16 +173,16 @@ vc_netem_unref (VcNetem *netem)
 void
 vc_netem_set_outage (VcNetem *netem, guint ms)
 {
-  g_atomic_pointer_set (&netem->outage_until_us,
-                        ms ? g_get_monotonic_time () + (gint64)ms * 1000 : 0);
+  vc_atomic_int64_set (&netem->outage_until_us,
+                       ms ? g_get_monotonic_time () + (gint64)ms * 1000 : 0);
 }
 
 void
 vc_netem_get_stats (VcNetem *netem, VcNetemStats *stats)
 {
-  stats->passed = g_atomic_pointer_get (&netem->passed);
-  stats->dropped = g_atomic_pointer_get (&netem->dropped);
-  stats->delayed = g_atomic_pointer_get (&netem->delayed);
+  stats->passed = vc_atomic_int64_get (&netem->passed);
+  stats->dropped = vc_atomic_int64_get (&netem->dropped);
+  stats->delayed = vc_atomic_int64_get (&netem->delayed);
 }
 
 /* ---- packets handed back later (system clock thread) ---- */
@@ -232,9 +234,9 @@ netem_take (VcNetem *netem, GstPad *pad, GstBuffer *buf, gboolean outgoing, gint
       gst_mini_object_set_qdata (GST_MINI_OBJECT (buf), netem_mark_quark (), NULL, NULL);
       return 0; /* handed back after its delay */
     }
-  if (now < g_atomic_pointer_get (&netem->outage_until_us))
+  if (now < vc_atomic_int64_get (&netem->outage_until_us))
     {
-      g_atomic_pointer_add (&netem->dropped, 1);
+      vc_atomic_int64_add (&netem->dropped, 1);
       return 1;
     }
   if (!(netem->directions & (outgoing ? NETEM_OUT : NETEM_IN))
@@ -247,12 +249,12 @@ netem_take (VcNetem *netem, GstPad *pad, GstBuffer *buf, gboolean outgoing, gint
   g_mutex_unlock (&netem->lock);
   if (draw < netem->loss)
     {
-      g_atomic_pointer_add (&netem->dropped, 1);
+      vc_atomic_int64_add (&netem->dropped, 1);
       return 1;
     }
   if (netem->delay_ms == 0 && extra == 0)
     {
-      g_atomic_pointer_add (&netem->passed, 1);
+      vc_atomic_int64_add (&netem->passed, 1);
       return 0;
     }
   late = g_new0 (LatePacket, 1);
@@ -264,7 +266,7 @@ netem_take (VcNetem *netem, GstPad *pad, GstBuffer *buf, gboolean outgoing, gint
                                          + (netem->delay_ms * 1000 + extra) * GST_USECOND);
   gst_clock_id_wait_async (id, on_late_packet, late, late_packet_free);
   gst_clock_id_unref (id);
-  g_atomic_pointer_add (&netem->delayed, 1);
+  vc_atomic_int64_add (&netem->delayed, 1);
   return 2;
 }
 

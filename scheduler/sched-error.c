@@ -5,7 +5,10 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (sched - error - quark, sched_error)
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (sched-error-quark, sched_error)
+/* clang-format on */
 
 /* The field is kept in the message as "\x1f" FIELD "\x1f" TEXT so that a
  * plain GError can carry it without a custom boxed type. */

@@ -137,7 +137,7 @@ http_post (const gchar *url, const gchar *secret, const gchar *body)
 
 typedef struct
 {
-  gint64 frames_encoded, late_ticks, underruns, send_gaps, appsrc_gaps, encoder_gaps;
+  gint64 frames_encoded, late_ticks, underruns, send_gaps, mix_in_gaps, encoder_gaps;
   gint64 skipped_ticks, resyncs, input_gaps, keyframes;
   gdouble send_max_ms;
 } BridgeCounters;
@@ -196,7 +196,7 @@ bridge_counters (Bench *b, BridgeCounters *out, gint64 *frames_shown)
         continue; /* its link is cut on purpose: its input is not counted */
       out->underruns += json_object_get_int_member_with_default (p, "audio_underruns", 0);
       out->send_gaps += json_object_get_int_member_with_default (p, "audio_send_gaps", 0);
-      out->appsrc_gaps += json_object_get_int_member_with_default (p, "audio_appsrc_gaps", 0);
+      out->mix_in_gaps += json_object_get_int_member_with_default (p, "audio_mix_in_gaps", 0);
       out->input_gaps += json_object_get_int_member_with_default (p, "audio_input_gaps", 0);
       out->send_max_ms = MAX (
           out->send_max_ms, json_object_get_double_member_with_default (p, "audio_send_max_ms", 0));
@@ -588,7 +588,7 @@ report (Bench *b, Window *w)
   INT ("audio_lost", a.lost);
   INT ("bridge_audio_send_gaps", c1->send_gaps - c0->send_gaps);
   NUM ("bridge_audio_send_max_ms", c1->send_max_ms);
-  INT ("bridge_audio_appsrc_gaps", c1->appsrc_gaps - c0->appsrc_gaps);
+  INT ("bridge_audio_mix_in_gaps", c1->mix_in_gaps - c0->mix_in_gaps);
   INT ("bridge_audio_encoder_gaps", c1->encoder_gaps - c0->encoder_gaps);
   INT ("bridge_mixer_late_ticks", c1->late_ticks - c0->late_ticks);
   INT ("bridge_mixer_skipped_ticks", c1->skipped_ticks - c0->skipped_ticks);

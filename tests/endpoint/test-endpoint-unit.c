@@ -496,6 +496,7 @@ test_agent_join_timeout (Fixture *f, gconstpointer data)
   g_assert_cmpuint (w.joins, ==, 2);
   g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_JOINING);
   g_ptr_array_unref (w.states);
+  g_free (w.last_token);
 }
 
 static void

@@ -53,7 +53,8 @@ test_mix_minus_tones (void)
 {
   const gdouble freqs[3] = { 440, 660, 880 };
   const guint frames = 10, n = frames * BRIDGE_MIXER_FRAME;
-  g_autofree gint16 *personal[3] = { g_new (gint16, n), g_new (gint16, n), g_new (gint16, n) };
+  /* Freed at the end: g_autofree on an array would free only personal[0]. */
+  gint16 *personal[3] = { g_new (gint16, n), g_new (gint16, n), g_new (gint16, n) };
   g_autofree gint16 *shared = g_new (gint16, n);
 
   for (guint f = 0; f < frames; f++)
@@ -80,6 +81,8 @@ test_mix_minus_tones (void)
       }
   for (guint q = 0; q < 3; q++)
     g_assert_cmpfloat (goertzel (shared, n, freqs[q]), >, 0.3 * 0.3 * 0.9);
+  for (guint p = 0; p < 3; p++)
+    g_free (personal[p]);
 }
 
 /* Ten loud in-phase speakers sum to 10x full scale: the output stays inside

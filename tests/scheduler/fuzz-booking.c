@@ -1,5 +1,5 @@
 /* fuzz-booking.c — libFuzzer target for the booking core's untrusted JSON
- * (STYLE.md habit 12): each input, when it parses as a JSON object and
+ * (docs/hacking.md, "Fuzzing"): each input, when it parses as a JSON object and
  * passes the raw-text check every request body gets (sched_json_text_check,
  * after which every string must be valid UTF-8), is fed to the booking
  * request (POST /api/v1/meetings), the attendance batch and the history

@@ -592,9 +592,10 @@ test_changes (Fixture *f, gconstpointer data)
   g_assert_no_error (e1);
   g_assert_no_error (e2);
   /* Moving a onto b: conflict; stale version: 412; a good change: v2. */
+  g_autofree gchar *into_start = fixture_local (2026, 3, 2, 10, 30);
+  g_autofree gchar *into_end = fixture_local (2026, 3, 2, 11, 30);
   g_autofree gchar *into
-      = g_strdup_printf ("{\"start\":\"%s\",\"end\":\"%s\"}", fixture_local (2026, 3, 2, 10, 30),
-                         fixture_local (2026, 3, 2, 11, 30));
+      = g_strdup_printf ("{\"start\":\"%s\",\"end\":\"%s\"}", into_start, into_end);
   move = parse_object (into);
   g_autoptr (JsonNode) p1 = sched_booking_patch (f->core, &ubnd_p, id, 1, move, &extra, &e3);
   g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_CONFLICT);

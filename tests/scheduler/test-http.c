@@ -90,8 +90,8 @@ test_auth (Fixture *f, gconstpointer data)
       = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (mine, "id"));
   g_assert_cmpuint (fixture_request (f, "GET", p_other, f->room, NULL, NULL), ==, 403);
   g_assert_cmpuint (fixture_request (f, "GET", p_mine, f->room, NULL, NULL), ==, 200);
-  g_autofree gchar *range
-      = g_strdup_printf ("/api/v1/meetings?from=%s", vc_time_format_utc (fixture_future_day (0)));
+  g_autofree gchar *from = vc_time_format_utc (fixture_future_day (0));
+  g_autofree gchar *range = g_strdup_printf ("/api/v1/meetings?from=%s", from);
   g_assert_cmpuint (fixture_request (f, "GET", range, f->room, NULL, &list), ==, 200);
   g_assert_cmpuint (json_array_get_length (
                         json_object_get_array_member (json_node_get_object (list), "meetings")),
@@ -158,9 +158,9 @@ test_book_list_conflict (Fixture *f, gconstpointer data)
                        json_object_get_array_member (json_node_get_object (one), "endpoints"), 0),
                    ==, "ubnd-tinh");
 
+  g_autofree gchar *from = vc_time_format_utc (fixture_future_day (0));
   g_autofree gchar *q = g_strdup_printf (
-      "/api/v1/meetings?from=%s&unit=ubnd-tinh&endpoint=thanh-uy-vinh&status=scheduled",
-      vc_time_format_utc (fixture_future_day (0)));
+      "/api/v1/meetings?from=%s&unit=ubnd-tinh&endpoint=thanh-uy-vinh&status=scheduled", from);
   g_assert_cmpuint (fixture_request (f, "GET", q, f->manager, NULL, &list), ==, 200);
   g_assert_cmpuint (json_array_get_length (
                         json_object_get_array_member (json_node_get_object (list), "meetings")),
@@ -191,6 +191,7 @@ on_race_reply (GObject *source, GAsyncResult *result, gpointer user_data)
       = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   guint status = soup_message_get_status (msg);
 
+  g_assert_true (body != NULL || error != NULL);
   race->done++;
   if (status == 201)
     race->created++;

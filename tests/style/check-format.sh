@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every C file of the tree is formatted with the root .clang-format
-# (STYLE.md habit 15). Lists the files that are not, and fails.
+# (docs/hacking.md, "Formatting"). Lists the files that are not, and fails.
 set -eu
 cd "${VC_SOURCE_DIR:?}"
 bad=0

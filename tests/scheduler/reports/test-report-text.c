@@ -1,5 +1,6 @@
-/* test-report-text.c — the summary sentence, with the H1 2024 example of
- * docs DOMAIN.md, and the CSV export. */
+/* test-report-text.c — the summary sentence, with Nghệ An's first half of
+ * 2024 as the province's report gives it (12 meetings: 07, 03, 01, 01), and
+ * the CSV export. */
 #include "reports-fixture.h"
 #include "sched-error.h"
 #include "sched-report-text.h"
