@@ -122,6 +122,7 @@ idle_watch_free (IdleWatch *watch)
     socket_set_low_water (watch->socket, 1);
   source_clear (&watch->readable);
   source_clear (&watch->timer);
+  g_signal_handlers_disconnect_by_data (watch->owner, watch);
   g_object_unref (watch->owner);
   g_object_unref (watch->socket);
   g_free (watch);
@@ -446,6 +447,16 @@ on_idle_timer_fired (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* main thread: the first request's headers are in, or the connection is
+ * gone (closed, or given away). */
+static void
+on_watched_request_done (SoupServerMessage *msg, gpointer user_data)
+{
+  IdleWatch *watch = user_data;
+
+  g_hash_table_remove (watch->guard->idle_watches, watch->socket); /* frees @watch */
+}
+
 static void
 guard_watch_idle (VcHttpGuard *guard, SoupServerMessage *msg, gboolean first, gsize consumed)
 {
@@ -470,6 +481,15 @@ guard_watch_idle (VcHttpGuard *guard, SoupServerMessage *msg, gboolean first, gs
       g_source_set_callback (watch->timer, on_idle_timer_fired, watch, NULL);
       g_source_attach (watch->timer, NULL);
     }
+  /* The guard must never look at, let alone take, a connection that
+   * libsoup closed or gave away (a WebSocket upgrade takes it from the
+   * server; taking it a second time would free it twice): the
+   * connection's end ends the watch. And once libsoup has a first
+   * request's headers, that watch is over, since the request may take
+   * the connection. */
+  g_signal_connect (msg, "disconnected", G_CALLBACK (on_watched_request_done), watch);
+  if (first)
+    g_signal_connect (msg, "got-headers", G_CALLBACK (on_watched_request_done), watch);
   g_hash_table_replace (guard->idle_watches, socket, watch);
 }
 

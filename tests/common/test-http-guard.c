@@ -60,6 +60,14 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
 }
 
 static void
+on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
+              SoupWebsocketConnection *connection, gpointer user_data)
+{
+  /* keep it until its client goes */
+  g_signal_connect (g_object_ref (connection), "closed", G_CALLBACK (g_object_unref), NULL);
+}
+
+static void
 setup (Fixture *f, gconstpointer data)
 {
   const Limits *limits = data;
@@ -69,6 +77,7 @@ setup (Fixture *f, gconstpointer data)
   alarm (60);
   f->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->server, NULL, on_request, NULL, NULL);
+  soup_server_add_websocket_handler (f->server, "/ws", NULL, NULL, on_websocket, NULL, NULL);
   f->guard = vc_http_guard_new (f->server,
                                 &(VcHttpGuardLimits){
                                     .header_timeout_ms = limits->header_timeout_ms,
@@ -516,6 +525,42 @@ test_half_request_closed (Fixture *f, gconstpointer data)
   g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
 }
 
+static void
+websocket_first_then_drop (Fixture *f, gpointer data)
+{
+  static const gchar upgrade[] = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                 "Sec-WebSocket-Version: 13\r\n\r\n";
+  gchar **reply = data;
+  int fd = client_connect (f->port);
+  gchar buf[1024];
+  gssize n;
+
+  g_usleep (50 * 1000); /* the server takes the connection before any byte */
+  client_send (fd, upgrade, strlen (upgrade));
+  n = recv (fd, buf, sizeof buf - 1, 0);
+  *reply = g_strndup (buf, MAX (n, 0));
+  close (fd); /* no closing handshake: the TCP connection just ends */
+}
+
+/* A connection whose first request is a WebSocket upgrade belongs to the
+ * WebSocket once upgraded: when its client drops it, the guard must not
+ * touch it (it used to take it from libsoup a second time, and the
+ * server's connection was freed twice). */
+static void
+test_websocket_left_alone (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *reply = NULL;
+
+  run_client (f, websocket_first_then_drop, &reply);
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 101"));
+  g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
+  g_assert_cmpuint (vc_http_guard_get_counters (f->guard)->closed_by_peer, ==, 0);
+  /* still serving */
+  run_client (f, three_requests_one_connection, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -541,5 +586,7 @@ main (int argc, char **argv)
    * close can free the connection in time. */
   g_test_add ("/http-guard/half-request-closed", Fixture, &long_headers, setup,
               test_half_request_closed, teardown);
+  g_test_add ("/http-guard/websocket-left-alone", Fixture, &relaxed, setup,
+              test_websocket_left_alone, teardown);
   return g_test_run ();
 }
