@@ -6,10 +6,13 @@
 #include "sched-api.h"
 
 #include "sched-attendance.h"
-#include "sched-audit.h"
+#include "sched-booking.h"
 #include "sched-error.h"
 #include "sched-history.h"
 #include "sched-http.h"
+#include "sched-model-audit.h"
+#include "sched-model-room.h"
+#include "sched-model-unit.h"
 #include "sched-roster.h"
 
 static void
@@ -17,39 +20,31 @@ roster_units (SchedCore *core, SoupServerMessage *msg)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  sqlite3_stmt *st = sched_db_prepare (
-      core->ctx->db, "SELECT code, name, priority FROM units ORDER BY priority DESC, code", &error);
-  int rc;
+  g_autoptr (GPtrArray) units = sched_unit_list (core->ctx->db, &error);
 
-  if (st == NULL)
-    goto fail;
+  if (units == NULL)
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "units");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  for (guint i = 0; i < units->len; i++)
     {
+      const SchedUnit *unit = g_ptr_array_index (units, i);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "code");
-      json_builder_add_string_value (b, sched_db_column_text (st, 0));
+      json_builder_add_string_value (b, unit->code);
       json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, sched_db_column_text (st, 1));
+      json_builder_add_string_value (b, unit->name);
       json_builder_set_member_name (b, "priority");
-      json_builder_add_int_value (b, sqlite3_column_int (st, 2));
+      json_builder_add_int_value (b, unit->priority);
       json_builder_end_object (b);
-    }
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (core->ctx->db, &error, "listing units");
-      goto fail;
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
-  return;
-
-fail:
-  sched_http_reply_error (msg, error);
 }
 
 static void
@@ -62,20 +57,20 @@ roster_add_text (JsonBuilder *b, const gchar *name, const gchar *value)
     json_builder_add_null_value (b);
 }
 
-/* One endpoint row (code, name, level, unit, parent) plus presence. */
+/* One room (code, name, level, unit, parent) plus presence. */
 static void
-roster_endpoint_to_json (SchedCore *core, sqlite3_stmt *st, JsonBuilder *b)
+roster_endpoint_to_json (SchedCore *core, const SchedRoom *room, JsonBuilder *b)
 {
   SchedPresence p = { 0 };
-  const gchar *code = sched_db_column_text (st, 0);
+  const gchar *code = room->code;
   gboolean known = core->ctx->get_presence && core->ctx->get_presence (core->ctx, code, &p);
 
   json_builder_begin_object (b);
   roster_add_text (b, "code", code);
-  roster_add_text (b, "name", sched_db_column_text (st, 1));
-  roster_add_text (b, "level", sched_db_column_text (st, 2));
-  roster_add_text (b, "unit", sched_db_column_text (st, 3));
-  roster_add_text (b, "parent", sched_db_column_text (st, 4));
+  roster_add_text (b, "name", room->name);
+  roster_add_text (b, "level", room->level);
+  roster_add_text (b, "unit", room->unit);
+  roster_add_text (b, "parent", room->parent);
   json_builder_set_member_name (b, "online");
   json_builder_add_boolean_value (b, known && p.online);
   json_builder_set_member_name (b, "in_meeting");
@@ -92,22 +87,14 @@ roster_endpoint_to_json (SchedCore *core, sqlite3_stmt *st, JsonBuilder *b)
   json_builder_end_object (b);
 }
 
-#define ENDPOINT_COLUMNS "code, name, level, unit, parent"
-
 static void
 roster_endpoints_list (SchedCore *core, SoupServerMessage *msg)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  sqlite3_stmt *st
-      = sched_db_prepare (core->ctx->db,
-                          "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE deleted = 0 "
-                          "ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 "
-                          "WHEN 'district' THEN 2 ELSE 3 END, code",
-                          &error);
-  int rc;
+  g_autoptr (GPtrArray) rooms = sched_room_list (core->ctx->db, SCHED_ROOM_ORDER_LEVEL, &error);
 
-  if (st == NULL)
+  if (rooms == NULL)
     {
       sched_http_reply_error (msg, error);
       return;
@@ -115,15 +102,8 @@ roster_endpoints_list (SchedCore *core, SoupServerMessage *msg)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "endpoints");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    roster_endpoint_to_json (core, st, b);
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (core->ctx->db, &error, "listing endpoints");
-      sched_http_reply_error (msg, error);
-      return;
-    }
+  for (guint i = 0; i < rooms->len; i++)
+    roster_endpoint_to_json (core, g_ptr_array_index (rooms, i), b);
   json_builder_end_array (b);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
@@ -135,25 +115,14 @@ roster_endpoint_reply (SchedCore *core, SoupServerMessage *msg, const gchar *cod
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  sqlite3_stmt *st = sched_db_prepare (
-      core->ctx->db, "SELECT " ENDPOINT_COLUMNS " FROM endpoints WHERE code = ?1 AND deleted = 0",
-      &error);
+  g_autoptr (SchedRoom) room = sched_room_get (core->ctx->db, code, &error);
 
-  if (st == NULL)
+  if (room == NULL)
     {
       sched_http_reply_error (msg, error);
       return;
     }
-  sched_db_bind_text (st, 1, code);
-  if (sqlite3_step (st) != SQLITE_ROW)
-    {
-      sqlite3_reset (st);
-      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no room '%s'", code);
-      sched_http_reply_error (msg, error);
-      return;
-    }
-  roster_endpoint_to_json (core, st, b);
-  sqlite3_reset (st);
+  roster_endpoint_to_json (core, room, b);
   sched_http_reply_builder (msg, status, b);
 }
 
@@ -177,8 +146,7 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
     }
   if (unit && *unit)
     {
-      if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists,
-                            error))
+      if (!sched_unit_exists (core->ctx->db, unit, &exists, error))
         return FALSE;
       if (!exists)
         {
@@ -189,10 +157,7 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
   if (parent && *parent)
     {
       if (g_strcmp0 (parent, code) == 0
-          || !sched_db_exists (core->ctx->db,
-                               "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", parent,
-                               &exists, error)
-          || !exists)
+          || !sched_room_exists (core->ctx->db, parent, FALSE, &exists, error) || !exists)
         {
           if (error && *error == NULL)
             sched_error_set_field (error, SCHED_ERROR_INVALID, "parent", "no other room '%s'",
@@ -222,7 +187,6 @@ roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMe
   JsonObject *o = sched_http_read_json_object (core->ctx, msg, &root, &error);
   const gchar *code = NULL, *name = NULL, *level = NULL, *unit = NULL, *parent = NULL;
   gboolean exists = TRUE;
-  sqlite3_stmt *st;
 
   if (o == NULL || !(code = sched_json_get_string (o, "code", TRUE, &error))
       || !(name = sched_json_get_string (o, "name", TRUE, &error))
@@ -240,8 +204,7 @@ roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMe
   if (!roster_check_fields (core, code, name, level, unit, parent, &error)
       || !sched_db_begin_immediate (core->ctx->db, &error))
     goto fail;
-  if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1", code, &exists,
-                        &error))
+  if (!sched_room_exists (core->ctx->db, code, TRUE, &exists, &error))
     goto rollback;
   if (exists)
     {
@@ -249,17 +212,14 @@ roster_endpoint_create (SchedCore *core, const SchedPrincipal *who, SoupServerMe
                    "room '%s' exists (or existed: codes are never reused)", code);
       goto rollback;
     }
-  st = sched_db_prepare (
-      core->ctx->db,
-      "INSERT INTO endpoints(code, name, level, unit, parent) VALUES (?1, ?2, ?3, ?4, ?5)", &error);
-  if (st == NULL)
-    goto rollback;
-  sched_db_bind_text (st, 1, code);
-  sched_db_bind_text (st, 2, name);
-  sched_db_bind_text (st, 3, level);
-  sched_db_bind_text (st, 4, unit && *unit ? unit : NULL);
-  sched_db_bind_text (st, 5, parent && *parent ? parent : NULL);
-  if (!sched_db_step_done (core->ctx->db, st, &error)
+  SchedRoom room = {
+    .code = (gchar *)code,
+    .name = (gchar *)name,
+    .level = (gchar *)level,
+    .unit = (gchar *)(unit && *unit ? unit : NULL),
+    .parent = (gchar *)(parent && *parent ? parent : NULL),
+  };
+  if (!sched_room_insert (core->ctx->db, &room, &error)
       || !roster_audit (core, who, "endpoint_created", json_object_ref (o), &error)
       || !sched_db_commit (core->ctx->db, &error))
     goto rollback;
@@ -281,7 +241,6 @@ roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMes
   JsonObject *o = sched_http_read_json_object (core->ctx, msg, &root, &error);
   const gchar *name = NULL, *level = NULL, *unit = NULL, *parent = NULL;
   gboolean exists = FALSE;
-  sqlite3_stmt *st;
 
   if (o == NULL)
     goto fail;
@@ -292,8 +251,7 @@ roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMes
   if (error || !roster_check_fields (core, code, name, level, unit, parent, &error)
       || !sched_db_begin_immediate (core->ctx->db, &error))
     goto fail;
-  if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0",
-                        code, &exists, &error))
+  if (!sched_room_exists (core->ctx->db, code, FALSE, &exists, &error))
     goto rollback;
   if (!exists)
     {
@@ -301,21 +259,7 @@ roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMes
       goto rollback;
     }
   /* An empty unit or parent clears it; an absent one keeps it. */
-  st = sched_db_prepare (
-      core->ctx->db,
-      "UPDATE endpoints SET name = coalesce(?2, name), level = coalesce(?3, level), "
-      "unit = CASE WHEN ?4 IS NULL THEN unit WHEN ?4 = '' THEN NULL ELSE ?4 END, "
-      "parent = CASE WHEN ?5 IS NULL THEN parent WHEN ?5 = '' THEN NULL ELSE ?5 END "
-      "WHERE code = ?1",
-      &error);
-  if (st == NULL)
-    goto rollback;
-  sched_db_bind_text (st, 1, code);
-  sched_db_bind_text (st, 2, name);
-  sched_db_bind_text (st, 3, level);
-  sched_db_bind_text (st, 4, unit);
-  sched_db_bind_text (st, 5, parent);
-  if (!sched_db_step_done (core->ctx->db, st, &error)
+  if (!sched_room_update (core->ctx->db, code, name, level, unit, parent, &error)
       || !roster_audit (core, who, "endpoint_changed", json_object_ref (o), &error)
       || !sched_db_commit (core->ctx->db, &error))
     goto rollback;
@@ -335,43 +279,28 @@ roster_endpoint_delete (SchedCore *core, const SchedPrincipal *who, SoupServerMe
   g_autoptr (GError) error = NULL;
   SchedDb *db = core->ctx->db;
   gboolean exists = FALSE, busy = FALSE;
-  sqlite3_stmt *st;
 
   if (!sched_db_begin_immediate (db, &error))
     goto fail;
-  if (!sched_db_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code,
-                        &exists, &error))
+  if (!sched_room_exists (db, code, FALSE, &exists, &error))
     goto rollback;
   if (!exists)
     {
       g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no room '%s'", code);
       goto rollback;
     }
-  st = sched_db_prepare (db,
-                         "SELECT 1 FROM meeting_endpoints e JOIN meetings m ON m.id = e.meeting_id "
-                         "WHERE e.endpoint = ?1 AND e.active = 1 AND m.status = 'scheduled' "
-                         "AND e.end_at > ?2 LIMIT 1",
-                         &error);
-  if (st == NULL)
+  if (!sched_meeting_room_has_future (db, code, sched_core_now (core), &busy, &error))
     goto rollback;
-  sched_db_bind_text (st, 1, code);
-  sqlite3_bind_int64 (st, 2, sched_core_now (core));
-  busy = sqlite3_step (st) == SQLITE_ROW;
-  sqlite3_reset (st);
   if (busy)
     {
       g_set_error (&error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
                    "room '%s' is in meetings still to come; change or cancel them first", code);
       goto rollback;
     }
-  st = sched_db_prepare (db, "UPDATE endpoints SET deleted = 1 WHERE code = ?1", &error);
-  if (st == NULL)
-    goto rollback;
-  sched_db_bind_text (st, 1, code);
   {
     JsonObject *detail = json_object_new ();
     json_object_set_string_member (detail, "code", code);
-    if (!sched_db_step_done (db, st, &error)
+    if (!sched_room_mark_deleted (db, code, &error)
         || !roster_audit (core, who, "endpoint_deleted", detail, &error)
         || !sched_db_commit (db, &error))
       goto rollback;
@@ -386,7 +315,11 @@ roster_endpoint_delete (SchedCore *core, const SchedPrincipal *who, SoupServerMe
     json_builder_end_object (b);
     sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
   }
-  sched_context_schedule_changed (core->ctx, code);
+  {
+    g_autoptr (SchedChangeSet) changes = sched_change_set_new ();
+    sched_change_set_add_room (changes, code);
+    sched_booking_notify (core, changes);
+  }
   return;
 
 rollback:

@@ -11,6 +11,8 @@
 
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-model-meeting.h"
+#include "sched-model-room.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +23,8 @@ on_healthz_request (SoupServer *server, SoupServerMessage *msg, const char *path
                     gpointer user_data)
 {
   SchedCore *core = user_data;
-  g_autoptr (GError) error = NULL;
-  sqlite3_stmt *st = sched_db_prepare (core->ctx->db, "SELECT 1", &error);
-  gboolean ok = st && sqlite3_step (st) == SQLITE_ROW;
 
-  if (st)
-    sqlite3_reset (st);
-  if (ok)
+  if (sched_db_ping (core->ctx->db))
     sched_http_reply_text (msg, SOUP_STATUS_OK, "application/json", "{\"status\":\"ok\"}", -1);
   else
     sched_http_reply_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "application/json",
@@ -44,40 +41,37 @@ metrics_counter (GString *out, const gchar *name, const gchar *help, guint64 val
 static void
 metrics_meetings (SchedCore *core, GString *out)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      core->ctx->db, "SELECT status, count(*) FROM meetings GROUP BY status ORDER BY status", NULL);
+  g_autoptr (GPtrArray) counts = sched_meeting_count_by_status (core->ctx->db, NULL);
 
   g_string_append (out, "# HELP vc_scheduler_meetings Meetings stored, by status.\n"
                         "# TYPE vc_scheduler_meetings gauge\n");
-  if (st == NULL)
-    return;
-  while (sqlite3_step (st) == SQLITE_ROW)
-    g_string_append_printf (out, "vc_scheduler_meetings{status=\"%s\"} %" G_GINT64_FORMAT "\n",
-                            sched_db_column_text (st, 0), (gint64)sqlite3_column_int64 (st, 1));
-  sqlite3_reset (st);
+  for (guint i = 0; counts && i < counts->len; i++)
+    {
+      const SchedMeetingCount *c = g_ptr_array_index (counts, i);
+      g_string_append_printf (out, "vc_scheduler_meetings{status=\"%s\"} %" G_GINT64_FORMAT "\n",
+                              c->status, c->count);
+    }
 }
 
 static void
 metrics_rooms (SchedCore *core, GString *out)
 {
-  sqlite3_stmt *st
-      = sched_db_prepare (core->ctx->db, "SELECT code FROM endpoints WHERE deleted = 0", NULL);
-  gint64 rooms = 0, online = 0, in_meeting = 0;
+  g_autoptr (GPtrArray) rooms = sched_room_list (core->ctx->db, SCHED_ROOM_ORDER_CODE, NULL);
+  gint64 online = 0, in_meeting = 0;
 
-  if (st == NULL)
+  if (rooms == NULL)
     return;
-  while (sqlite3_step (st) == SQLITE_ROW)
+  for (guint i = 0; i < rooms->len; i++)
     {
       SchedPresence p = { 0 };
-      rooms++;
-      if (core->ctx->get_presence
-          && core->ctx->get_presence (core->ctx, sched_db_column_text (st, 0), &p) && p.online)
+      const SchedRoom *room = g_ptr_array_index (rooms, i);
+      if (core->ctx->get_presence && core->ctx->get_presence (core->ctx, room->code, &p)
+          && p.online)
         {
           online++;
           in_meeting += g_strcmp0 (p.state, "in_meeting") == 0;
         }
     }
-  sqlite3_reset (st);
   g_string_append_printf (out,
                           "# HELP vc_scheduler_endpoints Endpoint rooms in the roster.\n"
                           "# TYPE vc_scheduler_endpoints gauge\n"
@@ -88,7 +82,7 @@ metrics_rooms (SchedCore *core, GString *out)
                           "# HELP vc_scheduler_endpoints_in_meeting Rooms in a meeting now.\n"
                           "# TYPE vc_scheduler_endpoints_in_meeting gauge\n"
                           "vc_scheduler_endpoints_in_meeting %" G_GINT64_FORMAT "\n",
-                          rooms, online, in_meeting);
+                          (gint64)rooms->len, online, in_meeting);
 }
 
 /* main thread */

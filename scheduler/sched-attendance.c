@@ -12,8 +12,11 @@
 #include "sched-error.h"
 #include "sched-http.h"
 #include "sched-meeting-window.h"
+#include "sched-model-attendance.h"
 
 #include "common/vc-time.h"
+
+#include <string.h>
 
 #define ATTENDANCE_MAX_EVENTS 1000
 
@@ -87,59 +90,34 @@ attendance_close (MeetingAttendance *a, RoomAttendance *r, gint64 joined, gint64
   r->last_leave = MAX (r->last_leave, s.left);
 }
 
+static gint
+attendance_code_compare (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* The meeting's times and its invited rooms (every room row, by code). */
 static gboolean
 attendance_read_meeting (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
 {
-  sqlite3_stmt *st
-      = sched_db_prepare (db,
-                          "SELECT start_at, end_at, status, ended_at, "
-                          "(SELECT count(*) FROM meeting_endpoints e WHERE e.meeting_id = m.id) "
-                          "FROM meetings m WHERE id = ?1",
-                          error);
+  g_autoptr (SchedMeeting) m = sched_meeting_load (db, id, error);
+  g_autoptr (GPtrArray) rooms = NULL;
   gint64 end, now = vc_time_now ();
-  int rc;
 
-  if (st == NULL)
+  if (m == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  rc = sqlite3_step (st);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (st);
-      if (rc == SQLITE_DONE)
-        g_set_error (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no meeting %" G_GINT64_FORMAT, id);
-      else
-        sched_db_set_error (db, error, "reading meeting");
-      return FALSE;
-    }
-  a->start = sqlite3_column_int64 (st, 0);
-  end = sqlite3_column_int64 (st, 1);
-  if (g_strcmp0 (sched_db_column_text (st, 2), "ended") == 0 && sqlite3_column_int64 (st, 3) > 0)
-    end = sqlite3_column_int64 (st, 3);
+  a->start = m->start;
+  end = m->end;
+  if (g_strcmp0 (m->status, "ended") == 0 && m->ended_at > 0)
+    end = m->ended_at;
   a->clip_end = MAX (a->start, MIN (end, now));
-  a->invited_count = sqlite3_column_int64 (st, 4);
-  sqlite3_reset (st);
-  return TRUE;
-}
-
-static gboolean
-attendance_read_invited (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
-{
-  sqlite3_stmt *st = sched_db_prepare (
-      db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1 ORDER BY endpoint", error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    attendance_room (a, sched_db_column_text (st, 0));
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "reading rooms");
-      return FALSE;
-    }
+  a->invited_count = m->endpoints->len;
+  rooms = g_ptr_array_new (); /* borrows m->endpoints' strings */
+  for (guint i = 0; i < m->endpoints->len; i++)
+    g_ptr_array_add (rooms, g_ptr_array_index (m->endpoints, i));
+  g_ptr_array_sort (rooms, attendance_code_compare);
+  for (guint i = 0; i < rooms->len; i++)
+    attendance_room (a, g_ptr_array_index (rooms, i));
   return TRUE;
 }
 
@@ -173,50 +151,37 @@ attendance_summarise (MeetingAttendance *a)
 static gboolean
 attendance_compute (SchedDb *db, gint64 id, MeetingAttendance *a, GError **error)
 {
-  sqlite3_stmt *st;
+  g_autoptr (GPtrArray) events = NULL;
   RoomAttendance *r = NULL;
   gint64 open_at = -1;
-  int rc;
 
   a->rooms = g_ptr_array_new_with_free_func ((GDestroyNotify)room_attendance_free);
-  if (!attendance_read_meeting (db, id, a, error) || !attendance_read_invited (db, id, a, error))
+  if (!attendance_read_meeting (db, id, a, error))
     return FALSE;
-  st = sched_db_prepare (db,
-                         "SELECT endpoint, type, at FROM attendance_events WHERE meeting_id = ?1 "
-                         "ORDER BY endpoint, at, type",
-                         error);
-  if (st == NULL)
+  events = sched_attendance_event_list (db, id, error);
+  if (events == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  for (guint i = 0; i < events->len; i++)
     {
-      const gchar *endpoint = sched_db_column_text (st, 0);
-      gboolean joined = g_strcmp0 (sched_db_column_text (st, 1), "joined") == 0;
-      gint64 at = sqlite3_column_int64 (st, 2);
-      if (r == NULL || g_strcmp0 (r->endpoint, endpoint) != 0)
+      const SchedAttendanceEvent *e = g_ptr_array_index (events, i);
+      if (r == NULL || g_strcmp0 (r->endpoint, e->endpoint) != 0)
         {
           if (r && open_at >= 0)
             attendance_close (a, r, open_at, a->clip_end), r->still_in = TRUE;
-          r = attendance_room (a, endpoint);
+          r = attendance_room (a, e->endpoint);
           open_at = -1;
         }
-      if (joined && open_at < 0)
+      if (e->joined && open_at < 0)
         {
-          open_at = at;
+          open_at = e->at;
           if (r->first_join == 0)
-            r->first_join = at;
+            r->first_join = e->at;
         }
-      else if (!joined && open_at >= 0)
+      else if (!e->joined && open_at >= 0)
         {
-          attendance_close (a, r, open_at, at);
+          attendance_close (a, r, open_at, e->at);
           open_at = -1;
         }
-    }
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "reading attendance");
-      return FALSE;
     }
   if (r && open_at >= 0)
     attendance_close (a, r, open_at, a->clip_end), r->still_in = TRUE;
@@ -229,22 +194,11 @@ gboolean
 sched_attendance_refresh (SchedDb *db, gint64 meeting_id, GError **error)
 {
   g_auto (MeetingAttendance) a = { 0 };
-  sqlite3_stmt *st;
 
   if (!attendance_compute (db, meeting_id, &a, error))
     return FALSE;
-  st = sched_db_prepare (db,
-                         "UPDATE meetings SET held = ?2, actual_seconds = ?3, present_count = ?4, "
-                         "invited_count = ?5 WHERE id = ?1",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, meeting_id);
-  sqlite3_bind_int (st, 2, a.held ? 1 : 0);
-  sqlite3_bind_int64 (st, 3, a.actual_seconds);
-  sqlite3_bind_int64 (st, 4, a.present_count);
-  sqlite3_bind_int64 (st, 5, a.invited_count);
-  return sched_db_step_done (db, st, error);
+  return sched_meeting_set_attendance (db, meeting_id, a.held, a.actual_seconds, a.present_count,
+                                       a.invited_count, error);
 }
 
 static const gchar *
@@ -330,32 +284,6 @@ sched_attendance_report (SchedCore *core, const SchedMeeting *m, const gchar *on
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
-}
-
-gboolean
-sched_attendance_insert (SchedDb *db, const gchar *id, gint64 meeting_id, const gchar *endpoint,
-                         const gchar *type, gint64 at, const gchar *reason, gint64 received_at,
-                         gboolean *duplicate, GError **error)
-{
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "INSERT INTO attendance_events(id, meeting_id, endpoint, type, at, reason, received_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
-      error);
-
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, id);
-  sqlite3_bind_int64 (st, 2, meeting_id);
-  sched_db_bind_text (st, 3, endpoint);
-  sched_db_bind_text (st, 4, type);
-  sqlite3_bind_int64 (st, 5, at);
-  sched_db_bind_text (st, 6, reason);
-  sqlite3_bind_int64 (st, 7, received_at);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  *duplicate = sqlite3_changes (sched_db_handle (db)) == 0;
-  return TRUE;
 }
 
 typedef struct
@@ -480,9 +408,9 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
           attendance_reject (rejected, i, &events[i], refused);
           continue;
         }
-      if (!sched_attendance_insert (db, events[i].id, events[i].meeting, events[i].endpoint,
-                                    events[i].type, events[i].at, events[i].reason, now, &duplicate,
-                                    error))
+      if (!sched_attendance_event_insert (db, events[i].id, events[i].meeting, events[i].endpoint,
+                                          events[i].type, events[i].at, events[i].reason, now,
+                                          &duplicate, error))
         return FALSE;
       if (duplicate)
         (*duplicates)++;

@@ -9,7 +9,8 @@
 
 #include "sched-auth.h"
 #include "sched-core.h"
-#include "sched-meeting.h"
+#include "sched-model-attendance.h"
+#include "sched-model-meeting.h"
 
 #include <json-glib/json-glib.h>
 
@@ -34,12 +35,6 @@ gboolean sched_attendance_refresh (SchedDb *db, gint64 meeting_id, GError **erro
  * drops them instead of sending them forever. */
 gboolean sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
                                   gint64 *accepted, gint64 *duplicates, JsonArray *rejected,
-                                  GError **error);
-
-/* Inserts one event (history import); *duplicate when its id exists. */
-gboolean sched_attendance_insert (SchedDb *db, const gchar *id, gint64 meeting_id,
-                                  const gchar *endpoint, const gchar *type, gint64 at,
-                                  const gchar *reason, gint64 received_at, gboolean *duplicate,
                                   GError **error);
 
 /* GET /api/v1/meetings/ID/attendance; @only_endpoint limits the rooms. */

@@ -8,6 +8,9 @@
 
 #include "sched-auth.h"
 #include "sched-error.h"
+#include "sched-model-room.h"
+#include "sched-model-token.h"
+#include "sched-model-unit.h"
 #include "vc-secret.h"
 #include "vc-time.h"
 
@@ -78,16 +81,14 @@ sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit, const g
                              "an endpoint token needs --endpoint");
       return NULL;
     }
-  if (unit && !sched_db_exists (db, "SELECT 1 FROM units WHERE code = ?1", unit, &exists, error))
+  if (unit && !sched_unit_exists (db, unit, &exists, error))
     return NULL;
   if (unit && !exists)
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "unknown unit '%s'", unit);
       return NULL;
     }
-  if (endpoint
-      && !sched_db_exists (db, "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", endpoint,
-                           &exists, error))
+  if (endpoint && !sched_room_exists (db, endpoint, FALSE, &exists, error))
     return NULL;
   if (endpoint && !exists)
     {
@@ -100,20 +101,9 @@ sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit, const g
   if (token == NULL)
     return NULL;
   g_autofree gchar *hash = vc_secret_hash (token);
-  sqlite3_stmt *stmt
-      = sched_db_prepare (db,
-                          "INSERT INTO tokens (hash, role, unit, endpoint, name, created_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                          error);
-  if (stmt == NULL)
-    return NULL;
-  sched_db_bind_text (stmt, 1, hash);
-  sched_db_bind_text (stmt, 2, sched_role_to_string (role));
-  sched_db_bind_text (stmt, 3, role == SCHED_ROLE_SECRETARIAT ? unit : NULL);
-  sched_db_bind_text (stmt, 4, role == SCHED_ROLE_ENDPOINT ? endpoint : NULL);
-  sched_db_bind_text (stmt, 5, name);
-  sqlite3_bind_int64 (stmt, 6, vc_time_now ());
-  if (!sched_db_step_done (db, stmt, error))
+  if (!sched_token_insert (db, hash, role, role == SCHED_ROLE_SECRETARIAT ? unit : NULL,
+                           role == SCHED_ROLE_ENDPOINT ? endpoint : NULL, name, vc_time_now (),
+                           NULL, error))
     return NULL;
   return g_steal_pointer (&token);
 }
@@ -122,8 +112,9 @@ SchedPrincipal *
 sched_auth_lookup (SchedDb *db, const gchar *token, GError **error)
 {
   g_autofree gchar *hash = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autofree gchar *stored = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (SchedToken) found = NULL;
 
   if (token == NULL || *token == '\0' || strlen (token) > 256)
     {
@@ -132,33 +123,25 @@ sched_auth_lookup (SchedDb *db, const gchar *token, GError **error)
       return NULL;
     }
   hash = vc_secret_hash (token);
-  stmt = sched_db_prepare (db,
-                           "SELECT id, role, unit, endpoint, name, hash FROM tokens "
-                           "WHERE hash = ?1 AND revoked = 0",
-                           error);
-  if (stmt == NULL)
-    return NULL;
-  sched_db_bind_text (stmt, 1, hash);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW || !vc_secret_equal (sched_db_column_text (stmt, 5), hash))
+  found = sched_token_find_by_hash (db, hash, &stored, &local);
+  if (local)
     {
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        sched_db_set_error (db, error, "token lookup");
-      else
-        g_set_error_literal (error, SCHED_ERROR, SCHED_ERROR_UNAUTHORIZED,
-                             "the bearer token is not valid");
-      sqlite3_reset (stmt);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (found == NULL || !vc_secret_equal (stored, hash))
+    {
+      g_set_error_literal (error, SCHED_ERROR, SCHED_ERROR_UNAUTHORIZED,
+                           "the bearer token is not valid");
       return NULL;
     }
 
   g_autoptr (SchedPrincipal) p = g_new0 (SchedPrincipal, 1);
-  p->token_id = sqlite3_column_int64 (stmt, 0);
-  if (!sched_role_from_string (sched_db_column_text (stmt, 1), &p->role))
-    g_assert_not_reached (); /* CHECK constraint on tokens.role */
-  p->unit = g_strdup (sched_db_column_text (stmt, 2));
-  p->endpoint = g_strdup (sched_db_column_text (stmt, 3));
-  p->name = g_strdup (sched_db_column_text (stmt, 4));
-  sqlite3_reset (stmt);
+  p->token_id = found->id;
+  p->role = found->role;
+  p->unit = g_steal_pointer (&found->unit);
+  p->endpoint = g_steal_pointer (&found->endpoint);
+  p->name = g_steal_pointer (&found->name);
   return g_steal_pointer (&p);
 }
 
@@ -206,87 +189,4 @@ sched_auth_is_endpoint (const SchedPrincipal *p, const gchar *endpoint, GError *
   g_set_error (error, SCHED_ERROR, SCHED_ERROR_FORBIDDEN, "this needs the token of room %s",
                endpoint ? endpoint : "(none)");
   return FALSE;
-}
-
-void
-sched_token_free (SchedToken *token)
-{
-  if (token == NULL)
-    return;
-  g_free (token->unit);
-  g_free (token->endpoint);
-  g_free (token->name);
-  g_free (token);
-}
-
-static SchedToken *
-auth_token_from_row (sqlite3_stmt *stmt)
-{
-  SchedToken *t = g_new0 (SchedToken, 1);
-
-  t->id = sqlite3_column_int64 (stmt, 0);
-  if (!sched_role_from_string (sched_db_column_text (stmt, 1), &t->role))
-    g_assert_not_reached (); /* CHECK constraint on tokens.role */
-  t->unit = g_strdup (sched_db_column_text (stmt, 2));
-  t->endpoint = g_strdup (sched_db_column_text (stmt, 3));
-  t->name = g_strdup (sched_db_column_text (stmt, 4));
-  t->created_at = sqlite3_column_int64 (stmt, 5);
-  t->revoked = sqlite3_column_int (stmt, 6) != 0;
-  return t;
-}
-
-GPtrArray *
-sched_auth_list_tokens (SchedDb *db, GError **error)
-{
-  sqlite3_stmt *stmt = sched_db_prepare (
-      db, "SELECT id, role, unit, endpoint, name, created_at, revoked FROM tokens ORDER BY id",
-      error);
-  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_token_free);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (tokens, auth_token_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "listing tokens");
-      return NULL;
-    }
-  return g_steal_pointer (&tokens);
-}
-
-SchedToken *
-sched_auth_get_token (SchedDb *db, gint64 id, GError **error)
-{
-  sqlite3_stmt *stmt = sched_db_prepare (
-      db, "SELECT id, role, unit, endpoint, name, created_at, revoked FROM tokens WHERE id = ?1",
-      error);
-  SchedToken *t = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    t = auth_token_from_row (stmt);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no token %" G_GINT64_FORMAT, id);
-  else
-    sched_db_set_error (db, error, "reading a token");
-  sqlite3_reset (stmt);
-  return t;
-}
-
-gboolean
-sched_auth_set_revoked (SchedDb *db, gint64 id, GError **error)
-{
-  sqlite3_stmt *stmt = sched_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE id = ?1", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return sched_db_step_done (db, stmt, error);
 }

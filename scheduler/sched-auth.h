@@ -49,29 +49,6 @@ gchar *sched_auth_create_token (SchedDb *db, SchedRole role, const gchar *unit,
  * SCHED_ERROR_UNAUTHORIZED when unknown or revoked. */
 SchedPrincipal *sched_auth_lookup (SchedDb *db, const gchar *token, GError **error);
 
-/* A stored token as administrators see it: never its secret (only its
- * hash is stored, and not even that is shown). */
-typedef struct
-{
-  gint64 id;
-  SchedRole role;
-  gchar *unit;     /* secretariat */
-  gchar *endpoint; /* endpoint */
-  gchar *name;
-  gint64 created_at;
-  gboolean revoked;
-} SchedToken;
-
-void sched_token_free (SchedToken *token);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedToken, sched_token_free)
-
-/* Every token, revoked ones too, by id. */
-GPtrArray *sched_auth_list_tokens (SchedDb *db, GError **error);
-/* Token @id; NULL with SCHED_ERROR_NOT_FOUND when there is none. */
-SchedToken *sched_auth_get_token (SchedDb *db, gint64 id, GError **error);
-/* Marks token @id revoked (no check, no audit: see sched_tokens_revoke()). */
-gboolean sched_auth_set_revoked (SchedDb *db, gint64 id, GError **error);
-
 /* Role checks, each setting SCHED_ERROR_FORBIDDEN when refused. */
 gboolean sched_auth_can_read_all (const SchedPrincipal *p,
                                   GError **error); /* admin, secretariat, manager */

@@ -6,7 +6,8 @@
  * callback inside a single BEGIN IMMEDIATE transaction: each booking in its
  * own SAVEPOINT, so each is still checked against everything before it and
  * refused or kept on its own, and one COMMIT (one fsync) makes them all
- * durable. Only then are the messages answered and the other parts told.
+ * durable. Only then are the messages answered and the other parts told,
+ * once for the whole batch (a room two bookings touched gets one schedule).
  * If the COMMIT fails, every booking of the batch is answered 500.
  *
  * Main thread only: the queue and the batch flag live in SchedCore. */
@@ -68,46 +69,26 @@ sched_booking_tx_rollback (SchedCore *core)
 }
 
 void
-sched_booking_notify_room (SchedCore *core, const gchar *endpoint)
+sched_booking_notify (SchedCore *core, SchedChangeSet *changes)
 {
   if (!core->batch_open)
     {
-      sched_context_schedule_changed (core->ctx, endpoint);
+      sched_change_set_notify (changes, core->ctx);
       return;
     }
-  if (core->deferred_rooms == NULL)
-    core->deferred_rooms = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (core->deferred_rooms, g_strdup (endpoint));
-}
-
-void
-sched_booking_notify_meeting (SchedCore *core, gint64 meeting_id)
-{
-  if (!core->batch_open)
-    {
-      sched_context_meeting_changed (core->ctx, meeting_id);
-      return;
-    }
-  if (core->deferred_meetings == NULL)
-    core->deferred_meetings = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_array_append_val (core->deferred_meetings, meeting_id);
+  if (core->batch_changes == NULL)
+    core->batch_changes = sched_change_set_new ();
+  sched_change_set_merge (core->batch_changes, changes);
 }
 
 /* After the commit: each room once, then each meeting. */
 static void
 batch_flush_notifications (SchedCore *core, gboolean committed)
 {
-  g_autoptr (GPtrArray) rooms = g_steal_pointer (&core->deferred_rooms);
-  g_autoptr (GArray) meetings = g_steal_pointer (&core->deferred_meetings);
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (SchedChangeSet) changes = g_steal_pointer (&core->batch_changes);
 
-  if (!committed)
-    return;
-  for (guint i = 0; rooms && i < rooms->len; i++)
-    if (g_hash_table_add (seen, g_ptr_array_index (rooms, i)))
-      sched_context_schedule_changed (core->ctx, g_ptr_array_index (rooms, i));
-  for (guint i = 0; meetings && i < meetings->len; i++)
-    sched_context_meeting_changed (core->ctx, g_array_index (meetings, gint64, i));
+  if (committed && changes)
+    sched_change_set_notify (changes, core->ctx);
 }
 
 static void
@@ -211,6 +192,5 @@ sched_booking_batch_shutdown (SchedCore *core)
       g_queue_free_full (core->booking_queue, (GDestroyNotify)booking_job_free);
       core->booking_queue = NULL;
     }
-  g_clear_pointer (&core->deferred_rooms, g_ptr_array_unref);
-  g_clear_pointer (&core->deferred_meetings, g_array_unref);
+  g_clear_pointer (&core->batch_changes, sched_change_set_free);
 }

@@ -2,15 +2,17 @@
  * re-checked, If-Match against the version), cancel, extend and end.
  *
  * Each change is one BEGIN IMMEDIATE transaction that re-reads the meeting,
- * checks, writes a new version and an audit line; hooks run after commit. */
+ * checks, writes a new version and an audit line; the other parts are
+ * told after the commit, through one SchedChangeSet. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-booking.h"
 
 #include "sched-attendance.h"
-#include "sched-audit.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-model-audit.h"
+#include "sched-model-room.h"
 
 /* Whether @who may change @m: admin, the secretariat of its unit, and —
  * for extend/end (@chair_too) — the secretariat of the chair room's unit. */
@@ -24,16 +26,10 @@ change_may_manage (SchedCore *core, const SchedPrincipal *who, const SchedMeetin
     return TRUE;
   if (chair_too && who->role == SCHED_ROLE_SECRETARIAT && who->unit)
     {
-      sqlite3_stmt *st = sched_db_prepare (
-          core->ctx->db, "SELECT 1 FROM endpoints WHERE code = ?1 AND unit = ?2", error);
-      int rc;
-      if (st == NULL)
+      gboolean in = FALSE;
+      if (!sched_room_in_unit (core->ctx->db, m->chair, who->unit, &in, error))
         return FALSE;
-      sched_db_bind_text (st, 1, m->chair);
-      sched_db_bind_text (st, 2, who->unit);
-      rc = sqlite3_step (st);
-      sqlite3_reset (st);
-      if (rc == SQLITE_ROW)
+      if (in)
         return TRUE;
     }
   g_propagate_error (error, g_steal_pointer (&refused));
@@ -83,12 +79,15 @@ change_finish (SchedCore *core, gint64 id, GPtrArray *before, GError **error)
   m = sched_meeting_load (core->ctx->db, id, error);
   if (m == NULL)
     return NULL;
-  for (guint i = 0; before && i < before->len; i++)
-    if (!sched_meeting_has_endpoint (m, g_ptr_array_index (before, i)))
-      sched_context_schedule_changed (core->ctx, g_ptr_array_index (before, i));
-  for (guint i = 0; i < m->endpoints->len; i++)
-    sched_context_schedule_changed (core->ctx, g_ptr_array_index (m->endpoints, i));
-  sched_context_meeting_changed (core->ctx, id);
+  {
+    g_autoptr (SchedChangeSet) changes = sched_change_set_new ();
+    for (guint i = 0; before && i < before->len; i++)
+      sched_change_set_add_room (changes, g_ptr_array_index (before, i));
+    for (guint i = 0; i < m->endpoints->len; i++)
+      sched_change_set_add_room (changes, g_ptr_array_index (m->endpoints, i));
+    sched_change_set_add_meeting (changes, id);
+    sched_booking_notify (core, changes);
+  }
   return sched_meeting_to_node (m);
 }
 
@@ -138,31 +137,19 @@ change_merge (const SchedMeeting *m, JsonObject *request, GError **error)
 static gboolean
 change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 now, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "UPDATE meetings SET title = ?2, unit = ?3, chair = ?4, start_at = ?5, end_at = ?6, "
-      "invited_count = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
-      error);
+  /* Borrows the spec's strings: nothing here is freed. */
+  const SchedMeeting row = {
+    .id = id,
+    .title = spec->title,
+    .unit = spec->unit,
+    .chair = spec->chair,
+    .start = spec->start,
+    .end = spec->end,
+    .invited_count = spec->endpoints->len,
+  };
 
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sched_db_bind_text (st, 2, spec->title);
-  sched_db_bind_text (st, 3, spec->unit);
-  sched_db_bind_text (st, 4, spec->chair);
-  sqlite3_bind_int64 (st, 5, spec->start);
-  sqlite3_bind_int64 (st, 6, spec->end);
-  sqlite3_bind_int (st, 7, (int)spec->endpoints->len);
-  sqlite3_bind_int64 (st, 8, now);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  st = sched_db_prepare (db, "DELETE FROM meeting_endpoints WHERE meeting_id = ?1", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  return sched_booking_insert_rooms (db, id, spec->endpoints, spec->start, spec->end, error);
+  return sched_meeting_update (db, &row, now, error) && sched_meeting_room_delete (db, id, error)
+         && sched_meeting_room_insert (db, id, spec->endpoints, spec->start, spec->end, error);
 }
 
 /* Conflicts and capacity for @spec, the meeting itself excluded. */
@@ -174,7 +161,8 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
       = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
   SchedCapacity capacity;
 
-  if (!sched_booking_find_conflicts (core->ctx->db, endpoints, start, end, id, conflicts, error))
+  if (!sched_meeting_room_find_conflicts (core->ctx->db, endpoints, start, end, id, conflicts,
+                                          error))
     return FALSE;
   if (conflicts->len > 0)
     {
@@ -253,23 +241,8 @@ fail:
 static gboolean
 change_set_status (SchedDb *db, gint64 id, const gchar *status, gint64 now, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db, "UPDATE meetings SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
-      error);
-
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sched_db_bind_text (st, 2, status);
-  sqlite3_bind_int64 (st, 3, now);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = ?1",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  return sched_db_step_done (db, st, error);
+  return sched_meeting_set_status (db, id, status, now, error)
+         && sched_meeting_room_deactivate (db, id, error);
 }
 
 JsonNode *
@@ -296,30 +269,9 @@ sched_booking_cancel (SchedCore *core, const SchedPrincipal *who, gint64 id, gin
 static gboolean
 change_set_end (SchedDb *db, gint64 id, gint64 end, gboolean ended, gint64 now, GError **error)
 {
-  sqlite3_stmt *st
-      = sched_db_prepare (db,
-                          "UPDATE meetings SET end_at = CASE WHEN ?3 THEN end_at ELSE ?2 END, "
-                          "ended_at = CASE WHEN ?3 THEN ?2 ELSE ended_at END, "
-                          "status = CASE WHEN ?3 THEN 'ended' ELSE status END, "
-                          "version = version + 1, updated_at = ?4 WHERE id = ?1",
-                          error);
-
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int64 (st, 2, end);
-  sqlite3_bind_int (st, 3, ended ? 1 : 0);
-  sqlite3_bind_int64 (st, 4, now);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
   /* The rooms are free from the new end on. */
-  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET end_at = ?2 WHERE meeting_id = ?1",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int64 (st, 2, end);
-  return sched_db_step_done (db, st, error);
+  return sched_meeting_set_end (db, id, end, ended, now, error)
+         && sched_meeting_room_set_end (db, id, end, error);
 }
 
 JsonNode *

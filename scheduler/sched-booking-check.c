@@ -8,6 +8,8 @@
 
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-model-room.h"
+#include "sched-model-unit.h"
 #include "sched-roster.h"
 
 /* A start up to this many seconds in the past still counts as "now". */
@@ -26,17 +28,6 @@ sched_meeting_spec_free (SchedMeetingSpec *spec)
   g_free (spec->chair);
   g_clear_pointer (&spec->endpoints, g_ptr_array_unref);
   g_free (spec);
-}
-
-void
-sched_conflict_free (SchedConflict *c)
-{
-  if (c == NULL)
-    return;
-  g_free (c->endpoint);
-  g_free (c->title);
-  g_free (c->unit);
-  g_free (c);
 }
 
 SchedMeetingSpec *
@@ -85,9 +76,7 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
                                  code);
           return FALSE;
         }
-      if (!sched_db_exists (core->ctx->db,
-                            "SELECT 1 FROM endpoints WHERE code = ?1 AND deleted = 0", code,
-                            &exists, error))
+      if (!sched_room_exists (core->ctx->db, code, FALSE, &exists, error))
         return FALSE;
       if (!exists)
         {
@@ -134,8 +123,7 @@ sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 no
                              core->ctx->settings->max_meeting_seconds / 3600);
       return FALSE;
     }
-  if (!sched_db_exists (core->ctx->db, "SELECT 1 FROM units WHERE code = ?1", spec->unit, &exists,
-                        error))
+  if (!sched_unit_exists (core->ctx->db, spec->unit, &exists, error))
     return FALSE;
   if (!exists)
     {
@@ -143,70 +131,6 @@ sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 no
       return FALSE;
     }
   return booking_validate_rooms (core, spec, error);
-}
-
-gint
-sched_booking_unit_priority (SchedDb *db, const gchar *unit)
-{
-  sqlite3_stmt *st = sched_db_prepare (db, "SELECT priority FROM units WHERE code = ?1", NULL);
-  gint priority = 0;
-
-  if (st == NULL)
-    return 0;
-  sched_db_bind_text (st, 1, unit);
-  if (sqlite3_step (st) == SQLITE_ROW)
-    priority = sqlite3_column_int (st, 0);
-  sqlite3_reset (st);
-  return priority;
-}
-
-gboolean
-sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, gint64 end,
-                              gint64 exclude_id, GPtrArray *conflicts, GError **error)
-{
-  /* "e.start_at > start - 24 h" bounds the range scan of the partial index
-   * meeting_endpoints_by_room: no meeting is longer than that. */
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "SELECT m.id, m.title, m.unit, m.start_at, m.end_at, coalesce(u.priority, 0) "
-      "FROM meeting_endpoints e JOIN meetings m ON m.id = e.meeting_id "
-      "LEFT JOIN units u ON u.code = m.unit "
-      "WHERE e.endpoint = ?1 AND e.active = 1 AND e.start_at > ?2 - ?5 AND e.start_at < ?3 "
-      "AND e.end_at > ?2 AND e.meeting_id <> ?4 ORDER BY e.start_at",
-      error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  for (guint i = 0; i < endpoints->len; i++)
-    {
-      sqlite3_reset (st);
-      sched_db_bind_text (st, 1, g_ptr_array_index (endpoints, i));
-      sqlite3_bind_int64 (st, 2, start);
-      sqlite3_bind_int64 (st, 3, end);
-      sqlite3_bind_int64 (st, 4, exclude_id);
-      sqlite3_bind_int64 (st, 5, SCHED_MEETING_MAX_SECONDS);
-      while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-        {
-          SchedConflict *c = g_new0 (SchedConflict, 1);
-          c->endpoint = g_strdup (g_ptr_array_index (endpoints, i));
-          c->meeting_id = sqlite3_column_int64 (st, 0);
-          c->title = g_strdup (sched_db_column_text (st, 1));
-          c->unit = g_strdup (sched_db_column_text (st, 2));
-          c->start = sqlite3_column_int64 (st, 3);
-          c->end = sqlite3_column_int64 (st, 4);
-          c->priority = sqlite3_column_int (st, 5);
-          g_ptr_array_add (conflicts, c);
-        }
-      if (rc != SQLITE_DONE)
-        {
-          sched_db_set_error (db, error, "checking conflicts");
-          sqlite3_reset (st);
-          return FALSE;
-        }
-    }
-  sqlite3_reset (st);
-  return TRUE;
 }
 
 typedef struct
@@ -227,24 +151,6 @@ capacity_edge_compare (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-booking_count_rooms (SchedDb *db, gint64 *rooms, GError **error)
-{
-  sqlite3_stmt *st = sched_db_prepare (db, "SELECT count(*) FROM endpoints", error);
-
-  if (st == NULL)
-    return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
-    {
-      sqlite3_reset (st);
-      sched_db_set_error (db, error, "counting rooms");
-      return FALSE;
-    }
-  *rooms = sqlite3_column_int64 (st, 0);
-  sqlite3_reset (st);
-  return TRUE;
-}
-
-static gboolean
 capacity_freed (GArray *freed, gint64 id)
 {
   for (guint i = 0; freed != NULL && i < freed->len; i++)
@@ -258,36 +164,20 @@ static gboolean
 capacity_edges (SchedDb *db, gint64 start, gint64 end, gint64 exclude_id, GArray *freed,
                 GArray *edges, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "SELECT meeting_id, min(start_at), max(end_at), count(*) FROM meeting_endpoints "
-      "WHERE active = 1 AND start_at > ?1 - ?4 AND start_at < ?2 AND end_at > ?1 "
-      "AND meeting_id <> ?3 GROUP BY meeting_id",
-      error);
-  int rc;
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (SchedMeetingSpan));
 
-  if (st == NULL)
+  if (!sched_meeting_room_list_spans (db, start, end, exclude_id, spans, error))
     return FALSE;
-  sqlite3_bind_int64 (st, 1, start);
-  sqlite3_bind_int64 (st, 2, end);
-  sqlite3_bind_int64 (st, 3, exclude_id);
-  sqlite3_bind_int64 (st, 4, SCHED_MEETING_MAX_SECONDS);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  for (guint i = 0; i < spans->len; i++)
     {
-      gint n = sqlite3_column_int (st, 3);
-      CapacityEdge in = { MAX (sqlite3_column_int64 (st, 1), start), +1, n };
-      CapacityEdge out = { MIN (sqlite3_column_int64 (st, 2), end), -1, -n };
+      const SchedMeetingSpan *span = &g_array_index (spans, SchedMeetingSpan, i);
+      CapacityEdge in = { MAX (span->start, start), +1, span->n_rooms };
+      CapacityEdge out = { MIN (span->end, end), -1, -span->n_rooms };
 
-      if (capacity_freed (freed, sqlite3_column_int64 (st, 0)))
+      if (capacity_freed (freed, span->meeting_id))
         continue;
       g_array_append_val (edges, in);
       g_array_append_val (edges, out);
-    }
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "checking capacity");
-      return FALSE;
     }
   return TRUE;
 }
@@ -307,7 +197,7 @@ sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint
   gint64 roster = 0;
 
   *out = (SchedCapacity){ .ok = TRUE };
-  if (!booking_count_rooms (db, &roster, error))
+  if (!sched_room_count (db, &roster, error))
     return FALSE;
   /* A room is never in two overlapping meetings, so at no instant are more
    * rooms connected than there are rooms, nor more meetings than half of
@@ -428,8 +318,8 @@ sched_booking_add_suggestions (SchedCore *core, JsonBuilder *b, GPtrArray *endpo
       t = booking_next_working_start (core, t, duration, horizon);
       if (t == G_MAXINT64)
         break;
-      if (!sched_booking_find_conflicts (core->ctx->db, endpoints, t, t + duration, exclude_id,
-                                         conflicts, NULL))
+      if (!sched_meeting_room_find_conflicts (core->ctx->db, endpoints, t, t + duration, exclude_id,
+                                              conflicts, NULL))
         break;
       for (guint i = 0; i < conflicts->len; i++)
         next = MAX (next, ((SchedConflict *)g_ptr_array_index (conflicts, i))->end);

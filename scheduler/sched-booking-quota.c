@@ -134,40 +134,6 @@ sched_booking_quota_add (SchedBookingQuota *q, gint64 start, gint64 end, guint n
   quota_split (q, TRUE, start, end, n_rooms);
 }
 
-/* Room-seconds the unit's active room rows hold in [from, to). */
-static gboolean
-quota_stored (SchedBookingQuota *q, gint64 from, gint64 to, gint64 *seconds, GError **error)
-{
-  SchedDb *db = q->core->ctx->db;
-  /* "m.start_at > from - 24 h" bounds the scan of meetings_by_start: no
-   * meeting is longer than that. */
-  sqlite3_stmt *st
-      = sched_db_prepare (db,
-                          "SELECT coalesce(sum(min(e.end_at, ?3) - max(e.start_at, ?2)), 0) "
-                          "FROM meetings m JOIN meeting_endpoints e ON e.meeting_id = m.id "
-                          "WHERE m.start_at > ?2 - ?4 AND m.start_at < ?3 AND m.unit = ?1 "
-                          "AND e.active = 1 AND e.end_at > ?2",
-                          error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, q->unit);
-  sqlite3_bind_int64 (st, 2, from);
-  sqlite3_bind_int64 (st, 3, to);
-  sqlite3_bind_int64 (st, 4, SCHED_MEETING_MAX_SECONDS);
-  rc = sqlite3_step (st);
-  if (rc != SQLITE_ROW)
-    {
-      sched_db_set_error (db, error, "reading room-hours");
-      sqlite3_reset (st);
-      return FALSE;
-    }
-  *seconds = sqlite3_column_int64 (st, 0);
-  sqlite3_reset (st);
-  return TRUE;
-}
-
 static gboolean
 quota_refuse (SchedBookingQuota *q, const QuotaBucket *b, gint64 limit, gint64 seconds,
               JsonObject **extra, GError **error)
@@ -219,7 +185,9 @@ quota_check (SchedBookingQuota *q, gboolean stored, JsonObject **extra, GError *
 
       if (limit <= 0)
         continue;
-      if (stored && !quota_stored (q, b->from, b->to, &seconds, error))
+      if (stored
+          && !sched_meeting_room_unit_seconds (q->core->ctx->db, q->unit, b->from, b->to, &seconds,
+                                               error))
         return FALSE;
       if (seconds > limit)
         return quota_refuse (q, b, limit, seconds, extra, error);

@@ -3,14 +3,17 @@
  * One request is one BEGIN IMMEDIATE transaction: every occurrence is
  * checked against what is stored (and against the occurrences placed
  * before it), lower-priority meetings are displaced when asked, and only a
- * commit makes any of it visible. Hooks run after the commit. */
+ * commit makes any of it visible. The other parts are told after the
+ * commit, through one SchedChangeSet. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-booking.h"
 
-#include "sched-audit.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-model-audit.h"
+#include "sched-model-series.h"
+#include "sched-model-unit.h"
 #include "sched-recurrence.h"
 
 #include <string.h>
@@ -70,81 +73,40 @@ sched_booking_describe (const SchedMeetingSpec *spec, gint64 start, gint64 end)
 }
 
 gboolean
-sched_booking_insert_rooms (SchedDb *db, gint64 id, GPtrArray *endpoints, gint64 start, gint64 end,
-                            GError **error)
-{
-  sqlite3_stmt *st = sched_db_prepare (db,
-                                       "INSERT INTO meeting_endpoints(meeting_id, endpoint, "
-                                       "start_at, end_at, active) VALUES (?1, ?2, ?3, ?4, 1)",
-                                       error);
-
-  if (st == NULL)
-    return FALSE;
-  for (guint i = 0; i < endpoints->len; i++)
-    {
-      sqlite3_reset (st);
-      sqlite3_bind_int64 (st, 1, id);
-      sched_db_bind_text (st, 2, g_ptr_array_index (endpoints, i));
-      sqlite3_bind_int64 (st, 3, start);
-      sqlite3_bind_int64 (st, 4, end);
-      if (!sched_db_step_done (db, st, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
 sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_id, gint64 start,
                       gint64 end, const gchar *actor, gint64 now, gboolean imported, gint64 *id,
                       GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "INSERT INTO meetings(series_id, title, unit, chair, start_at, end_at, status, created_by, "
-      "created_at, updated_at, ended_at, imported, invited_count) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
-      error);
+  /* Borrows the spec's strings: nothing here is freed. */
+  const SchedMeeting row = {
+    .series_id = series_id,
+    .title = spec->title,
+    .unit = spec->unit,
+    .chair = spec->chair,
+    .start = start,
+    .end = end,
+    .status = (gchar *)(imported ? "ended" : "scheduled"),
+    .created_by = (gchar *)actor,
+    .created_at = now,
+    .updated_at = now,
+    .ended_at = imported ? end : 0,
+    .imported = imported,
+    .invited_count = spec->endpoints->len,
+  };
 
-  if (st == NULL)
-    return FALSE;
-  if (series_id > 0)
-    sqlite3_bind_int64 (st, 1, series_id);
-  sched_db_bind_text (st, 2, spec->title);
-  sched_db_bind_text (st, 3, spec->unit);
-  sched_db_bind_text (st, 4, spec->chair);
-  sqlite3_bind_int64 (st, 5, start);
-  sqlite3_bind_int64 (st, 6, end);
-  sched_db_bind_text (st, 7, imported ? "ended" : "scheduled");
-  sched_db_bind_text (st, 8, actor);
-  sqlite3_bind_int64 (st, 9, now);
-  if (imported)
-    sqlite3_bind_int64 (st, 10, end);
-  sqlite3_bind_int (st, 11, imported ? 1 : 0);
-  sqlite3_bind_int (st, 12, (int)spec->endpoints->len);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  *id = sqlite3_last_insert_rowid (sched_db_handle (db));
-  return sched_booking_insert_rooms (db, *id, spec->endpoints, start, end, error);
+  return sched_meeting_insert (db, &row, id, error)
+         && sched_meeting_room_insert (db, *id, spec->endpoints, start, end, error);
 }
 
 static gboolean
 booking_add_meeting_rooms (SchedDb *db, gint64 id, GHashTable *rooms, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db, "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1", error);
-  int rc;
+  g_autoptr (GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
 
-  if (st == NULL)
+  if (!sched_meeting_room_list (db, id, NULL, codes, error))
     return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_hash_table_add (rooms, g_strdup (sched_db_column_text (st, 0)));
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (db, error, "reading rooms");
-      return FALSE;
-    }
+  for (guint i = 0; i < codes->len; i++)
+    g_hash_table_add (rooms, g_strdup (g_ptr_array_index (codes, i)));
   return TRUE;
 }
 
@@ -153,27 +115,13 @@ static gboolean
 booking_displace (BookingRun *run, gint64 id, GError **error)
 {
   SchedDb *db = run->core->ctx->db;
-  sqlite3_stmt *st;
 
   for (guint i = 0; i < run->displaced->len; i++)
     if (g_array_index (run->displaced, gint64, i) == id)
       return TRUE;
-  st = sched_db_prepare (db,
-                         "UPDATE meetings SET status = 'displaced', version = version + 1, "
-                         "updated_at = ?2 WHERE id = ?1 AND status = 'scheduled'",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int64 (st, 2, run->now);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  st = sched_db_prepare (db, "UPDATE meeting_endpoints SET active = 0 WHERE meeting_id = ?1",
-                         error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  if (!sched_db_step_done (db, st, error) || !booking_add_meeting_rooms (db, id, run->rooms, error))
+  if (!sched_meeting_displace (db, id, run->now, error)
+      || !sched_meeting_room_deactivate (db, id, error)
+      || !booking_add_meeting_rooms (db, id, run->rooms, error))
     return FALSE;
   g_array_append_val (run->displaced, id);
   return TRUE;
@@ -220,36 +168,8 @@ booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end,
 static gboolean
 booking_capacity_victim (BookingRun *run, gint64 at, GArray *freed, gint64 *victim, GError **error)
 {
-  SchedDb *db = run->core->ctx->db;
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "SELECT m.id FROM meetings m LEFT JOIN units u ON u.code = m.unit "
-      "WHERE m.status = 'scheduled' AND m.start_at <= ?1 AND m.end_at > ?1 "
-      "AND coalesce(u.priority, 0) < ?2 ORDER BY coalesce(u.priority, 0), m.id DESC",
-      error);
-  int rc;
-
-  *victim = 0;
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, at);
-  sqlite3_bind_int (st, 2, run->priority);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW && *victim == 0)
-    {
-      gint64 id = sqlite3_column_int64 (st, 0);
-      gboolean taken = FALSE;
-      for (guint i = 0; i < freed->len && !taken; i++)
-        taken = g_array_index (freed, gint64, i) == id;
-      if (!taken)
-        *victim = id;
-    }
-  sqlite3_reset (st);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      sched_db_set_error (db, error, "choosing a meeting to displace");
-      return FALSE;
-    }
-  return TRUE;
+  return sched_meeting_find_displaceable (run->core->ctx->db, at, run->priority, freed, victim,
+                                          error);
 }
 
 /* The bridge's capacity for one occurrence. With pre-emption, meetings of
@@ -294,7 +214,8 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
   SchedCapacity capacity;
   gint64 id = 0;
 
-  if (!sched_booking_find_conflicts (db, run->spec->endpoints, start, end, 0, conflicts, error))
+  if (!sched_meeting_room_find_conflicts (db, run->spec->endpoints, start, end, 0, conflicts,
+                                          error))
     return FALSE;
   for (guint i = 0; i < conflicts->len; i++)
     all_lower = all_lower
@@ -393,23 +314,6 @@ booking_holiday (SchedCore *core, gint64 start)
                                 g_date_time_get_day_of_month (local));
 }
 
-static gboolean
-booking_insert_series (SchedDb *db, const gchar *rule, gint64 now, gint64 *series_id,
-                       GError **error)
-{
-  sqlite3_stmt *st
-      = sched_db_prepare (db, "INSERT INTO series(rule, created_at) VALUES (?1, ?2)", error);
-
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, rule);
-  sqlite3_bind_int64 (st, 2, now);
-  if (!sched_db_step_done (db, st, error))
-    return FALSE;
-  *series_id = sqlite3_last_insert_rowid (sched_db_handle (db));
-  return TRUE;
-}
-
 /* The unit's room-hours with the occurrences just placed (inside the
  * transaction, so concurrent bookings cannot both pass). */
 static gboolean
@@ -461,7 +365,7 @@ booking_run_transaction (BookingRun *run, GArray *starts, const gchar *rule, gin
 
   if (!sched_booking_tx_begin (run->core, error))
     return FALSE;
-  if (rule && !booking_insert_series (db, rule, run->now, series_id, error))
+  if (rule && !sched_series_insert (db, rule, run->now, series_id, error))
     goto fail;
   for (guint i = 0; i < starts->len; i++)
     {
@@ -560,21 +464,25 @@ booking_response (BookingRun *run, gint64 series_id)
   return root;
 }
 
+/* After the commit: the rooms asked for and those of displaced meetings,
+ * the meetings created and displaced, each once. */
 static void
 booking_notify (BookingRun *run)
 {
+  g_autoptr (SchedChangeSet) changes = sched_change_set_new ();
   GHashTableIter iter;
   gpointer room;
 
   for (guint i = 0; i < run->spec->endpoints->len; i++)
-    g_hash_table_add (run->rooms, g_strdup (g_ptr_array_index (run->spec->endpoints, i)));
+    sched_change_set_add_room (changes, g_ptr_array_index (run->spec->endpoints, i));
   g_hash_table_iter_init (&iter, run->rooms);
   while (g_hash_table_iter_next (&iter, &room, NULL))
-    sched_booking_notify_room (run->core, room);
+    sched_change_set_add_room (changes, room);
   for (guint i = 0; i < run->created->len; i++)
-    sched_booking_notify_meeting (run->core, g_array_index (run->created, gint64, i));
+    sched_change_set_add_meeting (changes, g_array_index (run->created, gint64, i));
   for (guint i = 0; i < run->displaced->len; i++)
-    sched_booking_notify_meeting (run->core, g_array_index (run->displaced, gint64, i));
+    sched_change_set_add_meeting (changes, g_array_index (run->displaced, gint64, i));
+  sched_booking_notify (run->core, changes);
 }
 
 JsonNode *
@@ -597,7 +505,7 @@ sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *re
       || !booking_check_request_limits (&run, starts, rule, extra, error))
     return NULL;
   run.actor = sched_principal_describe (who);
-  run.priority = sched_booking_unit_priority (core->ctx->db, run.spec->unit);
+  run.priority = sched_unit_get_priority (core->ctx->db, run.spec->unit);
   run.created = g_array_new (FALSE, FALSE, sizeof (gint64));
   run.created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
   run.displaced = g_array_new (FALSE, FALSE, sizeof (gint64));

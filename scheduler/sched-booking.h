@@ -11,14 +11,16 @@
  * transaction, so concurrent requests for the same room give one booking.
  *
  * Every function here runs on the main thread, commits before it returns,
- * and then tells the other parts through sched_context_schedule_changed()
- * and sched_context_meeting_changed(). On a conflict the error is
+ * and then tells the other parts once through a SchedChangeSet
+ * (sched_booking_notify). Rows are read and written through the model
+ * (sched-model-*.h); no SQL is written here. On a conflict the error is
  * SCHED_ERROR_CONFLICT and *extra holds {conflicts[], suggestions[]}. */
 #pragma once
 
 #include "sched-auth.h"
 #include "sched-core.h"
-#include "sched-meeting.h"
+#include "sched-change-set.h"
+#include "sched-model-meeting.h"
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -66,23 +68,8 @@ JsonNode *sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 
 
 /* ---- shared by the above (sched-booking-check.c) ---- */
 
-typedef struct
-{
-  gchar *endpoint;
-  gint64 meeting_id;
-  gchar *title;
-  gchar *unit;
-  gint64 start;
-  gint64 end;
-  gint priority; /* of the meeting's unit */
-} SchedConflict;
+/* Conflicts: sched_meeting_room_find_conflicts() (sched-model-meeting-room.h). */
 
-void sched_conflict_free (SchedConflict *conflict);
-
-/* Appends SchedConflict* for every active meeting (other than
- * @exclude_id) that shares a room with @endpoints during [start, end). */
-gboolean sched_booking_find_conflicts (SchedDb *db, GPtrArray *endpoints, gint64 start, gint64 end,
-                                       gint64 exclude_id, GPtrArray *conflicts, GError **error);
 /* The bridge's capacity over a new meeting's time. The limits are the
  * bridge's own (GET /capacity, SchedContext.bridge_max_*), or [bridge]
  * capacity for participants until the bridge has answered. */
@@ -115,12 +102,9 @@ JsonObject *sched_booking_conflict_extra (SchedCore *core, GPtrArray *conflicts,
                                           GPtrArray *endpoints, gint64 start, gint64 end,
                                           gint64 exclude_id);
 /* Inserts a meeting row and its rooms (no rule is checked), and sets
- * invited_count. @status: "scheduled" or, for history, "ended" (then
- * ended_at = @end). Runs inside the caller's transaction. */
-/* Inserts the active room rows of meeting @id, with its times copied for
- * the overlap index. Inside the caller's transaction. */
-gboolean sched_booking_insert_rooms (SchedDb *db, gint64 id, GPtrArray *endpoints, gint64 start,
-                                     gint64 end, GError **error);
+ * invited_count. @imported: a past meeting, status "ended" (then
+ * ended_at = @end), else "scheduled". Runs inside the caller's
+ * transaction. */
 gboolean sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_id,
                                gint64 start, gint64 end, const gchar *actor, gint64 now,
                                gboolean imported, gint64 *id, GError **error);
@@ -133,9 +117,10 @@ JsonNode *sched_booking_describe (const SchedMeetingSpec *spec, gint64 start, gi
 gboolean sched_booking_tx_begin (SchedCore *core, GError **error);
 gboolean sched_booking_tx_commit (SchedCore *core, GError **error);
 void sched_booking_tx_rollback (SchedCore *core);
-/* Tell the other parts now, or after the batch commits. */
-void sched_booking_notify_room (SchedCore *core, const gchar *endpoint);
-void sched_booking_notify_meeting (SchedCore *core, gint64 meeting_id);
+/* After a commit: tells the other parts about @changes now, or, inside
+ * an open batch, once the batch has committed (every room once per
+ * batch). Empties @changes. */
+void sched_booking_notify (SchedCore *core, SchedChangeSet *changes);
 
 /* POST /api/v1/meetings through the group commit: the message is paused
  * and answered after the batch that holds it has committed (or failed). */
@@ -170,8 +155,5 @@ gboolean sched_booking_quota_check_request (SchedBookingQuota *quota, JsonObject
  * Inside the booking's transaction. */
 gboolean sched_booking_quota_check_stored (SchedBookingQuota *quota, JsonObject **extra,
                                            GError **error);
-
-/* Priority of a unit (0 when unknown). */
-gint sched_booking_unit_priority (SchedDb *db, const gchar *unit);
 
 G_END_DECLS

@@ -4,7 +4,8 @@
  * main.c (sched-main.c) fills one SchedContext and passes it to each part's
  * *_register() function, which adds that part's HTTP handlers to the shared
  * SoupServer. Parts never link to each other's internals: the booking code
- * tells the agent hub about changed schedules through the hooks below, and
+ * tells the agent hub about changed schedules through the hooks below
+ * (by way of sched-change-set.h), and
  * the endpoint listing asks the hub about presence the same way. */
 #pragma once
 
@@ -72,11 +73,14 @@ struct _SchedContext
   /* Presence of room agents, filled by the agent hub (sched-agent-hub.c).
    * Returns FALSE when nothing is known about @endpoint. */
   gboolean (*get_presence) (SchedContext *ctx, const gchar *endpoint, SchedPresence *out);
-  /* Called by the booking code after a committed change that touches the
-   * schedule of @endpoint (NULL: of every room). */
+  /* Both called only by sched_change_set_notify() (sched-change-set.c),
+   * the one notification path, after a commit, each at most once per room
+   * or meeting of that commit (of that batch, for group-committed
+   * bookings). schedule_changed: the schedule of @endpoint changed (NULL:
+   * of every room); meeting_changed: a meeting was created, changed,
+   * extended, ended or cancelled, so the bridge room can be opened, updated
+   * or closed — the schedules of its rooms are told by schedule_changed. */
   void (*schedule_changed) (SchedContext *ctx, const gchar *endpoint);
-  /* Called after a meeting was created, changed, extended, ended or
-   * cancelled, so the bridge room can be opened, updated or closed. */
   void (*meeting_changed) (SchedContext *ctx, gint64 meeting_id);
   /* Called after token @token_id was revoked and committed, so that the
    * agent hub closes the channels opened with it at once. */
@@ -90,21 +94,7 @@ struct _SchedContext
   gint bridge_max_participants;
 };
 
-/* Safe wrappers: do nothing when the hook is not set. */
-static inline void
-sched_context_schedule_changed (SchedContext *ctx, const gchar *endpoint)
-{
-  if (ctx->schedule_changed)
-    ctx->schedule_changed (ctx, endpoint);
-}
-
-static inline void
-sched_context_meeting_changed (SchedContext *ctx, gint64 meeting_id)
-{
-  if (ctx->meeting_changed)
-    ctx->meeting_changed (ctx, meeting_id);
-}
-
+/* Safe wrapper: does nothing when the hook is not set. */
 static inline void
 sched_context_token_revoked (SchedContext *ctx, gint64 token_id)
 {

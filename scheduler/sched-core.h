@@ -6,6 +6,7 @@
  * only (libsoup runs every handler there), so the counters need no lock. */
 #pragma once
 
+#include "sched-change-set.h"
 #include "sched-context.h"
 #include "sched-holidays.h"
 
@@ -41,12 +42,11 @@ typedef struct
 
   /* Group commit of bookings (sched-booking-batch.c): while a batch is
    * open, each booking runs in a SAVEPOINT of one outer transaction and
-   * its notifications wait in @deferred_rooms / @deferred_meetings until
-   * that transaction commits. */
+   * its notifications are merged into @batch_changes, told once that
+   * transaction commits. */
   gboolean batch_open;
-  GPtrArray *deferred_rooms; /* gchar* room codes */
-  GArray *deferred_meetings; /* gint64 meeting ids */
-  GQueue *booking_queue;     /* SchedBookingJob*, waiting for the batch */
+  SchedChangeSet *batch_changes;
+  GQueue *booking_queue; /* SchedBookingJob*, waiting for the batch */
   guint booking_batch_source;
 } SchedCore;
 

@@ -537,3 +537,32 @@ sched_db_column_text (sqlite3_stmt *stmt, int index)
 {
   return (const gchar *)sqlite3_column_text (stmt, index);
 }
+
+gboolean
+sched_db_ping (SchedDb *db)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (db, "SELECT 1", NULL);
+  gboolean ok = stmt && sqlite3_step (stmt) == SQLITE_ROW;
+
+  if (stmt)
+    sqlite3_reset (stmt);
+  return ok;
+}
+
+gboolean
+sched_db_data_version (SchedDb *db, gint64 *version, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (db, "PRAGMA data_version", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sched_db_set_error (db, error, "data_version");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}

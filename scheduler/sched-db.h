@@ -59,6 +59,12 @@ gboolean sched_db_begin_immediate (SchedDb *db, GError **error);
 gboolean sched_db_commit (SchedDb *db, GError **error);
 void sched_db_rollback (SchedDb *db);
 
+/* Whether the database answers a trivial query (GET /healthz). */
+gboolean sched_db_ping (SchedDb *db);
+
+/* PRAGMA data_version: changes when another connection committed. */
+gboolean sched_db_data_version (SchedDb *db, gint64 *version, GError **error);
+
 /* Sets a SCHED_ERROR_INTERNAL error from the connection's last message. */
 void sched_db_set_error (SchedDb *db, GError **error, const gchar *what);
 

@@ -4,11 +4,11 @@
 #include "sched-history.h"
 
 #include "sched-attendance.h"
-#include "sched-audit.h"
 #include "sched-booking.h"
 #include "sched-error.h"
 #include "sched-http.h"
 #include "sched-json-text.h"
+#include "sched-model-audit.h"
 
 #define HISTORY_MAX_MEETINGS 100000
 
@@ -71,14 +71,14 @@ history_add_attendance (SchedCore *core, gint64 id, const SchedMeetingSpec *spec
           return FALSE;
         }
       g_autofree gchar *join_id = g_uuid_string_random ();
-      if (!sched_attendance_insert (core->ctx->db, join_id, id, endpoint, "joined", joined,
-                                    "imported", now, &dup, error))
+      if (!sched_attendance_event_insert (core->ctx->db, join_id, id, endpoint, "joined", joined,
+                                          "imported", now, &dup, error))
         return FALSE;
       if (left)
         {
           g_autofree gchar *left_id = g_uuid_string_random ();
-          if (!sched_attendance_insert (core->ctx->db, left_id, id, endpoint, "left", left,
-                                        "imported", now, &dup, error))
+          if (!sched_attendance_event_insert (core->ctx->db, left_id, id, endpoint, "left", left,
+                                              "imported", now, &dup, error))
             return FALSE;
         }
     }
@@ -157,7 +157,11 @@ sched_history_import (SchedCore *core, const gchar *actor, JsonObject *root, gin
     return FALSE;
   *imported = n;
   core->metrics.history_imported += n;
-  sched_context_schedule_changed (core->ctx, NULL);
+  {
+    g_autoptr (SchedChangeSet) changes = sched_change_set_new ();
+    sched_change_set_add_room (changes, NULL);
+    sched_booking_notify (core, changes);
+  }
   return TRUE;
 }
 

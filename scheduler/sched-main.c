@@ -131,7 +131,7 @@ static int
 main_token_list (SchedContext *ctx)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) tokens = sched_auth_list_tokens (ctx->db, &error);
+  g_autoptr (GPtrArray) tokens = sched_token_list (ctx->db, &error);
 
   if (tokens == NULL)
     {

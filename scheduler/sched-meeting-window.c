@@ -3,6 +3,7 @@
 
 #include "sched-meeting-window.h"
 #include "sched-error.h"
+#include "sched-model-meeting.h"
 
 #include "common/vc-time.h"
 
@@ -10,41 +11,21 @@ gboolean
 sched_meeting_window_check (SchedDb *db, gint64 meeting_id, const gchar *endpoint, gint64 at,
                             gint64 now, GError **error)
 {
-  /* Any row of the room, active or not: a meeting cancelled while it ran,
-   * or a room taken off it, still had the room in it until then. */
-  sqlite3_stmt *st = sched_db_prepare (db,
-                                       "SELECT m.start_at, m.end_at, m.status, m.ended_at, "
-                                       "EXISTS (SELECT 1 FROM meeting_endpoints e "
-                                       "        WHERE e.meeting_id = m.id AND e.endpoint = ?2) "
-                                       "FROM meetings m WHERE m.id = ?1",
-                                       error);
-  gint64 start, end;
-  gboolean in;
-  int rc;
+  g_autoptr (GError) local = NULL;
+  gint64 start = 0, end = 0;
+  gboolean in = FALSE;
 
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, meeting_id);
-  sched_db_bind_text (st, 2, endpoint);
-  rc = sqlite3_step (st);
-  if (rc != SQLITE_ROW)
+  if (!sched_meeting_get_room_window (db, meeting_id, endpoint, &start, &end, &in, &local))
     {
-      sqlite3_reset (st);
-      if (rc != SQLITE_DONE)
+      if (!g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
         {
-          sched_db_set_error (db, error, "reading the meeting");
+          g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
       sched_error_set_field (error, SCHED_ERROR_INVALID, "meeting",
                              "there is no meeting %" G_GINT64_FORMAT, meeting_id);
       return FALSE;
     }
-  start = sqlite3_column_int64 (st, 0);
-  end = sqlite3_column_int64 (st, 1);
-  if (g_strcmp0 (sched_db_column_text (st, 2), "ended") == 0 && sqlite3_column_int64 (st, 3) > 0)
-    end = MIN (end, sqlite3_column_int64 (st, 3));
-  in = sqlite3_column_int (st, 4) != 0;
-  sqlite3_reset (st);
   if (!in)
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "meeting",

@@ -5,6 +5,8 @@
 
 #include "common/vc-config.h"
 #include "sched-error.h"
+#include "sched-model-room.h"
+#include "sched-model-unit.h"
 
 #include <string.h>
 
@@ -69,7 +71,6 @@ roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *grou
   g_autofree gchar *name = roster_get (kf, path, group, "name", TRUE, error);
   g_autoptr (GError) local = NULL;
   gint priority;
-  sqlite3_stmt *st;
 
   if (name == NULL)
     return FALSE;
@@ -78,13 +79,7 @@ roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *grou
   priority = g_key_file_get_integer (kf, group, "priority", &local);
   if (local && !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
     return roster_invalid (error, path, group, "priority", "is not a whole number");
-  st = sched_db_prepare (db, "INSERT INTO units(code, name, priority) VALUES (?1, ?2, ?3)", error);
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, code);
-  sched_db_bind_text (st, 2, name);
-  sqlite3_bind_int (st, 3, priority);
-  return sched_db_step_done (db, st, error);
+  return sched_unit_insert (db, code, name, priority, error);
 }
 
 static gboolean
@@ -96,7 +91,6 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
   g_autofree gchar *level = name ? roster_get (kf, path, group, "level", TRUE, error) : NULL;
   g_autofree gchar *unit = level ? roster_get (kf, path, group, "unit", FALSE, error) : NULL;
   g_autofree gchar *parent = unit ? roster_get (kf, path, group, "parent", FALSE, error) : NULL;
-  sqlite3_stmt *st;
 
   if (parent == NULL)
     return FALSE;
@@ -104,12 +98,7 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
     {
       if (*parent == '\0')
         return TRUE;
-      st = sched_db_prepare (db, "UPDATE endpoints SET parent = ?2 WHERE code = ?1", error);
-      if (st == NULL)
-        return FALSE;
-      sched_db_bind_text (st, 1, code);
-      sched_db_bind_text (st, 2, parent);
-      if (!sched_db_step_done (db, st, NULL))
+      if (!sched_room_set_parent (db, code, parent, NULL))
         return roster_invalid (error, path, group, "parent", "names no endpoint of the roster");
       return TRUE;
     }
@@ -118,15 +107,13 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
   if (!sched_roster_level_is_valid (level))
     return roster_invalid (error, path, group, "level",
                            "is not one of province, district, department, commune");
-  st = sched_db_prepare (
-      db, "INSERT INTO endpoints(code, name, level, unit) VALUES (?1, ?2, ?3, ?4)", error);
-  if (st == NULL)
-    return FALSE;
-  sched_db_bind_text (st, 1, code);
-  sched_db_bind_text (st, 2, name);
-  sched_db_bind_text (st, 3, level);
-  sched_db_bind_text (st, 4, *unit ? unit : NULL);
-  if (!sched_db_step_done (db, st, NULL))
+  SchedRoom room = {
+    .code = (gchar *)code,
+    .name = name,
+    .level = level,
+    .unit = *unit ? unit : NULL,
+  };
+  if (!sched_room_insert (db, &room, NULL))
     return roster_invalid (error, path, group, "unit",
                            "names no unit of the roster (or duplicate code)");
   return TRUE;
@@ -135,18 +122,11 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
 static gboolean
 roster_is_empty (SchedDb *db, gboolean *empty, GError **error)
 {
-  sqlite3_stmt *st = sched_db_prepare (
-      db, "SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM endpoints)", error);
+  gint64 units = 0, rooms = 0;
 
-  if (st == NULL)
+  if (!sched_unit_count (db, &units, error) || !sched_room_count (db, &rooms, error))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
-    {
-      sched_db_set_error (db, error, "counting roster");
-      return FALSE;
-    }
-  *empty = sqlite3_column_int64 (st, 0) == 0;
-  sqlite3_reset (st);
+  *empty = units + rooms == 0;
   return TRUE;
 }
 

@@ -10,9 +10,9 @@
 #include "sched-tokens.h"
 
 #include "sched-api.h"
-#include "sched-audit.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-model-audit.h"
 
 static void
 tokens_add_string_or_null (JsonBuilder *b, const gchar *name, const gchar *value)
@@ -53,7 +53,7 @@ sched_tokens_revoke (SchedContext *ctx, gint64 id, const gchar *actor, GError **
 
   if (!sched_db_begin_immediate (ctx->db, error))
     return NULL;
-  token = sched_auth_get_token (ctx->db, id, error);
+  token = sched_token_get (ctx->db, id, error);
   if (token == NULL)
     goto fail;
   if (token->revoked)
@@ -64,7 +64,7 @@ sched_tokens_revoke (SchedContext *ctx, gint64 id, const gchar *actor, GError **
     }
   token->revoked = TRUE;
   detail = sched_token_to_node (token);
-  if (!sched_auth_set_revoked (ctx->db, id, error)
+  if (!sched_token_set_revoked (ctx->db, id, error)
       || !sched_audit_record (ctx->db, vc_time_now (), actor, "token_revoked", 0, detail, error)
       || !sched_db_commit (ctx->db, error))
     goto fail;
@@ -82,7 +82,7 @@ static void
 tokens_list (SchedCore *core, SoupServerMessage *msg)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) tokens = sched_auth_list_tokens (core->ctx->db, &error);
+  g_autoptr (GPtrArray) tokens = sched_token_list (core->ctx->db, &error);
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   if (tokens == NULL)

@@ -8,6 +8,7 @@
 
 #include "sched-auth.h"
 #include "sched-core.h"
+#include "sched-model-token.h"
 
 #include <json-glib/json-glib.h>
 

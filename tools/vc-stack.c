@@ -20,6 +20,8 @@
 
 #include "sched-auth.h"
 #include "sched-db.h"
+#include "sched-model-room.h"
+#include "sched-model-token.h"
 #include "stack-config.h"
 #include "stack-service.h"
 #include "vc-config.h"
@@ -446,9 +448,35 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Province-level rooms first, so the chair of the demo is UBND tỉnh or
+ * Tỉnh ủy, then by level; the sort is stable, so rooms of one level keep
+ * their roster order. */
+static gint
+stack_room_rank (const SchedRoom *room)
+{
+  static const gchar *const levels[] = { "province", "department", "district" };
+  gint level = G_N_ELEMENTS (levels);
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (g_strcmp0 (room->level, levels[i]) == 0)
+      level = (gint)i;
+  if (g_strcmp0 (room->code, "ubnd-tinh") == 0)
+    return 0;
+  if (g_strcmp0 (room->code, "tinh-uy") == 0)
+    return 1;
+  return 2 + level;
+}
+
+static gint
+stack_room_compare (gconstpointer a, gconstpointer b)
+{
+  return stack_room_rank (*(SchedRoom *const *)a) - stack_room_rank (*(SchedRoom *const *)b);
+}
+
 /* Creates the admin token (this also creates the database and loads the
- * roster), then one token per room, directly in the database: vc-stack and
- * vc-scheduler share the token code (sched-auth.c). */
+ * roster), then one token per room, with the scheduler's own model and
+ * token code (sched-model-token.c, sched-auth.c): vc-stack never writes
+ * the scheduler's tables itself. */
 static gboolean
 stack_prepare_tokens (Stack *stack, GError **error)
 {
@@ -458,6 +486,7 @@ stack_prepare_tokens (Stack *stack, GError **error)
                           "admin", "--name",   "vc-stack admin",
                           NULL };
   g_autofree gchar *out = NULL, *err = NULL;
+  g_autoptr (GPtrArray) rooms = NULL;
   gint status = 0;
 
   if (!g_spawn_sync (NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
@@ -475,23 +504,14 @@ stack_prepare_tokens (Stack *stack, GError **error)
   if (db == NULL)
     return FALSE;
   /* Tokens of earlier runs of this state folder stop working. */
-  if (!sched_db_exec (db, "UPDATE tokens SET revoked = 1 WHERE name LIKE 'vc-stack room %'", error))
+  if (!sched_token_revoke_by_name_prefix (db, "vc-stack room ", error))
     return FALSE;
-  /* Province-level rooms first, so the chair of the demo is UBND tỉnh or
-   * Tỉnh ủy, then the districts in roster order. */
-  sqlite3_stmt *stmt
-      = sched_db_prepare (db,
-                          "SELECT code FROM endpoints WHERE deleted = 0 ORDER BY "
-                          "CASE code WHEN 'ubnd-tinh' THEN 0 WHEN 'tinh-uy' THEN 1 ELSE 2 END, "
-                          "CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 WHEN "
-                          "'district' THEN 2 ELSE 3 END, "
-                          "rowid",
-                          error);
-  if (stmt == NULL)
+  rooms = sched_room_list (db, SCHED_ROOM_ORDER_ROSTER, error);
+  if (rooms == NULL)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW && (gint)stack->room_codes->len < stack->rooms)
-    g_ptr_array_add (stack->room_codes, g_strdup (sched_db_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
+  g_ptr_array_sort (rooms, stack_room_compare);
+  for (guint i = 0; i < rooms->len && (gint)stack->room_codes->len < stack->rooms; i++)
+    g_ptr_array_add (stack->room_codes, g_strdup (((SchedRoom *)rooms->pdata[i])->code));
   if ((gint)stack->room_codes->len < stack->rooms)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -25,6 +25,7 @@
 #include "sched-error.h"
 #include "sched-http.h"
 #include "sched-meeting-window.h"
+#include "sched-model-token.h"
 #include "vc-time.h"
 
 #include <json-glib/json-glib.h>
@@ -147,8 +148,7 @@ static gboolean
 channel_token_valid (SchedAgentChannel *channel)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (SchedToken) token
-      = sched_auth_get_token (channel->hub->ctx->db, channel->token_id, &error);
+  g_autoptr (SchedToken) token = sched_token_get (channel->hub->ctx->db, channel->token_id, &error);
 
   if (token)
     return !token->revoked;
@@ -297,20 +297,11 @@ static gboolean
 on_token_check (gpointer user_data)
 {
   SchedAgentHub *hub = user_data;
-  sqlite3_stmt *stmt;
-  gint64 version;
+  gint64 version = 0;
 
-  if (g_hash_table_size (hub->channels) == 0)
+  if (g_hash_table_size (hub->channels) == 0
+      || !sched_db_data_version (hub->ctx->db, &version, NULL))
     return G_SOURCE_CONTINUE;
-  stmt = sched_db_prepare (hub->ctx->db, "PRAGMA data_version", NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      if (stmt)
-        sqlite3_reset (stmt);
-      return G_SOURCE_CONTINUE;
-    }
-  version = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
   if (version != hub->data_version)
     {
       hub->data_version = version;

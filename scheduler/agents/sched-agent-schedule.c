@@ -4,6 +4,7 @@
 
 #include "sched-agent-schedule.h"
 #include "sched-http.h"
+#include "sched-model-meeting-room.h"
 #include "vc-jwt.h"
 #include "vc-time.h"
 
@@ -59,26 +60,12 @@ sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id, const 
 JsonNode *
 sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now, GError **error)
 {
-  static const gchar sql[]
-      = "SELECT m.id, m.title, m.unit, u.name, m.chair, m.start_at, m.end_at, m.status, e.name"
-        " FROM meeting_endpoints me"
-        " JOIN meetings m ON m.id = me.meeting_id"
-        " JOIN units u ON u.code = m.unit"
-        " JOIN endpoints e ON e.code = me.endpoint"
-        " WHERE me.endpoint = ?1 AND me.active = 1 AND m.status = 'scheduled'"
-        "   AND m.end_at > ?2 AND m.start_at < ?3"
-        " ORDER BY m.start_at, m.id LIMIT ?4";
-  sqlite3_stmt *stmt = sched_db_prepare (ctx->db, sql, error);
+  g_autoptr (GPtrArray) entries = sched_meeting_room_list_schedule (
+      ctx->db, endpoint, now, now + SCHEDULE_HORIZON_SECONDS, SCHEDULE_MAX_MEETINGS, error);
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  int rc;
 
-  if (stmt == NULL)
+  if (entries == NULL)
     return NULL;
-  sched_db_bind_text (stmt, 1, endpoint);
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_int64 (stmt, 3, now + SCHEDULE_HORIZON_SECONDS);
-  sqlite3_bind_int (stmt, 4, SCHEDULE_MAX_MEETINGS);
-
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "schedule");
@@ -87,31 +74,29 @@ sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now
   sched_json_add_time (b, "generated_at", now);
   json_builder_set_member_name (b, "meetings");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < entries->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      gint64 end = sqlite3_column_int64 (stmt, 6);
-      gint64 expires = end + ctx->settings->join_token_margin_seconds;
-      const gchar *room_name = sched_db_column_text (stmt, 8);
-      g_autofree gchar *url = sched_agent_signal_url (ctx->settings, id);
-      g_autofree gchar *token
-          = sched_agent_join_token (ctx->settings, id, endpoint, room_name, FALSE, expires, now);
+      const SchedScheduleEntry *e = g_ptr_array_index (entries, i);
+      gint64 expires = e->end + ctx->settings->join_token_margin_seconds;
+      g_autofree gchar *url = sched_agent_signal_url (ctx->settings, e->id);
+      g_autofree gchar *token = sched_agent_join_token (ctx->settings, e->id, endpoint,
+                                                        e->room_name, FALSE, expires, now);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, id);
+      json_builder_add_int_value (b, e->id);
       json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 1));
+      json_builder_add_string_value (b, e->title);
       json_builder_set_member_name (b, "unit");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 2));
+      json_builder_add_string_value (b, e->unit);
       json_builder_set_member_name (b, "unit_name");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 3));
+      json_builder_add_string_value (b, e->unit_name);
       json_builder_set_member_name (b, "chair");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 4));
-      sched_json_add_time (b, "start", sqlite3_column_int64 (stmt, 5));
-      sched_json_add_time (b, "end", end);
+      json_builder_add_string_value (b, e->chair);
+      sched_json_add_time (b, "start", e->start);
+      sched_json_add_time (b, "end", e->end);
       json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 7));
+      json_builder_add_string_value (b, e->status);
       json_builder_set_member_name (b, "signal_url");
       if (url)
         json_builder_add_string_value (b, url);
@@ -125,13 +110,6 @@ sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now
       sched_json_add_time (b, "token_expires", expires);
       json_builder_end_object (b);
     }
-  if (rc != SQLITE_DONE)
-    {
-      sched_db_set_error (ctx->db, error, "reading the schedule");
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  sqlite3_reset (stmt); /* ends its read transaction now, not at the next use */
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);

@@ -29,34 +29,14 @@ hook_schedule_changed (SchedContext *ctx, const gchar *endpoint)
     sched_agent_hub_schedule_changed (ctx->hub, endpoint);
 }
 
-/* The rooms of the meeting get a new schedule too: harmless if the booking
- * code also calls schedule_changed, and it covers a caller that forgets. */
+/* The bridge room only: the schedules of the meeting's rooms are told by
+ * schedule_changed, once per room, by the same commit's change set
+ * (sched-change-set.c), which adds every room of every changed meeting. */
 static void
 hook_meeting_changed (SchedContext *ctx, gint64 meeting_id)
 {
-  static const gchar sql[] = "SELECT endpoint FROM meeting_endpoints WHERE meeting_id = ?1";
-  g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt;
-
   if (ctx->bridge)
     sched_bridge_meeting_changed (ctx->bridge, meeting_id);
-  if (ctx->hub == NULL)
-    return;
-  if ((stmt = sched_db_prepare (ctx->db, sql, &error)) == NULL)
-    {
-      g_warning ("meeting %" G_GINT64_FORMAT ": %s", meeting_id, error->message);
-      return;
-    }
-  sqlite3_bind_int64 (stmt, 1, meeting_id);
-  {
-    g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
-
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      g_ptr_array_add (rooms, g_strdup (sched_db_column_text (stmt, 0)));
-    sqlite3_reset (stmt);
-    for (guint i = 0; i < rooms->len; i++)
-      sched_agent_hub_schedule_changed (ctx->hub, rooms->pdata[i]);
-  }
 }
 
 static void

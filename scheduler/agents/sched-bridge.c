@@ -22,6 +22,8 @@
 
 #include "sched-bridge.h"
 #include "sched-agent-schedule.h"
+#include "sched-model-meeting.h"
+#include "sched-error.h"
 #include "vc-time.h"
 
 #include <string.h>
@@ -134,54 +136,39 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
 static JsonNode *
 room_body (SchedBridge *bridge, gint64 id)
 {
-  static const gchar sql_meeting[] = "SELECT chair FROM meetings WHERE id = ?1";
-  static const gchar sql_rooms[]
-      = "SELECT me.endpoint, e.name FROM meeting_endpoints me"
-        " JOIN endpoints e ON e.code = me.endpoint"
-        " WHERE me.meeting_id = ?1 AND me.active = 1 ORDER BY me.endpoint";
   SchedDb *db = bridge->ctx->db;
   g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt = sched_db_prepare (db, sql_meeting, &error);
+  g_autoptr (SchedMeeting) meeting = sched_meeting_load (db, id, &error);
+  g_autoptr (GPtrArray) participants = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *chair = NULL;
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
-  if (stmt == NULL)
+  if (meeting)
+    participants = sched_meeting_room_list_participants (db, id, &error);
+  if (participants == NULL)
     {
-      g_warning ("bridge: %s", error->message);
+      if (!g_error_matches (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
+        g_warning ("bridge: %s", error->message);
       return NULL;
     }
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  chair = g_strdup (sched_db_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, id_text);
   json_builder_set_member_name (b, "participants");
   json_builder_begin_array (b);
-  stmt = sched_db_prepare (db, sql_rooms, &error);
-  if (stmt == NULL)
+  for (guint i = 0; i < participants->len; i++)
     {
-      g_warning ("bridge: %s", error->message);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
+      const SchedParticipant *p = g_ptr_array_index (participants, i);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "endpoint");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 0));
+      json_builder_add_string_value (b, p->code);
       json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 1));
+      json_builder_add_string_value (b, p->name);
       json_builder_end_object (b);
     }
-  sqlite3_reset (stmt);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "chair");
-  json_builder_add_string_value (b, chair);
+  json_builder_add_string_value (b, meeting->chair);
   json_builder_set_member_name (b, "layout");
   json_builder_add_string_value (b, "grid");
   json_builder_end_object (b);
@@ -401,27 +388,18 @@ bridge_ask_capacity (SchedBridge *bridge)
 static GHashTable *
 wanted_rooms (SchedBridge *bridge, gint64 now)
 {
-  static const gchar sql[] = "SELECT id FROM meetings WHERE status = 'scheduled'"
-                             " AND start_at <= ?1 AND end_at > ?2";
   g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt = sched_db_prepare (bridge->ctx->db, sql, &error);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTable *wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  if (stmt == NULL)
+  if (!sched_meeting_list_live_ids (
+          bridge->ctx->db, now + bridge->ctx->settings->room_open_lead_seconds, now, ids, &error))
     {
       g_warning ("bridge: %s", error->message);
       return wanted;
     }
-  sqlite3_bind_int64 (stmt, 1, now + bridge->ctx->settings->room_open_lead_seconds);
-  sqlite3_bind_int64 (stmt, 2, now);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 *id = g_new (gint64, 1);
-
-      *id = sqlite3_column_int64 (stmt, 0);
-      g_hash_table_add (wanted, id);
-    }
-  sqlite3_reset (stmt);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (wanted, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
   return wanted;
 }
 

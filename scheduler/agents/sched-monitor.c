@@ -14,6 +14,9 @@
 #include "sched-agent-schedule.h"
 #include "sched-error.h"
 #include "sched-http.h"
+#include "sched-model-join-link.h"
+#include "sched-model-meeting.h"
+#include "sched-model-room.h"
 #include "vc-jwt.h"
 #include "vc-secret.h"
 #include "vc-time.h"
@@ -29,53 +32,6 @@ typedef struct
 
 static SchedMonitor monitor_state; /* one scheduler per process */
 
-typedef struct
-{
-  gchar *title;
-  gchar *unit;
-  gchar *chair;
-  gchar *status;
-  gint64 start, end;
-} MeetingRow;
-
-static void meeting_row_clear (MeetingRow *row);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MeetingRow, meeting_row_clear)
-
-static void
-meeting_row_clear (MeetingRow *row)
-{
-  g_free (row->title);
-  g_free (row->unit);
-  g_free (row->chair);
-  g_free (row->status);
-}
-
-static gboolean
-meeting_load (SchedContext *ctx, gint64 id, MeetingRow *row, GError **error)
-{
-  static const gchar sql[]
-      = "SELECT title, unit, chair, status, start_at, end_at FROM meetings WHERE id = ?1";
-  sqlite3_stmt *stmt = sched_db_prepare (ctx->db, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no meeting %" G_GINT64_FORMAT, id);
-      return FALSE;
-    }
-  row->title = g_strdup (sched_db_column_text (stmt, 0));
-  row->unit = g_strdup (sched_db_column_text (stmt, 1));
-  row->chair = g_strdup (sched_db_column_text (stmt, 2));
-  row->status = g_strdup (sched_db_column_text (stmt, 3));
-  row->start = sqlite3_column_int64 (stmt, 4);
-  row->end = sqlite3_column_int64 (stmt, 5);
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
 static gboolean
 monitor_parse_id (const gchar *text, gint64 *out)
 {
@@ -90,29 +46,26 @@ monitor_parse_id (const gchar *text, gint64 *out)
 static void
 monitor_add_endpoints (SchedMonitor *m, JsonBuilder *b, GError **error)
 {
-  static const gchar sql[] = "SELECT code, name, level, unit FROM endpoints"
-                             " WHERE deleted = 0 ORDER BY code";
-  sqlite3_stmt *stmt = sched_db_prepare (m->ctx->db, sql, error);
+  g_autoptr (GPtrArray) rooms = sched_room_list (m->ctx->db, SCHED_ROOM_ORDER_CODE, error);
 
   json_builder_set_member_name (b, "endpoints");
   json_builder_begin_array (b);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; rooms && i < rooms->len; i++)
     {
-      const gchar *code = sched_db_column_text (stmt, 0);
-      const gchar *unit = sched_db_column_text (stmt, 3);
+      const SchedRoom *room = g_ptr_array_index (rooms, i);
       SchedPresence p = { 0 };
 
-      sched_agent_hub_get_presence (m->hub, code, &p);
+      sched_agent_hub_get_presence (m->hub, room->code, &p);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "code");
-      json_builder_add_string_value (b, code);
+      json_builder_add_string_value (b, room->code);
       json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 1));
+      json_builder_add_string_value (b, room->name);
       json_builder_set_member_name (b, "level");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 2));
+      json_builder_add_string_value (b, room->level);
       json_builder_set_member_name (b, "unit");
-      if (unit)
-        json_builder_add_string_value (b, unit);
+      if (room->unit)
+        json_builder_add_string_value (b, room->unit);
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "online");
@@ -141,39 +94,42 @@ monitor_add_endpoints (SchedMonitor *m, JsonBuilder *b, GError **error)
         json_builder_add_null_value (b);
       json_builder_end_object (b);
     }
-  if (stmt)
-    sqlite3_reset (stmt);
   json_builder_end_array (b);
 }
 
+/* The scheduled meetings running at @now, in start order. */
 static void
 monitor_add_meetings (SchedMonitor *m, JsonBuilder *b, gint64 now, GError **error)
 {
-  static const gchar sql[] = "SELECT id, title, unit, chair, start_at, end_at FROM meetings"
-                             " WHERE status = 'scheduled' AND start_at <= ?1 AND end_at > ?1"
-                             " ORDER BY start_at, id";
-  sqlite3_stmt *stmt = sched_db_prepare (m->ctx->db, sql, error);
+  SchedMeetingFilter filter = {
+    .from = now,   /* ending after now … */
+    .to = now + 1, /* … starting at or before now */
+    .status = "scheduled",
+    .limit = G_MAXINT,
+  };
+  g_autoptr (GPtrArray) meetings
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_meeting_free);
 
   json_builder_set_member_name (b, "meetings");
   json_builder_begin_array (b);
-  if (stmt)
-    sqlite3_bind_int64 (stmt, 1, now);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  if (!sched_meeting_list (m->ctx->db, &filter, meetings, error))
+    g_ptr_array_set_size (meetings, 0);
+  for (guint i = 0; i < meetings->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      JsonNode *room = sched_bridge_get_room (m->bridge, id);
+      const SchedMeeting *meeting = g_ptr_array_index (meetings, i);
+      JsonNode *room = sched_bridge_get_room (m->bridge, meeting->id);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, id);
+      json_builder_add_int_value (b, meeting->id);
       json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 1));
+      json_builder_add_string_value (b, meeting->title);
       json_builder_set_member_name (b, "unit");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 2));
+      json_builder_add_string_value (b, meeting->unit);
       json_builder_set_member_name (b, "chair");
-      json_builder_add_string_value (b, sched_db_column_text (stmt, 3));
-      sched_json_add_time (b, "start", sqlite3_column_int64 (stmt, 4));
-      sched_json_add_time (b, "end", sqlite3_column_int64 (stmt, 5));
+      json_builder_add_string_value (b, meeting->chair);
+      sched_json_add_time (b, "start", meeting->start);
+      sched_json_add_time (b, "end", meeting->end);
       json_builder_set_member_name (b, "room");
       if (room)
         json_builder_add_value (b, json_node_copy (room));
@@ -181,8 +137,6 @@ monitor_add_meetings (SchedMonitor *m, JsonBuilder *b, gint64 now, GError **erro
         json_builder_add_null_value (b);
       json_builder_end_object (b);
     }
-  if (stmt)
-    sqlite3_reset (stmt);
   json_builder_end_array (b);
 }
 
@@ -268,10 +222,8 @@ monitor_control (SchedMonitor *m, SoupServerMessage *msg, gint64 id, JsonNode *r
 
 static void
 monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal *p, gint64 id,
-                   const MeetingRow *meeting, JsonObject *o)
+                   const SchedMeeting *meeting, JsonObject *o)
 {
-  static const gchar sql[] = "INSERT INTO join_links (meeting_id, name, created_by, created_at,"
-                             " expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
   g_autoptr (GError) error = NULL;
   const gchar *name = sched_json_get_string (o, "name", TRUE, &error);
   gint64 now = vc_time_now ();
@@ -282,7 +234,6 @@ monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal
   g_autofree gchar *token = NULL;
   g_autofree gchar *actor = NULL;
   g_autofree gchar *url = NULL;
-  sqlite3_stmt *stmt;
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   if (name == NULL)
@@ -308,14 +259,7 @@ monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal
       goto fail;
     }
   actor = sched_principal_describe (p);
-  if ((stmt = sched_db_prepare (m->ctx->db, sql, &error)) == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sched_db_bind_text (stmt, 2, name);
-  sched_db_bind_text (stmt, 3, actor);
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_int64 (stmt, 5, expires);
-  if (!sched_db_step_done (m->ctx->db, stmt, &error))
+  if (!sched_join_link_insert (m->ctx->db, id, name, actor, now, expires, &error))
     goto fail;
 
   /* No signalling address in the link: the join page asks GET
@@ -349,7 +293,7 @@ on_monitor_meeting (SoupServer *server, SoupServerMessage *msg, const char *path
   g_autoptr (SchedPrincipal) p = NULL;
   g_auto (GStrv) seg = sched_http_path_segments (path, "/api/v1/monitor/meetings");
   g_autoptr (JsonNode) root = NULL;
-  g_auto (MeetingRow) meeting = { 0 };
+  g_autoptr (SchedMeeting) meeting = NULL;
   JsonObject *o;
   gint64 id = 0;
 
@@ -366,15 +310,15 @@ on_monitor_meeting (SoupServer *server, SoupServerMessage *msg, const char *path
     }
   if ((p = sched_http_authenticate (m->ctx, msg, &error)) == NULL)
     goto fail;
-  if (!meeting_load (m->ctx, id, &meeting, &error)
-      || !sched_auth_can_book_for_unit (p, meeting.unit, &error))
+  if ((meeting = sched_meeting_load (m->ctx->db, id, &error)) == NULL
+      || !sched_auth_can_book_for_unit (p, meeting->unit, &error))
     goto fail;
   if ((o = sched_http_read_json_object (m->ctx, msg, &root, &error)) == NULL)
     goto fail;
   if (g_str_equal (seg[1], "control"))
     monitor_control (m, msg, id, root);
   else
-    monitor_join_link (m, msg, p, id, &meeting, o);
+    monitor_join_link (m, msg, p, id, meeting, o);
   return;
 
 fail:
@@ -393,7 +337,7 @@ on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) jwt_error = NULL;
   g_auto (GStrv) seg = sched_http_path_segments (path, "/api/v1/join");
-  g_auto (MeetingRow) meeting = { 0 };
+  g_autoptr (SchedMeeting) meeting = NULL;
   g_autoptr (VcJwtClaims) claims = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *signal = NULL;
@@ -437,9 +381,9 @@ on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
                            "the join token is for another meeting");
       goto fail;
     }
-  if (!meeting_load (m->ctx, id, &meeting, &error))
+  if ((meeting = sched_meeting_load (m->ctx->db, id, &error)) == NULL)
     goto fail;
-  if (g_strcmp0 (meeting.status, "scheduled") != 0 || meeting.end <= vc_time_now ())
+  if (g_strcmp0 (meeting->status, "scheduled") != 0 || meeting->end <= vc_time_now ())
     {
       g_set_error (&error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is over or cancelled");
       goto fail;

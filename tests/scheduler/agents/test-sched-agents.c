@@ -7,6 +7,7 @@
 #include "sched-agent-schedule.h"
 #include "sched-agents.h"
 #include "sched-auth.h"
+#include "sched-model-token.h"
 #include "vc-jwt.h"
 #include "vc-time.h"
 
@@ -632,7 +633,7 @@ test_token_revoked (Fixture *f, gconstpointer data)
   /* 1. The API path: the hook closes the channel at once. */
   gint64 first_id = token_id_of (f, f->endpoint_token);
   ws1 = open_with (f, f->endpoint_token);
-  g_assert_true (sched_auth_set_revoked (f->ctx.db, first_id, &error));
+  g_assert_true (sched_token_set_revoked (f->ctx.db, first_id, &error));
   g_assert_no_error (error);
   f->ctx.token_revoked (&f->ctx, first_id + 1000); /* another token: nothing closes */
   g_assert_cmpint (soup_websocket_connection_get_state (ws1), ==, SOUP_WEBSOCKET_STATE_OPEN);
@@ -669,7 +670,7 @@ test_token_revoked (Fixture *f, gconstpointer data)
   ws3 = open_with (f, third);
   g_signal_connect (ws3, "message", G_CALLBACK (on_ws_message), f);
   wait_message (f, 1); /* the schedule on connect */
-  g_assert_true (sched_auth_set_revoked (f->ctx.db, token_id_of (f, third), &error));
+  g_assert_true (sched_token_set_revoked (f->ctx.db, token_id_of (f, third), &error));
   f->ctx.schedule_changed (&f->ctx, "ubnd-vinh");
   assert_closed_revoked (ws3, wait_closed (ws3), 1.0);
   g_assert_cmpuint (f->received->len, ==, 1);

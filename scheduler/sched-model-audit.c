@@ -1,7 +1,7 @@
-/* sched-audit.c — audit_log rows; see the header. */
+/* sched-model-audit.c — audit_log rows; see the header. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
-#include "sched-audit.h"
+#include "sched-model-audit.h"
 
 gboolean
 sched_audit_record (SchedDb *db, gint64 at, const gchar *actor, const gchar *action,

@@ -1,4 +1,5 @@
-/* sched-audit.h — the audit log: who booked, changed, cancelled, displaced.
+/* sched-model-audit.h — the audit_log table: who booked, changed,
+ * cancelled, displaced. Part of the model layer (libvc-sched-base).
  *
  * Rows go into audit_log inside the caller's transaction, so an audit line
  * exists exactly when the change it describes was committed. */
