@@ -57,6 +57,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr (VcConfig) config = vc_config_new (bridge_settings_defaults);
   g_autoptr (GError) error = NULL;
 
+  vc_test_tolerate_upstream_bugs (); /* GTest resets it for each test */
   vc_config_set (config, "bridge", "listen", "127.0.0.1:0");
   vc_config_set (config, "bridge", "secret", SECRET);
   /* a smaller picture keeps the suite light on a 2-core CI machine */
@@ -1049,7 +1050,6 @@ main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  vc_test_tolerate_upstream_bugs ();
   g_test_add ("/bridge/http/control-api", Fixture, NULL, fixture_setup, test_control_api,
               fixture_teardown);
   g_test_add ("/bridge/signal/tokens-refused", Fixture, NULL, fixture_setup, test_tokens_refused,

@@ -2,7 +2,6 @@
  * signalling message parsing, the participants' Opus decoder (losses filled):
  * the bridge's pure logic, no pipelines; and the
  * audio-thread priority helper of libvc-media (raise, once, restore). */
-#include "../common/vc-test-upstream.h"
 #include "bridge-config.h"
 #include "bridge-layout.h"
 #include "bridge-mixer.h"
@@ -766,7 +765,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  vc_test_tolerate_upstream_bugs ();
   gst_init (&argc, &argv);
   g_test_add_func ("/bridge/mixer/mix-minus-tones", test_mix_minus_tones);
   g_test_add_func ("/bridge/mixer/no-clipping", test_no_clipping);
