@@ -89,31 +89,39 @@ on_too_large_written (GObject *source, GAsyncResult *result, gpointer user_data)
   g_io_stream_close (stream, NULL, NULL);
 }
 
+static void
+append_header (const char *name, const char *value, gpointer user_data)
+{
+  g_string_append_printf (user_data, "%s: %s\r\n", name, value);
+}
+
 /* Answers 413 (or 400) on a connection taken from libsoup, which would
  * otherwise go on reading the body to its end before it let anyone answer.
- * The security headers are those of sched_http_add_security_headers. */
+ * The security headers come from sched_http_add_security_headers, as on
+ * every other answer. */
 static void
 server_refuse_stolen (SchedServer *server, GIOStream *stream, const GError *error)
 {
   g_autofree gchar *body = sched_http_error_json (error, NULL);
-  g_autofree gchar *csp = sched_http_content_security_policy (server->core.ctx->settings);
+  g_autoptr (SoupMessageHeaders) security
+      = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   guint status = sched_error_http_status (error);
-  gchar *reply
-      = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                         "Content-Type: application/json; charset=utf-8\r\n"
-                         "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                         "Cache-Control: no-store\r\n"
-                         "Content-Security-Policy: %s\r\n"
-                         "X-Content-Type-Options: nosniff\r\n"
-                         "X-Frame-Options: DENY\r\n"
-                         "Referrer-Policy: no-referrer\r\n"
-                         "Connection: close\r\n\r\n%s",
-                         status, soup_status_get_phrase (status), strlen (body), csp, body);
+  GString *reply = g_string_new (NULL);
+
+  sched_http_add_security_headers (security, server->core.ctx->settings);
+  g_string_append_printf (reply,
+                          "HTTP/1.1 %u %s\r\n"
+                          "Content-Type: application/json; charset=utf-8\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Cache-Control: no-store\r\n",
+                          status, soup_status_get_phrase (status), strlen (body));
+  soup_message_headers_foreach (security, append_header, reply);
+  g_string_append_printf (reply, "Connection: close\r\n\r\n%s", body);
 
   server->core.metrics.http_responses[status / 100]++;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), reply, strlen (reply),
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), reply->str, reply->len,
                                    G_PRIORITY_DEFAULT, NULL, on_too_large_written, stream);
-  g_object_set_data_full (G_OBJECT (stream), "sched-reply", reply, g_free);
+  g_object_set_data_full (G_OBJECT (stream), "sched-reply", g_string_free (reply, FALSE), g_free);
 }
 
 /* main thread, while libsoup reads a chunked body */
