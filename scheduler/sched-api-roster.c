@@ -141,7 +141,7 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
   if (level && !sched_roster_level_is_valid (level))
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "level",
-                             "must be province, district, department or commune");
+                             "must be central, province, district, department or commune");
       return FALSE;
     }
   if (unit && *unit)
