@@ -409,6 +409,40 @@ test_cli (Fixture *f, gconstpointer data)
     }
 }
 
+/* The example shipped in conf/ (Nghệ An's 21 district-level units ending
+ * on 01/07/2025) is a valid file for the shipped roster: 42 units end, 42
+ * rooms move to the commune level; afterwards no district unit books. */
+static void
+test_nghe_an_example (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *path = g_build_filename (VC_TEST_SOURCE_DIR, "conf",
+                                             "reorg-nghe-an-2025-07-01.example.json", NULL);
+  g_autofree gchar *file = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  guint ended = 0;
+  JsonArray *changes;
+
+  g_assert_true (g_file_get_contents (path, &file, NULL, NULL));
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/reorganisations", f->admin, file, &reply),
+                    ==, 201);
+  changes = json_object_get_array_member (object_of (reply), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    ended += g_str_equal (
+        json_object_get_string_member (json_array_get_object_element (changes, i), "change"),
+        "ended");
+  g_assert_cmpuint (ended, ==, 42);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 42 + 2 * 42);
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE level = 'district'"), ==,
+                   0);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM units WHERE valid_to IS NULL"), ==, 5);
+  g_assert_cmpuint (book (f, f->sec_vinh, "ubnd-vinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 1, &reply),
+                    ==, 422);
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_cmpuint (book (f, f->sec_ubnd, "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]", 1, &reply),
+                    ==, 201);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -421,5 +455,6 @@ main (int argc, char **argv)
   ADD ("whole-file-rules", test_whole_file_rules);
   ADD ("not-json-and-roles", test_not_json_and_roles);
   ADD ("cli", test_cli);
+  ADD ("nghe-an-example", test_nghe_an_example);
   return g_test_run ();
 }
