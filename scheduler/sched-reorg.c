@@ -510,6 +510,15 @@ reorg_write (Reorg *r, gint64 reorganisation_id, GError **error)
         if (item->is_room == (pass == 1) && !reorg_write_new (r, item, error))
           return FALSE;
       }
+  /* The history first: the rollup's trigger on a room's level reads it
+   * (schema v5, sched-db.c). */
+  for (guint i = 0; i < r->changes->len; i++)
+    {
+      SchedRosterChange *c = r->changes->pdata[i];
+      c->reorganisation_id = reorganisation_id;
+      if (!sched_roster_change_insert (r->core->ctx->db, c, error))
+        return FALSE;
+    }
   g_hash_table_iter_init (&iter, r->units);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&item))
     if (!reorg_write_item (r, item, error))
@@ -518,13 +527,6 @@ reorg_write (Reorg *r, gint64 reorganisation_id, GError **error)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&item))
     if (!reorg_write_item (r, item, error))
       return FALSE;
-  for (guint i = 0; i < r->changes->len; i++)
-    {
-      SchedRosterChange *c = r->changes->pdata[i];
-      c->reorganisation_id = reorganisation_id;
-      if (!sched_roster_change_insert (r->core->ctx->db, c, error))
-        return FALSE;
-    }
   return TRUE;
 }
 

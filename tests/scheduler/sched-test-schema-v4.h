@@ -10,8 +10,6 @@
 /* clang-format off */
 #define SCHED_TEST_SCHEMA_V4_SHAPE                                                     \
   "PRAGMA foreign_keys = OFF;"                                                         \
-  "DROP TABLE roster_changes;"                                                         \
-  "DROP TABLE reorganisations;"                                                        \
   "CREATE TABLE units_v4 (code TEXT PRIMARY KEY, name TEXT NOT NULL,"                  \
   "  priority INTEGER NOT NULL DEFAULT 0);"                                            \
   "INSERT INTO units_v4 SELECT code, name, priority FROM units;"                       \
@@ -32,6 +30,8 @@
   " FROM meeting_endpoints me JOIN meetings m ON m.id = me.meeting_id, stats_rollup_meta r"\
   " WHERE me.endpoint = NEW.code AND r.id = 1;"                                        \
   "END;"                                                                               \
+  "DROP TABLE roster_changes;"                                                         \
+  "DROP TABLE reorganisations;"                                                        \
   "PRAGMA foreign_keys = ON;"                                                          \
   "PRAGMA user_version = 4;"
 /* clang-format on */

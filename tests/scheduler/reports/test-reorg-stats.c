@@ -170,6 +170,18 @@ ensure_rollup (ReportsFixture *f)
   g_assert_no_error (error);
 }
 
+static const SchedStatsRow *
+find_row (const SchedStats *stats, const gchar *key)
+{
+  for (guint i = 0; i < stats->rows->len; i++)
+    {
+      const SchedStatsRow *row = g_ptr_array_index (stats->rows, i);
+      if (g_str_equal (row->key, key))
+        return row;
+    }
+  return NULL;
+}
+
 static void
 test_seeds_unchanged (ReportsFixture *f, gconstpointer data)
 {
@@ -183,6 +195,14 @@ test_seeds_unchanged (ReportsFixture *f, gconstpointer data)
   ensure_rollup (f);
   reports_seed_half_years (f);
   seed_2019_2020 (f);
+  /* after the reform date, booked before the reorganisation: its room's
+   * new level must reach the rollup (the level trigger, schema v5) */
+  held (f, "ubnd-tinh", "d-vinh", reports_local (f, 2025, 9, 10, 9, 0));
+  {
+    g_autoptr (SchedStats) warm
+        = compute (f, reports_local (f, 2025, 7, 1, 0, 0), reports_local (f, 2026, 1, 1, 0, 0),
+                   SCHED_STATS_GROUP_LEVEL, SCHED_STATS_UNITS_HISTORIC, FALSE);
+  }
   h1_before = all_groupings (f, h1_from, h1_to, SCHED_STATS_UNITS_HISTORIC, FALSE);
   y20_before = all_groupings (f, y20_from, y20_to, SCHED_STATS_UNITS_HISTORIC, FALSE);
 
@@ -207,21 +227,23 @@ test_seeds_unchanged (ReportsFixture *f, gconstpointer data)
         g_assert_cmpstr (h1_after, ==, h1_before);
         g_assert_cmpstr (y20_after, ==, y20_before);
       }
+  /* that meeting of H2 2025 now has a commune room, in the rollup too */
+  {
+    gint64 from = reports_local (f, 2025, 7, 1, 0, 0), to = reports_local (f, 2026, 1, 1, 0, 0);
+    g_autofree gchar *rollup = all_groupings (f, from, to, SCHED_STATS_UNITS_HISTORIC, FALSE);
+    g_autofree gchar *raw = all_groupings (f, from, to, SCHED_STATS_UNITS_HISTORIC, TRUE);
+    g_assert_cmpstr (rollup, ==, raw);
+    g_autoptr (SchedStats) levels
+        = compute (f, from, to, SCHED_STATS_GROUP_LEVEL, SCHED_STATS_UNITS_HISTORIC, FALSE);
+    const SchedStatsRow *commune = find_row (levels, "commune");
+    const SchedStatsRow *district = find_row (levels, "district");
+    g_assert_nonnull (commune);
+    g_assert_cmpint (commune->current.booked, ==, 1);
+    g_assert_true (district == NULL || district->current.booked == 0);
+  }
   /* the room moved to the commune level was a district room in 2020 */
   g_assert_nonnull (strstr (y20_after, "\"key\":\"district\""));
   g_assert_null (strstr (y20_after, "\"key\":\"commune\""));
-}
-
-static const SchedStatsRow *
-find_row (const SchedStats *stats, const gchar *key)
-{
-  for (guint i = 0; i < stats->rows->len; i++)
-    {
-      const SchedStatsRow *row = g_ptr_array_index (stats->rows, i);
-      if (g_str_equal (row->key, key))
-        return row;
-    }
-  return NULL;
 }
 
 static void
