@@ -31,7 +31,7 @@ function unitRow(unit, now) {
     h('td', {}, unit.name),
     h('td', {}, unit.level ? t(`level.${unit.level}`) : '—'),
     h('td', {}, when(unit.valid_from)),
-    h('td', {}, ended ? when(unit.valid_to) : t('roster.current')),
+    h('td', {}, unit.valid_to ? when(unit.valid_to) : t('roster.current')),
     h('td', {}, unit.successor || '—'),
     h('td', {}, details));
 }
