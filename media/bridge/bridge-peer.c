@@ -24,8 +24,8 @@
 
 #include "bridge-opus.h"
 #include "bridge-signal.h"
-#include "vc-client-peer-private.h"
 #include "vc-atomic.h"
+#include "vc-media-wire.h"
 #include "vc-netem.h"
 #include "vc-time.h"
 
@@ -674,15 +674,12 @@ peer_build (BridgePeer *peer, const BridgeSettings *s, GError **error)
                                     G_TYPE_INT, (gint)s->height, "framerate", GST_TYPE_FRACTION,
                                     (gint)s->fps, 1, NULL);
   audio_caps = gst_caps_from_string (VC_MEDIA_OPUS_CAPS);
-  peer->video_out
-      = peer_add_sender (peer, "rtpvp8pay picture-id-mode=15-bit",
-                         "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,"
-                         "payload=96,rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true",
-                         video_caps, "vc-bridge-composite");
+  peer->video_out = peer_add_sender (
+      peer, "rtpvp8pay picture-id-mode=15-bit",
+      VC_MEDIA_VP8_RTP_CAPS ",rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true",
+      video_caps, "vc-bridge-composite");
   peer->audio_out = peer_add_sender (
-      peer, "rtpopuspay",
-      "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
-      "useinbandfec=(string)1,minptime=(string)10",
+      peer, "rtpopuspay", VC_MEDIA_OPUS_RTP_CAPS ",useinbandfec=(string)1,minptime=(string)10",
       audio_caps, "vc-bridge-mix");
   peer_configure_transceivers (peer);
   peer->video_probe = gst_pad_add_probe (peer->video_out, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
