@@ -14,6 +14,7 @@
 #include "bridge-peer.h"
 #include "bridge-wire-meter.h"
 #include "vc-netem.h"
+#include "vc-signal.h"
 
 #include <gst/app/gstappsink.h>
 
@@ -77,7 +78,7 @@ void bridge_peer_signal_attach (BridgePeer *peer);
  * the participant. */
 void bridge_peer_signal_connect_webrtc (BridgePeer *peer);
 /* bridge-peer-signal.c, main thread: sends an error message. */
-void bridge_peer_send_error (BridgePeer *peer, const gchar *code, const gchar *message);
+void bridge_peer_send_error (BridgePeer *peer, VcSignalError code, const gchar *message);
 
 /* bridge-peer-pipeline.c, main thread: builds and starts the pipeline. */
 gboolean bridge_peer_pipeline_build (BridgePeer *peer, const BridgeSettings *s, GError **error);

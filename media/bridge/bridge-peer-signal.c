@@ -5,7 +5,7 @@
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-peer-private.h"
-#include "bridge-signal.h"
+#include "vc-signal.h"
 
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
@@ -22,9 +22,9 @@ bridge_peer_send (BridgePeer *peer, const gchar *text)
 }
 
 void
-bridge_peer_send_error (BridgePeer *peer, const gchar *code, const gchar *message)
+bridge_peer_send_error (BridgePeer *peer, VcSignalError code, const gchar *message)
 {
-  g_autofree gchar *text = bridge_signal_build_error (code, message);
+  g_autofree gchar *text = vc_signal_build_error (code, message);
   bridge_peer_send (peer, text);
 }
 
@@ -48,7 +48,7 @@ on_offer_created (GstPromise *promise, gpointer data)
     {
       g_autofree gchar *sdp = gst_sdp_message_as_text (offer->sdp);
       vc_webrtc_set_description (peer->webrtc, TRUE, offer);
-      bridge_peer_hop_send (peer, bridge_signal_build_offer (sdp));
+      bridge_peer_hop_send (peer, vc_signal_build_offer (sdp));
     }
   else if (offer == NULL)
     GST_ERROR ("room %s: no offer for %s", peer->room_id, peer->endpoint);
@@ -75,7 +75,7 @@ on_negotiation_needed (GstElement *webrtc, gpointer data)
 static void
 on_ice_candidate (GstElement *webrtc, guint mline, gchar *candidate, gpointer data)
 {
-  bridge_peer_hop_send (data, bridge_signal_build_ice (candidate, mline));
+  bridge_peer_hop_send (data, vc_signal_build_ice (candidate, mline));
 }
 
 void
@@ -96,7 +96,7 @@ peer_handle_answer (BridgePeer *peer, const gchar *sdp_text)
 
   if (peer->answered)
     {
-      bridge_peer_send_error (peer, "unexpected", "the answer was already given");
+      bridge_peer_send_error (peer, VC_SIGNAL_ERROR_UNEXPECTED, "the answer was already given");
       return;
     }
   if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK
@@ -104,7 +104,7 @@ peer_handle_answer (BridgePeer *peer, const gchar *sdp_text)
     {
       if (sdp != NULL)
         gst_sdp_message_free (sdp);
-      bridge_peer_send_error (peer, "malformed", "the answer's SDP cannot be read");
+      bridge_peer_send_error (peer, VC_SIGNAL_ERROR_MALFORMED, "the answer's SDP cannot be read");
       return;
     }
   peer->answered = TRUE;
@@ -119,37 +119,39 @@ on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer
   BridgePeer *peer = data;
   gsize len = 0;
   const gchar *bytes = g_bytes_get_data (message, &len);
-  const gchar *code = NULL;
-  g_autofree gchar *detail = NULL;
-  g_autoptr (BridgeSignalMessage) msg = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VcSignalMessage) msg = NULL;
 
   if (peer->state == BRIDGE_PEER_STATE_CLOSED)
     return;
   if (kind != SOUP_WEBSOCKET_DATA_TEXT)
     {
-      bridge_peer_send_error (peer, len > BRIDGE_SIGNAL_MAX_MESSAGE ? "too_large" : "malformed",
-                              "only text messages are accepted");
+      bridge_peer_send_error (
+          peer, len > VC_SIGNAL_MAX_MESSAGE ? VC_SIGNAL_ERROR_TOO_LARGE : VC_SIGNAL_ERROR_MALFORMED,
+          "only text messages are accepted");
       return;
     }
-  msg = bridge_signal_parse (bytes, len, &code, &detail);
+  msg = vc_signal_parse (bytes, len, VC_SIGNAL_FROM_PEER, NULL, &error);
   if (msg == NULL)
     {
-      GST_INFO ("room %s, %s: refused message: %s", peer->room_id, peer->endpoint, detail);
-      bridge_peer_send_error (peer, code, detail);
+      GST_INFO ("room %s, %s: refused message: %s", peer->room_id, peer->endpoint, error->message);
+      bridge_peer_send_error (peer, error->code, error->message);
       return;
     }
   switch (msg->type)
     {
-      case BRIDGE_SIGNAL_ANSWER:
+      case VC_SIGNAL_ANSWER:
         peer_handle_answer (peer, msg->sdp);
         break;
-      case BRIDGE_SIGNAL_ICE:
+      case VC_SIGNAL_ICE:
         if (*msg->candidate != '\0')
           g_signal_emit_by_name (peer->webrtc, "add-ice-candidate", msg->mline, msg->candidate);
         break;
-      case BRIDGE_SIGNAL_BYE:
+      case VC_SIGNAL_BYE:
         peer->callbacks->lost (peer, NULL, peer->user_data);
         break;
+      default: /* vc_signal_parse() refuses what a participant does not send */
+        g_assert_not_reached ();
     }
 }
 
@@ -165,7 +167,7 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
 void
 bridge_peer_signal_attach (BridgePeer *peer)
 {
-  soup_websocket_connection_set_max_incoming_payload_size (peer->ws, BRIDGE_SIGNAL_MAX_FRAME);
+  soup_websocket_connection_set_max_incoming_payload_size (peer->ws, VC_SIGNAL_MAX_FRAME);
   soup_websocket_connection_set_keepalive_interval (peer->ws, 15);
   g_signal_connect (peer->ws, "message", G_CALLBACK (on_ws_message), peer);
   g_signal_connect (peer->ws, "closed", G_CALLBACK (on_ws_closed), peer);

@@ -27,7 +27,6 @@
 #include "bridge-peer-private.h"
 #include "vc-atomic.h"
 #include "vc-time.h"
-#include "bridge-signal.h"
 
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
@@ -215,7 +214,7 @@ bridge_peer_close (BridgePeer *peer, const gchar *reason)
       g_signal_handlers_disconnect_by_data (peer->ws, peer);
       if (reason != NULL)
         {
-          g_autofree gchar *bye = bridge_signal_build_bye (reason);
+          g_autofree gchar *bye = vc_signal_build_bye (reason);
           bridge_peer_send (peer, bye);
         }
       if (soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)

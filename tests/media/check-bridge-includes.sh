@@ -19,7 +19,7 @@ done
 # The check must be able to fail: the client has a private header to look
 # for, and the bridge's own includes are seen.
 [ -n "$private" ] || { echo "no *-private.h in media/client/: is VC_SOURCE_DIR the source tree?"; bad=1; }
-grep -q '#include "vc-media-wire.h"' media/bridge/bridge-peer.c \
-  || { echo "grep did not see bridge-peer.c's includes"; bad=1; }
+grep -rq --include='*.[ch]' '#include "vc-media-wire.h"' media/bridge/ \
+  || { echo "grep saw no include of the client's public vc-media-wire.h in media/bridge/"; bad=1; }
 [ "$bad" = 0 ] && echo "media/bridge/ includes none of: $(echo $private)"
 exit $bad
