@@ -23,7 +23,7 @@
  * bridge's own contribution to audio gaps (docs/bridge.md). */
 #define G_LOG_DOMAIN "vc-bridge"
 
-#include "bridge-heap-trim.h"
+#include "bridge-memory.h"
 #include "bridge-peer-private.h"
 #include "vc-atomic.h"
 #include "vc-time.h"
@@ -180,7 +180,7 @@ on_peer_torn_down (gpointer data)
   BridgePeer *peer = data;
 
   /* a pipeline frees several MB in many small blocks */
-  bridge_heap_trim_schedule ();
+  bridge_memory_schedule_trim ();
   gst_clear_object (&peer->video_out);
   gst_clear_object (&peer->audio_out);
   gst_clear_object (&peer->webrtc);
