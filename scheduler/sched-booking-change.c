@@ -51,14 +51,16 @@ change_begin (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_m
     goto fail;
   if (if_match >= 0 && if_match != m->version)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_PRECONDITION_FAILED,
-                   "the meeting is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
-                   m->version, if_match);
+      sched_error_set_reason (error, SCHED_ERROR_PRECONDITION_FAILED, NULL, "stale_version",
+                              "the meeting is at version %" G_GINT64_FORMAT
+                              ", not %" G_GINT64_FORMAT,
+                              m->version, if_match);
       goto fail;
     }
   if (g_strcmp0 (m->status, "scheduled") != 0)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is %s", m->status);
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "not_scheduled",
+                              "the meeting is %s", m->status);
       goto fail;
     }
   return g_steal_pointer (&m);
@@ -167,8 +169,8 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
   if (conflicts->len > 0)
     {
       *extra = sched_booking_conflict_extra (core, conflicts, endpoints, start, end, id);
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                   "%u room booking(s) overlap this meeting", conflicts->len);
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "room_conflict",
+                              "%u room booking(s) overlap this meeting", conflicts->len);
       core->metrics.booking_conflicts++;
       return FALSE;
     }
@@ -287,7 +289,8 @@ sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, Jso
     return NULL;
   if (minutes < 1 || minutes > 24 * 60)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "minutes", "must be from 1 to 1440");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "minutes", "extend_minutes",
+                              "must be from 1 to 1440");
       return NULL;
     }
   m = change_begin (core, who, id, -1, TRUE, error);
@@ -296,14 +299,15 @@ sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, Jso
   new_end = m->end + minutes * 60;
   if (m->end <= now - 60)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is already over");
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "already_over",
+                              "the meeting is already over");
       goto fail;
     }
   if (new_end - m->start > core->ctx->settings->max_meeting_seconds)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "minutes",
-                             "a meeting lasts at most %" G_GINT64_FORMAT " hours",
-                             core->ctx->settings->max_meeting_seconds / 3600);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "minutes", "too_long",
+                              "a meeting lasts at most %" G_GINT64_FORMAT " hours",
+                              core->ctx->settings->max_meeting_seconds / 3600);
       goto fail;
     }
   actor = sched_principal_describe (who);
@@ -343,8 +347,8 @@ sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id, GError
     return NULL;
   if (now < m->start)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                   "the meeting has not started; cancel it instead");
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "not_started",
+                              "the meeting has not started; cancel it instead");
       goto fail;
     }
   ended = MIN (now, m->end);

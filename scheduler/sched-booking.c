@@ -155,8 +155,8 @@ booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end,
   if (capacity != NULL)
     sched_booking_capacity_refuse (capacity, o, error);
   else
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                 "%u room booking(s) overlap this meeting", conflicts->len);
+    sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "room_conflict",
+                            "%u room booking(s) overlap this meeting", conflicts->len);
   *extra = o;
   core->metrics.booking_conflicts++;
   return FALSE;
@@ -378,8 +378,8 @@ booking_run_transaction (BookingRun *run, GArray *starts, const gchar *rule, gin
     }
   if (run->created->len == 0)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence",
-                             "every occurrence was skipped; nothing was booked");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "recurrence", "all_skipped",
+                              "every occurrence was skipped; nothing was booked");
       goto fail;
     }
   if (!booking_check_stored_quota (run, extra, error) || !booking_audit_displaced (run, error)

@@ -938,6 +938,51 @@ test_https (void)
   alarm (0);
 }
 
+/* Issue #17, finding 4: each refusal of a booking rule carries a stable
+ * `reason` the web UI translates, beside the English message and the field;
+ * errors without one (bad JSON) have no `reason` member. */
+static void
+test_error_reasons (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) past = NULL, longer = NULL, order = NULL, rooms = NULL, clash = NULL;
+  g_autoptr (JsonNode) first = NULL, bad = NULL;
+  gint64 day = fixture_future_day (1);
+  gint64 yesterday = vc_time_now () - 86400;
+  g_autofree gchar *past_body
+      = fixture_booking_json ("Giao ban", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
+                              yesterday, yesterday + 3600, NULL);
+  g_autofree gchar *long_body
+      = fixture_booking_json ("Giao ban", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
+                              day + 6 * 3600, day + 20 * 3600, NULL);
+
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, past_body, &past),
+                    ==, 422);
+  g_assert_cmpstr (member_string (past, "reason"), ==, "in_past");
+  g_assert_cmpstr (member_string (past, "field"), ==, "start");
+  g_assert_cmpstr (member_string (past, "message"), ==, "is in the past");
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, long_body, &longer), ==, 422);
+  g_assert_cmpstr (member_string (longer, "reason"), ==, "too_long");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 9, 8, NULL, &order),
+                    ==, 422);
+  g_assert_cmpstr (member_string (order, "reason"), ==, "end_before_start");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\"]", 8, 9,
+                                  NULL, &rooms),
+                    ==, 422);
+  g_assert_cmpstr (member_string (rooms, "reason"), ==, "too_few_rooms");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, &first),
+                    ==, 201);
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, &clash),
+                    ==, 409);
+  g_assert_cmpstr (member_string (clash, "reason"), ==, "room_conflict");
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, "{\"title\":", &bad), ==, 400);
+  g_assert_false (json_object_has_member (json_node_get_object (bad), "reason"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -949,6 +994,7 @@ main (int argc, char **argv)
   ADD ("book-list-conflict", test_book_list_conflict);
   ADD ("concurrent-booking", test_concurrent_booking);
   ADD ("bad-bodies", test_bad_bodies);
+  ADD ("error-reasons", test_error_reasons);
   ADD ("text-and-time-checks", test_text_and_time_checks);
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
