@@ -1,5 +1,6 @@
 /* sched-api-meetings.c — /api/v1/meetings: list, book, read, change,
- * cancel, extend, end, and a meeting's attendance. The rules live in
+ * cancel, extend, end, a meeting's attendance, and the preview of a
+ * booking. The rules live in
  * sched-booking*.c; this file maps HTTP onto them. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -187,6 +188,21 @@ meetings_create (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *
   sched_booking_enqueue (core, who, msg, root);
 }
 
+/* POST /api/v1/meetings/preview: what a booking would be, nothing written. */
+static void
+meetings_preview (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  JsonObject *request = sched_http_read_json_object (core->ctx, msg, &root, &error);
+
+  if (request == NULL || (reply = sched_booking_preview (core, who, request, &error)) == NULL)
+    sched_http_reply_error (msg, error);
+  else
+    sched_http_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
 /* PATCH, DELETE, extend, end: the calls that change one meeting. */
 static void
 meetings_change (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg, gint64 id,
@@ -305,6 +321,14 @@ on_meetings_request (SoupServer *server, SoupServerMessage *msg, const char *pat
       return;
     }
   segments = sched_http_path_segments (path, MEETINGS_PREFIX);
+  if (g_strcmp0 (segments[0], "preview") == 0 && segments[1] == NULL)
+    {
+      if (g_strcmp0 (method, "POST") == 0)
+        meetings_preview (core, who, msg);
+      else
+        sched_api_reply_method_not_allowed (msg, "POST");
+      return;
+    }
   if (segments[0] != NULL)
     {
       meetings_dispatch_one (core, who, msg, path, segments);

@@ -256,6 +256,7 @@ sched_server_new (SchedContext *ctx, GError **error)
   sched_api_roster_register (&server->core, server->soup);
   sched_api_meetings_register (&server->core, server->soup);
   sched_api_tokens_register (&server->core, server->soup);
+  sched_api_holidays_register (&server->core, server->soup);
   return g_steal_pointer (&server);
 }
 

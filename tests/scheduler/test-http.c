@@ -983,6 +983,97 @@ test_error_reasons (Fixture *f, gconstpointer data)
   g_assert_false (json_object_has_member (json_node_get_object (bad), "reason"));
 }
 
+/* Issue #17, finding 6: a weekly series over Tết 2027, whose official break
+ * conf/holidays-vn.ini does not have. The preview lists every occurrence
+ * with its holiday (provisional, from the lunar calendar) and the meetings
+ * already in its rooms, and warns that 2027's calendar is incomplete; the
+ * booking skips 08/02/2027 and still holds the 3 meetings asked for. */
+static void
+test_series_preview (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) preview = NULL, booked = NULL, other = NULL, again = NULL, year = NULL;
+  g_autofree gchar *s = fixture_local (2027, 2, 1, 8, 0);
+  g_autofree gchar *e = fixture_local (2027, 2, 1, 9, 0);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":\"Giao ban tuần\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\","
+      "\"recurrence\":{\"freq\":\"weekly\",\"count\":3,\"byday\":[\"MO\"]}}",
+      s, e);
+  g_autofree gchar *s15 = fixture_local (2027, 2, 15, 8, 30);
+  g_autofree gchar *e15 = fixture_local (2027, 2, 15, 9, 30);
+  g_autofree gchar *clash = g_strdup_printf (
+      "{\"title\":\"Họp khác\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-vinh\","
+      "\"endpoints\":[\"ubnd-vinh\",\"ubnd-anh-son\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      s15, e15);
+  JsonArray *occ, *missing, *skipped, *holidays;
+  JsonObject *tet, *o;
+  gboolean found = FALSE;
+
+  g_autofree gchar *today = fixture_local (2027, 1, 4, 9, 0);
+  g_autofree gchar *other_path = NULL;
+
+  g_assert_true (vc_time_parse (today, &fixture_fake_now_value));
+  f->core->now = fixture_fake_now;
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings/preview", f->sec_ubnd, body, &preview), ==,
+      200);
+  o = json_node_get_object (preview);
+  occ = json_object_get_array_member (o, "occurrences");
+  g_assert_cmpuint (json_array_get_length (occ), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (o, "bookable"), ==, 3);
+  tet = json_array_get_object_element (occ, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (tet, "holiday"), "Tết"));
+  g_assert_true (json_object_get_boolean_member (tet, "provisional"));
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (occ, 0), "holiday"));
+  missing = json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (o, "incomplete_holiday_years"),
+                                     0),
+      "missing");
+  g_assert_cmpstr (json_array_get_string_element (missing, 0), ==, "tet");
+  /* Nothing was booked by the preview. */
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
+
+  /* A meeting in one of the rooms on 15/02: flagged on that occurrence. */
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, clash, &other), ==,
+                    201);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings/preview", f->sec_ubnd, body, &again), ==, 200);
+  occ = json_object_get_array_member (json_node_get_object (again), "occurrences");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_array_get_object_element (occ, 2), "conflicts")),
+                    ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_array_get_object_element (occ, 0), "conflicts")),
+                    ==, 0);
+  other_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (other, "id"));
+  g_assert_cmpuint (fixture_request (f, "DELETE", other_path, f->sec_ubnd, NULL, NULL), ==, 200);
+
+  /* Booked: three meetings, 08/02 skipped as a provisional holiday. */
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, &booked), ==,
+                    201);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (booked), "occurrences")),
+                    ==, 3);
+  skipped = json_object_get_array_member (json_node_get_object (booked), "skipped");
+  g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
+  g_assert_true (
+      json_object_get_boolean_member (json_array_get_object_element (skipped, 0), "provisional"));
+
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/holidays?year=2027", f->manager, NULL, &year), ==, 200);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (year), "complete"));
+  holidays = json_object_get_array_member (json_node_get_object (year), "holidays");
+  for (guint i = 0; i < json_array_get_length (holidays); i++)
+    {
+      JsonObject *h = json_array_get_object_element (holidays, i);
+      if (g_str_equal (json_object_get_string_member (h, "date"), "2027-02-08"))
+        found = json_object_get_boolean_member (h, "provisional");
+    }
+  g_assert_true (found);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/holidays?year=1999", f->manager, NULL, NULL), ==, 422);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -995,6 +1086,7 @@ main (int argc, char **argv)
   ADD ("concurrent-booking", test_concurrent_booking);
   ADD ("bad-bodies", test_bad_bodies);
   ADD ("error-reasons", test_error_reasons);
+  ADD ("series-preview", test_series_preview);
   ADD ("text-and-time-checks", test_text_and_time_checks);
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
