@@ -85,6 +85,8 @@ export const api = {
   updateMeeting: (id, version, patch) => call('PATCH', `/api/v1/meetings/${encodeURIComponent(id)}`, {
     body: patch, headers: version !== undefined && version !== null ? { 'If-Match': `"${version}"` } : {},
   }),
+  /** What a booking would be (nothing written): {occurrences[{start, end, holiday, provisional, conflicts}], bookable, incomplete_holiday_years} */
+  previewMeeting: (body) => call('POST', '/api/v1/meetings/preview', { body }),
   cancelMeeting: (id) => call('DELETE', `/api/v1/meetings/${encodeURIComponent(id)}`),
   extendMeeting: (id, minutes) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/extend`, { body: { minutes } }),
   endMeeting: (id) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/end`, { body: {} }),
@@ -94,6 +96,9 @@ export const api = {
   stats: (query) => call('GET', '/api/v1/stats', { query }),
   statsCsv: (query) => call('GET', '/api/v1/stats.csv', { query, as: 'blob' }),
   summary: (query) => call('GET', '/api/v1/reports/summary', { query }),
+
+  /** {year, complete, missing[], holidays[{date: "yyyy-mm-dd", name, provisional}]} */
+  holidays: (year) => call('GET', '/api/v1/holidays', { query: { year } }),
 
   monitor: () => call('GET', '/api/v1/monitor'),
   /** body: {action: mute|unmute|floor|layout, endpoint?, layout?} */
