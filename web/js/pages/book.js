@@ -154,6 +154,11 @@ export async function render(main, { me, params, navigate }) {
     status, conflictsOut);
   main.append(form);
   if (params.get('title')) title.value = params.get('title');
+  // A free slot picked in the calendar's day view.
+  if (parseTime(params.get('start') || '') && parseTime(params.get('end') || '')) {
+    start.value = params.get('start');
+    end.value = params.get('end');
+  }
   pickChair();
 
   /** Read the form; returns {body} or {error, control}. */
