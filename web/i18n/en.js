@@ -308,4 +308,10 @@ export default {
   'mtg.edit_save': "Save changes",
   'mtg.no_change': "Nothing was changed.",
   'mtg.move_to': "Move to {time}",
+
+  'mon.remaining': "{n} min left",
+  'mon.overtime': "{n} min over time",
+  'mon.meeting_actions': "Extend or end the meeting",
+  'mon.chair': "Chair",
+  'mon.guest': "Guest",
 };

@@ -309,4 +309,10 @@ export default {
   'mtg.edit_save': "Lưu thay đổi",
   'mtg.no_change': "Chưa có gì thay đổi.",
   'mtg.move_to': "Dời sang {time}",
+
+  'mon.remaining': "Còn {n} phút",
+  'mon.overtime': "Quá giờ {n} phút",
+  'mon.meeting_actions': "Gia hạn hoặc kết thúc cuộc họp",
+  'mon.chair': "Chủ trì",
+  'mon.guest': "Khách mời",
 };
