@@ -314,4 +314,10 @@ export default {
   'mon.meeting_actions': "Extend or end the meeting",
   'mon.chair': "Chair",
   'mon.guest': "Guest",
+
+  'join.state_left': "You left the meeting",
+  'join.state_replaced': "Moved to another window",
+  'join.state_disconnected': "Disconnected",
+  'join.meeting_title': "Meeting: {title}",
+  'join.starts_at': "The meeting starts at {time} on {date}. Please wait; its picture appears when it starts.",
 };

@@ -315,4 +315,10 @@ export default {
   'mon.meeting_actions': "Gia hạn hoặc kết thúc cuộc họp",
   'mon.chair': "Chủ trì",
   'mon.guest': "Khách mời",
+
+  'join.state_left': "Bạn đã rời cuộc họp",
+  'join.state_replaced': "Đã chuyển sang cửa sổ khác",
+  'join.state_disconnected': "Đã ngắt kết nối",
+  'join.meeting_title': "Cuộc họp: {title}",
+  'join.starts_at': "Cuộc họp bắt đầu lúc {time} ngày {date}. Vui lòng chờ; hình ảnh cuộc họp sẽ hiện khi bắt đầu.",
 };
