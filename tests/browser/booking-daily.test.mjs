@@ -153,6 +153,8 @@ test('en, phone: a weekly series over Tết is previewed with a provisional holi
   await warning.waitFor();
   assert.match(await warning.innerText(), /incomplete.*Lunar New Year/s);
   assert.match(await page.locator('#series-summary').innerText(), /2 meetings will be booked; 1 fall on a holiday/);
+  await page.locator('.holiday-warning').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, document.querySelector('.holiday-warning').getBoundingClientRect().top - 10));
   await fx.screenshot(page, 'series-preview-en-phone');
 
   await page.locator('#book-submit').click();
