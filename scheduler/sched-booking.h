@@ -69,6 +69,25 @@ JsonNode *sched_booking_create (SchedCore *core, const SchedPrincipal *who, Json
                                 JsonObject **extra, GError **error);
 
 /* PATCH /api/v1/meetings/ID; @if_match < 0: no If-Match header. */
+/* Which occurrences of a series a change or cancellation covers. */
+typedef enum
+{
+  SCHED_BOOKING_SCOPE_THIS,      /* the one meeting */
+  SCHED_BOOKING_SCOPE_FOLLOWING, /* it and the later scheduled ones of its series */
+  SCHED_BOOKING_SCOPE_SERIES,    /* every scheduled one not started yet, and it */
+} SchedBookingScope;
+
+/* PATCH with ?scope=following|series: the request applied to each
+ * occurrence in one transaction — its members as they are, the times moved
+ * as this occurrence's were, with its length; any refusal (a conflict of
+ * one occurrence: 409 with its conflicts and slots) changes nothing. The
+ * answer is this meeting plus "changed": [ids]. (sched-booking-change.c) */
+JsonNode *sched_booking_patch_scope (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                                     gint64 if_match, SchedBookingScope scope, JsonObject *request,
+                                     JsonObject **extra, GError **error);
+/* DELETE with ?scope=following|series: each occurrence cancelled. */
+JsonNode *sched_booking_cancel_scope (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                                      gint64 if_match, SchedBookingScope scope, GError **error);
 JsonNode *sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id,
                                gint64 if_match, JsonObject *request, JsonObject **extra,
                                GError **error);

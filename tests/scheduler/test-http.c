@@ -1074,6 +1074,91 @@ test_series_preview (Fixture *f, gconstpointer data)
       fixture_request (f, "GET", "/api/v1/holidays?year=1999", f->manager, NULL, NULL), ==, 422);
 }
 
+static const gchar *
+occurrence_field (Fixture *f, gint64 id, const gchar *field, JsonNode **keep)
+{
+  g_autofree gchar *path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, id);
+
+  g_clear_pointer (keep, json_node_unref);
+  g_assert_cmpuint (fixture_request (f, "GET", path, f->sec_ubnd, NULL, keep), ==, 200);
+  return member_string (*keep, field);
+}
+
+/* Issue #17, finding 11: a series changed from one occurrence on
+ * (?scope=following) and cancelled whole (?scope=series), in one
+ * transaction each: a clash of any occurrence refuses the whole change. */
+static void
+test_series_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) series = NULL, blocker = NULL, refused = NULL, changed = NULL;
+  g_autoptr (JsonNode) cancelled = NULL, keep = NULL, bad = NULL;
+  g_autofree gchar *today = fixture_local (2027, 1, 4, 9, 0);
+  g_autofree gchar *s = fixture_local (2027, 1, 11, 8, 0);
+  g_autofree gchar *e = fixture_local (2027, 1, 11, 9, 0);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":\"Giao ban tuần\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\","
+      "\"recurrence\":{\"freq\":\"weekly\",\"count\":4}}",
+      s, e);
+  g_autofree gchar *bs = fixture_local (2027, 2, 1, 9, 45);
+  g_autofree gchar *be = fixture_local (2027, 2, 1, 10, 15);
+  g_autofree gchar *block = g_strdup_printf (
+      "{\"title\":\"Họp khác\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-vinh\","
+      "\"endpoints\":[\"ubnd-vinh\",\"ubnd-anh-son\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      bs, be);
+  g_autofree gchar *ns = fixture_local (2027, 1, 18, 9, 0);
+  g_autofree gchar *ne = fixture_local (2027, 1, 18, 10, 30);
+  g_autofree gchar *patch = g_strdup_printf (
+      "{\"title\":\"Giao ban tuần (mới)\",\"start\":\"%s\",\"end\":\"%s\"}", ns, ne);
+  g_autofree gchar *last_start = fixture_local (2027, 2, 1, 9, 0);
+  g_autofree gchar *block_path = NULL;
+  g_autofree gchar *second_path = NULL;
+  g_autofree gchar *first_path = NULL;
+  JsonArray *occ;
+  gint64 ids[4];
+
+  g_assert_true (vc_time_parse (today, &fixture_fake_now_value));
+  f->core->now = fixture_fake_now;
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, &series), ==,
+                    201);
+  occ = json_object_get_array_member (json_node_get_object (series), "occurrences");
+  g_assert_cmpuint (json_array_get_length (occ), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    ids[i] = json_object_get_int_member (json_array_get_object_element (occ, i), "id");
+  second_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT "?scope=following", ids[1]);
+  first_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT "?scope=series", ids[0]);
+
+  /* The last occurrence, moved to 09:00–10:30, would clash: nothing changes. */
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, block, &blocker),
+                    ==, 201);
+  g_assert_cmpuint (fixture_request (f, "PATCH", second_path, f->sec_ubnd, patch, &refused), ==,
+                    409);
+  g_assert_cmpstr (member_string (refused, "reason"), ==, "room_conflict");
+  g_assert_cmpstr (occurrence_field (f, ids[1], "title", &keep), ==, "Giao ban tuần");
+  block_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (blocker, "id"));
+  g_assert_cmpuint (fixture_request (f, "DELETE", block_path, f->sec_ubnd, NULL, NULL), ==, 200);
+
+  /* Now it goes through: occurrences 2–4, not the first. */
+  g_assert_cmpuint (fixture_request (f, "PATCH", second_path, f->sec_ubnd, patch, &changed), ==,
+                    200);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (changed), "changed")),
+                    ==, 3);
+  g_assert_cmpstr (occurrence_field (f, ids[0], "title", &keep), ==, "Giao ban tuần");
+  g_assert_cmpstr (occurrence_field (f, ids[0], "start", &keep), ==, s);
+  g_assert_cmpstr (occurrence_field (f, ids[3], "title", &keep), ==, "Giao ban tuần (mới)");
+  g_assert_cmpstr (occurrence_field (f, ids[3], "start", &keep), ==, last_start);
+
+  g_assert_cmpuint (
+      fixture_request (f, "DELETE", "/api/v1/meetings/1?scope=some", f->sec_ubnd, NULL, &bad), ==,
+      422);
+  g_assert_cmpstr (member_string (bad, "field"), ==, "scope");
+  g_assert_cmpuint (fixture_request (f, "DELETE", first_path, f->sec_ubnd, NULL, &cancelled), ==,
+                    200);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (occurrence_field (f, ids[i], "status", &keep), ==, "cancelled");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1087,6 +1172,7 @@ main (int argc, char **argv)
   ADD ("bad-bodies", test_bad_bodies);
   ADD ("error-reasons", test_error_reasons);
   ADD ("series-preview", test_series_preview);
+  ADD ("series-scope", test_series_scope);
   ADD ("text-and-time-checks", test_text_and_time_checks);
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);
