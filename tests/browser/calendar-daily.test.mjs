@@ -170,3 +170,40 @@ test('en, phone: "1 meeting", show cancelled, the day view books a free hour', {
   assert.equal(await page.locator(`#room-${theirs.code}`).isChecked(), true);
   assertNoConsoleErrors(assert, unexpected(errors));
 });
+
+test('vi: a series changed from one occurrence on, then cancelled whole, from the dialog', { timeout: 180000 }, async () => {
+  const own = rooms.find((e) => e.unit === 'ubnd-tinh' && e.level === 'province');
+  const guest = rooms.filter((e) => e.level === 'district')[5];
+  const first = vnInstant(day.y, day.m, day.d, 16);
+  const r = await apiCall(sched.url, token, 'POST', '/api/v1/meetings', {
+    title: 'Giao ban định kỳ', unit: 'ubnd-tinh', chair: own.code, endpoints: [own.code, guest.code],
+    start: iso(first), end: iso(new Date(first.getTime() + 3600000)),
+    recurrence: { freq: 'weekly', count: 3 },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const ids = r.body.occurrences.map((o) => o.id);
+  const second = r.body.occurrences[1];
+  const { page, errors } = await fx.browser();
+  await signIn(page, sched.url, token);
+  const week = new Date(Date.parse(second.start) + 7 * 3600000);
+  await page.goto(`${sched.url}/#/calendar?week=${pad2(week.getUTCDate())}/${pad2(week.getUTCMonth() + 1)}/${week.getUTCFullYear()}`);
+  await page.locator(`#calendar button.chip[data-meeting="${second.id}"]`).first().click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.locator('#mtg-scope').waitFor();
+  await dialog.locator('#mtg-scope-following').check();
+  await dialog.locator('#mtg-edit input[name="title"]').fill('Giao ban định kỳ (đổi)');
+  await dialog.locator('#mtg-edit button[type="submit"]').click();
+  await dialog.locator('.msg-ok').waitFor();
+  const titles = [];
+  for (const id of ids) titles.push((await apiCall(sched.url, token, 'GET', `/api/v1/meetings/${id}`)).body.title);
+  assert.deepEqual(titles, ['Giao ban định kỳ', 'Giao ban định kỳ (đổi)', 'Giao ban định kỳ (đổi)']);
+
+  await dialog.locator('#mtg-scope-series').check();
+  page.once('dialog', (d) => d.accept());
+  await dialog.locator('button.danger').click();
+  await dialog.locator('.msg-ok', { hasText: 'Đã hủy' }).waitFor();
+  for (const id of ids) {
+    assert.equal((await apiCall(sched.url, token, 'GET', `/api/v1/meetings/${id}`)).body.status, 'cancelled');
+  }
+  assertNoConsoleErrors(assert, unexpected(errors));
+});

@@ -350,4 +350,11 @@ export default {
   'stats.group_title_endpoint': "Meetings and hours per room",
   'stats.group_title_level': "Meetings and hours per level",
   'stats.group_title_month': "Meetings and hours per month",
+
+  'mtg.scope': "Apply to (recurring meeting)",
+  'mtg.scope_this': "This occurrence",
+  'mtg.scope_following': "This and the following ones",
+  'mtg.scope_series': "The whole series",
+  'mtg.cancel_confirm_following': "Cancel this and the following occurrences of \"{title}\"?",
+  'mtg.cancel_confirm_series': "Cancel the whole series \"{title}\"?",
 };

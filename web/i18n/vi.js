@@ -351,4 +351,11 @@ export default {
   'stats.group_title_endpoint': "Số cuộc họp và số giờ theo điểm cầu",
   'stats.group_title_level': "Số cuộc họp và số giờ theo cấp",
   'stats.group_title_month': "Số cuộc họp và số giờ theo tháng",
+
+  'mtg.scope': "Áp dụng cho (cuộc họp định kỳ)",
+  'mtg.scope_this': "Chỉ buổi này",
+  'mtg.scope_following': "Buổi này và các buổi sau",
+  'mtg.scope_series': "Cả chuỗi",
+  'mtg.cancel_confirm_following': "Hủy buổi này và các buổi sau của \"{title}\"?",
+  'mtg.cancel_confirm_series': "Hủy cả chuỗi cuộc họp \"{title}\"?",
 };

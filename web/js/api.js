@@ -82,12 +82,13 @@ export const api = {
   /** body: {title, unit, chair, endpoints[], start, end, recurrence?, skip_conflicts?} */
   createMeeting: (body) => call('POST', '/api/v1/meetings', { body }),
   /** patch: {start?, end?, title?, ...}; 412 when `version` is stale. */
-  updateMeeting: (id, version, patch) => call('PATCH', `/api/v1/meetings/${encodeURIComponent(id)}`, {
-    body: patch, headers: version !== undefined && version !== null ? { 'If-Match': `"${version}"` } : {},
+  /** scope: this (default) | following | series — the occurrences of a series changed. */
+  updateMeeting: (id, version, patch, scope) => call('PATCH', `/api/v1/meetings/${encodeURIComponent(id)}`, {
+    body: patch, query: { scope }, headers: version !== undefined && version !== null ? { 'If-Match': `"${version}"` } : {},
   }),
   /** What a booking would be (nothing written): {occurrences[{start, end, holiday, provisional, conflicts}], bookable, incomplete_holiday_years} */
   previewMeeting: (body) => call('POST', '/api/v1/meetings/preview', { body }),
-  cancelMeeting: (id) => call('DELETE', `/api/v1/meetings/${encodeURIComponent(id)}`),
+  cancelMeeting: (id, scope) => call('DELETE', `/api/v1/meetings/${encodeURIComponent(id)}`, { query: { scope } }),
   extendMeeting: (id, minutes) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/extend`, { body: { minutes } }),
   endMeeting: (id) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/end`, { body: {} }),
   attendance: (id) => call('GET', `/api/v1/meetings/${encodeURIComponent(id)}/attendance`),

@@ -139,9 +139,22 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
       if (toIso(startAt) !== toIso(meeting.start)) patch.start = toIso(startAt);
       if (toIso(endAt) !== toIso(meeting.end)) patch.end = toIso(endAt);
       if (!Object.keys(patch).length) { say(status, t('mtg.no_change'), 'info'); return; }
-      act(() => api.updateMeeting(meeting.id, meeting.version, patch), t('mtg.saved'));
+      act(() => api.updateMeeting(meeting.id, meeting.version, patch, scope), t('mtg.saved'));
     });
     return form;
+  }
+
+  /** For an occurrence of a series: this one, this and the following, or
+   * the whole series — for the edit and the cancellation. */
+  let scope = 'this';
+  function scopeChoice() {
+    if (!meeting.series_id) return null;
+    return h('fieldset', { class: 'scope', id: 'mtg-scope' }, h('legend', {}, t('mtg.scope')),
+      ['this', 'following', 'series'].map((value) => {
+        const radio = h('input', { type: 'radio', name: 'mtg-scope', value, id: `mtg-scope-${value}`, checked: scope === value });
+        radio.addEventListener('change', () => { scope = value; });
+        return h('label', { class: 'check', for: radio.id }, radio, ' ', t(`mtg.scope_${value}`));
+      }));
   }
 
   function manageSection() {
@@ -161,7 +174,10 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
       }, t('mtg.end_now')) : null,
       h('button', {
         type: 'button', class: 'danger',
-        onclick: () => { if (confirm(t('mtg.cancel_confirm', { title: meeting.title }))) act(() => api.cancelMeeting(meeting.id), t('mtg.cancelled')); },
+        onclick: () => {
+          const question = scope === 'this' ? t('mtg.cancel_confirm', { title: meeting.title }) : t(`mtg.cancel_confirm_${scope}`, { title: meeting.title });
+          if (confirm(question)) act(() => api.cancelMeeting(meeting.id, scope), t('mtg.cancelled'));
+        },
       }, t('mtg.cancel')));
 
     const name = h('input', { type: 'text', value: t('mtg.join_name_default') });
@@ -184,7 +200,7 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
     });
 
     return h('section', { class: 'manage' },
-      h('h3', {}, t('mtg.edit')), reschedule, extend, dangerous,
+      h('h3', {}, t('mtg.edit')), scopeChoice(), reschedule, extend, dangerous,
       h('h3', {}, t('mtg.join_link')), joinForm, linkOut);
   }
 
