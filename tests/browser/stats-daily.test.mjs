@@ -119,3 +119,25 @@ test('en, phone: English CSV and labels, the report sentence whole', { timeout: 
   assert.match(csv.text, /"?0\.3"?/);
   assertNoConsoleErrors(assert, errors);
 });
+
+test('vi: the half-year report printed on A4: the sentence and every table, no menu or form', { timeout: 180000 }, async () => {
+  const { page, errors } = await fx.browser();
+  await signIn(page, sched.url, manager);
+  await page.goto(`${sched.url}/#/stats?period=half&half=${today.m <= 6 ? 1 : 2}&year=${today.y}`);
+  await page.waitForSelector('#main > .page[data-page="stats"][data-loaded]', { state: 'attached' });
+  await page.evaluate(() => { window.print = () => { window.printed = true; }; });
+  await page.locator('#stats-print').click();
+  assert.equal(await page.evaluate(() => window.printed), true);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('#topbar').isVisible(), false);
+  assert.equal(await page.locator('#stats-form').isVisible(), false);
+  assert.equal(await page.locator('#stats-print').isVisible(), false);
+  assert.equal(await page.locator('#summary-text').isVisible(), true);
+  const tables = page.locator('table.numbers');
+  assert.ok(await tables.count() >= 2);
+  for (let i = 0; i < await tables.count(); i++) assert.equal(await tables.nth(i).isVisible(), true, `table ${i}`);
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 10000, 'a PDF was made');
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assertNoConsoleErrors(assert, errors);
+});

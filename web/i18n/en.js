@@ -357,4 +357,6 @@ export default {
   'mtg.scope_series': "The whole series",
   'mtg.cancel_confirm_following': "Cancel this and the following occurrences of \"{title}\"?",
   'mtg.cancel_confirm_series': "Cancel the whole series \"{title}\"?",
+
+  'stats.print': "Print the report (A4)",
 };

@@ -358,4 +358,6 @@ export default {
   'mtg.scope_series': "Cả chuỗi",
   'mtg.cancel_confirm_following': "Hủy buổi này và các buổi sau của \"{title}\"?",
   'mtg.cancel_confirm_series': "Hủy cả chuỗi cuộc họp \"{title}\"?",
+
+  'stats.print': "In báo cáo (A4)",
 };

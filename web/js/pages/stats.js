@@ -121,6 +121,12 @@ export async function render(main, { params }) {
   window.addEventListener('resize', fitSummary);
   const csvButton = h('button', { type: 'button', id: 'csv-download' }, t('stats.csv'));
   const copyButton = h('button', { type: 'button', id: 'summary-copy' }, t('app.copy'));
+  // The report on A4 (app.css, @media print): the period, the sentence, the
+  // figures, the charts and every table opened.
+  const printButton = h('button', { type: 'button', id: 'stats-print', onclick: () => {
+    main.querySelectorAll('details').forEach((d) => { d.open = true; });
+    window.print();
+  } }, t('stats.print'));
   const unitCanvas = h('canvas', { id: 'chart-units', role: 'img', 'aria-label': t('stats.by_unit') });
   const monthCanvas = h('canvas', { id: 'chart-months', role: 'img', 'aria-label': t('stats.by_month') });
   const roomCanvas = h('canvas', { id: 'chart-rooms', role: 'img', 'aria-label': t('stats.by_room') });
@@ -132,7 +138,7 @@ export async function render(main, { params }) {
   main.append(
     h('h1', {}, t('stats.heading')), form, status, rangeLabel, kpis,
     h('section', { class: 'card' }, h('h2', { id: 'summary-heading' }, t('stats.summary')),
-      summaryText, h('div', { class: 'button-row' }, copyButton, csvButton)),
+      summaryText, h('div', { class: 'button-row' }, copyButton, csvButton, printButton)),
     h('div', { class: 'chart-grid' },
       h('section', { class: 'card' }, h('h2', { id: 'group-heading' }, t('stats.by_unit')), h('div', { class: 'chart-box' }, unitCanvas),
         h('details', {}, h('summary', {}, t('stats.table')), unitTable)),
