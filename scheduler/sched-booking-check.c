@@ -56,14 +56,14 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
 
   if (spec->endpoints->len < 2)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints",
-                             "a meeting needs at least two rooms");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "too_few_rooms",
+                              "a meeting needs at least two rooms");
       return FALSE;
     }
   if (spec->endpoints->len > BOOKING_MAX_ROOMS)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "more than %d rooms",
-                             BOOKING_MAX_ROOMS);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "too_many_rooms",
+                              "more than %d rooms", BOOKING_MAX_ROOMS);
       return FALSE;
     }
   for (guint i = 0; i < spec->endpoints->len; i++)
@@ -71,15 +71,16 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
       const gchar *code = g_ptr_array_index (spec->endpoints, i);
       if (!g_hash_table_add (seen, (gpointer)code))
         {
-          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "'%s' is listed twice",
-                                 code);
+          sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "room_twice",
+                                  "'%s' is listed twice", code);
           return FALSE;
         }
       g_autoptr (GError) local = NULL;
       g_autoptr (SchedRoom) room = sched_room_get (core->ctx->db, code, &local);
       if (room == NULL && g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
         {
-          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "no room '%s'", code);
+          sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "unknown_room",
+                                  "no room '%s'", code);
           return FALSE;
         }
       if (room == NULL)
@@ -99,8 +100,8 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
     }
   if (!g_hash_table_contains (seen, spec->chair))
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "chair",
-                             "the chair must be one of the meeting's rooms");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "chair", "chair_not_invited",
+                              "the chair must be one of the meeting's rooms");
       return FALSE;
     }
   return TRUE;
@@ -114,33 +115,35 @@ sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 no
 
   if (*spec->title == '\0' || g_utf8_strlen (spec->title, -1) > BOOKING_TITLE_MAX_CHARS)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "title", "must be 1 to %d characters",
-                             BOOKING_TITLE_MAX_CHARS);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "title", "title_length",
+                              "must be 1 to %d characters", BOOKING_TITLE_MAX_CHARS);
       return FALSE;
     }
   if (spec->end <= spec->start)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "end", "must be after start");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "end", "end_before_start",
+                              "must be after start");
       return FALSE;
     }
   if (now != G_MININT64 && spec->start < now - BOOKING_PAST_GRACE_SECONDS)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "start", "is in the past");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "start", "in_past", "is in the past");
       return FALSE;
     }
   if (now != G_MININT64 && !sched_booking_check_horizon (core, spec->start, now, "start", error))
     return FALSE;
   if (spec->end - spec->start > core->ctx->settings->max_meeting_seconds)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "end",
-                             "a meeting lasts at most %" G_GINT64_FORMAT " hours",
-                             core->ctx->settings->max_meeting_seconds / 3600);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "end", "too_long",
+                              "a meeting lasts at most %" G_GINT64_FORMAT " hours",
+                              core->ctx->settings->max_meeting_seconds / 3600);
       return FALSE;
     }
   unit = sched_unit_get (core->ctx->db, spec->unit, &local);
   if (unit == NULL && g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "no unit '%s'", spec->unit);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "unit", "unknown_unit", "no unit '%s'",
+                              spec->unit);
       return FALSE;
     }
   if (unit == NULL)
@@ -272,13 +275,14 @@ sched_booking_capacity_refuse (const SchedCapacity *capacity, JsonObject *extra,
   json_object_set_int_member (o, "peak", capacity->peak);
   json_object_set_object_member (extra, "capacity", o);
   if (rooms)
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                 "the bridge would have to hold %d meetings at once (its max_rooms is %d)",
-                 capacity->peak, capacity->limit);
+    sched_error_set_reason (
+        error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
+        "the bridge would have to hold %d meetings at once (its max_rooms is %d)", capacity->peak,
+        capacity->limit);
   else
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                 "the bridge would carry %d rooms at once (its capacity is %d)", capacity->peak,
-                 capacity->limit);
+    sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
+                            "the bridge would carry %d rooms at once (its capacity is %d)",
+                            capacity->peak, capacity->limit);
 }
 
 /* Whether the local day of @t is a working day (Mon–Fri, not a holiday). */

@@ -519,3 +519,31 @@ sched_meeting_count_by_status (SchedDb *db, GError **error)
     }
   return g_steal_pointer (&counts);
 }
+
+gboolean
+sched_meeting_list_series (SchedDb *db, gint64 series_id, gint64 from_start, GArray *ids,
+                           GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db,
+                                       "SELECT id FROM meetings WHERE series_id = ?1 AND "
+                                       "start_at >= ?2 AND status = 'scheduled' ORDER BY start_at",
+                                       error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, series_id);
+  sqlite3_bind_int64 (st, 2, from_start);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "listing a series");
+      return FALSE;
+    }
+  return TRUE;
+}

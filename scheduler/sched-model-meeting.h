@@ -57,6 +57,11 @@ typedef struct
   gint limit;
 } SchedMeetingFilter;
 
+/* Appends to @ids (gint64) the scheduled meetings of series @series_id
+ * that start at or after @from_start, in start order. */
+gboolean sched_meeting_list_series (SchedDb *db, gint64 series_id, gint64 from_start, GArray *ids,
+                                    GError **error);
+
 /* Appends SchedMeeting* to @out (which frees them), in start order. */
 gboolean sched_meeting_list (SchedDb *db, const SchedMeetingFilter *filter, GPtrArray *out,
                              GError **error);
