@@ -18,7 +18,9 @@ mount -t sysfs -o ro sysfs "$root/sys" 2>/dev/null || mount --rbind -o ro /sys "
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 mkdir -p "$root/tmp/pkg"
-cp "$work"/*.deb "$root/tmp/pkg/"
+for p in vc-scheduler vc-bridge vc-endpoint vc-province-demo; do
+  cp "$work/${p}_"*.deb "$root/tmp/pkg/"
+done
 cp "$source_dir/tests/package/in-root.sh" "$source_dir/tests/upgrade/check-upgrade.sh" \
   "$source_dir/tests/upgrade/schema-v1.sql" "$root/tmp/pkg/"
 chroot "$root" /bin/sh /tmp/pkg/in-root.sh
