@@ -71,7 +71,7 @@ start() {
     cd "${dir:-/}"
     # A clean environment, as systemd gives a service.
     # shellcheck disable=SC2086 # ExecStart is a plain word list
-    exec env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 \
+    exec env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 G_DEBUG="${G_DEBUG:-}" \
       setpriv --reuid="$user" --regid="$user" --init-groups -- $exec_start
   ) >"$logs/$name.out" 2>"$logs/$name.log" &
   eval "pid_$name=$!"

@@ -41,9 +41,13 @@ fail() {
   exit 1
 }
 
+# As the service's user, with the clean environment systemd gives a service
+# (HOME its own, not the caller's).
 as_user() {
   if [ -n "${VC_UPGRADE_AS:-}" ]; then
-    setpriv --reuid="$VC_UPGRADE_AS" --regid="$VC_UPGRADE_AS" --init-groups -- "$@"
+    env -i PATH=/usr/bin:/bin HOME="$(getent passwd "$VC_UPGRADE_AS" | cut -d: -f6)" \
+      LANG=C.UTF-8 G_DEBUG="${G_DEBUG:-}" \
+      setpriv --reuid="$VC_UPGRADE_AS" --regid="$VC_UPGRADE_AS" --init-groups -- "$@"
   else
     "$@"
   fi
@@ -64,7 +68,9 @@ start_server() {
   # exec: $! is the server itself, which the SIGTERM below must reach.
   (
     if [ -n "${VC_UPGRADE_AS:-}" ]; then
-      exec setpriv --reuid="$VC_UPGRADE_AS" --regid="$VC_UPGRADE_AS" --init-groups -- \
+      exec env -i PATH=/usr/bin:/bin HOME="$(getent passwd "$VC_UPGRADE_AS" | cut -d: -f6)" \
+        LANG=C.UTF-8 G_DEBUG="${G_DEBUG:-}" \
+        setpriv --reuid="$VC_UPGRADE_AS" --regid="$VC_UPGRADE_AS" --init-groups -- \
         "$@" --listen 127.0.0.1:0
     fi
     exec "$@" --listen 127.0.0.1:0
