@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-config.h"
+#include "bridge-memory.h"
 #include "bridge-server.h"
 #include "vc-media.h"
 
@@ -51,6 +52,7 @@ main (int argc, char **argv)
   g_autoptr (BridgeServer) server = NULL;
   g_autoptr (GMainLoop) loop = NULL;
 
+  bridge_memory_limit_arenas (); /* bridge-memory.h */
   g_option_context_add_main_entries (options, entries, NULL);
   g_option_context_add_group (options, gst_init_get_option_group ());
   if (!g_option_context_parse (options, &argc, &argv, &error))
