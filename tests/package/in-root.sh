@@ -182,6 +182,26 @@ curl -fsS --max-time 10 -H "Authorization: Bearer fixture-admin-token-0000000000
 stop scheduler
 echo "$old -> $new: configuration (with the operator's edit), secret and database kept"
 
+# ---- the demo package: vc-stack starts its installed siblings ----
+step "vc-stack --rooms 2 from vc-province-demo"
+mkdir -p /tmp/demo
+(
+  cd /tmp/demo
+  exec env -i PATH=/usr/bin:/bin HOME=/tmp/demo LANG=C.UTF-8 G_DEBUG="${G_DEBUG:-}" \
+    vc-stack --rooms 2 --state-dir /tmp/demo/var --listen 127.0.0.1:8085
+) >"$logs/stack.out" 2>"$logs/stack.log" &
+pid_stack=$!
+i=0
+until grep -q "vc-stack ready: web UI at http://127.0.0.1:8085/" "$logs/stack.out"; do
+  kill -0 "$pid_stack" 2>/dev/null || fail "vc-stack exited before it was ready"
+  i=$((i + 1))
+  [ $i -lt 1200 ] || fail "vc-stack not ready within 120 s"
+  sleep 0.1
+done
+grep -q "rooms: 2 agents online" "$logs/stack.out" || fail "vc-stack: $(cat "$logs/stack.out")"
+stop stack
+echo "vc-stack ran /usr/bin's bridge, scheduler and two agents, and stopped with 0"
+
 # ---- purge ----
 step "dpkg --purge"
 dpkg --purge vc-province-demo vc-endpoint vc-bridge vc-scheduler >"$logs/purge.log" 2>&1 \
