@@ -7,6 +7,14 @@
  *   vc-scheduler ... token revoke ID
  *   vc-scheduler ... import-history FILE.json
  *   vc-scheduler ... reorg preview|apply FILE.json
+ *   vc-scheduler ... backup FILE     a copy of the database, while it runs
+ *   vc-scheduler ... restore FILE    put a copy back (the service stopped)
+ *
+ * Installed (not run from the build tree: common/vc-paths.h), with no
+ * --config it reads <sysconfdir>/vc-province/scheduler.ini when that exists,
+ * so that the operator's commands find the service's database. Before a
+ * start migrates an older schema, a copy of the database is saved beside it
+ * (sched-db-backup.h).
  *
  * Exit codes: 0 clean stop, 64 bad usage, 78 bad configuration (the message
  * names file, group and key), 1 any other failure. */
@@ -14,7 +22,9 @@
 
 #include "agents/sched-agents.h"
 #include "reports/sched-reports.h"
+#include "common/vc-paths.h"
 #include "sched-auth.h"
+#include "sched-db-backup.h"
 #include "sched-error.h"
 #include "sched-history.h"
 #include "sched-reorg.h"
@@ -237,6 +247,69 @@ main_reorg (SchedContext *ctx, const gchar *what, const gchar *path)
   return 0;
 }
 
+static int
+main_backup (const SchedSettings *settings, const gchar *file)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!sched_db_backup_save (settings->db_path, file, &error))
+    {
+      g_printerr ("vc-scheduler: backup: %s\n", error->message);
+      return 1;
+    }
+  g_print ("saved %s as %s\n", settings->db_path, file);
+  return 0;
+}
+
+static int
+main_restore (const SchedSettings *settings, const gchar *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *saved = NULL;
+
+  if (!sched_db_backup_restore (file, settings->db_path, &saved, &error))
+    {
+      g_printerr ("vc-scheduler: restore: %s\n", error->message);
+      return 1;
+    }
+  if (saved)
+    g_print ("the database was saved as %s\n", saved);
+  g_print ("restored %s from %s\n", settings->db_path, file);
+  return 0;
+}
+
+/* The copy taken before a start migrates an older schema; a failure stops
+ * the start (exit 1) with the database untouched. */
+static gboolean
+main_backup_before_migration (const SchedSettings *settings)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *saved = sched_db_backup_before_migration (settings->db_path, &error);
+
+  if (error)
+    {
+      g_printerr ("vc-scheduler: cannot save the database before migrating it: %s\n",
+                  error->message);
+      return FALSE;
+    }
+  if (saved)
+    g_message ("database %s has an older schema: saved as %s before migrating it",
+               settings->db_path, saved);
+  return TRUE;
+}
+
+/* The installed configuration, when no --config was given. */
+static gchar *
+main_default_config (void)
+{
+  g_autofree gchar *path = NULL;
+
+  if (vc_paths_uninstalled ())
+    return NULL;
+  path = g_build_filename (vc_paths_config_dir (), "scheduler.ini", NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,7 +333,7 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) options = g_option_context_new (
       "[token create | token list | token revoke ID | import-history FILE.json | reorg "
-      "preview|apply FILE.json] — the booking service");
+      "preview|apply FILE.json | backup FILE | restore FILE] — the booking service");
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -276,16 +349,32 @@ main (int argc, char **argv)
   gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
   gboolean reorg = argc == 4 && g_strcmp0 (argv[1], "reorg") == 0
                    && (g_strcmp0 (argv[2], "preview") == 0 || g_strcmp0 (argv[2], "apply") == 0);
-  if (argc != 1 && !token && !token_list && !token_revoke && !import && !reorg)
+  gboolean backup = argc == 3 && g_strcmp0 (argv[1], "backup") == 0;
+  gboolean restore = argc == 3 && g_strcmp0 (argv[1], "restore") == 0;
+  if (argc != 1 && !token && !token_list && !token_revoke && !import && !reorg && !backup
+      && !restore)
     {
       g_printerr ("vc-scheduler: unknown command; see --help\n");
       return EXIT_USAGE;
     }
+  if (o.config == NULL)
+    o.config = main_default_config ();
   settings = sched_settings_load (o.config, o.db, o.listen, &error);
   if (settings == NULL)
     {
       g_printerr ("vc-scheduler: %s\n", error->message);
       return main_exit_code (error);
+    }
+  if (backup || restore)
+    {
+      int status = backup ? main_backup (settings, argv[2]) : main_restore (settings, argv[2]);
+      sched_settings_free (settings);
+      return status;
+    }
+  if (!main_backup_before_migration (settings))
+    {
+      sched_settings_free (settings);
+      return 1;
     }
   ctx = sched_server_context_new (settings, &error);
   if (ctx == NULL)
