@@ -418,3 +418,60 @@ vc_agent_wire_notice_build (const VcAgentWireNotice *notice)
   json_builder_end_object (b);
   return vc_wire_builder_to_text (b, FALSE);
 }
+
+/* ---- equality ---- */
+
+gboolean
+vc_agent_wire_report_equal (const VcAgentWireReport *a, const VcAgentWireReport *b)
+{
+  if (a->type != b->type || a->meeting != b->meeting)
+    return FALSE;
+  if (a->type == VC_AGENT_WIRE_REPORT_STATE)
+    return a->state == b->state;
+  return !a->ready == !b->ready
+         && g_strcmp0 (a->reason ? a->reason : "", b->reason ? b->reason : "") == 0;
+}
+
+static gboolean
+meeting_equal (const VcAgentWireMeeting *a, const VcAgentWireMeeting *b)
+{
+  return a->id == b->id && g_strcmp0 (a->title, b->title) == 0 && g_strcmp0 (a->unit, b->unit) == 0
+         && g_strcmp0 (a->unit_name, b->unit_name) == 0 && g_strcmp0 (a->chair, b->chair) == 0
+         && a->start == b->start && a->end == b->end
+         && g_strcmp0 (a->status ? a->status : "scheduled", b->status ? b->status : "scheduled")
+                == 0
+         && g_strcmp0 (a->signal_url, b->signal_url) == 0
+         && g_strcmp0 (a->join_token, b->join_token) == 0 && a->token_expires == b->token_expires;
+}
+
+gboolean
+vc_agent_wire_schedule_equal (const VcAgentWireSchedule *a, const VcAgentWireSchedule *b)
+{
+  if (g_strcmp0 (a->endpoint, b->endpoint) != 0 || a->generated_at != b->generated_at
+      || a->meetings->len != b->meetings->len)
+    return FALSE;
+  for (guint i = 0; i < a->meetings->len; i++)
+    if (!meeting_equal (a->meetings->pdata[i], b->meetings->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+vc_agent_wire_notice_equal (const VcAgentWireNotice *a, const VcAgentWireNotice *b)
+{
+  if (a->type != b->type)
+    return FALSE;
+  switch (a->type)
+    {
+      case VC_AGENT_WIRE_NOTICE_SCHEDULE:
+        return a->schedule && b->schedule
+               && vc_agent_wire_schedule_equal (a->schedule, b->schedule);
+      case VC_AGENT_WIRE_NOTICE_JOIN:
+      case VC_AGENT_WIRE_NOTICE_LEAVE:
+        return a->meeting == b->meeting;
+      case VC_AGENT_WIRE_NOTICE_ERROR:
+      default:
+        return g_strcmp0 (a->code, b->code) == 0
+               && g_strcmp0 (a->message ? a->message : "", b->message ? b->message : "") == 0;
+    }
+}

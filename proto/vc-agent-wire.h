@@ -151,4 +151,10 @@ gboolean vc_agent_wire_notice_parse (const gchar *text, gsize length, VcAgentWir
                                      GError **error);
 gchar *vc_agent_wire_notice_build (const VcAgentWireNotice *notice);
 
+/* Member by member (a report's reason NULL and "" alike, a meeting's status
+ * NULL and "scheduled" alike: as they go on the wire). For tests. */
+gboolean vc_agent_wire_report_equal (const VcAgentWireReport *a, const VcAgentWireReport *b);
+gboolean vc_agent_wire_schedule_equal (const VcAgentWireSchedule *a, const VcAgentWireSchedule *b);
+gboolean vc_agent_wire_notice_equal (const VcAgentWireNotice *a, const VcAgentWireNotice *b);
+
 G_END_DECLS

@@ -320,3 +320,30 @@ vc_attendance_wire_answer_build (const VcAttendanceWireAnswer *answer)
   json_builder_end_object (b);
   return vc_wire_builder_to_text (b, FALSE);
 }
+
+/* ---- equality ---- */
+
+gboolean
+vc_attendance_wire_event_equal (const VcAttendanceWireEvent *a, const VcAttendanceWireEvent *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 && a->meeting == b->meeting && a->type == b->type
+         && a->at == b->at && g_strcmp0 (a->reason, b->reason) == 0
+         && g_strcmp0 (a->endpoint, b->endpoint) == 0;
+}
+
+gboolean
+vc_attendance_wire_answer_equal (const VcAttendanceWireAnswer *a, const VcAttendanceWireAnswer *b)
+{
+  if (a->accepted != b->accepted || a->duplicates != b->duplicates
+      || a->rejected->len != b->rejected->len)
+    return FALSE;
+  for (guint i = 0; i < a->rejected->len; i++)
+    {
+      const VcAttendanceWireRejection *x = a->rejected->pdata[i], *y = b->rejected->pdata[i];
+
+      if (x->index != y->index || g_strcmp0 (x->id, y->id) != 0
+          || g_strcmp0 (x->field, y->field) != 0 || g_strcmp0 (x->message, y->message) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}

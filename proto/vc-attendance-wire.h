@@ -99,4 +99,10 @@ gboolean vc_attendance_wire_answer_parse (const gchar *text, gsize length,
                                           VcAttendanceWireAnswer *out, GError **error);
 gchar *vc_attendance_wire_answer_build (const VcAttendanceWireAnswer *answer);
 
+/* Member by member. For tests. */
+gboolean vc_attendance_wire_event_equal (const VcAttendanceWireEvent *a,
+                                         const VcAttendanceWireEvent *b);
+gboolean vc_attendance_wire_answer_equal (const VcAttendanceWireAnswer *a,
+                                          const VcAttendanceWireAnswer *b);
+
 G_END_DECLS

@@ -4,8 +4,8 @@
  * (scheduler → agent) and the cached schedule. Each must refuse what is
  * malformed with a VC_WIRE_ERROR and a message, without a critical or a
  * crash, and leave its output untouched; what it accepts must be in range
- * and build back to a text that parses to the same message (a fixed
- * point after one round). */
+ * and build into a text that parses to an equal message, which builds into
+ * the same text again. */
 #include "vc-agent-wire.h"
 
 #include <stdint.h>
@@ -52,6 +52,7 @@ fuzz_report (const gchar *text, gsize size)
             || (report.reason != NULL && g_utf8_validate (report.reason, -1, NULL)));
   built = vc_agent_wire_report_build (&report);
   g_assert (vc_agent_wire_report_parse (built, strlen (built), &again, NULL));
+  g_assert (vc_agent_wire_report_equal (&report, &again));
   rebuilt = vc_agent_wire_report_build (&again);
   g_assert (strcmp (built, rebuilt) == 0);
 }
@@ -76,6 +77,7 @@ fuzz_notice (const gchar *text, gsize size)
             || (notice.code != NULL && notice.message != NULL));
   built = vc_agent_wire_notice_build (&notice);
   g_assert (vc_agent_wire_notice_parse (built, strlen (built), &again, NULL));
+  g_assert (vc_agent_wire_notice_equal (&notice, &again));
   rebuilt = vc_agent_wire_notice_build (&again);
   g_assert (strcmp (built, rebuilt) == 0);
 }
@@ -96,7 +98,7 @@ fuzz_schedule (const gchar *text, gsize size)
   check_schedule (schedule);
   built = vc_agent_wire_schedule_build (schedule, TRUE);
   again = vc_agent_wire_schedule_parse (built, strlen (built), NULL);
-  g_assert (again != NULL);
+  g_assert (again != NULL && vc_agent_wire_schedule_equal (schedule, again));
   rebuilt = vc_agent_wire_schedule_build (again, TRUE);
   g_assert (strcmp (built, rebuilt) == 0);
 }
