@@ -48,6 +48,17 @@
  *    headers: libsoup is about to fail without a word, so the guard writes
  *    431 on the fresh connection first (nothing was written on it yet).
  *
+ *  - libsoup 3.2's listener accepts each socket with g_socket_accept()
+ *    and never drops that reference after handing the socket to the
+ *    connection (fixed upstream in 3.4): the connection closes the file
+ *    descriptor, but the GSocket and what hangs on it stay in memory for
+ *    good, about 0.5 KiB per connection, the slow growth of a long-running
+ *    server. The first "request-started" of each connection is emitted
+ *    while the listener's call is still on the stack and the connection
+ *    holds its own references, so the guard drops the stray one there,
+ *    once per socket (a mark on the socket says it was done), and only on
+ *    the libsoup versions that leak it.
+ *
  * Everything here runs on the server's main context thread. */
 #define G_LOG_DOMAIN "vc-http-guard"
 
@@ -64,6 +75,7 @@ struct _VcHttpGuard
   VcHttpGuardCounters counters;
   GHashTable *header_watches; /* SoupServerMessage* -> HeaderWatch* (owned) */
   GHashTable *idle_watches;   /* GSocket* -> IdleWatch* (owned) */
+  gboolean drop_accept_refs;  /* this libsoup's listener leaks a socket ref */
 };
 
 /* A request whose headers have not arrived yet. */
@@ -531,11 +543,44 @@ guard_check_first_request (VcHttpGuard *guard, SoupServerMessage *msg, GSocket *
     }
 }
 
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-http-guard-accept-ref-dropped, guard_accept_ref_dropped)
+/* clang-format on */
+
+/* TRUE for the libsoup versions whose listener leaks a reference on each
+ * accepted socket: 3.2.x and the 3.3 development series. */
+static gboolean
+guard_listener_leaks_sockets (void)
+{
+  return soup_get_major_version () == 3
+         && (soup_get_minor_version () == 2 || soup_get_minor_version () == 3);
+}
+
+/* main thread, in a connection's first "request-started", inside the
+ * listener's accept call: drops the listener's stray reference on the
+ * socket, once. */
+static void
+guard_drop_accept_ref (VcHttpGuard *guard, GSocket *socket)
+{
+  GObject *object = G_OBJECT (socket);
+
+  if (!guard->drop_accept_refs
+      || g_object_get_qdata (object, guard_accept_ref_dropped_quark ()) != NULL)
+    return;
+  g_object_set_qdata (object, guard_accept_ref_dropped_quark (), GINT_TO_POINTER (1));
+  g_object_unref (socket);
+  guard->counters.accept_refs_dropped++;
+}
+
 static void
 on_server_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   VcHttpGuard *guard = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    guard_drop_accept_ref (guard, socket);
 
   /* A later request on a keep-alive connection ends its idle watch; the
    * first one has none. */
@@ -578,6 +623,7 @@ vc_http_guard_new (SoupServer *server, const VcHttpGuardLimits *limits)
   guard = g_new0 (VcHttpGuard, 1);
   guard->server = server;
   guard->limits = *limits;
+  guard->drop_accept_refs = guard_listener_leaks_sockets ();
   guard->header_watches
       = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)header_watch_free);
   guard->idle_watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)idle_watch_free);

@@ -53,7 +53,6 @@ static gboolean
 booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  gboolean exists;
 
   if (spec->endpoints->len < 2)
     {
@@ -76,11 +75,25 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
                                  code);
           return FALSE;
         }
-      if (!sched_room_exists (core->ctx->db, code, FALSE, &exists, error))
-        return FALSE;
-      if (!exists)
+      g_autoptr (GError) local = NULL;
+      g_autoptr (SchedRoom) room = sched_room_get (core->ctx->db, code, &local);
+      if (room == NULL && g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
         {
           sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "no room '%s'", code);
+          return FALSE;
+        }
+      if (room == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (!sched_room_is_valid_at (room, spec->start))
+        {
+          g_autofree gchar *why = sched_roster_describe_period (core->ctx->tz, room->valid_from,
+                                                                room->valid_to, room->successor);
+          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints",
+                                 "room '%s' (%s) is not in the roster on the meeting's date: %s",
+                                 code, room->name, why);
           return FALSE;
         }
     }
@@ -96,7 +109,8 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
 gboolean
 sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 now, GError **error)
 {
-  gboolean exists;
+  g_autoptr (SchedUnit) unit = NULL;
+  g_autoptr (GError) local = NULL;
 
   if (*spec->title == '\0' || g_utf8_strlen (spec->title, -1) > BOOKING_TITLE_MAX_CHARS)
     {
@@ -123,11 +137,26 @@ sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 no
                              core->ctx->settings->max_meeting_seconds / 3600);
       return FALSE;
     }
-  if (!sched_unit_exists (core->ctx->db, spec->unit, &exists, error))
-    return FALSE;
-  if (!exists)
+  unit = sched_unit_get (core->ctx->db, spec->unit, &local);
+  if (unit == NULL && g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "no unit '%s'", spec->unit);
+      return FALSE;
+    }
+  if (unit == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* The roster valid at the meeting's date (a dissolved unit books no
+   * meeting after its end, a new one none before its start). */
+  if (!sched_unit_is_valid_at (unit, spec->start))
+    {
+      g_autofree gchar *why = sched_roster_describe_period (core->ctx->tz, unit->valid_from,
+                                                            unit->valid_to, unit->successor);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "unit",
+                             "unit '%s' (%s) is not in the roster on the meeting's date: %s",
+                             spec->unit, unit->name, why);
       return FALSE;
     }
   return booking_validate_rooms (core, spec, error);

@@ -6,6 +6,7 @@
  *   vc-scheduler ... token list
  *   vc-scheduler ... token revoke ID
  *   vc-scheduler ... import-history FILE.json
+ *   vc-scheduler ... reorg preview|apply FILE.json
  *
  * Exit codes: 0 clean stop, 64 bad usage, 78 bad configuration (the message
  * names file, group and key), 1 any other failure. */
@@ -16,6 +17,7 @@
 #include "sched-auth.h"
 #include "sched-error.h"
 #include "sched-history.h"
+#include "sched-reorg.h"
 #include "sched-server.h"
 #include "sched-tokens.h"
 
@@ -196,6 +198,45 @@ main_import_history (SchedContext *ctx, const gchar *path)
   return 0;
 }
 
+/* Prints the summary (JSON) on stdout, or each problem of the file on
+ * stderr as "entries[I] (line N): …"; exit 1 when nothing was applied. */
+static int
+main_reorg (SchedContext *ctx, const gchar *what, const gchar *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) summary = NULL;
+  g_autoptr (SchedServer) server = sched_server_new (ctx, &error);
+  g_autofree gchar *actor = g_strconcat ("cli:", g_get_user_name (), NULL);
+  g_autofree gchar *text = NULL;
+  SchedReorgMode mode = g_str_equal (what, "apply") ? SCHED_REORG_APPLY : SCHED_REORG_PREVIEW;
+
+  if (server)
+    summary
+        = sched_reorg_run_file (sched_server_get_core (server), path, actor, mode, &extra, &error);
+  if (summary == NULL)
+    {
+      JsonArray *problems = extra ? json_object_get_array_member (extra, "problems") : NULL;
+
+      g_printerr ("vc-scheduler: reorg %s %s: %s\n", what, path, sched_error_get_text (error));
+      for (guint i = 0; problems && i < json_array_get_length (problems); i++)
+        {
+          JsonObject *p = json_array_get_object_element (problems, i);
+          if (json_object_get_null_member (p, "entry"))
+            g_printerr ("  %s\n", json_object_get_string_member (p, "message"));
+          else
+            g_printerr ("  %s (line %" G_GINT64_FORMAT "): %s\n",
+                        json_object_get_string_member (p, "entry"),
+                        json_object_get_int_member (p, "line"),
+                        json_object_get_string_member (p, "message"));
+        }
+      return main_exit_code (error);
+    }
+  text = json_to_string (summary, TRUE);
+  g_print ("%s\n", text);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -218,8 +259,8 @@ main (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) options = g_option_context_new (
-      "[token create | token list | token revoke ID | import-history FILE.json] — the booking "
-      "service");
+      "[token create | token list | token revoke ID | import-history FILE.json | reorg "
+      "preview|apply FILE.json] — the booking service");
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -233,7 +274,9 @@ main (int argc, char **argv)
   gboolean token_list = token_cmd && argc == 3 && g_strcmp0 (argv[2], "list") == 0;
   gboolean token_revoke = token_cmd && argc == 4 && g_strcmp0 (argv[2], "revoke") == 0;
   gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
-  if (argc != 1 && !token && !token_list && !token_revoke && !import)
+  gboolean reorg = argc == 4 && g_strcmp0 (argv[1], "reorg") == 0
+                   && (g_strcmp0 (argv[2], "preview") == 0 || g_strcmp0 (argv[2], "apply") == 0);
+  if (argc != 1 && !token && !token_list && !token_revoke && !import && !reorg)
     {
       g_printerr ("vc-scheduler: unknown command; see --help\n");
       return EXIT_USAGE;
@@ -258,5 +301,7 @@ main (int argc, char **argv)
     return main_token_revoke (ctx, argv[3]);
   if (import)
     return main_import_history (ctx, argv[2]);
+  if (reorg)
+    return main_reorg (ctx, argv[2], argv[3]);
   return main_serve (ctx);
 }

@@ -109,6 +109,13 @@ gboolean sched_meeting_get_room_window (SchedDb *db, gint64 id, const gchar *end
 gboolean sched_meeting_list_live_ids (SchedDb *db, gint64 starts_by, gint64 ends_after, GArray *out,
                                       GError **error);
 
+/* Appends (gint64) the ids of the scheduled meetings starting at or after
+ * @from (of @unit, or any when NULL) whose unit, or one of whose rooms, is
+ * not valid at the meeting's start: what a reorganisation left behind for
+ * the secretariats to move or cancel. In start order. */
+gboolean sched_meeting_list_out_of_roster_ids (SchedDb *db, gint64 from, const gchar *unit,
+                                               GArray *out, GError **error);
+
 /* The scheduled meeting running at @at whose unit's priority is below
  * @priority, not in @skip (gint64 ids), that pre-emption gives up first:
  * the lowest priority, then the most recently booked; *id = 0 if none. */

@@ -255,6 +255,7 @@ sched_server_new (SchedContext *ctx, GError **error)
   sched_api_roster_register (&server->core, server->soup);
   sched_api_meetings_register (&server->core, server->soup);
   sched_api_tokens_register (&server->core, server->soup);
+  sched_api_reorg_register (&server->core, server->soup);
   return g_steal_pointer (&server);
 }
 

@@ -561,6 +561,77 @@ test_websocket_left_alone (Fixture *f, gconstpointer data)
   run_client (f, three_requests_one_connection, NULL);
 }
 
+/* ---- libsoup 3.2's stray reference on accepted sockets ---- */
+
+typedef struct
+{
+  guint live; /* tracked sockets not yet finalized */
+  guint seen;
+} SocketCount;
+
+static void
+on_tracked_socket_finalized (gpointer data, GObject *where_the_object_was)
+{
+  ((SocketCount *)data)->live--;
+}
+
+/* Runs after the guard's own handler: weak-references each connection's
+ * socket once, to see whether it is ever freed. */
+static void
+on_track_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  SocketCount *count = data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket == NULL || g_object_get_data (G_OBJECT (socket), "test-tracked") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (socket), "test-tracked", count);
+  g_object_weak_ref (G_OBJECT (socket), on_tracked_socket_finalized, count);
+  count->live++;
+  count->seen++;
+}
+
+static const gchar request_close[]
+    = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+/* Half the connections ask to be closed (libsoup closes them), half stay
+ * keep-alive and the client closes them (the guard does). */
+static void
+short_connections_both_ways (Fixture *f, gpointer data)
+{
+  for (guint i = 0; i < SHORT_CONNECTIONS; i++)
+    {
+      const gchar *text = i % 2 ? request_close : request;
+      int fd = client_connect (f->port);
+      gboolean eof;
+      g_autofree gchar *reply = NULL;
+
+      client_send (fd, text, strlen (text));
+      reply = client_read_response (fd, &eof);
+      g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+      close (fd);
+    }
+}
+
+/* Every accepted socket is freed once its connection is gone: memory
+ * does not grow with the number of connections served. */
+static void
+test_accepted_sockets_freed (Fixture *f, gconstpointer data)
+{
+  SocketCount count = { 0 };
+  gint64 deadline;
+
+  g_signal_connect (f->server, "request-started", G_CALLBACK (on_track_request_started), &count);
+  run_client (f, short_connections_both_ways, NULL);
+  g_assert_cmpuint (settle_open_fds (f), <=, f->baseline_fds);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (count.live > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handlers_disconnect_by_data (f->server, &count);
+  g_assert_cmpuint (count.seen, ==, SHORT_CONNECTIONS);
+  g_assert_cmpuint (count.live, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -588,5 +659,7 @@ main (int argc, char **argv)
               test_half_request_closed, teardown);
   g_test_add ("/http-guard/websocket-left-alone", Fixture, &relaxed, setup,
               test_websocket_left_alone, teardown);
+  g_test_add ("/http-guard/accepted-sockets-freed", Fixture, &relaxed, setup,
+              test_accepted_sockets_freed, teardown);
   return g_test_run ();
 }

@@ -111,6 +111,15 @@ class Proc:
             if m:
                 return m, now
 
+    def tail(self, n=80):
+        """The last @n lines read so far, including those no wait_for consumed."""
+        while True:
+            try:
+                self.log.append((self.lines.get_nowait(), time.time()))
+            except queue.Empty:
+                break
+        return "\n".join(l for l, _ in self.log[-n:])
+
     def stop(self, sig=signal.SIGTERM):
         if self.p.poll() is None:
             self.p.send_signal(sig)
@@ -241,12 +250,15 @@ class Stack(unittest.TestCase):
 
         journal = [r for r in self.report()["meetings"] if r["meeting"] == meeting][0]
         att = self.attendance(meeting)
-        self.assertEqual(att["status"], "present")
+        events = self.scheduler_events(meeting)
+        self.assertEqual(att["status"], "present",
+                         "attendance %r, events %r, journal %r; agent log:\n%s"
+                         % (att, events, journal, agent.tail()))
         self.assertLessEqual(abs(att["seconds"] - journal["duration_seconds"]), 1.0,
                              "scheduler %s s vs journal %s s" % (att["seconds"],
                                                                   journal["duration_seconds"]))
         self.assertLessEqual(parse_utc(att["joined_at"]) - start, 1)
-        self.assertEqual(self.scheduler_events(meeting), [("joined", None), ("left", "ended")])
+        self.assertEqual(events, [("joined", None), ("left", "ended")])
 
     # ---- 2 ----
     def test_killed_agent_rejoins(self):

@@ -75,6 +75,8 @@ export const api = {
 
   units: () => call('GET', '/api/v1/units').then(list('units')),
   endpoints: () => call('GET', '/api/v1/endpoints').then(list('endpoints')),
+  /** {code, name, valid_from, valid_to, successor, changes[]} (issue #16) */
+  unitHistory: (code) => call('GET', `/api/v1/units/${encodeURIComponent(code)}/history`),
 
   /** query: {from, to, unit, endpoint, status} */
   meetings: (query) => call('GET', '/api/v1/meetings', { query }).then(list('meetings')),

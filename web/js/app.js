@@ -13,13 +13,14 @@ const PAGES = {
   stats: () => import('./pages/stats.js'),
   monitor: () => import('./pages/monitor.js'),
   join: () => import('./pages/join.js'),
+  roster: () => import('./pages/roster.js'),
 };
 
 /** Routes each role sees in the navigation, first one is its home. */
 const NAV = {
-  admin: ['calendar', 'book', 'stats', 'monitor'],
-  secretariat: ['calendar', 'book', 'monitor'],
-  manager: ['stats', 'monitor', 'calendar'],
+  admin: ['calendar', 'book', 'stats', 'monitor', 'roster'],
+  secretariat: ['calendar', 'book', 'monitor', 'roster'],
+  manager: ['stats', 'monitor', 'calendar', 'roster'],
   endpoint: ['monitor'],
 };
 

@@ -61,8 +61,39 @@ export async function render(main, { me, params, navigate }) {
   const preRoom = params.get('endpoint');
   if (preRoom && boxes.has(preRoom)) boxes.get(preRoom).checked = true;
 
+  // Only the units and rooms of the roster valid at the chosen start are
+  // offered (issue #16: a unit dissolved by a reorganisation books nothing
+  // after its end, a new one nothing before its start).
+  const validAt = (item, at) => (!item.valid_from || Date.parse(item.valid_from) <= at)
+    && (!item.valid_to || at < Date.parse(item.valid_to));
+  const applyRoster = () => {
+    const d = parseDate(date.value);
+    if (!d) return;
+    const tm = parseTime(start.value) || { hh: 0, mi: 0 };
+    const at = vnDate(d.y, d.m, d.d, tm.hh, tm.mi).getTime();
+    for (const r of rooms) {
+      const ok = validAt(r, at);
+      const box = boxes.get(r.code);
+      box.disabled = !ok;
+      if (!ok) box.checked = false;
+      box.closest('label').hidden = !ok;
+    }
+    for (const fs of roomGroups) fs.hidden = [...fs.querySelectorAll('label')].every((l) => l.hidden);
+    for (const o of chair.options) {
+      const r = roomMap.get(o.value);
+      o.disabled = o.hidden = Boolean(r) && !validAt(r, at);
+    }
+    if (chair.selectedOptions[0] && chair.selectedOptions[0].disabled) chair.value = '';
+    for (const o of unit.options) {
+      const u = units.find((x) => x.code === o.value);
+      o.disabled = o.hidden = Boolean(u) && !validAt(u, at);
+    }
+  };
+  date.addEventListener('change', applyRoster);
+  start.addEventListener('change', applyRoster);
+
   const setLevel = (level, on) => {
-    for (const r of rooms) if (level === '*' || r.level === level) boxes.get(r.code).checked = on;
+    for (const r of rooms) if ((level === '*' || r.level === level) && !boxes.get(r.code).disabled) boxes.get(r.code).checked = on;
     changed();
   };
   const groupButtons = h('div', { class: 'button-row', role: 'group', 'aria-label': t('book.rooms_hint') },
@@ -199,6 +230,7 @@ export async function render(main, { me, params, navigate }) {
   }
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
+  applyRoster();
   changed();
 
   async function submit(body) {

@@ -67,9 +67,16 @@ export async function render(main, { params }) {
   kind.addEventListener('change', showFields);
   showFields();
 
+  // Units as they were, or today's successors (issue #16, units=).
+  const unitsMode = select({ name: 'units', id: 'stats-units' }, [
+    { value: 'historic', label: t('stats.units_historic') },
+    { value: 'successor', label: t('stats.units_successor') }], params.get('units') || 'historic');
+  const unitsNote = h('p', { class: 'hint', id: 'stats-units-note', hidden: true });
+
   const status = h('div', { role: 'alert', class: 'form-status' });
   const form = h('form', { class: 'toolbar period-form', id: 'stats-form' },
     field(t('stats.period'), kind), fields.month, fields.quarter, fields.half, fields.year, fields.from, fields.to,
+    field(t('stats.units'), unitsMode),
     h('button', { type: 'submit', class: 'primary' }, t('stats.show')));
   const rangeLabel = h('p', { class: 'week-label', id: 'stats-range' });
   const kpis = h('div', { class: 'kpis', id: 'kpis' });
@@ -85,7 +92,7 @@ export async function render(main, { params }) {
   const roomBox = h('div', { class: 'chart-box tall' }, roomCanvas);
 
   main.append(
-    h('h1', {}, t('stats.heading')), form, status, rangeLabel, kpis,
+    h('h1', {}, t('stats.heading')), form, status, rangeLabel, unitsNote, kpis,
     h('section', { class: 'card' }, h('h2', { id: 'summary-heading' }, t('stats.summary')),
       summaryText, h('div', { class: 'button-row' }, copyButton, csvButton)),
     h('div', { class: 'chart-grid' },
@@ -105,7 +112,7 @@ export async function render(main, { params }) {
   csvButton.addEventListener('click', async () => {
     if (!range) return;
     try {
-      const blob = await api.statsCsv({ from: toIso(range[0]), to: toIso(range[1]), group_by: 'unit', lang: getLang() });
+      const blob = await api.statsCsv({ from: toIso(range[0]), to: toIso(range[1]), group_by: 'unit', units: unitsMode.value, lang: getLang() });
       const a = h('a', { href: URL.createObjectURL(blob), download: `thong-ke_${fmtDate(range[0]).replaceAll('/', '-')}_${fmtDate(addDays(range[1], -1)).replaceAll('/', '-')}.csv` });
       document.body.append(a);
       a.click();
@@ -127,13 +134,15 @@ export async function render(main, { params }) {
     rangeLabel.textContent = t('stats.range', { from: fmtDate(range[0]), to: fmtDate(addDays(range[1], -1)) });
     try {
       const [byUnit, byMonth, byMonthPrev, byRoom, summary] = await Promise.all([
-        api.stats({ ...q, group_by: 'unit', compare: 'previous_year' }),
+        api.stats({ ...q, group_by: 'unit', compare: 'previous_year', units: unitsMode.value }),
         api.stats({ ...q, group_by: 'month' }),
         api.stats({ ...lastYear, group_by: 'month' }),
-        api.stats({ ...q, group_by: 'endpoint' }),
-        api.summary({ ...q, lang: getLang() }),
+        api.stats({ ...q, group_by: 'endpoint', units: unitsMode.value }),
+        api.summary({ ...q, lang: getLang(), units: unitsMode.value }),
       ]);
       say(status, '');
+      unitsNote.hidden = !(byUnit && byUnit.units_differ);
+      unitsNote.textContent = unitsNote.hidden ? '' : t('stats.units_differ', { date: fmtDate(new Date(byUnit.roster_changed_at)) });
       destroyCharts();
       drawKpis(byUnit);
       summaryText.value = (summary && summary.text) || '';
@@ -298,6 +307,7 @@ export async function render(main, { params }) {
   }
 
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  unitsMode.addEventListener('change', () => load());
   await load();
   return destroyCharts;
 }

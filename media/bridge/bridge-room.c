@@ -1,0 +1,586 @@
+/* bridge-room.c — participants, peers, layout and state of one meeting.
+ *
+ * Main thread only. The room wires peers to its mixer (BridgeAudio) and
+ * compositor (BridgeVideo), recomputes the layout when someone joins, leaves
+ * or becomes the active speaker, and drops peers that stall. */
+#define G_LOG_DOMAIN "vc-bridge"
+
+#include "bridge-room.h"
+
+#include "bridge-audio.h"
+#include "bridge-layout.h"
+#include "bridge-peer.h"
+#include "bridge-video.h"
+#include "vc-signal.h"
+#include "vc-time.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The quark's name is one dashed word, not a subtraction. */
+/* clang-format off */
+G_DEFINE_QUARK (vc-bridge-error-quark, bridge_error)
+/* clang-format on */
+
+#define NEGOTIATION_TIMEOUT_US (30 * G_USEC_PER_SEC)
+#define MAX_ENDPOINT_LEN 64
+
+typedef struct
+{
+  gchar *endpoint;
+  gchar *name;
+  gboolean invited; /* FALSE for guests */
+  gboolean muted;
+  guint tile_width, tile_height; /* its tile in the composite; 0 = not shown */
+} Participant;
+
+struct _BridgeRoom
+{
+  gchar *id;
+  const BridgeSettings *settings;
+  GPtrArray *participants; /* Participant, roster order then guests */
+  gchar *chair;
+  gchar *floor;
+  gchar *active_speaker;
+  BridgeLayoutKind layout;
+  GHashTable *peers; /* endpoint -> BridgePeer */
+  BridgeAudio *audio;
+  BridgeVideo *video;
+  guint timer;
+  guint ticks;
+};
+
+static void
+participant_free (gpointer data)
+{
+  Participant *p = data;
+
+  if (p == NULL)
+    return;
+  g_free (p->endpoint);
+  g_free (p->name);
+  g_free (p);
+}
+
+static Participant *
+room_find (BridgeRoom *room, const gchar *endpoint)
+{
+  for (guint i = 0; i < room->participants->len; i++)
+    {
+      Participant *p = g_ptr_array_index (room->participants, i);
+      if (g_strcmp0 (p->endpoint, endpoint) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+const gchar *
+bridge_room_get_id (BridgeRoom *room)
+{
+  return room->id;
+}
+
+guint
+bridge_room_count_connected (BridgeRoom *room)
+{
+  return g_hash_table_size (room->peers);
+}
+
+guint
+bridge_room_count_participants (BridgeRoom *room)
+{
+  return room->participants->len;
+}
+
+gboolean
+bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest)
+{
+  Participant *p = room_find (room, endpoint);
+  return guest || (p != NULL && p->invited);
+}
+
+/* ---- layout and state ---- */
+
+static void
+room_relayout (BridgeRoom *room)
+{
+  g_autoptr (GPtrArray) shown = g_ptr_array_new ();
+  g_autofree BridgeTile *tiles = g_new0 (BridgeTile, room->settings->max_tiles);
+  g_autofree BridgeVideoTile *specs = g_new0 (BridgeVideoTile, room->settings->max_tiles);
+  const gchar *speaker = room->floor ? room->floor : room->active_speaker;
+  gint speaker_i = -1, chair_i = -1;
+  guint n;
+
+  for (guint i = 0; i < room->participants->len; i++)
+    {
+      Participant *p = g_ptr_array_index (room->participants, i);
+      BridgePeer *peer = g_hash_table_lookup (room->peers, p->endpoint);
+      p->tile_width = p->tile_height = 0;
+      if (peer == NULL || bridge_peer_get_state (peer) != BRIDGE_PEER_STATE_CONNECTED)
+        continue;
+      if (g_strcmp0 (p->endpoint, speaker) == 0)
+        speaker_i = (gint)shown->len;
+      if (g_strcmp0 (p->endpoint, room->chair) == 0)
+        chair_i = (gint)shown->len;
+      g_ptr_array_add (shown, p);
+    }
+  n = bridge_layout_compute (room->layout, shown->len, speaker_i, chair_i,
+                             room->settings->max_tiles, room->settings->width,
+                             room->settings->height, tiles);
+  for (guint i = 0; i < n; i++)
+    {
+      Participant *p = g_ptr_array_index (shown, tiles[i].participant);
+      specs[i].endpoint = p->endpoint;
+      specs[i].name = p->name ? p->name : p->endpoint;
+      specs[i].tile = tiles[i];
+      p->tile_width = tiles[i].width;
+      p->tile_height = tiles[i].height;
+    }
+  bridge_video_set_tiles (room->video, specs, n);
+}
+
+static void
+room_broadcast_state (BridgeRoom *room)
+{
+  GHashTableIter iter;
+  BridgePeer *peer;
+
+  g_hash_table_iter_init (&iter, room->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
+    {
+      Participant *p = room_find (room, bridge_peer_get_endpoint (peer));
+      /* a participant the layout does not show (no tile) is asked to stop
+       * sending video (the bridge would drop it unread anyway), and one it
+       * shows to send no more pixels than its tile needs */
+      g_autofree gchar *text = vc_signal_build_state (
+          room->active_speaker, bridge_layout_kind_to_string (room->layout), p != NULL && p->muted,
+          p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
+          p != NULL ? p->tile_height : 0);
+
+      bridge_peer_send (peer, text);
+    }
+}
+
+static void
+room_changed (BridgeRoom *room)
+{
+  room_relayout (room);
+  room_broadcast_state (room);
+}
+
+/* main thread (hopped from the mixer thread) */
+static void
+on_active_speaker (const gchar *endpoint, gpointer data)
+{
+  BridgeRoom *room = data;
+
+  if (g_strcmp0 (endpoint, room->active_speaker) == 0)
+    return;
+  g_free (room->active_speaker);
+  room->active_speaker = g_strdup (endpoint);
+  g_info ("room %s: active speaker %s", room->id, endpoint ? endpoint : "(none)");
+  room_changed (room);
+}
+
+/* ---- peers ---- */
+
+static void
+room_drop_peer (BridgeRoom *room, BridgePeer *peer, const gchar *reason)
+{
+  g_autoptr (BridgePeer) ref = bridge_peer_ref (peer);
+
+  g_info ("room %s: %s leaves (%s)", room->id, bridge_peer_get_endpoint (peer),
+          reason ? reason : "bye");
+  bridge_peer_close (peer, reason);
+  if (g_hash_table_lookup (room->peers, bridge_peer_get_endpoint (peer)) == peer)
+    g_hash_table_remove (room->peers, bridge_peer_get_endpoint (peer));
+  if (g_strcmp0 (room->active_speaker, bridge_peer_get_endpoint (peer)) == 0)
+    g_clear_pointer (&room->active_speaker, g_free);
+  room_changed (room);
+}
+
+static void
+on_peer_connected (BridgePeer *peer, gpointer data)
+{
+  BridgeRoom *room = data;
+
+  g_info ("room %s: %s connected", room->id, bridge_peer_get_endpoint (peer));
+  room_changed (room);
+}
+
+static void
+on_peer_lost (BridgePeer *peer, const gchar *reason, gpointer data)
+{
+  room_drop_peer (data, peer, reason);
+}
+
+static const BridgePeerCallbacks peer_callbacks = {
+  .connected = on_peer_connected,
+  .lost = on_peer_lost,
+};
+
+gboolean
+bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar *name,
+                  SoupWebsocketConnection *ws, GError **error)
+{
+  BridgePeer *old = g_hash_table_lookup (room->peers, endpoint);
+  BridgePeer *peer;
+  Participant *p = room_find (room, endpoint);
+
+  if (old != NULL)
+    room_drop_peer (room, old, "replaced");
+  if (p == NULL)
+    {
+      /* a guest (signed token): shown after the invited rooms */
+      p = g_new0 (Participant, 1);
+      p->endpoint = g_strdup (endpoint);
+      p->name = g_strdup (name);
+      g_ptr_array_add (room->participants, p);
+    }
+  peer = bridge_peer_new (room->settings, room->id, endpoint, ws, room->audio, room->video,
+                          &peer_callbacks, room, error);
+  if (peer == NULL)
+    return FALSE;
+  g_hash_table_insert (room->peers, g_strdup (endpoint), peer);
+  if (p->muted)
+    bridge_audio_set_muted (room->audio, endpoint, TRUE);
+  g_info ("room %s: %s joins", room->id, endpoint);
+  return TRUE;
+}
+
+/* main thread, every second */
+static gboolean
+on_room_timer (gpointer data)
+{
+  BridgeRoom *room = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 stall = (gint64)room->settings->stall_timeout_s * G_USEC_PER_SEC;
+  g_autoptr (GPtrArray) stalled = g_ptr_array_new ();
+  GHashTableIter iter;
+  BridgePeer *peer;
+
+  room->ticks++;
+  g_hash_table_iter_init (&iter, room->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
+    {
+      BridgePeerState state = bridge_peer_get_state (peer);
+      if ((state == BRIDGE_PEER_STATE_CONNECTED && now - bridge_peer_get_last_rx_us (peer) > stall)
+          || (state == BRIDGE_PEER_STATE_NEGOTIATING
+              && now - bridge_peer_get_created_us (peer) > NEGOTIATION_TIMEOUT_US))
+        g_ptr_array_add (stalled, peer);
+      else if (room->ticks % 2 == 0)
+        bridge_peer_poll_stats (peer);
+    }
+  for (guint i = 0; i < stalled->len; i++)
+    room_drop_peer (room, g_ptr_array_index (stalled, i), "timeout");
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- scheduler requests ---- */
+
+static gboolean
+endpoint_valid (const gchar *endpoint)
+{
+  gsize len = endpoint ? strlen (endpoint) : 0;
+
+  if (len == 0 || len > MAX_ENDPOINT_LEN)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (endpoint[i]) && endpoint[i] != '-' && endpoint[i] != '_'
+        && endpoint[i] != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static const gchar *
+object_string (JsonObject *obj, const gchar *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static GPtrArray *
+parse_participants (JsonObject *body, GError **error)
+{
+  JsonNode *node = json_object_get_member (body, "participants");
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (participant_free);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "'participants' must be an array");
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      const gchar *endpoint, *name;
+      Participant *p;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item)
+          || !endpoint_valid (endpoint = object_string (json_node_get_object (item), "endpoint")))
+        {
+          g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
+                       "participants[%u] needs an 'endpoint' code", i);
+          return NULL;
+        }
+      name = object_string (json_node_get_object (item), "name");
+      p = g_new0 (Participant, 1);
+      p->endpoint = g_strdup (endpoint);
+      p->name = g_strdup (name ? name : endpoint);
+      p->invited = TRUE;
+      g_ptr_array_add (list, p);
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+bridge_room_update (BridgeRoom *room, JsonObject *body, gboolean creating, GError **error)
+{
+  g_autoptr (GPtrArray) list = parse_participants (body, error);
+  const gchar *chair = object_string (body, "chair"), *layout = object_string (body, "layout");
+  BridgeLayoutKind kind = room->layout;
+  g_autoptr (GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  BridgePeer *peer;
+
+  if (list == NULL)
+    return FALSE;
+  if (layout != NULL && !bridge_layout_kind_from_string (layout, &kind))
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "unknown layout '%s'", layout);
+      return FALSE;
+    }
+  /* keep mute flags and connected guests */
+  for (guint i = 0; i < room->participants->len; i++)
+    {
+      Participant *old = g_ptr_array_index (room->participants, i), *now = NULL;
+      for (guint k = 0; k < list->len && now == NULL; k++)
+        if (g_str_equal (((Participant *)g_ptr_array_index (list, k))->endpoint, old->endpoint))
+          now = g_ptr_array_index (list, k);
+      if (now != NULL)
+        now->muted = old->muted;
+      else if (!old->invited && g_hash_table_contains (room->peers, old->endpoint))
+        g_ptr_array_add (list, g_steal_pointer (&room->participants->pdata[i]));
+    }
+  g_ptr_array_unref (room->participants);
+  room->participants = g_steal_pointer (&list);
+  g_free (room->chair);
+  room->chair = g_strdup (chair);
+  room->layout = kind;
+  g_hash_table_iter_init (&iter, room->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
+    if (room_find (room, bridge_peer_get_endpoint (peer)) == NULL)
+      g_ptr_array_add (gone, peer);
+  for (guint i = 0; i < gone->len; i++)
+    room_drop_peer (room, g_ptr_array_index (gone, i), "uninvited");
+  if (!creating)
+    room_changed (room);
+  return TRUE;
+}
+
+gboolean
+bridge_room_control (BridgeRoom *room, JsonObject *body, GError **error)
+{
+  const gchar *action = object_string (body, "action");
+  const gchar *endpoint = object_string (body, "endpoint");
+  Participant *p = endpoint ? room_find (room, endpoint) : NULL;
+
+  if (g_strcmp0 (action, "mute") == 0 || g_strcmp0 (action, "unmute") == 0)
+    {
+      if (p == NULL)
+        goto bad_endpoint;
+      p->muted = g_str_equal (action, "mute");
+      bridge_audio_set_muted (room->audio, endpoint, p->muted);
+    }
+  else if (g_strcmp0 (action, "floor") == 0)
+    {
+      JsonNode *node = json_object_get_member (body, "endpoint");
+      if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+        g_clear_pointer (&room->floor, g_free);
+      else if (p == NULL)
+        goto bad_endpoint;
+      else
+        {
+          g_free (room->floor);
+          room->floor = g_strdup (endpoint);
+        }
+    }
+  else if (g_strcmp0 (action, "layout") == 0)
+    {
+      if (!bridge_layout_kind_from_string (object_string (body, "layout"), &room->layout))
+        {
+          g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
+                       "'layout' must be grid, speaker or chair");
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
+                   "'action' must be mute, unmute, floor or layout");
+      return FALSE;
+    }
+  room_changed (room);
+  return TRUE;
+
+bad_endpoint:
+  g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "'endpoint' is not in this room");
+  return FALSE;
+}
+
+static void
+participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
+{
+  BridgePeer *peer = g_hash_table_lookup (room->peers, p->endpoint);
+  gboolean connected = peer && bridge_peer_get_state (peer) == BRIDGE_PEER_STATE_CONNECTED;
+  BridgeAudioInputInfo info = { BRIDGE_MIXER_SILENCE_DB, FALSE, p->muted, FALSE, 0 };
+  BridgePeerStats stats = { 0 };
+  gint64 tile_frames = bridge_video_get_tile_frames (room->video, p->endpoint);
+
+  if (connected)
+    {
+      bridge_audio_get_info (room->audio, p->endpoint, &info);
+      bridge_peer_get_stats (peer, &stats);
+    }
+  json_builder_begin_object (b);
+#define MEMBER(k, call) json_builder_set_member_name (b, k), call
+  MEMBER ("endpoint", json_builder_add_string_value (b, p->endpoint));
+  MEMBER ("name", json_builder_add_string_value (b, p->name ? p->name : p->endpoint));
+  MEMBER ("guest", json_builder_add_boolean_value (b, !p->invited));
+  MEMBER ("connected", json_builder_add_boolean_value (b, connected));
+  MEMBER ("speaking", json_builder_add_boolean_value (b, connected && info.speaking));
+  MEMBER ("muted", json_builder_add_boolean_value (b, p->muted));
+  MEMBER ("audio_level", json_builder_add_double_value (b, round (info.level_db * 10) / 10));
+  MEMBER ("personal_mix", json_builder_add_boolean_value (b, info.personal_mix));
+  MEMBER ("audio_underruns", json_builder_add_int_value (b, (gint64)info.underruns));
+  MEMBER ("tile", json_builder_add_boolean_value (b, tile_frames >= 0));
+  MEMBER ("frames_shown", json_builder_add_int_value (b, MAX (tile_frames, 0)));
+  MEMBER ("rx_packets", json_builder_add_int_value (b, (gint64)stats.rx_packets));
+  MEMBER ("tx_packets", json_builder_add_int_value (b, (gint64)stats.tx_packets));
+  MEMBER ("loss", json_builder_add_double_value (b, round (stats.loss * 1000) / 1000));
+  MEMBER ("jitter_ms", json_builder_add_double_value (b, round (stats.jitter_ms * 10) / 10));
+  MEMBER ("bitrate_kbps", json_builder_add_int_value (b, (gint64)stats.bitrate_kbps));
+  MEMBER ("audio_send_gaps", json_builder_add_int_value (b, (gint64)stats.audio_send_gaps));
+  MEMBER ("audio_mix_in_gaps", json_builder_add_int_value (b, (gint64)stats.audio_mix_in_gaps));
+  MEMBER ("video_dropped", json_builder_add_int_value (b, (gint64)stats.video_dropped));
+  MEMBER ("audio_fec_frames", json_builder_add_int_value (b, (gint64)stats.audio.fec));
+  MEMBER ("audio_concealed_frames", json_builder_add_int_value (b, (gint64)stats.audio.concealed));
+  MEMBER ("audio_bad_packets", json_builder_add_int_value (b, (gint64)stats.audio.bad));
+  MEMBER ("audio_input_gaps", json_builder_add_int_value (b, (gint64)stats.audio.resets));
+  MEMBER ("audio_send_max_ms",
+          json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
+  json_builder_set_member_name (b, "connected_at");
+  if (connected)
+    {
+      g_autofree gchar *at = vc_time_format_utc (bridge_peer_get_connected_at (peer));
+      json_builder_add_string_value (b, at);
+    }
+  else
+    json_builder_add_null_value (b);
+#undef MEMBER
+  json_builder_end_object (b);
+}
+
+static void
+add_nullable (JsonBuilder *b, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (b, name);
+  value ? json_builder_add_string_value (b, value) : json_builder_add_null_value (b);
+}
+
+JsonNode *
+bridge_room_to_json (BridgeRoom *room)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  BridgeVideoStats vs;
+  BridgeAudioStats as;
+
+  bridge_video_get_stats (room->video, &vs);
+  bridge_audio_get_stats (room->audio, &as);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, room->id);
+  json_builder_set_member_name (b, "layout");
+  json_builder_add_string_value (b, bridge_layout_kind_to_string (room->layout));
+  add_nullable (b, "chair", room->chair);
+  add_nullable (b, "active_speaker", room->active_speaker);
+  add_nullable (b, "floor", room->floor);
+  json_builder_set_member_name (b, "frames_encoded");
+  json_builder_add_int_value (b, (gint64)vs.frames_encoded);
+  json_builder_set_member_name (b, "keyframes_sent");
+  json_builder_add_int_value (b, (gint64)vs.keyframes_requested);
+  json_builder_set_member_name (b, "tiles");
+  json_builder_add_int_value (b, vs.tiles);
+  json_builder_set_member_name (b, "mixer_ticks");
+  json_builder_add_int_value (b, (gint64)as.ticks);
+  json_builder_set_member_name (b, "mixer_late_ticks");
+  json_builder_add_int_value (b, (gint64)as.late_ticks);
+  json_builder_set_member_name (b, "mixer_skipped_ticks");
+  json_builder_add_int_value (b, (gint64)as.skipped_ticks);
+  json_builder_set_member_name (b, "audio_timeline_resyncs");
+  json_builder_add_int_value (b, (gint64)as.timeline_resyncs);
+  json_builder_set_member_name (b, "mixer_encoder_gaps");
+  json_builder_add_int_value (b, (gint64)as.encoder_gaps);
+  json_builder_set_member_name (b, "participants");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < room->participants->len; i++)
+    participant_to_json (room, g_ptr_array_index (room->participants, i), b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* ---- life ---- */
+
+BridgeRoom *
+bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error)
+{
+  BridgeRoom *room = g_new0 (BridgeRoom, 1);
+
+  room->id = g_strdup (id);
+  room->settings = settings;
+  room->layout = settings->default_layout;
+  room->participants = g_ptr_array_new_with_free_func (participant_free);
+  room->peers
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)bridge_peer_unref);
+  room->audio = bridge_audio_new (settings, id, on_active_speaker, room, error);
+  if (room->audio != NULL)
+    room->video = bridge_video_new (settings, id, error);
+  if (room->video == NULL)
+    {
+      g_prefix_error (error, "room %s: ", id);
+      bridge_room_free (room);
+      return NULL;
+    }
+  room->timer = g_timeout_add_seconds (1, on_room_timer, room);
+  return room;
+}
+
+void
+bridge_room_free (BridgeRoom *room)
+{
+  GHashTableIter iter;
+  BridgePeer *peer;
+
+  if (room == NULL)
+    return;
+  g_clear_handle_id (&room->timer, g_source_remove);
+  g_hash_table_iter_init (&iter, room->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
+    bridge_peer_close (peer, "room-closed");
+  g_hash_table_unref (room->peers);
+  bridge_video_free (room->video);
+  bridge_audio_free (room->audio);
+  g_ptr_array_unref (room->participants);
+  g_free (room->chair);
+  g_free (room->floor);
+  g_free (room->active_speaker);
+  g_free (room->id);
+  g_free (room);
+}
