@@ -34,7 +34,7 @@
  * to VC_AGENT_WIRE_REPORT_MAX_FRAME_BYTES, is answered with "too_large" and
  * the channel stays open (docs/protocol.md §4); a bigger frame is not read,
  * and libsoup closes the channel. The same limits as the bridge's
- * signalling (BRIDGE_SIGNAL_MAX_FRAME). */
+ * signalling (VC_SIGNAL_MAX_FRAME, media/client/vc-signal.h). */
 #define AGENT_KEEPALIVE_SECONDS 15
 #define AGENT_ENDPOINT_KEY "vc-agent-endpoint"
 #define AGENT_TOKEN_KEY "vc-agent-token"
