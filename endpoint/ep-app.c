@@ -73,12 +73,28 @@ on_channel_command (EpChannel *channel, const gchar *type, gint64 meeting, gpoin
   ep_agent_command (app->agent, type, meeting);
 }
 
+/* The state machine's state as the agent channel reports it. */
+static VcAgentWireState
+app_wire_state (EpAgentState state)
+{
+  switch (state)
+    {
+      case EP_AGENT_STATE_JOINING:
+        return VC_AGENT_WIRE_STATE_JOINING;
+      case EP_AGENT_STATE_IN_MEETING:
+        return VC_AGENT_WIRE_STATE_IN_MEETING;
+      case EP_AGENT_STATE_IDLE:
+      default:
+        return VC_AGENT_WIRE_STATE_IDLE;
+    }
+}
+
 static void
 on_agent_state_changed (EpAgent *agent, guint state, gint64 meeting, gpointer user_data)
 {
   EpApp *app = user_data;
 
-  ep_channel_send_state (app->channel, ep_agent_state_to_string (state), meeting);
+  ep_channel_send_state (app->channel, app_wire_state (state), meeting);
   if (app->idle)
     ep_idle_child_set_visible (app->idle, state == EP_AGENT_STATE_IDLE);
 }
@@ -157,7 +173,7 @@ ep_app_new (EpConfig *config, GError **error)
 void
 ep_app_start (EpApp *app)
 {
-  ep_channel_send_state (app->channel, "idle", 0);
+  ep_channel_send_state (app->channel, VC_AGENT_WIRE_STATE_IDLE, 0);
   ep_channel_start (app->channel);
   ep_outbox_kick (app->outbox);
   if (app->idle)
@@ -217,7 +233,7 @@ ep_app_shutdown (EpApp *app, guint flush_timeout_ms, GSourceFunc done, gpointer 
   app->done_data = data;
   g_clear_handle_id (&app->idle_update_id, g_source_remove);
   ep_agent_shutdown (app->agent);
-  ep_channel_send_state (app->channel, "idle", 0);
+  ep_channel_send_state (app->channel, VC_AGENT_WIRE_STATE_IDLE, 0);
   ep_channel_stop (app->channel);
   if (app->idle)
     ep_idle_child_set_visible (app->idle, FALSE);

@@ -6,10 +6,10 @@
 
 #include <libsoup/soup.h>
 
+/* The messages and their limits are proto/vc-agent-wire.h's. */
 #define CHANNEL_KEEPALIVE_SECONDS 10
 #define CHANNEL_RETRY_MIN_MS 500
 #define CHANNEL_RETRY_MAX_MS 5000
-#define CHANNEL_MAX_MESSAGE_BYTES (1024 * 1024)
 /* libsoup 3.2 pings but never gives up on a silent peer: a channel that has
  * heard nothing (message or pong) for this long is dropped and redialled. */
 #define CHANNEL_SILENCE_US (35 * G_USEC_PER_SEC)
@@ -92,46 +92,37 @@ channel_send_text (EpChannel *channel, const gchar *text)
 static void
 channel_handle (EpChannel *channel, const gchar *text, gsize len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_auto (VcAgentWireNotice) notice = { 0 };
   g_autoptr (GError) error = NULL;
-  JsonObject *o;
-  const gchar *type;
 
-  if (!json_parser_load_from_data (parser, text, len, &error) || !ep_json_root_is_object (parser))
+  if (!vc_agent_wire_notice_parse (text, len, &notice, &error))
     {
-      g_message ("channel: malformed message ignored (%s)",
-                 error ? error->message : "not an object");
+      if (g_error_matches (error, VC_WIRE_ERROR, VC_WIRE_ERROR_UNKNOWN_TYPE))
+        g_message ("channel: %s; ignored", error->message);
+      else
+        g_message ("channel: malformed message ignored (%s); a schedule in it is not taken",
+                   error->message);
       return;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
-  type = json_object_get_string_member_with_default (o, "type", "");
-  if (g_str_equal (type, "schedule"))
+  switch (notice.type)
     {
-      g_autoptr (EpSchedule) schedule = ep_schedule_from_json (o, &error);
-
-      if (schedule == NULL)
+      case VC_AGENT_WIRE_NOTICE_SCHEDULE:
         {
-          g_message ("channel: %s; kept the previous schedule", error->message);
-          return;
-        }
-      g_signal_emit (channel, signals[SIGNAL_SCHEDULE], 0, schedule);
-    }
-  else if (g_str_equal (type, "join") || g_str_equal (type, "leave"))
-    {
-      JsonNode *meeting = json_object_get_member (o, "meeting");
+          g_autoptr (EpSchedule) schedule
+              = ep_schedule_new_from_wire (g_steal_pointer (&notice.schedule));
 
-      if (meeting == NULL || json_node_get_value_type (meeting) != G_TYPE_INT64)
-        {
-          g_message ("channel: malformed %s message ignored (meeting)", type);
-          return;
+          g_signal_emit (channel, signals[SIGNAL_SCHEDULE], 0, schedule);
+          break;
         }
-      g_signal_emit (channel, signals[SIGNAL_COMMAND], 0, type, json_node_get_int (meeting));
+      case VC_AGENT_WIRE_NOTICE_JOIN:
+      case VC_AGENT_WIRE_NOTICE_LEAVE:
+        g_signal_emit (channel, signals[SIGNAL_COMMAND], 0,
+                       vc_agent_wire_notice_type_to_string (notice.type), notice.meeting);
+        break;
+      case VC_AGENT_WIRE_NOTICE_ERROR:
+        g_message ("channel: the scheduler says (%s): %s", notice.code, notice.message);
+        break;
     }
-  else if (g_str_equal (type, "error"))
-    g_message ("channel: the scheduler says: %s",
-               json_object_get_string_member_with_default (o, "message", "?"));
-  else
-    g_message ("channel: unknown message type '%s' ignored", type);
 }
 
 static void
@@ -208,7 +199,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&channel->cancellable);
   channel->conn = conn;
   soup_websocket_connection_set_keepalive_interval (conn, CHANNEL_KEEPALIVE_SECONDS);
-  soup_websocket_connection_set_max_incoming_payload_size (conn, CHANNEL_MAX_MESSAGE_BYTES);
+  soup_websocket_connection_set_max_incoming_payload_size (conn, VC_AGENT_WIRE_NOTICE_MAX_BYTES);
   g_signal_connect (conn, "message", G_CALLBACK (on_conn_message), channel);
   g_signal_connect (conn, "closed", G_CALLBACK (on_conn_closed), channel);
   g_signal_connect (conn, "pong", G_CALLBACK (on_conn_pong), channel);
@@ -280,37 +271,31 @@ ep_channel_get_state (EpChannel *channel)
 }
 
 void
-ep_channel_send_state (EpChannel *channel, const gchar *state, gint64 meeting)
+ep_channel_send_state (EpChannel *channel, VcAgentWireState state, gint64 meeting)
 {
+  const VcAgentWireReport report = {
+    .type = VC_AGENT_WIRE_REPORT_STATE,
+    .state = state,
+    .meeting = meeting > 0 ? meeting : 0,
+  };
+
   g_free (channel->last_state);
-  if (meeting > 0)
-    channel->last_state = g_strdup_printf (
-        "{\"type\":\"state\",\"state\":\"%s\",\"meeting\":%" G_GINT64_FORMAT "}", state, meeting);
-  else
-    channel->last_state
-        = g_strdup_printf ("{\"type\":\"state\",\"state\":\"%s\",\"meeting\":null}", state);
+  channel->last_state = vc_agent_wire_report_build (&report);
   channel_send_text (channel, channel->last_state);
 }
 
 void
 ep_channel_send_readiness (EpChannel *channel, gint64 meeting, gboolean ready, const gchar *reason)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  const VcAgentWireReport report = {
+    .type = VC_AGENT_WIRE_REPORT_READINESS,
+    .meeting = meeting,
+    .ready = ready,
+    .reason = (gchar *)(reason ? reason : ""),
+  };
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "readiness");
-  json_builder_set_member_name (b, "meeting");
-  json_builder_add_int_value (b, meeting);
-  json_builder_set_member_name (b, "ready");
-  json_builder_add_boolean_value (b, ready);
-  json_builder_set_member_name (b, "reason");
-  json_builder_add_string_value (b, reason ? reason : "");
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
   g_free (channel->last_readiness);
-  channel->last_readiness = json_to_string (root, FALSE);
+  channel->last_readiness = vc_agent_wire_report_build (&report);
   channel_send_text (channel, channel->last_readiness);
 }
 
@@ -367,7 +352,7 @@ ep_channel_new (const gchar *scheduler_url, const gchar *token)
 {
   EpChannel *channel = g_object_new (EP_TYPE_CHANNEL, NULL);
 
-  channel->url = g_strconcat (scheduler_url, "/api/v1/agent", NULL);
+  channel->url = g_strconcat (scheduler_url, VC_AGENT_WIRE_PATH, NULL);
   channel->auth = g_strconcat ("Bearer ", token, NULL);
   channel->session = soup_session_new_with_options ("timeout", 10, NULL);
   return channel;

@@ -34,8 +34,8 @@ void ep_channel_start (EpChannel *channel);
 void ep_channel_stop (EpChannel *channel);
 EpChannelState ep_channel_get_state (EpChannel *channel);
 
-/* @meeting 0: null. */
-void ep_channel_send_state (EpChannel *channel, const gchar *state, gint64 meeting);
+/* {"type":"state",…}; @meeting ≤ 0: null. */
+void ep_channel_send_state (EpChannel *channel, VcAgentWireState state, gint64 meeting);
 void ep_channel_send_readiness (EpChannel *channel, gint64 meeting, gboolean ready,
                                 const gchar *reason);
 

@@ -9,14 +9,14 @@
 #define G_LOG_DOMAIN "vc-endpoint"
 
 #include "ep-outbox.h"
-#include "ep-schedule.h"
-#include "vc-time.h"
+#include "vc-attendance-wire.h"
 
-#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
+/* Events per POST; the contract takes at most VC_ATTENDANCE_WIRE_MAX_EVENTS. */
 #define BATCH 100
+G_STATIC_ASSERT (BATCH <= VC_ATTENDANCE_WIRE_MAX_EVENTS);
 #define RETRY_MIN_MS 500
 #define RETRY_MAX_MS 10000
 #define POLL_MS 5000
@@ -91,8 +91,8 @@ on_post_done (GObject *source, GAsyncResult *result, gpointer user_data)
       = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   EpOutbox *outbox;
   g_autoptr (GPtrArray) ids = NULL;
-  g_autoptr (JsonParser) parser = NULL;
-  gint64 accepted = 0, duplicates = 0;
+  g_auto (VcAttendanceWireAnswer) answer = { 0 };
+  g_autoptr (GError) unread = NULL;
   guint status;
 
   outbox = g_object_get_data (G_OBJECT (msg), "ep-outbox");
@@ -114,17 +114,19 @@ on_post_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (outbox);
       return;
     }
-  parser = json_parser_new ();
+  /* A 200 means the batch was taken: acknowledged even when the answer
+   * cannot be read (its counts are then 0). */
   {
     gsize len = 0;
     const gchar *data = g_bytes_get_data (body, &len);
 
-    if (json_parser_load_from_data (parser, data, len, NULL) && ep_json_root_is_object (parser))
+    if (!vc_attendance_wire_answer_parse (data, len, &answer, &unread))
+      g_message ("outbox: the scheduler's answer is not readable: %s", unread->message);
+    for (guint i = 0; i < answer.rejected->len; i++)
       {
-        JsonObject *o = json_node_get_object (json_parser_get_root (parser));
-
-        accepted = json_object_get_int_member_with_default (o, "accepted", 0);
-        duplicates = json_object_get_int_member_with_default (o, "duplicates", 0);
+        const VcAttendanceWireRejection *r = g_ptr_array_index (answer.rejected, i);
+        g_message ("outbox: event %s rejected by the scheduler (%s: %s)", r->id, r->field,
+                   r->message);
       }
   }
   if (!ep_journal_ack (outbox->journal, ids, &error))
@@ -135,11 +137,12 @@ on_post_done (GObject *source, GAsyncResult *result, gpointer user_data)
   outbox->retry_ms = RETRY_MIN_MS;
   g_info ("outbox: %u event(s) sent: %" G_GINT64_FORMAT " accepted, %" G_GINT64_FORMAT
           " duplicates",
-          ids->len, accepted, duplicates);
+          ids->len, answer.accepted, answer.duplicates);
   if (ep_journal_outbox_count (outbox->journal) > 0)
     outbox_send (outbox);
   else
-    g_signal_emit (outbox, signals[SIGNAL_FLUSHED], 0, (guint)accepted, (guint)duplicates);
+    g_signal_emit (outbox, signals[SIGNAL_FLUSHED], 0, (guint)answer.accepted,
+                   (guint)answer.duplicates);
   g_object_unref (msg);
   g_object_unref (outbox);
 }
@@ -149,8 +152,8 @@ outbox_send (EpOutbox *outbox)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) events = NULL;
-  g_autoptr (JsonBuilder) b = NULL;
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) wire = NULL;
+  g_autofree VcAttendanceWireEvent *views = NULL;
   g_autoptr (GBytes) bytes = NULL;
   SoupMessage *msg;
   gchar *text;
@@ -166,37 +169,26 @@ outbox_send (EpOutbox *outbox)
   if (events->len == 0)
     return;
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "events");
-  json_builder_begin_array (b);
+  /* Views of the journal's events for the codec, which only reads them. */
+  views = g_new0 (VcAttendanceWireEvent, events->len);
+  wire = g_ptr_array_sized_new (events->len);
   outbox->in_flight = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < events->len; i++)
     {
       EpEvent *e = events->pdata[i];
-      g_autofree gchar *at = vc_time_format_utc (e->at);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, e->id);
-      json_builder_set_member_name (b, "meeting");
-      json_builder_add_int_value (b, e->meeting);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, e->type);
-      json_builder_set_member_name (b, "at");
-      json_builder_add_string_value (b, at);
-      json_builder_set_member_name (b, "reason");
-      if (e->reason)
-        json_builder_add_string_value (b, e->reason);
-      else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
+      views[i] = (VcAttendanceWireEvent){
+        .id = e->id,
+        .meeting = e->meeting,
+        .at = e->at,
+        .reason = e->reason,
+      };
+      if (!vc_attendance_wire_event_type_from_string (e->type, &views[i].type))
+        g_assert_not_reached (); /* the journal's CHECK allows joined and left only */
+      g_ptr_array_add (wire, &views[i]);
       g_ptr_array_add (outbox->in_flight, g_strdup (e->id));
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
+  text = vc_attendance_wire_request_build (wire);
   bytes = g_bytes_new_take (text, strlen (text));
 
   msg = soup_message_new ("POST", outbox->url);
@@ -274,7 +266,7 @@ ep_outbox_new (EpJournal *journal, const gchar *scheduler_url, const gchar *toke
   EpOutbox *outbox = g_object_new (EP_TYPE_OUTBOX, NULL);
 
   outbox->journal = journal;
-  outbox->url = g_strconcat (scheduler_url, "/api/v1/attendance", NULL);
+  outbox->url = g_strconcat (scheduler_url, VC_ATTENDANCE_WIRE_PATH, NULL);
   outbox->auth = g_strconcat ("Bearer ", token, NULL);
   outbox->session = soup_session_new_with_options ("timeout", 10, NULL);
   outbox->cancellable = g_cancellable_new ();

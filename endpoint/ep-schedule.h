@@ -1,7 +1,11 @@
 /* ep-schedule.h — the room's schedule as the scheduler last pushed it
- * (docs/protocol.md §4), parsed, validated, and cached on disk so the agent
- * can join with the cached token when the scheduler is unreachable. */
+ * (docs/protocol.md §4), in start order, and cached on disk so the agent
+ * can join with the cached token when the scheduler is unreachable. The
+ * message and the cache file are read and written by the agent channel's
+ * codec (proto/vc-agent-wire.h). */
 #pragma once
+
+#include "vc-agent-wire.h"
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -17,19 +21,8 @@ ep_json_root_is_object (JsonParser *parser)
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root);
 }
 
-typedef struct
-{
-  gint64 id;
-  gchar *title;
-  gchar *unit;
-  gchar *unit_name;
-  gchar *chair;
-  gint64 start, end; /* seconds since the epoch */
-  gchar *status;     /* scheduled | cancelled | ended */
-  gchar *signal_url;
-  gchar *join_token;
-  gint64 token_expires;
-} EpMeeting;
+/* One meeting: the codec's own struct. */
+typedef VcAgentWireMeeting EpMeeting;
 
 /* A g_atomic_rc_box: share it with ep_schedule_ref(). */
 typedef struct
@@ -46,9 +39,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EpSchedule, ep_schedule_unref)
 /* An empty schedule. */
 EpSchedule *ep_schedule_new (const gchar *endpoint);
 
-/* Parses a {"type":"schedule",…} object; meetings that are malformed make the
- * whole message malformed (the agent keeps its previous schedule). */
-EpSchedule *ep_schedule_from_json (JsonObject *object, GError **error);
+/* The agent's schedule from the codec's: takes @wire's members (and frees
+ * @wire), sorting the meetings by start. */
+EpSchedule *ep_schedule_new_from_wire (VcAgentWireSchedule *wire);
+/* Parses a {"type":"schedule",…} text (vc_agent_wire_schedule_parse); a
+ * malformed meeting makes the whole message malformed (the agent keeps
+ * its previous schedule). VC_WIRE_ERROR on failure. */
+EpSchedule *ep_schedule_parse (const gchar *text, gssize length, GError **error);
 EpSchedule *ep_schedule_load (const gchar *path, GError **error);
 /* Atomically replaces @path. */
 gboolean ep_schedule_save (EpSchedule *schedule, const gchar *path, GError **error);

@@ -520,9 +520,8 @@ on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *p
   g_autoptr (GError) error = NULL;
   g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonArray) rejected = json_array_new ();
-  gint64 accepted = 0, duplicates = 0;
+  g_auto (VcAttendanceWireAnswer) answer = { 0 };
+  g_autofree gchar *text = NULL;
   JsonObject *o;
 
   if (who && g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
@@ -531,24 +530,13 @@ on_attendance_request (SoupServer *server, SoupServerMessage *msg, const char *p
       return;
     }
   if (who == NULL || (o = sched_http_read_json_object (core->ctx, msg, &root, &error)) == NULL
-      || !sched_attendance_ingest (core, who, o, &accepted, &duplicates, rejected, &error))
+      || !sched_attendance_ingest (core, who, o, &answer, &error))
     {
       sched_http_reply_error (msg, error);
       return;
     }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "accepted");
-  json_builder_add_int_value (b, accepted);
-  json_builder_set_member_name (b, "duplicates");
-  json_builder_add_int_value (b, duplicates);
-  json_builder_set_member_name (b, "rejected");
-  {
-    JsonNode *list = json_node_new (JSON_NODE_ARRAY);
-    json_node_set_array (list, rejected);
-    json_builder_add_value (b, list);
-  }
-  json_builder_end_object (b);
-  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+  text = vc_attendance_wire_answer_build (&answer);
+  sched_http_reply_text (msg, SOUP_STATUS_OK, "application/json; charset=utf-8", text, -1);
 }
 
 /* main thread */

@@ -15,10 +15,9 @@
 #include "sched-model-attendance.h"
 
 #include "common/vc-time.h"
+#include "vc-attendance-wire.h"
 
 #include <string.h>
-
-#define ATTENDANCE_MAX_EVENTS 1000
 
 typedef struct
 {
@@ -286,52 +285,12 @@ sched_attendance_report (SchedCore *core, const SchedMeeting *m, const gchar *on
   return json_builder_get_root (b);
 }
 
-typedef struct
-{
-  const gchar *id;
-  gint64 meeting;
-  const gchar *endpoint;
-  const gchar *type;
-  gint64 at;
-  const gchar *reason;
-} AttendanceEvent;
-
-/* Reads event @i; field names in errors are "events[i].name". */
+/* The room of event @i: an endpoint token posts its own events only; an
+ * admin names the room in each. */
 static gboolean
-attendance_parse_event (const SchedPrincipal *who, JsonNode *node, guint i, AttendanceEvent *ev,
-                        GError **error)
+attendance_check_room (const SchedPrincipal *who, VcAttendanceWireEvent *ev, guint i,
+                       GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  JsonObject *o;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_autofree gchar *field = g_strdup_printf ("events[%u]", i);
-      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "must be an object");
-      return FALSE;
-    }
-  o = json_node_get_object (node);
-  if (!(ev->id = sched_json_get_string (o, "id", TRUE, &local))
-      || !sched_json_get_int (o, "meeting", TRUE, &ev->meeting, &local)
-      || !(ev->type = sched_json_get_string (o, "type", TRUE, &local))
-      || !sched_json_get_time (o, "at", TRUE, &ev->at, &local))
-    goto bad;
-  ev->reason = sched_json_get_string (o, "reason", FALSE, &local);
-  if (local)
-    goto bad;
-  ev->endpoint = sched_json_get_string (o, "endpoint", FALSE, &local);
-  if (local)
-    goto bad;
-  if (!g_uuid_string_is_valid (ev->id))
-    {
-      sched_error_set_field (&local, SCHED_ERROR_INVALID, "id", "is not a UUID");
-      goto bad;
-    }
-  if (g_strcmp0 (ev->type, "joined") != 0 && g_strcmp0 (ev->type, "left") != 0)
-    {
-      sched_error_set_field (&local, SCHED_ERROR_INVALID, "type", "must be joined or left");
-      goto bad;
-    }
   if (who->role == SCHED_ROLE_ENDPOINT)
     {
       if (ev->endpoint && g_strcmp0 (ev->endpoint, who->endpoint) != 0)
@@ -340,49 +299,32 @@ attendance_parse_event (const SchedPrincipal *who, JsonNode *node, guint i, Atte
                        "events[%u]: a room posts only its own events", i);
           return FALSE;
         }
-      ev->endpoint = who->endpoint;
+      g_free (ev->endpoint);
+      ev->endpoint = g_strdup (who->endpoint);
     }
   else if (ev->endpoint == NULL)
     {
-      sched_error_set_field (&local, SCHED_ERROR_INVALID, "endpoint", "is required");
-      goto bad;
-    }
-  if (ev->reason && g_utf8_strlen (ev->reason, -1) > 500)
-    {
-      sched_error_set_field (&local, SCHED_ERROR_INVALID, "reason",
-                             "is longer than 500 characters");
-      goto bad;
+      g_autofree gchar *field = g_strdup_printf ("events[%u].endpoint", i);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, field, "%s is required", field);
+      return FALSE;
     }
   return TRUE;
-
-bad:
-  {
-    g_autofree gchar *inner = sched_error_get_field (local);
-    g_autofree gchar *field = g_strdup_printf ("events[%u].%s", i, inner ? inner : "?");
-    sched_error_set_field (error, local->domain == SCHED_ERROR ? local->code : SCHED_ERROR_INVALID,
-                           field, "%s", sched_error_get_text (local));
-    return FALSE;
-  }
 }
 
 /* Records event @i as rejected: {"index", "id", "field", "message"}. */
 static void
-attendance_reject (JsonArray *rejected, guint i, const AttendanceEvent *ev, const GError *why)
+attendance_reject (VcAttendanceWireAnswer *answer, guint i, const VcAttendanceWireEvent *ev,
+                   const GError *why)
 {
   g_autofree gchar *inner = sched_error_get_field (why);
   g_autofree gchar *field = g_strdup_printf ("events[%u].%s", i, inner ? inner : "meeting");
-  JsonObject *o = json_object_new ();
 
-  json_object_set_int_member (o, "index", i);
-  json_object_set_string_member (o, "id", ev->id);
-  json_object_set_string_member (o, "field", field);
-  json_object_set_string_member (o, "message", sched_error_get_text (why));
-  json_array_add_object_element (rejected, o);
+  vc_attendance_wire_answer_reject (answer, i, ev->id, field, sched_error_get_text (why));
 }
 
 static gboolean
-attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *accepted,
-                  gint64 *duplicates, JsonArray *rejected, GError **error)
+attendance_store (SchedCore *core, GPtrArray *events, VcAttendanceWireAnswer *answer,
+                  GError **error)
 {
   SchedDb *db = core->ctx->db;
   g_autoptr (GHashTable) touched = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -390,34 +332,34 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
   GHashTableIter iter;
   gpointer key;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < events->len; i++)
     {
+      VcAttendanceWireEvent *ev = g_ptr_array_index (events, i);
       g_autoptr (GError) refused = NULL;
       gboolean duplicate = FALSE;
 
-      if (!sched_meeting_window_check (db, events[i].meeting, events[i].endpoint, events[i].at, now,
-                                       &refused))
+      if (!sched_meeting_window_check (db, ev->meeting, ev->endpoint, ev->at, now, &refused))
         {
           if (!g_error_matches (refused, SCHED_ERROR, SCHED_ERROR_INVALID))
             {
               g_propagate_error (error, g_steal_pointer (&refused));
               return FALSE;
             }
-          g_message ("attendance: event %s of %s rejected: %s", events[i].id, events[i].endpoint,
+          g_message ("attendance: event %s of %s rejected: %s", ev->id, ev->endpoint,
                      sched_error_get_text (refused));
-          attendance_reject (rejected, i, &events[i], refused);
+          attendance_reject (answer, i, ev, refused);
           continue;
         }
-      if (!sched_attendance_event_insert (db, events[i].id, events[i].meeting, events[i].endpoint,
-                                          events[i].type, events[i].at, events[i].reason, now,
-                                          &duplicate, error))
+      if (!sched_attendance_event_insert (db, ev->id, ev->meeting, ev->endpoint,
+                                          vc_attendance_wire_event_type_to_string (ev->type),
+                                          ev->at, ev->reason, now, &duplicate, error))
         return FALSE;
       if (duplicate)
-        (*duplicates)++;
+        answer->duplicates++;
       else
         {
-          (*accepted)++;
-          g_hash_table_add (touched, &events[i].meeting);
+          answer->accepted++;
+          g_hash_table_add (touched, &ev->meeting);
         }
     }
   g_hash_table_iter_init (&iter, touched);
@@ -429,43 +371,33 @@ attendance_store (SchedCore *core, AttendanceEvent *events, guint n, gint64 *acc
 
 gboolean
 sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
-                         gint64 *accepted, gint64 *duplicates, JsonArray *rejected, GError **error)
+                         VcAttendanceWireAnswer *answer, GError **error)
 {
-  JsonNode *node = json_object_get_member (request, "events");
-  g_autofree AttendanceEvent *events = NULL;
-  JsonArray *array;
-  guint n;
+  g_autoptr (GPtrArray) events = NULL;
+  GError *wire = NULL;
 
-  *accepted = *duplicates = 0;
+  vc_attendance_wire_answer_init (answer);
   if (who->role != SCHED_ROLE_ENDPOINT && !sched_auth_require_admin (who, error))
     return FALSE;
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  events = vc_attendance_wire_request_from_object (request, &wire);
+  if (events == NULL)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "events", "must be an array");
+      sched_error_propagate_wire (error, wire);
       return FALSE;
     }
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  if (n > ATTENDANCE_MAX_EVENTS)
-    {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "events", "more than %d events",
-                             ATTENDANCE_MAX_EVENTS);
-      return FALSE;
-    }
-  events = g_new0 (AttendanceEvent, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    if (!attendance_parse_event (who, json_array_get_element (array, i), i, &events[i], error))
+  for (guint i = 0; i < events->len; i++)
+    if (!attendance_check_room (who, g_ptr_array_index (events, i), i, error))
       return FALSE;
   if (!sched_db_begin_immediate (core->ctx->db, error))
     return FALSE;
-  if (!attendance_store (core, events, n, accepted, duplicates, rejected, error)
-      || !sched_db_commit (core->ctx->db, error))
+  if (!attendance_store (core, events, answer, error) || !sched_db_commit (core->ctx->db, error))
     {
       sched_db_rollback (core->ctx->db);
-      *accepted = *duplicates = 0;
+      vc_attendance_wire_answer_clear (answer);
+      vc_attendance_wire_answer_init (answer);
       return FALSE;
     }
-  core->metrics.attendance_accepted += *accepted;
-  core->metrics.attendance_duplicates += *duplicates;
+  core->metrics.attendance_accepted += answer->accepted;
+  core->metrics.attendance_duplicates += answer->duplicates;
   return TRUE;
 }

@@ -12,6 +12,8 @@
 #include "sched-model-attendance.h"
 #include "sched-model-meeting.h"
 
+#include "vc-attendance-wire.h"
+
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -26,16 +28,17 @@ G_BEGIN_DECLS
  * transaction when there is one. */
 gboolean sched_attendance_refresh (SchedDb *db, gint64 meeting_id, GError **error);
 
-/* POST /api/v1/attendance. A malformed request or event refuses the whole
- * batch (error). An event that is well formed but not believable (no such
- * meeting, the room not in it, a time outside the meeting's window or in
- * the future: sched-meeting-window.h) is not stored and is appended to
- * @rejected as {"index", "id", "field", "message"}; the others are stored.
- * Rejected events are answered, not refused, so that an agent's outbox
- * drops them instead of sending them forever. */
+/* POST /api/v1/attendance; @request is parsed by the contract's codec
+ * (proto/vc-attendance-wire.h). A malformed request or event refuses the
+ * whole batch (error). An event that is well formed but not believable (no
+ * such meeting, the room not in it, a time outside the meeting's window or
+ * in the future: sched-meeting-window.h) is not stored and is added to
+ * @answer's rejections; the others are stored and counted in @answer,
+ * which is initialised here (and left empty on error). Rejected events are
+ * answered, not refused, so that an agent's outbox drops them instead of
+ * sending them forever. */
 gboolean sched_attendance_ingest (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
-                                  gint64 *accepted, gint64 *duplicates, JsonArray *rejected,
-                                  GError **error);
+                                  VcAttendanceWireAnswer *answer, GError **error);
 
 /* GET /api/v1/meetings/ID/attendance; @only_endpoint limits the rooms. */
 JsonNode *sched_attendance_report (SchedCore *core, const SchedMeeting *meeting,

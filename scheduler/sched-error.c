@@ -3,6 +3,8 @@
 
 #include "sched-error.h"
 
+#include "vc-wire.h"
+
 #include <string.h>
 
 /* The quark's name is one dashed word, not a subtraction. */
@@ -145,4 +147,23 @@ sched_error_get_text (const GError *error)
     return message;
   end = strchr (message + 1, FIELD_MARK);
   return end ? end + 1 : message;
+}
+
+void
+sched_error_propagate_wire (GError **error, GError *wire)
+{
+  SchedError code = SCHED_ERROR_INVALID;
+
+  g_return_if_fail (wire != NULL);
+  if (wire->domain != VC_WIRE_ERROR)
+    {
+      g_propagate_error (error, wire);
+      return;
+    }
+  if (wire->code == VC_WIRE_ERROR_MALFORMED)
+    code = SCHED_ERROR_BAD_JSON;
+  else if (wire->code == VC_WIRE_ERROR_TOO_LARGE)
+    code = SCHED_ERROR_TOO_LARGE;
+  sched_error_set_field (error, code, vc_wire_error_get_field (wire), "%s", wire->message);
+  g_error_free (wire);
 }

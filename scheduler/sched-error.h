@@ -49,4 +49,10 @@ gchar *sched_error_get_field (const GError *error);
 /* The message without the field prefix. */
 const gchar *sched_error_get_text (const GError *error);
 
+/* Takes @wire, an error of a wire codec (VC_WIRE_ERROR, proto/vc-wire.h),
+ * into @error with the same field and message: MALFORMED → BAD_JSON,
+ * TOO_LARGE → TOO_LARGE, INVALID and UNKNOWN_TYPE → INVALID. An error of
+ * another domain is propagated as it is. */
+void sched_error_propagate_wire (GError **error, GError *wire);
+
 G_END_DECLS

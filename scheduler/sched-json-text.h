@@ -1,31 +1,17 @@
-/* sched-json-text.h — what json-glib lets through silently, refused.
- *
- * json-glib 1.6 accepts, without a word:
- *   "a\u0000b"    and hands back "a" (the string is cut at the NUL);
- *   "a\ud800b"    a lone UTF-16 surrogate, stored as invalid UTF-8;
- *   1e30 written as 1000000000000000000000000000000, an integer outside
- *                 gint64, which it reads as -1 (or G_MININT64).
- * None of that survives parsing in a form a handler could recognise, so
- * the raw text is checked instead. Every JSON text the scheduler accepts
- * goes through sched_json_text_check(): request bodies
- * (sched_http_read_json_object), the agent channel's frames and history
- * files. */
+/* sched-json-text.h — the raw-text checks of proto/vc-json-text.h in the
+ * scheduler's error domain. Every JSON text the scheduler accepts goes
+ * through it or through a wire codec, which runs the same checks: request
+ * bodies (sched_http_read_json_object) and history files here, the agent
+ * channel's frames in proto/vc-agent-wire.c. */
 #pragma once
 
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-/* Checks the text of a JSON document, valid UTF-8, before json-glib parses
- * it (json-glib's own handling of these is erratic: a lone surrogate just
- * before the closing quote swallows the quote, a parse error). Every
- * string (member names too) must be free of \u0000 and of unpaired
- * surrogate escapes, every integer (a number without fraction or exponent)
- * must fit in gint64. FALSE with SCHED_ERROR_INVALID whose field names the
- * member at fault as the API names fields ("title", "endpoints[1]",
- * "events[0].reason"; none for the document itself). Text that is not
- * JSON at all is scanned to its end without harm; the parse that follows
- * refuses it. */
+/* vc_json_text_check(), its error as SCHED_ERROR_INVALID with the same
+ * field ("title", "endpoints[1]", "events[0].reason"; none for the
+ * document itself) and message. */
 gboolean sched_json_text_check (const gchar *text, gsize length, GError **error);
 
 G_END_DECLS

@@ -20,7 +20,6 @@
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-agent-hub.h"
-#include "sched-agent-message.h"
 #include "sched-agent-schedule.h"
 #include "sched-error.h"
 #include "sched-http.h"
@@ -28,21 +27,17 @@
 #include "sched-model-token.h"
 #include "vc-time.h"
 
-#include <json-glib/json-glib.h>
+#include "vc-agent-wire.h"
 
-#define AGENT_PATH "/api/v1/agent"
+/* The channel's messages and limits are proto/vc-agent-wire.h's: a report
+ * up to VC_AGENT_WIRE_REPORT_MAX_BYTES is read; a bigger one, in a frame up
+ * to VC_AGENT_WIRE_REPORT_MAX_FRAME_BYTES, is answered with "too_large" and
+ * the channel stays open (docs/protocol.md §4); a bigger frame is not read,
+ * and libsoup closes the channel. The same limits as the bridge's
+ * signalling (VC_SIGNAL_MAX_FRAME, media/client/vc-signal.h). */
 #define AGENT_KEEPALIVE_SECONDS 15
-#define AGENT_MAX_MESSAGE_BYTES (64 * 1024)
-/* The largest frame read: a message between the two limits is answered with
- * "too_large" and the channel stays open (docs/protocol.md §4); a bigger
- * frame is not read, and libsoup closes the channel. The same limits as the
- * bridge's signalling (BRIDGE_SIGNAL_MAX_FRAME). */
-#define AGENT_MAX_FRAME_BYTES (4 * AGENT_MAX_MESSAGE_BYTES)
 #define AGENT_ENDPOINT_KEY "vc-agent-endpoint"
 #define AGENT_TOKEN_KEY "vc-agent-token"
-/* WebSocket close code (4000-4999: for applications) for a channel whose
- * token was revoked; it mirrors HTTP 401, which a new connection gets. */
-#define AGENT_CLOSE_TOKEN_REVOKED 4401
 #define AGENT_TOKEN_CHECK_MS 1000
 /* libsoup 3.2 pings but never drops a silent peer (a room whose network went
  * away without a FIN): a channel silent for this long is closed, so the
@@ -56,8 +51,8 @@ typedef struct
   gint64 token_id; /* tokens.id it was opened with */
   SoupWebsocketConnection *conn;
   gulong message_id, closed_id, pong_id;
-  gint64 heard_us; /* monotonic: last message or pong */
-  gchar *state;    /* "idle" | "joining" | "in_meeting", NULL until told */
+  gint64 heard_us;    /* monotonic: last message or pong */
+  const gchar *state; /* vc_agent_wire_state_to_string(), NULL until told */
   gint64 meeting_id;
   gboolean ready_known;
   gboolean ready;
@@ -87,16 +82,13 @@ channel_free (SchedAgentChannel *channel)
       g_clear_object (&channel->conn);
     }
   g_free (channel->endpoint);
-  g_free (channel->state);
   g_free (channel->ready_reason);
   g_free (channel);
 }
 
 static void
-channel_send_node (SchedAgentChannel *channel, JsonNode *node)
+channel_send_text (SchedAgentChannel *channel, const gchar *text)
 {
-  g_autofree gchar *text = json_to_string (node, FALSE);
-
   if (soup_websocket_connection_get_state (channel->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_text (channel->conn, text);
 }
@@ -104,19 +96,14 @@ channel_send_node (SchedAgentChannel *channel, JsonNode *node)
 static void
 channel_send_error (SchedAgentChannel *channel, const gchar *code, const gchar *message)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
+  VcAgentWireNotice notice = {
+    .type = VC_AGENT_WIRE_NOTICE_ERROR,
+    .code = (gchar *)code,
+    .message = (gchar *)message,
+  };
+  g_autofree gchar *text = vc_agent_wire_notice_build (&notice);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "error");
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, code);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  channel_send_node (channel, node);
+  channel_send_text (channel, text);
 }
 
 /* main thread: the revoked channel's connection, kept until its closing
@@ -139,7 +126,8 @@ channel_close_revoked (SchedAgentChannel *channel)
     return;
   g_signal_connect (g_object_ref (channel->conn), "closed", G_CALLBACK (on_revoked_conn_closed),
                     NULL);
-  soup_websocket_connection_close (channel->conn, AGENT_CLOSE_TOKEN_REVOKED, "token revoked");
+  soup_websocket_connection_close (channel->conn, VC_AGENT_WIRE_CLOSE_TOKEN_REVOKED,
+                                   "token revoked");
 }
 
 /* Whether the channel's token is still valid (not revoked, not deleted);
@@ -162,15 +150,15 @@ static void
 channel_send_schedule (SchedAgentChannel *channel)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node
+  g_autofree gchar *text
       = sched_agent_schedule_build (channel->hub->ctx, channel->endpoint, vc_time_now (), &error);
 
-  if (node == NULL)
+  if (text == NULL)
     {
       g_warning ("agent %s: cannot build schedule: %s", channel->endpoint, error->message);
       return;
     }
-  channel_send_node (channel, node);
+  channel_send_text (channel, text);
   g_debug ("agent %s: schedule sent", channel->endpoint);
 }
 
@@ -188,36 +176,37 @@ channel_check_meeting (SchedAgentChannel *channel, gint64 meeting)
     return TRUE;
   g_message ("agent %s: state for meeting %" G_GINT64_FORMAT " ignored: %s", channel->endpoint,
              meeting, sched_error_get_text (error));
-  channel_send_error (
-      channel, g_error_matches (error, SCHED_ERROR, SCHED_ERROR_INVALID) ? "invalid" : "internal",
-      sched_error_get_text (error));
+  channel_send_error (channel,
+                      g_error_matches (error, SCHED_ERROR, SCHED_ERROR_INVALID)
+                          ? VC_AGENT_WIRE_ERROR_INVALID
+                          : VC_AGENT_WIRE_ERROR_INTERNAL,
+                      sched_error_get_text (error));
   return FALSE;
 }
 
-/* Applies an agent → scheduler message; FALSE with a reason when malformed. */
+/* Applies an agent → scheduler message; FALSE when it is not one. */
 static gboolean
-channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, const gchar **reason)
+channel_handle_text (SchedAgentChannel *channel, const gchar *text, gsize len, GError **error)
 {
-  g_auto (SchedAgentMessage) message = { 0 };
+  g_auto (VcAgentWireReport) report = { 0 };
 
-  if (!sched_agent_message_parse (text, len, &message, reason))
+  if (!vc_agent_wire_report_parse (text, len, &report, error))
     return FALSE;
-  switch (message.type)
+  switch (report.type)
     {
-      case SCHED_AGENT_MESSAGE_STATE:
-        if (message.meeting != 0 && !channel_check_meeting (channel, message.meeting))
+      case VC_AGENT_WIRE_REPORT_STATE:
+        if (report.meeting != 0 && !channel_check_meeting (channel, report.meeting))
           break;
-        g_free (channel->state);
-        channel->state = g_steal_pointer (&message.state);
-        channel->meeting_id = message.meeting;
+        channel->state = vc_agent_wire_state_to_string (report.state);
+        channel->meeting_id = report.meeting;
         g_info ("agent %s: %s (meeting %" G_GINT64_FORMAT ")", channel->endpoint, channel->state,
                 channel->meeting_id);
         break;
-      case SCHED_AGENT_MESSAGE_READINESS:
+      case VC_AGENT_WIRE_REPORT_READINESS:
         channel->ready_known = TRUE;
-        channel->ready = message.ready;
+        channel->ready = report.ready;
         g_free (channel->ready_reason);
-        channel->ready_reason = g_steal_pointer (&message.reason);
+        channel->ready_reason = g_steal_pointer (&report.reason);
         g_info ("agent %s: %s (%s)", channel->endpoint, channel->ready ? "ready" : "NOT ready",
                 channel->ready_reason);
         break;
@@ -230,22 +219,21 @@ on_channel_message (SoupWebsocketConnection *conn, gint data_type, GBytes *messa
                     gpointer user_data)
 {
   SchedAgentChannel *channel = user_data;
+  g_autoptr (GError) error = NULL;
   gsize len = 0;
   const gchar *text = g_bytes_get_data (message, &len);
-  const gchar *reason = NULL, *code = "malformed";
+  const gchar *code = VC_AGENT_WIRE_ERROR_MALFORMED;
 
   channel->heard_us = g_get_monotonic_time ();
-  if (len > AGENT_MAX_MESSAGE_BYTES)
-    {
-      code = "too_large";
-      reason = "messages are limited to 64 KiB";
-    }
-  else if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
-    reason = "binary messages are not used";
-  else if (channel_handle_text (channel, text, len, &reason))
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT && len <= VC_AGENT_WIRE_REPORT_MAX_BYTES)
+    g_set_error_literal (&error, VC_WIRE_ERROR, VC_WIRE_ERROR_MALFORMED,
+                         "binary messages are not used");
+  else if (channel_handle_text (channel, text, len, &error))
     return;
-  g_message ("agent %s: message ignored (%s): %s", channel->endpoint, code, reason);
-  channel_send_error (channel, code, reason);
+  if (g_error_matches (error, VC_WIRE_ERROR, VC_WIRE_ERROR_TOO_LARGE))
+    code = VC_AGENT_WIRE_ERROR_TOO_LARGE;
+  g_message ("agent %s: message ignored (%s): %s", channel->endpoint, code, error->message);
+  channel_send_error (channel, code, error->message);
 }
 
 static void
@@ -384,7 +372,8 @@ on_agent_websocket (SoupServer *server, SoupServerMessage *msg, const char *path
   channel->token_id = *token_id;
   channel->conn = g_object_ref (conn);
   soup_websocket_connection_set_keepalive_interval (conn, AGENT_KEEPALIVE_SECONDS);
-  soup_websocket_connection_set_max_incoming_payload_size (conn, AGENT_MAX_FRAME_BYTES);
+  soup_websocket_connection_set_max_incoming_payload_size (conn,
+                                                           VC_AGENT_WIRE_REPORT_MAX_FRAME_BYTES);
   channel->message_id
       = g_signal_connect (conn, "message", G_CALLBACK (on_channel_message), channel);
   channel->closed_id = g_signal_connect (conn, "closed", G_CALLBACK (on_channel_closed), channel);
@@ -405,9 +394,10 @@ sched_agent_hub_new (SchedContext *ctx, SoupServer *server)
   hub->server = g_object_ref (server);
   hub->channels
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)channel_free);
-  soup_server_add_early_handler (server, AGENT_PATH, on_agent_early, hub, NULL);
-  soup_server_add_handler (server, AGENT_PATH, on_agent_plain, hub, NULL);
-  soup_server_add_websocket_handler (server, AGENT_PATH, NULL, NULL, on_agent_websocket, hub, NULL);
+  soup_server_add_early_handler (server, VC_AGENT_WIRE_PATH, on_agent_early, hub, NULL);
+  soup_server_add_handler (server, VC_AGENT_WIRE_PATH, on_agent_plain, hub, NULL);
+  soup_server_add_websocket_handler (server, VC_AGENT_WIRE_PATH, NULL, NULL, on_agent_websocket,
+                                     hub, NULL);
   /* No permessage-deflate: libsoup checks the frame limit on the compressed
    * bytes and inflates without bound (a 200 KiB frame becomes 200 MB). The
    * agent channel is the server's only WebSocket. */
@@ -425,7 +415,7 @@ sched_agent_hub_free (SchedAgentHub *hub)
     return;
   g_clear_handle_id (&hub->silence_id, g_source_remove);
   g_clear_handle_id (&hub->token_check_id, g_source_remove);
-  soup_server_remove_handler (hub->server, AGENT_PATH);
+  soup_server_remove_handler (hub->server, VC_AGENT_WIRE_PATH);
   g_clear_pointer (&hub->channels, g_hash_table_destroy);
   g_clear_object (&hub->server);
   g_free (hub);
@@ -487,22 +477,18 @@ sched_agent_hub_get_presence (SchedAgentHub *hub, const gchar *endpoint, SchedPr
 }
 
 gboolean
-sched_agent_hub_send_command (SchedAgentHub *hub, const gchar *endpoint, const gchar *type,
+sched_agent_hub_send_command (SchedAgentHub *hub, const gchar *endpoint, VcAgentWireNoticeType type,
                               gint64 meeting_id)
 {
   SchedAgentChannel *channel = g_hash_table_lookup (hub->channels, endpoint);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
+  VcAgentWireNotice notice = { .type = type, .meeting = meeting_id };
+  g_autofree gchar *text = NULL;
 
+  g_return_val_if_fail (type == VC_AGENT_WIRE_NOTICE_JOIN || type == VC_AGENT_WIRE_NOTICE_LEAVE,
+                        FALSE);
   if (channel == NULL)
     return FALSE;
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, type);
-  json_builder_set_member_name (b, "meeting");
-  json_builder_add_int_value (b, meeting_id);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  channel_send_node (channel, node);
+  text = vc_agent_wire_notice_build (&notice);
+  channel_send_text (channel, text);
   return TRUE;
 }

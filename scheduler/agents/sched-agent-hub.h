@@ -7,6 +7,8 @@
 
 #include "sched-context.h"
 
+#include "vc-agent-wire.h"
+
 G_BEGIN_DECLS
 
 typedef struct _SchedAgentHub SchedAgentHub;
@@ -27,8 +29,9 @@ void sched_agent_hub_token_revoked (SchedAgentHub *hub, gint64 token_id);
 gboolean sched_agent_hub_get_presence (SchedAgentHub *hub, const gchar *endpoint,
                                        SchedPresence *out);
 
-/* Sends {"type":TYPE,"meeting":ID} ("join"/"leave"); FALSE when offline. */
-gboolean sched_agent_hub_send_command (SchedAgentHub *hub, const gchar *endpoint, const gchar *type,
-                                       gint64 meeting_id);
+/* Sends {"type":"join"|"leave","meeting":ID} (@type JOIN or LEAVE);
+ * FALSE when offline. */
+gboolean sched_agent_hub_send_command (SchedAgentHub *hub, const gchar *endpoint,
+                                       VcAgentWireNoticeType type, gint64 meeting_id);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
-/* sched-agent-schedule.c — builds the schedule message of one room agent
- * (docs/protocol.md §4) and the join tokens it carries (§1). */
+/* sched-agent-schedule.c — fills the schedule message of one room agent
+ * (docs/protocol.md §4) from the database, with the join tokens it carries
+ * (§1); proto/vc-agent-wire.c writes it. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-agent-schedule.h"
@@ -9,9 +10,6 @@
 #include "vc-time.h"
 
 #include <string.h>
-
-#define SCHEDULE_MAX_MEETINGS 50
-#define SCHEDULE_HORIZON_SECONDS (14 * 24 * 3600)
 
 gchar *
 sched_agent_signal_url (const SchedSettings *settings, gint64 meeting_id)
@@ -57,60 +55,36 @@ sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id, const 
   return vc_jwt_sign (&claims, settings->bridge_secret);
 }
 
-JsonNode *
+gchar *
 sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now, GError **error)
 {
   g_autoptr (GPtrArray) entries = sched_meeting_room_list_schedule (
-      ctx->db, endpoint, now, now + SCHEDULE_HORIZON_SECONDS, SCHEDULE_MAX_MEETINGS, error);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+      ctx->db, endpoint, now, now + VC_AGENT_WIRE_SCHEDULE_HORIZON_SECONDS,
+      VC_AGENT_WIRE_SCHEDULE_MAX_MEETINGS, error);
+  g_autoptr (VcAgentWireSchedule) schedule = vc_agent_wire_schedule_new ();
 
   if (entries == NULL)
     return NULL;
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "schedule");
-  json_builder_set_member_name (b, "endpoint");
-  json_builder_add_string_value (b, endpoint);
-  sched_json_add_time (b, "generated_at", now);
-  json_builder_set_member_name (b, "meetings");
-  json_builder_begin_array (b);
+  schedule->endpoint = g_strdup (endpoint);
+  schedule->generated_at = now;
   for (guint i = 0; i < entries->len; i++)
     {
       const SchedScheduleEntry *e = g_ptr_array_index (entries, i);
-      gint64 expires = e->end + ctx->settings->join_token_margin_seconds;
-      g_autofree gchar *url = sched_agent_signal_url (ctx->settings, e->id);
-      g_autofree gchar *token = sched_agent_join_token (ctx->settings, e->id, endpoint,
-                                                        e->room_name, FALSE, expires, now);
+      VcAgentWireMeeting *m = vc_agent_wire_meeting_new ();
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, e->id);
-      json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, e->title);
-      json_builder_set_member_name (b, "unit");
-      json_builder_add_string_value (b, e->unit);
-      json_builder_set_member_name (b, "unit_name");
-      json_builder_add_string_value (b, e->unit_name);
-      json_builder_set_member_name (b, "chair");
-      json_builder_add_string_value (b, e->chair);
-      sched_json_add_time (b, "start", e->start);
-      sched_json_add_time (b, "end", e->end);
-      json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, e->status);
-      json_builder_set_member_name (b, "signal_url");
-      if (url)
-        json_builder_add_string_value (b, url);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "join_token");
-      if (token)
-        json_builder_add_string_value (b, token);
-      else
-        json_builder_add_null_value (b);
-      sched_json_add_time (b, "token_expires", expires);
-      json_builder_end_object (b);
+      m->id = e->id;
+      m->title = g_strdup (e->title);
+      m->unit = g_strdup (e->unit);
+      m->unit_name = g_strdup (e->unit_name);
+      m->chair = g_strdup (e->chair);
+      m->start = e->start;
+      m->end = e->end;
+      m->status = g_strdup (e->status);
+      m->token_expires = e->end + ctx->settings->join_token_margin_seconds;
+      m->signal_url = sched_agent_signal_url (ctx->settings, e->id);
+      m->join_token = sched_agent_join_token (ctx->settings, e->id, endpoint, e->room_name, FALSE,
+                                              m->token_expires, now);
+      g_ptr_array_add (schedule->meetings, m);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  return vc_agent_wire_schedule_build (schedule, FALSE);
 }

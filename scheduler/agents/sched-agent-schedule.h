@@ -7,6 +7,8 @@
 
 #include "sched-context.h"
 
+#include "vc-agent-wire.h"
+
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -29,9 +31,10 @@ gchar *sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id,
                                const gchar *endpoint, const gchar *name, gboolean guest,
                                gint64 expires, gint64 now);
 
-/* The {"type":"schedule",…} message for @endpoint at @now: its meetings that
- * have not ended, in start order, at most 50 within 14 days. */
-JsonNode *sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now,
-                                      GError **error);
+/* The text of the {"type":"schedule",…} message for @endpoint at @now: its
+ * meetings that have not ended, in start order, at most
+ * VC_AGENT_WIRE_SCHEDULE_MAX_MEETINGS within VC_AGENT_WIRE_SCHEDULE_HORIZON_SECONDS. */
+gchar *sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now,
+                                   GError **error);
 
 G_END_DECLS

@@ -442,7 +442,10 @@ on_agents (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
   if ((o = sched_http_read_json_object (m->ctx, msg, &root, &error)) == NULL
       || !sched_json_get_int (o, "meeting", TRUE, &meeting, &error))
     goto fail;
-  if (!sched_agent_hub_send_command (m->hub, seg[0], seg[1], meeting))
+  if (!sched_agent_hub_send_command (m->hub, seg[0],
+                                     g_str_equal (seg[1], "join") ? VC_AGENT_WIRE_NOTICE_JOIN
+                                                                  : VC_AGENT_WIRE_NOTICE_LEAVE,
+                                     meeting))
     {
       g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "the agent of %s is offline",
                    seg[0]);

@@ -10,6 +10,7 @@
 #include "vc-jwt.h"
 #include "vc-media.h"
 #include "vc-signal.h"
+#include "vc-wire.h"
 
 static void
 test_error_domain_names (void)
@@ -20,6 +21,9 @@ test_error_domain_names (void)
   g_assert_cmpstr (g_quark_to_string (VC_MEDIA_ERROR), ==, "vc-media-error-quark");
   g_assert_cmpstr (g_quark_to_string (VC_SIGNAL_ERROR), ==, "vc-signal-error-quark");
   g_assert_cmpstr (g_quark_to_string (BRIDGE_ERROR), ==, "vc-bridge-error-quark");
+  /* An extended error domain (G_DEFINE_EXTENDED_ERROR) is named after its
+   * type, with no formatter in the way. */
+  g_assert_cmpstr (g_quark_to_string (VC_WIRE_ERROR), ==, "VcWireError");
 }
 
 int

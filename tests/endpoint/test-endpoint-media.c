@@ -184,12 +184,9 @@ fixture_book (Fixture *f)
       "{\"meetings\":[{\"id\":42,\"title\":\"M\",\"start\":\"%s\",\"end\":\"%s\","
       "\"signal_url\":\"ws://127.0.0.1:1/rooms/42/signal\",\"join_token\":\"tok1\"}]}",
       s, e);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (EpSchedule) schedule = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (EpSchedule) schedule = ep_schedule_parse (text, -1, &error);
 
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  schedule = ep_schedule_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
   g_assert_no_error (error);
   ep_agent_set_schedule (f->agent, schedule);
 }

@@ -332,11 +332,7 @@ static const gchar schedule_json[]
 static EpSchedule *
 parse_schedule (const gchar *text, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-
-  if (!json_parser_load_from_data (parser, text, -1, error))
-    return NULL;
-  return ep_schedule_from_json (json_node_get_object (json_parser_get_root (parser)), error);
+  return ep_schedule_parse (text, -1, error);
 }
 
 static void
@@ -836,7 +832,7 @@ test_channel_malformed (Fixture *f, gconstpointer data)
   channel = ep_channel_new (url, "tok");
   g_signal_connect (channel, "schedule", G_CALLBACK (on_channel_schedule), &w);
   g_signal_connect (channel, "command", G_CALLBACK (on_channel_command), &w);
-  ep_channel_send_state (channel, "idle", 0);
+  ep_channel_send_state (channel, VC_AGENT_WIRE_STATE_IDLE, 0);
   ep_channel_start (channel);
   /* The last state is sent on connect. */
   while (w.from_agent->len < 1)

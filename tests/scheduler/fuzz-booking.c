@@ -129,9 +129,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (JsonArray) rejected = json_array_new ();
-    gint64 accepted = 0, duplicates = 0;
-    sched_attendance_ingest (core, &admin, o, &accepted, &duplicates, rejected, &error);
+    g_auto (VcAttendanceWireAnswer) answer = { 0 };
+    gboolean ok = sched_attendance_ingest (core, &admin, o, &answer, &error);
+    g_assert_true (ok == (error == NULL));
   }
   {
     g_autoptr (GError) error = NULL;

@@ -15,7 +15,8 @@
 #include "sched-model-room.h"
 #include "sched-test-fixture.h"
 
-#define SENTINEL "test-sentinel"
+/* The barrier: a "leave" of a meeting no test has. */
+#define SENTINEL_MEETING G_GINT64_CONSTANT (-4242)
 
 typedef struct
 {
@@ -106,7 +107,8 @@ on_agent_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpoin
     }
   else
     {
-      g_assert_cmpstr (kind, ==, SENTINEL);
+      g_assert_cmpstr (kind, ==, "leave");
+      g_assert_cmpint (json_object_get_int_member (o, "meeting"), ==, SENTINEL_MEETING);
       a->sentinels++;
     }
 }
@@ -179,7 +181,8 @@ notify_sync (NotifyFixture *n, guint *schedules_of_each, guint *min, guint *max)
   for (guint i = 0; i < n->agents->len; i++)
     {
       Agent *a = n->agents->pdata[i];
-      g_assert_true (sched_agent_hub_send_command (n->f.ctx->hub, a->code, SENTINEL, 0));
+      g_assert_true (sched_agent_hub_send_command (n->f.ctx->hub, a->code,
+                                                   VC_AGENT_WIRE_NOTICE_LEAVE, SENTINEL_MEETING));
     }
   while (waiting)
     {
