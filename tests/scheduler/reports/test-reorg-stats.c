@@ -302,6 +302,18 @@ test_year_on_year_across_reform (ReportsFixture *f, gconstpointer data)
   g_assert_cmpint (find_row (rooms, "p-ubnd")->previous.held, ==, 6);
   g_assert_cmpint (find_row (rooms, "p-ubnd")->current.held, ==, 6);
 
+  /* so does the CSV, on every line */
+  {
+    gsize length = 0;
+    g_autofree gchar *csv = sched_stats_to_csv (successor, &length);
+    g_auto (GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), >, 2);
+    g_assert_true (g_str_has_suffix (lines[0], ",change_pct_attendance_rate,units_differ"));
+    for (guint i = 1; lines[i + 1]; i++)
+      g_assert_true (g_str_has_suffix (lines[i], ",true"));
+  }
+
   /* the sentence says the units compared differ */
   text_historic = summary (f, from, to, SCHED_STATS_UNITS_HISTORIC);
   text_successor = summary (f, from, to, SCHED_STATS_UNITS_SUCCESSOR);
