@@ -80,7 +80,7 @@ csv_add_number (GString *out, gboolean present, gdouble value, gint decimals)
 
 static void
 csv_add_line (GString *out, const gchar *key, const gchar *name, const SchedStatsMetrics *current,
-              const SchedStatsMetrics *previous)
+              const SchedStatsMetrics *previous, const gchar *units_differ)
 {
   guint n;
   const SchedStatsField *fields = sched_stats_fields (&n);
@@ -108,6 +108,7 @@ csv_add_line (GString *out, const gchar *key, const gchar *name, const SchedStat
                              && sched_stats_change_pct (now, before, &pct);
           csv_add_number (out, present, pct, 1);
         }
+      csv_add_field (out, units_differ);
     }
   g_string_append (out, "\r\n");
 }
@@ -119,6 +120,7 @@ sched_stats_to_csv (const SchedStats *stats, gsize *out_length)
   gboolean compare = stats->query.compare != SCHED_STATS_COMPARE_NONE;
   guint n;
   const SchedStatsField *fields = sched_stats_fields (&n);
+  const gchar *units_differ = stats->roster_changed_at != 0 ? "true" : "false";
 
   /* The BOM is not a field: start the header as a fresh line. */
   g_string_append (out, sched_stats_group_to_string (stats->query.group_by));
@@ -131,16 +133,20 @@ sched_stats_to_csv (const SchedStats *stats, gsize *out_length)
         g_string_append_printf (out, ",previous_%s", fields[i].name);
       for (guint i = 0; i < n; i++)
         g_string_append_printf (out, ",change_pct_%s", fields[i].name);
+      /* the roster changed between the two periods: the units compared
+       * differ (the JSON's units_differ), on every line */
+      g_string_append (out, ",units_differ");
     }
   g_string_append (out, "\r\n");
 
   for (guint i = 0; i < stats->rows->len; i++)
     {
       const SchedStatsRow *row = g_ptr_array_index (stats->rows, i);
-      csv_add_line (out, row->key, row->name, &row->current, compare ? &row->previous : NULL);
+      csv_add_line (out, row->key, row->name, &row->current, compare ? &row->previous : NULL,
+                    units_differ);
     }
-  csv_add_line (out, "total", "Tổng cộng", &stats->totals,
-                compare ? &stats->previous_totals : NULL);
+  csv_add_line (out, "total", "Tổng cộng", &stats->totals, compare ? &stats->previous_totals : NULL,
+                units_differ);
 
   if (out_length)
     *out_length = out->len;

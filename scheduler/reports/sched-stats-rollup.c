@@ -8,6 +8,10 @@
  *   dim 'level'    key = a room's level    (once per distinct level of the
  *                                           member rooms, each room's level
  *                                           as it was at the meeting's start)
+ *   dim 'levelset' key = the meeting's set of those levels, comma-separated
+ *                        (every meeting once; the successor grouping maps
+ *                        each level of the set and counts the meeting once
+ *                        per distinct level it maps to)
  *   day = (start_at + offset_seconds) / 86400: the local day of the start,
  *   for the fixed UTC offset in stats_rollup_meta (Asia/Ho_Chi_Minh: +7 h).
  *
@@ -26,7 +30,7 @@
 #include "sched-error.h"
 
 /* Bump when the definitions change: the next start rebuilds the table. */
-#define STATS_ROLLUP_VERSION 3
+#define STATS_ROLLUP_VERSION 4
 
 /* clang-format off */
 #define MEMBER_OF(m) STATS_SQL_IS_MEMBER ("me", m)
@@ -41,7 +45,7 @@
 
 /* The sums of the dirty days, per dim, replace what the rollup held. */
 static const gchar rollup_refresh[] =
-  "DELETE FROM stats_rollup WHERE dim IN ('unit', 'endpoint', 'level')"
+  "DELETE FROM stats_rollup WHERE dim IN ('unit', 'endpoint', 'level', 'levelset')"
   " AND day IN (SELECT day FROM stats_rollup_dirty);"
   INSERT_ROLLUP
   "SELECT 'unit', " STATS_SQL_DAY ("m") ", m.unit, " STATS_SQL_SUMS ("m")
@@ -57,6 +61,15 @@ static const gchar rollup_refresh[] =
   "       JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "       JOIN endpoints e ON e.code = me.endpoint"
   "       WHERE " MEMBER_OF ("m") ") l"
+  " JOIN meetings m ON m.id = l.id GROUP BY 2, 3;"
+  INSERT_ROLLUP
+  "SELECT 'levelset', " STATS_SQL_DAY ("m") ", l.levels, " STATS_SQL_SUMS ("m")
+  " FROM (SELECT s.id, group_concat(s.level) AS levels FROM"
+  "       (SELECT DISTINCT me.meeting_id AS id, " STATS_SQL_LEVEL_AT ("e", "m.start_at") " AS level"
+  DIRTY_MEETINGS
+  "        JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "        JOIN endpoints e ON e.code = me.endpoint"
+  "        WHERE " MEMBER_OF ("m") " ORDER BY 1, 2) s GROUP BY s.id) l"
   " JOIN meetings m ON m.id = l.id GROUP BY 2, 3;"
   "DELETE FROM stats_rollup_dirty;";
 
@@ -78,6 +91,15 @@ static const gchar rollup_rebuild[] =
   "       JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "       JOIN endpoints e ON e.code = me.endpoint"
   "       WHERE " MEMBER_OF ("m") ") l"
+  " JOIN meetings m ON m.id = l.id GROUP BY 2, 3;"
+  INSERT_ROLLUP
+  "SELECT 'levelset', " STATS_SQL_DAY ("m") ", l.levels, " STATS_SQL_SUMS ("m")
+  " FROM (SELECT s.id, group_concat(s.level) AS levels FROM"
+  "       (SELECT DISTINCT me.meeting_id AS id, " STATS_SQL_LEVEL_AT ("e", "m.start_at") " AS level"
+  "        FROM meetings m"
+  "        JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "        JOIN endpoints e ON e.code = me.endpoint"
+  "        WHERE " MEMBER_OF ("m") " ORDER BY 1, 2) s GROUP BY s.id) l"
   " JOIN meetings m ON m.id = l.id GROUP BY 2, 3;";
 /* clang-format on */
 

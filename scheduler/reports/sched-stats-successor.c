@@ -10,12 +10,14 @@
  * reorganisations; so is a closed room. Each meeting has one unit, so the
  * unit grouping and the totals are exact. A room level maps to the level
  * its rooms' successors have at that end when all of them agree (every
- * district room became a commune room), and stays itself otherwise; a
- * meeting whose rooms fold into one successor (two district rooms that
- * became one commune room) counts once per historic room or level there
- * (docs/api-reports.md says so). Folding costs a hash lookup per group
- * row: the successor grouping is as fast as the historic one
- * (docs/benchmarks.md). */
+ * district room became a commune room), and stays itself otherwise.
+ *
+ * A meeting counts once per successor room or level, as it counts once
+ * per unit: sched-stats.c folds the levels from the sets of levels of
+ * each meeting (rollup dim 'levelset'), and subtracts from the folded
+ * rooms the meetings that had two or more rooms folding into one
+ * (sched_stats_successors_rooms_json gives it the rooms that fold).
+ * Folding costs a hash lookup per group row (docs/benchmarks.md). */
 #define G_LOG_DOMAIN "vc-scheduler-reports"
 
 #include "sched-stats.h"
@@ -204,6 +206,29 @@ sched_stats_successors_map (const SchedStatsSuccessors *s, SchedStatsGroup group
   const gchar *mapped = map ? g_hash_table_lookup (map, key) : NULL;
 
   return mapped ? mapped : key;
+}
+
+gchar *
+sched_stats_successors_rooms_json (const SchedStatsSuccessors *s)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  GHashTableIter iter;
+  gpointer code, final;
+
+  if (g_hash_table_size (s->rooms) == 0)
+    return NULL;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, s->rooms);
+  while (g_hash_table_iter_next (&iter, &code, &final))
+    {
+      json_builder_set_member_name (builder, code);
+      json_builder_add_string_value (builder, final);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
 }
 
 gboolean

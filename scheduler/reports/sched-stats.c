@@ -348,6 +348,9 @@ typedef struct
   SchedStatsMetrics totals;
   GHashTable *by_key; /* gchar* key -> SchedStatsMetrics* */
   gboolean used_rollup;
+  /* group_by=level: keys are each meeting's set of levels ("district,
+   * province"), for the successor grouping to fold (stats_window_fold) */
+  gboolean level_sets;
 } StatsWindow;
 
 static void
@@ -418,6 +421,44 @@ static const gchar sql_raw_levels[] =
   "  WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m") ") l"
   " JOIN meetings m ON m.id = l.id GROUP BY l.level";
 
+/* Each meeting once, keyed by the set of its rooms' levels (the rollup's
+ * dim 'levelset'). */
+static const gchar sql_raw_level_sets[] =
+  "SELECT l.levels, " STATS_SQL_SUMS ("m") " FROM"
+  " (SELECT s.id, group_concat(s.level) AS levels FROM"
+  "  (SELECT DISTINCT me.meeting_id AS id, " STATS_SQL_LEVEL_AT ("e", "m.start_at") " AS level"
+  "   FROM meetings m"
+  "   JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "   JOIN endpoints e ON e.code = me.endpoint"
+  "   WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m")
+  "   ORDER BY 1, 2) s GROUP BY s.id) l"
+  " JOIN meetings m ON m.id = l.id GROUP BY l.levels";
+
+/* units=successor, group_by=endpoint: the meetings of [?1, ?2) with two or
+ * more rooms that fold into one successor (?3: {room: successor} of the
+ * rooms that fold), per successor with the number n of those rooms and the
+ * meeting's eight values, which the successor's row holds n times instead
+ * of once. Candidates are found from the folding rooms only: their active
+ * rows by the index on (endpoint, start_at), and the cancelled or
+ * displaced meetings of the window (whose rooms are inactive). */
+static const gchar sql_raw_room_overlaps[] =
+  "WITH fold(code, dest) AS (SELECT key, value FROM json_each(?3)),"
+  " candidates(id) AS ("
+  "  SELECT me.meeting_id FROM fold f JOIN meeting_endpoints me ON me.endpoint = f.code"
+  "   AND me.active = 1 AND me.start_at >= ?1 AND me.start_at < ?2"
+  "  UNION"
+  "  SELECT m.id FROM meetings m JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "   JOIN fold f ON f.code = me.endpoint"
+  "   WHERE m.start_at >= ?1 AND m.start_at < ?2 AND m.status IN ('cancelled','displaced'))"
+  " SELECT x.dest, x.n, " STATS_SQL_VALUES ("m", "") " FROM"
+  " (SELECT me.meeting_id AS id, coalesce(f.dest, me.endpoint) AS dest, count(*) AS n"
+  "  FROM candidates c JOIN meetings m ON m.id = c.id"
+  "  JOIN meeting_endpoints me ON me.meeting_id = c.id"
+  "  LEFT JOIN fold f ON f.code = me.endpoint"
+  "  WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m")
+  "  GROUP BY 1, 2 HAVING count(*) > 1) x"
+  " JOIN meetings m ON m.id = x.id";
+
 /* No GROUP BY: the rows come in (day, key) order and would need a sort;
  * stats_collect_keyed() sums them per key in a hash table instead. */
 static const gchar sql_rollup_keys[] =
@@ -474,8 +515,11 @@ stats_window_raw (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, SchedStats
 
   if (group == SCHED_STATS_GROUP_ENDPOINT || group == SCHED_STATS_GROUP_LEVEL)
     {
-      stmt = sched_db_prepare (
-          db, group == SCHED_STATS_GROUP_ENDPOINT ? sql_raw_endpoints : sql_raw_levels, error);
+      stmt = sched_db_prepare (db,
+                               group == SCHED_STATS_GROUP_ENDPOINT ? sql_raw_endpoints
+                               : w->level_sets                     ? sql_raw_level_sets
+                                                                   : sql_raw_levels,
+                               error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, from);
@@ -540,8 +584,11 @@ stats_window_rollup (SchedDb *db, GTimeZone *tz, gint64 day_from, gint64 day_to,
       stmt = sched_db_prepare (db, sql_rollup_keys, error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, group == SCHED_STATS_GROUP_ENDPOINT ? "endpoint" : "level", -1,
-                         SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 1,
+                         group == SCHED_STATS_GROUP_ENDPOINT ? "endpoint"
+                         : w->level_sets                     ? "levelset"
+                                                             : "level",
+                         -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, day_from);
       sqlite3_bind_int64 (stmt, 3, day_to);
       if (!stats_collect_keyed (db, stmt, w, FALSE, TRUE, error))
@@ -726,7 +773,23 @@ stats_rows_keyed (SchedDb *db, SchedStats *stats, StatsWindow *current, StatsWin
   return TRUE;
 }
 
-/* units=successor: the window's groups folded into their successors. */
+static SchedStatsMetrics *
+stats_fold_slot (GHashTable *folded, const gchar *key)
+{
+  SchedStatsMetrics *m = g_hash_table_lookup (folded, key);
+
+  if (m == NULL)
+    {
+      m = g_new0 (SchedStatsMetrics, 1);
+      g_hash_table_insert (folded, g_strdup (key), m);
+    }
+  return m;
+}
+
+/* units=successor: the window's groups folded into their successors. A
+ * key of level sets adds its meetings once to each distinct level its
+ * levels map to (a meeting with a district and a commune room, the
+ * district level mapping to the commune one, counts once there). */
 static void
 stats_window_fold (StatsWindow *w, const SchedStatsSuccessors *successors, SchedStatsGroup group)
 {
@@ -740,18 +803,70 @@ stats_window_fold (StatsWindow *w, const SchedStatsSuccessors *successors, Sched
   g_hash_table_iter_init (&iter, w->by_key);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      const gchar *into = sched_stats_successors_map (successors, group, key);
-      SchedStatsMetrics *m = g_hash_table_lookup (folded, into);
-
-      if (m == NULL)
+      if (w->level_sets)
         {
-          m = g_new0 (SchedStatsMetrics, 1);
-          g_hash_table_insert (folded, g_strdup (into), m);
+          g_auto (GStrv) levels = g_strsplit (key, ",", -1);
+          g_autoptr (GPtrArray) seen = g_ptr_array_new ();
+
+          for (gchar **level = levels; *level; level++)
+            {
+              const gchar *into = sched_stats_successors_map (successors, group, *level);
+              if (g_ptr_array_find_with_equal_func (seen, into, g_str_equal, NULL))
+                continue;
+              g_ptr_array_add (seen, (gpointer)into);
+              metrics_add (stats_fold_slot (folded, into), value);
+            }
+          continue;
         }
-      metrics_add (m, value);
+      metrics_add (stats_fold_slot (folded, sched_stats_successors_map (successors, group, key)),
+                   value);
     }
   g_hash_table_unref (w->by_key);
   w->by_key = folded;
+  w->level_sets = FALSE;
+}
+
+/* units=successor, group_by=endpoint: takes back from each successor room
+ * the extra counts of the meetings of [from, to) that had several rooms
+ * folding into it (sql_raw_room_overlaps), so that a meeting counts once
+ * per successor room as it counts once per unit. */
+static gboolean
+stats_window_unfold_overlaps (SchedDb *db, StatsWindow *w, gint64 from, gint64 to,
+                              const gchar *rooms_json, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (w->by_key == NULL || rooms_json == NULL || from >= to)
+    return TRUE;
+  stmt = sched_db_prepare (db, sql_raw_room_overlaps, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  sqlite3_bind_text (stmt, 3, rooms_json, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SchedStatsMetrics m, *slot = stats_window_slot (w, sched_db_column_text (stmt, 0));
+      gint64 extra = sqlite3_column_int64 (stmt, 1) - 1;
+
+      metrics_read (stmt, 2, &m);
+      slot->booked -= extra * m.booked;
+      slot->cancelled -= extra * m.cancelled;
+      slot->displaced -= extra * m.displaced;
+      slot->held -= extra * m.held;
+      slot->planned_seconds -= extra * m.planned_seconds;
+      slot->actual_seconds -= extra * m.actual_seconds;
+      slot->present -= extra * m.present;
+      slot->invited -= extra * m.invited;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "statistics query (rooms folding into one)");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -771,6 +886,16 @@ stats_fold_successors (SchedDb *db, SchedStats *stats, StatsWindow *current, Sta
     return FALSE;
   stats_window_fold (current, successors, group);
   stats_window_fold (previous, successors, group);
+  if (group == SCHED_STATS_GROUP_ENDPOINT)
+    {
+      g_autofree gchar *rooms = sched_stats_successors_rooms_json (successors);
+
+      if (!stats_window_unfold_overlaps (db, current, stats->query.from, stats->query.to, rooms,
+                                         error)
+          || !stats_window_unfold_overlaps (db, previous, stats->previous_from, stats->previous_to,
+                                            rooms, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -817,6 +942,8 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
   stats->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)stats_row_free);
   if (query->group_by == SCHED_STATS_GROUP_MONTH)
     months = stats_months (tz, query->from, query->to);
+  current.level_sets = previous.level_sets
+      = query->group_by == SCHED_STATS_GROUP_LEVEL && query->units == SCHED_STATS_UNITS_SUCCESSOR;
   if (!stats_window_compute (db, tz, query->from, query->to, query->group_by,
                              stats->query.force_raw, months, &current, error))
     goto out;

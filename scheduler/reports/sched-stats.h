@@ -163,7 +163,7 @@ gchar *sched_stats_to_csv (const SchedStats *stats, gsize *out_length);
 /* sched-stats-successor.c: the successor grouping. */
 typedef struct _SchedStatsSuccessors SchedStatsSuccessors;
 /* The successor of every unit and room as the roster stands at @at, and of
- * every room level (see docs/api-reports.md for its one approximation). */
+ * every room level (see docs/api-reports.md). */
 SchedStatsSuccessors *sched_stats_successors_load (SchedDb *db, gint64 at, GError **error);
 void sched_stats_successors_free (SchedStatsSuccessors *successors);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStatsSuccessors, sched_stats_successors_free)
@@ -171,6 +171,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStatsSuccessors, sched_stats_successors_free
  * no successor). */
 const gchar *sched_stats_successors_map (const SchedStatsSuccessors *successors,
                                          SchedStatsGroup group, const gchar *key);
+/* The rooms that fold into another, as a JSON object {room: successor}
+ * (for json_each in SQL); NULL when no room folds. */
+gchar *sched_stats_successors_rooms_json (const SchedStatsSuccessors *successors);
 /* The first roster change in (@after, @before), 0 when none. */
 gboolean sched_stats_roster_changed (SchedDb *db, gint64 after, gint64 before, gint64 *at,
                                      GError **error);

@@ -11,7 +11,11 @@
  *  - a year-on-year comparison across the reform date gives the same
  *    totals grouped historically and by successor, the successor rows
  *    carry the dissolved units' meetings, and the report sentence says the
- *    units compared differ. */
+ *    units compared differ;
+ *  - rooms closed into one successor room (and the district level folding
+ *    into the province level) count a meeting that had several of them
+ *    once for the successor room or level, as a meeting counts once for
+ *    its unit. */
 #include "reports-fixture.h"
 #include "sched-error.h"
 #include "sched-report-text.h"
@@ -298,6 +302,18 @@ test_year_on_year_across_reform (ReportsFixture *f, gconstpointer data)
   g_assert_cmpint (find_row (rooms, "p-ubnd")->previous.held, ==, 6);
   g_assert_cmpint (find_row (rooms, "p-ubnd")->current.held, ==, 6);
 
+  /* so does the CSV, on every line */
+  {
+    gsize length = 0;
+    g_autofree gchar *csv = sched_stats_to_csv (successor, &length);
+    g_auto (GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), >, 2);
+    g_assert_true (g_str_has_suffix (lines[0], ",change_pct_attendance_rate,units_differ"));
+    for (guint i = 1; lines[i + 1]; i++)
+      g_assert_true (g_str_has_suffix (lines[i], ",true"));
+  }
+
   /* the sentence says the units compared differ */
   text_historic = summary (f, from, to, SCHED_STATS_UNITS_HISTORIC);
   text_successor = summary (f, from, to, SCHED_STATS_UNITS_SUCCESSOR);
@@ -306,6 +322,104 @@ test_year_on_year_across_reform (ReportsFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text_historic, "theo đơn vị tại thời điểm đó"));
   g_assert_nonnull (strstr (text_successor, "theo đơn vị kế thừa hiện nay"));
   g_assert_nonnull (strstr (text_successor, "UBND xã Vinh (ví dụ) 02 cuộc"));
+}
+
+/* Both district rooms closed into the province's room on 01/07/2025: the
+ * district level then maps to the province level. */
+static const gchar rooms_closed[]
+    = "{\"format\": \"vc-province-reorganisation/1\",\n"
+      " \"name\": \"test-rooms-closed\",\n"
+      " \"effective\": \"2025-07-01\",\n"
+      " \"entries\": [\n"
+      "  {\"op\": \"reparent\", \"room\": \"c-hungdung\", \"parent\": \"p-ubnd\"},\n"
+      "  {\"op\": \"close-room\", \"room\": \"d-vinh\", \"successor\": \"p-ubnd\"},\n"
+      "  {\"op\": \"close-room\", \"room\": \"d-cualo\", \"successor\": \"p-ubnd\"}\n"
+      " ]}\n";
+
+static void
+assert_row (const SchedStats *stats, const gchar *key, gint64 booked, gint64 held, gint64 cancelled,
+            gint64 planned_seconds, gint64 previous_booked)
+{
+  const SchedStatsRow *row = find_row (stats, key);
+
+  g_assert_nonnull (row);
+  g_assert_cmpint (row->current.booked, ==, booked);
+  g_assert_cmpint (row->current.held, ==, held);
+  g_assert_cmpint (row->current.cancelled, ==, cancelled);
+  g_assert_cmpint (row->current.planned_seconds, ==, planned_seconds);
+  g_assert_cmpint (row->previous.booked, ==, previous_booked);
+  if (held > 0)
+    {
+      g_assert_cmpint (row->current.actual_seconds, ==, held * 3000);
+      g_assert_cmpint (row->current.present, ==, held * 3);
+      g_assert_cmpint (row->current.invited, ==, held * 3);
+    }
+}
+
+static void
+test_rooms_folding_into_one (ReportsFixture *f, gconstpointer data)
+{
+  gint64 from = reports_local (f, 2025, 1, 1, 0, 0), to = reports_local (f, 2026, 1, 1, 0, 0);
+  SchedContext ctx = { .db = f->db, .tz = f->tz };
+  SchedCore core = { .ctx = &ctx };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) applied = NULL;
+
+  ensure_rollup (f);
+  /* H1 2025, before the reform: one held meeting with the three rooms
+   * that become one, one with a Vinh room and the Party's room, one
+   * cancelled with both district rooms (cancelling deactivates them) */
+  reports_add_meeting (f, "ubnd-tinh", "Họp ba điểm cầu", reports_local (f, 2025, 3, 3, 8, 0), 60,
+                       "ended", TRUE, 3000, 3, 3, ROOMS ("p-ubnd", "d-vinh", "d-cualo"));
+  reports_add_meeting (f, "tinh-uy", "Họp hai điểm cầu", reports_local (f, 2025, 4, 4, 8, 0), 60,
+                       "ended", TRUE, 3000, 3, 3, ROOMS ("p-tu", "d-vinh"));
+  reports_add_meeting (f, "ubnd-tinh", "Họp bị hủy", reports_local (f, 2025, 5, 5, 8, 0), 30,
+                       "cancelled", FALSE, 0, 0, 2, ROOMS ("d-vinh", "d-cualo"));
+  /* the year before, for the comparison window */
+  reports_add_meeting (f, "ubnd-tinh", "Họp ba điểm cầu", reports_local (f, 2024, 3, 3, 8, 0), 60,
+                       "ended", TRUE, 3000, 3, 3, ROOMS ("p-ubnd", "d-vinh", "d-cualo"));
+
+  applied = sched_reorg_run (&core, rooms_closed, strlen (rooms_closed), "test", SCHED_REORG_APPLY,
+                             &extra, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (applied);
+
+  for (gint raw = 0; raw <= 1; raw++)
+    {
+      g_autoptr (SchedStats) h_rooms
+          = compute (f, from, to, SCHED_STATS_GROUP_ENDPOINT, SCHED_STATS_UNITS_HISTORIC, raw);
+      g_autoptr (SchedStats) s_rooms
+          = compute (f, from, to, SCHED_STATS_GROUP_ENDPOINT, SCHED_STATS_UNITS_SUCCESSOR, raw);
+      g_autoptr (SchedStats) h_levels
+          = compute (f, from, to, SCHED_STATS_GROUP_LEVEL, SCHED_STATS_UNITS_HISTORIC, raw);
+      g_autoptr (SchedStats) s_levels
+          = compute (f, from, to, SCHED_STATS_GROUP_LEVEL, SCHED_STATS_UNITS_SUCCESSOR, raw);
+
+      g_test_message ("%s", raw ? "raw tables" : "rollup");
+      /* historic: once per room as booked */
+      assert_row (h_rooms, "p-ubnd", 1, 1, 0, 3600, 1);
+      assert_row (h_rooms, "d-vinh", 3, 2, 1, 2 * 3600, 1);
+      assert_row (h_rooms, "d-cualo", 2, 1, 1, 3600, 1);
+      assert_row (h_rooms, "p-tu", 1, 1, 0, 3600, 0);
+      /* successor: the three rooms are one; each meeting once */
+      g_assert_null (find_row (s_rooms, "d-vinh"));
+      g_assert_null (find_row (s_rooms, "d-cualo"));
+      assert_row (s_rooms, "p-ubnd", 3, 2, 1, 2 * 3600, 1);
+      assert_row (s_rooms, "p-tu", 1, 1, 0, 3600, 0);
+      g_assert_cmpuint (s_rooms->rows->len, ==, 2);
+
+      /* historic levels: the district rooms were district rooms */
+      assert_row (h_levels, "province", 2, 2, 0, 2 * 3600, 1);
+      assert_row (h_levels, "district", 3, 2, 1, 2 * 3600, 1);
+      /* successor: district folds into province, each meeting once */
+      assert_row (s_levels, "province", 3, 2, 1, 2 * 3600, 1);
+      g_assert_null (find_row (s_levels, "district"));
+      g_assert_cmpuint (s_levels->rows->len, ==, 1);
+      /* totals do not move */
+      g_assert_cmpint (s_levels->totals.booked, ==, 3);
+      g_assert_cmpint (s_rooms->totals.booked, ==, 3);
+    }
 }
 
 int
@@ -317,5 +431,6 @@ main (int argc, char **argv)
               reports_fixture_tear_down)
   ADD ("seeds-unchanged", test_seeds_unchanged);
   ADD ("year-on-year-across-reform", test_year_on_year_across_reform);
+  ADD ("rooms-folding-into-one", test_rooms_folding_into_one);
   return g_test_run ();
 }
