@@ -40,13 +40,15 @@ sched_agent_signal_url (const SchedSettings *settings, gint64 meeting_id)
 
 gchar *
 sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id, const gchar *endpoint,
-                        const gchar *name, gboolean guest, gint64 expires, gint64 now)
+                        const gchar *name, const gchar *chair, gboolean guest, gint64 expires,
+                        gint64 now)
 {
   g_autofree gchar *meeting = g_strdup_printf ("%" G_GINT64_FORMAT, meeting_id);
   VcJwtClaims claims = {
     .meeting = meeting,
     .endpoint = (gchar *)endpoint,
     .name = (gchar *)name,
+    .chair = (gchar *)chair,
     .guest = guest,
     .exp = expires,
     .iat = now,
@@ -79,8 +81,8 @@ sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now
       const SchedScheduleEntry *e = g_ptr_array_index (entries, i);
       gint64 expires = e->end + ctx->settings->join_token_margin_seconds;
       g_autofree gchar *url = sched_agent_signal_url (ctx->settings, e->id);
-      g_autofree gchar *token = sched_agent_join_token (ctx->settings, e->id, endpoint,
-                                                        e->room_name, FALSE, expires, now);
+      g_autofree gchar *token = sched_agent_join_token (
+          ctx->settings, e->id, endpoint, e->room_name, e->chair, FALSE, expires, now);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");

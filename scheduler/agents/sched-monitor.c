@@ -252,7 +252,8 @@ monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal
     random[i] = g_random_int_range (0, 256);
   guest = g_strdup_printf ("guest-%02x%02x%02x%02x", random[0], random[1], random[2], random[3]);
   signal = sched_agent_signal_url (m->ctx->settings, id);
-  token = sched_agent_join_token (m->ctx->settings, id, guest, name, TRUE, expires, now);
+  token = sched_agent_join_token (m->ctx->settings, id, guest, name, meeting->chair, TRUE, expires,
+                                  now);
   if (signal == NULL || token == NULL)
     {
       g_set_error (&error, SCHED_ERROR, SCHED_ERROR_UNAVAILABLE, "no bridge is configured");
