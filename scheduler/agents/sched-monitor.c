@@ -399,6 +399,10 @@ on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, claims->name);
   sched_json_add_time (b, "expires", claims->exp);
+  /* a guest cannot open the room on the bridge: the page waits until it is
+   * open (docs/protocol.md §3) */
+  json_builder_set_member_name (b, "room_open");
+  json_builder_add_boolean_value (b, sched_bridge_get_room (m->bridge, id) != NULL);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
   return;

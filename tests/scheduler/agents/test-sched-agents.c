@@ -867,6 +867,24 @@ test_join_signal_url (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "signal_url"), ==,
                    json_object_get_string_member (o, "signal_url"));
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "meeting"), ==, 1);
+  /* room_open: whether the bridge has the room (a guest cannot open it) */
+  while (sched_bridge_get_room (f->ctx.bridge, 1) == NULL) /* polled (the watchdog bounds it) */
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&answer, json_node_unref);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", token, NULL, &answer), ==, 200);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "room_open"));
+  insert_meeting (f, 3, "Later", now + 3600, now + 7200, "ubnd-tinh");
+  {
+    g_autoptr (JsonNode) later_link = NULL, later = NULL;
+    const gchar *later_token;
+
+    g_assert_cmpuint (call (f, "POST", "/api/v1/monitor/meetings/3/join-links", f->admin_token,
+                            "{\"name\":\"Khách mời\"}", &later_link),
+                      ==, 201);
+    later_token = json_object_get_string_member (json_node_get_object (later_link), "token");
+    g_assert_cmpuint (call (f, "GET", "/api/v1/join/3", later_token, NULL, &later), ==, 200);
+    g_assert_false (json_object_get_boolean_member (json_node_get_object (later), "room_open"));
+  }
 
   /* Refused: no token, a token of another meeting, a token signed with
    * another secret, an expired token, a session token. */

@@ -12,7 +12,13 @@
 // Signalling (docs/protocol.md §3): the bridge sends `offer`, we answer, ICE
 // is trickled both ways, `bye` or a closed socket ends the call.
 //
+// A guest's link cannot open the meeting's room on the bridge (only the
+// scheduler and the rooms' own tokens do: docs/protocol.md §3). Until the
+// room is open (`room_open` in the lookup, or the bridge refusing the
+// WebSocket) the page says so and asks again every WAIT_MS.
+//
 // <body data-state> is the contract with tests and kiosk monitors:
+//   waiting     the meeting's room is not open yet; the page retries by itself
 //   connecting  until media flows both ways
 //   connected   ICE connected AND inbound RTP bytes growing AND outbound
 //               RTP bytes growing (checked with getStats every 500 ms)
@@ -21,6 +27,7 @@ import { t } from '../i18n.js';
 import { h } from '../dom.js';
 
 const STATS_MS = 500;
+const WAIT_MS = 5000;
 
 export function render(main, { params }) {
   const meetingId = params.get('meeting') || '';
@@ -214,7 +221,7 @@ export function render(main, { params }) {
     last = now;
   }
 
-  // The signalling URL of this meeting's bridge room, from the scheduler.
+  // This meeting's bridge room from the scheduler: {signal_url, room_open}.
   async function lookupSignal() {
     let res;
     try {
@@ -233,12 +240,18 @@ export function render(main, { params }) {
       end(t('join.lookup_failed', { msg: (answer && answer.message) || `HTTP ${res.status}` }));
       return null;
     }
-    return answer.signal_url;
+    return answer;
+  }
+
+  function waitForRoom() {
+    setState('waiting', t('join.waiting_room'));
+    setTimeout(() => { if (!stopped && state === 'waiting') start(); }, WAIT_MS);
   }
 
   async function start() {
-    const signal = await lookupSignal();
-    if (!signal || stopped) return;
+    const answer = await lookupSignal();
+    if (!answer || stopped) return;
+    const signal = answer.signal_url;
     if (linkSignal !== null && linkSignal !== signal) {
       body.dataset.refused = 'foreign-signal';
       setState('ended', t('join.foreign_signal', { url: linkSignal }));
@@ -247,6 +260,8 @@ export function render(main, { params }) {
       teardown();
       return;
     }
+    if (answer.room_open === false) { waitForRoom(); return; }
+    setState('connecting', '');
     connect(signal);
   }
 
@@ -285,10 +300,16 @@ export function render(main, { params }) {
         else { console.warn('signalling', e); end(String(e.message || e)); }
       }
     });
-    ws.addEventListener('close', (ev) => {
+    ws.addEventListener('close', async (ev) => {
       if (!ws) return;
       ws = null;
-      end(opened ? (ev.reason || '') : t('join.expired'));
+      if (opened) { end(ev.reason || ''); return; }
+      // Refused before the upgrade: a room that is not open yet (404), or
+      // a link that is no longer good. The scheduler tells which.
+      const answer = await lookupSignal();
+      if (!answer || stopped) return;
+      if (answer.room_open === false) waitForRoom();
+      else end(t('join.expired'));
     });
   }
 
