@@ -3,7 +3,7 @@
  *
  * `vc-endpoint --config FILE media-session` runs this: it reads the join
  * line on stdin, joins the bridge room with VcClientPeer
- * (media/vc-client-peer.h) from the configured camera and microphone, shows
+ * (media/client/vc-client-peer.h) from the configured camera and microphone, shows
  * and plays the bridge's composite, reports its events as JSON lines, and
  * exits when the agent says leave, closes stdin, or the media ends. The
  * agent (ep-media-child.c) starts one per join attempt, so the WebRTC stack

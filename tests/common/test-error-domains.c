@@ -9,6 +9,7 @@
 #include "vc-config.h"
 #include "vc-jwt.h"
 #include "vc-media.h"
+#include "vc-signal.h"
 
 static void
 test_error_domain_names (void)
@@ -17,6 +18,7 @@ test_error_domain_names (void)
   g_assert_cmpstr (g_quark_to_string (VC_JWT_ERROR), ==, "vc-jwt-error-quark");
   g_assert_cmpstr (g_quark_to_string (SCHED_ERROR), ==, "sched-error-quark");
   g_assert_cmpstr (g_quark_to_string (VC_MEDIA_ERROR), ==, "vc-media-error-quark");
+  g_assert_cmpstr (g_quark_to_string (VC_SIGNAL_ERROR), ==, "vc-signal-error-quark");
   g_assert_cmpstr (g_quark_to_string (BRIDGE_ERROR), ==, "vc-bridge-error-quark");
 }
 

@@ -12,7 +12,7 @@
 #include "bridge-config.h"
 #include "bridge-peer.h"
 #include "bridge-server.h"
-#include "bridge-signal.h"
+#include "vc-signal.h"
 #include "vc-jwt.h"
 #include "vc-media.h"
 #include "vc-time.h"
@@ -294,20 +294,20 @@ test_oversized_messages (Fixture *f, gconstpointer data)
   g_assert_null (soup_websocket_connection_get_extensions (raw.ws));
   /* exactly 64 KiB is read (and refused for its type), one byte more is
    * too large; either way the channel stays open */
-  send_padded (&raw, BRIDGE_SIGNAL_MAX_MESSAGE);
+  send_padded (&raw, VC_SIGNAL_MAX_MESSAGE);
   WAIT_UNTIL (count_messages (&raw, "\"unexpected\"") == 1, 10);
-  send_padded (&raw, BRIDGE_SIGNAL_MAX_MESSAGE + 1);
+  send_padded (&raw, VC_SIGNAL_MAX_MESSAGE + 1);
   WAIT_UNTIL (count_messages (&raw, "\"too_large\"") == 1, 10);
   send_padded (&raw, 200 * 1024);
   WAIT_UNTIL (count_messages (&raw, "\"too_large\"") == 2, 10);
-  send_padded (&raw, BRIDGE_SIGNAL_MAX_FRAME);
+  send_padded (&raw, VC_SIGNAL_MAX_FRAME);
   WAIT_UNTIL (count_messages (&raw, "\"too_large\"") == 3, 10);
   send_padded (&raw, 100);
   WAIT_UNTIL (count_messages (&raw, "\"unexpected\"") == 2, 10);
   g_assert_false (raw.closed);
   /* past the frame limit the bridge does not read it: the connection is
    * closed (libsoup sends 1009 and drops the socket at once) */
-  send_padded (&raw, BRIDGE_SIGNAL_MAX_FRAME + 1);
+  send_padded (&raw, VC_SIGNAL_MAX_FRAME + 1);
   WAIT_UNTIL (raw.closed, 10);
   g_clear_object (&raw.ws);
   g_ptr_array_unref (raw.messages);

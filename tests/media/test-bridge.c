@@ -1027,7 +1027,7 @@ on_video_decoded (VcClientPeer *peer, GstSample *sample, gpointer data)
  * not be black, and about a quarter of it (A's tile in a 2-tile grid) must
  * be A's red: until 21/11/2026 tiles were never composited and every
  * composite was black, while tests only counted frames. A's name must be
- * drawn, white, at the bottom-left of A's tile (media/bridge-label.c). */
+ * drawn, white, at the bottom-left of A's tile (media/bridge/bridge-label.c). */
 static void
 test_composite_pictures (Fixture *f, gconstpointer data)
 {

@@ -1,5 +1,5 @@
 /* test-label.c — a tile's name drawn into an overlay composition
- * (media/bridge-label.c): visible white text on a shaded box, at the
+ * (media/bridge/bridge-label.c): visible white text on a shaded box, at the
  * bottom-left of the frame, Vietnamese included, and nothing for frames too
  * small to hold a name. */
 #include "bridge-label.h"

@@ -2,7 +2,7 @@
  *
  * The bridge runs in-process on 127.0.0.1:0 with headless VcClientPeer's
  * (test sources, decoding, fakesink). Loss, jitter and outages are made
- * on each participant's own packets, both ways (media/vc-netem.h: pad
+ * on each participant's own packets, both ways (media/client/vc-netem.h: pad
  * probes on its ICE source and sink, before decryption and the jitter
  * buffer), since this kernel has no netem.
  *

@@ -1,12 +1,11 @@
 /* test-mixer.c — mix-minus arithmetic, rings, speaker hysteresis, layouts and
- * signalling message parsing, the participants' Opus decoder (losses filled):
+ * the participants' Opus decoder (losses filled):
  * the bridge's pure logic, no pipelines; and the
  * audio-thread priority helper of libvc-media (raise, once, restore). */
 #include "bridge-config.h"
 #include "bridge-layout.h"
 #include "bridge-mixer.h"
 #include "bridge-opus.h"
-#include "bridge-signal.h"
 #include "vc-media.h"
 
 #include <gst/app/gstappsink.h>
@@ -271,42 +270,6 @@ test_layouts (void)
   n = bridge_layout_compute (BRIDGE_LAYOUT_CHAIR, 3, 0, 0, 16, 1280, 720, t);
   g_assert_cmpuint (n, ==, 3); /* chair is the speaker: one large tile */
   assert_tiles_inside (t, n, 1280, 720);
-}
-
-static void
-assert_refused (const gchar *text, gsize len, const gchar *expected)
-{
-  const gchar *code = NULL;
-  g_autofree gchar *detail = NULL;
-
-  g_assert_null (bridge_signal_parse (text, len ? len : strlen (text), &code, &detail));
-  g_assert_cmpstr (code, ==, expected);
-  g_assert_nonnull (detail);
-}
-
-static void
-test_signal_parse (void)
-{
-  const gchar *code = NULL;
-  g_autofree gchar *detail = NULL, *big = g_strnfill (70 * 1024, ' ');
-  const gchar *ice = "{\"type\":\"ice\",\"candidate\":\"candidate:1 1 UDP 1 127.0.0.1 5 typ host\","
-                     "\"sdpMLineIndex\":1}";
-  g_autoptr (BridgeSignalMessage) m = bridge_signal_parse (ice, strlen (ice), &code, &detail);
-
-  g_assert_nonnull (m);
-  g_assert_cmpint (m->type, ==, BRIDGE_SIGNAL_ICE);
-  g_assert_cmpuint (m->mline, ==, 1);
-  assert_refused ("nope", 0, "malformed");
-  assert_refused ("[1,2]", 0, "malformed");
-  assert_refused ("{\"type\":3}", 0, "malformed");
-  assert_refused ("{\"type\":\"answer\"}", 0, "malformed");
-  assert_refused ("{\"type\":\"ice\",\"candidate\":\"x\",\"sdpMLineIndex\":7}", 0, "malformed");
-  assert_refused ("{\"type\":\"offer\",\"sdp\":\"v=0\"}", 0, "unexpected");
-  assert_refused (big, strlen (big), "too_large");
-  assert_refused ("{\"type\":\"bye\"\xff}", 14, "malformed");
-  g_autofree gchar *err = bridge_signal_build_error ("malformed", "bad \"quote\"");
-  g_assert_cmpstr (err, ==,
-                   "{\"type\":\"error\",\"code\":\"malformed\",\"message\":\"bad \\\"quote\\\"\"}");
 }
 
 static int
@@ -777,7 +740,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/speaker/hysteresis", test_speaker_hysteresis);
   g_test_add_func ("/bridge/speaker/loudest-order", test_loudest_order);
   g_test_add_func ("/bridge/layout/geometry", test_layouts);
-  g_test_add_func ("/bridge/signal/parse", test_signal_parse);
   g_test_add_func ("/media/thread-priority", test_thread_priority);
   g_test_add_func ("/bridge/config/settings", test_settings);
   g_test_add_func ("/media/packet-kind", test_packet_kind);

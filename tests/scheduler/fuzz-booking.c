@@ -12,7 +12,9 @@
 #include "sched-json-text.h"
 #include "sched-server.h"
 
+#include <glib/gstdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 static SchedServer *server;
 static SchedContext *ctx;
@@ -21,6 +23,23 @@ static gint64
 fuzz_now (void)
 {
   return 1767571200; /* 2026-01-05T00:00:00Z */
+}
+
+static gchar *fuzz_dir;
+
+/* at exit: the database and its WAL files, then the folder */
+static void
+fuzz_remove_dir (void)
+{
+  g_autoptr (GDir) d = g_dir_open (fuzz_dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree gchar *p = g_build_filename (fuzz_dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (fuzz_dir);
 }
 
 static void
@@ -32,6 +51,8 @@ fuzz_init (void)
   SchedSettings *settings;
 
   g_assert_no_error (error);
+  fuzz_dir = g_strdup (dir);
+  atexit (fuzz_remove_dir);
   db = g_build_filename (dir, "fuzz.db", NULL);
   settings = sched_settings_load (NULL, db, "127.0.0.1:0", &error);
   g_assert_no_error (error);

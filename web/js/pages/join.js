@@ -10,7 +10,8 @@
 // Content-Security-Policy also limits WebSockets to its configured bridge.
 //
 // Signalling (docs/protocol.md §3): the bridge sends `offer`, we answer, ICE
-// is trickled both ways, `bye` or a closed socket ends the call.
+// is trickled both ways, `bye` or a closed socket ends the call. Messages are
+// read and written with ../signal.js only (the contract's one JS copy).
 //
 // A guest's link cannot open the meeting's room on the bridge (only the
 // scheduler and the rooms' own tokens do: docs/protocol.md §3). Until the
@@ -25,6 +26,7 @@
 //   ended       after `bye`, a closed socket, a rejected token or Leave
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
+import { SignalError, parseFromBridge, buildAnswer, buildIce, buildBye } from '../signal.js';
 
 const STATS_MS = 500;
 const WAIT_MS = 5000;
@@ -96,8 +98,8 @@ export function render(main, { params }) {
     }
   }
 
-  function send(msg) {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  function send(text) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
   }
 
   if (!token || !meetingId) {
@@ -120,7 +122,7 @@ export function render(main, { params }) {
     pc = new RTCPeerConnection({ iceServers: [] });
     pc.addEventListener('icecandidate', (ev) => {
       if (ev.candidate && ev.candidate.candidate) {
-        send({ type: 'ice', candidate: ev.candidate.candidate, sdpMLineIndex: ev.candidate.sdpMLineIndex ?? 0 });
+        send(buildIce(ev.candidate.candidate, ev.candidate.sdpMLineIndex ?? 0));
       }
     });
     pc.addEventListener('track', (ev) => {
@@ -151,7 +153,7 @@ export function render(main, { params }) {
     }
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
-    send({ type: 'answer', sdp: pc.localDescription.sdp });
+    send(buildAnswer(pc.localDescription.sdp));
     await applyVideoSending();
     while (pendingIce.length) await addIce(pendingIce.shift());
     last = null;
@@ -193,7 +195,7 @@ export function render(main, { params }) {
   async function addIce(msg) {
     if (!pc || !pc.remoteDescription) { pendingIce.push(msg); return; }
     try {
-      await pc.addIceCandidate({ candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex ?? 0 });
+      await pc.addIceCandidate({ candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex });
     } catch (e) { console.warn('bad ICE candidate', e); }
   }
 
@@ -277,7 +279,14 @@ export function render(main, { params }) {
     ws.addEventListener('open', () => { opened = true; });
     ws.addEventListener('message', async (ev) => {
       let msg;
-      try { msg = JSON.parse(ev.data); } catch { return; }
+      try {
+        msg = parseFromBridge(ev.data);
+      } catch (e) {
+        if (!(e instanceof SignalError)) throw e;
+        if (e.type === 'offer') end(e.message); // no call without an offer
+        else console.warn('ignoring a message from the bridge:', e.message);
+        return;
+      }
       try {
         switch (msg.type) {
           case 'offer': await onOffer(msg.sdp); break;
@@ -285,11 +294,9 @@ export function render(main, { params }) {
           case 'bye': end(msg.reason || ''); break;
           case 'state':
             if (msg.layout) detail.textContent = '';
-            if (typeof msg.send_video === 'boolean') {
-              wantVideo = msg.send_video;
-              wantTile = { width: Number(msg.video_width) || 0, height: Number(msg.video_height) || 0 };
-              await applyVideoSending();
-            }
+            wantVideo = msg.send_video;
+            wantTile = { width: msg.video_width, height: msg.video_height };
+            await applyVideoSending();
             break;
           case 'error': console.warn('bridge says', msg.code, msg.message); break;
           default: break;
@@ -328,11 +335,11 @@ export function render(main, { params }) {
     camButton.setAttribute('aria-pressed', String(on));
   });
   leaveButton.addEventListener('click', () => {
-    send({ type: 'bye', reason: 'left' });
+    send(buildBye('left'));
     end('left');
   });
-  window.addEventListener('pagehide', () => send({ type: 'bye', reason: 'closed' }), { once: true });
+  window.addEventListener('pagehide', () => send(buildBye('closed')), { once: true });
 
   start();
-  return () => { stopped = true; send({ type: 'bye', reason: 'left' }); teardown(); };
+  return () => { stopped = true; send(buildBye('left')); teardown(); };
 }

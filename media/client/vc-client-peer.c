@@ -8,12 +8,12 @@
 
 #include "vc-client-peer-private.h"
 #include "vc-netem.h"
+#include "vc-signal.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
-#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 GST_DEBUG_CATEGORY_STATIC (vc_client_peer_debug);
@@ -168,11 +168,8 @@ vc_client_peer_emit_first_frame (VcClientPeer *peer)
 /* ---- sending JSON (main thread) ---- */
 
 static void
-peer_send_json (VcClientPeer *peer, JsonBuilder *builder)
+peer_send_text (VcClientPeer *peer, const gchar *text)
 {
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  g_autofree gchar *text = json_to_string (root, FALSE);
-
   if (peer->ws != NULL
       && soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_text (peer->ws, text);
@@ -182,9 +179,7 @@ void
 vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text)
 {
   g_return_if_fail (VC_IS_CLIENT_PEER (peer));
-  if (peer->ws != NULL
-      && soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (peer->ws, text);
+  peer_send_text (peer, text);
 }
 
 /* ---- hops from webrtcbin threads ---- */
@@ -192,16 +187,13 @@ vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text)
 typedef struct
 {
   VcClientPeer *peer;
-  gchar *type; /* "answer" or "ice" */
-  gchar *text; /* SDP or candidate */
-  guint mline;
+  gchar *text; /* a message built with vc-signal.h */
 } PeerHop;
 
 static void
 peer_hop_free (PeerHop *hop)
 {
   g_object_unref (hop->peer);
-  g_free (hop->type);
   g_free (hop->text);
   g_free (hop);
 }
@@ -211,39 +203,21 @@ static gboolean
 on_hop_send (gpointer data)
 {
   PeerHop *hop = data;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   if (hop->peer->state >= VC_CLIENT_PEER_STATE_FAILED)
     return G_SOURCE_REMOVE;
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, hop->type);
-  if (g_str_equal (hop->type, "answer"))
-    {
-      json_builder_set_member_name (b, "sdp");
-      json_builder_add_string_value (b, hop->text);
-    }
-  else
-    {
-      json_builder_set_member_name (b, "candidate");
-      json_builder_add_string_value (b, hop->text);
-      json_builder_set_member_name (b, "sdpMLineIndex");
-      json_builder_add_int_value (b, hop->mline);
-    }
-  json_builder_end_object (b);
-  peer_send_json (hop->peer, b);
+  peer_send_text (hop->peer, hop->text);
   return G_SOURCE_REMOVE;
 }
 
+/* any thread: sends @text (owned) from the peer's context */
 static void
-peer_hop (VcClientPeer *peer, const gchar *type, gchar *text, guint mline)
+peer_hop (VcClientPeer *peer, gchar *text)
 {
   PeerHop *hop = g_new0 (PeerHop, 1);
 
   hop->peer = g_object_ref (peer);
-  hop->type = g_strdup (type);
   hop->text = text;
-  hop->mline = mline;
   g_main_context_invoke_full (peer->context, G_PRIORITY_DEFAULT, on_hop_send, hop,
                               (GDestroyNotify)peer_hop_free);
 }
@@ -252,7 +226,7 @@ peer_hop (VcClientPeer *peer, const gchar *type, gchar *text, guint mline)
 static void
 on_webrtc_ice_candidate (GstElement *webrtc, guint mline, gchar *candidate, gpointer data)
 {
-  peer_hop (data, "ice", g_strdup (candidate), mline);
+  peer_hop (data, vc_signal_build_ice (candidate, mline));
 }
 
 /* webrtcbin thread (promise reply of create-answer) */
@@ -262,7 +236,7 @@ on_answer_created (GstPromise *promise, gpointer data)
   VcClientPeer *peer = data;
   const GstStructure *reply = gst_promise_get_reply (promise);
   GstWebRTCSessionDescription *answer = NULL;
-  gchar *text;
+  g_autofree gchar *text = NULL;
 
   if (reply != NULL)
     gst_structure_get (reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
@@ -276,7 +250,7 @@ on_answer_created (GstPromise *promise, gpointer data)
   vc_webrtc_set_description (peer->webrtc, TRUE, answer);
   text = gst_sdp_message_as_text (answer->sdp);
   GST_DEBUG ("answer: %s", text);
-  peer_hop (peer, "answer", text, 0);
+  peer_hop (peer, vc_signal_build_answer (text));
   gst_webrtc_session_description_free (answer);
   g_object_unref (peer);
 }
@@ -372,14 +346,13 @@ on_remote_set (GstPromise *promise, gpointer data)
 /* ---- receiving signalling messages (main thread) ---- */
 
 static void
-peer_handle_offer (VcClientPeer *peer, JsonObject *obj)
+peer_handle_offer (VcClientPeer *peer, const gchar *sdp_text)
 {
-  const gchar *sdp_text = json_object_get_string_member_with_default (obj, "sdp", NULL);
   GstSDPMessage *sdp = NULL;
   GstWebRTCSessionDescription *offer;
   GstPromise *promise;
 
-  if (sdp_text == NULL || gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
+  if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
     {
       peer_fail (peer, "bridge sent an unreadable offer");
       return;
@@ -435,39 +408,35 @@ peer_set_video_tile (VcClientPeer *peer, gint64 tile_width, gint64 tile_height)
 }
 
 static void
-peer_handle_message (VcClientPeer *peer, JsonObject *obj, const gchar *text)
+peer_handle_message (VcClientPeer *peer, const VcSignalMessage *msg, const gchar *text)
 {
-  const gchar *type = json_object_get_string_member_with_default (obj, "type", "");
-
-  if (g_str_equal (type, "offer"))
-    peer_handle_offer (peer, obj);
-  else if (g_str_equal (type, "ice"))
+  switch (msg->type)
     {
-      const gchar *cand = json_object_get_string_member_with_default (obj, "candidate", NULL);
-      gint64 mline = json_object_get_int_member_with_default (obj, "sdpMLineIndex", 0);
-      if (cand != NULL && *cand != '\0')
-        g_signal_emit_by_name (peer->webrtc, "add-ice-candidate", (guint)mline, cand);
-    }
-  else if (g_str_equal (type, "bye"))
-    {
-      peer_teardown (peer);
-      peer_set_state (peer, VC_CLIENT_PEER_STATE_CLOSED);
-    }
-  else if (g_str_equal (type, "error"))
-    {
-      g_autoptr (GError) error
-          = g_error_new (VC_MEDIA_ERROR, VC_MEDIA_ERROR_SIGNALLING, "bridge: %s: %s",
-                         json_object_get_string_member_with_default (obj, "code", "?"),
-                         json_object_get_string_member_with_default (obj, "message", ""));
-      g_signal_emit (peer, signals[SIGNAL_ERROR], 0, error);
-    }
-  else if (g_str_equal (type, "state"))
-    {
-      peer_set_video_sending (
-          peer, json_object_get_boolean_member_with_default (obj, "send_video", TRUE));
-      peer_set_video_tile (peer, json_object_get_int_member_with_default (obj, "video_width", 0),
-                           json_object_get_int_member_with_default (obj, "video_height", 0));
-      g_signal_emit (peer, signals[SIGNAL_BRIDGE_STATE], 0, text);
+      case VC_SIGNAL_OFFER:
+        peer_handle_offer (peer, msg->sdp);
+        break;
+      case VC_SIGNAL_ICE:
+        if (*msg->candidate != '\0')
+          g_signal_emit_by_name (peer->webrtc, "add-ice-candidate", msg->mline, msg->candidate);
+        break;
+      case VC_SIGNAL_BYE:
+        peer_teardown (peer);
+        peer_set_state (peer, VC_CLIENT_PEER_STATE_CLOSED);
+        break;
+      case VC_SIGNAL_ERROR_MESSAGE:
+        {
+          g_autoptr (GError) error = g_error_new (VC_MEDIA_ERROR, VC_MEDIA_ERROR_SIGNALLING,
+                                                  "bridge: %s: %s", msg->code, msg->message);
+          g_signal_emit (peer, signals[SIGNAL_ERROR], 0, error);
+        }
+        break;
+      case VC_SIGNAL_STATE:
+        peer_set_video_sending (peer, msg->send_video);
+        peer_set_video_tile (peer, msg->video_width, msg->video_height);
+        g_signal_emit (peer, signals[SIGNAL_BRIDGE_STATE], 0, text);
+        break;
+      case VC_SIGNAL_ANSWER: /* vc_signal_parse() refuses it from the bridge */
+        g_assert_not_reached ();
     }
 }
 
@@ -475,18 +444,26 @@ static void
 on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer data)
 {
   VcClientPeer *peer = data;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VcSignalMessage) msg = NULL;
+  VcSignalType type = VC_SIGNAL_BYE;
   gsize len = 0;
   const gchar *text = g_bytes_get_data (message, &len);
   g_autofree gchar *copy = g_strndup (text, len);
-  JsonNode *root;
 
+  if (kind != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      GST_WARNING ("ignoring a binary message from the bridge");
+      return;
+    }
+  msg = vc_signal_parse (text, len, VC_SIGNAL_FROM_BRIDGE, &type, &error);
   g_object_ref (peer);
-  if (kind == SOUP_WEBSOCKET_DATA_TEXT && json_parser_load_from_data (parser, copy, len, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    peer_handle_message (peer, json_node_get_object (root), copy);
+  if (msg != NULL)
+    peer_handle_message (peer, msg, copy);
+  else if (type == VC_SIGNAL_OFFER)
+    peer_fail (peer, "bridge sent an unreadable offer: %s", error->message);
   else
-    GST_WARNING ("ignoring a malformed message from the bridge");
+    GST_WARNING ("ignoring a message from the bridge: %s", error->message);
   g_object_unref (peer);
 }
 
@@ -664,18 +641,13 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
 void
 vc_client_peer_stop (VcClientPeer *peer)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *bye = NULL;
 
   g_return_if_fail (VC_IS_CLIENT_PEER (peer));
   if (peer->state >= VC_CLIENT_PEER_STATE_FAILED)
     return;
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "bye");
-  json_builder_set_member_name (b, "reason");
-  json_builder_add_string_value (b, "leaving");
-  json_builder_end_object (b);
-  peer_send_json (peer, b);
+  bye = vc_signal_build_bye ("leaving");
+  peer_send_text (peer, bye);
   peer_teardown (peer);
   peer_set_state (peer, VC_CLIENT_PEER_STATE_CLOSED);
 }

@@ -9,7 +9,7 @@
 
 #include "bridge-room-open.h"
 #include "bridge-room.h"
-#include "bridge-signal.h"
+#include "vc-signal.h"
 #include "bridge-video.h"
 #include "vc-http-guard.h"
 #include "vc-jwt.h"
@@ -344,8 +344,8 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
 
   if (room == NULL || !bridge_room_join (room, claims->endpoint, claims->name, ws, &error))
     {
-      g_autofree gchar *text
-          = bridge_signal_build_error ("unexpected", error ? error->message : "the room is gone");
+      g_autofree gchar *text = vc_signal_build_error (VC_SIGNAL_ERROR_UNEXPECTED,
+                                                      error ? error->message : "the room is gone");
       soup_websocket_connection_send_text (ws, text);
       soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
     }
@@ -515,7 +515,7 @@ bridge_server_init (BridgeServer *self)
   soup_server_add_handler (self->soup, "/capacity", on_capacity, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/rooms", NULL, NULL, on_websocket, self, NULL);
   /* No permessage-deflate: libsoup checks the frame limit
-   * (BRIDGE_SIGNAL_MAX_FRAME) on the compressed bytes and inflates without
+   * (VC_SIGNAL_MAX_FRAME) on the compressed bytes and inflates without
    * bound, so a 200 KiB frame became 200 MB in the bridge. Signalling
    * messages are small and rare. */
   soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);

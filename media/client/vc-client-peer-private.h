@@ -10,9 +10,6 @@
 
 G_BEGIN_DECLS
 
-#define VC_MEDIA_VP8_PT 96
-#define VC_MEDIA_OPUS_PT 111
-
 /* Counters and flags touched by streaming threads. Reference-counted (a
  * g_atomic_rc_box) so that pad probes can outlive the peer object while the
  * pipeline is torn down on another thread. Every field is accessed atomically. */

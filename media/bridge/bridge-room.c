@@ -11,6 +11,7 @@
 #include "bridge-layout.h"
 #include "bridge-peer.h"
 #include "bridge-video.h"
+#include "vc-signal.h"
 #include "vc-time.h"
 
 #include <math.h>
@@ -148,33 +149,15 @@ room_broadcast_state (BridgeRoom *room)
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
     {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
-      g_autofree gchar *text = NULL;
       Participant *p = room_find (room, bridge_peer_get_endpoint (peer));
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, "state");
-      json_builder_set_member_name (b, "active_speaker");
-      room->active_speaker ? json_builder_add_string_value (b, room->active_speaker)
-                           : json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "layout");
-      json_builder_add_string_value (b, bridge_layout_kind_to_string (room->layout));
-      json_builder_set_member_name (b, "muted");
-      json_builder_add_boolean_value (b, p != NULL && p->muted);
       /* a participant the layout does not show (no tile) is asked to stop
        * sending video (the bridge would drop it unread anyway), and one it
        * shows to send no more pixels than its tile needs */
-      json_builder_set_member_name (b, "send_video");
-      json_builder_add_boolean_value (b, p != NULL && p->tile_width > 0);
-      json_builder_set_member_name (b, "video_width");
-      json_builder_add_int_value (b, p != NULL ? p->tile_width : 0);
-      json_builder_set_member_name (b, "video_height");
-      json_builder_add_int_value (b, p != NULL ? p->tile_height : 0);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      text = json_to_string (root, FALSE);
+      g_autofree gchar *text = vc_signal_build_state (
+          room->active_speaker, bridge_layout_kind_to_string (room->layout), p != NULL && p->muted,
+          p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
+          p != NULL ? p->tile_height : 0);
+
       bridge_peer_send (peer, text);
     }
 }

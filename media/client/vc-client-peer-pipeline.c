@@ -733,9 +733,8 @@ add_sender (GstElement *pipeline, GstElement *webrtc, GstElement *encoder, gbool
   GstElement *pay
       = gst_element_factory_make (audio ? "rtpopuspay" : "rtpvp8pay", audio ? NULL : "videopay");
   GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
-  g_autoptr (GstCaps) caps = gst_caps_from_string (
-      audio ? "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111"
-            : "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96");
+  g_autoptr (GstCaps) caps
+      = gst_caps_from_string (audio ? VC_MEDIA_OPUS_RTP_CAPS : VC_MEDIA_VP8_RTP_CAPS);
 
   if (!audio)
     {

@@ -7,24 +7,15 @@
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-config.h"
+#include "bridge-memory.h"
 #include "bridge-server.h"
 #include "vc-media.h"
 
 #include <glib-unix.h>
 #include <gst/gst.h>
-#include <malloc.h>
 #include <stdio.h>
 
 #define EXIT_UNAVAILABLE 69 /* EX_UNAVAILABLE */
-
-/* glibc gives threads that allocate at the same time arenas of their own,
- * up to eight per core, and memory freed in an arena mostly stays with it.
- * Every participant brings GStreamer streaming threads, so a bridge that
- * saw many joins and leaves kept growing (58 to 101 MB over 15 rounds of
- * 10 joins in bench/media/run-join-leave.sh) where two arenas keep it flat
- * (53 to 56 MB), with the heap trim after each teardown. The environment's
- * MALLOC_ARENA_MAX, when set, wins. */
-#define BRIDGE_MALLOC_ARENAS 2
 
 static gboolean
 on_signal (gpointer data)
@@ -61,8 +52,7 @@ main (int argc, char **argv)
   g_autoptr (BridgeServer) server = NULL;
   g_autoptr (GMainLoop) loop = NULL;
 
-  if (g_getenv ("MALLOC_ARENA_MAX") == NULL)
-    mallopt (M_ARENA_MAX, BRIDGE_MALLOC_ARENAS);
+  bridge_memory_limit_arenas (); /* bridge-memory.h */
   g_option_context_add_main_entries (options, entries, NULL);
   g_option_context_add_group (options, gst_init_get_option_group ());
   if (!g_option_context_parse (options, &argc, &argv, &error))
