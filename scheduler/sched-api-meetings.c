@@ -1,5 +1,6 @@
 /* sched-api-meetings.c — /api/v1/meetings: list, book, read, change,
- * cancel, extend, end, and a meeting's attendance. The rules live in
+ * cancel, extend, end, a meeting's attendance, and the preview of a
+ * booking. The rules live in
  * sched-booking*.c; this file maps HTTP onto them. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -187,10 +188,47 @@ meetings_create (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *
   sched_booking_enqueue (core, who, msg, root);
 }
 
-/* PATCH, DELETE, extend, end: the calls that change one meeting. */
+/* POST /api/v1/meetings/preview: what a booking would be, nothing written. */
+static void
+meetings_preview (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  JsonObject *request = sched_http_read_json_object (core->ctx, msg, &root, &error);
+
+  if (request == NULL || (reply = sched_booking_preview (core, who, request, &error)) == NULL)
+    sched_http_reply_error (msg, error);
+  else
+    sched_http_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* ?scope=this|following|series (default this). */
+static gboolean
+meetings_scope (GHashTable *query, SchedBookingScope *scope, GError **error)
+{
+  const gchar *text = sched_http_query (query, "scope");
+
+  *scope = SCHED_BOOKING_SCOPE_THIS;
+  if (text == NULL || *text == '\0' || g_str_equal (text, "this"))
+    return TRUE;
+  if (g_str_equal (text, "following"))
+    *scope = SCHED_BOOKING_SCOPE_FOLLOWING;
+  else if (g_str_equal (text, "series"))
+    *scope = SCHED_BOOKING_SCOPE_SERIES;
+  else
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "scope", "is this, following or series");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* PATCH, DELETE, extend, end: the calls that change one meeting (PATCH and
+ * DELETE also the following occurrences of its series, or all). */
 static void
 meetings_change (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg, gint64 id,
-                 const gchar *action)
+                 const gchar *action, GHashTable *query)
 {
   const gchar *method = soup_server_message_get_method (msg);
   g_autoptr (GError) error = NULL;
@@ -199,17 +237,18 @@ meetings_change (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *
   g_autoptr (JsonNode) reply = NULL;
   JsonObject *request = NULL;
   gint64 if_match = -1;
+  SchedBookingScope scope = SCHED_BOOKING_SCOPE_THIS;
 
-  if (!meetings_if_match (msg, &if_match, &error))
+  if (!meetings_if_match (msg, &if_match, &error) || !meetings_scope (query, &scope, &error))
     goto fail;
   if (action == NULL && g_strcmp0 (method, "DELETE") == 0)
-    reply = sched_booking_cancel (core, who, id, if_match, &error);
+    reply = sched_booking_cancel_scope (core, who, id, if_match, scope, &error);
   else if (g_strcmp0 (action, "end") == 0)
     reply = sched_booking_end (core, who, id, &error);
   else if ((request = sched_http_read_json_object (core->ctx, msg, &root, &error)) == NULL)
     goto fail;
   else if (action == NULL)
-    reply = sched_booking_patch (core, who, id, if_match, request, &extra, &error);
+    reply = sched_booking_patch_scope (core, who, id, if_match, scope, request, &extra, &error);
   else
     reply = sched_booking_extend (core, who, id, request, &extra, &error);
   if (reply == NULL)
@@ -250,7 +289,7 @@ meetings_read (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *ms
 
 static void
 meetings_dispatch_one (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg,
-                       const gchar *path, GStrv segments)
+                       const gchar *path, GStrv segments, GHashTable *query)
 {
   const gchar *method = soup_server_message_get_method (msg);
   const gchar *action = segments[1];
@@ -266,7 +305,7 @@ meetings_dispatch_one (SchedCore *core, const SchedPrincipal *who, SoupServerMes
       if (g_strcmp0 (method, "GET") == 0 || g_strcmp0 (method, "HEAD") == 0)
         meetings_read (core, who, msg, id, FALSE);
       else if (g_strcmp0 (method, "PATCH") == 0 || g_strcmp0 (method, "DELETE") == 0)
-        meetings_change (core, who, msg, id, NULL);
+        meetings_change (core, who, msg, id, NULL, query);
       else
         sched_api_reply_method_not_allowed (msg, "GET, PATCH, DELETE");
     }
@@ -280,7 +319,7 @@ meetings_dispatch_one (SchedCore *core, const SchedPrincipal *who, SoupServerMes
   else if (g_strcmp0 (action, "extend") == 0 || g_strcmp0 (action, "end") == 0)
     {
       if (g_strcmp0 (method, "POST") == 0)
-        meetings_change (core, who, msg, id, action);
+        meetings_change (core, who, msg, id, action, query);
       else
         sched_api_reply_method_not_allowed (msg, "POST");
     }
@@ -305,9 +344,17 @@ on_meetings_request (SoupServer *server, SoupServerMessage *msg, const char *pat
       return;
     }
   segments = sched_http_path_segments (path, MEETINGS_PREFIX);
+  if (g_strcmp0 (segments[0], "preview") == 0 && segments[1] == NULL)
+    {
+      if (g_strcmp0 (method, "POST") == 0)
+        meetings_preview (core, who, msg);
+      else
+        sched_api_reply_method_not_allowed (msg, "POST");
+      return;
+    }
   if (segments[0] != NULL)
     {
-      meetings_dispatch_one (core, who, msg, path, segments);
+      meetings_dispatch_one (core, who, msg, path, segments, query);
       return;
     }
   if (g_strcmp0 (method, "GET") == 0 || g_strcmp0 (method, "HEAD") == 0)

@@ -12,17 +12,55 @@
 #include "sched-http.h"
 #include "sched-model-audit.h"
 #include "sched-model-room.h"
+#include "sched-model-roster-change.h"
 #include "sched-model-unit.h"
 #include "sched-roster.h"
 
+/* The period and successor of a unit or room: valid_from/valid_to as
+ * RFC 3339 or null (always / still valid). */
 static void
-roster_units (SchedCore *core, SoupServerMessage *msg)
+roster_add_period (JsonBuilder *b, gint64 valid_from, gint64 valid_to, const gchar *successor)
+{
+  if (valid_from)
+    sched_json_add_time (b, "valid_from", valid_from);
+  else
+    {
+      json_builder_set_member_name (b, "valid_from");
+      json_builder_add_null_value (b);
+    }
+  if (valid_to)
+    sched_json_add_time (b, "valid_to", valid_to);
+  else
+    {
+      json_builder_set_member_name (b, "valid_to");
+      json_builder_add_null_value (b);
+    }
+  json_builder_set_member_name (b, "successor");
+  if (successor)
+    json_builder_add_string_value (b, successor);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void roster_add_text (JsonBuilder *b, const gchar *name, const gchar *value);
+
+/* ?at=DATE (or RFC 3339 time): only what is valid then; *at = 0 without. */
+static gboolean
+roster_query_at (SchedCore *core, GHashTable *query, gint64 *at, GError **error)
+{
+  return sched_http_query_time (query, "at", core->ctx->tz, 0, at, error);
+}
+
+static void
+roster_units (SchedCore *core, SoupServerMessage *msg, GHashTable *query)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (GPtrArray) units = sched_unit_list (core->ctx->db, &error);
+  g_autoptr (GPtrArray) units = NULL;
+  gint64 at = 0;
 
-  if (units == NULL)
+  if (!roster_query_at (core, query, &at, &error)
+      || !(units = sched_unit_list (core->ctx->db, &error)))
     {
       sched_http_reply_error (msg, error);
       return;
@@ -33,6 +71,8 @@ roster_units (SchedCore *core, SoupServerMessage *msg)
   for (guint i = 0; i < units->len; i++)
     {
       const SchedUnit *unit = g_ptr_array_index (units, i);
+      if (at && !sched_unit_is_valid_at (unit, at))
+        continue;
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "code");
       json_builder_add_string_value (b, unit->code);
@@ -40,6 +80,60 @@ roster_units (SchedCore *core, SoupServerMessage *msg)
       json_builder_add_string_value (b, unit->name);
       json_builder_set_member_name (b, "priority");
       json_builder_add_int_value (b, unit->priority);
+      roster_add_text (b, "level", unit->level);
+      roster_add_text (b, "parent", unit->parent);
+      roster_add_period (b, unit->valid_from, unit->valid_to, unit->successor);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
+}
+
+/* GET /api/v1/units/CODE/history, /api/v1/endpoints/CODE/history: the
+ * period, successor and every change of the unit or room, oldest first. */
+static void
+roster_history (SchedCore *core, SoupServerMessage *msg, gboolean is_room, const gchar *code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (SchedUnit) unit = is_room ? NULL : sched_unit_get (core->ctx->db, code, &error);
+  g_autoptr (SchedRoom) room = is_room ? sched_room_get (core->ctx->db, code, &error) : NULL;
+  g_autoptr (GPtrArray) changes = NULL;
+
+  if ((unit == NULL && room == NULL)
+      || !(changes
+           = sched_roster_change_list (core->ctx->db, is_room ? "endpoint" : "unit", code, &error)))
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  roster_add_text (b, "code", code);
+  roster_add_text (b, "name", unit ? unit->name : room->name);
+  roster_add_text (b, "level", unit ? unit->level : room->level);
+  roster_add_text (b, "parent", unit ? unit->parent : room->parent);
+  if (room)
+    roster_add_text (b, "unit", room->unit);
+  if (unit)
+    roster_add_period (b, unit->valid_from, unit->valid_to, unit->successor);
+  else
+    roster_add_period (b, room->valid_from, room->valid_to, room->successor);
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SchedRosterChange *c = changes->pdata[i];
+      json_builder_begin_object (b);
+      sched_json_add_time (b, "at", c->at);
+      roster_add_text (b, "change", c->change);
+      roster_add_text (b, "old", c->old_value);
+      roster_add_text (b, "new", c->new_value);
+      json_builder_set_member_name (b, "reorganisation");
+      if (c->reorganisation_id)
+        json_builder_add_int_value (b, c->reorganisation_id);
+      else
+        json_builder_add_null_value (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -71,6 +165,7 @@ roster_endpoint_to_json (SchedCore *core, const SchedRoom *room, JsonBuilder *b)
   roster_add_text (b, "level", room->level);
   roster_add_text (b, "unit", room->unit);
   roster_add_text (b, "parent", room->parent);
+  roster_add_period (b, room->valid_from, room->valid_to, room->successor);
   json_builder_set_member_name (b, "online");
   json_builder_add_boolean_value (b, known && p.online);
   json_builder_set_member_name (b, "in_meeting");
@@ -88,13 +183,15 @@ roster_endpoint_to_json (SchedCore *core, const SchedRoom *room, JsonBuilder *b)
 }
 
 static void
-roster_endpoints_list (SchedCore *core, SoupServerMessage *msg)
+roster_endpoints_list (SchedCore *core, SoupServerMessage *msg, GHashTable *query)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (GPtrArray) rooms = sched_room_list (core->ctx->db, SCHED_ROOM_ORDER_LEVEL, &error);
+  g_autoptr (GPtrArray) rooms = NULL;
+  gint64 at = 0;
 
-  if (rooms == NULL)
+  if (!roster_query_at (core, query, &at, &error)
+      || !(rooms = sched_room_list (core->ctx->db, SCHED_ROOM_ORDER_LEVEL, &error)))
     {
       sched_http_reply_error (msg, error);
       return;
@@ -103,7 +200,8 @@ roster_endpoints_list (SchedCore *core, SoupServerMessage *msg)
   json_builder_set_member_name (b, "endpoints");
   json_builder_begin_array (b);
   for (guint i = 0; i < rooms->len; i++)
-    roster_endpoint_to_json (core, g_ptr_array_index (rooms, i), b);
+    if (at == 0 || sched_room_is_valid_at (g_ptr_array_index (rooms, i), at))
+      roster_endpoint_to_json (core, g_ptr_array_index (rooms, i), b);
   json_builder_end_array (b);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
@@ -141,7 +239,7 @@ roster_check_fields (SchedCore *core, const gchar *code, const gchar *name, cons
   if (level && !sched_roster_level_is_valid (level))
     {
       sched_error_set_field (error, SCHED_ERROR_INVALID, "level",
-                             "must be province, district, department or commune");
+                             "must be central, province, district, department or commune");
       return FALSE;
     }
   if (unit && *unit)
@@ -346,10 +444,12 @@ on_endpoints_request (SoupServer *server, SoupServerMessage *msg, const char *pa
       sched_http_reply_error (msg, error);
       return;
     }
-  if (seg[0] && seg[1])
+  if (seg[0] && seg[1] && g_strcmp0 (seg[1], "history") == 0 && !seg[2] && read)
+    roster_history (core, msg, TRUE, seg[0]);
+  else if (seg[0] && seg[1])
     sched_api_reply_not_found (msg, path);
   else if (seg[0] == NULL && read)
-    roster_endpoints_list (core, msg);
+    roster_endpoints_list (core, msg, query);
   else if (seg[0] == NULL && g_strcmp0 (method, "POST") == 0)
     roster_endpoint_create (core, who, msg);
   else if (seg[0] == NULL)
@@ -372,15 +472,19 @@ on_units_request (SoupServer *server, SoupServerMessage *msg, const char *path, 
   SchedCore *core = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (SchedPrincipal) who = sched_http_authenticate (core->ctx, msg, &error);
+  g_auto (GStrv) seg = who ? sched_http_path_segments (path, "/api/v1/units") : NULL;
+  gboolean history = seg && seg[0] && g_strcmp0 (seg[1], "history") == 0 && seg[2] == NULL;
 
   if (who == NULL || !sched_auth_can_read_all (who, &error))
     sched_http_reply_error (msg, error);
-  else if (g_strcmp0 (path, "/api/v1/units") != 0)
+  else if (seg[0] && !history)
     sched_api_reply_not_found (msg, path);
   else if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
     sched_api_reply_method_not_allowed (msg, "GET");
+  else if (history)
+    roster_history (core, msg, FALSE, seg[0]);
   else
-    roster_units (core, msg);
+    roster_units (core, msg, query);
 }
 
 /* main thread */

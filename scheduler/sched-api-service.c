@@ -1,7 +1,9 @@
 /* sched-api-service.c — what is not the booking API: GET /healthz,
  * GET /metrics (Prometheus text), the static web UI (GET / →
  * <web_root>/index.html, /static/PATH → <web_root>/PATH, /vendor/PATH →
- * <vendor_root>/PATH for the few files of VENDOR_FILES only), and the
+ * <vendor_root>/PATH for the few files of VENDOR_FILES only, also as
+ * /vendor/PACKAGE@VERSION/… with a year's cache, and /vendor/versions.json;
+ * gzip, ETag and 304s in sched-static.c), and the
  * security headers every response of the server carries. Static paths are
  * resolved with realpath() and must stay inside their root; "..", "." and
  * dot-file segments are refused before that. */
@@ -146,33 +148,6 @@ on_metrics_request (SoupServer *server, SoupServerMessage *msg, const char *path
                          (gssize)out->len);
 }
 
-static const gchar *
-static_content_type (const gchar *path)
-{
-  static const struct
-  {
-    const gchar *ext;
-    const gchar *type;
-  } types[] = {
-    { ".html", "text/html; charset=utf-8" },
-    { ".js", "text/javascript; charset=utf-8" },
-    { ".mjs", "text/javascript; charset=utf-8" },
-    { ".css", "text/css; charset=utf-8" },
-    { ".svg", "image/svg+xml" },
-    { ".png", "image/png" },
-    { ".json", "application/json" },
-    { ".map", "application/json" },
-    { ".ico", "image/x-icon" },
-    { ".woff2", "font/woff2" },
-    { ".txt", "text/plain; charset=utf-8" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_str_has_suffix (path, types[i].ext))
-      return types[i].type;
-  return "application/octet-stream";
-}
-
 /* The file for @rel under @root, or NULL when it escapes @root, is not a
  * regular file, or does not exist. */
 static gchar *
@@ -207,30 +182,28 @@ static_resolve (const gchar *root, const gchar *rel)
   return g_strdup (real);
 }
 
-static void
-static_serve (SoupServerMessage *msg, const gchar *root, const gchar *rel, const gchar *path)
+static gboolean
+static_method_allowed (SoupServerMessage *msg)
 {
-  g_autofree gchar *file = static_resolve (root, rel);
-  g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GBytes) bytes = NULL;
   const gchar *method = soup_server_message_get_method (msg);
 
-  if (g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0)
-    {
-      sched_api_reply_method_not_allowed (msg, "GET, HEAD");
-      return;
-    }
-  if (file == NULL || (mapped = g_mapped_file_new (file, FALSE, NULL)) == NULL)
-    {
-      sched_api_reply_not_found (msg, path);
-      return;
-    }
-  bytes = g_mapped_file_get_bytes (mapped);
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
-                                "no-cache");
-  soup_server_message_set_response (msg, static_content_type (file), SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (g_strcmp0 (method, "GET") == 0 || g_strcmp0 (method, "HEAD") == 0)
+    return TRUE;
+  sched_api_reply_method_not_allowed (msg, "GET, HEAD");
+  return FALSE;
+}
+
+static void
+static_serve (SchedCore *core, SoupServerMessage *msg, const gchar *root, const gchar *rel,
+              const gchar *path, SchedStaticPolicy policy)
+{
+  g_autofree gchar *file = NULL;
+
+  if (!static_method_allowed (msg))
+    return;
+  file = static_resolve (root, rel);
+  if (file == NULL || !sched_static_reply_file (core->statics, msg, file, policy))
+    sched_api_reply_not_found (msg, path);
 }
 
 /* The files under <vendor_root> the UI loads (web/js/charts.js), and the
@@ -240,6 +213,8 @@ static const gchar *const VENDOR_FILES[] = {
   "chart.js/dist/chart.umd.js",
   "chart.js/dist/chart.umd.js.map",
 };
+/* The packages of VENDOR_FILES, whose versions /vendor/versions.json gives. */
+static const gchar *const VENDOR_PACKAGES[] = { "chart.js" };
 
 static gboolean
 vendor_allowed (const gchar *rel)
@@ -248,6 +223,94 @@ vendor_allowed (const gchar *rel)
     if (g_strcmp0 (rel, VENDOR_FILES[i]) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* The "version" of <vendor_root>/@package/package.json, or NULL. */
+static gchar *
+vendor_package_version (const gchar *vendor_root, const gchar *package)
+{
+  g_autofree gchar *file = g_build_filename (vendor_root, package, "package.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (vendor_root == NULL || !json_parser_load_from_file (parser, file, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return g_strdup (
+      json_object_get_string_member_with_default (json_node_get_object (root), "version", NULL));
+}
+
+/* GET /vendor/versions.json: {"chart.js": "4.4.1"}, so that the UI asks
+ * for /vendor/chart.js@4.4.1/…, which may be cached for a year. */
+static void
+vendor_versions (SchedCore *core, SoupServerMessage *msg)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize length;
+
+  if (!static_method_allowed (msg))
+    return;
+  json_builder_begin_object (b);
+  for (gsize i = 0; i < G_N_ELEMENTS (VENDOR_PACKAGES); i++)
+    {
+      g_autofree gchar *version
+          = vendor_package_version (core->ctx->settings->vendor_root, VENDOR_PACKAGES[i]);
+      if (version == NULL)
+        continue;
+      json_builder_set_member_name (b, VENDOR_PACKAGES[i]);
+      json_builder_add_string_value (b, version);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = json_to_string (root, FALSE);
+  length = strlen (text);
+  bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+  sched_static_reply_bytes (core->statics, msg, "/vendor/versions.json", "application/json", bytes);
+}
+
+/* /vendor/PACKAGE@VERSION/REST: REST of the allow-list, VERSION the one
+ * installed (another version is a 404, never a stale file cached for a
+ * year); /vendor/PACKAGE/REST: the same file, revalidated on every use. */
+static void
+vendor_serve (SchedCore *core, SoupServerMessage *msg, const gchar *path)
+{
+  const gchar *root = core->ctx->settings->vendor_root;
+  const gchar *rel = path + strlen ("/vendor/");
+  const gchar *slash = strchr (rel, '/');
+  const gchar *at = slash ? g_strstr_len (rel, slash - rel, "@") : NULL;
+  g_autofree gchar *package = NULL;
+  g_autofree gchar *version = NULL;
+  g_autofree gchar *installed = NULL;
+  g_autofree gchar *unversioned = NULL;
+
+  if (g_str_equal (rel, "versions.json"))
+    {
+      vendor_versions (core, msg);
+      return;
+    }
+  if (at == NULL)
+    {
+      if (vendor_allowed (rel))
+        static_serve (core, msg, root, rel, path, SCHED_STATIC_REVALIDATE);
+      else
+        sched_api_reply_not_found (msg, path);
+      return;
+    }
+  package = g_strndup (rel, at - rel);
+  version = g_strndup (at + 1, slash - at - 1);
+  unversioned = g_strconcat (package, slash, NULL);
+  installed = vendor_package_version (root, package);
+  if (!vendor_allowed (unversioned) || installed == NULL || !g_str_equal (installed, version))
+    {
+      sched_api_reply_not_found (msg, path);
+      return;
+    }
+  static_serve (core, msg, root, unversioned, path, SCHED_STATIC_IMMUTABLE);
 }
 
 /* main thread: every path no other handler took. */
@@ -259,11 +322,12 @@ on_root_request (SoupServer *server, SoupServerMessage *msg, const char *path, G
   const SchedSettings *s = core->ctx->settings;
 
   if (g_strcmp0 (path, "/") == 0 || g_strcmp0 (path, "/index.html") == 0)
-    static_serve (msg, s->web_root, "index.html", path);
+    static_serve (core, msg, s->web_root, "index.html", path, SCHED_STATIC_REVALIDATE);
   else if (g_str_has_prefix (path, "/static/"))
-    static_serve (msg, s->web_root, path + strlen ("/static/"), path);
-  else if (g_str_has_prefix (path, "/vendor/") && vendor_allowed (path + strlen ("/vendor/")))
-    static_serve (msg, s->vendor_root, path + strlen ("/vendor/"), path);
+    static_serve (core, msg, s->web_root, path + strlen ("/static/"), path,
+                  SCHED_STATIC_REVALIDATE);
+  else if (g_str_has_prefix (path, "/vendor/"))
+    vendor_serve (core, msg, path);
   else
     sched_api_reply_not_found (msg, path);
 }

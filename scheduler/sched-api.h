@@ -4,6 +4,8 @@
  *                          /api/v1/attendance, /api/v1/history
  *   sched-api-service.c    /healthz, /metrics, /, /static/, /vendor/
  *   sched-tokens.c         /api/v1/tokens[/ID] (admin)
+ *   sched-api-reorg.c      /api/v1/reorganisations[/preview|/affected]
+ *   sched-api-holidays.c   /api/v1/holidays?year=YYYY
  * Every handler runs on the main thread (libsoup dispatches there) with the
  * SchedCore as user data. */
 #pragma once
@@ -18,6 +20,8 @@ void sched_api_meetings_register (SchedCore *core, SoupServer *server);
 void sched_api_roster_register (SchedCore *core, SoupServer *server);
 void sched_api_service_register (SchedCore *core, SoupServer *server);
 void sched_api_tokens_register (SchedCore *core, SoupServer *server);
+void sched_api_reorg_register (SchedCore *core, SoupServer *server);
+void sched_api_holidays_register (SchedCore *core, SoupServer *server);
 
 /* Shared helpers. */
 void sched_api_reply_method_not_allowed (SoupServerMessage *msg, const gchar *allow);

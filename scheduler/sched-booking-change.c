@@ -51,14 +51,16 @@ change_begin (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_m
     goto fail;
   if (if_match >= 0 && if_match != m->version)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_PRECONDITION_FAILED,
-                   "the meeting is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
-                   m->version, if_match);
+      sched_error_set_reason (error, SCHED_ERROR_PRECONDITION_FAILED, NULL, "stale_version",
+                              "the meeting is at version %" G_GINT64_FORMAT
+                              ", not %" G_GINT64_FORMAT,
+                              m->version, if_match);
       goto fail;
     }
   if (g_strcmp0 (m->status, "scheduled") != 0)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is %s", m->status);
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "not_scheduled",
+                              "the meeting is %s", m->status);
       goto fail;
     }
   return g_steal_pointer (&m);
@@ -167,8 +169,8 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
   if (conflicts->len > 0)
     {
       *extra = sched_booking_conflict_extra (core, conflicts, endpoints, start, end, id);
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                   "%u room booking(s) overlap this meeting", conflicts->len);
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "room_conflict",
+                              "%u room booking(s) overlap this meeting", conflicts->len);
       core->metrics.booking_conflicts++;
       return FALSE;
     }
@@ -287,7 +289,8 @@ sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, Jso
     return NULL;
   if (minutes < 1 || minutes > 24 * 60)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "minutes", "must be from 1 to 1440");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "minutes", "extend_minutes",
+                              "must be from 1 to 1440");
       return NULL;
     }
   m = change_begin (core, who, id, -1, TRUE, error);
@@ -296,14 +299,15 @@ sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, Jso
   new_end = m->end + minutes * 60;
   if (m->end <= now - 60)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT, "the meeting is already over");
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "already_over",
+                              "the meeting is already over");
       goto fail;
     }
   if (new_end - m->start > core->ctx->settings->max_meeting_seconds)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "minutes",
-                             "a meeting lasts at most %" G_GINT64_FORMAT " hours",
-                             core->ctx->settings->max_meeting_seconds / 3600);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "minutes", "too_long",
+                              "a meeting lasts at most %" G_GINT64_FORMAT " hours",
+                              core->ctx->settings->max_meeting_seconds / 3600);
       goto fail;
     }
   actor = sched_principal_describe (who);
@@ -343,8 +347,8 @@ sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id, GError
     return NULL;
   if (now < m->start)
     {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                   "the meeting has not started; cancel it instead");
+      sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "not_started",
+                              "the meeting has not started; cancel it instead");
       goto fail;
     }
   ended = MIN (now, m->end);
@@ -354,6 +358,168 @@ sched_booking_end (SchedCore *core, const SchedPrincipal *who, gint64 id, GError
       || !sched_attendance_refresh (db, id, error))
     goto fail;
   return change_finish (core, id, NULL, error);
+
+fail:
+  sched_db_rollback (db);
+  return NULL;
+}
+
+/* ---- A series: this occurrence and the following ones, or all ---- */
+
+/* The occurrences @scope covers, @m first when it is one: "following"
+ * from @m's start on, "series" every scheduled one (started ones too are
+ * left out: they are under way or over). Without a series, @m alone. */
+static gboolean
+scope_list (SchedCore *core, const SchedMeeting *m, SchedBookingScope scope, GArray *ids,
+            GError **error)
+{
+  gint64 from = scope == SCHED_BOOKING_SCOPE_FOLLOWING ? m->start : sched_core_now (core);
+
+  if (m->series_id == 0 || scope == SCHED_BOOKING_SCOPE_THIS)
+    {
+      g_array_append_val (ids, m->id);
+      return TRUE;
+    }
+  return sched_meeting_list_series (core->ctx->db, m->series_id, MIN (from, m->start), ids, error);
+}
+
+/* One occurrence of a scoped change: the request's members, its times
+ * moved as the first one's were (@shift) with the first one's length. */
+static gboolean
+scope_patch_one (SchedCore *core, const SchedPrincipal *who, gint64 id, JsonObject *request,
+                 gint64 shift, gint64 duration, GPtrArray *rooms, JsonObject **extra,
+                 GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (SchedMeeting) m = sched_meeting_load (db, id, error);
+  g_autoptr (SchedMeetingSpec) spec = NULL;
+  g_autofree gchar *actor = NULL;
+  gint64 now = sched_core_now (core);
+
+  if (m == NULL || (spec = change_merge (m, request, error)) == NULL)
+    return FALSE;
+  spec->start = m->start + shift;
+  spec->end = spec->start + duration;
+  if (!sched_auth_can_book_for_unit (who, spec->unit, error)
+      || !sched_booking_validate (core, spec, spec->start == m->start ? G_MININT64 : now, error)
+      || !change_check_schedule (core, id, spec->endpoints, spec->start, spec->end, extra, error)
+      || !change_write_spec (db, id, spec, now, error)
+      || !change_check_quota (core, who, m, spec, extra, error))
+    return FALSE;
+  actor = sched_principal_describe (who);
+  {
+    g_autoptr (JsonNode) detail = sched_booking_describe (spec, spec->start, spec->end);
+    if (!sched_audit_record (db, now, actor, "changed", id, detail, error))
+      return FALSE;
+  }
+  for (guint i = 0; i < m->endpoints->len; i++)
+    g_ptr_array_add (rooms, g_strdup (g_ptr_array_index (m->endpoints, i)));
+  for (guint i = 0; i < spec->endpoints->len; i++)
+    g_ptr_array_add (rooms, g_strdup (g_ptr_array_index (spec->endpoints, i)));
+  return TRUE;
+}
+
+/* Commits a scoped change and tells the rooms and meetings; answers the
+ * first meeting with "changed": [ids]. */
+static JsonNode *
+scope_finish (SchedCore *core, gint64 id, GArray *ids, GPtrArray *rooms, GError **error)
+{
+  g_autoptr (SchedMeeting) m = NULL;
+  g_autoptr (SchedChangeSet) changes = sched_change_set_new ();
+  JsonNode *node;
+  JsonArray *changed = json_array_new ();
+
+  if (!sched_db_commit (core->ctx->db, error))
+    {
+      json_array_unref (changed);
+      return NULL;
+    }
+  for (guint i = 0; i < rooms->len; i++)
+    sched_change_set_add_room (changes, g_ptr_array_index (rooms, i));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sched_change_set_add_meeting (changes, g_array_index (ids, gint64, i));
+      json_array_add_int_element (changed, g_array_index (ids, gint64, i));
+    }
+  sched_booking_notify (core, changes);
+  m = sched_meeting_load (core->ctx->db, id, error);
+  if (m == NULL)
+    {
+      json_array_unref (changed);
+      return NULL;
+    }
+  node = sched_meeting_to_node (m);
+  json_object_set_array_member (json_node_get_object (node), "changed", changed);
+  return node;
+}
+
+JsonNode *
+sched_booking_patch_scope (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_match,
+                           SchedBookingScope scope, JsonObject *request, JsonObject **extra,
+                           GError **error)
+{
+  g_autoptr (SchedMeeting) m = NULL;
+  g_autoptr (SchedMeetingSpec) first = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  gint64 shift, duration;
+
+  if (scope == SCHED_BOOKING_SCOPE_THIS)
+    return sched_booking_patch (core, who, id, if_match, request, extra, error);
+  m = change_begin (core, who, id, if_match, FALSE, error);
+  if (m == NULL)
+    return NULL;
+  if ((first = change_merge (m, request, error)) == NULL
+      || !scope_list (core, m, scope, ids, error))
+    goto fail;
+  shift = first->start - m->start;
+  duration = first->end - first->start;
+  /* Later occurrences first when moving later (earlier first otherwise), so
+   * that none is moved onto one of its own series not moved yet. */
+  for (guint k = 0; k < ids->len; k++)
+    {
+      guint i = shift > 0 ? ids->len - 1 - k : k;
+      if (!scope_patch_one (core, who, g_array_index (ids, gint64, i), request, shift, duration,
+                            rooms, extra, error))
+        goto fail;
+    }
+  return scope_finish (core, id, ids, rooms, error);
+
+fail:
+  sched_db_rollback (core->ctx->db);
+  return NULL;
+}
+
+JsonNode *
+sched_booking_cancel_scope (SchedCore *core, const SchedPrincipal *who, gint64 id, gint64 if_match,
+                            SchedBookingScope scope, GError **error)
+{
+  SchedDb *db = core->ctx->db;
+  g_autoptr (SchedMeeting) m = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *actor = NULL;
+  gint64 now = sched_core_now (core);
+
+  if (scope == SCHED_BOOKING_SCOPE_THIS)
+    return sched_booking_cancel (core, who, id, if_match, error);
+  m = change_begin (core, who, id, if_match, FALSE, error);
+  if (m == NULL)
+    return NULL;
+  if (!scope_list (core, m, scope, ids, error))
+    goto fail;
+  actor = sched_principal_describe (who);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 one = g_array_index (ids, gint64, i);
+      g_autoptr (SchedMeeting) x = sched_meeting_load (db, one, error);
+      if (x == NULL || !change_set_status (db, one, "cancelled", now, error)
+          || !sched_audit_record (db, now, actor, "cancelled", one, NULL, error))
+        goto fail;
+      for (guint k = 0; k < x->endpoints->len; k++)
+        g_ptr_array_add (rooms, g_strdup (g_ptr_array_index (x->endpoints, k)));
+    }
+  return scope_finish (core, id, ids, rooms, error);
 
 fail:
   sched_db_rollback (db);

@@ -53,18 +53,17 @@ static gboolean
 booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  gboolean exists;
 
   if (spec->endpoints->len < 2)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints",
-                             "a meeting needs at least two rooms");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "too_few_rooms",
+                              "a meeting needs at least two rooms");
       return FALSE;
     }
   if (spec->endpoints->len > BOOKING_MAX_ROOMS)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "more than %d rooms",
-                             BOOKING_MAX_ROOMS);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "too_many_rooms",
+                              "more than %d rooms", BOOKING_MAX_ROOMS);
       return FALSE;
     }
   for (guint i = 0; i < spec->endpoints->len; i++)
@@ -72,22 +71,37 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
       const gchar *code = g_ptr_array_index (spec->endpoints, i);
       if (!g_hash_table_add (seen, (gpointer)code))
         {
-          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "'%s' is listed twice",
-                                 code);
+          sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "room_twice",
+                                  "'%s' is listed twice", code);
           return FALSE;
         }
-      if (!sched_room_exists (core->ctx->db, code, FALSE, &exists, error))
-        return FALSE;
-      if (!exists)
+      g_autoptr (GError) local = NULL;
+      g_autoptr (SchedRoom) room = sched_room_get (core->ctx->db, code, &local);
+      if (room == NULL && g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
         {
-          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints", "no room '%s'", code);
+          sched_error_set_reason (error, SCHED_ERROR_INVALID, "endpoints", "unknown_room",
+                                  "no room '%s'", code);
+          return FALSE;
+        }
+      if (room == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (!sched_room_is_valid_at (room, spec->start))
+        {
+          g_autofree gchar *why = sched_roster_describe_period (core->ctx->tz, room->valid_from,
+                                                                room->valid_to, room->successor);
+          sched_error_set_field (error, SCHED_ERROR_INVALID, "endpoints",
+                                 "room '%s' (%s) is not in the roster on the meeting's date: %s",
+                                 code, room->name, why);
           return FALSE;
         }
     }
   if (!g_hash_table_contains (seen, spec->chair))
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "chair",
-                             "the chair must be one of the meeting's rooms");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "chair", "chair_not_invited",
+                              "the chair must be one of the meeting's rooms");
       return FALSE;
     }
   return TRUE;
@@ -96,38 +110,56 @@ booking_validate_rooms (SchedCore *core, const SchedMeetingSpec *spec, GError **
 gboolean
 sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, gint64 now, GError **error)
 {
-  gboolean exists;
+  g_autoptr (SchedUnit) unit = NULL;
+  g_autoptr (GError) local = NULL;
 
   if (*spec->title == '\0' || g_utf8_strlen (spec->title, -1) > BOOKING_TITLE_MAX_CHARS)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "title", "must be 1 to %d characters",
-                             BOOKING_TITLE_MAX_CHARS);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "title", "title_length",
+                              "must be 1 to %d characters", BOOKING_TITLE_MAX_CHARS);
       return FALSE;
     }
   if (spec->end <= spec->start)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "end", "must be after start");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "end", "end_before_start",
+                              "must be after start");
       return FALSE;
     }
   if (now != G_MININT64 && spec->start < now - BOOKING_PAST_GRACE_SECONDS)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "start", "is in the past");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "start", "in_past", "is in the past");
       return FALSE;
     }
   if (now != G_MININT64 && !sched_booking_check_horizon (core, spec->start, now, "start", error))
     return FALSE;
   if (spec->end - spec->start > core->ctx->settings->max_meeting_seconds)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "end",
-                             "a meeting lasts at most %" G_GINT64_FORMAT " hours",
-                             core->ctx->settings->max_meeting_seconds / 3600);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "end", "too_long",
+                              "a meeting lasts at most %" G_GINT64_FORMAT " hours",
+                              core->ctx->settings->max_meeting_seconds / 3600);
       return FALSE;
     }
-  if (!sched_unit_exists (core->ctx->db, spec->unit, &exists, error))
-    return FALSE;
-  if (!exists)
+  unit = sched_unit_get (core->ctx->db, spec->unit, &local);
+  if (unit == NULL && g_error_matches (local, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "unit", "no unit '%s'", spec->unit);
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "unit", "unknown_unit", "no unit '%s'",
+                              spec->unit);
+      return FALSE;
+    }
+  if (unit == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* The roster valid at the meeting's date (a dissolved unit books no
+   * meeting after its end, a new one none before its start). */
+  if (!sched_unit_is_valid_at (unit, spec->start))
+    {
+      g_autofree gchar *why = sched_roster_describe_period (core->ctx->tz, unit->valid_from,
+                                                            unit->valid_to, unit->successor);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "unit",
+                             "unit '%s' (%s) is not in the roster on the meeting's date: %s",
+                             spec->unit, unit->name, why);
       return FALSE;
     }
   return booking_validate_rooms (core, spec, error);
@@ -243,13 +275,14 @@ sched_booking_capacity_refuse (const SchedCapacity *capacity, JsonObject *extra,
   json_object_set_int_member (o, "peak", capacity->peak);
   json_object_set_object_member (extra, "capacity", o);
   if (rooms)
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                 "the bridge would have to hold %d meetings at once (its max_rooms is %d)",
-                 capacity->peak, capacity->limit);
+    sched_error_set_reason (
+        error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
+        "the bridge would have to hold %d meetings at once (its max_rooms is %d)", capacity->peak,
+        capacity->limit);
   else
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                 "the bridge would carry %d rooms at once (its capacity is %d)", capacity->peak,
-                 capacity->limit);
+    sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
+                            "the bridge would carry %d rooms at once (its capacity is %d)",
+                            capacity->peak, capacity->limit);
 }
 
 /* Whether the local day of @t is a working day (Mon–Fri, not a holiday). */

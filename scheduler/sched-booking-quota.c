@@ -45,10 +45,10 @@ sched_booking_check_horizon (SchedCore *core, gint64 start, gint64 now, const gc
 
   if (ahead <= 0 || start <= now + ahead)
     return TRUE;
-  sched_error_set_field (error, SCHED_ERROR_INVALID, field,
-                         "bookings reach at most %" G_GINT64_FORMAT
-                         " days ahead ([limits] max_days_ahead)",
-                         ahead / 86400);
+  sched_error_set_reason (error, SCHED_ERROR_INVALID, field, "too_far_ahead",
+                          "bookings reach at most %" G_GINT64_FORMAT
+                          " days ahead ([limits] max_days_ahead)",
+                          ahead / 86400);
   return FALSE;
 }
 
@@ -162,10 +162,11 @@ quota_refuse (SchedBookingQuota *q, const QuotaBucket *b, gint64 limit, gint64 s
     }
   else
     json_object_unref (o);
-  g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
-               "the meetings of %s would hold %" G_GINT64_FORMAT " room-hours in the %s of %s; "
-               "the limit is %" G_GINT64_FORMAT " ([limits] %s)",
-               q->unit, hours, b->week ? "week" : "day", day, limit / 3600, name);
+  sched_error_set_reason (error, SCHED_ERROR_INVALID, NULL, "room_hours_quota",
+                          "the meetings of %s would hold %" G_GINT64_FORMAT
+                          " room-hours in the %s of %s; "
+                          "the limit is %" G_GINT64_FORMAT " ([limits] %s)",
+                          q->unit, hours, b->week ? "week" : "day", day, limit / 3600, name);
   return FALSE;
 }
 

@@ -129,7 +129,7 @@ booking_displace (BookingRun *run, gint64 id, GError **error)
 
 static void
 booking_add_skipped (BookingRun *run, gint64 start, gint64 end, const gchar *reason,
-                     const gchar *name)
+                     const gchar *name, gboolean provisional)
 {
   json_builder_begin_object (run->skipped);
   sched_json_add_time (run->skipped, "start", start);
@@ -140,6 +140,8 @@ booking_add_skipped (BookingRun *run, gint64 start, gint64 end, const gchar *rea
     {
       json_builder_set_member_name (run->skipped, "holiday");
       json_builder_add_string_value (run->skipped, name);
+      json_builder_set_member_name (run->skipped, "provisional");
+      json_builder_add_boolean_value (run->skipped, provisional);
     }
   json_builder_end_object (run->skipped);
 }
@@ -155,8 +157,8 @@ booking_refuse (BookingRun *run, GPtrArray *conflicts, gint64 start, gint64 end,
   if (capacity != NULL)
     sched_booking_capacity_refuse (capacity, o, error);
   else
-    g_set_error (error, SCHED_ERROR, SCHED_ERROR_CONFLICT,
-                 "%u room booking(s) overlap this meeting", conflicts->len);
+    sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "room_conflict",
+                            "%u room booking(s) overlap this meeting", conflicts->len);
   *extra = o;
   core->metrics.booking_conflicts++;
   return FALSE;
@@ -224,7 +226,7 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
     {
       if (run->skip_conflicts)
         {
-          booking_add_skipped (run, start, end, "conflict", NULL);
+          booking_add_skipped (run, start, end, "conflict", NULL, FALSE);
           return TRUE;
         }
       return booking_refuse (run, conflicts, start, end, NULL, extra, error);
@@ -239,7 +241,7 @@ booking_place (BookingRun *run, gint64 series_id, gint64 start, gint64 end, Json
     {
       if (run->skip_conflicts)
         {
-          booking_add_skipped (run, start, end, "capacity", NULL);
+          booking_add_skipped (run, start, end, "capacity", NULL, FALSE);
           return TRUE;
         }
       return booking_refuse (run, NULL, start, end, &capacity, extra, error);
@@ -282,36 +284,17 @@ booking_audit_displaced (BookingRun *run, GError **error)
   return TRUE;
 }
 
-/* Expands the request into starts; marks holidays as skipped. */
+/* Expands the request into starts (sched-booking-series.c). */
 static gboolean
 booking_expand (BookingRun *run, JsonObject *request, GArray *starts, gchar **rule, GError **error)
 {
-  JsonNode *rec = json_object_get_member (request, "recurrence");
-  SchedCore *core = run->core;
-
-  if (rec == NULL || JSON_NODE_HOLDS_NULL (rec))
-    {
-      g_array_append_val (starts, run->spec->start);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (rec))
-    {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence", "must be an object");
-      return FALSE;
-    }
-  return sched_recurrence_expand (json_node_get_object (rec), run->spec->start, core->ctx->tz,
-                                  core->ctx->settings->max_series_occurrences, starts, rule, error);
+  return sched_booking_expand_series (run->core, request, run->spec->start, starts, rule, error);
 }
 
 static const gchar *
 booking_holiday (SchedCore *core, gint64 start)
 {
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (start);
-  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, core->ctx->tz);
-
-  return sched_holidays_lookup (core->holidays, g_date_time_get_year (local),
-                                g_date_time_get_month (local),
-                                g_date_time_get_day_of_month (local));
+  return sched_booking_holiday (core, start, NULL);
 }
 
 /* The unit's room-hours with the occurrences just placed (inside the
@@ -370,16 +353,17 @@ booking_run_transaction (BookingRun *run, GArray *starts, const gchar *rule, gin
   for (guint i = 0; i < starts->len; i++)
     {
       gint64 s = g_array_index (starts, gint64, i);
-      const gchar *holiday = rule ? booking_holiday (run->core, s) : NULL;
+      gboolean provisional = FALSE;
+      const gchar *holiday = rule ? sched_booking_holiday (run->core, s, &provisional) : NULL;
       if (holiday)
-        booking_add_skipped (run, s, s + duration, "holiday", holiday);
+        booking_add_skipped (run, s, s + duration, "holiday", holiday, provisional);
       else if (!booking_place (run, *series_id, s, s + duration, extra, error))
         goto fail;
     }
   if (run->created->len == 0)
     {
-      sched_error_set_field (error, SCHED_ERROR_INVALID, "recurrence",
-                             "every occurrence was skipped; nothing was booked");
+      sched_error_set_reason (error, SCHED_ERROR_INVALID, "recurrence", "all_skipped",
+                              "every occurrence was skipped; nothing was booked");
       goto fail;
     }
   if (!booking_check_stored_quota (run, extra, error) || !booking_audit_displaced (run, error)

@@ -50,10 +50,44 @@ gboolean sched_booking_validate (SchedCore *core, const SchedMeetingSpec *spec, 
                                  GError **error);
 
 /* POST /api/v1/meetings. Returns the 201 body. */
+/* The local holiday of the day of @start, or NULL; *@provisional (may be
+ * NULL): a computed lunar date, not yet entered. (sched-booking-series.c) */
+const gchar *sched_booking_holiday (SchedCore *core, gint64 start, gboolean *provisional);
+/* The starts of the request's occurrences (one without "recurrence"; *rule
+ * NULL then). With a count, holidays do not use up occurrences. */
+gboolean sched_booking_expand_series (SchedCore *core, JsonObject *request, gint64 first_start,
+                                      GArray *starts, gchar **rule, GError **error);
+/* Adds "incomplete_holiday_years": [{year, missing: [year|tet|hung_kings]}]
+ * for the local years of @starts whose holiday calendar lacks something. */
+void sched_booking_add_holiday_years (SchedCore *core, JsonBuilder *b, GArray *starts);
+/* POST /api/v1/meetings/preview: {occurrences: [{start, end, holiday,
+ * provisional, conflicts}], bookable, incomplete_holiday_years}; the rules
+ * of sched_booking_validate() apply; nothing is written. */
+JsonNode *sched_booking_preview (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
+                                 GError **error);
 JsonNode *sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *request,
                                 JsonObject **extra, GError **error);
 
 /* PATCH /api/v1/meetings/ID; @if_match < 0: no If-Match header. */
+/* Which occurrences of a series a change or cancellation covers. */
+typedef enum
+{
+  SCHED_BOOKING_SCOPE_THIS,      /* the one meeting */
+  SCHED_BOOKING_SCOPE_FOLLOWING, /* it and the later scheduled ones of its series */
+  SCHED_BOOKING_SCOPE_SERIES,    /* every scheduled one not started yet, and it */
+} SchedBookingScope;
+
+/* PATCH with ?scope=following|series: the request applied to each
+ * occurrence in one transaction — its members as they are, the times moved
+ * as this occurrence's were, with its length; any refusal (a conflict of
+ * one occurrence: 409 with its conflicts and slots) changes nothing. The
+ * answer is this meeting plus "changed": [ids]. (sched-booking-change.c) */
+JsonNode *sched_booking_patch_scope (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                                     gint64 if_match, SchedBookingScope scope, JsonObject *request,
+                                     JsonObject **extra, GError **error);
+/* DELETE with ?scope=following|series: each occurrence cancelled. */
+JsonNode *sched_booking_cancel_scope (SchedCore *core, const SchedPrincipal *who, gint64 id,
+                                      gint64 if_match, SchedBookingScope scope, GError **error);
 JsonNode *sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id,
                                gint64 if_match, JsonObject *request, JsonObject **extra,
                                GError **error);

@@ -9,6 +9,7 @@
 #include "sched-change-set.h"
 #include "sched-context.h"
 #include "sched-holidays.h"
+#include "sched-static.h"
 
 #include "common/vc-http-guard.h"
 #include "common/vc-time.h"
@@ -30,6 +31,7 @@ typedef struct
 {
   SchedContext *ctx; /* not owned */
   SchedHolidays *holidays;
+  SchedStatic *statics; /* the web UI's files, read once (sched-static.c) */
   SchedMetrics metrics;
   /* Counters of the server's connection guard (closed idle, slow and
    * peer-closed connections), owned by SchedServer; NULL in tests that

@@ -28,7 +28,8 @@
  * Schema v2 adds the index meeting_endpoints_by_start (see schema_v2);
  * schema v3 replaces it with covering indexes (see schema_v3); schema v4
  * drops an index v3 made redundant and adds the statistics rollup's tables
- * and triggers (see schema_v4).
+ * and triggers (see schema_v4); schema v5 gives the roster time (see
+ * schema_v5).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -265,6 +266,95 @@ static const gchar schema_v4[] =
   " FROM meeting_endpoints me JOIN meetings m ON m.id = me.meeting_id, stats_rollup_meta r"
   " WHERE me.endpoint = NEW.code AND r.id = 1;"
   "END;";
+
+/* Schema v5: the roster over time (issue #16).
+ *  - units gain level, parent, valid_from, valid_to and successor;
+ *  - endpoints gain valid_from, valid_to and successor, and their level may
+ *    now also be 'central': the table is rebuilt (SQLite cannot change a
+ *    CHECK in place) with the rowids kept, so that the roster order stays.
+ *    db_migrate() turns foreign keys off around this step, as SQLite's
+ *    documented procedure for a table rebuild requires;
+ *  - valid_from/valid_to: [from, to) in seconds since the epoch, NULL for
+ *    "always" / "still valid". Nothing is deleted: a dissolved unit or a
+ *    closed room keeps its row with valid_to set;
+ *  - successor: whom the statistics attribute its meetings to once its
+ *    period is over (units: required when a unit ends);
+ *  - roster_changes: one row per changed attribute of a unit or room (its
+ *    old and new value and the date it took effect), so that the roster
+ *    page shows each one's history and statistics can name a unit or give
+ *    a room's level as they were at a date;
+ *  - reorganisations: every applied reorganisation file, its SHA-256
+ *    (UNIQUE: the same file is never applied twice) and its summary. */
+static const gchar schema_v5[] =
+  "ALTER TABLE units ADD COLUMN level TEXT;"
+  "ALTER TABLE units ADD COLUMN parent TEXT REFERENCES units(code);"
+  "ALTER TABLE units ADD COLUMN valid_from INTEGER;"
+  "ALTER TABLE units ADD COLUMN valid_to INTEGER;"
+  "ALTER TABLE units ADD COLUMN successor TEXT REFERENCES units(code);"
+  "CREATE TABLE endpoints_v5 ("
+  "  code TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  level TEXT NOT NULL"
+  "    CHECK (level IN ('central','province','district','department','commune')),"
+  "  unit TEXT REFERENCES units(code),"
+  "  parent TEXT REFERENCES endpoints(code),"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  valid_from INTEGER,"
+  "  valid_to INTEGER,"
+  "  successor TEXT REFERENCES endpoints(code));"
+  "INSERT INTO endpoints_v5 (rowid, code, name, level, unit, parent, deleted)"
+  "  SELECT rowid, code, name, level, unit, parent, deleted FROM endpoints;"
+  "DROP TABLE endpoints;"
+  "ALTER TABLE endpoints_v5 RENAME TO endpoints;"
+  /* Dropped with the old table. A room's level without a history (a
+   * PATCH of a room no reorganisation changed) moves every meeting it was
+   * in, as in v4. Once roster_changes holds its level changes (a
+   * reorganisation writes them before it changes the room), the statistics
+   * read the level a meeting's room had at its start (sched-stats-sql.h),
+   * so only meetings from the last of those changes on can move: the days
+   * of every meeting from then on are marked, from the meetings_by_start
+   * index, without a scan of meeting_endpoints per room (which made a
+   * reorganisation of 42 rooms over 1,000,000 meetings take minutes). */
+  "CREATE TRIGGER IF NOT EXISTS stats_rollup_dirty_endpoint_level"
+  " AFTER UPDATE OF level ON endpoints WHEN OLD.level IS NOT NEW.level AND NOT EXISTS"
+  " (SELECT 1 FROM roster_changes h WHERE h.kind = 'endpoint' AND h.code = NEW.code"
+  "  AND h.change = 'level') BEGIN "
+  "INSERT OR IGNORE INTO stats_rollup_dirty (day)"
+  " SELECT DISTINCT " DIRTY_DAY_OF ("m.start_at")
+  " FROM meeting_endpoints me JOIN meetings m ON m.id = me.meeting_id, stats_rollup_meta r"
+  " WHERE me.endpoint = NEW.code AND r.id = 1;"
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS stats_rollup_dirty_endpoint_level_since"
+  " AFTER UPDATE OF level ON endpoints WHEN OLD.level IS NOT NEW.level AND EXISTS"
+  " (SELECT 1 FROM roster_changes h WHERE h.kind = 'endpoint' AND h.code = NEW.code"
+  "  AND h.change = 'level') BEGIN "
+  "INSERT OR IGNORE INTO stats_rollup_dirty (day)"
+  " SELECT DISTINCT " DIRTY_DAY_OF ("m.start_at")
+  " FROM meetings m, stats_rollup_meta r WHERE r.id = 1 AND m.start_at >="
+  " (SELECT max(h.at) FROM roster_changes h WHERE h.kind = 'endpoint' AND h.code = NEW.code"
+  "  AND h.change = 'level');"
+  "END;"
+  "CREATE TABLE reorganisations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  checksum TEXT NOT NULL UNIQUE,"
+  "  effective_at INTEGER NOT NULL,"
+  "  applied_at INTEGER NOT NULL,"
+  "  applied_by TEXT NOT NULL,"
+  "  summary TEXT);"
+  "CREATE TABLE roster_changes ("
+  "  id INTEGER PRIMARY KEY,"
+  "  reorganisation_id INTEGER REFERENCES reorganisations(id),"
+  "  at INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('unit','endpoint')),"
+  "  code TEXT NOT NULL,"
+  "  change TEXT NOT NULL"
+  "    CHECK (change IN ('created','ended','name','level','parent','unit','successor')),"
+  "  old_value TEXT,"
+  "  new_value TEXT);"
+  "CREATE INDEX roster_changes_by_code ON roster_changes(kind, code, change, at);"
+  /* the statistics read a room's level as it was: a rebuild of the rollup */
+  "DELETE FROM stats_rollup_meta;";
 /* clang-format on */
 
 void
@@ -302,6 +392,36 @@ db_user_version (SchedDb *db)
   return version;
 }
 
+/* v5 rebuilds the endpoints table, which meetings, their rooms, attendance
+ * and tokens reference: foreign keys are off during the step (the caller
+ * turned them off before its transaction, where the pragma has effect) and
+ * checked before the commit. */
+static gboolean
+db_migrate_v5 (SchedDb *db, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!sched_db_exec (db, schema_v5, error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (db->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sched_db_set_error (db, error, "foreign_key_check");
+      return FALSE;
+    }
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL,
+                   "database: a reference is broken after the schema v5 upgrade");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean db_migrate_steps (SchedDb *db, gint version, GError **error);
+
 static gboolean
 db_migrate (SchedDb *db, GError **error)
 {
@@ -322,6 +442,20 @@ db_migrate (SchedDb *db, GError **error)
   if (version == SCHED_DB_SCHEMA_VERSION)
     return TRUE;
 
+  /* Only outside a transaction does this pragma take effect (v5). */
+  if (!sched_db_exec (db, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  if (!db_migrate_steps (db, version, error))
+    {
+      sched_db_exec (db, "PRAGMA foreign_keys = ON", NULL);
+      return FALSE;
+    }
+  return sched_db_exec (db, "PRAGMA foreign_keys = ON", error);
+}
+
+static gboolean
+db_migrate_steps (SchedDb *db, gint version, GError **error)
+{
   if (!sched_db_begin_immediate (db, error))
     return FALSE;
   if (version < 1 && !sched_db_exec (db, schema_v1, error))
@@ -344,7 +478,12 @@ db_migrate (SchedDb *db, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 5) … */
+  if (version < 5 && !db_migrate_v5 (db, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 6) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {
@@ -530,6 +669,15 @@ sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (stmt, index);
+}
+
+void
+sched_db_bind_bound (sqlite3_stmt *stmt, int index, gint64 value)
+{
+  if (value == 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, value);
 }
 
 const gchar *

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 typedef struct _SchedDb SchedDb;
 
-#define SCHED_DB_SCHEMA_VERSION 4
+#define SCHED_DB_SCHEMA_VERSION 5
 
 /* Opens (creating if needed) and migrates the database at @path. */
 SchedDb *sched_db_open (const gchar *path, GError **error);
@@ -78,6 +78,8 @@ gboolean sched_db_exists (SchedDb *db, const gchar *sql, const gchar *text, gboo
 
 /* Binds a UTF-8 string or NULL. */
 void sched_db_bind_text (sqlite3_stmt *stmt, int index, const gchar *text);
+/* Binds a period bound of the roster: 0 (unbounded) as NULL. */
+void sched_db_bind_bound (sqlite3_stmt *stmt, int index, gint64 value);
 /* Column text as const gchar* (NULL for SQL NULL). */
 const gchar *sched_db_column_text (sqlite3_stmt *stmt, int index);
 

@@ -11,8 +11,10 @@ G_DEFINE_QUARK (sched-error-quark, sched_error)
 /* clang-format on */
 
 /* The field is kept in the message as "\x1f" FIELD "\x1f" TEXT so that a
- * plain GError can carry it without a custom boxed type. */
+ * plain GError can carry it without a custom boxed type; a reason goes
+ * before it as "\x1e" REASON "\x1e". */
 #define FIELD_MARK '\x1f'
+#define REASON_MARK '\x1e'
 
 static const struct
 {
@@ -49,6 +51,21 @@ sched_error_code_name (const GError *error)
   return sched_error_table[error->code].name;
 }
 
+static void
+error_set_va (GError **error, SchedError code, const gchar *field, const gchar *reason,
+              const gchar *format, va_list ap)
+{
+  g_autofree gchar *text = g_strdup_vprintf (format, ap);
+  g_autofree gchar *reason_part
+      = reason ? g_strdup_printf ("%c%s%c", REASON_MARK, reason, REASON_MARK) : g_strdup ("");
+
+  if (field)
+    g_set_error (error, SCHED_ERROR, code, "%s%c%s%c%s", reason_part, FIELD_MARK, field, FIELD_MARK,
+                 text);
+  else
+    g_set_error (error, SCHED_ERROR, code, "%s%s", reason_part, text);
+}
+
 void
 sched_error_set_field (GError **error, SchedError code, const gchar *field, const gchar *format,
                        ...)
@@ -58,36 +75,74 @@ sched_error_set_field (GError **error, SchedError code, const gchar *field, cons
   if (error == NULL)
     return;
   va_start (ap, format);
-  g_autofree gchar *text = g_strdup_vprintf (format, ap);
+  error_set_va (error, code, field, NULL, format, ap);
   va_end (ap);
-  if (field)
-    g_set_error (error, SCHED_ERROR, code, "%c%s%c%s", FIELD_MARK, field, FIELD_MARK, text);
-  else
-    g_set_error_literal (error, SCHED_ERROR, code, text);
 }
 
-gchar *
-sched_error_get_field (const GError *error)
+void
+sched_error_set_reason (GError **error, SchedError code, const gchar *field, const gchar *reason,
+                        const gchar *format, ...)
+{
+  va_list ap;
+
+  if (error == NULL)
+    return;
+  va_start (ap, format);
+  error_set_va (error, code, field, reason, format, ap);
+  va_end (ap);
+}
+
+/* The message after the reason part, if any. */
+static const gchar *
+error_after_reason (const GError *error)
 {
   const gchar *end;
 
-  if (error == NULL || error->message[0] != FIELD_MARK)
+  if (error->message[0] != REASON_MARK)
+    return error->message;
+  end = strchr (error->message + 1, REASON_MARK);
+  return end ? end + 1 : error->message;
+}
+
+gchar *
+sched_error_get_reason (const GError *error)
+{
+  const gchar *end;
+
+  if (error == NULL || error->message[0] != REASON_MARK)
     return NULL;
-  end = strchr (error->message + 1, FIELD_MARK);
+  end = strchr (error->message + 1, REASON_MARK);
   if (end == NULL)
     return NULL;
   return g_strndup (error->message + 1, end - error->message - 1);
 }
 
+gchar *
+sched_error_get_field (const GError *error)
+{
+  const gchar *message, *end;
+
+  if (error == NULL)
+    return NULL;
+  message = error_after_reason (error);
+  if (message[0] != FIELD_MARK)
+    return NULL;
+  end = strchr (message + 1, FIELD_MARK);
+  if (end == NULL)
+    return NULL;
+  return g_strndup (message + 1, end - message - 1);
+}
+
 const gchar *
 sched_error_get_text (const GError *error)
 {
-  const gchar *end;
+  const gchar *message, *end;
 
   if (error == NULL)
     return "";
-  if (error->message[0] != FIELD_MARK)
-    return error->message;
-  end = strchr (error->message + 1, FIELD_MARK);
-  return end ? end + 1 : error->message;
+  message = error_after_reason (error);
+  if (message[0] != FIELD_MARK)
+    return message;
+  end = strchr (message + 1, FIELD_MARK);
+  return end ? end + 1 : message;
 }

@@ -1,7 +1,8 @@
 /* sched-error.h — the scheduler's error domain and its one mapping to HTTP.
  *
  * Every run-time failure in the scheduler is a GError in SCHED_ERROR; the
- * HTTP layer turns it into {"error": CODE, "message": TEXT, "field": NAME?}
+ * HTTP layer turns it into
+ * {"error": CODE, "message": TEXT, "field": NAME?, "reason": REASON?}
  * with the status from sched_error_http_status(). Keep the two in step. */
 #pragma once
 
@@ -35,6 +36,14 @@ const gchar *sched_error_code_name (const GError *error);
  * recovered by sched_error_get_field(). */
 void sched_error_set_field (GError **error, SchedError code, const gchar *field,
                             const gchar *format, ...) G_GNUC_PRINTF (4, 5);
+/* As sched_error_set_field(), with a stable machine-readable @reason
+ * ("in_past", "too_long", …: docs/api.md, "Error reasons") that the web UI
+ * translates; the message stays English for logs and API users. @field may
+ * be NULL. */
+void sched_error_set_reason (GError **error, SchedError code, const gchar *field,
+                             const gchar *reason, const gchar *format, ...) G_GNUC_PRINTF (5, 6);
+/* The reason given to sched_error_set_reason(), or NULL. Caller frees. */
+gchar *sched_error_get_reason (const GError *error);
 /* The field named by sched_error_set_field(), or NULL. Caller frees. */
 gchar *sched_error_get_field (const GError *error);
 /* The message without the field prefix. */

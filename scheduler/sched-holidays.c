@@ -1,24 +1,54 @@
-/* sched-holidays.c — holiday dates from an administrator-edited key file. */
+/* sched-holidays.c — holiday dates from an administrator-edited key file,
+ * and the provisional lunar ones (sched-lunar.c) of years whose official
+ * Tết or Giỗ Tổ break is not in it yet, computed the first time the year
+ * is looked at. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-holidays.h"
+
+#include "sched-lunar.h"
 
 #include "common/vc-config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The provisional Tết break: the eve and the first four days of the lunar
+ * year, the five days of the Labour Code 2019, art. 112. */
+#define TET_DAYS_BEFORE 1
+#define TET_DAYS_AFTER 3
+#define TET_PROVISIONAL_NAME "Tết Nguyên Đán (dự kiến theo âm lịch)"
+#define HUNG_KINGS_PROVISIONAL_NAME "Giỗ Tổ Hùng Vương (dự kiến, 10/3 âm lịch)"
+
+typedef struct
+{
+  gchar *name;
+  gboolean provisional;
+} HolidayDay;
+
 struct _SchedHolidays
 {
-  GHashTable *days; /* julian day (guint) -> name (owned) */
+  GHashTable *days;     /* julian day (guint) -> HolidayDay (owned) */
+  GHashTable *listed;   /* years with a group in the file */
+  GHashTable *computed; /* years whose provisional days are in @days */
 };
+
+static void
+holiday_day_free (HolidayDay *day)
+{
+  g_free (day->name);
+  g_free (day);
+}
 
 SchedHolidays *
 sched_holidays_new (void)
 {
   SchedHolidays *h = g_new0 (SchedHolidays, 1);
 
-  h->days = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  h->days = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                   (GDestroyNotify)holiday_day_free);
+  h->listed = g_hash_table_new (g_direct_hash, g_direct_equal);
+  h->computed = g_hash_table_new (g_direct_hash, g_direct_equal);
   return h;
 }
 
@@ -28,7 +58,19 @@ sched_holidays_free (SchedHolidays *h)
   if (h == NULL)
     return;
   g_hash_table_destroy (h->days);
+  g_hash_table_destroy (h->listed);
+  g_hash_table_destroy (h->computed);
   g_free (h);
+}
+
+static void
+holidays_put (SchedHolidays *h, const GDate *d, const gchar *name, gboolean provisional)
+{
+  HolidayDay *day = g_new0 (HolidayDay, 1);
+
+  day->name = g_strdup (name && *name ? name : "holiday");
+  day->provisional = provisional;
+  g_hash_table_insert (h->days, GUINT_TO_POINTER (g_date_get_julian (d)), day);
 }
 
 static gboolean
@@ -71,8 +113,7 @@ holidays_add_key (SchedHolidays *h, const gchar *path, GKeyFile *kf, const gchar
       return FALSE;
     }
   for (GDate d = first; g_date_compare (&d, &last) <= 0; g_date_add_days (&d, 1))
-    g_hash_table_insert (h->days, GUINT_TO_POINTER (g_date_get_julian (&d)),
-                         g_strdup (name && *name ? name : "holiday"));
+    holidays_put (h, &d, name, FALSE);
   return TRUE;
 }
 
@@ -90,6 +131,9 @@ sched_holidays_load (SchedHolidays *h, const gchar *path, GError **error)
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
   for (gsize g = 0; groups[g]; g++)
     {
+      guint64 year;
+      if (g_ascii_string_to_unsigned (groups[g], 10, 1, 9999, &year, NULL))
+        g_hash_table_add (h->listed, GUINT_TO_POINTER ((guint)year));
       g_auto (GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
       for (gsize k = 0; keys && keys[k]; k++)
         if (!holidays_add_key (h, path, kf, groups[g], keys[k], error))
@@ -98,20 +142,146 @@ sched_holidays_load (SchedHolidays *h, const gchar *path, GError **error)
   return TRUE;
 }
 
+static const HolidayDay *
+holidays_get (SchedHolidays *h, const GDate *d)
+{
+  return g_hash_table_lookup (h->days, GUINT_TO_POINTER (g_date_get_julian (d)));
+}
+
+/* Whether the file gave @d as a holiday (not a provisional one). */
+static gboolean
+holidays_official (SchedHolidays *h, const GDate *d)
+{
+  const HolidayDay *day = holidays_get (h, d);
+
+  return day != NULL && !day->provisional;
+}
+
+/* The solar dates of Tết (lunar 1/1) and Giỗ Tổ (lunar 10/3) of @year. */
+static gboolean
+holidays_lunar_dates (gint year, GDate *tet, GDate *hung_kings)
+{
+  return sched_lunar_to_solar (1, 1, year, FALSE, SCHED_LUNAR_VIETNAM_ZONE_HOURS, tet)
+         && sched_lunar_to_solar (10, 3, year, FALSE, SCHED_LUNAR_VIETNAM_ZONE_HOURS, hung_kings);
+}
+
+/* Adds @year's provisional lunar days where the file has none, once. */
+static void
+holidays_ensure_year (SchedHolidays *h, gint year)
+{
+  GDate tet, hung_kings;
+
+  if (g_hash_table_contains (h->computed, GINT_TO_POINTER (year)))
+    return;
+  g_hash_table_add (h->computed, GINT_TO_POINTER (year));
+  if (!holidays_lunar_dates (year, &tet, &hung_kings))
+    return;
+  if (!holidays_official (h, &tet))
+    {
+      GDate d = tet;
+      g_date_subtract_days (&d, TET_DAYS_BEFORE);
+      for (gint i = 0; i <= TET_DAYS_BEFORE + TET_DAYS_AFTER; i++, g_date_add_days (&d, 1))
+        if (!holidays_official (h, &d))
+          holidays_put (h, &d, TET_PROVISIONAL_NAME, TRUE);
+    }
+  if (!holidays_official (h, &hung_kings))
+    holidays_put (h, &hung_kings, HUNG_KINGS_PROVISIONAL_NAME, TRUE);
+}
+
+const gchar *
+sched_holidays_lookup_full (SchedHolidays *h, gint year, gint month, gint day,
+                            gboolean *provisional)
+{
+  const HolidayDay *found;
+  GDate d;
+
+  if (provisional)
+    *provisional = FALSE;
+  if (h == NULL || !g_date_valid_dmy (day, month, year))
+    return NULL;
+  holidays_ensure_year (h, year);
+  g_date_clear (&d, 1);
+  g_date_set_dmy (&d, day, month, year);
+  found = holidays_get (h, &d);
+  if (found == NULL)
+    return NULL;
+  if (provisional)
+    *provisional = found->provisional;
+  return found->name;
+}
+
 const gchar *
 sched_holidays_lookup (SchedHolidays *h, gint year, gint month, gint day)
 {
-  GDate d;
-
-  if (h == NULL || !g_date_valid_dmy (day, month, year))
-    return NULL;
-  g_date_clear (&d, 1);
-  g_date_set_dmy (&d, day, month, year);
-  return g_hash_table_lookup (h->days, GUINT_TO_POINTER (g_date_get_julian (&d)));
+  return sched_holidays_lookup_full (h, year, month, day, NULL);
 }
 
 guint
 sched_holidays_count (SchedHolidays *h)
 {
-  return h ? g_hash_table_size (h->days) : 0;
+  guint n = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (h == NULL)
+    return 0;
+  g_hash_table_iter_init (&iter, h->days);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += !((HolidayDay *)value)->provisional;
+  return n;
+}
+
+SchedHolidaysMissing
+sched_holidays_year_missing (SchedHolidays *h, gint year)
+{
+  SchedHolidaysMissing missing = 0;
+  GDate tet, hung_kings;
+
+  g_return_val_if_fail (h != NULL, 0);
+  if (!g_hash_table_contains (h->listed, GUINT_TO_POINTER ((guint)year)))
+    missing |= SCHED_HOLIDAYS_MISSING_YEAR;
+  if (holidays_lunar_dates (year, &tet, &hung_kings))
+    {
+      if (!holidays_official (h, &tet))
+        missing |= SCHED_HOLIDAYS_MISSING_TET;
+      if (!holidays_official (h, &hung_kings))
+        missing |= SCHED_HOLIDAYS_MISSING_HUNG_KINGS;
+    }
+  return missing;
+}
+
+void
+sched_holiday_free (SchedHoliday *holiday)
+{
+  if (holiday == NULL)
+    return;
+  g_free (holiday->name);
+  g_free (holiday);
+}
+
+GPtrArray *
+sched_holidays_list_year (SchedHolidays *h, gint year)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_holiday_free);
+  GDate d;
+
+  g_return_val_if_fail (h != NULL, out);
+  if (year < 1 || year > 9998)
+    return out;
+  holidays_ensure_year (h, year);
+  g_date_clear (&d, 1);
+  g_date_set_dmy (&d, 1, 1, year);
+  for (; g_date_get_year (&d) == year; g_date_add_days (&d, 1))
+    {
+      const HolidayDay *day = holidays_get (h, &d);
+      SchedHoliday *x;
+      if (day == NULL)
+        continue;
+      x = g_new0 (SchedHoliday, 1);
+      x->date = d;
+      x->name = g_strdup (day->name);
+      x->provisional = day->provisional;
+      g_ptr_array_add (out, x);
+    }
+  return out;
 }

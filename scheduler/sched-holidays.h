@@ -2,7 +2,11 @@
  *
  * Read from conf/holidays-vn.ini: one group per year, each key a local date
  * "YYYY-MM-DD" or an inclusive range "YYYY-MM-DD..YYYY-MM-DD", the value its
- * name. Lunar-derived breaks are entered by an administrator each year. */
+ * name. Lunar-derived breaks are entered by an administrator each year;
+ * until they are, a year's Tết Nguyên Đán (the eve and the first four days
+ * of lunar month 1) and Giỗ Tổ Hùng Vương (10/3 lunar) are computed from the
+ * Vietnamese lunar calendar (sched-lunar.h) and marked provisional, so that
+ * no year passes without Tết. */
 #pragma once
 
 #include <glib.h>
@@ -20,6 +24,32 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedHolidays, sched_holidays_free)
 /* The holiday's name when the local date @year-@month-@day is a holiday,
  * else NULL. */
 const gchar *sched_holidays_lookup (SchedHolidays *holidays, gint year, gint month, gint day);
+/* The same; *@provisional: whether it is a computed lunar date, not yet
+ * entered by the administrator. */
+const gchar *sched_holidays_lookup_full (SchedHolidays *holidays, gint year, gint month, gint day,
+                                         gboolean *provisional);
+/* Days the file gives (provisional ones not counted). */
 guint sched_holidays_count (SchedHolidays *holidays);
+
+typedef enum
+{
+  SCHED_HOLIDAYS_MISSING_YEAR = 1 << 0,       /* no group for the year in the file */
+  SCHED_HOLIDAYS_MISSING_TET = 1 << 1,        /* no official Tết break */
+  SCHED_HOLIDAYS_MISSING_HUNG_KINGS = 1 << 2, /* no official Giỗ Tổ Hùng Vương */
+} SchedHolidaysMissing;
+
+/* What the file lacks for @year (0: complete). */
+SchedHolidaysMissing sched_holidays_year_missing (SchedHolidays *holidays, gint year);
+
+typedef struct
+{
+  GDate date;
+  gchar *name;
+  gboolean provisional;
+} SchedHoliday;
+
+void sched_holiday_free (SchedHoliday *holiday);
+/* Every holiday of @year in date order, provisional ones included. */
+GPtrArray *sched_holidays_list_year (SchedHolidays *holidays, gint year);
 
 G_END_DECLS

@@ -114,6 +114,7 @@ sched_http_error_json (const GError *error, JsonObject *extra)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *field = sched_error_get_field (error);
+  g_autofree gchar *reason = sched_error_get_reason (error);
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
@@ -125,6 +126,11 @@ sched_http_error_json (const GError *error, JsonObject *extra)
     {
       json_builder_set_member_name (b, "field");
       json_builder_add_string_value (b, field);
+    }
+  if (reason)
+    {
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, reason);
     }
   if (extra)
     {

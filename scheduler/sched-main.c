@@ -6,6 +6,15 @@
  *   vc-scheduler ... token list
  *   vc-scheduler ... token revoke ID
  *   vc-scheduler ... import-history FILE.json
+ *   vc-scheduler ... reorg preview|apply FILE.json
+ *   vc-scheduler ... backup FILE     a copy of the database, while it runs
+ *   vc-scheduler ... restore FILE    put a copy back (the service stopped)
+ *
+ * Installed (not run from the build tree: common/vc-paths.h), with no
+ * --config it reads <sysconfdir>/vc-province/scheduler.ini when that exists,
+ * so that the operator's commands find the service's database. Before a
+ * start migrates an older schema, a copy of the database is saved beside it
+ * (sched-db-backup.h).
  *
  * Exit codes: 0 clean stop, 64 bad usage, 78 bad configuration (the message
  * names file, group and key), 1 any other failure. */
@@ -13,9 +22,12 @@
 
 #include "agents/sched-agents.h"
 #include "reports/sched-reports.h"
+#include "common/vc-paths.h"
 #include "sched-auth.h"
+#include "sched-db-backup.h"
 #include "sched-error.h"
 #include "sched-history.h"
+#include "sched-reorg.h"
 #include "sched-server.h"
 #include "sched-tokens.h"
 
@@ -196,6 +208,108 @@ main_import_history (SchedContext *ctx, const gchar *path)
   return 0;
 }
 
+/* Prints the summary (JSON) on stdout, or each problem of the file on
+ * stderr as "entries[I] (line N): …"; exit 1 when nothing was applied. */
+static int
+main_reorg (SchedContext *ctx, const gchar *what, const gchar *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) summary = NULL;
+  g_autoptr (SchedServer) server = sched_server_new (ctx, &error);
+  g_autofree gchar *actor = g_strconcat ("cli:", g_get_user_name (), NULL);
+  g_autofree gchar *text = NULL;
+  SchedReorgMode mode = g_str_equal (what, "apply") ? SCHED_REORG_APPLY : SCHED_REORG_PREVIEW;
+
+  if (server)
+    summary
+        = sched_reorg_run_file (sched_server_get_core (server), path, actor, mode, &extra, &error);
+  if (summary == NULL)
+    {
+      JsonArray *problems = extra ? json_object_get_array_member (extra, "problems") : NULL;
+
+      g_printerr ("vc-scheduler: reorg %s %s: %s\n", what, path, sched_error_get_text (error));
+      for (guint i = 0; problems && i < json_array_get_length (problems); i++)
+        {
+          JsonObject *p = json_array_get_object_element (problems, i);
+          if (json_object_get_null_member (p, "entry"))
+            g_printerr ("  %s\n", json_object_get_string_member (p, "message"));
+          else
+            g_printerr ("  %s (line %" G_GINT64_FORMAT "): %s\n",
+                        json_object_get_string_member (p, "entry"),
+                        json_object_get_int_member (p, "line"),
+                        json_object_get_string_member (p, "message"));
+        }
+      return main_exit_code (error);
+    }
+  text = json_to_string (summary, TRUE);
+  g_print ("%s\n", text);
+  return 0;
+}
+
+static int
+main_backup (const SchedSettings *settings, const gchar *file)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!sched_db_backup_save (settings->db_path, file, &error))
+    {
+      g_printerr ("vc-scheduler: backup: %s\n", error->message);
+      return 1;
+    }
+  g_print ("saved %s as %s\n", settings->db_path, file);
+  return 0;
+}
+
+static int
+main_restore (const SchedSettings *settings, const gchar *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *saved = NULL;
+
+  if (!sched_db_backup_restore (file, settings->db_path, &saved, &error))
+    {
+      g_printerr ("vc-scheduler: restore: %s\n", error->message);
+      return 1;
+    }
+  if (saved)
+    g_print ("the database was saved as %s\n", saved);
+  g_print ("restored %s from %s\n", settings->db_path, file);
+  return 0;
+}
+
+/* The copy taken before a start migrates an older schema; a failure stops
+ * the start (exit 1) with the database untouched. */
+static gboolean
+main_backup_before_migration (const SchedSettings *settings)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *saved = sched_db_backup_before_migration (settings->db_path, &error);
+
+  if (error)
+    {
+      g_printerr ("vc-scheduler: cannot save the database before migrating it: %s\n",
+                  error->message);
+      return FALSE;
+    }
+  if (saved)
+    g_message ("database %s has an older schema: saved as %s before migrating it",
+               settings->db_path, saved);
+  return TRUE;
+}
+
+/* The installed configuration, when no --config was given. */
+static gchar *
+main_default_config (void)
+{
+  g_autofree gchar *path = NULL;
+
+  if (vc_paths_uninstalled ())
+    return NULL;
+  path = g_build_filename (vc_paths_config_dir (), "scheduler.ini", NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -218,8 +332,8 @@ main (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) options = g_option_context_new (
-      "[token create | token list | token revoke ID | import-history FILE.json] — the booking "
-      "service");
+      "[token create | token list | token revoke ID | import-history FILE.json | reorg "
+      "preview|apply FILE.json | backup FILE | restore FILE] — the booking service");
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -233,16 +347,34 @@ main (int argc, char **argv)
   gboolean token_list = token_cmd && argc == 3 && g_strcmp0 (argv[2], "list") == 0;
   gboolean token_revoke = token_cmd && argc == 4 && g_strcmp0 (argv[2], "revoke") == 0;
   gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
-  if (argc != 1 && !token && !token_list && !token_revoke && !import)
+  gboolean reorg = argc == 4 && g_strcmp0 (argv[1], "reorg") == 0
+                   && (g_strcmp0 (argv[2], "preview") == 0 || g_strcmp0 (argv[2], "apply") == 0);
+  gboolean backup = argc == 3 && g_strcmp0 (argv[1], "backup") == 0;
+  gboolean restore = argc == 3 && g_strcmp0 (argv[1], "restore") == 0;
+  if (argc != 1 && !token && !token_list && !token_revoke && !import && !reorg && !backup
+      && !restore)
     {
       g_printerr ("vc-scheduler: unknown command; see --help\n");
       return EXIT_USAGE;
     }
+  if (o.config == NULL)
+    o.config = main_default_config ();
   settings = sched_settings_load (o.config, o.db, o.listen, &error);
   if (settings == NULL)
     {
       g_printerr ("vc-scheduler: %s\n", error->message);
       return main_exit_code (error);
+    }
+  if (backup || restore)
+    {
+      int status = backup ? main_backup (settings, argv[2]) : main_restore (settings, argv[2]);
+      sched_settings_free (settings);
+      return status;
+    }
+  if (!main_backup_before_migration (settings))
+    {
+      sched_settings_free (settings);
+      return 1;
     }
   ctx = sched_server_context_new (settings, &error);
   if (ctx == NULL)
@@ -258,5 +390,7 @@ main (int argc, char **argv)
     return main_token_revoke (ctx, argv[3]);
   if (import)
     return main_import_history (ctx, argv[2]);
+  if (reorg)
+    return main_reorg (ctx, argv[2], argv[3]);
   return main_serve (ctx);
 }

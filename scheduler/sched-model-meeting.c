@@ -406,6 +406,47 @@ sched_meeting_list_live_ids (SchedDb *db, gint64 starts_by, gint64 ends_after, G
   return TRUE;
 }
 
+/* clang-format off */
+#define OUT_OF_PERIOD(row, t)                                                          \
+  "((" row ".valid_to IS NOT NULL AND " t " >= " row ".valid_to)"                     \
+  " OR (" row ".valid_from IS NOT NULL AND " t " < " row ".valid_from))"
+/* clang-format on */
+
+gboolean
+sched_meeting_list_out_of_roster_ids (SchedDb *db, gint64 from, const gchar *unit, GArray *out,
+                                      GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+      db,
+      "SELECT m.id FROM meetings m JOIN units u ON u.code = m.unit"
+      " WHERE m.status = 'scheduled' AND m.start_at >= ?1 AND (?2 IS NULL OR m.unit = ?2)"
+      " AND (" OUT_OF_PERIOD (
+          "u", "m.start_at") "  OR EXISTS (SELECT 1 FROM meeting_endpoints me JOIN endpoints e ON "
+                             "e.code = me.endpoint"
+                             "   WHERE me.meeting_id = m.id AND me.active = 1 AND " OUT_OF_PERIOD (
+                                 "e", "m.start_at") "))"
+                                                    " ORDER BY m.start_at, m.id",
+      error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, from);
+  sched_db_bind_text (st, 2, unit);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      g_array_append_val (out, id);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "listing meetings outside the roster");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 sched_meeting_find_displaceable (SchedDb *db, gint64 at, gint priority, GArray *skip, gint64 *id,
                                  GError **error)
@@ -477,4 +518,32 @@ sched_meeting_count_by_status (SchedDb *db, GError **error)
       return NULL;
     }
   return g_steal_pointer (&counts);
+}
+
+gboolean
+sched_meeting_list_series (SchedDb *db, gint64 series_id, gint64 from_start, GArray *ids,
+                           GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db,
+                                       "SELECT id FROM meetings WHERE series_id = ?1 AND "
+                                       "start_at >= ?2 AND status = 'scheduled' ORDER BY start_at",
+                                       error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, series_id);
+  sqlite3_bind_int64 (st, 2, from_start);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "listing a series");
+      return FALSE;
+    }
+  return TRUE;
 }

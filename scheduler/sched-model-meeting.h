@@ -57,6 +57,11 @@ typedef struct
   gint limit;
 } SchedMeetingFilter;
 
+/* Appends to @ids (gint64) the scheduled meetings of series @series_id
+ * that start at or after @from_start, in start order. */
+gboolean sched_meeting_list_series (SchedDb *db, gint64 series_id, gint64 from_start, GArray *ids,
+                                    GError **error);
+
 /* Appends SchedMeeting* to @out (which frees them), in start order. */
 gboolean sched_meeting_list (SchedDb *db, const SchedMeetingFilter *filter, GPtrArray *out,
                              GError **error);
@@ -108,6 +113,13 @@ gboolean sched_meeting_get_room_window (SchedDb *db, gint64 id, const gchar *end
  * before @starts_by and end after @ends_after. */
 gboolean sched_meeting_list_live_ids (SchedDb *db, gint64 starts_by, gint64 ends_after, GArray *out,
                                       GError **error);
+
+/* Appends (gint64) the ids of the scheduled meetings starting at or after
+ * @from (of @unit, or any when NULL) whose unit, or one of whose rooms, is
+ * not valid at the meeting's start: what a reorganisation left behind for
+ * the secretariats to move or cancel. In start order. */
+gboolean sched_meeting_list_out_of_roster_ids (SchedDb *db, gint64 from, const gchar *unit,
+                                               GArray *out, GError **error);
 
 /* The scheduled meeting running at @at whose unit's priority is below
  * @priority, not in @skip (gint64 ids), that pre-emption gives up first:

@@ -7,7 +7,7 @@
 
 #include "sched-error.h"
 
-#define ROOM_COLUMNS "code, name, level, unit, parent"
+#define ROOM_COLUMNS "code, name, level, unit, parent, valid_from, valid_to, successor"
 
 void
 sched_room_free (SchedRoom *room)
@@ -19,6 +19,7 @@ sched_room_free (SchedRoom *room)
   g_free (room->level);
   g_free (room->unit);
   g_free (room->parent);
+  g_free (room->successor);
   g_free (room);
 }
 
@@ -32,7 +33,17 @@ room_from_row (sqlite3_stmt *st)
   room->level = g_strdup (sched_db_column_text (st, 2));
   room->unit = g_strdup (sched_db_column_text (st, 3));
   room->parent = g_strdup (sched_db_column_text (st, 4));
+  room->valid_from = sqlite3_column_int64 (st, 5); /* NULL reads as 0 */
+  room->valid_to = sqlite3_column_int64 (st, 6);
+  room->successor = g_strdup (sched_db_column_text (st, 7));
   return room;
+}
+
+gboolean
+sched_room_is_valid_at (const SchedRoom *room, gint64 at)
+{
+  return (room->valid_from == 0 || at >= room->valid_from)
+         && (room->valid_to == 0 || at < room->valid_to);
 }
 
 static const gchar *
@@ -42,8 +53,8 @@ room_list_sql (SchedRoomOrder order)
     {
       case SCHED_ROOM_ORDER_LEVEL:
         return "SELECT " ROOM_COLUMNS " FROM endpoints WHERE deleted = 0 "
-               "ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'department' THEN 1 "
-               "WHEN 'district' THEN 2 ELSE 3 END, code";
+               "ORDER BY CASE level WHEN 'central' THEN -1 WHEN 'province' THEN 0 "
+               "WHEN 'department' THEN 1 WHEN 'district' THEN 2 ELSE 3 END, code";
       case SCHED_ROOM_ORDER_ROSTER:
         return "SELECT " ROOM_COLUMNS " FROM endpoints WHERE deleted = 0 ORDER BY rowid";
       case SCHED_ROOM_ORDER_CODE:
@@ -148,8 +159,7 @@ gboolean
 sched_room_insert (SchedDb *db, const SchedRoom *room, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-      db, "INSERT INTO endpoints(code, name, level, unit, parent) VALUES (?1, ?2, ?3, ?4, ?5)",
-      error);
+      db, "INSERT INTO endpoints(" ROOM_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
 
   if (st == NULL)
     return FALSE;
@@ -158,6 +168,9 @@ sched_room_insert (SchedDb *db, const SchedRoom *room, GError **error)
   sched_db_bind_text (st, 3, room->level);
   sched_db_bind_text (st, 4, room->unit);
   sched_db_bind_text (st, 5, room->parent);
+  sched_db_bind_bound (st, 6, room->valid_from);
+  sched_db_bind_bound (st, 7, room->valid_to);
+  sched_db_bind_text (st, 8, room->successor);
   return sched_db_step_done (db, st, error);
 }
 
@@ -205,5 +218,19 @@ sched_room_mark_deleted (SchedDb *db, const gchar *code, GError **error)
   if (st == NULL)
     return FALSE;
   sched_db_bind_text (st, 1, code);
+  return sched_db_step_done (db, st, error);
+}
+
+gboolean
+sched_room_end (SchedDb *db, const gchar *code, gint64 at, const gchar *successor, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+      db, "UPDATE endpoints SET valid_to = ?2, successor = ?3 WHERE code = ?1", error);
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  sqlite3_bind_int64 (st, 2, at);
+  sched_db_bind_text (st, 3, successor);
   return sched_db_step_done (db, st, error);
 }

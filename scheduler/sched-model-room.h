@@ -1,6 +1,8 @@
 /* sched-model-room.h — the endpoints table: the conference rooms (điểm
  * cầu). A deleted room keeps its row (deleted = 1) for the history that
- * names it, and its code is never used again.
+ * names it, and its code is never used again. Since schema v5 a room has
+ * the period it is valid for: a room closed by a reorganisation keeps its
+ * row (not deleted) with valid_to set and, perhaps, a successor room.
  *
  * Part of the model layer (libvc-sched-base): the roster loader, the
  * endpoint API, the booking rules, tokens, the monitor and vc-stack read
@@ -15,9 +17,12 @@ typedef struct
 {
   gchar *code;
   gchar *name;
-  gchar *level;  /* province | district | department | commune */
-  gchar *unit;   /* NULL: none */
-  gchar *parent; /* NULL: none */
+  gchar *level;      /* central | province | district | department | commune */
+  gchar *unit;       /* NULL: none */
+  gchar *parent;     /* NULL: none */
+  gint64 valid_from; /* 0: since always */
+  gint64 valid_to;   /* exclusive; 0: still valid */
+  gchar *successor;  /* NULL: none */
 } SchedRoom;
 
 void sched_room_free (SchedRoom *room);
@@ -30,9 +35,13 @@ typedef enum
   SCHED_ROOM_ORDER_ROSTER, /* in the order they were added (the roster's) */
 } SchedRoomOrder;
 
-/* SchedRoom* for every room not deleted. */
+/* Whether @room's period [valid_from, valid_to) holds @at. */
+gboolean sched_room_is_valid_at (const SchedRoom *room, gint64 at);
+
+/* SchedRoom* for every room not deleted (closed ones included). */
 GPtrArray *sched_room_list (SchedDb *db, SchedRoomOrder order, GError **error);
-/* Room @code if not deleted; NULL + SCHED_ERROR_NOT_FOUND otherwise. */
+/* Room @code if not deleted (closed or not); NULL + SCHED_ERROR_NOT_FOUND
+ * otherwise. */
 SchedRoom *sched_room_get (SchedDb *db, const gchar *code, GError **error);
 /* Whether room @code exists (@with_deleted: or existed). */
 gboolean sched_room_exists (SchedDb *db, const gchar *code, gboolean with_deleted, gboolean *exists,
@@ -52,5 +61,9 @@ gboolean sched_room_update (SchedDb *db, const gchar *code, const gchar *name, c
 gboolean sched_room_set_parent (SchedDb *db, const gchar *code, const gchar *parent,
                                 GError **error);
 gboolean sched_room_mark_deleted (SchedDb *db, const gchar *code, GError **error);
+/* Ends room @code's period at @at; @successor (may be NULL) takes its
+ * meetings in the statistics. */
+gboolean sched_room_end (SchedDb *db, const gchar *code, gint64 at, const gchar *successor,
+                         GError **error);
 
 G_END_DECLS

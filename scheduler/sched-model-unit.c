@@ -4,6 +4,10 @@
 
 #include "sched-model-unit.h"
 
+#include "sched-error.h"
+
+#define UNIT_COLUMNS "code, name, priority, level, parent, valid_from, valid_to, successor"
+
 void
 sched_unit_free (SchedUnit *unit)
 {
@@ -11,28 +15,47 @@ sched_unit_free (SchedUnit *unit)
     return;
   g_free (unit->code);
   g_free (unit->name);
+  g_free (unit->level);
+  g_free (unit->parent);
+  g_free (unit->successor);
   g_free (unit);
+}
+
+gboolean
+sched_unit_is_valid_at (const SchedUnit *unit, gint64 at)
+{
+  return (unit->valid_from == 0 || at >= unit->valid_from)
+         && (unit->valid_to == 0 || at < unit->valid_to);
+}
+
+static SchedUnit *
+unit_from_row (sqlite3_stmt *st)
+{
+  SchedUnit *unit = g_new0 (SchedUnit, 1);
+
+  unit->code = g_strdup (sched_db_column_text (st, 0));
+  unit->name = g_strdup (sched_db_column_text (st, 1));
+  unit->priority = sqlite3_column_int (st, 2);
+  unit->level = g_strdup (sched_db_column_text (st, 3));
+  unit->parent = g_strdup (sched_db_column_text (st, 4));
+  unit->valid_from = sqlite3_column_int64 (st, 5); /* NULL reads as 0 */
+  unit->valid_to = sqlite3_column_int64 (st, 6);
+  unit->successor = g_strdup (sched_db_column_text (st, 7));
+  return unit;
 }
 
 GPtrArray *
 sched_unit_list (SchedDb *db, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (
-      db, "SELECT code, name, priority FROM units ORDER BY priority DESC, code", error);
+      db, "SELECT " UNIT_COLUMNS " FROM units ORDER BY priority DESC, code", error);
   g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_unit_free);
   int rc;
 
   if (st == NULL)
     return NULL;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      SchedUnit *unit = g_new0 (SchedUnit, 1);
-
-      unit->code = g_strdup (sched_db_column_text (st, 0));
-      unit->name = g_strdup (sched_db_column_text (st, 1));
-      unit->priority = sqlite3_column_int (st, 2);
-      g_ptr_array_add (units, unit);
-    }
+    g_ptr_array_add (units, unit_from_row (st));
   sqlite3_reset (st);
   if (rc != SQLITE_DONE)
     {
@@ -40,6 +63,28 @@ sched_unit_list (SchedDb *db, GError **error)
       return NULL;
     }
   return g_steal_pointer (&units);
+}
+
+SchedUnit *
+sched_unit_get (SchedDb *db, const gchar *code, GError **error)
+{
+  sqlite3_stmt *st
+      = sched_db_prepare (db, "SELECT " UNIT_COLUMNS " FROM units WHERE code = ?1", error);
+  SchedUnit *unit = NULL;
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  sched_db_bind_text (st, 1, code);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    unit = unit_from_row (st);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no unit '%s'", code);
+  else
+    sched_db_set_error (db, error, "reading a unit");
+  sqlite3_reset (st);
+  return unit;
 }
 
 gboolean
@@ -84,13 +129,65 @@ sched_unit_count (SchedDb *db, gint64 *count, GError **error)
 gboolean
 sched_unit_insert (SchedDb *db, const gchar *code, const gchar *name, gint priority, GError **error)
 {
-  sqlite3_stmt *st
-      = sched_db_prepare (db, "INSERT INTO units(code, name, priority) VALUES (?1, ?2, ?3)", error);
+  SchedUnit unit = {
+    .code = (gchar *)code,
+    .name = (gchar *)name,
+    .priority = priority,
+  };
+
+  return sched_unit_insert_full (db, &unit, error);
+}
+
+gboolean
+sched_unit_insert_full (SchedDb *db, const SchedUnit *unit, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db,
+                                       "INSERT INTO units(" UNIT_COLUMNS ")"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                       error);
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, unit->code);
+  sched_db_bind_text (st, 2, unit->name);
+  sqlite3_bind_int (st, 3, unit->priority);
+  sched_db_bind_text (st, 4, unit->level);
+  sched_db_bind_text (st, 5, unit->parent);
+  sched_db_bind_bound (st, 6, unit->valid_from);
+  sched_db_bind_bound (st, 7, unit->valid_to);
+  sched_db_bind_text (st, 8, unit->successor);
+  return sched_db_step_done (db, st, error);
+}
+
+gboolean
+sched_unit_update (SchedDb *db, const gchar *code, const gchar *name, const gchar *level,
+                   const gchar *parent, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (db,
+                                       "UPDATE units SET name = coalesce(?2, name),"
+                                       " level = coalesce(?3, level), parent = coalesce(?4, parent)"
+                                       " WHERE code = ?1",
+                                       error);
 
   if (st == NULL)
     return FALSE;
   sched_db_bind_text (st, 1, code);
   sched_db_bind_text (st, 2, name);
-  sqlite3_bind_int (st, 3, priority);
+  sched_db_bind_text (st, 3, level);
+  sched_db_bind_text (st, 4, parent);
+  return sched_db_step_done (db, st, error);
+}
+
+gboolean
+sched_unit_end (SchedDb *db, const gchar *code, gint64 at, const gchar *successor, GError **error)
+{
+  sqlite3_stmt *st = sched_db_prepare (
+      db, "UPDATE units SET valid_to = ?2, successor = ?3 WHERE code = ?1", error);
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  sqlite3_bind_int64 (st, 2, at);
+  sched_db_bind_text (st, 3, successor);
   return sched_db_step_done (db, st, error);
 }

@@ -26,12 +26,38 @@ sched_roster_code_is_valid (const gchar *code)
 gboolean
 sched_roster_level_is_valid (const gchar *level)
 {
-  static const gchar *const levels[] = { "province", "district", "department", "commune" };
+  static const gchar *const levels[]
+      = { "central", "province", "district", "department", "commune" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
     if (g_strcmp0 (level, levels[i]) == 0)
       return TRUE;
   return FALSE;
+}
+
+gchar *
+sched_roster_format_date (GTimeZone *tz, gint64 t)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr (GDateTime) local = utc ? g_date_time_to_timezone (utc, tz) : NULL;
+
+  return local ? g_date_time_format (local, "%d/%m/%Y") : g_strdup ("?");
+}
+
+gchar *
+sched_roster_describe_period (GTimeZone *tz, gint64 valid_from, gint64 valid_to,
+                              const gchar *successor)
+{
+  g_autofree gchar *from = valid_from ? sched_roster_format_date (tz, valid_from) : NULL;
+  g_autofree gchar *to = valid_to ? sched_roster_format_date (tz, valid_to) : NULL;
+
+  if (to && successor)
+    return g_strdup_printf ("dissolved on %s (successor: %s)", to, successor);
+  if (to)
+    return g_strdup_printf ("dissolved on %s", to);
+  if (from)
+    return g_strdup_printf ("valid only from %s", from);
+  return g_strdup ("valid");
 }
 
 static gboolean
@@ -106,7 +132,7 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
     return roster_invalid (error, path, group, "code", "is not 1-64 of a-z, 0-9, '-'");
   if (!sched_roster_level_is_valid (level))
     return roster_invalid (error, path, group, "level",
-                           "is not one of province, district, department, commune");
+                           "is not one of central, province, district, department, commune");
   SchedRoom room = {
     .code = (gchar *)code,
     .name = name,

@@ -2,7 +2,7 @@
  *
  * The roster is a key file (conf/roster-nghe-an.ini):
  *   [unit:CODE]      name=…  priority=N   (higher wins pre-emption)
- *   [endpoint:CODE]  name=…  level=province|district|department|commune
+ *   [endpoint:CODE]  name=…  level=central|province|district|department|commune
  *                    unit=UNIT-CODE  parent=ENDPOINT-CODE (both optional)
  * It is read only when the database has no unit and no endpoint, so that
  * changes made through the API are never overwritten. */
@@ -14,7 +14,16 @@ G_BEGIN_DECLS
 
 /* Checks that a code is 1–64 of [a-z0-9-] (codes appear in URLs). */
 gboolean sched_roster_code_is_valid (const gchar *code);
+/* central, province, department, district (historic) or commune. */
 gboolean sched_roster_level_is_valid (const gchar *level);
+
+/* Local dd/mm/yyyy of @t in @tz. */
+gchar *sched_roster_format_date (GTimeZone *tz, gint64 t);
+/* Why a unit or room with this period is not valid at some date, for an
+ * error message: "valid from 01/07/2025", "dissolved on 01/07/2025
+ * (successor: CODE)", … */
+gchar *sched_roster_describe_period (GTimeZone *tz, gint64 valid_from, gint64 valid_to,
+                                     const gchar *successor);
 
 /* Loads @path when the database is empty; *loaded tells whether it did.
  * Errors in the file are VC_CONFIG_ERROR naming file/group/key. */

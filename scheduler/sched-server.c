@@ -224,6 +224,7 @@ sched_server_new (SchedContext *ctx, GError **error)
   server->core.ctx = ctx;
   server->core.started_at = vc_time_now ();
   server->core.holidays = sched_holidays_new ();
+  server->core.statics = sched_static_new ();
   if (s->holidays_path && !sched_holidays_load (server->core.holidays, s->holidays_path, error))
     return NULL;
   if (s->tls_certificate)
@@ -255,6 +256,8 @@ sched_server_new (SchedContext *ctx, GError **error)
   sched_api_roster_register (&server->core, server->soup);
   sched_api_meetings_register (&server->core, server->soup);
   sched_api_tokens_register (&server->core, server->soup);
+  sched_api_reorg_register (&server->core, server->soup);
+  sched_api_holidays_register (&server->core, server->soup);
   return g_steal_pointer (&server);
 }
 
@@ -273,6 +276,7 @@ sched_server_free (SchedServer *server)
       g_clear_object (&server->soup);
     }
   g_clear_pointer (&server->core.holidays, sched_holidays_free);
+  g_clear_pointer (&server->core.statics, sched_static_free);
   g_free (server);
 }
 

@@ -6,46 +6,80 @@
 
 #include "sched-settings.h"
 
+#include "common/vc-paths.h"
+
 #include <stdio.h>
 
-#ifndef VC_CONF_DIR
-#error "VC_CONF_DIR must be defined by the build"
-#endif
-#ifndef VC_SOURCE_DIR
-#error "VC_SOURCE_DIR must be defined by the build"
-#endif
+/* The five paths are filled in by settings_defaults_build(). */
+static const gchar defaults_template[] = "[server]\n"
+                                         "listen=127.0.0.1:8080\n"
+                                         "web_root=%s\n"
+                                         "vendor_root=%s\n"
+                                         "[database]\n"
+                                         "path=%s\n"
+                                         "synchronous=normal\n"
+                                         "sync_interval_ms=200\n"
+                                         "[site]\n"
+                                         "time_zone=Asia/Ho_Chi_Minh\n"
+                                         "roster=%s\n"
+                                         "holidays=%s\n"
+                                         "working_day_start=07:30\n"
+                                         "working_day_end=17:00\n"
+                                         "[bridge]\n"
+                                         "capacity=200\n"
+                                         "room_open_lead_seconds=600\n"
+                                         "join_token_margin_seconds=1800\n"
+                                         "[limits]\n"
+                                         "max_meeting_hours=12\n"
+                                         "max_series_occurrences=366\n"
+                                         "max_body_bytes=65536\n"
+                                         "header_timeout_ms=10000\n"
+                                         "idle_timeout_seconds=60\n"
+                                         "max_days_ahead=366\n"
+                                         "unit_room_hours_per_day=600\n"
+                                         "unit_room_hours_per_week=1200\n";
 
-static const gchar defaults[] = "[server]\n"
-                                "listen=127.0.0.1:8080\n"
-                                "web_root=" VC_SOURCE_DIR "/web\n"
-                                "vendor_root=" VC_SOURCE_DIR "/node_modules\n"
-                                "[database]\n"
-                                "path=vc-scheduler.db\n"
-                                "synchronous=normal\n"
-                                "sync_interval_ms=200\n"
-                                "[site]\n"
-                                "time_zone=Asia/Ho_Chi_Minh\n"
-                                "roster=" VC_CONF_DIR "/roster-nghe-an.ini\n"
-                                "holidays=" VC_CONF_DIR "/holidays-vn.ini\n"
-                                "working_day_start=07:30\n"
-                                "working_day_end=17:00\n"
-                                "[bridge]\n"
-                                "capacity=200\n"
-                                "room_open_lead_seconds=600\n"
-                                "join_token_margin_seconds=1800\n"
-                                "[limits]\n"
-                                "max_meeting_hours=12\n"
-                                "max_series_occurrences=366\n"
-                                "max_body_bytes=65536\n"
-                                "header_timeout_ms=10000\n"
-                                "idle_timeout_seconds=60\n"
-                                "max_days_ahead=366\n"
-                                "unit_room_hours_per_day=600\n"
-                                "unit_room_hours_per_week=1200\n";
+/* Installed: the web UI, Chart.js, the roster and the holidays under
+ * <datadir>/vc-province, the database under <localstatedir>/lib. From the
+ * build tree (common/vc-paths.h): the source tree's web/, node_modules/ and
+ * conf/, and a database in the current folder. */
+static gchar *
+settings_defaults_build (void)
+{
+  const gchar *source = vc_paths_source_dir ();
+  const gchar *data = vc_paths_data_dir ();
+  g_autofree gchar *web = NULL, *vendor = NULL, *db = NULL, *roster = NULL, *holidays = NULL;
+
+  if (source)
+    {
+      web = g_build_filename (source, "web", NULL);
+      vendor = g_build_filename (source, "node_modules", NULL);
+      db = g_strdup ("vc-scheduler.db");
+      roster = g_build_filename (source, "conf", "roster-nghe-an.ini", NULL);
+      holidays = g_build_filename (source, "conf", "holidays-vn.ini", NULL);
+    }
+  else
+    {
+      web = g_build_filename (data, "web", NULL);
+      vendor = g_build_filename (data, "vendor", NULL);
+      db = g_build_filename (vc_paths_state_dir (), "vc-scheduler", "vc-scheduler.db", NULL);
+      roster = g_build_filename (data, "roster-nghe-an.ini", NULL);
+      holidays = g_build_filename (data, "holidays-vn.ini", NULL);
+    }
+  return g_strdup_printf (defaults_template, web, vendor, db, roster, holidays);
+}
 
 const gchar *
 sched_settings_defaults (void)
 {
+  static gsize once = 0;
+  static gchar *defaults = NULL;
+
+  if (g_once_init_enter (&once))
+    {
+      defaults = settings_defaults_build ();
+      g_once_init_leave (&once, 1);
+    }
   return defaults;
 }
 
@@ -304,7 +338,7 @@ SchedSettings *
 sched_settings_load (const gchar *config_path, const gchar *db_path, const gchar *listen,
                      GError **error)
 {
-  g_autoptr (VcConfig) config = vc_config_new (defaults);
+  g_autoptr (VcConfig) config = vc_config_new (sched_settings_defaults ());
   /* Absolute, so that relative paths inside resolve against its folder. */
   g_autofree gchar *absolute = config_path ? g_canonicalize_filename (config_path, NULL) : NULL;
 

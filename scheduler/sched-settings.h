@@ -1,7 +1,8 @@
 /* sched-settings.h — reading SchedSettings from layered configuration.
  *
- * The embedded defaults point at the repository's conf/ files (VC_CONF_DIR),
- * so vc-scheduler runs with no --config at all. Every value is validated
+ * The embedded defaults point at the installed web UI, roster and holidays
+ * (or, run from the build tree, at the source tree's: common/vc-paths.h), so
+ * vc-scheduler runs with no --config at all. Every value is validated
  * here, once, with errors that name the file, group and key (VC_CONFIG_ERROR,
  * exit 78 in main). */
 #pragma once

@@ -15,6 +15,7 @@ APT_PACKAGES="
   libpango1.0-dev libcairo2-dev
   fonts-dejavu-core
   chromium
+  dpkg-dev debhelper lintian systemd
 "
 
 missing=""

@@ -71,10 +71,18 @@ static void stack_stop (Stack *stack, gint exit_code);
 static void stack_start_scheduler (Stack *stack);
 static void stack_start_agents (Stack *stack);
 
+/* @relative is the program's place in the build tree; an installed
+ * vc-stack finds its siblings by name in its own folder (<bindir>). */
 static gchar *
 stack_bin (Stack *stack, const gchar *relative)
 {
-  return g_build_filename (stack->bin_dir, relative, NULL);
+  g_autofree gchar *built = g_build_filename (stack->bin_dir, relative, NULL);
+  g_autofree gchar *name = NULL;
+
+  if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&built);
+  name = g_path_get_basename (relative);
+  return g_build_filename (stack->bin_dir, name, NULL);
 }
 
 /* ---- children ---------------------------------------------------------- */
@@ -554,7 +562,9 @@ main (int argc, char **argv)
       "Web UI and API address (default 127.0.0.1:8080)", "HOST:PORT" },
     { "demo", 'd', 0, G_OPTION_ARG_NONE, &stack.demo, "Book a meeting that starts shortly", NULL },
     { "bin-dir", 0, 0, G_OPTION_ARG_FILENAME, &stack.bin_dir,
-      "Build folder holding scheduler/, media/, endpoint/ (default: this program's)", "DIR" },
+      "Build folder holding scheduler/, media/, endpoint/, or the folder of the installed "
+      "programs (default: this program's)",
+      "DIR" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("- run the whole system on loopback");

@@ -6,6 +6,11 @@
  * times the statistics of one year (2024, compared with 2023) for every
  * group_by: the query function on the rollup, the same through HTTP on an
  * in-process server, and the raw tables for reference. Prints p50/p95.
+ * Then it applies a reorganisation effective 01/07/2024 (issue #16: the
+ * 42 district units and Sở Tài chính end, their rooms move to the commune
+ * level) through the scheduler's own code, and times units=historic
+ * against units=successor on the same data, alternating, with the ratio
+ * of the p50s and p95s.
  * Run by hand (docs/benchmarks.md, "Scheduler statistics"):
  *
  *   build/bench/reports/bench-stats [--meetings N] [--max-rooms N]
@@ -14,6 +19,7 @@
 
 #include "sched-auth.h"
 #include "sched-error.h"
+#include "sched-reorg.h"
 #include "sched-reports.h"
 #include "sched-stats.h"
 
@@ -399,6 +405,100 @@ time_group_raw (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup 
   report (label, raw);
 }
 
+/* The reorganisation of the benchmark's roster: effective 01/07/2024, in
+ * the middle of the timed year, so that the successor grouping folds
+ * meetings of both windows. */
+static void
+apply_reorganisation (SchedContext *ctx)
+{
+  GString *file = g_string_new ("{\"format\": \"vc-province-reorganisation/1\", \"name\": "
+                                "\"bench-2024-07-01\", \"effective\": \"2024-07-01\", "
+                                "\"entries\": [\n"
+                                "{\"op\": \"merge\", \"units\": [\"so-tc\"], \"into\": "
+                                "\"so-tttt\"}");
+  SchedCore core = { .ctx = ctx };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) summary = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (districts); i++)
+    g_string_append_printf (file,
+                            ",\n{\"op\": \"dissolve\", \"unit\": \"ubnd-%s\", \"successor\": "
+                            "\"ubnd-tinh\"},\n{\"op\": \"dissolve\", \"unit\": \"hu-%s\", "
+                            "\"successor\": \"tinh-uy\"},\n{\"op\": \"rehome\", \"room\": "
+                            "\"d-ubnd-%s\", \"unit\": \"ubnd-tinh\", \"level\": \"commune\"},"
+                            "\n{\"op\": \"rehome\", \"room\": \"d-hu-%s\", \"unit\": "
+                            "\"tinh-uy\", \"level\": \"commune\"}",
+                            districts[i], districts[i], districts[i], districts[i]);
+  g_string_append (file, "]}");
+  summary
+      = sched_reorg_run (&core, file->str, file->len, "bench", SCHED_REORG_APPLY, &extra, &error);
+  g_string_free (file, TRUE);
+  die_on_error (error, "reorganisation");
+  printf ("\nreorganisation applied (effective 01/07/2024): %.1f s\n",
+          (g_get_monotonic_time () - t0) / 1e6);
+}
+
+/* units=historic against units=successor, alternating run by run on the
+ * same data, through the query function and through HTTP. */
+static void
+time_units (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup g, SoupSession *session,
+            const gchar *base_url, const gchar *token)
+{
+  const gchar *name = sched_stats_group_to_string (g);
+  GArray *ms[2][2]; /* [historic|successor][function|HTTP] */
+  GError *error = NULL;
+
+  for (gint u = 0; u < 2; u++)
+    for (gint k = 0; k < 2; k++)
+      ms[u][k] = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  q->group_by = g;
+  q->force_raw = FALSE;
+  for (gint i = 0; i < opt_iterations; i++)
+    for (gint u = 0; u < 2; u++)
+      {
+        g_autofree gchar *url = g_strdup_printf (
+            "%s/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=%s&compare=previous_year"
+            "&units=%s",
+            base_url, name, u ? "successor" : "historic");
+        gint64 s = g_get_monotonic_time ();
+        gdouble v;
+
+        q->units = u ? SCHED_STATS_UNITS_SUCCESSOR : SCHED_STATS_UNITS_HISTORIC;
+        {
+          g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, q, &error);
+          die_on_error (error, "stats");
+          g_assert (stats->used_rollup && stats->previous_used_rollup);
+        }
+        v = (g_get_monotonic_time () - s) / 1000.0;
+        g_array_append_val (ms[u][0], v);
+        s = g_get_monotonic_time ();
+        g_assert (http_get (session, url, token) == 200);
+        v = (g_get_monotonic_time () - s) / 1000.0;
+        g_array_append_val (ms[u][1], v);
+      }
+  q->units = SCHED_STATS_UNITS_HISTORIC;
+  for (gint k = 0; k < 2; k++)
+    {
+      gdouble p[2][2];
+      for (gint u = 0; u < 2; u++)
+        {
+          g_autofree gchar *label = g_strdup_printf (
+              "%s, %s, %s", name, u ? "successor" : "historic", k ? "HTTP" : "function");
+          report (label, ms[u][k]); /* sorts */
+          p[u][0] = g_array_index (ms[u][k], gdouble, (ms[u][k]->len - 1) / 2);
+          p[u][1] = g_array_index (ms[u][k], gdouble, (guint)((ms[u][k]->len - 1) * 0.95));
+        }
+      printf ("| %-30s |       | %7.2fx | %7.2fx |          |\n",
+              k ? "  successor/historic, HTTP" : "  successor/historic, function",
+              p[1][0] / p[0][0], p[1][1] / p[0][1]);
+    }
+  for (gint u = 0; u < 2; u++)
+    for (gint k = 0; k < 2; k++)
+      g_array_unref (ms[u][k]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -482,6 +582,27 @@ main (int argc, char **argv)
     /* The raw tables last: each run blocks the loop for seconds. */
     for (gint g = SCHED_STATS_GROUP_NONE; g <= SCHED_STATS_GROUP_MONTH; g++)
       time_group_raw (db, tz, &q, g);
+  }
+
+  {
+    g_autoptr (GDateTime) from = g_date_time_new (tz, 2024, 1, 1, 0, 0, 0);
+    g_autoptr (GDateTime) to = g_date_time_new (tz, 2025, 1, 1, 0, 0, 0);
+    SchedStatsQuery q = { .from = g_date_time_to_unix (from),
+                          .to = g_date_time_to_unix (to),
+                          .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
+    g_autoptr (SchedStats) first = NULL;
+
+    apply_reorganisation (&ctx);
+    t0 = g_get_monotonic_time ();
+    first = sched_stats_compute (db, tz, &q, &error);
+    die_on_error (error, "stats");
+    printf ("first query after it (refreshes the days of the re-levelled rooms): %.1f s\n",
+            (g_get_monotonic_time () - t0) / 1e6);
+    printf ("\nyear 2024 compared with 2023 after the reorganisation, times in ms\n\n");
+    printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
+    printf ("|--------------------------------|-------|----------|----------|----------|\n");
+    for (gint g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_LEVEL; g++)
+      time_units (db, tz, &q, g, session, base_url, token);
   }
 
   time_bookings (db, 1767225600 + 1000 * 3600, "booking insert, rollup built");

@@ -399,6 +399,11 @@ on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, claims->name);
   sched_json_add_time (b, "expires", claims->exp);
+  /* What the guest's page shows: the meeting's title and times. */
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, meeting->title);
+  sched_json_add_time (b, "start", meeting->start);
+  sched_json_add_time (b, "end", meeting->end);
   /* a guest cannot open the room on the bridge: the page waits until it is
    * open (docs/protocol.md §3) */
   json_builder_set_member_name (b, "room_open");

@@ -147,14 +147,50 @@ text_append_comparison (GString *out, GTimeZone *tz, const SchedStats *stats, gb
                             held > before ? "more" : "fewer", period, before);
 }
 
+/* " (Lưu ý: danh sách đơn vị đã thay đổi từ 01/07/2025; …)": when the
+ * roster changed between the two periods compared, and there is a
+ * comparison sentence. */
+static void
+text_append_units_note (GString *out, GTimeZone *tz, const SchedStats *stats, gboolean vi)
+{
+  g_autofree gchar *date = NULL;
+  gboolean successor = stats->query.units == SCHED_STATS_UNITS_SUCCESSOR;
+
+  if (stats->roster_changed_at == 0 || stats->previous_totals.held == 0)
+    return;
+  date = text_local_date (tz, stats->roster_changed_at);
+  if (vi)
+    g_string_append_printf (out,
+                            " Lưu ý: danh sách đơn vị thay đổi từ ngày %s, đơn vị của hai kỳ so "
+                            "sánh không hoàn toàn giống nhau (%s).",
+                            date,
+                            successor ? "số liệu được tính theo đơn vị kế thừa hiện nay"
+                                      : "số liệu mỗi kỳ được tính theo đơn vị tại thời điểm đó");
+  else
+    g_string_append_printf (out,
+                            " Note: the units changed on %s, so the two periods compared do not "
+                            "have the same units (%s).",
+                            date,
+                            successor ? "meetings are counted under today's successor units"
+                                      : "each period is counted under the units of its time");
+}
+
 gchar *
 sched_report_summary (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, const gchar *lang,
                       GError **error)
 {
+  return sched_report_summary_units (db, tz, from, to, lang, SCHED_STATS_UNITS_HISTORIC, error);
+}
+
+gchar *
+sched_report_summary_units (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, const gchar *lang,
+                            SchedStatsUnits units, GError **error)
+{
   SchedStatsQuery q = { .from = from,
                         .to = to,
                         .group_by = SCHED_STATS_GROUP_UNIT,
-                        .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
+                        .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR,
+                        .units = units };
   g_autoptr (SchedStats) stats = NULL;
   gboolean vi = g_strcmp0 (lang, "en") != 0;
   GString *out;
@@ -165,5 +201,6 @@ sched_report_summary (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, const 
   out = g_string_new (NULL);
   text_append_served (out, tz, stats, vi);
   text_append_comparison (out, tz, stats, vi);
+  text_append_units_note (out, tz, stats, vi);
   return g_string_free (out, FALSE);
 }

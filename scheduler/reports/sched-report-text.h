@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sched-db.h"
+#include "sched-stats.h"
 
 G_BEGIN_DECLS
 
@@ -12,5 +13,10 @@ G_BEGIN_DECLS
  * cùng kỳ năm 2023 (08 cuộc)." See docs/api-reports.md for every rule. */
 gchar *sched_report_summary (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, const gchar *lang,
                              GError **error);
+/* The same with the units counted as they were (historic) or under their
+ * successors at the end of the period (issue #16). When the roster changed
+ * between the two periods compared, the sentence says so. */
+gchar *sched_report_summary_units (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to,
+                                   const gchar *lang, SchedStatsUnits units, GError **error);
 
 G_END_DECLS

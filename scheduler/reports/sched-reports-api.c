@@ -96,6 +96,21 @@ reports_parse_window (SchedContext *ctx, GHashTable *query, gint64 *from, gint64
   return TRUE;
 }
 
+/* units=historic (the default) or successor (docs/api-reports.md). */
+static gboolean
+reports_parse_units (GHashTable *query, SchedStatsUnits *out, GError **error)
+{
+  const gchar *units = sched_http_query (query, "units");
+
+  *out = SCHED_STATS_UNITS_HISTORIC;
+  if (units && !sched_stats_units_from_string (units, out))
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "units", "units is historic or successor");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static SchedStats *
 reports_stats_from_request (SchedContext *ctx, SoupServerMessage *msg, GHashTable *query,
                             GError **error)
@@ -106,6 +121,8 @@ reports_stats_from_request (SchedContext *ctx, SoupServerMessage *msg, GHashTabl
   const gchar *compare = sched_http_query (query, "compare");
 
   principal = sched_http_authenticate (ctx, msg, error);
+  if (principal && !reports_parse_units (query, &q.units, error))
+    return NULL;
   if (principal == NULL || !sched_auth_can_read_all (principal, error))
     return NULL;
   if (!reports_parse_window (ctx, query, &q.from, &q.to, error))
@@ -185,13 +202,15 @@ on_reports_request (SoupServer *server, SoupServerMessage *msg, const char *path
   g_autoptr (JsonBuilder) b = NULL;
   g_autofree gchar *text = NULL;
   const gchar *lang = sched_http_query (query, "lang");
+  SchedStatsUnits units = SCHED_STATS_UNITS_HISTORIC;
   gint64 from = 0, to = 0;
 
   if (!reports_check_method (msg) || !reports_check_path (msg, path, "/api/v1/reports/summary"))
     return;
   principal = sched_http_authenticate (ctx, msg, &error);
   if (principal == NULL || !sched_auth_can_read_all (principal, &error)
-      || !reports_parse_window (ctx, query, &from, &to, &error))
+      || !reports_parse_window (ctx, query, &from, &to, &error)
+      || !reports_parse_units (query, &units, &error))
     goto fail;
   if (lang == NULL || *lang == '\0')
     lang = "vi";
@@ -200,7 +219,7 @@ on_reports_request (SoupServer *server, SoupServerMessage *msg, const char *path
       sched_error_set_field (&error, SCHED_ERROR_INVALID, "lang", "lang is vi or en");
       goto fail;
     }
-  text = sched_report_summary (ctx->db, ctx->tz, from, to, lang, &error);
+  text = sched_report_summary_units (ctx->db, ctx->tz, from, to, lang, units, &error);
   if (text == NULL)
     goto fail;
 
@@ -210,6 +229,8 @@ on_reports_request (SoupServer *server, SoupServerMessage *msg, const char *path
   json_builder_add_string_value (b, text);
   json_builder_set_member_name (b, "lang");
   json_builder_add_string_value (b, lang);
+  json_builder_set_member_name (b, "units");
+  json_builder_add_string_value (b, sched_stats_units_to_string (units));
   sched_json_add_time (b, "from", from);
   sched_json_add_time (b, "to", to);
   json_builder_end_object (b);

@@ -70,6 +70,22 @@ sched_stats_to_json (const SchedStats *stats, GTimeZone *tz)
   else
     json_builder_add_null_value (b);
 
+  json_builder_set_member_name (b, "units");
+  json_builder_add_string_value (b, sched_stats_units_to_string (stats->query.units));
+  if (compare)
+    {
+      /* the roster changed between the two windows: the units compared differ */
+      json_builder_set_member_name (b, "units_differ");
+      json_builder_add_boolean_value (b, stats->roster_changed_at != 0);
+      if (stats->roster_changed_at)
+        sched_json_add_time (b, "roster_changed_at", stats->roster_changed_at);
+      else
+        {
+          json_builder_set_member_name (b, "roster_changed_at");
+          json_builder_add_null_value (b);
+        }
+    }
+
   json_builder_set_member_name (b, "totals");
   json_builder_begin_object (b);
   json_add_metrics (b, &stats->totals);

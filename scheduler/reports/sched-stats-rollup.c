@@ -5,8 +5,9 @@
  *              planned_seconds, actual_seconds, present, invited)
  *   dim 'unit'     key = meetings.unit     (every meeting once)
  *   dim 'endpoint' key = endpoint code     (once per member room)
- *   dim 'level'    key = endpoints.level   (once per distinct level of the
- *                                           member rooms)
+ *   dim 'level'    key = a room's level    (once per distinct level of the
+ *                                           member rooms, each room's level
+ *                                           as it was at the meeting's start)
  *   day = (start_at + offset_seconds) / 86400: the local day of the start,
  *   for the fixed UTC offset in stats_rollup_meta (Asia/Ho_Chi_Minh: +7 h).
  *
@@ -25,7 +26,7 @@
 #include "sched-error.h"
 
 /* Bump when the definitions change: the next start rebuilds the table. */
-#define STATS_ROLLUP_VERSION 2
+#define STATS_ROLLUP_VERSION 3
 
 /* clang-format off */
 #define MEMBER_OF(m) STATS_SQL_IS_MEMBER ("me", m)
@@ -51,7 +52,7 @@ static const gchar rollup_refresh[] =
   " WHERE " MEMBER_OF ("m") " GROUP BY 2, 3;"
   INSERT_ROLLUP
   "SELECT 'level', " STATS_SQL_DAY ("m") ", l.level, " STATS_SQL_SUMS ("m")
-  " FROM (SELECT DISTINCT me.meeting_id AS id, e.level AS level"
+  " FROM (SELECT DISTINCT me.meeting_id AS id, " STATS_SQL_LEVEL_AT ("e", "m.start_at") " AS level"
   DIRTY_MEETINGS
   "       JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "       JOIN endpoints e ON e.code = me.endpoint"
@@ -72,7 +73,8 @@ static const gchar rollup_rebuild[] =
   " WHERE " MEMBER_OF ("m") " GROUP BY 2, 3;"
   INSERT_ROLLUP
   "SELECT 'level', " STATS_SQL_DAY ("m") ", l.level, " STATS_SQL_SUMS ("m")
-  " FROM (SELECT DISTINCT me.meeting_id AS id, e.level AS level FROM meetings m"
+  " FROM (SELECT DISTINCT me.meeting_id AS id, " STATS_SQL_LEVEL_AT ("e", "m.start_at") " AS level"
+  "       FROM meetings m"
   "       JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "       JOIN endpoints e ON e.code = me.endpoint"
   "       WHERE " MEMBER_OF ("m") ") l"

@@ -46,6 +46,15 @@
 #define STATS_SQL_IS_MEMBER(me, m)                                                                 \
   "(" me ".active = 1 OR " m ".status IN ('cancelled','displaced'))"
 
+/* The level room @e had at time @t (issue #16): the old value of its first
+ * level change after @t (roster_changes), else its level today. A room
+ * moved from the district to the commune level on 01/07/2025 counts as a
+ * district room in the meetings before. */
+#define STATS_SQL_LEVEL_AT(e, t)                                                                   \
+  "coalesce((SELECT h.old_value FROM roster_changes h WHERE h.kind = 'endpoint'"                   \
+  " AND h.code = " e ".code AND h.change = 'level' AND h.at > " t " ORDER BY h.at LIMIT 1), " e    \
+  ".level)"
+
 /* The rollup's local day of a meeting row @m. */
 #define STATS_SQL_DAY(m)                                                                           \
   "((" m ".start_at + (SELECT offset_seconds FROM stats_rollup_meta WHERE id = 1)) / 86400)"

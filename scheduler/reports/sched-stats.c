@@ -30,6 +30,30 @@ static const gchar *const compare_names[] = {
   [SCHED_STATS_COMPARE_PREVIOUS_YEAR] = "previous_year",
 };
 
+static const gchar *const units_names[] = {
+  [SCHED_STATS_UNITS_HISTORIC] = "historic",
+  [SCHED_STATS_UNITS_SUCCESSOR] = "successor",
+};
+
+gboolean
+sched_stats_units_from_string (const gchar *text, SchedStatsUnits *out)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (units_names); i++)
+    if (g_strcmp0 (text, units_names[i]) == 0)
+      {
+        *out = (SchedStatsUnits)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const gchar *
+sched_stats_units_to_string (SchedStatsUnits units)
+{
+  g_return_val_if_fail ((gsize)units < G_N_ELEMENTS (units_names), "historic");
+  return units_names[units];
+}
+
 gboolean
 sched_stats_group_from_string (const gchar *text, SchedStatsGroup *out)
 {
@@ -75,9 +99,8 @@ sched_stats_level_label (const gchar *level, const gchar *lang)
   {
     const gchar *code, *vi, *en;
   } labels[] = {
-    { "province", "Cấp tỉnh", "Province" },
-    { "district", "Cấp huyện", "District" },
-    { "department", "Sở, ngành", "Department" },
+    { "central", "Trung ương", "Central" },  { "province", "Cấp tỉnh", "Province" },
+    { "district", "Cấp huyện", "District" }, { "department", "Sở, ngành", "Department" },
     { "commune", "Cấp xã", "Commune" },
   };
   gboolean en = g_strcmp0 (lang, "en") == 0;
@@ -388,7 +411,8 @@ static const gchar sql_raw_endpoints[] =
 
 static const gchar sql_raw_levels[] =
   "SELECT l.level, " STATS_SQL_SUMS ("m") " FROM"
-  " (SELECT DISTINCT me.meeting_id AS id, e.level AS level FROM meetings m"
+  " (SELECT DISTINCT me.meeting_id AS id, " STATS_SQL_LEVEL_AT ("e", "m.start_at") " AS level"
+  "  FROM meetings m"
   "  JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "  JOIN endpoints e ON e.code = me.endpoint"
   "  WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m") ") l"
@@ -576,10 +600,22 @@ sched_stats_free (SchedStats *stats)
   g_free (stats);
 }
 
+/* A unit's or room's name as it was at @at: the old value of its first
+ * rename after @at, else its name today. */
+/* clang-format off */
+#define STATS_SQL_NAME_AT(table, kind)                                                 \
+  "SELECT coalesce((SELECT h.old_value FROM roster_changes h WHERE h.kind = '" kind "'" \
+  " AND h.code = t.code AND h.change = 'name' AND h.at > ?2 ORDER BY h.at LIMIT 1),"    \
+  " t.name), "
+static const gchar sql_unit_name[] =
+  STATS_SQL_NAME_AT ("units", "unit") "t.priority FROM units t WHERE t.code = ?1";
+static const gchar sql_room_name[] =
+  STATS_SQL_NAME_AT ("endpoints", "endpoint") "0 FROM endpoints t WHERE t.code = ?1";
+/* clang-format on */
+
 static gboolean
-stats_row_name (SchedDb *db, SchedStatsGroup group, SchedStatsRow *row, GError **error)
+stats_row_name (SchedDb *db, SchedStatsGroup group, gint64 at, SchedStatsRow *row, GError **error)
 {
-  const gchar *sql;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -588,12 +624,12 @@ stats_row_name (SchedDb *db, SchedStatsGroup group, SchedStatsRow *row, GError *
       row->name = g_strdup (sched_stats_level_label (row->key, "vi"));
       return TRUE;
     }
-  sql = group == SCHED_STATS_GROUP_UNIT ? "SELECT name, priority FROM units WHERE code = ?1"
-                                        : "SELECT name, 0 FROM endpoints WHERE code = ?1";
-  stmt = sched_db_prepare (db, sql, error);
+  stmt = sched_db_prepare (db, group == SCHED_STATS_GROUP_UNIT ? sql_unit_name : sql_room_name,
+                           error);
   if (stmt == NULL)
     return FALSE;
   sched_db_bind_text (stmt, 1, row->key);
+  sqlite3_bind_int64 (stmt, 2, at);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -683,10 +719,58 @@ stats_rows_keyed (SchedDb *db, SchedStats *stats, StatsWindow *current, StatsWin
         row->previous = *m;
       if (row->current.booked == 0 && row->previous.booked == 0)
         g_ptr_array_remove_index_fast (stats->rows, stats->rows->len - 1);
-      else if (!stats_row_name (db, stats->query.group_by, row, error))
+      else if (!stats_row_name (db, stats->query.group_by, stats->query.to - 1, row, error))
         return FALSE;
     }
   g_ptr_array_sort (stats->rows, stats_row_compare);
+  return TRUE;
+}
+
+/* units=successor: the window's groups folded into their successors. */
+static void
+stats_window_fold (StatsWindow *w, const SchedStatsSuccessors *successors, SchedStatsGroup group)
+{
+  GHashTable *folded;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (w->by_key == NULL)
+    return;
+  folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, w->by_key);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const gchar *into = sched_stats_successors_map (successors, group, key);
+      SchedStatsMetrics *m = g_hash_table_lookup (folded, into);
+
+      if (m == NULL)
+        {
+          m = g_new0 (SchedStatsMetrics, 1);
+          g_hash_table_insert (folded, g_strdup (into), m);
+        }
+      metrics_add (m, value);
+    }
+  g_hash_table_unref (w->by_key);
+  w->by_key = folded;
+}
+
+static gboolean
+stats_fold_successors (SchedDb *db, SchedStats *stats, StatsWindow *current, StatsWindow *previous,
+                       GError **error)
+{
+  SchedStatsGroup group = stats->query.group_by;
+  g_autoptr (SchedStatsSuccessors) successors = NULL;
+
+  if (stats->query.units != SCHED_STATS_UNITS_SUCCESSOR
+      || (group != SCHED_STATS_GROUP_UNIT && group != SCHED_STATS_GROUP_ENDPOINT
+          && group != SCHED_STATS_GROUP_LEVEL))
+    return TRUE;
+  /* the roster at the last instant of the window */
+  successors = sched_stats_successors_load (db, stats->query.to - 1, error);
+  if (successors == NULL)
+    return FALSE;
+  stats_window_fold (current, successors, group);
+  stats_window_fold (previous, successors, group);
   return TRUE;
 }
 
@@ -752,6 +836,12 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
       stats->previous_used_rollup = previous.used_rollup;
     }
 
+  if (query->compare != SCHED_STATS_COMPARE_NONE
+      && !sched_stats_roster_changed (db, stats->previous_from, query->to,
+                                      &stats->roster_changed_at, error))
+    goto out;
+  if (!stats_fold_successors (db, stats, &current, &previous, error))
+    goto out;
   if (query->group_by == SCHED_STATS_GROUP_MONTH)
     stats_rows_months (stats, months, &current, &previous);
   else if (query->group_by != SCHED_STATS_GROUP_NONE

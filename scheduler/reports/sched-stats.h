@@ -57,11 +57,23 @@ typedef struct
   SchedStatsMetrics previous; /* zero without a comparison */
 } SchedStatsRow;
 
+/* Which units (and rooms) the meetings are counted under (issue #16):
+ * HISTORIC, as they were booked; SUCCESSOR, each unit, room and room
+ * level replaced by its successor as the roster stands at the end of the
+ * query's window (query.to; the comparison window is mapped the same way,
+ * so that its rows line up). Totals are the same either way. */
+typedef enum
+{
+  SCHED_STATS_UNITS_HISTORIC,
+  SCHED_STATS_UNITS_SUCCESSOR,
+} SchedStatsUnits;
+
 typedef struct
 {
   gint64 from, to; /* [from, to), seconds since the epoch */
   SchedStatsGroup group_by;
   SchedStatsCompare compare;
+  SchedStatsUnits units;
   gboolean force_raw; /* tests and benchmarks: never use the rollup */
 } SchedStatsQuery;
 
@@ -74,6 +86,11 @@ typedef struct
   GPtrArray *rows;               /* SchedStatsRow*, ordered (see sched_stats_compute) */
   gboolean used_rollup;          /* current window: whole days from the rollup */
   gboolean previous_used_rollup; /* comparison window: whole days from the rollup */
+  /* With a comparison: the first date the roster changed between the start
+   * of the comparison window and the end of the window (a unit or room
+   * added, ended, renamed, moved), 0 when it did not: the units compared
+   * differ. */
+  gint64 roster_changed_at;
 } SchedStats;
 
 void sched_stats_free (SchedStats *stats);
@@ -82,6 +99,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStats, sched_stats_free)
 gboolean sched_stats_group_from_string (const gchar *text, SchedStatsGroup *out);
 const gchar *sched_stats_group_to_string (SchedStatsGroup group);
 gboolean sched_stats_compare_from_string (const gchar *text, SchedStatsCompare *out);
+gboolean sched_stats_units_from_string (const gchar *text, SchedStatsUnits *out);
+const gchar *sched_stats_units_to_string (SchedStatsUnits units);
 const gchar *sched_stats_compare_to_string (SchedStatsCompare compare);
 
 /* The comparison window of [from, to): previous_period shifts it back by
@@ -140,6 +159,21 @@ gdouble sched_stats_round (gdouble value, gint decimals);
 JsonNode *sched_stats_to_json (const SchedStats *stats, GTimeZone *tz);
 /* sched-stats-csv.c: the same as RFC 4180 CSV, UTF-8 with a BOM, CRLF. */
 gchar *sched_stats_to_csv (const SchedStats *stats, gsize *out_length);
+
+/* sched-stats-successor.c: the successor grouping. */
+typedef struct _SchedStatsSuccessors SchedStatsSuccessors;
+/* The successor of every unit and room as the roster stands at @at, and of
+ * every room level (see docs/api-reports.md for its one approximation). */
+SchedStatsSuccessors *sched_stats_successors_load (SchedDb *db, gint64 at, GError **error);
+void sched_stats_successors_free (SchedStatsSuccessors *successors);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStatsSuccessors, sched_stats_successors_free)
+/* The key @key of grouping @group stands for at @at (itself when it has
+ * no successor). */
+const gchar *sched_stats_successors_map (const SchedStatsSuccessors *successors,
+                                         SchedStatsGroup group, const gchar *key);
+/* The first roster change in (@after, @before), 0 when none. */
+gboolean sched_stats_roster_changed (SchedDb *db, gint64 after, gint64 before, gint64 *at,
+                                     GError **error);
 
 /* Name of a level code in @lang ("vi" or "en"). */
 const gchar *sched_stats_level_label (const gchar *level, const gchar *lang);

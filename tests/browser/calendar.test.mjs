@@ -58,10 +58,9 @@ test('secretariat extends, reschedules and cancels its own meeting', { timeout: 
   assert.equal(Date.parse(now.end), vnInstant(day.y, day.m, day.d, 9, 30).getTime(), JSON.stringify(now));
 
   // Reschedule to 14:00–15:30 with the version the dialog holds.
-  const inputs = dialog.locator('form.inline-form').first().locator('input');
-  await inputs.nth(1).fill('14:00');
-  await inputs.nth(2).fill('15:30');
-  await dialog.locator('form.inline-form').first().locator('button[type="submit"]').click();
+  await dialog.locator('#mtg-edit input[name="start"]').fill('14:00');
+  await dialog.locator('#mtg-edit input[name="end"]').fill('15:30');
+  await dialog.locator('#mtg-edit button[type="submit"]').click();
   await dialog.locator('.msg-ok', { hasText: 'Đã lưu' }).waitFor();
   now = (await apiCall(sched.url, token, 'GET', `/api/v1/meetings/${mine.body.id}`)).body;
   assert.equal(Date.parse(now.start), vnInstant(day.y, day.m, day.d, 14).getTime(), JSON.stringify(now));
@@ -75,6 +74,10 @@ test('secretariat extends, reschedules and cancels its own meeting', { timeout: 
   now = (await apiCall(sched.url, token, 'GET', `/api/v1/meetings/${mine.body.id}`)).body;
   assert.equal(now.status, 'cancelled');
   await dialog.getByRole('button', { name: 'Đóng' }).click();
+  // Cancelled meetings are hidden until asked for (#17, finding 10).
+  await page.waitForFunction((id) => document.querySelector('#calendar')
+    && !document.querySelector(`#calendar button.chip[data-meeting="${id}"]`), mine.body.id);
+  await page.locator('#cal-show-cancelled').check();
   await page.locator(`#calendar button.chip.status-cancelled[data-meeting="${mine.body.id}"]`).first().waitFor();
   await fx.screenshot(page, 'calendar-week');
 

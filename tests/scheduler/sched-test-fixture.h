@@ -262,7 +262,7 @@ fixture_booking_json (const gchar *title, const gchar *unit, const gchar *chair,
                           title, unit, chair, rooms_json, s, e, more ? "," : "", more ? more : "");
 }
 
-static gint64
+G_GNUC_UNUSED static gint64
 fixture_count (Fixture *f, const gchar *sql)
 {
   sqlite3_stmt *st = NULL;

@@ -938,6 +938,227 @@ test_https (void)
   alarm (0);
 }
 
+/* Issue #17, finding 4: each refusal of a booking rule carries a stable
+ * `reason` the web UI translates, beside the English message and the field;
+ * errors without one (bad JSON) have no `reason` member. */
+static void
+test_error_reasons (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) past = NULL, longer = NULL, order = NULL, rooms = NULL, clash = NULL;
+  g_autoptr (JsonNode) first = NULL, bad = NULL;
+  gint64 day = fixture_future_day (1);
+  gint64 yesterday = vc_time_now () - 86400;
+  g_autofree gchar *past_body
+      = fixture_booking_json ("Giao ban", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
+                              yesterday, yesterday + 3600, NULL);
+  g_autofree gchar *long_body
+      = fixture_booking_json ("Giao ban", "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\",\"ubnd-vinh\"]",
+                              day + 6 * 3600, day + 20 * 3600, NULL);
+
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, past_body, &past),
+                    ==, 422);
+  g_assert_cmpstr (member_string (past, "reason"), ==, "in_past");
+  g_assert_cmpstr (member_string (past, "field"), ==, "start");
+  g_assert_cmpstr (member_string (past, "message"), ==, "is in the past");
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, long_body, &longer), ==, 422);
+  g_assert_cmpstr (member_string (longer, "reason"), ==, "too_long");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 9, 8, NULL, &order),
+                    ==, 422);
+  g_assert_cmpstr (member_string (order, "reason"), ==, "end_before_start");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh", "[\"ubnd-tinh\"]", 8, 9,
+                                  NULL, &rooms),
+                    ==, 422);
+  g_assert_cmpstr (member_string (rooms, "reason"), ==, "too_few_rooms");
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, &first),
+                    ==, 201);
+  g_assert_cmpuint (post_booking (f, f->sec_ubnd, "ubnd-tinh", "ubnd-tinh",
+                                  "[\"ubnd-tinh\",\"ubnd-vinh\"]", 8, 9, NULL, &clash),
+                    ==, 409);
+  g_assert_cmpstr (member_string (clash, "reason"), ==, "room_conflict");
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, "{\"title\":", &bad), ==, 400);
+  g_assert_false (json_object_has_member (json_node_get_object (bad), "reason"));
+}
+
+/* Issue #17, finding 6: a weekly series over Tết 2027, whose official break
+ * conf/holidays-vn.ini does not have. The preview lists every occurrence
+ * with its holiday (provisional, from the lunar calendar) and the meetings
+ * already in its rooms, and warns that 2027's calendar is incomplete; the
+ * booking skips 08/02/2027 and still holds the 3 meetings asked for. */
+static void
+test_series_preview (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) preview = NULL, booked = NULL, other = NULL, again = NULL, year = NULL;
+  g_autofree gchar *s = fixture_local (2027, 2, 1, 8, 0);
+  g_autofree gchar *e = fixture_local (2027, 2, 1, 9, 0);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":\"Giao ban tuần\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\","
+      "\"recurrence\":{\"freq\":\"weekly\",\"count\":3,\"byday\":[\"MO\"]}}",
+      s, e);
+  g_autofree gchar *s15 = fixture_local (2027, 2, 15, 8, 30);
+  g_autofree gchar *e15 = fixture_local (2027, 2, 15, 9, 30);
+  g_autofree gchar *clash = g_strdup_printf (
+      "{\"title\":\"Họp khác\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-vinh\","
+      "\"endpoints\":[\"ubnd-vinh\",\"ubnd-anh-son\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      s15, e15);
+  JsonArray *occ, *missing, *skipped, *holidays;
+  JsonObject *tet, *o;
+  gboolean found = FALSE;
+
+  g_autofree gchar *today = fixture_local (2027, 1, 4, 9, 0);
+  g_autofree gchar *other_path = NULL;
+
+  g_assert_true (vc_time_parse (today, &fixture_fake_now_value));
+  f->core->now = fixture_fake_now;
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings/preview", f->sec_ubnd, body, &preview), ==,
+      200);
+  o = json_node_get_object (preview);
+  occ = json_object_get_array_member (o, "occurrences");
+  g_assert_cmpuint (json_array_get_length (occ), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (o, "bookable"), ==, 3);
+  tet = json_array_get_object_element (occ, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (tet, "holiday"), "Tết"));
+  g_assert_true (json_object_get_boolean_member (tet, "provisional"));
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (occ, 0), "holiday"));
+  missing = json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (o, "incomplete_holiday_years"),
+                                     0),
+      "missing");
+  g_assert_cmpstr (json_array_get_string_element (missing, 0), ==, "tet");
+  /* Nothing was booked by the preview. */
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings"), ==, 0);
+
+  /* A meeting in one of the rooms on 15/02: flagged on that occurrence. */
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, clash, &other), ==,
+                    201);
+  g_assert_cmpuint (
+      fixture_request (f, "POST", "/api/v1/meetings/preview", f->sec_ubnd, body, &again), ==, 200);
+  occ = json_object_get_array_member (json_node_get_object (again), "occurrences");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_array_get_object_element (occ, 2), "conflicts")),
+                    ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_array_get_object_element (occ, 0), "conflicts")),
+                    ==, 0);
+  other_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (other, "id"));
+  g_assert_cmpuint (fixture_request (f, "DELETE", other_path, f->sec_ubnd, NULL, NULL), ==, 200);
+
+  /* Booked: three meetings, 08/02 skipped as a provisional holiday. */
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, &booked), ==,
+                    201);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (booked), "occurrences")),
+                    ==, 3);
+  skipped = json_object_get_array_member (json_node_get_object (booked), "skipped");
+  g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
+  g_assert_true (
+      json_object_get_boolean_member (json_array_get_object_element (skipped, 0), "provisional"));
+
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/holidays?year=2027", f->manager, NULL, &year), ==, 200);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (year), "complete"));
+  holidays = json_object_get_array_member (json_node_get_object (year), "holidays");
+  for (guint i = 0; i < json_array_get_length (holidays); i++)
+    {
+      JsonObject *h = json_array_get_object_element (holidays, i);
+      if (g_str_equal (json_object_get_string_member (h, "date"), "2027-02-08"))
+        found = json_object_get_boolean_member (h, "provisional");
+    }
+  g_assert_true (found);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/holidays?year=1999", f->manager, NULL, NULL), ==, 422);
+}
+
+static const gchar *
+occurrence_field (Fixture *f, gint64 id, const gchar *field, JsonNode **keep)
+{
+  g_autofree gchar *path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, id);
+
+  g_clear_pointer (keep, json_node_unref);
+  g_assert_cmpuint (fixture_request (f, "GET", path, f->sec_ubnd, NULL, keep), ==, 200);
+  return member_string (*keep, field);
+}
+
+/* Issue #17, finding 11: a series changed from one occurrence on
+ * (?scope=following) and cancelled whole (?scope=series), in one
+ * transaction each: a clash of any occurrence refuses the whole change. */
+static void
+test_series_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) series = NULL, blocker = NULL, refused = NULL, changed = NULL;
+  g_autoptr (JsonNode) cancelled = NULL, keep = NULL, bad = NULL;
+  g_autofree gchar *today = fixture_local (2027, 1, 4, 9, 0);
+  g_autofree gchar *s = fixture_local (2027, 1, 11, 8, 0);
+  g_autofree gchar *e = fixture_local (2027, 1, 11, 9, 0);
+  g_autofree gchar *body = g_strdup_printf (
+      "{\"title\":\"Giao ban tuần\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\","
+      "\"recurrence\":{\"freq\":\"weekly\",\"count\":4}}",
+      s, e);
+  g_autofree gchar *bs = fixture_local (2027, 2, 1, 9, 45);
+  g_autofree gchar *be = fixture_local (2027, 2, 1, 10, 15);
+  g_autofree gchar *block = g_strdup_printf (
+      "{\"title\":\"Họp khác\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-vinh\","
+      "\"endpoints\":[\"ubnd-vinh\",\"ubnd-anh-son\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      bs, be);
+  g_autofree gchar *ns = fixture_local (2027, 1, 18, 9, 0);
+  g_autofree gchar *ne = fixture_local (2027, 1, 18, 10, 30);
+  g_autofree gchar *patch = g_strdup_printf (
+      "{\"title\":\"Giao ban tuần (mới)\",\"start\":\"%s\",\"end\":\"%s\"}", ns, ne);
+  g_autofree gchar *last_start = fixture_local (2027, 2, 1, 9, 0);
+  g_autofree gchar *block_path = NULL;
+  g_autofree gchar *second_path = NULL;
+  g_autofree gchar *first_path = NULL;
+  JsonArray *occ;
+  gint64 ids[4];
+
+  g_assert_true (vc_time_parse (today, &fixture_fake_now_value));
+  f->core->now = fixture_fake_now;
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, body, &series), ==,
+                    201);
+  occ = json_object_get_array_member (json_node_get_object (series), "occurrences");
+  g_assert_cmpuint (json_array_get_length (occ), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    ids[i] = json_object_get_int_member (json_array_get_object_element (occ, i), "id");
+  second_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT "?scope=following", ids[1]);
+  first_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT "?scope=series", ids[0]);
+
+  /* The last occurrence, moved to 09:00–10:30, would clash: nothing changes. */
+  g_assert_cmpuint (fixture_request (f, "POST", "/api/v1/meetings", f->sec_ubnd, block, &blocker),
+                    ==, 201);
+  g_assert_cmpuint (fixture_request (f, "PATCH", second_path, f->sec_ubnd, patch, &refused), ==,
+                    409);
+  g_assert_cmpstr (member_string (refused, "reason"), ==, "room_conflict");
+  g_assert_cmpstr (occurrence_field (f, ids[1], "title", &keep), ==, "Giao ban tuần");
+  block_path = g_strdup_printf ("/api/v1/meetings/%" G_GINT64_FORMAT, member_int (blocker, "id"));
+  g_assert_cmpuint (fixture_request (f, "DELETE", block_path, f->sec_ubnd, NULL, NULL), ==, 200);
+
+  /* Now it goes through: occurrences 2–4, not the first. */
+  g_assert_cmpuint (fixture_request (f, "PATCH", second_path, f->sec_ubnd, patch, &changed), ==,
+                    200);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (changed), "changed")),
+                    ==, 3);
+  g_assert_cmpstr (occurrence_field (f, ids[0], "title", &keep), ==, "Giao ban tuần");
+  g_assert_cmpstr (occurrence_field (f, ids[0], "start", &keep), ==, s);
+  g_assert_cmpstr (occurrence_field (f, ids[3], "title", &keep), ==, "Giao ban tuần (mới)");
+  g_assert_cmpstr (occurrence_field (f, ids[3], "start", &keep), ==, last_start);
+
+  g_assert_cmpuint (
+      fixture_request (f, "DELETE", "/api/v1/meetings/1?scope=some", f->sec_ubnd, NULL, &bad), ==,
+      422);
+  g_assert_cmpstr (member_string (bad, "field"), ==, "scope");
+  g_assert_cmpuint (fixture_request (f, "DELETE", first_path, f->sec_ubnd, NULL, &cancelled), ==,
+                    200);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (occurrence_field (f, ids[i], "status", &keep), ==, "cancelled");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -949,6 +1170,9 @@ main (int argc, char **argv)
   ADD ("book-list-conflict", test_book_list_conflict);
   ADD ("concurrent-booking", test_concurrent_booking);
   ADD ("bad-bodies", test_bad_bodies);
+  ADD ("error-reasons", test_error_reasons);
+  ADD ("series-preview", test_series_preview);
+  ADD ("series-scope", test_series_scope);
   ADD ("text-and-time-checks", test_text_and_time_checks);
   ADD ("chunked-too-large", test_chunked_too_large);
   ADD ("change-calls", test_change_calls);

@@ -75,6 +75,8 @@ export const api = {
 
   units: () => call('GET', '/api/v1/units').then(list('units')),
   endpoints: () => call('GET', '/api/v1/endpoints').then(list('endpoints')),
+  /** {code, name, valid_from, valid_to, successor, changes[]} (issue #16) */
+  unitHistory: (code) => call('GET', `/api/v1/units/${encodeURIComponent(code)}/history`),
 
   /** query: {from, to, unit, endpoint, status} */
   meetings: (query) => call('GET', '/api/v1/meetings', { query }).then(list('meetings')),
@@ -82,10 +84,13 @@ export const api = {
   /** body: {title, unit, chair, endpoints[], start, end, recurrence?, skip_conflicts?} */
   createMeeting: (body) => call('POST', '/api/v1/meetings', { body }),
   /** patch: {start?, end?, title?, ...}; 412 when `version` is stale. */
-  updateMeeting: (id, version, patch) => call('PATCH', `/api/v1/meetings/${encodeURIComponent(id)}`, {
-    body: patch, headers: version !== undefined && version !== null ? { 'If-Match': `"${version}"` } : {},
+  /** scope: this (default) | following | series — the occurrences of a series changed. */
+  updateMeeting: (id, version, patch, scope) => call('PATCH', `/api/v1/meetings/${encodeURIComponent(id)}`, {
+    body: patch, query: { scope }, headers: version !== undefined && version !== null ? { 'If-Match': `"${version}"` } : {},
   }),
-  cancelMeeting: (id) => call('DELETE', `/api/v1/meetings/${encodeURIComponent(id)}`),
+  /** What a booking would be (nothing written): {occurrences[{start, end, holiday, provisional, conflicts}], bookable, incomplete_holiday_years} */
+  previewMeeting: (body) => call('POST', '/api/v1/meetings/preview', { body }),
+  cancelMeeting: (id, scope) => call('DELETE', `/api/v1/meetings/${encodeURIComponent(id)}`, { query: { scope } }),
   extendMeeting: (id, minutes) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/extend`, { body: { minutes } }),
   endMeeting: (id) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/end`, { body: {} }),
   attendance: (id) => call('GET', `/api/v1/meetings/${encodeURIComponent(id)}/attendance`),
@@ -94,6 +99,9 @@ export const api = {
   stats: (query) => call('GET', '/api/v1/stats', { query }),
   statsCsv: (query) => call('GET', '/api/v1/stats.csv', { query, as: 'blob' }),
   summary: (query) => call('GET', '/api/v1/reports/summary', { query }),
+
+  /** {year, complete, missing[], holidays[{date: "yyyy-mm-dd", name, provisional}]} */
+  holidays: (year) => call('GET', '/api/v1/holidays', { query: { year } }),
 
   monitor: () => call('GET', '/api/v1/monitor'),
   /** body: {action: mute|unmute|floor|layout, endpoint?, layout?} */

@@ -13,13 +13,14 @@ const PAGES = {
   stats: () => import('./pages/stats.js'),
   monitor: () => import('./pages/monitor.js'),
   join: () => import('./pages/join.js'),
+  roster: () => import('./pages/roster.js'),
 };
 
 /** Routes each role sees in the navigation, first one is its home. */
 const NAV = {
-  admin: ['calendar', 'book', 'stats', 'monitor'],
-  secretariat: ['calendar', 'book', 'monitor'],
-  manager: ['stats', 'monitor', 'calendar'],
+  admin: ['calendar', 'book', 'stats', 'monitor', 'roster'],
+  secretariat: ['calendar', 'book', 'monitor', 'roster'],
+  manager: ['stats', 'monitor', 'calendar', 'roster'],
   endpoint: ['monitor'],
 };
 
@@ -58,7 +59,7 @@ function renderChrome(current) {
   topbar.hidden = current === 'join';
   const items = me ? NAV[me.role] || [] : [];
   nav.replaceChildren(h('ul', {}, items.map((name) => h('li', {},
-    h('a', { href: `#/${name}`, 'aria-current': name === current ? 'page' : null }, t(`nav.${name}`))))));
+    h('a', { href: `#/${name}`, 'aria-current': name === current ? 'page' : null, onclick: onNavClick }, t(`nav.${name}`))))));
   const session = document.getElementById('session');
   const langButton = document.getElementById('lang-toggle');
   langButton.textContent = t('app.lang_toggle');
@@ -69,6 +70,16 @@ function renderChrome(current) {
     langButton,
     me ? h('button', { type: 'button', class: 'link-button', onclick: signOut }, t('app.signout')) : null,
   ].filter(Boolean));
+}
+
+/* A menu link to the page already shown (same hash: no hashchange) opens
+ * it afresh, as a click on any other menu link would: an empty booking form
+ * rather than the last one's title and rooms (#17, finding 3). */
+function onNavClick(ev) {
+  if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  if (ev.currentTarget.getAttribute('href') !== window.location.hash) return;
+  ev.preventDefault();
+  route();
 }
 
 function signOut() {

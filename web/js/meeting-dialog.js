@@ -1,12 +1,16 @@
 // The meeting details dialog opened from the calendar: shows a meeting and,
-// for the organising unit's secretariat (or an admin), reschedules
-// (PATCH with If-Match), extends, ends, cancels and creates browser join links.
+// for the organising unit's secretariat (or an admin), edits it — title,
+// chair, rooms, date and times (PATCH with If-Match; a clash lists the
+// meetings in the way and the next free slots, one click moves it there) —
+// extends, ends, cancels and creates browser join links.
 import { api, ApiError, endpointCodes } from './api.js';
 import { t } from './i18n.js';
-import { h, field, say, copyText } from './dom.js';
+import { h, field, say, copyText, select } from './dom.js';
 import {
   fmtRange, fmtDate, fmtTime, fmtDateTime, parseDate, parseTime, vnDate, toIso,
 } from './format.js';
+import { errorText } from './errors.js';
+import { showConflictAnswer } from './conflicts.js';
 
 export function canManage(me, meeting) {
   if (!me) return false;
@@ -28,7 +32,8 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
   const roomName = (code) => (rooms.get(code) && rooms.get(code).name) || code;
   const unitName = (code) => (units.get(code) && units.get(code).name) || meeting.unit_name || code;
   const dialog = h('dialog', { class: 'meeting-dialog', 'aria-labelledby': 'mtg-dialog-title' });
-  const status = h('div', { role: 'status', 'aria-live': 'polite', class: 'form-status' });
+  const status = h('div', { role: 'status', 'aria-live': 'polite', class: 'form-status', id: 'mtg-status' });
+  const conflictsOut = h('div', { class: 'conflicts', id: 'mtg-conflicts' });
 
   let changed = false;
   const close = () => { dialog.close(); };
@@ -44,6 +49,7 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
 
   async function act(fn, okText) {
     say(status, t('app.loading'));
+    conflictsOut.replaceChildren();
     try {
       const result = await fn();
       if (result && result.id) meeting = result;
@@ -55,8 +61,15 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
       if (e instanceof ApiError && e.status === 412) {
         await reload();
         say(status, t('mtg.stale'), 'error');
+      } else if (e instanceof ApiError && e.status === 409 && e.body.suggestions) {
+        say(status, errorText(e), 'error');
+        showConflictAnswer(conflictsOut, e.body, {
+          roomName,
+          headingLevel: 'h3',
+          onPick: (slot) => act(() => api.updateMeeting(meeting.id, meeting.version, { start: slot.start, end: slot.end }), t('mtg.saved')),
+        });
       } else {
-        say(status, e.status === 403 ? t('app.forbidden') : e.message, 'error');
+        say(status, errorText(e), 'error');
       }
     }
   }
@@ -76,29 +89,76 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
     ];
     if (own && live) body.push(manageSection());
     else if (!own && live && me.role === 'secretariat') body.push(h('p', { class: 'hint' }, t('mtg.not_own')));
-    body.push(status, h('div', { class: 'actions' },
+    body.push(status, conflictsOut, h('div', { class: 'actions' },
       h('button', { type: 'button', onclick: close, class: 'close-dialog' }, t('app.close'))));
     dialog.replaceChildren(...body);
   }
 
-  function manageSection() {
-    const date = h('input', { type: 'text', inputmode: 'numeric', value: fmtDate(meeting.start), size: 10, pattern: '\\d{1,2}/\\d{1,2}/\\d{4}' });
-    const start = h('input', { type: 'text', inputmode: 'numeric', value: fmtTime(meeting.start), size: 5 });
-    const end = h('input', { type: 'text', inputmode: 'numeric', value: fmtTime(meeting.end), size: 5 });
-    const reschedule = h('form', { class: 'inline-form', 'aria-label': t('mtg.reschedule') },
-      field(t('book.date'), date), field(t('book.start'), start), field(t('book.end'), end),
-      h('button', { type: 'submit' }, t('mtg.reschedule')));
-    reschedule.addEventListener('submit', (ev) => {
+  /** The edit form: title, chair, rooms, date and times; only what changed is sent. */
+  function editForm() {
+    const title = h('input', { type: 'text', name: 'title', value: meeting.title, class: 'wide', maxlength: 200 });
+    const sortedRooms = [...rooms.values()].filter((r) => !r.deleted);
+    const chair = select({ name: 'chair' }, sortedRooms.map((r) => ({ value: r.code, label: r.name })), meeting.chair);
+    const current = new Set(endpointCodes(meeting));
+    const boxes = new Map();
+    const roomBoxes = h('fieldset', { class: 'dialog-rooms' }, h('legend', {}, t('mtg.edit_rooms')),
+      sortedRooms.map((r) => {
+        const box = h('input', { type: 'checkbox', value: r.code, id: `edit-room-${r.code}`, checked: current.has(r.code) });
+        boxes.set(r.code, box);
+        return h('label', { class: 'check', for: box.id }, box, ' ', r.name);
+      }));
+    const lockChair = () => {
+      for (const [code, box] of boxes) {
+        box.disabled = code === chair.value;
+        if (box.disabled) box.checked = true;
+      }
+    };
+    chair.addEventListener('change', lockChair);
+    lockChair();
+    const date = h('input', { type: 'text', name: 'date', inputmode: 'numeric', value: fmtDate(meeting.start), size: 10 });
+    const start = h('input', { type: 'text', name: 'start', inputmode: 'numeric', value: fmtTime(meeting.start), size: 5 });
+    const end = h('input', { type: 'text', name: 'end', inputmode: 'numeric', value: fmtTime(meeting.end), size: 5 });
+    const form = h('form', { class: 'edit-form', id: 'mtg-edit', 'aria-label': t('mtg.edit') },
+      field(t('mtg.title'), title), field(t('mtg.chair'), chair), roomBoxes,
+      h('div', { class: 'inline-form' }, field(t('book.date'), date), field(t('book.start'), start), field(t('book.end'), end)),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('mtg.edit_save'))));
+    form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const d = parseDate(date.value); const s = parseTime(start.value); const e = parseTime(end.value);
       if (!d) { say(status, t('book.err_date'), 'error'); return; }
       if (!s || !e) { say(status, t('book.err_time'), 'error'); return; }
       const startAt = vnDate(d.y, d.m, d.d, s.hh, s.mi);
-      let endAt = vnDate(d.y, d.m, d.d, e.hh, e.mi);
+      const endAt = vnDate(d.y, d.m, d.d, e.hh, e.mi);
       if (endAt <= startAt) { say(status, t('book.err_order'), 'error'); return; }
-      act(() => api.updateMeeting(meeting.id, meeting.version,
-        { start: toIso(startAt), end: toIso(endAt) }), t('mtg.saved'));
+      if (!title.value.trim()) { say(status, t('book.err_title'), 'error'); return; }
+      const chosen = [...boxes].filter(([, b]) => b.checked).map(([code]) => code);
+      const patch = {};
+      if (title.value.trim() !== meeting.title) patch.title = title.value.trim();
+      if (chair.value !== meeting.chair) patch.chair = chair.value;
+      if (chosen.length !== current.size || chosen.some((c) => !current.has(c))) patch.endpoints = chosen;
+      if (toIso(startAt) !== toIso(meeting.start)) patch.start = toIso(startAt);
+      if (toIso(endAt) !== toIso(meeting.end)) patch.end = toIso(endAt);
+      if (!Object.keys(patch).length) { say(status, t('mtg.no_change'), 'info'); return; }
+      act(() => api.updateMeeting(meeting.id, meeting.version, patch, scope), t('mtg.saved'));
     });
+    return form;
+  }
+
+  /** For an occurrence of a series: this one, this and the following, or
+   * the whole series — for the edit and the cancellation. */
+  let scope = 'this';
+  function scopeChoice() {
+    if (!meeting.series_id) return null;
+    return h('fieldset', { class: 'scope', id: 'mtg-scope' }, h('legend', {}, t('mtg.scope')),
+      ['this', 'following', 'series'].map((value) => {
+        const radio = h('input', { type: 'radio', name: 'mtg-scope', value, id: `mtg-scope-${value}`, checked: scope === value });
+        radio.addEventListener('change', () => { scope = value; });
+        return h('label', { class: 'check', for: radio.id }, radio, ' ', t(`mtg.scope_${value}`));
+      }));
+  }
+
+  function manageSection() {
+    const reschedule = editForm();
 
     const extend = h('div', { class: 'button-row', role: 'group', 'aria-label': t('mtg.extend') },
       h('span', {}, `${t('mtg.extend')}:`),
@@ -114,7 +174,10 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
       }, t('mtg.end_now')) : null,
       h('button', {
         type: 'button', class: 'danger',
-        onclick: () => { if (confirm(t('mtg.cancel_confirm', { title: meeting.title }))) act(() => api.cancelMeeting(meeting.id), t('mtg.cancelled')); },
+        onclick: () => {
+          const question = scope === 'this' ? t('mtg.cancel_confirm', { title: meeting.title }) : t(`mtg.cancel_confirm_${scope}`, { title: meeting.title });
+          if (confirm(question)) act(() => api.cancelMeeting(meeting.id, scope), t('mtg.cancelled'));
+        },
       }, t('mtg.cancel')));
 
     const name = h('input', { type: 'text', value: t('mtg.join_name_default') });
@@ -132,12 +195,12 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
           out,
           h('button', { type: 'button', onclick: async () => { await copyText(url, out); say(status, t('app.copied'), 'ok'); } }, t('app.copy')));
       } catch (e) {
-        say(status, e.status === 403 ? t('app.forbidden') : e.message, 'error');
+        say(status, errorText(e), 'error');
       }
     });
 
     return h('section', { class: 'manage' },
-      h('h3', {}, t('mtg.reschedule')), reschedule, extend, dangerous,
+      h('h3', {}, t('mtg.edit')), scopeChoice(), reschedule, extend, dangerous,
       h('h3', {}, t('mtg.join_link')), joinForm, linkOut);
   }
 

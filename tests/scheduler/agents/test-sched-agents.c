@@ -867,6 +867,10 @@ test_join_signal_url (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "signal_url"), ==,
                    json_object_get_string_member (o, "signal_url"));
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "meeting"), ==, 1);
+  /* The guest's page names the meeting and its times (#17, finding 8). */
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (answer), "title"));
+  g_assert_true (json_object_has_member (json_node_get_object (answer), "start"));
+  g_assert_true (json_object_has_member (json_node_get_object (answer), "end"));
   /* room_open: whether the bridge has the room (a guest cannot open it) */
   while (sched_bridge_get_room (f->ctx.bridge, 1) == NULL) /* polled (the watchdog bounds it) */
     g_main_context_iteration (NULL, TRUE);

@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 
+#define ROOMS(...) ((const gchar *const[]){ __VA_ARGS__, NULL })
+
 static const gchar roster_sql[]
     = "INSERT INTO units (code, name, priority) VALUES"
       " ('ubnd-tinh', 'UBND tỉnh', 100), ('tinh-uy', 'Tỉnh ủy', 90),"
@@ -120,4 +122,37 @@ reports_add_held (ReportsFixture *f, const gchar *unit, gint64 start)
 {
   static const gchar *const rooms[] = { "p-ubnd", "d-vinh", NULL };
   return reports_add_meeting (f, unit, "Họp giao ban", start, 60, "ended", TRUE, 3000, 2, 2, rooms);
+}
+
+/* 12 held meetings in H1 2024 (7, 3, 1, 1) plus some that do not count;
+ * 8 held in H1 2023; 10 in H1 2022. */
+void
+reports_seed_half_years (ReportsFixture *f)
+{
+  gint i;
+
+  for (i = 0; i < 7; i++)
+    reports_add_held (f, "ubnd-tinh", reports_local (f, 2024, 1 + i % 6, 5 + i, 8, 0));
+  for (i = 0; i < 2; i++)
+    reports_add_held (f, "tinh-uy", reports_local (f, 2024, 2 + i, 12, 14, 0));
+  /* the first and the last minute of the half year */
+  reports_add_meeting (f, "tinh-uy", "Hội nghị", reports_local (f, 2024, 6, 30, 23, 0), 59, "ended",
+                       TRUE, 4800, 2, 2, ROOMS ("p-tu", "d-vinh"));
+  reports_add_held (f, "so-tc", reports_local (f, 2024, 1, 1, 0, 0));
+  reports_add_held (f, "so-tttt", reports_local (f, 2024, 4, 22, 9, 0));
+  /* not held: cancelled, displaced, only one room joined, after the half */
+  reports_add_meeting (f, "so-tc", "x", reports_local (f, 2024, 3, 1, 8, 0), 60, "cancelled", FALSE,
+                       0, 0, 0, ROOMS ("p-ubnd", "d-vinh"));
+  reports_add_meeting (f, "so-xd", "x", reports_local (f, 2024, 3, 2, 8, 0), 60, "displaced", FALSE,
+                       0, 0, 0, ROOMS ("p-ubnd", "d-vinh"));
+  reports_add_meeting (f, "so-xd", "x", reports_local (f, 2024, 3, 3, 8, 0), 60, "ended", FALSE, 0,
+                       1, 2, ROOMS ("p-ubnd", "d-vinh"));
+  reports_add_held (f, "so-xd", reports_local (f, 2024, 7, 1, 0, 0));
+  reports_add_held (f, "so-xd", reports_local (f, 2023, 12, 31, 23, 59));
+
+  for (i = 0; i < 8; i++)
+    reports_add_held (f, i < 5 ? "ubnd-tinh" : "tinh-uy",
+                      reports_local (f, 2023, 1 + i % 6, 9, 8, 0));
+  for (i = 0; i < 10; i++)
+    reports_add_held (f, "ubnd-tinh", reports_local (f, 2022, 1 + i % 6, 9, 8, 0));
 }

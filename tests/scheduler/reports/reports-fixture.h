@@ -35,4 +35,9 @@ gint64 reports_add_held (ReportsFixture *f, const gchar *unit, gint64 start);
 
 void reports_exec (ReportsFixture *f, const gchar *sql);
 
+/* The seed of the H1 2024 report (test-report-text.c, test-reorg-stats.c):
+ * 12 held meetings in H1 2024 (UBND tỉnh 7, Tỉnh ủy 3, Sở TT&TT 1, Sở Tài
+ * chính 1) plus some that do not count; 8 held in H1 2023; 10 in H1 2022. */
+void reports_seed_half_years (ReportsFixture *f);
+
 G_END_DECLS

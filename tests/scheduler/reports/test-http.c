@@ -227,6 +227,10 @@ test_http_invalid (HttpFixture *f, gconstpointer data)
   assert_error (f, "/api/v1/calendar.ics?unit=no-such-unit", f->manager, 422, "unit");
   assert_error (f, "/api/v1/calendar.ics", f->manager, 422, "endpoint");
   assert_error (f, "/api/v1/calendar.ics?unit=ubnd-tinh&endpoint=d-vinh", f->manager, 422, "unit");
+  assert_error (f, "/api/v1/stats?from=2024-01-01&to=2024-06-30&units=today", f->manager, 422,
+                "units");
+  assert_error (f, "/api/v1/reports/summary?from=2024-01-01&to=2024-06-30&units=x", f->manager, 422,
+                "units");
   assert_error (f, "/api/v1/reports/other", f->manager, 404, NULL);
   {
     Reply r = request (f, "POST", "/api/v1/stats", f->admin);
@@ -267,6 +271,9 @@ test_http_ok (HttpFixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (o, "from"), ==, "2023-12-31T17:00:00Z");
   g_assert_cmpstr (json_object_get_string_member (o, "to"), ==, "2024-06-30T17:00:00Z");
   g_assert_cmpstr (json_object_get_string_member (o, "group_by"), ==, "unit");
+  g_assert_cmpstr (json_object_get_string_member (o, "units"), ==, "historic");
+  g_assert_false (json_object_get_boolean_member (o, "units_differ"));
+  g_assert_true (json_object_get_null_member (o, "roster_changed_at"));
   totals = json_object_get_object_member (o, "totals");
   g_assert_cmpint (json_object_get_int_member (totals, "meetings_held"), ==, 12);
   g_assert_cmpint (json_object_get_int_member (totals, "meetings_booked"), ==, 12);
@@ -286,6 +293,16 @@ test_http_ok (HttpFixture *f, gconstpointer data)
   g_assert_cmpstr (
       json_object_get_string_member (json_array_get_object_element (groups, 0), "name"), ==,
       "UBND tỉnh");
+  reply_clear (&r);
+
+  /* units=successor: the same here (nothing was reorganised) */
+  r = request (f, "GET",
+               "/api/v1/stats?from=2024-01-01&to=2024-06-30&group_by=unit&units=successor",
+               f->manager);
+  g_assert_cmpuint (r.status, ==, 200);
+  o = parse_object (&r, parser);
+  g_assert_cmpstr (json_object_get_string_member (o, "units"), ==, "successor");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "groups")), ==, 4);
   reply_clear (&r);
 
   /* the same as CSV */

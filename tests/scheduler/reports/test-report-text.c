@@ -8,45 +8,10 @@
 
 #include <string.h>
 
-#define ROOMS(...) ((const gchar *const[]){ __VA_ARGS__, NULL })
-
 static const gchar h1_2024[]
     = "Từ 01/01/2024 đến 30/06/2024, hệ thống đã phục vụ 12 cuộc họp trực tuyến (trong đó "
       "UBND tỉnh 07 cuộc, Tỉnh ủy 03 cuộc, Sở Thông tin và Truyền thông 01 cuộc, Sở Tài chính "
       "01 cuộc)";
-
-/* 12 held meetings in H1 2024 (7, 3, 1, 1) plus some that do not count;
- * 8 held in H1 2023; 10 in H1 2022. */
-static void
-seed_half_years (ReportsFixture *f)
-{
-  gint i;
-
-  for (i = 0; i < 7; i++)
-    reports_add_held (f, "ubnd-tinh", reports_local (f, 2024, 1 + i % 6, 5 + i, 8, 0));
-  for (i = 0; i < 2; i++)
-    reports_add_held (f, "tinh-uy", reports_local (f, 2024, 2 + i, 12, 14, 0));
-  /* the first and the last minute of the half year */
-  reports_add_meeting (f, "tinh-uy", "Hội nghị", reports_local (f, 2024, 6, 30, 23, 0), 59, "ended",
-                       TRUE, 4800, 2, 2, ROOMS ("p-tu", "d-vinh"));
-  reports_add_held (f, "so-tc", reports_local (f, 2024, 1, 1, 0, 0));
-  reports_add_held (f, "so-tttt", reports_local (f, 2024, 4, 22, 9, 0));
-  /* not held: cancelled, displaced, only one room joined, after the half */
-  reports_add_meeting (f, "so-tc", "x", reports_local (f, 2024, 3, 1, 8, 0), 60, "cancelled", FALSE,
-                       0, 0, 0, ROOMS ("p-ubnd", "d-vinh"));
-  reports_add_meeting (f, "so-xd", "x", reports_local (f, 2024, 3, 2, 8, 0), 60, "displaced", FALSE,
-                       0, 0, 0, ROOMS ("p-ubnd", "d-vinh"));
-  reports_add_meeting (f, "so-xd", "x", reports_local (f, 2024, 3, 3, 8, 0), 60, "ended", FALSE, 0,
-                       1, 2, ROOMS ("p-ubnd", "d-vinh"));
-  reports_add_held (f, "so-xd", reports_local (f, 2024, 7, 1, 0, 0));
-  reports_add_held (f, "so-xd", reports_local (f, 2023, 12, 31, 23, 59));
-
-  for (i = 0; i < 8; i++)
-    reports_add_held (f, i < 5 ? "ubnd-tinh" : "tinh-uy",
-                      reports_local (f, 2023, 1 + i % 6, 9, 8, 0));
-  for (i = 0; i < 10; i++)
-    reports_add_held (f, "ubnd-tinh", reports_local (f, 2022, 1 + i % 6, 9, 8, 0));
-}
 
 static gchar *
 summary (ReportsFixture *f, gint year, const gchar *lang)
@@ -64,7 +29,7 @@ test_summary_h1_2024 (ReportsFixture *f, gconstpointer data)
 {
   g_autofree gchar *text = NULL;
 
-  seed_half_years (f);
+  reports_seed_half_years (f);
   text = summary (f, 2024, "vi");
   g_assert_true (g_str_has_prefix (text, h1_2024));
   /* 11 × 3000 s + 4800 s = 10.5 h; 12 against 8 = +50 % */
@@ -80,7 +45,7 @@ test_summary_english (ReportsFixture *f, gconstpointer data)
 {
   g_autofree gchar *text = NULL;
 
-  seed_half_years (f);
+  reports_seed_half_years (f);
   text = summary (f, 2024, "en");
   g_assert_cmpstr (text, ==,
                    "From 01/01/2024 to 30/06/2024, the system served 12 online meetings "
@@ -93,7 +58,7 @@ test_summary_decrease_and_no_comparison (ReportsFixture *f, gconstpointer data)
 {
   g_autofree gchar *text2023 = NULL, *text2022 = NULL, *text2021 = NULL;
 
-  seed_half_years (f);
+  reports_seed_half_years (f);
   text2023 = summary (f, 2023, "vi");
   g_assert_cmpstr (text2023, ==,
                    "Từ 01/01/2023 đến 30/06/2023, hệ thống đã phục vụ 08 cuộc họp trực tuyến "
@@ -121,7 +86,7 @@ test_csv (ReportsFixture *f, gconstpointer data)
   g_auto (GStrv) lines = NULL;
   gsize length = 0;
 
-  seed_half_years (f);
+  reports_seed_half_years (f);
   stats = sched_stats_compute (f->db, f->tz, &q, &error);
   g_assert_no_error (error);
   csv = sched_stats_to_csv (stats, &length);

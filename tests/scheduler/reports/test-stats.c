@@ -1,5 +1,6 @@
 /* test-stats.c — the statistics query: definitions, grouping, local-month
  * boundaries, comparisons, and the rollup agreeing with the raw queries. */
+#include "../sched-test-schema-v4.h"
 #include "reports-fixture.h"
 #include "sched-error.h"
 #include "sched-stats.h"
@@ -458,24 +459,24 @@ count_rows (ReportsFixture *f, const gchar *sql)
 /* The shape of a schema v3 database: no dirty-day table or triggers, the
  * v3 indexes, and what the reports code of that time left in it (a rollup
  * of version 1, here with a wrong row, and its triggers). */
-static const gchar schema_v3_shape[]
-    = "DROP TRIGGER stats_rollup_dirty_meeting_insert;"
-      "DROP TRIGGER stats_rollup_dirty_meeting_update;"
-      "DROP TRIGGER stats_rollup_dirty_meeting_delete;"
-      "DROP TRIGGER stats_rollup_dirty_room_insert;"
-      "DROP TRIGGER stats_rollup_dirty_room_update;"
-      "DROP TRIGGER stats_rollup_dirty_room_delete;"
-      "DROP TRIGGER stats_rollup_dirty_endpoint_level;"
-      "DROP TABLE stats_rollup_dirty;"
-      "DROP INDEX meetings_by_series;"
-      "CREATE INDEX meetings_by_series ON meetings(series_id);"
-      "CREATE INDEX meeting_endpoints_by_room ON meeting_endpoints(endpoint, start_at)"
-      "  WHERE active = 1;"
-      "INSERT INTO stats_rollup_meta VALUES (1, 25200, 1);"
-      "INSERT INTO stats_rollup (dim, day, key, booked) VALUES ('unit', 19884, 'ubnd-tinh', 999);"
-      "CREATE TRIGGER stats_rollup_meeting_insert AFTER INSERT ON meetings BEGIN"
-      "  UPDATE stats_rollup SET booked = booked + 1 WHERE key = 'ubnd-tinh'; END;"
-      "PRAGMA user_version = 3;";
+static const gchar schema_v3_shape[] = SCHED_TEST_SCHEMA_V4_SHAPE
+    "DROP TRIGGER stats_rollup_dirty_meeting_insert;"
+    "DROP TRIGGER stats_rollup_dirty_meeting_update;"
+    "DROP TRIGGER stats_rollup_dirty_meeting_delete;"
+    "DROP TRIGGER stats_rollup_dirty_room_insert;"
+    "DROP TRIGGER stats_rollup_dirty_room_update;"
+    "DROP TRIGGER stats_rollup_dirty_room_delete;"
+    "DROP TRIGGER stats_rollup_dirty_endpoint_level;"
+    "DROP TABLE stats_rollup_dirty;"
+    "DROP INDEX meetings_by_series;"
+    "CREATE INDEX meetings_by_series ON meetings(series_id);"
+    "CREATE INDEX meeting_endpoints_by_room ON meeting_endpoints(endpoint, start_at)"
+    "  WHERE active = 1;"
+    "INSERT INTO stats_rollup_meta VALUES (1, 25200, 1);"
+    "INSERT INTO stats_rollup (dim, day, key, booked) VALUES ('unit', 19884, 'ubnd-tinh', 999);"
+    "CREATE TRIGGER stats_rollup_meeting_insert AFTER INSERT ON meetings BEGIN"
+    "  UPDATE stats_rollup SET booked = booked + 1 WHERE key = 'ubnd-tinh'; END;"
+    "PRAGMA user_version = 3;";
 
 /* A v3 database with meetings is migrated to v4 on open, and the first
  * start of the reports part backfills the rollup from those meetings. */
@@ -497,7 +498,7 @@ test_stats_upgrade_v3 (ReportsFixture *f, gconstpointer data)
   g_assert_cmpint (count_rows (f, "PRAGMA user_version"), ==, SCHED_DB_SCHEMA_VERSION);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
                                   " AND name LIKE 'stats_rollup_dirty_%'"),
-                   ==, 7);
+                   ==, 8);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                   " ('stats_rollup_meeting_insert', 'meeting_endpoints_by_room')"),
                    ==, 0);

@@ -3,12 +3,21 @@
 // already booked are shown as soon as the rooms and time are chosen; a 409
 // from the server lists conflicts and the next free slots, each of which can
 // be booked with one click.
-import { api, ApiError, endpointCodes } from '../api.js';
+//
+// The live check asks the scheduler for a preview of the booking (POST
+// /api/v1/meetings/preview): the same rules as booking (a past start, a
+// meeting too long… in the UI's language), every occurrence of a series
+// with its holiday and its conflicts, and a warning when a year's holiday
+// calendar is incomplete. Its message is replaced, never cleared first,
+// so that the form does not jump under the pointer (#17, finding 1).
+import { api, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { h, field, select, say } from '../dom.js';
 import {
-  parseDate, parseTime, vnDate, toIso, fmtRange, fmtDate, addMinutes, vnParts, pad2,
+  parseDate, parseTime, vnDate, toIso, fmtRange, fmtDate, vnParts, pad2,
 } from '../format.js';
+import { errorText } from '../errors.js';
+import { conflictList, showConflictAnswer } from '../conflicts.js';
 import { sortRooms } from './calendar.js';
 
 const BYDAY = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
@@ -39,9 +48,8 @@ export async function render(main, { me, params, navigate }) {
   const pickChair = () => {
     const own = rooms.find((r) => r.unit === unit.value && r.level === 'province') || rooms.find((r) => r.unit === unit.value);
     if (own) chair.value = own.code;
+    syncChair();
   };
-  pickChair();
-  unit.addEventListener('change', pickChair);
 
   // Rooms, grouped by level, each a checkbox.
   const boxes = new Map();
@@ -56,13 +64,70 @@ export async function render(main, { me, params, navigate }) {
     h('div', { class: 'room-grid' }, list.map((r) => {
       const box = h('input', { type: 'checkbox', name: 'endpoints', value: r.code, id: `room-${r.code}` });
       boxes.set(r.code, box);
-      return h('label', { class: 'check', for: box.id }, box, ' ', r.name);
+      return h('label', { class: 'check', for: box.id }, box, ' ', r.name,
+        h('small', { class: 'chair-mark' }, ` (${t('book.chair_mark')})`));
     }))));
   const preRoom = params.get('endpoint');
   if (preRoom && boxes.has(preRoom)) boxes.get(preRoom).checked = true;
 
+  // The chair room takes part: its box is ticked, counted and locked while
+  // it is the chair (#17, finding 2); the previous chair is released.
+  let chairBox = null;
+  function syncChair() {
+    const box = boxes.get(chair.value) || null;
+    if (chairBox && chairBox !== box) {
+      // released: open again, unless the roster of the date closed it
+      chairBox.disabled = chairBox.closest('label').hidden;
+      chairBox.closest('label').classList.remove('is-chair');
+    }
+    chairBox = box;
+    if (box) {
+      box.checked = true;
+      box.disabled = true;
+      box.closest('label').classList.add('is-chair');
+    }
+  }
+  chair.addEventListener('change', syncChair);
+  unit.addEventListener('change', pickChair);
+
+
+  // Only the units and rooms of the roster valid at the chosen start are
+  // offered (issue #16: a unit dissolved by a reorganisation books nothing
+  // after its end, a new one nothing before its start).
+  const validAt = (item, at) => (!item.valid_from || Date.parse(item.valid_from) <= at)
+    && (!item.valid_to || at < Date.parse(item.valid_to));
+  const applyRoster = () => {
+    const d = parseDate(date.value);
+    if (!d) return;
+    const tm = parseTime(start.value) || { hh: 0, mi: 0 };
+    const at = vnDate(d.y, d.m, d.d, tm.hh, tm.mi).getTime();
+    for (const r of rooms) {
+      const ok = validAt(r, at);
+      const box = boxes.get(r.code);
+      box.disabled = !ok;
+      if (!ok) box.checked = false;
+      box.closest('label').hidden = !ok;
+    }
+    for (const fs of roomGroups) fs.hidden = [...fs.querySelectorAll('label')].every((l) => l.hidden);
+    for (const o of chair.options) {
+      const r = roomMap.get(o.value);
+      o.disabled = o.hidden = Boolean(r) && !validAt(r, at);
+    }
+    if (chair.selectedOptions[0] && chair.selectedOptions[0].disabled) chair.value = '';
+    syncChair(); // the chair's box stays ticked and locked
+    for (const o of unit.options) {
+      const u = units.find((x) => x.code === o.value);
+      o.disabled = o.hidden = Boolean(u) && !validAt(u, at);
+    }
+  };
+  date.addEventListener('change', applyRoster);
+  start.addEventListener('change', applyRoster);
+
   const setLevel = (level, on) => {
-    for (const r of rooms) if (level === '*' || r.level === level) boxes.get(r.code).checked = on;
+    for (const r of rooms) {
+      const box = boxes.get(r.code);
+      if ((level === '*' || r.level === level) && !box.closest('label').hidden) box.checked = on || box === chairBox;
+    }
     changed();
   };
   const groupButtons = h('div', { class: 'button-row', role: 'group', 'aria-label': t('book.rooms_hint') },
@@ -124,6 +189,12 @@ export async function render(main, { me, params, navigate }) {
     status, conflictsOut);
   main.append(form);
   if (params.get('title')) title.value = params.get('title');
+  // A free slot picked in the calendar's day view.
+  if (parseTime(params.get('start') || '') && parseTime(params.get('end') || '')) {
+    start.value = params.get('start');
+    end.value = params.get('end');
+  }
+  pickChair();
 
   /** Read the form; returns {body} or {error, control}. */
   function readForm() {
@@ -161,44 +232,89 @@ export async function render(main, { me, params, navigate }) {
     return { body };
   }
 
-  // Live conflict check against meetings already booked (debounced).
+  // Live check: the scheduler's preview of this booking (debounced).
   let liveTimer = null;
   let liveSerial = 0;
   function changed() {
     const n = [...boxes.values()].filter((b) => b.checked).length;
     selectedCount.textContent = t('book.selected', { n });
-    stopLive();
+    stopLive(false);
     liveTimer = setTimeout(checkLive, 400);
   }
-  function stopLive() {
+  /** Drops an answer still on its way; `clear` also empties the region. */
+  function stopLive(clear) {
     clearTimeout(liveTimer);
-    liveSerial += 1; // an answer still on its way is dropped
-    live.replaceChildren();
+    liveSerial += 1;
+    if (clear) live.replaceChildren();
   }
   async function checkLive() {
     const serial = ++liveSerial;
     const r = readForm();
     if (r.error) { live.replaceChildren(); return; }
-    let list;
-    try {
-      list = await api.meetings({ from: r.body.start, to: r.body.end });
-    } catch { return; }
-    if (serial !== liveSerial) return;
-    const s = new Date(r.body.start); const e = new Date(r.body.end);
-    const wanted = new Set(r.body.endpoints);
-    const hits = [];
-    for (const m of list) {
-      if (['cancelled', 'ended', 'displaced'].includes(m.status)) continue;
-      if (!(new Date(m.start) < e && new Date(m.end) > s)) continue;
-      for (const code of endpointCodes(m)) if (wanted.has(code)) hits.push({ code, m });
+    if (new Date(r.body.start) < new Date()) {
+      live.replaceChildren(h('p', { class: 'msg msg-error', id: 'live-error' }, t('err.in_past')));
+      return;
     }
-    if (!hits.length) { live.replaceChildren(h('p', { class: 'msg msg-ok' }, t('book.live_ok'))); return; }
-    live.replaceChildren(h('div', { class: 'msg msg-warn' },
-      h('strong', {}, t('book.live_conflicts')),
-      h('ul', {}, hits.map(({ code, m }) => h('li', {}, t('book.conflict_line', { room: roomName(code), title: m.title, time: fmtRange(m.start, m.end) }))))));
+    let answer;
+    try {
+      answer = await api.previewMeeting(r.body);
+    } catch (e) {
+      if (serial !== liveSerial) return;
+      live.replaceChildren(h('p', { class: 'msg msg-error', id: 'live-error' }, errorText(e)));
+      return;
+    }
+    if (serial !== liveSerial) return;
+    live.replaceChildren(...previewView(answer, Boolean(r.body.recurrence)));
+  }
+
+  /** The preview: a warning per incomplete holiday year, then either the
+   * series' occurrences as a table or the single meeting's conflicts. */
+  function previewView(answer, series) {
+    const out = [];
+    for (const y of answer.incomplete_holiday_years || []) {
+      if (!series && !(answer.occurrences || []).some((o) => o.holiday)) continue;
+      out.push(h('p', { class: 'msg msg-warn holiday-warning', dataset: { year: y.year } },
+        t('book.holidays_incomplete', { year: y.year, what: y.missing.map((m) => t(`book.missing_${m}`)).join(', ') })));
+    }
+    const occurrences = answer.occurrences || [];
+    if (series) {
+      out.push(seriesTable(occurrences, answer.bookable));
+      return out;
+    }
+    const conflicts = occurrences.flatMap((o) => o.conflicts || []);
+    if (!conflicts.length) out.push(h('p', { class: 'msg msg-ok' }, t('book.live_ok')));
+    else out.push(h('div', { class: 'msg msg-warn' }, h('strong', {}, t('book.live_conflicts')), conflictList(conflicts, roomName)));
+    return out;
+  }
+
+  function seriesTable(occurrences, bookable) {
+    const holidays = occurrences.filter((o) => o.holiday).length;
+    const clashes = occurrences.filter((o) => !o.holiday && (o.conflicts || []).length).length;
+    const note = (o) => {
+      if (o.holiday) {
+        return h('span', { class: 'badge holiday' }, t('book.preview_holiday', { name: o.holiday }),
+          o.provisional ? ` ${t('book.preview_provisional')}` : '');
+      }
+      if ((o.conflicts || []).length) {
+        return h('span', { class: 'badge conflict' }, t('book.preview_conflict', {
+          list: o.conflicts.map((c) => `${roomName(c.endpoint)} — ${c.meeting.title}`).join('; '),
+        }));
+      }
+      return t('book.preview_free');
+    };
+    return h('div', { class: 'series-preview', id: 'series-preview' },
+      h('h2', {}, t('book.preview_heading')),
+      h('p', { id: 'series-summary' }, t('book.preview_summary', { n: bookable ?? occurrences.length - holidays, h: holidays, c: clashes })),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'numbers preview-table' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('book.preview_col_date')),
+          h('th', { scope: 'col' }, t('book.preview_col_time')), h('th', { scope: 'col' }, t('book.preview_col_note')))),
+        h('tbody', {}, occurrences.map((o) => h('tr', {
+          dataset: { start: o.start, holiday: String(Boolean(o.holiday)), provisional: String(Boolean(o.provisional)), conflicts: String((o.conflicts || []).length) },
+        }, h('th', { scope: 'row' }, fmtDate(o.start)), h('td', {}, fmtRange(o.start, o.end).split(' ').pop()), h('td', {}, note(o))))))));
   }
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
+  applyRoster();
   changed();
 
   async function submit(body) {
@@ -217,41 +333,23 @@ export async function render(main, { me, params, navigate }) {
         h('a', { href: `#/calendar?${new URLSearchParams({ week: fmtDate(created.start || body.start), meeting: created.id ?? '' })}` }, t('book.view_calendar')),
         skippedList));
       // No live check now: it would only find the meeting just booked.
-      stopLive();
+      stopLive(true);
       const done = status.querySelector('#book-success');
       done.setAttribute('tabindex', '-1');
       done.focus();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) showConflicts(body, e.body);
-      else if (e instanceof ApiError && e.status === 403) say(status, t('app.forbidden'), 'error');
-      else say(status, e.message, 'error');
+      if (e instanceof ApiError && e.status === 409 && e.body.suggestions) showConflicts(body, e.body);
+      else say(status, errorText(e), 'error');
     }
   }
 
   function showConflicts(body, answer) {
-    say(status, t('book.conflict_status'), 'error');
-    const conflicts = answer.conflicts || [];
-    const suggestions = answer.suggestions || [];
-    conflictsOut.replaceChildren(
-      h('h2', {}, t('book.conflict_heading')),
-      h('ul', { class: 'conflict-list' }, conflicts.map((c) => {
-        const m = c.meeting || {};
-        return h('li', {}, t('book.conflict_line', { room: roomName(c.endpoint), title: m.title || `#${m.id}`, time: m.start ? fmtRange(m.start, m.end) : '' }));
-      })),
-      h('h3', {}, t('book.suggestions')),
-      suggestions.length
-        ? h('ul', { class: 'suggestions' }, suggestions.map((s) => h('li', {},
-          h('button', {
-            type: 'button', class: 'suggestion', dataset: { start: s.start, end: s.end },
-            onclick: () => pickSuggestion(body, s),
-          }, t('book.suggestion_pick', { time: fmtRange(s.start, s.end) })))))
-        : h('p', {}, t('book.no_suggestions')));
-    const first = conflictsOut.querySelector('button.suggestion');
-    if (first) first.focus();
+    say(status, answer.reason === 'room_conflict' || !answer.reason ? t('book.conflict_status') : errorText({ body: answer, status: 409 }), 'error');
+    showConflictAnswer(conflictsOut, answer, { roomName, onPick: (slot) => pickSuggestion(body, slot) });
   }
 
   function pickSuggestion(body, slot) {
-    stopLive();
+    stopLive(true);
     // Show the chosen slot in the form, then book it.
     const p = vnParts(slot.start); const q = vnParts(slot.end);
     date.value = `${pad2(p.d)}/${pad2(p.m)}/${p.y}`;

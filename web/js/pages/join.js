@@ -24,9 +24,23 @@
 //   connected   ICE connected AND inbound RTP bytes growing AND outbound
 //               RTP bytes growing (checked with getStats every 500 ms)
 //   ended       after `bye`, a closed socket, a rejected token or Leave
+// and <body data-ended> says why it ended: `left` (Leave), `replaced` (the
+// same link opened in another window), `closed` (the meeting ended or was
+// cancelled) or `error`. Only `closed` says the meeting is over (#17,
+// finding 8). The page names the meeting by its title and, before the
+// start, says when it starts; the guest's own picture sits beside the
+// meeting's, never over it.
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
 import { SignalError, parseFromBridge, buildAnswer, buildIce, buildBye } from '../signal.js';
+import { fmtTime, fmtDate } from '../format.js';
+
+/** How a reason of the bridge's `bye` (or ours) reads on the page. */
+const ENDED = {
+  left: { key: 'join.state_left', kind: 'left' },
+  replaced: { key: 'join.state_replaced', kind: 'replaced' },
+  'room-closed': { key: 'join.state_ended', kind: 'closed' },
+};
 
 const STATS_MS = 500;
 const WAIT_MS = 5000;
@@ -39,6 +53,8 @@ export function render(main, { params }) {
 
   const stateText = h('p', { class: 'join-state', role: 'status', 'aria-live': 'polite', id: 'join-state' });
   const detail = h('p', { class: 'hint', id: 'join-detail' });
+  const title = h('p', { class: 'join-title', id: 'join-title' });
+  const when = h('p', { class: 'join-when', id: 'join-when' });
   const remote = h('video', { id: 'remote-video', autoplay: true, playsinline: true, 'aria-label': t('join.remote') });
   const local = h('video', { id: 'local-video', autoplay: true, playsinline: true, muted: true, 'aria-label': t('join.local') });
   local.muted = true;
@@ -47,9 +63,9 @@ export function render(main, { params }) {
   const leaveButton = h('button', { type: 'button', id: 'leave', class: 'danger' }, t('join.leave'));
   main.append(h('div', { class: 'join-page' },
     h('h1', {}, t('join.heading')),
-    meetingId ? h('p', {}, t('join.meeting', { id: meetingId })) : null,
+    title, when,
     stateText, detail,
-    h('div', { class: 'videos' }, remote, local),
+    h('div', { class: 'videos' }, h('div', { class: 'remote-box' }, remote), h('div', { class: 'local-box' }, local)),
     h('div', { class: 'button-row' }, micButton, camButton, leaveButton)));
 
   let ws = null;
@@ -62,12 +78,14 @@ export function render(main, { params }) {
   let wantVideo = true; // the bridge shows us: send video (see applyVideoSending)
   let wantTile = { width: 0, height: 0 }; // and at what size
 
-  function setState(next, why) {
+  function setState(next, why, endedKind) {
     if (state === 'ended') return;
     state = next;
     body.dataset.state = next;
-    stateText.textContent = t(`join.state_${next}`);
-    stateText.className = `join-state state-${next}`;
+    const ended = next === 'ended' ? (ENDED[endedKind] || { key: 'join.state_disconnected', kind: endedKind || 'error' }) : null;
+    stateText.textContent = ended ? t(ended.key) : t(`join.state_${next}`);
+    stateText.className = `join-state state-${next}${ended ? ` ended-${ended.kind}` : ''}`;
+    if (ended) body.dataset.ended = ended.kind;
     if (why !== undefined) detail.textContent = why;
     if (next === 'ended') {
       micButton.disabled = true;
@@ -91,7 +109,7 @@ export function render(main, { params }) {
   function end(reason) {
     const known = reason && t(`join.reason_${reason}`);
     const text = known && known !== `join.reason_${reason}` ? known : reason;
-    setState('ended', text ? t('join.reason', { reason: text }) : '');
+    setState('ended', text ? t('join.reason', { reason: text }) : '', reason);
     teardown();
     if (state === 'ended' && !main.querySelector('#rejoin')) {
       leaveButton.after(h('button', { type: 'button', id: 'rejoin', onclick: () => window.location.reload() }, t('join.rejoin')));
@@ -235,19 +253,38 @@ export function render(main, { params }) {
       return null;
     }
     if (res.status === 401 || res.status === 404) { end(t('join.expired')); return null; }
-    if (res.status === 409) { end(t('join.over')); return null; }
+    if (res.status === 409) { end('room-closed'); detail.textContent = t('join.over'); return null; }
     let answer = null;
     try { answer = await res.json(); } catch { /* not JSON */ }
     if (!res.ok || !answer || typeof answer.signal_url !== 'string') {
       end(t('join.lookup_failed', { msg: (answer && answer.message) || `HTTP ${res.status}` }));
       return null;
     }
+    showMeeting(answer);
     return answer;
   }
 
   function waitForRoom() {
     setState('waiting', t('join.waiting_room'));
     setTimeout(() => { if (!stopped && state === 'waiting') start(); }, WAIT_MS);
+  }
+
+  /** The meeting's title, and its start while it is still to come. */
+  function showMeeting(answer) {
+    if (answer.title) title.textContent = t('join.meeting_title', { title: answer.title });
+    if (!answer.start) return;
+    const start = new Date(answer.start);
+    const tick = () => {
+      if (state === 'ended' || Date.now() >= start.getTime()) {
+        when.textContent = '';
+        delete body.dataset.waiting;
+        return;
+      }
+      when.textContent = t('join.starts_at', { time: fmtTime(start), date: fmtDate(start) });
+      body.dataset.waiting = 'true';
+      setTimeout(tick, Math.min(30000, start.getTime() - Date.now() + 50));
+    };
+    tick();
   }
 
   async function start() {

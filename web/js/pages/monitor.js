@@ -1,7 +1,10 @@
 // Live monitor: every room online / offline / in a meeting with its
 // readiness (green/red), and the meetings under way with each participant's
-// connection quality as the bridge reports it. The chair's secretariat (and
-// an admin) gets the chair controls: mute, give the floor, layout.
+// connection quality as the bridge reports it: the chair marked and first,
+// guests who left dropped, rooms not connected greyed without controls, the
+// time left. The organiser's secretariat (and an admin) gets the chair
+// controls: mute, give the floor, layout; it and the chair room's
+// secretariat can extend or end the meeting.
 // Polls GET /api/v1/monitor every 2 s while the page is shown.
 import { api } from '../api.js';
 import { t, fmtNumber } from '../i18n.js';
@@ -9,6 +12,7 @@ import { h, select, say } from '../dom.js';
 import { fmtRange, fmtTime } from '../format.js';
 import { sortRooms } from './calendar.js';
 import { canManage } from '../meeting-dialog.js';
+import { errorText } from '../errors.js';
 
 const POLL_MS = 2000;
 
@@ -46,6 +50,7 @@ export async function render(main, { me }) {
   let timer = null;
   let stopped = false;
   let names = new Map();
+  let rooms = new Map();
   let unitNames = new Map();
   try {
     unitNames = new Map((await api.units()).map((u) => [u.code, u.name]));
@@ -68,6 +73,55 @@ export async function render(main, { me }) {
     roomBody.replaceChildren(...rows);
   }
 
+  /** Who may extend or end: the organiser's secretariat, an admin, or the
+   * secretariat of the chair room's unit (as the API allows). */
+  function mayRunMeeting(m) {
+    if (canManage(me, m)) return true;
+    return me.role === 'secretariat' && rooms.has(m.chair) && rooms.get(m.chair).unit === me.unit;
+  }
+
+  function meetingHead(m, chairName) {
+    const left = Math.round((new Date(m.end) - Date.now()) / 60000);
+    const remaining = left > 0 ? t('mon.remaining', { n: left }) : t('mon.overtime', { n: -left });
+    const run = mayRunMeeting(m);
+    const act = async (fn, okKey) => {
+      try {
+        await fn();
+        say(status, t(okKey), 'ok');
+        poll(true);
+      } catch (e) { say(status, errorText(e), 'error'); }
+    };
+    return h('div', { class: 'meeting-head' },
+      h('h3', {}, m.title),
+      h('p', {}, fmtRange(m.start, m.end), ' · ', m.unit_name || unitNames.get(m.unit) || m.unit, ' · ', t('mtg.chair'), ': ', chairName),
+      h('p', { class: `remaining${left <= 5 ? ' ending' : ''}`, dataset: { minutes: String(left) } }, remaining),
+      run ? h('div', { class: 'button-row meeting-actions', role: 'group', 'aria-label': t('mon.meeting_actions') },
+        [15, 30].map((n) => h('button', {
+          type: 'button', dataset: { extend: String(n) },
+          onclick: () => act(() => api.extendMeeting(m.id, n), 'mtg.extended'),
+        }, t('mtg.extend_by', { n }))),
+        h('button', {
+          type: 'button', class: 'danger', dataset: { action: 'end' },
+          onclick: () => { if (confirm(t('mtg.end_confirm', { title: m.title }))) act(() => api.endMeeting(m.id), 'mtg.ended'); },
+        }, t('mtg.end_now'))) : null);
+  }
+
+  /** The bridge's participants as people see them: one row per room or
+   * guest (a second join of the same link replaces the first), the chair
+   * first; guests who left are gone, rooms not connected are greyed and
+   * have no controls (#17, finding 7). */
+  function participantsOf(room, chair) {
+    const byEndpoint = new Map();
+    for (const p of room.participants || []) {
+      const seen = byEndpoint.get(p.endpoint);
+      if (!seen || (p.connected && !seen.connected)) byEndpoint.set(p.endpoint, p);
+    }
+    const guest = (p) => p.guest || String(p.endpoint).startsWith('guest-');
+    return [...byEndpoint.values()]
+      .filter((p) => p.connected || !guest(p))
+      .sort((a, b) => (b.endpoint === chair) - (a.endpoint === chair) || (b.connected - a.connected));
+  }
+
   function meetingCard(m) {
     const room = m.room;
     const own = canManage(me, m);
@@ -76,11 +130,9 @@ export async function render(main, { me }) {
         await api.control(m.id, body);
         say(status, t('mon.done'), 'ok');
         poll(true);
-      } catch (e) { say(status, e.status === 403 ? t('app.forbidden') : e.message, 'error'); }
+      } catch (e) { say(status, errorText(e), 'error'); }
     };
-    const head = h('div', { class: 'meeting-head' },
-      h('h3', {}, m.title),
-      h('p', {}, fmtRange(m.start, m.end), ' · ', m.unit_name || unitNames.get(m.unit) || m.unit, ' · ', t('mtg.chair'), ': ', names.get(m.chair) || m.chair));
+    const head = meetingHead(m, names.get(m.chair) || m.chair);
     if (!room) return h('article', { class: 'meeting-card', dataset: { meeting: m.id } }, head, h('p', { class: 'hint' }, t('mon.no_bridge')));
 
     const layout = select({ 'aria-label': t('mon.layout') }, ['grid', 'speaker', 'chair'].map((v) => ({ value: v, label: t(`mon.layout_${v}`) })), room.layout);
@@ -88,22 +140,25 @@ export async function render(main, { me }) {
       h('label', {}, t('mon.layout'), ' ', layout),
       h('button', { type: 'button', onclick: () => send({ action: 'layout', layout: layout.value }) }, t('mon.apply_layout'))) : null;
 
-    const rows = (room.participants || []).map((p) => {
+    const rows = participantsOf(room, m.chair).map((p) => {
       const q = quality(p);
       const loss = Number(p.loss) || 0;
       const name = p.name || names.get(p.endpoint) || p.endpoint;
-      return h('tr', { dataset: { endpoint: p.endpoint, connected: String(Boolean(p.connected)), quality: q } },
+      const live = Boolean(p.connected);
+      return h('tr', { class: live ? null : 'left', dataset: { endpoint: p.endpoint, connected: String(live), quality: q, chair: String(p.endpoint === m.chair) } },
         h('th', { scope: 'row' }, name,
-          p.endpoint === room.active_speaker || p.speaking ? h('span', { class: 'badge speaking' }, t('mon.speaking')) : null,
-          p.endpoint === room.floor ? h('span', { class: 'badge floor' }, t('mon.has_floor')) : null),
+          p.endpoint === m.chair ? h('span', { class: 'badge chair' }, t('mon.chair')) : null,
+          p.guest ? h('span', { class: 'badge guest' }, t('mon.guest')) : null,
+          live && (p.endpoint === room.active_speaker || p.speaking) ? h('span', { class: 'badge speaking' }, t('mon.speaking')) : null,
+          live && p.endpoint === room.floor ? h('span', { class: 'badge floor' }, t('mon.has_floor')) : null),
         h('td', {}, h('span', { class: `badge q-${q}` }, t(`mon.q_${q}`))),
-        h('td', {}, `${fmtNumber(loss <= 1 ? loss * 100 : loss, 1)}%`),
-        h('td', {}, `${fmtNumber(p.jitter_ms, 1)} ms`),
-        h('td', {}, `${fmtNumber(p.bitrate_kbps)} kbit/s`),
-        h('td', {}, p.muted ? t('mon.muted') : '—'),
-        own ? h('td', { class: 'controls' },
+        h('td', {}, live ? `${fmtNumber(loss <= 1 ? loss * 100 : loss, 1)}%` : '—'),
+        h('td', {}, live ? `${fmtNumber(p.jitter_ms, 1)} ms` : '—'),
+        h('td', {}, live ? `${fmtNumber(p.bitrate_kbps)} kbit/s` : '—'),
+        h('td', {}, live && p.muted ? t('mon.muted') : '—'),
+        own ? h('td', { class: 'controls' }, live ? [
           h('button', { type: 'button', onclick: () => send({ action: p.muted ? 'unmute' : 'mute', endpoint: p.endpoint }) }, p.muted ? t('mon.unmute') : t('mon.mute')),
-          h('button', { type: 'button', onclick: () => send({ action: 'floor', endpoint: p.endpoint }) }, t('mon.floor'))) : null);
+          h('button', { type: 'button', onclick: () => send({ action: 'floor', endpoint: p.endpoint }) }, t('mon.floor'))] : null) : null);
     });
     return h('article', { class: 'meeting-card', dataset: { meeting: m.id } }, head, controls,
       h('div', { class: 'table-scroll' }, h('table', { class: 'participants' },
@@ -124,7 +179,8 @@ export async function render(main, { me }) {
     const keep = new Set();
     const cards = meetings.map((m) => {
       keep.add(String(m.id));
-      const sig = JSON.stringify(m);
+      // The remaining time changes each minute: part of the signature.
+      const sig = JSON.stringify(m) + Math.round((new Date(m.end) - Date.now()) / 60000);
       const old = meetingsBox.querySelector(`article[data-meeting="${CSS.escape(String(m.id))}"]`);
       if (old && (cardSig.get(String(m.id)) === sig || old.contains(document.activeElement))) return old;
       cardSig.set(String(m.id), sig);
@@ -142,6 +198,7 @@ export async function render(main, { me }) {
       if (stopped) return;
       const endpoints = data.endpoints || [];
       names = new Map(endpoints.map((e) => [e.code, e.name]));
+      rooms = new Map(endpoints.map((e) => [e.code, e]));
       const online = endpoints.filter((e) => e.online).length;
       const inMeeting = endpoints.filter((e) => roomState(e) === 'in_meeting').length;
       const notReady = endpoints.filter((e) => e.online && e.ready === false).length;
@@ -151,7 +208,7 @@ export async function render(main, { me }) {
       drawMeetings(data.meetings || []);
       main.dataset.polls = String(Number(main.dataset.polls || 0) + 1);
     } catch (e) {
-      if (!once) say(status, e.status === 0 ? t('app.network_error') : e.message, 'error');
+      if (!once) say(status, errorText(e), 'error');
     }
     if (!stopped) timer = setTimeout(poll, POLL_MS);
   }

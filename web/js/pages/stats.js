@@ -1,13 +1,19 @@
 // Manager's dashboard: a period (month, quarter, half-year, year, custom),
-// meetings and hours per organiser (bar), per month against the same period
-// a year earlier (line), attendance per room (stacked bar), the report
-// sentence ready to copy, and the CSV download. Every chart has its numbers
-// in a table too, for screen readers and for copying.
+// a grouping (organiser, room, level, month) and a comparison (the same
+// period a year earlier, the period before, none); meetings and hours per
+// group (bar), per month against the same period a year earlier (line),
+// attendance per room (stacked bar), the report sentence ready to copy, and
+// the CSV of what is on screen (headers in the UI's language, hours and
+// percentages as the report writes them). A period that has not ended is
+// counted "tính đến" today, and compared with the same elapsed part of the
+// earlier period (#17, finding 9). Every chart has its numbers in a table
+// too, for screen readers and for copying.
 import { api, statsGroups, groupKey, groupLabel } from '../api.js';
 import { t, getLang, fmtNumber } from '../i18n.js';
 import { h, field, select, say, copyText } from '../dom.js';
 import { vnDate, toIso, fmtDate, parseDate, vnParts, addDays, pad2 } from '../format.js';
 import { loadChartJs, COLORS } from '../charts.js';
+import { errorText } from '../errors.js';
 
 /** [from, to) in Vietnamese midnights for a period choice. */
 export function periodRange(kind, year, index, customFrom, customTo) {
@@ -31,6 +37,37 @@ function yearEarlier(date) {
 }
 
 const hours = (minutes) => Math.round((Number(minutes) || 0) / 6) / 10;
+
+const GROUPINGS = ['unit', 'endpoint', 'level', 'month'];
+const COMPARISONS = ['previous_year', 'previous_period', 'none'];
+
+/** The period before [from, to) of the same kind (month, quarter, …). */
+export function previousPeriod(kind, range) {
+  const p = vnParts(range[0]);
+  const back = { month: 1, quarter: 3, half: 6, year: 12 }[kind];
+  if (!back) {
+    const days = Math.round((range[1] - range[0]) / 86400000);
+    return [addDays(range[0], -days), range[0]];
+  }
+  const m0 = p.y * 12 + (p.m - 1) - back;
+  return [vnDate(Math.floor(m0 / 12), (m0 % 12) + 1, 1), range[0]];
+}
+
+/** The comparison window: the earlier period cut to the same elapsed days. */
+export function comparisonRange(kind, range, cut, compare) {
+  if (compare === 'none') return null;
+  const whole = compare === 'previous_year' ? [yearEarlier(range[0]), yearEarlier(range[1])] : previousPeriod(kind, range);
+  if (cut >= range[1]) return whole;
+  const elapsed = Math.round((cut - range[0]) / 86400000);
+  const end = addDays(whole[0], elapsed);
+  return [whole[0], end < whole[1] ? end : whole[1]];
+}
+
+/** (now − before) / before in percent; null when there is nothing to compare. */
+function changePct(now, before) {
+  const a = Number(now) || 0; const b = Number(before) || 0;
+  return b ? ((a - b) / b) * 100 : null;
+}
 
 export async function render(main, { params }) {
   const Chart = await loadChartJs();
@@ -67,15 +104,36 @@ export async function render(main, { params }) {
   kind.addEventListener('change', showFields);
   showFields();
 
+  // Units as they were, or today's successors (issue #16, units=).
+  const unitsMode = select({ name: 'units', id: 'stats-units' }, [
+    { value: 'historic', label: t('stats.units_historic') },
+    { value: 'successor', label: t('stats.units_successor') }], params.get('units') || 'historic');
+  const unitsNote = h('p', { class: 'hint', id: 'stats-units-note', hidden: true });
+
+  const groupBy = select({ name: 'group_by', id: 'stats-group' },
+    GROUPINGS.map((g) => ({ value: g, label: t(`stats.g_${g}`) })), params.get('group_by') || 'unit');
+  const compare = select({ name: 'compare', id: 'stats-compare' },
+    COMPARISONS.map((c) => ({ value: c, label: t(`stats.c_${c}`) })), params.get('compare') || 'previous_year');
   const status = h('div', { role: 'alert', class: 'form-status' });
   const form = h('form', { class: 'toolbar period-form', id: 'stats-form' },
     field(t('stats.period'), kind), fields.month, fields.quarter, fields.half, fields.year, fields.from, fields.to,
+    field(t('stats.group_by'), groupBy), field(t('stats.compare'), compare),
+    field(t('stats.units'), unitsMode),
     h('button', { type: 'submit', class: 'primary' }, t('stats.show')));
   const rangeLabel = h('p', { class: 'week-label', id: 'stats-range' });
   const kpis = h('div', { class: 'kpis', id: 'kpis' });
-  const summaryText = h('textarea', { id: 'summary-text', readonly: true, rows: 3, class: 'wide' });
+  const summaryText = h('textarea', { id: 'summary-text', readonly: true, rows: 3, class: 'wide summary-text' });
+  // The whole sentence in sight at any width (it was cut after 3 lines on a phone).
+  const fitSummary = () => { summaryText.style.height = 'auto'; summaryText.style.height = `${summaryText.scrollHeight + 4}px`; };
+  window.addEventListener('resize', fitSummary);
   const csvButton = h('button', { type: 'button', id: 'csv-download' }, t('stats.csv'));
   const copyButton = h('button', { type: 'button', id: 'summary-copy' }, t('app.copy'));
+  // The report on A4 (app.css, @media print): the period, the sentence, the
+  // figures, the charts and every table opened.
+  const printButton = h('button', { type: 'button', id: 'stats-print', onclick: () => {
+    main.querySelectorAll('details').forEach((d) => { d.open = true; });
+    window.print();
+  } }, t('stats.print'));
   const unitCanvas = h('canvas', { id: 'chart-units', role: 'img', 'aria-label': t('stats.by_unit') });
   const monthCanvas = h('canvas', { id: 'chart-months', role: 'img', 'aria-label': t('stats.by_month') });
   const roomCanvas = h('canvas', { id: 'chart-rooms', role: 'img', 'aria-label': t('stats.by_room') });
@@ -85,11 +143,11 @@ export async function render(main, { params }) {
   const roomBox = h('div', { class: 'chart-box tall' }, roomCanvas);
 
   main.append(
-    h('h1', {}, t('stats.heading')), form, status, rangeLabel, kpis,
+    h('h1', {}, t('stats.heading')), form, status, rangeLabel, unitsNote, kpis,
     h('section', { class: 'card' }, h('h2', { id: 'summary-heading' }, t('stats.summary')),
-      summaryText, h('div', { class: 'button-row' }, copyButton, csvButton)),
+      summaryText, h('div', { class: 'button-row' }, copyButton, csvButton, printButton)),
     h('div', { class: 'chart-grid' },
-      h('section', { class: 'card' }, h('h2', {}, t('stats.by_unit')), h('div', { class: 'chart-box' }, unitCanvas),
+      h('section', { class: 'card' }, h('h2', { id: 'group-heading' }, t('stats.by_unit')), h('div', { class: 'chart-box' }, unitCanvas),
         h('details', {}, h('summary', {}, t('stats.table')), unitTable)),
       h('section', { class: 'card' }, h('h2', {}, t('stats.by_month')), h('div', { class: 'chart-box' }, monthCanvas),
         h('details', {}, h('summary', {}, t('stats.table')), monthTable))),
@@ -102,16 +160,16 @@ export async function render(main, { params }) {
     await copyText(summaryText.value, summaryText);
     say(status, t('app.copied'), 'ok');
   });
-  csvButton.addEventListener('click', async () => {
-    if (!range) return;
-    try {
-      const blob = await api.statsCsv({ from: toIso(range[0]), to: toIso(range[1]), group_by: 'unit', lang: getLang() });
-      const a = h('a', { href: URL.createObjectURL(blob), download: `thong-ke_${fmtDate(range[0]).replaceAll('/', '-')}_${fmtDate(addDays(range[1], -1)).replaceAll('/', '-')}.csv` });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-    } catch (e) { say(status, e.message, 'error'); }
+  // What the screen shows, as CSV: the period, then one line per group.
+  let shown = null;
+  csvButton.addEventListener('click', () => {
+    if (!shown) return;
+    const blob = new Blob(['\ufeff', csvText(shown)], { type: 'text/csv;charset=utf-8' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `${t('stats.csv_name')}_${fmtDate(shown.range[0]).replaceAll('/', '-')}_${fmtDate(addDays(shown.cut, -1)).replaceAll('/', '-')}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   });
 
   const destroyCharts = () => { while (charts.length) charts.pop().destroy(); };
@@ -122,36 +180,84 @@ export async function render(main, { params }) {
       from.value, to.value);
     if (!range) { say(status, t('stats.err_range'), 'error'); return; }
     say(status, t('app.loading'));
-    const q = { from: toIso(range[0]), to: toIso(range[1]) };
-    const lastYear = { from: toIso(yearEarlier(range[0])), to: toIso(yearEarlier(range[1])) };
-    rangeLabel.textContent = t('stats.range', { from: fmtDate(range[0]), to: fmtDate(addDays(range[1], -1)) });
+    // An unfinished period is counted up to today included ("tính đến").
+    const today = vnParts(new Date());
+    const tomorrow = addDays(vnDate(today.y, today.m, today.d), 1);
+    const cut = range[0] < tomorrow && tomorrow < range[1] ? tomorrow : range[1];
+    const q = { from: toIso(range[0]), to: toIso(cut) };
+    const lastYear = { from: toIso(yearEarlier(range[0])), to: toIso(yearEarlier(cut)) };
+    const before = comparisonRange(kind.value, range, cut, compare.value);
+    rangeLabel.textContent = t('stats.range', { from: fmtDate(range[0]), to: fmtDate(addDays(range[1], -1)) })
+      + (cut < range[1] ? ` ${t('stats.as_of', { date: fmtDate(addDays(cut, -1)) })}` : '');
     try {
-      const [byUnit, byMonth, byMonthPrev, byRoom, summary] = await Promise.all([
-        api.stats({ ...q, group_by: 'unit', compare: 'previous_year' }),
+      const [byGroup, previous, byMonth, byMonthPrev, byRoom, summary] = await Promise.all([
+        // compare= here only for units_differ (the figures compared are the
+        // second call's, over the same elapsed part of the earlier period)
+        api.stats({ ...q, group_by: groupBy.value, units: unitsMode.value,
+          ...(before ? { compare: compare.value } : {}) }),
+        before ? api.stats({ from: toIso(before[0]), to: toIso(before[1]), group_by: groupBy.value, units: unitsMode.value }) : null,
         api.stats({ ...q, group_by: 'month' }),
         api.stats({ ...lastYear, group_by: 'month' }),
-        api.stats({ ...q, group_by: 'endpoint' }),
-        api.summary({ ...q, lang: getLang() }),
+        api.stats({ ...q, group_by: 'endpoint', units: unitsMode.value }),
+        api.summary({ ...q, lang: getLang(), units: unitsMode.value }),
       ]);
       say(status, '');
+      unitsNote.hidden = !(byGroup && byGroup.units_differ);
+      unitsNote.textContent = unitsNote.hidden ? '' : t('stats.units_differ', { date: fmtDate(new Date(byGroup.roster_changed_at)) });
       destroyCharts();
-      drawKpis(byUnit);
+      shown = { range, cut, before, group: groupBy.value, result: byGroup, previous };
+      drawKpis(byGroup, previous, before);
       summaryText.value = (summary && summary.text) || '';
-      drawUnits(statsGroups(byUnit));
+      fitSummary();
+      drawUnits(statsGroups(byGroup), previous ? statsGroups(previous) : null);
       drawMonths(statsGroups(byMonth), statsGroups(byMonthPrev));
       await drawRooms(statsGroups(byRoom), q);
       main.dataset.loaded = `${q.from}/${q.to}`;
     } catch (e) {
-      say(status, e.status === 403 ? t('app.forbidden') : e.message, 'error');
+      say(status, errorText(e), 'error');
     }
   }
 
-  function drawKpis(result) {
-    const total = (result && (result.totals || result.total)) || {};
-    const cmp = result && (result.comparison || result.compare || result.previous);
-    const change = (result && result.change_pct) || (cmp && cmp.change_pct) || null;
-    const pct = (v) => (v === null || v === undefined ? '—' : `${v > 0 ? '+' : ''}${fmtNumber(v, 1)}%`);
-    const changeText = change && typeof change === 'object' ? pct(change.meetings_held ?? change.meetings_booked) : pct(change);
+  /** "tăng 12,5% so với cùng kỳ năm trước (01/12/2025–03/12/2025)". */
+  function changeSentence(now, before, window) {
+    if (!window) return t('stats.no_compare');
+    const pct = changePct(now, before);
+    const label = t(`stats.vs_${compare.value}`, { from: fmtDate(window[0]), to: fmtDate(addDays(window[1], -1)) });
+    if (pct === null) return t('stats.change_none', { label, before: fmtNumber(before) });
+    if (Math.abs(pct) < 0.05) return t('stats.change_same', { label });
+    return t(pct > 0 ? 'stats.change_up' : 'stats.change_down', { pct: fmtNumber(Math.abs(pct), 1), label });
+  }
+
+  /** The CSV of `shown`, in the UI's language. */
+  function csvText(view) {
+    const cell = (v) => {
+      const text = String(v ?? '');
+      const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+      return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+    };
+    const line = (cells) => cells.map(cell).join(',');
+    const pct = (v) => (v === null || v === undefined ? '' : `${fmtNumber(v, 1)}%`);
+    const prev = new Map(view.previous ? statsGroups(view.previous).map((g) => [groupKey(g), g]) : []);
+    const lines = [
+      line([t('stats.heading')]),
+      line([rangeLabel.textContent]),
+      view.before ? line([t(`stats.vs_${compare.value}`, { from: fmtDate(view.before[0]), to: fmtDate(addDays(view.before[1], -1)) })]) : null,
+      line([t(`stats.col_${view.group}`), t('stats.booked'), t('stats.held'), t('stats.cancelled'),
+        t('stats.planned_hours'), t('stats.actual_hours'), t('stats.attendance_rate'),
+        ...(view.previous ? [`${t('stats.held')} — ${t(`stats.c_${compare.value}`)}`, t('stats.change_col')] : [])]),
+    ].filter(Boolean);
+    const row = (name, g, p) => line([name, fmtNumber(g.meetings_booked), fmtNumber(g.meetings_held), fmtNumber(g.meetings_cancelled),
+      fmtNumber(hours(g.planned_minutes), 1), fmtNumber(hours(g.actual_minutes), 1),
+      g.attendance_rate === null || g.attendance_rate === undefined ? '' : pct(rate(g.attendance_rate)),
+      ...(view.previous ? [fmtNumber((p || {}).meetings_held), pct(changePct(g.meetings_held, (p || {}).meetings_held))] : [])]);
+    for (const g of statsGroups(view.result)) lines.push(row(groupLabel(g), g, prev.get(groupKey(g))));
+    lines.push(row(t('stats.total'), view.result.totals || {}, view.previous && view.previous.totals));
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  function drawKpis(result, previous, window) {
+    const total = (result && result.totals) || {};
+    const before = (previous && previous.totals) || {};
     const kpi = (label, value, id) => h('div', { class: 'kpi', id }, h('span', { class: 'kpi-value' }, value), h('span', { class: 'kpi-label' }, label));
     kpis.replaceChildren(
       kpi(t('stats.booked'), fmtNumber(total.meetings_booked), 'kpi-booked'),
@@ -160,7 +266,9 @@ export async function render(main, { params }) {
       kpi(t('stats.actual_hours'), fmtNumber(hours(total.actual_minutes), 1), 'kpi-hours'),
       kpi(t('stats.attendance_rate'), total.attendance_rate === undefined || total.attendance_rate === null ? '—'
         : `${fmtNumber(rate(total.attendance_rate), 1)}%`, 'kpi-attendance'),
-      h('p', { class: 'kpi-change' }, t('stats.change', { pct: changeText })));
+      h('p', { class: 'kpi-change', id: 'kpi-change' }, t('stats.held_change', {
+        text: changeSentence(total.meetings_held, before.meetings_held, window),
+      })));
   }
 
   function table(headers, rows) {
@@ -169,7 +277,12 @@ export async function render(main, { params }) {
       h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))));
   }
 
-  function drawUnits(groups) {
+  /** The chosen grouping's chart and table, with the comparison's held
+   * meetings and change when there is one. */
+  function drawUnits(groups, previousGroups) {
+    main.querySelector('#group-heading').textContent = t(`stats.group_title_${groupBy.value}`);
+    unitCanvas.setAttribute('aria-label', t(`stats.group_title_${groupBy.value}`));
+    const prev = new Map((previousGroups || []).map((g) => [groupKey(g), g]));
     const labels = groups.map(groupLabel);
     const booked = groups.map((g) => Number(g.meetings_booked) || 0);
     const held = groups.map((g) => Number(g.meetings_held) || 0);
@@ -196,10 +309,14 @@ export async function render(main, { params }) {
         },
       },
     }));
+    const pct = (v) => (v === null ? '—' : `${v > 0 ? '+' : ''}${fmtNumber(v, 1)}%`);
     unitTable.replaceChildren(groups.length ? table(
-      [t('stats.unit_col'), t('stats.booked'), t('stats.held'), t('stats.cancelled'), t('stats.planned_hours'), t('stats.actual_hours')],
+      [t(`stats.col_${groupBy.value}`), t('stats.booked'), t('stats.held'), t('stats.cancelled'), t('stats.planned_hours'), t('stats.actual_hours'),
+        ...(previousGroups ? [`${t('stats.held')} — ${t(`stats.c_${compare.value}`)}`, t('stats.change_col')] : [])],
       groups.map((g) => [groupLabel(g), fmtNumber(g.meetings_booked), fmtNumber(g.meetings_held), fmtNumber(g.meetings_cancelled),
-        fmtNumber(hours(g.planned_minutes), 1), fmtNumber(hours(g.actual_minutes), 1)])) : h('p', {}, t('stats.no_data')));
+        fmtNumber(hours(g.planned_minutes), 1), fmtNumber(hours(g.actual_minutes), 1),
+        ...(previousGroups ? [fmtNumber((prev.get(groupKey(g)) || {}).meetings_held),
+          pct(changePct(g.meetings_held, (prev.get(groupKey(g)) || {}).meetings_held))] : [])])) : h('p', {}, t('stats.no_data')));
   }
 
   function monthKeys() {
@@ -298,6 +415,7 @@ export async function render(main, { params }) {
   }
 
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  unitsMode.addEventListener('change', () => load());
   await load();
   return destroyCharts;
 }
