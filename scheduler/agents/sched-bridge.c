@@ -77,6 +77,7 @@ struct _SchedBridge
   guint tick_id;
   guint kick_id;
   gboolean down;          /* logged once until it answers again */
+  gboolean answered;      /* it has answered at least once */
   gboolean capacity_busy; /* a GET /capacity is in flight */
   gboolean capacity_unknown_logged;
   gint64 next_capacity_at; /* monotonic µs */
@@ -145,7 +146,9 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
                  error ? error->message : "unknown error");
       bridge->down = TRUE;
     }
-  else if (reachable && bridge->down)
+  if (reachable)
+    bridge->answered = TRUE;
+  if (reachable && bridge->down)
     {
       g_message ("bridge %s reachable again", bridge->ctx->settings->bridge_url);
       bridge->down = FALSE;
@@ -667,6 +670,12 @@ sched_bridge_meeting_changed (SchedBridge *bridge, gint64 meeting_id)
     }
   if (bridge->tick_id && bridge->kick_id == 0)
     bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
+gboolean
+sched_bridge_is_reachable (SchedBridge *bridge)
+{
+  return bridge->answered && !bridge->down;
 }
 
 JsonNode *

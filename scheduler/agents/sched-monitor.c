@@ -405,9 +405,12 @@ on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   sched_json_add_time (b, "start", meeting->start);
   sched_json_add_time (b, "end", meeting->end);
   /* a guest cannot open the room on the bridge: the page waits until it is
-   * open (docs/protocol.md §3) */
+   * open (docs/protocol.md §3); null when the bridge does not answer us */
   json_builder_set_member_name (b, "room_open");
-  json_builder_add_boolean_value (b, sched_bridge_get_room (m->bridge, id) != NULL);
+  if (sched_bridge_is_reachable (m->bridge))
+    json_builder_add_boolean_value (b, sched_bridge_get_room (m->bridge, id) != NULL);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
   return;

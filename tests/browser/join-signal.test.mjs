@@ -119,8 +119,8 @@ test('a guest link waits until the meeting room is open, then joins by itself', 
     gum: window.gumCalls,
   }));
   assert.match(seen.detail, /chưa mở/, `the page says the room is not open yet: ${JSON.stringify(seen)}`);
-  assert.deepEqual(guest.sockets, [], 'no WebSocket before the room is open');
   assert.equal(seen.gum, 0, 'the camera is not asked for while waiting');
+  assert.deepEqual(guest.sockets, [], 'no WebSocket before the room is open');
   await fx.screenshot(guest.page, 'join-waiting');
 
   // The room opens on the bridge (as a room's token opens it); the

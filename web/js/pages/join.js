@@ -14,9 +14,11 @@
 // read and written with ../signal.js only (the contract's one JS copy).
 //
 // A guest's link cannot open the meeting's room on the bridge (only the
-// scheduler and the rooms' own tokens do: docs/protocol.md §3). Until the
-// room is open (`room_open` in the lookup, or the bridge refusing the
-// WebSocket) the page says so and asks again every WAIT_MS.
+// scheduler and the rooms' own tokens do: docs/protocol.md §3). While the
+// scheduler's lookup says the room is not open (`room_open` false; null
+// when it cannot tell) the page says so, opens no WebSocket, and asks again
+// every WAIT_MS; a WebSocket the bridge refuses is looked up again the same
+// way instead of ending the page.
 //
 // <body data-state> is the contract with tests and kiosk monitors:
 //   waiting     the meeting's room is not open yet; the page retries by itself
