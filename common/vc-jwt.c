@@ -22,6 +22,7 @@ vc_jwt_claims_free (VcJwtClaims *claims)
   g_free (claims->meeting);
   g_free (claims->endpoint);
   g_free (claims->name);
+  g_free (claims->chair);
   g_free (claims);
 }
 
@@ -70,6 +71,11 @@ vc_jwt_sign (const VcJwtClaims *claims, const gchar *secret)
     {
       json_builder_set_member_name (body, "name");
       json_builder_add_string_value (body, claims->name);
+    }
+  if (claims->chair)
+    {
+      json_builder_set_member_name (body, "chair");
+      json_builder_add_string_value (body, claims->chair);
     }
   if (claims->guest)
     {
@@ -179,6 +185,7 @@ vc_jwt_verify (const gchar *token, const gchar *secret, gint64 now, GError **err
   claims->meeting = g_strdup (meeting);
   claims->endpoint = g_strdup (endpoint);
   claims->name = g_strdup (jwt_get_string (body, "name"));
+  claims->chair = g_strdup (jwt_get_string (body, "chair"));
   claims->exp = json_node_get_int (exp);
   JsonNode *guest = json_object_get_member (body, "guest");
   if (guest && JSON_NODE_HOLDS_VALUE (guest) && json_node_get_value_type (guest) == G_TYPE_BOOLEAN)

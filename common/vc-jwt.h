@@ -22,7 +22,8 @@ typedef struct
 {
   gchar *meeting;
   gchar *endpoint;
-  gchar *name; /* may be NULL */
+  gchar *name;  /* may be NULL */
+  gchar *chair; /* the meeting's chair endpoint, may be NULL (docs/protocol.md §1) */
   gboolean guest;
   gint64 exp;
   gint64 iat;

@@ -29,8 +29,9 @@ struct _EpAgent
   gpointer handle;    /* the media's, NULL between attempts */
   gboolean early;     /* connected ahead of the start, not yet attending */
   gint64 attempt_started_us;
-  guint attempts;     /* failed attempts since the last success */
-  gint64 retry_at_us; /* monotonic */
+  guint attempts;       /* failed attempts since the last success */
+  const gchar *waiting; /* EP_AGENT_WAITING_*, NULL: see ep_agent_get_waiting() */
+  gint64 retry_at_us;   /* monotonic */
   gint64 heartbeat_at_us;
   guint tick_id;
   guint wake_id; /* one-shot timer at the next start or end, for punctuality */
@@ -153,6 +154,7 @@ agent_leave (EpAgent *agent, const gchar *reason)
   agent_set_state (agent, EP_AGENT_STATE_IDLE);
   g_clear_pointer (&agent->current, meeting_free);
   agent->attempts = 0;
+  agent->waiting = NULL;
 }
 
 static void
@@ -266,6 +268,7 @@ agent_attend (EpAgent *agent)
   gint64 mono = agent->mono_clock (agent->clock_data);
 
   agent->early = FALSE;
+  agent->waiting = NULL;
   if (!ep_journal_join (agent->journal, agent->current->id, agent->current->title,
                         agent->real_clock (agent->clock_data), mono, &error))
     g_warning ("journal: %s", error->message);
@@ -283,6 +286,9 @@ ep_agent_media_connected (EpAgent *agent, gpointer handle)
   if (handle == NULL || handle != agent->handle || agent->state != EP_AGENT_STATE_JOINING
       || agent->early)
     return;
+  if (agent->waiting != NULL)
+    g_message ("meeting %" G_GINT64_FORMAT ": the bridge has the room now", agent->current->id);
+  agent->waiting = NULL;
   /* A join command means now; a scheduled join attends from the start. */
   if (agent->forced != agent->current->id
       && now_us < (agent->current->start - agent->join_lead_s) * G_USEC_PER_SEC)
@@ -324,8 +330,27 @@ ep_agent_media_lost (EpAgent *agent, gpointer handle, const gchar *why)
 
     agent->attempts++;
     agent->retry_at_us = MAX (mono, agent->attempt_started_us + delay);
-    g_message ("meeting %" G_GINT64_FORMAT ": join failed (%s); retrying in %.1f s",
-               agent->current->id, why, (agent->retry_at_us - mono) / 1e6);
+    agent->waiting = why != NULL && g_str_has_prefix (why, EP_AGENT_REASON_NO_ROOM)
+                         ? EP_AGENT_WAITING_NO_ROOM
+                         : NULL;
+    if (agent->waiting != NULL)
+      {
+        /* Not a failure of ours: the scheduler has not opened the room and
+         * no room's token has (a bridge that cannot open rooms from tokens,
+         * or one that refuses to); keep asking. */
+        g_autofree gchar *retry = g_strdup_printf ("%.1f", (agent->retry_at_us - mono) / 1e6);
+
+        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "EP_STATE",
+                          ep_agent_state_to_string (agent->state), "EP_WAITING", agent->waiting,
+                          "MESSAGE",
+                          "meeting %" G_GINT64_FORMAT ": state %s, waiting: %s (attempt %u);"
+                          " retrying in %s s",
+                          agent->current->id, ep_agent_state_to_string (agent->state),
+                          EP_AGENT_REASON_NO_ROOM, agent->attempts, retry);
+      }
+    else
+      g_message ("meeting %" G_GINT64_FORMAT ": join failed (%s); retrying in %.1f s",
+                 agent->current->id, why, (agent->retry_at_us - mono) / 1e6);
   }
 }
 
@@ -436,6 +461,12 @@ EpAgentState
 ep_agent_get_state (EpAgent *agent)
 {
   return agent->state;
+}
+
+const gchar *
+ep_agent_get_waiting (EpAgent *agent)
+{
+  return agent->state == EP_AGENT_STATE_JOINING ? agent->waiting : NULL;
 }
 
 gint64

@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  *        JOINING (media connecting)
  *   JOINING --media connected, start reached--> IN_MEETING (segment opened)
  *   JOINING --media connected before the start--> JOINING (waits, connected)
- *   JOINING --media failed--> JOINING (attempts start 1, 2, 4, ≤5 s apart)
+ *   JOINING --media failed--> JOINING (attempts start 1, 2, 4, ≤5 s apart;
+ *            the bridge has no room yet (404): the same, and said so)
  *   IN_MEETING --media lost--> JOINING (segment closed "dropped", retry at once)
  *   JOINING/IN_MEETING --end, cancellation, removal--> IDLE ("ended")
  *   JOINING/IN_MEETING --leave command / shutdown--> IDLE ("left") */
@@ -33,6 +34,14 @@ typedef enum
 } EpAgentState;
 
 const gchar *ep_agent_state_to_string (EpAgentState state);
+
+/* The reason a join attempt ends with when the bridge answered its
+ * signalling with 404: it has no room for the meeting yet (the scheduler has
+ * not opened it and no room token has: docs/protocol.md §3). The media
+ * process (ep-media-session.c) starts its reason with it. */
+#define EP_AGENT_REASON_NO_ROOM "the bridge has no room for this meeting yet"
+/* ep_agent_get_waiting() while the last attempt ended so */
+#define EP_AGENT_WAITING_NO_ROOM "no-room"
 
 #define EP_TYPE_AGENT (ep_agent_get_type ())
 G_DECLARE_FINAL_TYPE (EpAgent, ep_agent, EP, AGENT, GObject)
@@ -79,6 +88,9 @@ void ep_agent_media_connected (EpAgent *agent, gpointer handle);
 void ep_agent_media_lost (EpAgent *agent, gpointer handle, const gchar *why);
 
 EpAgentState ep_agent_get_state (EpAgent *agent);
+/* What a JOINING agent waits for, when the bridge said so:
+ * EP_AGENT_WAITING_NO_ROOM, or NULL (connecting, or another failure). */
+const gchar *ep_agent_get_waiting (EpAgent *agent);
 gint64 ep_agent_get_meeting (EpAgent *agent);
 
 /* Signals:

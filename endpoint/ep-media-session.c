@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "vc-endpoint-media"
 
 #include "ep-media-session.h"
+#include "ep-agent.h"
 #include "ep-media-protocol.h"
 #include "ep-subprocess.h"
 #include "vc-client-peer.h"
@@ -97,8 +98,12 @@ static gboolean
 on_failed_idle (gpointer user_data)
 {
   EpMediaSession *s = user_data;
-  g_autofree gchar *reason
-      = g_strdup_printf ("connection failed: %s", s->last_error ? s->last_error : "unknown");
+  const gchar *why = s->last_error ? s->last_error : "unknown";
+  /* VcClientPeer names the status of a refused upgrade: a 404 means the
+   * bridge has no room for the meeting yet, which the agent tells apart */
+  g_autofree gchar *reason = strstr (why, "(HTTP 404)") != NULL
+                                 ? g_strdup_printf ("%s (%s)", EP_AGENT_REASON_NO_ROOM, why)
+                                 : g_strdup_printf ("connection failed: %s", why);
 
   s->failed_id = 0;
   session_finish (s, reason);

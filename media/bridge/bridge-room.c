@@ -43,7 +43,8 @@ struct _BridgeRoom
   gchar *floor;
   gchar *active_speaker;
   BridgeLayoutKind layout;
-  GHashTable *peers; /* endpoint -> BridgePeer */
+  gboolean token_opened; /* opened by a join token, not yet adopted by the scheduler */
+  GHashTable *peers;     /* endpoint -> BridgePeer */
   BridgeAudio *audio;
   BridgeVideo *video;
   guint timer;
@@ -373,6 +374,9 @@ bridge_room_update (BridgeRoom *room, JsonObject *body, gboolean creating, GErro
   g_free (room->chair);
   room->chair = g_strdup (chair);
   room->layout = kind;
+  if (room->token_opened)
+    g_message ("room %s: adopted by the scheduler", room->id);
+  room->token_opened = FALSE;
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
     if (room_find (room, bridge_peer_get_endpoint (peer)) == NULL)
@@ -509,6 +513,8 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_set_member_name (b, "layout");
   json_builder_add_string_value (b, bridge_layout_kind_to_string (room->layout));
   add_nullable (b, "chair", room->chair);
+  json_builder_set_member_name (b, "opened_by");
+  json_builder_add_string_value (b, room->token_opened ? "token" : "scheduler");
   add_nullable (b, "active_speaker", room->active_speaker);
   add_nullable (b, "floor", room->floor);
   json_builder_set_member_name (b, "frames_encoded");
@@ -534,6 +540,54 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+/* ---- rooms opened by a join token ---- */
+
+void
+bridge_room_mark_token_opened (BridgeRoom *room, const gchar *chair)
+{
+  g_free (room->chair);
+  room->chair = g_strdup (chair);
+  room->token_opened = TRUE;
+}
+
+gboolean
+bridge_room_is_token_opened (BridgeRoom *room)
+{
+  return room->token_opened;
+}
+
+gboolean
+bridge_room_invite (BridgeRoom *room, const gchar *endpoint, const gchar *name, GError **error)
+{
+  Participant *p = room_find (room, endpoint);
+
+  if (!endpoint_valid (endpoint))
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "'%s' is not an endpoint code",
+                   endpoint);
+      return FALSE;
+    }
+  if (p != NULL)
+    {
+      p->invited = TRUE;
+      return TRUE;
+    }
+  p = g_new0 (Participant, 1);
+  p->endpoint = g_strdup (endpoint);
+  p->name = g_strdup (name ? name : endpoint);
+  p->invited = TRUE;
+  /* invited rooms before the guests, as in a room the scheduler opened */
+  {
+    guint at = 0;
+
+    while (at < room->participants->len
+           && ((Participant *)g_ptr_array_index (room->participants, at))->invited)
+      at++;
+    g_ptr_array_insert (room->participants, (gint)at, p);
+  }
+  return TRUE;
 }
 
 /* ---- life ---- */

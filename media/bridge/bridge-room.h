@@ -26,6 +26,7 @@ typedef enum
   BRIDGE_ERROR_CAPACITY,  /* 503 */
   BRIDGE_ERROR_FORBIDDEN, /* 403 */
   BRIDGE_ERROR_MEDIA,     /* 500 */
+  BRIDGE_ERROR_CLOSED,    /* 410: the scheduler closed this room */
 } BridgeError;
 
 typedef struct _BridgeRoom BridgeRoom;
@@ -63,5 +64,18 @@ gboolean bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar 
                            SoupWebsocketConnection *ws, GError **error);
 
 JsonNode *bridge_room_to_json (BridgeRoom *room);
+
+/* Rooms the bridge opened itself from a join token (bridge-room-open.c).
+ * bridge_room_mark_token_opened() records the token's chair claim (may be
+ * NULL); the room counts as token-opened until the scheduler's first
+ * POST /rooms for it (bridge_room_update), which adopts it. */
+void bridge_room_mark_token_opened (BridgeRoom *room, const gchar *chair);
+gboolean bridge_room_is_token_opened (BridgeRoom *room);
+
+/* Adds @endpoint (named @name, may be NULL) as an invited participant; TRUE
+ * when it is there already. FALSE with BRIDGE_ERROR_INVALID when @endpoint
+ * is not an endpoint code. */
+gboolean bridge_room_invite (BridgeRoom *room, const gchar *endpoint, const gchar *name,
+                             GError **error);
 
 G_END_DECLS

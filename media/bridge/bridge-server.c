@@ -7,6 +7,7 @@
 
 #include "bridge-server.h"
 
+#include "bridge-room-open.h"
 #include "bridge-room.h"
 #include "vc-signal.h"
 #include "bridge-video.h"
@@ -25,8 +26,9 @@ struct _BridgeServer
   GObject parent;
   const BridgeSettings *settings;
   SoupServer *soup;
-  VcHttpGuard *guard; /* closes connections libsoup 3.2 would leak */
-  GHashTable *rooms;  /* id -> BridgeRoom */
+  VcHttpGuard *guard;       /* closes connections libsoup 3.2 would leak */
+  GHashTable *rooms;        /* id -> BridgeRoom */
+  BridgeRoomOpener *opener; /* rooms opened by a join token (bridge-room-open.h) */
   gchar *url;
 };
 
@@ -71,7 +73,7 @@ server_reply_gerror (SoupServerMessage *msg, const GError *error)
   } map[] = {
     [BRIDGE_ERROR_INVALID] = { 422, "invalid" },   [BRIDGE_ERROR_NOT_FOUND] = { 404, "not_found" },
     [BRIDGE_ERROR_CAPACITY] = { 503, "capacity" }, [BRIDGE_ERROR_FORBIDDEN] = { 403, "forbidden" },
-    [BRIDGE_ERROR_MEDIA] = { 500, "media" },
+    [BRIDGE_ERROR_MEDIA] = { 500, "media" },       [BRIDGE_ERROR_CLOSED] = { 410, "closed" },
   };
 
   if (error->domain == BRIDGE_ERROR && error->code >= 0 && error->code < (gint)G_N_ELEMENTS (map))
@@ -217,6 +219,7 @@ server_post_rooms (BridgeServer *self, SoupServerMessage *msg)
     }
   if (creating)
     g_hash_table_insert (self->rooms, g_strdup (id), room);
+  bridge_room_opener_note_posted (self->opener, id);
   g_autoptr (JsonNode) node = bridge_room_to_json (room);
   server_reply_json (msg, creating ? 201 : 200, node);
 }
@@ -248,6 +251,9 @@ server_room_request (BridgeServer *self, SoupServerMessage *msg, const gchar *id
   BridgeRoom *room = g_hash_table_lookup (self->rooms, id);
   const gchar *method = soup_server_message_get_method (msg);
 
+  /* even a room the bridge does not have: no join token opens it again */
+  if (action == NULL && g_str_equal (method, "DELETE"))
+    bridge_room_opener_note_deleted (self->opener, id);
   if (room == NULL)
     {
       server_reply_error (msg, 404, "not_found", "no such room");
@@ -294,7 +300,6 @@ server_check_signal (BridgeServer *self, SoupServerMessage *msg, const gchar *id
   g_autoptr (GError) error = NULL;
   g_autoptr (VcJwtClaims) claims = NULL;
   const gchar *token = NULL;
-  BridgeRoom *room;
 
   if (g_uri_get_query (uri) != NULL)
     query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
@@ -312,15 +317,15 @@ server_check_signal (BridgeServer *self, SoupServerMessage *msg, const gchar *id
       server_reply_error (msg, 403, "forbidden", "the token is for another room");
       return;
     }
-  room = g_hash_table_lookup (self->rooms, id);
-  if (room == NULL)
+  /* invited, or a room token that opens the room (bridge-room-open.h) */
+  if (bridge_room_opener_admit (
+          self->opener, claims,
+          soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
+                                                "Upgrade", "websocket"),
+          &error)
+      == NULL)
     {
-      server_reply_error (msg, 404, "not_found", "no such room");
-      return;
-    }
-  if (claims->endpoint == NULL || !bridge_room_admits (room, claims->endpoint, claims->guest))
-    {
-      server_reply_error (msg, 403, "forbidden", "this endpoint is not invited");
+      server_reply_gerror (msg, error);
       return;
     }
   g_object_set_data_full (G_OBJECT (msg), "vc-claims", g_steal_pointer (&claims),
@@ -474,6 +479,7 @@ bridge_server_new (const BridgeSettings *settings)
   BridgeServer *self = g_object_new (BRIDGE_TYPE_SERVER, NULL);
 
   self->settings = settings;
+  self->opener = bridge_room_opener_new (settings, self->rooms);
   return self;
 }
 
@@ -482,6 +488,7 @@ bridge_server_finalize (GObject *object)
 {
   BridgeServer *self = BRIDGE_SERVER (object);
 
+  g_clear_pointer (&self->opener, bridge_room_opener_free);
   g_hash_table_unref (self->rooms);
   g_clear_pointer (&self->guard, vc_http_guard_free);
   g_clear_object (&self->soup);

@@ -38,13 +38,15 @@ sched_agent_signal_url (const SchedSettings *settings, gint64 meeting_id)
 
 gchar *
 sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id, const gchar *endpoint,
-                        const gchar *name, gboolean guest, gint64 expires, gint64 now)
+                        const gchar *name, const gchar *chair, gboolean guest, gint64 expires,
+                        gint64 now)
 {
   g_autofree gchar *meeting = g_strdup_printf ("%" G_GINT64_FORMAT, meeting_id);
   VcJwtClaims claims = {
     .meeting = meeting,
     .endpoint = (gchar *)endpoint,
     .name = (gchar *)name,
+    .chair = (gchar *)chair,
     .guest = guest,
     .exp = expires,
     .iat = now,
@@ -82,8 +84,8 @@ sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now
       m->status = g_strdup (e->status);
       m->token_expires = e->end + ctx->settings->join_token_margin_seconds;
       m->signal_url = sched_agent_signal_url (ctx->settings, e->id);
-      m->join_token = sched_agent_join_token (ctx->settings, e->id, endpoint, e->room_name, FALSE,
-                                              m->token_expires, now);
+      m->join_token = sched_agent_join_token (ctx->settings, e->id, endpoint, e->room_name,
+                                              e->chair, FALSE, m->token_expires, now);
       g_ptr_array_add (schedule->meetings, m);
     }
   return vc_agent_wire_schedule_build (schedule, FALSE);

@@ -26,10 +26,13 @@ sched_agent_json_root_is_object (JsonParser *parser)
  * https→wss); NULL when no bridge is configured. */
 gchar *sched_agent_signal_url (const SchedSettings *settings, gint64 meeting_id);
 
-/* A join token signed with settings->bridge_secret; NULL when no secret. */
+/* A join token signed with settings->bridge_secret; NULL when no secret.
+ * @chair (the meeting's chair endpoint) goes into every token: a room token
+ * that opens the room on the bridge while the scheduler is away brings it
+ * (docs/protocol.md §1). */
 gchar *sched_agent_join_token (const SchedSettings *settings, gint64 meeting_id,
-                               const gchar *endpoint, const gchar *name, gboolean guest,
-                               gint64 expires, gint64 now);
+                               const gchar *endpoint, const gchar *name, const gchar *chair,
+                               gboolean guest, gint64 expires, gint64 now);
 
 /* The text of the {"type":"schedule",…} message for @endpoint at @now: its
  * meetings that have not ended, in start order, at most

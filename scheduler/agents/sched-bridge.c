@@ -12,6 +12,19 @@
  * is kept for the monitor. The bridge being down is logged once, then
  * retried quietly until it answers again.
  *
+ * Adoption. While the scheduler is away, the rooms' join tokens open their
+ * rooms on the bridge themselves (media/bridge-room-open.h; such a room says
+ * "opened_by": "token"). At start, whenever the bridge answers again after
+ * an outage, and every LIST_POLL_SECONDS, the opener lists the bridge's
+ * rooms (GET /rooms) and takes over those it does not know: the room of a
+ * meeting that is still scheduled and not over is adopted (posted again
+ * with the full participant list, names and chair, then managed as usual,
+ * even before the opening lead); the room of a meeting that was cancelled
+ * or has ended is closed (DELETE). A polled room that says it was opened
+ * by a token (the bridge restarted and a room reopened it before the
+ * scheduler did) is posted again too. Rooms whose id is no meeting of this
+ * scheduler are left alone: the bridge closes them when they are empty.
+ *
  * The bridge's limits (GET /capacity: max_rooms, max_participants) are read
  * at start, every CAPACITY_POLL_SECONDS and after a refused POST, into
  * SchedContext.bridge_max_*: the booking rules check them, so that a
@@ -32,6 +45,7 @@
 #define POLL_SECONDS 2
 #define RETRY_SECONDS 2
 #define CAPACITY_POLL_SECONDS 30
+#define LIST_POLL_SECONDS 10
 
 /* The life of a room as the scheduler sees it. */
 typedef enum
@@ -51,6 +65,7 @@ typedef struct
   gint64 retry_at;     /* monotonic µs; no POST/DELETE before */
   gint64 next_poll_at; /* monotonic µs */
   JsonNode *room;      /* last GET /rooms/{id} */
+  gboolean adopted;    /* found on the bridge: kept open while its meeting is live */
 } SchedBridgeRoom;
 
 struct _SchedBridge
@@ -62,9 +77,12 @@ struct _SchedBridge
   guint tick_id;
   guint kick_id;
   gboolean down;          /* logged once until it answers again */
+  gboolean answered;      /* it has answered at least once */
   gboolean capacity_busy; /* a GET /capacity is in flight */
   gboolean capacity_unknown_logged;
   gint64 next_capacity_at; /* monotonic µs */
+  gboolean list_busy;      /* a GET /rooms is in flight */
+  gint64 next_list_at;     /* monotonic µs */
 };
 
 typedef enum
@@ -73,6 +91,7 @@ typedef enum
   REQUEST_DELETE,
   REQUEST_GET,
   REQUEST_CAPACITY,
+  REQUEST_LIST,
 } RequestKind;
 
 typedef struct
@@ -83,6 +102,8 @@ typedef struct
   SoupMessage *msg;
   GCancellable *cancellable; /* the bridge's: cancelled once it is freed */
 } RoomRequest;
+
+static gboolean on_kick (gpointer user_data);
 
 static void
 room_free (SchedBridgeRoom *room)
@@ -125,10 +146,13 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
                  error ? error->message : "unknown error");
       bridge->down = TRUE;
     }
-  else if (reachable && bridge->down)
+  if (reachable)
+    bridge->answered = TRUE;
+  if (reachable && bridge->down)
     {
       g_message ("bridge %s reachable again", bridge->ctx->settings->bridge_url);
       bridge->down = FALSE;
+      bridge->next_list_at = 0; /* it may have rooms of its own now */
     }
 }
 
@@ -212,6 +236,97 @@ bridge_read_capacity (SchedBridge *bridge, guint status, GBytes *body)
   ctx->bridge_max_participants = (gint)participants;
 }
 
+/* Does a room JSON of the bridge say a join token opened it? */
+static gboolean
+bridge_room_opened_by_token (JsonNode *room)
+{
+  return JSON_NODE_HOLDS_OBJECT (room)
+         && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (room),
+                                                                   "opened_by", NULL),
+                       "token")
+                == 0;
+}
+
+/* Is meeting @id scheduled and not over at @now? */
+static gboolean
+bridge_meeting_live (SchedBridge *bridge, gint64 id, gint64 now)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedMeeting) meeting = sched_meeting_load (bridge->ctx->db, id, &error);
+
+  return meeting != NULL && g_strcmp0 (meeting->status, "scheduled") == 0 && meeting->end > now;
+}
+
+/* A room the bridge has and we do not know: adopt it or close it. */
+static void
+bridge_adopt_room (SchedBridge *bridge, JsonNode *node, gint64 now)
+{
+  const gchar *text
+      = JSON_NODE_HOLDS_OBJECT (node)
+            ? json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL)
+            : NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedMeeting) meeting = NULL;
+  SchedBridgeRoom *room;
+  gint64 id;
+
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &id, NULL))
+    return; /* not a meeting's room */
+  room = g_hash_table_lookup (bridge->rooms, &id);
+  if (room != NULL)
+    return; /* ours: the poll sees it */
+  meeting = sched_meeting_load (bridge->ctx->db, id, &error);
+  if (meeting == NULL)
+    {
+      g_debug ("bridge: room %s is no meeting of this scheduler; left to the bridge", text);
+      return;
+    }
+  room = g_new0 (SchedBridgeRoom, 1);
+  room->id = id;
+  if (g_strcmp0 (meeting->status, "scheduled") == 0 && meeting->end > now)
+    {
+      g_message ("bridge: room %" G_GINT64_FORMAT
+                 " found on the bridge (opened by %s); adopting it",
+                 id, bridge_room_opened_by_token (node) ? "a join token" : "an earlier run");
+      room->state = SCHED_BRIDGE_ROOM_OPEN;
+      room->dirty = TRUE; /* post the full participant list, names and chair */
+      room->adopted = TRUE;
+      room->room = json_node_copy (node);
+    }
+  else
+    {
+      g_message ("bridge: room %" G_GINT64_FORMAT " found on the bridge for a meeting that is %s;"
+                 " closing it",
+                 id, meeting->end <= now ? "over" : meeting->status);
+      room->state = SCHED_BRIDGE_ROOM_CLOSED;
+    }
+  g_hash_table_insert (bridge->rooms, &room->id, room);
+}
+
+/* GET /rooms answered. */
+static void
+bridge_adopt_rooms (SchedBridge *bridge, guint status, GBytes *body)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const gchar *data = g_bytes_get_data (body, &len);
+  JsonNode *rooms = NULL;
+  gint64 now = vc_time_now ();
+
+  if (status == SOUP_STATUS_OK && json_parser_load_from_data (parser, data, len, NULL)
+      && sched_agent_json_root_is_object (parser))
+    rooms = json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "rooms");
+  if (rooms == NULL || !JSON_NODE_HOLDS_ARRAY (rooms))
+    {
+      g_debug ("bridge: GET /rooms answered %u without a rooms array", status);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rooms)); i++)
+    bridge_adopt_room (bridge, json_array_get_element (json_node_get_array (rooms), i), now);
+  if (g_hash_table_size (bridge->rooms) > 0 && bridge->tick_id && bridge->kick_id == 0)
+    bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
 static void
 on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -236,6 +351,14 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
       bridge_note_reachable (bridge, body != NULL, error);
       if (body != NULL)
         bridge_read_capacity (bridge, soup_message_get_status (msg), body);
+      return;
+    }
+  if (kind == REQUEST_LIST)
+    {
+      bridge->list_busy = FALSE;
+      bridge_note_reachable (bridge, body != NULL, error);
+      if (body != NULL)
+        bridge_adopt_rooms (bridge, soup_message_get_status (msg), body);
       return;
     }
   room = g_hash_table_lookup (bridge->rooms, &id);
@@ -298,6 +421,16 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
               {
                 g_clear_pointer (&room->room, json_node_unref);
                 room->room = json_node_copy (json_parser_get_root (parser));
+                if (bridge_room_opened_by_token (room->room)
+                    && room->state == SCHED_BRIDGE_ROOM_OPEN && !room->dirty)
+                  {
+                    /* The bridge lost the room (restart) and a join token
+                     * opened it again before our POST: complete it. */
+                    g_message ("bridge: room %" G_GINT64_FORMAT
+                               " was opened by a join token; posting its participants",
+                               id);
+                    room->dirty = TRUE;
+                  }
               }
           }
         else if (status == SOUP_STATUS_NOT_FOUND)
@@ -309,6 +442,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
           }
         break;
       case REQUEST_CAPACITY: /* handled above */
+      case REQUEST_LIST:
         break;
     }
 }
@@ -384,6 +518,27 @@ bridge_ask_capacity (SchedBridge *bridge)
                                     bridge->cancellable, on_room_request_done, req);
 }
 
+static void
+bridge_list_rooms (SchedBridge *bridge)
+{
+  RoomRequest *req = g_new0 (RoomRequest, 1);
+
+  req->bridge = bridge;
+  req->kind = REQUEST_LIST;
+  req->cancellable = g_object_ref (bridge->cancellable);
+  req->msg = bridge_message (bridge, "GET", "/rooms", NULL);
+  bridge->next_list_at = g_get_monotonic_time () + LIST_POLL_SECONDS * G_USEC_PER_SEC;
+  if (req->msg == NULL)
+    {
+      g_object_unref (req->cancellable);
+      g_free (req);
+      return;
+    }
+  bridge->list_busy = TRUE;
+  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT,
+                                    bridge->cancellable, on_room_request_done, req);
+}
+
 /* Ids of the meetings whose room should be open now. */
 static GHashTable *
 wanted_rooms (SchedBridge *bridge, gint64 now)
@@ -407,7 +562,8 @@ static gboolean
 on_tick (gpointer user_data)
 {
   SchedBridge *bridge = user_data;
-  g_autoptr (GHashTable) wanted = wanted_rooms (bridge, vc_time_now ());
+  gint64 now = vc_time_now ();
+  g_autoptr (GHashTable) wanted = wanted_rooms (bridge, now);
   gint64 mono = g_get_monotonic_time ();
   GHashTableIter iter;
   gint64 *id;
@@ -415,6 +571,8 @@ on_tick (gpointer user_data)
 
   if (!bridge->capacity_busy && mono >= bridge->next_capacity_at)
     bridge_ask_capacity (bridge);
+  if (!bridge->list_busy && mono >= bridge->next_list_at)
+    bridge_list_rooms (bridge);
 
   g_hash_table_iter_init (&iter, wanted);
   while (g_hash_table_iter_next (&iter, (gpointer *)&id, NULL))
@@ -432,7 +590,9 @@ on_tick (gpointer user_data)
     {
       if (room->busy || mono < room->retry_at)
         continue;
-      if (g_hash_table_contains (wanted, &room->id))
+      if (g_hash_table_contains (wanted, &room->id)
+          || (room->adopted && room->state != SCHED_BRIDGE_ROOM_CLOSED
+              && bridge_meeting_live (bridge, room->id, now)))
         {
           if (room->dirty)
             room_send (bridge, room, REQUEST_POST);
@@ -510,6 +670,12 @@ sched_bridge_meeting_changed (SchedBridge *bridge, gint64 meeting_id)
     }
   if (bridge->tick_id && bridge->kick_id == 0)
     bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
+gboolean
+sched_bridge_is_reachable (SchedBridge *bridge)
+{
+  return bridge->answered && !bridge->down;
 }
 
 JsonNode *

@@ -24,6 +24,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedBridge, sched_bridge_free)
  * (on the next tick, which is scheduled at once). */
 void sched_bridge_meeting_changed (SchedBridge *bridge, gint64 meeting_id);
 
+/* Has the bridge answered, and answered the last request? */
+gboolean sched_bridge_is_reachable (SchedBridge *bridge);
+
 /* The last room JSON polled from the bridge, or NULL. Borrowed. */
 JsonNode *sched_bridge_get_room (SchedBridge *bridge, gint64 meeting_id);
 

@@ -252,7 +252,8 @@ monitor_join_link (SchedMonitor *m, SoupServerMessage *msg, const SchedPrincipal
     random[i] = g_random_int_range (0, 256);
   guest = g_strdup_printf ("guest-%02x%02x%02x%02x", random[0], random[1], random[2], random[3]);
   signal = sched_agent_signal_url (m->ctx->settings, id);
-  token = sched_agent_join_token (m->ctx->settings, id, guest, name, TRUE, expires, now);
+  token = sched_agent_join_token (m->ctx->settings, id, guest, name, meeting->chair, TRUE, expires,
+                                  now);
   if (signal == NULL || token == NULL)
     {
       g_set_error (&error, SCHED_ERROR, SCHED_ERROR_UNAVAILABLE, "no bridge is configured");
@@ -403,6 +404,13 @@ on_join (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   json_builder_add_string_value (b, meeting->title);
   sched_json_add_time (b, "start", meeting->start);
   sched_json_add_time (b, "end", meeting->end);
+  /* a guest cannot open the room on the bridge: the page waits until it is
+   * open (docs/protocol.md §3); null when the bridge does not answer us */
+  json_builder_set_member_name (b, "room_open");
+  if (sched_bridge_is_reachable (m->bridge))
+    json_builder_add_boolean_value (b, sched_bridge_get_room (m->bridge, id) != NULL);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
   return;

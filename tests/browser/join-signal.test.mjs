@@ -84,3 +84,56 @@ test('a join link with a foreign signal= address connects nowhere and says why',
   await ok.page.waitForSelector('body[data-state="ended"]');
   assertNoConsoleErrors(assert, ok.errors);
 });
+
+// A guest link cannot open the meeting's room on the bridge (docs/protocol.md
+// §3): before the room is open the page says it waits, opens no WebSocket and
+// does not ask for the camera; once the room is there — here opened on the
+// bridge as a room's join token would while the scheduler is away, which
+// the scheduler then adopts — the page joins by itself.
+test('a guest link waits until the meeting room is open, then joins by itself', { timeout: 120000 }, async () => {
+  const bridge = await fx.startBridge();
+  const sched = await fx.startScheduler({ bridgeUrl: bridge.url, bridgeSecret: bridge.secret });
+  const token = await sched.token({ role: 'secretariat', unit: 'ubnd-tinh', name: 'Văn phòng UBND tỉnh' });
+  const list = (await apiCall(sched.url, token, 'GET', '/api/v1/endpoints')).body;
+  const rooms = list.endpoints || list;
+  const chair = rooms.find((e) => e.unit === 'ubnd-tinh') || rooms[0];
+  const district = rooms.find((e) => e.level === 'district');
+  // In three hours (after the other test's meeting): beyond the
+  // scheduler's room-open lead, so no room yet.
+  const start = new Date(Math.ceil((Date.now() + 3 * 3600000) / 60000) * 60000);
+  const created = await apiCall(sched.url, token, 'POST', '/api/v1/meetings', {
+    title: 'Họp chờ mở phòng', unit: 'ubnd-tinh', chair: chair.code, endpoints: [chair.code, district.code],
+    start: iso(start), end: iso(new Date(start.getTime() + 3600000)),
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id;
+  const link = await apiCall(sched.url, token, 'POST', `/api/v1/monitor/meetings/${id}/join-links`, { name: 'Khách mời' });
+  assert.equal(link.status, 201, JSON.stringify(link.body));
+
+  const guest = await recordingPage();
+  await guest.page.goto(new URL(link.body.url, sched.url).toString());
+  await guest.page.waitForSelector('body[data-state="waiting"]', { timeout: 20000 });
+  const seen = await guest.page.evaluate(() => ({
+    state: document.getElementById('join-state').textContent,
+    detail: document.getElementById('join-detail').textContent,
+    gum: window.gumCalls,
+  }));
+  assert.match(seen.detail, /chưa mở/, `the page says the room is not open yet: ${JSON.stringify(seen)}`);
+  assert.equal(seen.gum, 0, 'the camera is not asked for while waiting');
+  assert.deepEqual(guest.sockets, [], 'no WebSocket before the room is open');
+  await fx.screenshot(guest.page, 'join-waiting');
+
+  // The room opens on the bridge (as a room's token opens it); the
+  // scheduler's scan of the bridge's rooms adopts it, and the page joins.
+  const res = await fetch(`${bridge.url}/rooms`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${bridge.secret}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: String(id), participants: [{ endpoint: chair.code }], chair: chair.code }),
+  });
+  assert.equal(res.status, 201);
+  await guest.page.waitForFunction(() => window.gumCalls > 0, null, { timeout: 60000 });
+  assert.equal(guest.sockets.length, 1, guest.sockets.join(', '));
+  await guest.page.locator('#leave').click();
+  await guest.page.waitForSelector('body[data-state="ended"]');
+  assertNoConsoleErrors(assert, guest.errors);
+});

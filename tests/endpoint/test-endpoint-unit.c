@@ -463,6 +463,57 @@ one_meeting (gint64 id, gint64 start, gint64 end, const gchar *status, const gch
   return parse_schedule (text, NULL);
 }
 
+/* The bridge has no room for the meeting yet (404 at the signalling
+ * upgrade: the scheduler is away and the bridge does not open rooms from
+ * tokens, or refused to): the agent stays JOINING, says what it waits for,
+ * and keeps asking with its back-off (1, 2, 4, then retry_max = 5 s apart)
+ * for as long as the meeting lasts; once the room is there it attends and
+ * the waiting is over. Another failure is not called waiting. */
+static void
+test_agent_waits_for_room (Fixture *f, gconstpointer data)
+{
+  static const EpMediaOps ops = { .join = fake_join, .leave = fake_leave };
+  static const gdouble gaps[] = { 1.0, 2.0, 4.0, 5.0, 5.0, 5.0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EpJournal) j = ep_journal_open (f->journal_path, &error);
+  FakeWorld w = { .real_us = (gint64)1795000000 * G_USEC_PER_SEC, .mono_us = 1000000 };
+  g_autoptr (EpAgent) agent = ep_agent_new (j, &ops, &w);
+  g_autoptr (EpSchedule) s = one_meeting (9, 1795000001, 1795000300, "scheduled", "tok");
+
+  w.states = g_ptr_array_new_with_free_func (g_free);
+  ep_agent_set_clock (agent, fake_real, fake_mono, &w);
+  ep_agent_set_timing (agent, 0, 5, 2);
+  ep_agent_set_schedule (agent, s);
+  advance (&w, agent, 1.0);
+  g_assert_cmpuint (w.joins, ==, 1);
+  g_assert_null (ep_agent_get_waiting (agent));
+  for (guint i = 0; i < G_N_ELEMENTS (gaps); i++)
+    {
+      guint joins = w.joins;
+
+      ep_agent_media_lost (agent, w.live,
+                           EP_AGENT_REASON_NO_ROOM " (signalling refused (HTTP 404): no room)");
+      g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_JOINING);
+      g_assert_cmpstr (ep_agent_get_waiting (agent), ==, EP_AGENT_WAITING_NO_ROOM);
+      advance (&w, agent, gaps[i] - 0.3); /* not yet */
+      g_assert_cmpuint (w.joins, ==, joins);
+      advance (&w, agent, 0.3);
+      g_assert_cmpuint (w.joins, ==, joins + 1);
+    }
+  /* another failure is no waiting for a room */
+  ep_agent_media_lost (agent, w.live, "connection failed: ICE failed");
+  g_assert_null (ep_agent_get_waiting (agent));
+  advance (&w, agent, 5.0);
+  ep_agent_media_lost (agent, w.live, EP_AGENT_REASON_NO_ROOM " (HTTP 404)");
+  advance (&w, agent, 5.0);
+  /* the room is there now: attended, no longer waiting */
+  ep_agent_media_connected (agent, w.live);
+  g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_IN_MEETING);
+  g_assert_null (ep_agent_get_waiting (agent));
+  g_ptr_array_unref (w.states);
+  g_free (w.last_token);
+}
+
 /* [timing] join_timeout_seconds: an attempt that never connects is ended
  * after that long and a new one starts; not before. */
 static void
@@ -938,6 +989,7 @@ main (int argc, char **argv)
   ADD ("schedule/cache", test_schedule_cache);
   ADD ("agent/state-machine", test_agent_state_machine);
   ADD ("agent/join-timeout", test_agent_join_timeout);
+  ADD ("agent/waits-for-room", test_agent_waits_for_room);
   ADD ("agent/connect-ahead", test_agent_connect_ahead);
   ADD ("report", test_report);
   ADD ("readiness", test_readiness);

@@ -132,6 +132,8 @@ class Proc:
 
 
 class Stack(unittest.TestCase):
+    ROOM_OPEN_LEAD = 30  # [bridge] room_open_lead_seconds of the scheduler
+
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vc-ep-it-")
         self.procs = []
@@ -146,8 +148,9 @@ class Stack(unittest.TestCase):
         self.sched_ini = os.path.join(self.dir, "sched.ini")
         with open(self.sched_ini, "w") as f:
             f.write("[server]\nlisten = 127.0.0.1:0\n[database]\npath = %s\n"
-                    "[bridge]\nurl = %s\nsecret = %s\nroom_open_lead_seconds = 30\n"
-                    "join_token_margin_seconds = 600\n" % (self.db, self.bridge_url, SECRET))
+                    "[bridge]\nurl = %s\nsecret = %s\nroom_open_lead_seconds = %d\n"
+                    "join_token_margin_seconds = 600\n"
+                    % (self.db, self.bridge_url, SECRET, self.ROOM_OPEN_LEAD))
         self.admin = self.token("--role", "admin", "--name", "it-admin")
         self.ep_token = self.token("--role", "endpoint", "--endpoint", "ubnd-tinh", "--name", "it")
         self.start_scheduler("127.0.0.1:0")

@@ -9,6 +9,7 @@
 #include "../common/vc-test-upstream.h"
 #include "bridge-config.h"
 #include "bridge-peer.h"
+#include "bridge-room-open.h"
 #include "bridge-server.h"
 #include "vc-client-peer.h"
 #include "vc-jwt.h"
@@ -183,8 +184,10 @@ create_room (Fixture *f, const gchar *id, const gchar *layout)
 static gchar *
 make_token (const gchar *meeting, const gchar *endpoint, gint64 exp_offset, const gchar *secret)
 {
+  /* as the scheduler makes them: every room token names the chair */
   VcJwtClaims c = { .meeting = (gchar *)meeting,
                     .endpoint = (gchar *)endpoint,
+                    .chair = "ubnd-tinh",
                     .exp = vc_time_now () + exp_offset,
                     .iat = vc_time_now () };
   return vc_jwt_sign (&c, secret);
@@ -287,7 +290,10 @@ test_tokens_refused (Fixture *f, gconstpointer data)
   g_assert_cmpuint (signal_status (f, "42", expired), ==, 401);
   g_assert_cmpuint (signal_status (f, "42", other_room), ==, 403);
   g_assert_cmpuint (signal_status (f, "42", uninvited), ==, 403);
-  g_assert_cmpuint (signal_status (f, "99", no_room), ==, 404);
+  /* a room token opens a missing room, but only with a WebSocket upgrade
+   * (test-bridge-token-rooms.c): a plain GET leaves no room behind */
+  g_assert_cmpuint (signal_status (f, "99", no_room), ==, 422);
+  g_assert_cmpuint (http (f, "GET", "/rooms/99", AUTH, NULL, NULL), ==, 404);
   /* a good token without the upgrade headers is not a WebSocket: 400 */
   g_assert_cmpuint (signal_status (f, "42", good), ==, 400);
   /* a signed guest token (browser join link) passes the invitation check */
@@ -1045,6 +1051,278 @@ test_composite_pictures (Fixture *f, gconstpointer data)
   vc_client_peer_stop (b);
 }
 
+/* ---- rooms opened by join tokens (media/bridge-room-open.h) ---- */
+
+/* GET /rooms/{id}/signal with the headers of a WebSocket upgrade but no key:
+ * the bridge's verdict on the token comes first (its status and body), and
+ * a token that passes gets libsoup's 400 for the incomplete handshake. */
+static guint
+signal_upgrade_status (Fixture *f, const gchar *room, const gchar *token, gchar **out_body)
+{
+  g_autofree gchar *uri = g_strdup_printf ("%s/rooms/%s/signal?token=%s", f->url, room, token);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  HttpResult r = { 0 };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Upgrade", "websocket");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "Upgrade");
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
+  WAIT_UNTIL (r.done, 20);
+  if (out_body != NULL)
+    *out_body = r.body ? g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body))
+                       : g_strdup ("");
+  g_clear_pointer (&r.body, g_bytes_unref);
+  return r.status;
+}
+
+static gchar *
+make_guest_token (const gchar *meeting)
+{
+  VcJwtClaims c = { .meeting = (gchar *)meeting,
+                    .endpoint = "guest-0a0b0c0d",
+                    .name = "Khách",
+                    .chair = "ubnd-tinh",
+                    .guest = TRUE,
+                    .exp = vc_time_now () + 600 };
+  return vc_jwt_sign (&c, SECRET);
+}
+
+static guint
+room_count (Fixture *f)
+{
+  g_autofree gchar *text = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  g_assert_cmpuint (http (f, "GET", "/rooms", AUTH, NULL, &text), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_array_get_length (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "rooms"));
+}
+
+/* Bad input never opens a room: an expired token, one signed with another
+ * secret, a guest's, one for a room beyond the bridge's limits (rooms,
+ * participants), one for a room the scheduler closed, a plain GET. Each is
+ * refused with its own status and a message, and the bridge holds exactly
+ * the rooms it held before. A valid room token opens its room. */
+static void
+test_token_rooms_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *expired = make_token ("50", "ubnd-tinh", -10, SECRET);
+  g_autofree gchar *forged = make_token ("50", "ubnd-tinh", 600, "another-secret-entirely");
+  g_autofree gchar *guest = make_guest_token ("50");
+  g_autofree gchar *opens = make_token ("61", "ubnd-vinh", 600, SECRET);
+  g_autofree gchar *one_too_many = make_token ("61", "ubnd-cua-lo", 600, SECRET);
+  g_autofree gchar *third_room = make_token ("62", "ubnd-tinh", 600, SECRET);
+  g_autofree gchar *plain = make_token ("63", "ubnd-tinh", 600, SECRET);
+  g_autofree gchar *text = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *room;
+
+  /* two rooms and three participants at most */
+  f->settings->max_rooms = 2;
+  f->settings->capacity = 3;
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH,
+                          "{\"id\":\"60\",\"participants\":[{\"endpoint\":\"ubnd-tinh\"},"
+                          "{\"endpoint\":\"tinh-uy\"}],\"chair\":\"ubnd-tinh\"}",
+                          NULL),
+                    ==, 201);
+  g_assert_cmpuint (signal_upgrade_status (f, "50", expired, &text), ==, 401);
+  g_assert_nonnull (strstr (text, "expired"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (signal_upgrade_status (f, "50", forged, NULL), ==, 401);
+  /* a guest waits for the room, and is told so */
+  g_assert_cmpuint (signal_upgrade_status (f, "50", guest, &text), ==, 404);
+  g_assert_nonnull (strstr (text, "not open yet"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (http (f, "GET", "/rooms/50", AUTH, NULL, NULL), ==, 404);
+  /* a plain GET (no upgrade) does not open one either */
+  g_assert_cmpuint (signal_status (f, "63", plain), ==, 422);
+  g_assert_cmpuint (room_count (f), ==, 1);
+
+  /* a valid room token opens its room (then libsoup refuses the keyless
+   * handshake), with the token's endpoint, name and chair */
+  g_assert_cmpuint (signal_upgrade_status (f, "61", opens, NULL), ==, 400);
+  room = get_room (f, "61", parser);
+  g_assert_cmpstr (json_object_get_string_member (room, "opened_by"), ==, "token");
+  g_assert_cmpstr (json_object_get_string_member (room, "chair"), ==, "ubnd-tinh");
+  g_assert_nonnull (find_participant (room, "ubnd-vinh"));
+  g_assert_false (json_object_get_boolean_member (find_participant (room, "ubnd-vinh"), "guest"));
+  /* the limits: a fourth participant, a third room */
+  g_assert_cmpuint (signal_upgrade_status (f, "61", one_too_many, &text), ==, 503);
+  g_assert_nonnull (strstr (text, "capacity"));
+  g_clear_pointer (&text, g_free);
+  g_assert_null (find_participant (get_room (f, "61", parser), "ubnd-cua-lo"));
+  g_assert_cmpuint (signal_upgrade_status (f, "62", third_room, &text), ==, 503);
+  g_assert_nonnull (strstr (text, "capacity"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (http (f, "GET", "/rooms/62", AUTH, NULL, NULL), ==, 404);
+  g_assert_cmpuint (room_count (f), ==, 2);
+  /* the guest is admitted once the room exists */
+  {
+    g_autofree gchar *guest61 = make_guest_token ("61");
+    g_assert_cmpuint (signal_upgrade_status (f, "61", guest61, NULL), ==, 400);
+  }
+
+  /* the scheduler closes it: no token opens it again … */
+  g_assert_cmpuint (http (f, "DELETE", "/rooms/61", AUTH, NULL, NULL), ==, 204);
+  g_assert_cmpuint (signal_upgrade_status (f, "61", opens, &text), ==, 410);
+  g_assert_nonnull (strstr (text, "closed"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (http (f, "GET", "/rooms/61", AUTH, NULL, NULL), ==, 404);
+  /* … until the scheduler opens it itself */
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH,
+                          "{\"id\":\"61\",\"participants\":[{\"endpoint\":\"ubnd-vinh\"}],"
+                          "\"chair\":\"ubnd-tinh\"}",
+                          NULL),
+                    ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (get_room (f, "61", parser), "opened_by"), ==,
+                   "scheduler");
+  g_assert_cmpuint (signal_upgrade_status (f, "61", opens, NULL), ==, 400);
+  /* in a room the scheduler manages, its list decides: not invited → 403 */
+  g_assert_cmpuint (signal_upgrade_status (f, "61", one_too_many, NULL), ==, 403);
+}
+
+/* Rooms opened by tokens close by themselves: when nobody has been in them
+ * for BRIDGE_ROOM_OPEN_EMPTY_CLOSE_S, or when every token that joined has
+ * expired; an adopted room is the scheduler's to close. Driven with the
+ * opener's own clock arguments, no waiting. */
+static void
+test_token_rooms_sweep (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GHashTable) rooms
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)bridge_room_free);
+  g_autoptr (BridgeRoomOpener) opener = bridge_room_opener_new (f->settings, rooms);
+  gint64 now = vc_time_now (), mono = g_get_monotonic_time ();
+  VcJwtClaims a
+      = { .meeting = "70", .endpoint = "ubnd-tinh", .chair = "ubnd-tinh", .exp = now + 60 };
+  VcJwtClaims b = { .meeting = "70", .endpoint = "tinh-uy", .exp = now + 600 };
+  VcJwtClaims c = { .meeting = "71", .endpoint = "ubnd-tinh", .exp = now + 600 };
+  VcJwtClaims d = { .meeting = "72", .endpoint = "ubnd-tinh", .exp = now + 60 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  g_assert_nonnull (bridge_room_opener_admit (opener, &a, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (bridge_room_opener_admit (opener, &b, TRUE, &error)); /* exp now + 600 */
+  g_assert_nonnull (bridge_room_opener_admit (opener, &c, TRUE, &error));
+  g_assert_nonnull (bridge_room_opener_admit (opener, &d, TRUE, &error));
+  g_assert_cmpuint (bridge_room_count_participants (g_hash_table_lookup (rooms, "70")), ==, 2);
+  /* 72 is adopted: the scheduler posts it */
+  g_assert_true (json_parser_load_from_data (
+      parser, "{\"participants\":[{\"endpoint\":\"ubnd-tinh\"}],\"chair\":\"ubnd-tinh\"}", -1,
+      NULL));
+  g_assert_true (bridge_room_update (g_hash_table_lookup (rooms, "72"),
+                                     json_node_get_object (json_parser_get_root (parser)), FALSE,
+                                     &error));
+  bridge_room_opener_note_posted (opener, "72");
+  g_assert_false (bridge_room_is_token_opened (g_hash_table_lookup (rooms, "72")));
+
+  /* nothing is due yet */
+  g_assert_cmpuint (bridge_room_opener_sweep (opener, now, mono + G_USEC_PER_SEC), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (rooms), ==, 3);
+  /* past the first token's expiry: 70 stays (b's token runs longer) */
+  g_assert_cmpuint (bridge_room_opener_sweep (opener, now + 61, mono + 2 * G_USEC_PER_SEC), ==, 0);
+  /* empty for long enough: 70 and 71 close, 72 (adopted) stays */
+  g_assert_cmpuint (
+      bridge_room_opener_sweep (opener, now + 62,
+                                mono + (BRIDGE_ROOM_OPEN_EMPTY_CLOSE_S + 1) * G_USEC_PER_SEC),
+      ==, 2);
+  g_assert_cmpuint (g_hash_table_size (rooms), ==, 1);
+  g_assert_true (g_hash_table_contains (rooms, "72"));
+  /* reopened, then every token expired: closed at once */
+  g_assert_nonnull (bridge_room_opener_admit (opener, &c, TRUE, &error));
+  g_assert_cmpuint (bridge_room_opener_sweep (opener, now + 600, mono), ==, 1);
+  g_assert_false (g_hash_table_contains (rooms, "71"));
+}
+
+/* The scheduler is away: nobody posts room 42, the rooms' own tokens open
+ * it. Everything works as in a room the scheduler opened — mix-minus (each
+ * hears the others' tones and not its own), the chair from the token's
+ * claim, the chair's controls (mute, layout) — and the scheduler's POST
+ * adopts it later without disturbing anybody: the full participant list
+ * and names replace the token's, and media keeps flowing. */
+static void
+test_token_room_call (Fixture *f, gconstpointer data)
+{
+  g_autoptr (VcClientPeer) a = NULL, b = NULL, c = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  AudioTap taps[3];
+  VcClientPeer *peers[3];
+  JsonObject *room;
+
+  a = start_peer (f, "42", "ubnd-tinh", 440);
+  b = start_peer (f, "42", "tinh-uy", 660);
+  c = start_peer (f, "42", "ubnd-vinh", 1000);
+  peers[0] = a, peers[1] = b, peers[2] = c;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_mutex_init (&taps[i].lock);
+      taps[i].samples = g_array_new (FALSE, FALSE, sizeof (gint16));
+      g_signal_connect (peers[i], "audio-decoded", G_CALLBACK (on_audio_decoded), &taps[i]);
+    }
+  wait_flowing (a, 40);
+  wait_flowing (b, 40);
+  wait_flowing (c, 40);
+  room = get_room (f, "42", parser);
+  g_assert_cmpstr (json_object_get_string_member (room, "opened_by"), ==, "token");
+  g_assert_cmpstr (json_object_get_string_member (room, "chair"), ==, "ubnd-tinh");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "participants")), ==,
+                    3);
+  run_for (2500);
+  g_test_message ("A: 440 %.2e 660 %.2e; B: 440 %.2e 660 %.2e", tap_power (&taps[0], 440),
+                  tap_power (&taps[0], 660), tap_power (&taps[1], 440), tap_power (&taps[1], 660));
+  g_assert_cmpfloat (tap_power (&taps[1], 440), >, 0.01);
+  g_assert_cmpfloat (tap_power (&taps[1], 660), <, tap_power (&taps[1], 440) / 1000);
+  g_assert_cmpfloat (tap_power (&taps[0], 660), >, 0.01);
+  g_assert_cmpfloat (tap_power (&taps[0], 440), <, tap_power (&taps[0], 660) / 1000);
+  /* the chair's controls: mute A, the chair layout */
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"mute\",\"endpoint\":\"ubnd-tinh\"}", NULL),
+                    ==, 200);
+  g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
+                          "{\"action\":\"layout\",\"layout\":\"chair\"}", NULL),
+                    ==, 200);
+  run_for (1500);
+  g_test_message ("C after muting A: 440 %.2e 660 %.2e", tap_power (&taps[2], 440),
+                  tap_power (&taps[2], 660));
+  g_assert_cmpfloat (tap_power (&taps[2], 440), <, tap_power (&taps[2], 660) / 1000);
+  g_assert_cmpfloat (tap_power (&taps[2], 660), >, 0.01);
+  room = get_room (f, "42", parser);
+  g_assert_cmpstr (json_object_get_string_member (room, "layout"), ==, "chair");
+  g_assert_cmpint (json_object_get_int_member (room, "tiles"), ==, 3);
+
+  /* the scheduler is back and adopts the room */
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH,
+                          "{\"id\":\"42\",\"participants\":[{\"endpoint\":\"ubnd-tinh\",\"name\":"
+                          "\"UBND tỉnh Nghệ An\"},{\"endpoint\":\"tinh-uy\",\"name\":\"Tỉnh ủy\"},"
+                          "{\"endpoint\":\"ubnd-vinh\",\"name\":\"UBND TP Vinh\"},"
+                          "{\"endpoint\":\"ubnd-cua-lo\",\"name\":\"UBND TX Cửa Lò\"}],"
+                          "\"chair\":\"ubnd-tinh\",\"layout\":\"grid\"}",
+                          NULL),
+                    ==, 200); /* an existing room: updated */
+  room = get_room (f, "42", parser);
+  g_assert_cmpstr (json_object_get_string_member (room, "opened_by"), ==, "scheduler");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "participants")), ==,
+                    4);
+  g_assert_cmpstr (json_object_get_string_member (find_participant (room, "ubnd-tinh"), "name"), ==,
+                   "UBND tỉnh Nghệ An");
+  g_assert_true (json_object_get_boolean_member (find_participant (room, "ubnd-tinh"), "muted"));
+  assert_keeps_flowing (peers, 3, 1500);
+  g_assert_true (room_shows_connected (f, "ubnd-tinh", TRUE));
+  g_assert_true (room_shows_connected (f, "tinh-uy", TRUE));
+  g_assert_true (room_shows_connected (f, "ubnd-vinh", TRUE));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_signal_handlers_disconnect_by_data (peers[i], &taps[i]);
+      vc_client_peer_stop (peers[i]);
+    }
+  run_for (100); /* an emission already in flight on a streaming thread ends */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_array_unref (taps[i].samples);
+      g_mutex_clear (&taps[i].lock);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1072,5 +1350,11 @@ main (int argc, char **argv)
               test_delete_room_says_bye, fixture_teardown);
   g_test_add ("/bridge/media/composite-pictures", Fixture, NULL, fixture_setup,
               test_composite_pictures, fixture_teardown);
+  g_test_add ("/bridge/token-rooms/refused", Fixture, NULL, fixture_setup, test_token_rooms_refused,
+              fixture_teardown);
+  g_test_add ("/bridge/token-rooms/sweep", Fixture, NULL, fixture_setup, test_token_rooms_sweep,
+              fixture_teardown);
+  g_test_add ("/bridge/token-rooms/call", Fixture, NULL, fixture_setup, test_token_room_call,
+              fixture_teardown);
   return g_test_run ();
 }

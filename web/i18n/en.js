@@ -251,10 +251,12 @@ export default {
 
   'join.heading': 'Join an online meeting',
   'join.state_connecting': 'Connecting…',
+  'join.state_waiting': 'Waiting for the meeting to open',
   'join.state_connected': 'Connected',
   'join.state_ended': 'The meeting has ended',
   'join.state_refused': 'Not connected',
   'join.bad_link': 'This join link is invalid (meeting or token missing).',
+  'join.waiting_room': 'The meeting\'s room is not open yet. This page joins by itself as soon as it opens.',
   'join.expired': 'The link has expired or is invalid.',
   'join.over': 'The meeting is over or was cancelled.',
   'join.lookup_failed': 'Cannot reach the meeting server: {msg}',

@@ -252,10 +252,12 @@ export default {
 
   'join.heading': 'Tham dự họp trực tuyến',
   'join.state_connecting': 'Đang kết nối…',
+  'join.state_waiting': 'Đang chờ cuộc họp mở',
   'join.state_connected': 'Đã kết nối',
   'join.state_ended': 'Cuộc họp đã kết thúc',
   'join.state_refused': 'Không kết nối',
   'join.bad_link': 'Liên kết tham dự không hợp lệ (thiếu số cuộc họp hoặc mã tham dự).',
+  'join.waiting_room': 'Phòng họp trực tuyến chưa mở. Trang này sẽ tự vào họp ngay khi phòng mở.',
   'join.expired': 'Liên kết đã hết hạn hoặc không hợp lệ.',
   'join.over': 'Cuộc họp đã kết thúc hoặc đã bị hủy.',
   'join.lookup_failed': 'Không liên lạc được máy chủ cuộc họp: {msg}',

@@ -7,6 +7,7 @@
 #include "sched-agent-schedule.h"
 #include "sched-agents.h"
 #include "sched-auth.h"
+#include "sched-bridge.h"
 #include "sched-model-token.h"
 #include "vc-jwt.h"
 #include "vc-time.h"
@@ -36,6 +37,8 @@ typedef struct
   GPtrArray *bridge_calls;    /* BridgeCall* */
   guint bridge_failing_posts; /* answer this many more POST /rooms with 503 */
   guint bridge_lost_rooms;    /* answer this many more GET /rooms/ID with 404 */
+  guint bridge_token_rooms;   /* answer this many more GET /rooms/ID "opened_by":"token" */
+  const gchar *bridge_list;   /* the answer to GET /rooms, NULL: an empty list */
   gchar *endpoint_token;
   gchar *admin_token;
   SoupSession *session;
@@ -84,13 +87,30 @@ on_bridge_request (SoupServer *server, SoupServerMessage *msg, const char *path,
       f->bridge_failing_posts--;
       soup_server_message_set_status (msg, 503, NULL);
     }
-  else if (g_str_equal (method, "GET") && f->bridge_lost_rooms > 0)
+  else if (g_str_equal (method, "GET") && g_str_has_prefix (path, "/rooms/")
+           && f->bridge_lost_rooms > 0)
     {
       f->bridge_lost_rooms--;
       soup_server_message_set_status (msg, 404, NULL);
     }
   else if (g_str_equal (method, "DELETE"))
     soup_server_message_set_status (msg, 204, NULL);
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/rooms"))
+    {
+      const gchar *list = f->bridge_list ? f->bridge_list : "{\"rooms\":[]}";
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, list,
+                                        strlen (list));
+    }
+  else if (g_str_equal (method, "GET") && f->bridge_token_rooms > 0)
+    {
+      static const gchar room[]
+          = "{\"id\":\"1\",\"layout\":\"grid\",\"opened_by\":\"token\",\"participants\":[]}";
+      f->bridge_token_rooms--;
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, room,
+                                        strlen (room));
+    }
   else if (g_str_has_suffix (path, "/control"))
     {
       static const gchar answer[] = "{\"id\":\"1\",\"layout\":\"speaker\"}";
@@ -415,6 +435,8 @@ test_schedule_on_connect (Fixture *f, gconstpointer data)
   g_assert_cmpstr (claims->meeting, ==, "1");
   g_assert_cmpstr (claims->endpoint, ==, "ubnd-vinh");
   g_assert_cmpstr (claims->name, ==, "UBND TP Vinh");
+  /* every room token names the chair: it may open the room (protocol.md §1) */
+  g_assert_cmpstr (claims->chair, ==, "ubnd-tinh");
   g_assert_false (claims->guest);
   g_assert_cmpint (claims->exp, ==, now + 7200 + 1800);
 
@@ -849,10 +871,28 @@ test_join_signal_url (Fixture *f, gconstpointer data)
   g_assert_nonnull (json_object_get_string_member (json_node_get_object (answer), "title"));
   g_assert_true (json_object_has_member (json_node_get_object (answer), "start"));
   g_assert_true (json_object_has_member (json_node_get_object (answer), "end"));
+  /* room_open: whether the bridge has the room (a guest cannot open it) */
+  while (sched_bridge_get_room (f->ctx.bridge, 1) == NULL) /* polled (the watchdog bounds it) */
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&answer, json_node_unref);
+  g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", token, NULL, &answer), ==, 200);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "room_open"));
+  insert_meeting (f, 3, "Later", now + 3600, now + 7200, "ubnd-tinh");
+  {
+    g_autoptr (JsonNode) later_link = NULL, later = NULL;
+    const gchar *later_token;
+
+    g_assert_cmpuint (call (f, "POST", "/api/v1/monitor/meetings/3/join-links", f->admin_token,
+                            "{\"name\":\"Khách mời\"}", &later_link),
+                      ==, 201);
+    later_token = json_object_get_string_member (json_node_get_object (later_link), "token");
+    g_assert_cmpuint (call (f, "GET", "/api/v1/join/3", later_token, NULL, &later), ==, 200);
+    g_assert_false (json_object_get_boolean_member (json_node_get_object (later), "room_open"));
+  }
 
   /* Refused: no token, a token of another meeting, a token signed with
    * another secret, an expired token, a session token. */
-  other = sched_agent_join_token (f->ctx.settings, 2, "guest-x", "x", TRUE, now + 600, now);
+  other = sched_agent_join_token (f->ctx.settings, 2, "guest-x", "x", NULL, TRUE, now + 600, now);
   g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", NULL, NULL, NULL), ==, 401);
   g_assert_cmpuint (call (f, "GET", "/api/v1/join/1", other, NULL, NULL), ==, 401);
   g_assert_cmpuint (call (f, "GET", "/api/v1/join/2", other, NULL, NULL), ==, 200);
@@ -1021,6 +1061,98 @@ test_room_opener_bridge_down (Fixture *f, gconstpointer data)
   g_log_set_always_fatal (fatal);
 }
 
+static guint
+count_bridge_calls (Fixture *f, const gchar *method, const gchar *path)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < f->bridge_calls->len; i++)
+    {
+      BridgeCall *c = f->bridge_calls->pdata[i];
+      n += g_str_equal (c->method, method) && g_str_equal (c->path, path);
+    }
+  return n;
+}
+
+/* The scheduler comes back while the bridge holds rooms that join tokens
+ * opened (media/bridge-room-open.h): it lists them at start and adopts the
+ * room of a meeting still to be held — posted with its full participant
+ * list even before the opening lead, polled for the monitor, and closed
+ * when that meeting is cancelled — closes the room of a meeting cancelled
+ * meanwhile and one already over, and leaves rooms that are no meeting of
+ * its own to the bridge. */
+static void
+test_room_adoption (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  BridgeCall *post;
+  JsonObject *body;
+
+  /* The scheduler is away while join tokens open the rooms: its agents'
+   * side (hub, bridge client, monitor) stops, and starts again below. */
+  sched_agents_unregister (&f->ctx);
+  /* lead = 1 s (fixture data): only 11 is due to be opened by the opener
+   * itself; 14 starts in half an hour */
+  insert_meeting (f, 11, "Held without the scheduler", now - 60, now + 3600, "ubnd-tinh,ubnd-vinh");
+  insert_meeting (f, 12, "Cancelled meanwhile", now - 60, now + 3600, "ubnd-tinh,ubnd-vinh");
+  insert_meeting (f, 13, "Over", now - 3600, now - 60, "ubnd-tinh,ubnd-vinh");
+  insert_meeting (f, 14, "Later today", now + 1800, now + 3600, "ubnd-tinh,ubnd-vinh");
+  db_exec (f, "UPDATE meetings SET status = 'cancelled' WHERE id = 12");
+  f->bridge_list = "{\"rooms\":["
+                   "{\"id\":\"11\",\"opened_by\":\"token\",\"participants\":[]},"
+                   "{\"id\":\"12\",\"opened_by\":\"token\",\"participants\":[]},"
+                   "{\"id\":\"13\",\"opened_by\":\"token\",\"participants\":[]},"
+                   "{\"id\":\"14\",\"opened_by\":\"token\",\"participants\":[]},"
+                   "{\"id\":\"99\",\"opened_by\":\"token\",\"participants\":[]},"
+                   "{\"id\":\"bench\",\"opened_by\":\"token\",\"participants\":[]}]}";
+  g_ptr_array_set_size (f->bridge_calls, 0);
+  sched_agents_register (&f->ctx, f->server); /* back: it lists the rooms at once */
+  wait_bridge_call (f, "GET", "/rooms");
+  post = wait_bridge_call (f, "POST", "/rooms");
+  g_assert_true (json_parser_load_from_data (parser, post->body, -1, NULL));
+  body = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (body, "chair"), ==, "ubnd-tinh");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "participants")), ==,
+                    2);
+  wait_bridge_call (f, "DELETE", "/rooms/12");
+  wait_bridge_call (f, "DELETE", "/rooms/13");
+  wait_bridge_calls (f, "POST", "/rooms", 2); /* 11 and 14, in either order */
+  wait_bridge_call (f, "GET", "/rooms/11");   /* polled for the monitor */
+  wait_bridge_call (f, "GET", "/rooms/14");
+  g_assert_nonnull (sched_bridge_get_room (f->ctx.bridge, 11));
+  /* the next scans find nothing new to do */
+  wait_bridge_calls (f, "GET", "/rooms", 2);
+  g_assert_cmpuint (count_bridge_calls (f, "POST", "/rooms"), ==, 2);
+  g_assert_cmpuint (count_bridge_calls (f, "DELETE", "/rooms/11"), ==, 0);
+  g_assert_cmpuint (count_bridge_calls (f, "DELETE", "/rooms/14"), ==, 0);
+  g_assert_cmpuint (count_bridge_calls (f, "DELETE", "/rooms/99"), ==, 0);
+  g_assert_cmpuint (count_bridge_calls (f, "DELETE", "/rooms/bench"), ==, 0);
+  g_assert_cmpuint (count_bridge_calls (f, "DELETE", "/rooms/12"), ==, 1);
+  /* an adopted room is managed as usual: its meeting's cancellation closes it */
+  f->bridge_list = NULL;
+  db_exec (f, "UPDATE meetings SET status = 'cancelled' WHERE id = 11");
+  f->ctx.meeting_changed (&f->ctx, 11);
+  wait_bridge_call (f, "DELETE", "/rooms/11");
+}
+
+/* A polled room that a join token opened (the bridge restarted and a room's
+ * token reopened it before the opener's next poll) is posted again, so that
+ * the scheduler's participant list, names and chair replace the token's. */
+static void
+test_room_reopened_by_token (Fixture *f, gconstpointer data)
+{
+  gint64 now = vc_time_now ();
+
+  insert_meeting (f, 15, "Reopened", now - 10, now + 600, "ubnd-tinh,ubnd-vinh");
+  wait_bridge_calls (f, "POST", "/rooms", 1);
+  wait_bridge_calls (f, "GET", "/rooms/15", 1);
+  f->bridge_token_rooms = 1;
+  wait_bridge_calls (f, "GET", "/rooms/15", 2);
+  wait_bridge_calls (f, "POST", "/rooms", 2);
+  g_assert_cmpuint (f->bridge_token_rooms, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1045,6 +1177,10 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/agents/room-opener-retry", Fixture, GINT_TO_POINTER (1), fixture_set_up,
               test_room_opener_retry, fixture_tear_down);
+  g_test_add ("/agents/room-adoption", Fixture, GINT_TO_POINTER (1), fixture_set_up,
+              test_room_adoption, fixture_tear_down);
+  g_test_add ("/agents/room-reopened-by-token", Fixture, GINT_TO_POINTER (1), fixture_set_up,
+              test_room_reopened_by_token, fixture_tear_down);
   g_test_add ("/agents/room-opener-bridge-down", Fixture, GINT_TO_POINTER (1), fixture_set_up,
               test_room_opener_bridge_down, fixture_tear_down);
   return g_test_run ();

@@ -13,7 +13,15 @@
 // is trickled both ways, `bye` or a closed socket ends the call. Messages are
 // read and written with ../signal.js only (the contract's one JS copy).
 //
+// A guest's link cannot open the meeting's room on the bridge (only the
+// scheduler and the rooms' own tokens do: docs/protocol.md §3). While the
+// scheduler's lookup says the room is not open (`room_open` false; null
+// when it cannot tell) the page says so, opens no WebSocket, and asks again
+// every WAIT_MS; a WebSocket the bridge refuses is looked up again the same
+// way instead of ending the page.
+//
 // <body data-state> is the contract with tests and kiosk monitors:
+//   waiting     the meeting's room is not open yet; the page retries by itself
 //   connecting  until media flows both ways
 //   connected   ICE connected AND inbound RTP bytes growing AND outbound
 //               RTP bytes growing (checked with getStats every 500 ms)
@@ -37,6 +45,7 @@ const ENDED = {
 };
 
 const STATS_MS = 500;
+const WAIT_MS = 5000;
 
 export function render(main, { params }) {
   const meetingId = params.get('meeting') || '';
@@ -234,7 +243,7 @@ export function render(main, { params }) {
     last = now;
   }
 
-  // The signalling URL of this meeting's bridge room, from the scheduler.
+  // This meeting's bridge room from the scheduler: {signal_url, room_open}.
   async function lookupSignal() {
     let res;
     try {
@@ -254,7 +263,12 @@ export function render(main, { params }) {
       return null;
     }
     showMeeting(answer);
-    return answer.signal_url;
+    return answer;
+  }
+
+  function waitForRoom() {
+    setState('waiting', t('join.waiting_room'));
+    setTimeout(() => { if (!stopped && state === 'waiting') start(); }, WAIT_MS);
   }
 
   /** The meeting's title, and its start while it is still to come. */
@@ -276,8 +290,9 @@ export function render(main, { params }) {
   }
 
   async function start() {
-    const signal = await lookupSignal();
-    if (!signal || stopped) return;
+    const answer = await lookupSignal();
+    if (!answer || stopped) return;
+    const signal = answer.signal_url;
     if (linkSignal !== null && linkSignal !== signal) {
       body.dataset.refused = 'foreign-signal';
       setState('ended', t('join.foreign_signal', { url: linkSignal }));
@@ -286,6 +301,8 @@ export function render(main, { params }) {
       teardown();
       return;
     }
+    if (answer.room_open === false) { waitForRoom(); return; }
+    setState('connecting', '');
     connect(signal);
   }
 
@@ -329,10 +346,16 @@ export function render(main, { params }) {
         else { console.warn('signalling', e); end(String(e.message || e)); }
       }
     });
-    ws.addEventListener('close', (ev) => {
+    ws.addEventListener('close', async (ev) => {
       if (!ws) return;
       ws = null;
-      end(opened ? (ev.reason || '') : t('join.expired'));
+      if (opened) { end(ev.reason || ''); return; }
+      // Refused before the upgrade: a room that is not open yet (404), or
+      // a link that is no longer good. The scheduler tells which.
+      const answer = await lookupSignal();
+      if (!answer || stopped) return;
+      if (answer.room_open === false) waitForRoom();
+      else end(t('join.expired'));
     });
   }
 
