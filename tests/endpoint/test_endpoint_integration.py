@@ -69,6 +69,14 @@ def parse_utc(text):
         tzinfo=datetime.timezone.utc).timestamp()
 
 
+# GStreamer 1.22.0's rtpsession iterates a hash table that another thread
+# may change (fixed upstream in 1.22.3): GLib says so with this critical and
+# the process goes on. Under G_DEBUG=fatal-criticals it would abort the
+# bridge or a media process mid-test, so the children run without it and
+# every other critical they print fails the test (Stack.tearDown).
+KNOWN_UPSTREAM_CRITICAL = "g_hash_table_foreach: assertion 'version == hash_table->version'"
+
+
 class Proc:
     """A child process whose stdout and stderr lines are queued as they come."""
 
@@ -76,6 +84,9 @@ class Proc:
         self.name = name
         self.lines = queue.Queue()
         self.log = []
+        env = dict(os.environ if env is None else env)
+        env["G_DEBUG"] = ",".join(f for f in env.get("G_DEBUG", "").split(",")
+                                  if f and f != "fatal-criticals")
         self.p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, env=env)
         for stream in (self.p.stdout, self.p.stderr):
@@ -158,6 +169,13 @@ class Stack(unittest.TestCase):
     def tearDown(self):
         for p in reversed(self.procs):
             p.stop(signal.SIGKILL)
+        criticals = []
+        for p in self.procs:
+            p.p.wait()
+            p.tail()  # what no wait_for read yet
+            criticals += ["%s: %s" % (p.name, line) for line, _ in p.log
+                          if "CRITICAL" in line and KNOWN_UPSTREAM_CRITICAL not in line]
+        self.assertEqual(criticals, [], "criticals from the children")
 
     def spawn(self, name, argv, env=None):
         p = Proc(name, argv, env)
