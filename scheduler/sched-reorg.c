@@ -582,7 +582,9 @@ reorg_meeting_problems (SchedCore *core, const SchedMeeting *m)
     {
       g_autofree gchar *why = sched_roster_describe_period (core->ctx->tz, unit->valid_from,
                                                             unit->valid_to, unit->successor);
-      json_array_add_string_element (out, g_strdup_printf ("unit '%s': %s", m->unit, why));
+      g_autofree gchar *line = g_strdup_printf ("unit '%s': %s", m->unit, why);
+
+      json_array_add_string_element (out, line); /* copies it */
     }
   for (guint i = 0; m->endpoints && i < m->endpoints->len; i++)
     {
@@ -591,7 +593,9 @@ reorg_meeting_problems (SchedCore *core, const SchedMeeting *m)
         {
           g_autofree gchar *why = sched_roster_describe_period (core->ctx->tz, room->valid_from,
                                                                 room->valid_to, room->successor);
-          json_array_add_string_element (out, g_strdup_printf ("room '%s': %s", room->code, why));
+          g_autofree gchar *line = g_strdup_printf ("room '%s': %s", room->code, why);
+
+          json_array_add_string_element (out, line); /* copies it */
         }
     }
   return out;
