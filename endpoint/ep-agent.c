@@ -368,12 +368,18 @@ ep_agent_get_schedule (EpAgent *agent)
   return agent->schedule;
 }
 
+const gchar *
+ep_agent_command_to_string (EpAgentCommand command)
+{
+  return command == EP_AGENT_COMMAND_JOIN ? "join" : "leave";
+}
+
 void
-ep_agent_command (EpAgent *agent, const gchar *type, gint64 meeting)
+ep_agent_command (EpAgent *agent, EpAgentCommand command, gint64 meeting)
 {
   gint64 now = agent->real_clock (agent->clock_data) / G_USEC_PER_SEC;
 
-  if (g_str_equal (type, "join"))
+  if (command == EP_AGENT_COMMAND_JOIN)
     {
       if (!meeting_joinable (ep_schedule_find (agent->schedule, meeting), now))
         {
@@ -384,7 +390,7 @@ ep_agent_command (EpAgent *agent, const gchar *type, gint64 meeting)
       g_hash_table_remove (agent->left, &meeting);
       agent->forced = meeting;
     }
-  else if (g_str_equal (type, "leave"))
+  else
     {
       gint64 *key = g_new (gint64, 1);
 

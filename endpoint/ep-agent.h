@@ -81,8 +81,15 @@ void ep_agent_shutdown (EpAgent *agent);
 
 void ep_agent_set_schedule (EpAgent *agent, EpSchedule *schedule);
 EpSchedule *ep_agent_get_schedule (EpAgent *agent);
-/* "join" or "leave" from the scheduler. */
-void ep_agent_command (EpAgent *agent, const gchar *type, gint64 meeting);
+/* A command from the scheduler (docs/protocol.md §4). */
+typedef enum
+{
+  EP_AGENT_COMMAND_JOIN,  /* join this meeting now */
+  EP_AGENT_COMMAND_LEAVE, /* leave it now, and do not rejoin it */
+} EpAgentCommand;
+
+const gchar *ep_agent_command_to_string (EpAgentCommand command);
+void ep_agent_command (EpAgent *agent, EpAgentCommand command, gint64 meeting);
 
 void ep_agent_media_connected (EpAgent *agent, gpointer handle);
 void ep_agent_media_lost (EpAgent *agent, gpointer handle, const gchar *why);

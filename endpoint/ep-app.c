@@ -65,12 +65,13 @@ on_channel_schedule (EpChannel *channel, gpointer schedule, gpointer user_data)
 }
 
 static void
-on_channel_command (EpChannel *channel, const gchar *type, gint64 meeting, gpointer user_data)
+on_channel_command (EpChannel *channel, guint command, gint64 meeting, gpointer user_data)
 {
   EpApp *app = user_data;
 
-  g_message ("scheduler: %s meeting %" G_GINT64_FORMAT, type, meeting);
-  ep_agent_command (app->agent, type, meeting);
+  g_message ("scheduler: %s meeting %" G_GINT64_FORMAT,
+             ep_agent_command_to_string ((EpAgentCommand)command), meeting);
+  ep_agent_command (app->agent, (EpAgentCommand)command, meeting);
 }
 
 /* The state machine's state as the agent channel reports it. */

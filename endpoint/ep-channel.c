@@ -4,6 +4,8 @@
 
 #include "ep-channel.h"
 
+#include "ep-agent.h"
+
 #include <libsoup/soup.h>
 
 /* The messages and their limits are proto/vc-agent-wire.h's. */
@@ -117,7 +119,9 @@ channel_handle (EpChannel *channel, const gchar *text, gsize len)
       case VC_AGENT_WIRE_NOTICE_JOIN:
       case VC_AGENT_WIRE_NOTICE_LEAVE:
         g_signal_emit (channel, signals[SIGNAL_COMMAND], 0,
-                       vc_agent_wire_notice_type_to_string (notice.type), notice.meeting);
+                       (guint)(notice.type == VC_AGENT_WIRE_NOTICE_JOIN ? EP_AGENT_COMMAND_JOIN
+                                                                        : EP_AGENT_COMMAND_LEAVE),
+                       notice.meeting);
         break;
       case VC_AGENT_WIRE_NOTICE_ERROR:
         g_message ("channel: the scheduler says (%s): %s", notice.code, notice.message);
@@ -334,7 +338,7 @@ ep_channel_class_init (EpChannelClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_COMMAND]
       = g_signal_new ("command", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+                      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT64);
   signals[SIGNAL_STATE_CHANGED]
       = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_UINT);

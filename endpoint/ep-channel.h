@@ -41,7 +41,7 @@ void ep_channel_send_readiness (EpChannel *channel, gint64 meeting, gboolean rea
 
 /* Signals (main thread):
  *   "schedule" (EpChannel *, EpSchedule *schedule)       a valid schedule
- *   "command"  (EpChannel *, const gchar *type, gint64 meeting)  join | leave
+ *   "command"  (EpChannel *, guint EpAgentCommand, gint64 meeting)
  *   "state-changed" (EpChannel *, guint EpChannelState) */
 
 G_END_DECLS

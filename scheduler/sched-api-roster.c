@@ -579,6 +579,6 @@ sched_api_roster_register (SchedCore *core, SoupServer *server)
   soup_server_add_handler (server, "/api/v1/units", on_units_request, core, NULL);
   soup_server_add_handler (server, "/api/v1/endpoints", on_endpoints_request, core, NULL);
   soup_server_add_handler (server, "/api/v1/me", on_me_request, core, NULL);
-  soup_server_add_handler (server, "/api/v1/attendance", on_attendance_request, core, NULL);
+  soup_server_add_handler (server, VC_ATTENDANCE_WIRE_PATH, on_attendance_request, core, NULL);
   soup_server_add_handler (server, "/api/v1/history", on_history_request, core, NULL);
 }

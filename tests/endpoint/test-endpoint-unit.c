@@ -656,13 +656,13 @@ test_agent_state_machine (Fixture *f, gconstpointer data)
     /* A leave command keeps the room out; a join command pulls it back. */
     ep_agent_set_schedule (agent, s);
     ep_agent_media_connected (agent, w.live);
-    ep_agent_command (agent, "leave", 50);
+    ep_agent_command (agent, EP_AGENT_COMMAND_LEAVE, 50);
     g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_IDLE);
     advance (&w, agent, 1);
     g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_IDLE);
-    ep_agent_command (agent, "join", 50);
+    ep_agent_command (agent, EP_AGENT_COMMAND_JOIN, 50);
     g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_JOINING);
-    ep_agent_command (agent, "join", 999); /* unknown: ignored */
+    ep_agent_command (agent, EP_AGENT_COMMAND_JOIN, 999); /* unknown: ignored */
     g_assert_cmpint (ep_agent_get_meeting (agent), ==, 50);
     ep_agent_media_connected (agent, w.live);
     /* Shutdown: left. */
@@ -725,7 +725,7 @@ test_agent_connect_ahead (Fixture *f, gconstpointer data)
 
     ep_agent_set_schedule (agent, later);
     g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_IDLE);
-    ep_agent_command (agent, "join", 43);
+    ep_agent_command (agent, EP_AGENT_COMMAND_JOIN, 43);
     g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_JOINING);
     ep_agent_media_connected (agent, w.live);
     g_assert_cmpint (ep_agent_get_state (agent), ==, EP_AGENT_STATE_IN_MEETING);
@@ -852,12 +852,12 @@ on_channel_schedule (EpChannel *c, gpointer schedule, gpointer data)
 }
 
 static void
-on_channel_command (EpChannel *c, const gchar *type, gint64 meeting, gpointer data)
+on_channel_command (EpChannel *c, guint command, gint64 meeting, gpointer data)
 {
   ChannelWorld *w = data;
 
   g_free (w->last_command);
-  w->last_command = g_strdup (type);
+  w->last_command = g_strdup (ep_agent_command_to_string ((EpAgentCommand) command));
   w->last_command_meeting = meeting;
   g_main_loop_quit (w->loop);
 }
