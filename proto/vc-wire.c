@@ -144,22 +144,39 @@ wire_check_type (JsonNode *n, GType type, const gchar *prefix, const gchar *name
   return FALSE;
 }
 
-gboolean
-vc_wire_get_string (JsonObject *o, const gchar *prefix, const gchar *name, gboolean required,
-                    const gchar **out, GError **error)
+/* The member @name of @o if it is a value of @type: TRUE with *@out set, or
+ * with *@out NULL when it is absent (or null) and not @required; FALSE with
+ * "FIELD is required" or "FIELD must be WHAT". */
+static gboolean
+wire_typed_member (JsonObject *o, const gchar *prefix, const gchar *name, gboolean required,
+                   GType type, const gchar *what, JsonNode **out, GError **error)
 {
   GError *local = NULL;
   JsonNode *n = wire_member (o, prefix, name, required, &local);
 
+  *out = NULL;
   if (n == NULL)
     {
       if (local)
         g_propagate_error (error, local);
       return local == NULL;
     }
-  if (!wire_check_type (n, G_TYPE_STRING, prefix, name, "a string", error))
+  if (!wire_check_type (n, type, prefix, name, what, error))
     return FALSE;
-  *out = json_node_get_string (n);
+  *out = n;
+  return TRUE;
+}
+
+gboolean
+vc_wire_get_string (JsonObject *o, const gchar *prefix, const gchar *name, gboolean required,
+                    const gchar **out, GError **error)
+{
+  JsonNode *n;
+
+  if (!wire_typed_member (o, prefix, name, required, G_TYPE_STRING, "a string", &n, error))
+    return FALSE;
+  if (n)
+    *out = json_node_get_string (n);
   return TRUE;
 }
 
@@ -167,18 +184,12 @@ gboolean
 vc_wire_get_int (JsonObject *o, const gchar *prefix, const gchar *name, gboolean required,
                  gint64 *out, GError **error)
 {
-  GError *local = NULL;
-  JsonNode *n = wire_member (o, prefix, name, required, &local);
+  JsonNode *n;
 
-  if (n == NULL)
-    {
-      if (local)
-        g_propagate_error (error, local);
-      return local == NULL;
-    }
-  if (!wire_check_type (n, G_TYPE_INT64, prefix, name, "a whole number", error))
+  if (!wire_typed_member (o, prefix, name, required, G_TYPE_INT64, "a whole number", &n, error))
     return FALSE;
-  *out = json_node_get_int (n);
+  if (n)
+    *out = json_node_get_int (n);
   return TRUE;
 }
 
@@ -186,18 +197,12 @@ gboolean
 vc_wire_get_bool (JsonObject *o, const gchar *prefix, const gchar *name, gboolean required,
                   gboolean *out, GError **error)
 {
-  GError *local = NULL;
-  JsonNode *n = wire_member (o, prefix, name, required, &local);
+  JsonNode *n;
 
-  if (n == NULL)
-    {
-      if (local)
-        g_propagate_error (error, local);
-      return local == NULL;
-    }
-  if (!wire_check_type (n, G_TYPE_BOOLEAN, prefix, name, "true or false", error))
+  if (!wire_typed_member (o, prefix, name, required, G_TYPE_BOOLEAN, "true or false", &n, error))
     return FALSE;
-  *out = json_node_get_boolean (n);
+  if (n)
+    *out = json_node_get_boolean (n);
   return TRUE;
 }
 
