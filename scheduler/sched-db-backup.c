@@ -78,14 +78,35 @@ backup_copy (sqlite3 *source, sqlite3 *dest, const gchar *dest_path, GError **er
       backup_set_sqlite_error (error, dest, "cannot copy into", dest_path);
       return FALSE;
     }
+  /* A writer holding the database stops a step; give up when no step has
+   * made progress for BACKUP_BUSY_MS rather than wait for ever. */
+  gint64 stalled_since = 0;
+
   do
     {
       rc = sqlite3_backup_step (backup, BACKUP_STEP_PAGES);
-      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        sqlite3_sleep (10);
+      if (rc == SQLITE_OK)
+        stalled_since = 0;
+      else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          if (stalled_since == 0)
+            stalled_since = now;
+          else if (now - stalled_since > BACKUP_BUSY_MS * G_TIME_SPAN_MILLISECOND)
+            break;
+          sqlite3_sleep (10);
+        }
     }
   while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
   sqlite3_backup_finish (backup);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL,
+                   "copying into %s: the database stayed busy for %d s; try again", dest_path,
+                   BACKUP_BUSY_MS / 1000);
+      return FALSE;
+    }
   if (rc != SQLITE_DONE)
     {
       g_set_error (error, SCHED_ERROR, SCHED_ERROR_INTERNAL, "copying into %s: %s", dest_path,

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -561,6 +562,42 @@ test_bridge_capacity (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_subprocess_get_exit_status (bridge), ==, 0);
 }
 
+/* A restore into a database another process keeps writing to gives up
+ * with a clear error after the busy limit instead of waiting for ever, and
+ * the database is left as the writer had it. */
+static void
+test_restore_busy (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *url = NULL, *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autofree gchar *backup = g_build_filename (f->dir, "copy.db", NULL);
+  g_autoptr (GError) error = NULL;
+  sqlite3 *writer = NULL;
+  gint64 started;
+
+  {
+    g_autoptr (GSubprocess) p = start_server (f, &url);
+    g_subprocess_send_signal (p, SIGTERM);
+    g_subprocess_wait (p, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "backup", backup, NULL), ==, 0);
+
+  g_assert_cmpint (sqlite3_open (f->db, &writer), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (writer,
+                                 "BEGIN IMMEDIATE; CREATE TABLE held (x); "
+                                 "INSERT INTO held VALUES (1)",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  started = g_get_monotonic_time ();
+  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, "restore", backup, NULL), !=,
+                   0);
+  g_assert_nonnull (strstr (err2, "stayed busy"));
+  /* Two busy waits of 5 s at most, far from for ever. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 60 * G_USEC_PER_SEC);
+  g_assert_cmpint (sqlite3_exec (writer, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (writer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -573,5 +610,6 @@ main (int argc, char **argv)
   ADD ("no-config", test_no_config);
   ADD ("token-revoke", test_token_revoke);
   ADD ("bridge-capacity", test_bridge_capacity);
+  ADD ("restore-busy", test_restore_busy);
   return g_test_run ();
 }
