@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stackEnv, unexpectedCriticals } from './children.mjs';
 
 const BUILD = process.env.VC_BUILD_DIR ?? new URL('../../build', import.meta.url).pathname;
 const ROOMS = 6;
@@ -89,7 +90,7 @@ before(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'vc-e2e-'));
   stack = spawn(join(BUILD, 'vc-stack'),
     ['--rooms', String(ROOMS), '--state-dir', stateDir, '--listen', '127.0.0.1:0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: stackEnv() });
   stack.stderr.on('data', (d) => stackLog.push(d.toString()));
   const lines = createInterface({ input: stack.stdout });
   const exited = new Promise((_, reject) => stack.once('exit', (code, sig) =>
@@ -129,8 +130,10 @@ after(async () => {
   // leave processes for the next test, then fail.
   const left = stateDir ? pidsUnder(stateDir) : [];
   for (const pid of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  const criticals = stateDir ? unexpectedCriticals(stateDir) : [];
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   assert.deepEqual(left, [], 'vc-stack left no process behind');
+  assert.deepEqual(criticals, [], 'no child printed a critical (but the known upstream one)');
 });
 
 test('six rooms join a booked meeting, leave at its end, and the numbers agree', async () => {

@@ -28,6 +28,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -147,6 +148,8 @@ class Stack(unittest.TestCase):
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vc-ep-it-")
+        # Runs after tearDown has stopped the children.
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
         self.procs = []
         self.db = os.path.join(self.dir, "sched.db")
         with open(os.path.join(self.dir, "bridge.ini"), "w") as f:
