@@ -124,6 +124,13 @@ test('en, phone: a provisional entry with its English name; a secretariat reads 
   await row.waitFor();
   assert.match(await row.innerText(), /24\/01\/2028 – 30\/01\/2028[\s\S]*Lunar New Year \(expected\)[\s\S]*Provisional/);
   assert.equal(await row.getAttribute('data-provisional'), 'true');
+  // The calendar names it in English, marked provisional.
+  await page.goto(`${sched.url}/#/calendar?week=24/01/2028`);
+  const head = page.locator('#calendar thead th[data-day="2028-01-26"]');
+  await head.waitFor();
+  assert.match(await head.innerText(), /Lunar New Year \(expected\)[\s\S]*provisional/);
+  await page.goto(`${sched.url}/#/holidays?year=2028`);
+  await row.waitFor();
   // The computed Tết is replaced; the year still lacks an official one.
   assert.equal(await page.locator('#hol-table tr[data-source="computed"]', { hasText: 'Tết' }).count(), 0);
   assert.match(await page.locator('#hol-incomplete').innerText(), /Lunar New Year|Tết/);

@@ -10,7 +10,7 @@
 // one day; a free hour is a link that books that room at that hour. A chip
 // opens the meeting dialog.
 import { api, endpointCodes } from '../api.js';
-import { t } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import { h } from '../dom.js';
 import {
   vnWeekStart, addDays, fmtDate, fmtTime, vnDayKey, vnParts, toIso, parseDate, vnDate, pad2,
@@ -164,7 +164,8 @@ export async function render(main, { me, params, navigate }) {
   }
 
   function holidayText(x) {
-    return x.provisional ? `${x.name} ${t('cal.provisional')}` : x.name;
+    const name = getLang() === 'en' && x.name_en ? x.name_en : x.name;
+    return x.provisional ? `${name} ${t('cal.provisional')}` : name;
   }
 
   function chip(m) {
