@@ -5,7 +5,7 @@
  *   sched-api-service.c    /healthz, /metrics, /, /static/, /vendor/
  *   sched-tokens.c         /api/v1/tokens[/ID] (admin)
  *   sched-api-reorg.c      /api/v1/reorganisations[/preview|/affected]
- *   sched-api-holidays.c   /api/v1/holidays?year=YYYY
+ *   sched-api-holidays.c   /api/v1/holidays[?year=YYYY|/ID] (writes: admin)
  * Every handler runs on the main thread (libsoup dispatches there) with the
  * SchedCore as user data. */
 #pragma once

@@ -30,8 +30,12 @@ typedef struct
 typedef struct
 {
   SchedContext *ctx; /* not owned */
+  /* What the booking rules read: the file's days, the administrator's
+   * entries over them and the computed provisional ones; rebuilt on each
+   * change of the entries (sched-holiday-admin.c). */
   SchedHolidays *holidays;
-  SchedStatic *statics; /* the web UI's files, read once (sched-static.c) */
+  SchedHolidays *holidays_file; /* the file's days alone, read once at start */
+  SchedStatic *statics;         /* the web UI's files, read once (sched-static.c) */
   SchedMetrics metrics;
   /* Counters of the server's connection guard (closed idle, slow and
    * peer-closed connections), owned by SchedServer; NULL in tests that

@@ -355,6 +355,24 @@ static const gchar schema_v5[] =
   "CREATE INDEX roster_changes_by_code ON roster_changes(kind, code, change, at);"
   /* the statistics read a room's level as it was: a rebuild of the rollup */
   "DELETE FROM stats_rollup_meta;";
+
+/* Schema v6: holidays entered by an administrator (issue #17), merged over
+ * the holiday file (sched-holidays.c): one row per entry, a local date or
+ * an inclusive range of dates 'YYYY-MM-DD' (text, so that they compare in
+ * order), its Vietnamese name and an optional English one, and whether it
+ * is official or provisional. Entries never overlap (checked by the model
+ * in the writer's transaction). */
+static const gchar schema_v6[] =
+  "CREATE TABLE holidays ("
+  "  id INTEGER PRIMARY KEY,"
+  "  first_day TEXT NOT NULL,"
+  "  last_day TEXT NOT NULL CHECK (last_day >= first_day),"
+  "  name TEXT NOT NULL,"
+  "  name_en TEXT,"
+  "  official INTEGER NOT NULL DEFAULT 1 CHECK (official IN (0, 1)),"
+  "  updated_by TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE INDEX holidays_by_day ON holidays(first_day, last_day);";
 /* clang-format on */
 
 void
@@ -483,7 +501,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 6) … */
+  if (version < 6 && !sched_db_exec (db, schema_v6, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 7) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {

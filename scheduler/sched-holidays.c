@@ -1,7 +1,8 @@
 /* sched-holidays.c — holiday dates from an administrator-edited key file,
- * and the provisional lunar ones (sched-lunar.c) of years whose official
- * Tết or Giỗ Tổ break is not in it yet, computed the first time the year
- * is looked at. */
+ * the entries an administrator made through the API over them
+ * (sched_holidays_add_entry(), from sched-holiday-admin.c), and the
+ * provisional lunar ones (sched-lunar.c) of years whose Tết or Giỗ Tổ break
+ * is not entered yet, computed the first time the year is looked at. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-holidays.h"
@@ -23,7 +24,10 @@
 typedef struct
 {
   gchar *name;
+  gchar *name_en;  /* NULL: none */
+  gint64 entry_id; /* the API's entry; 0 for the file's and computed days */
   gboolean provisional;
+  gboolean computed; /* from the lunar calendar, not entered */
 } HolidayDay;
 
 struct _SchedHolidays
@@ -37,6 +41,7 @@ static void
 holiday_day_free (HolidayDay *day)
 {
   g_free (day->name);
+  g_free (day->name_en);
   g_free (day);
 }
 
@@ -63,7 +68,7 @@ sched_holidays_free (SchedHolidays *h)
   g_free (h);
 }
 
-static void
+static HolidayDay *
 holidays_put (SchedHolidays *h, const GDate *d, const gchar *name, gboolean provisional)
 {
   HolidayDay *day = g_new0 (HolidayDay, 1);
@@ -71,6 +76,53 @@ holidays_put (SchedHolidays *h, const GDate *d, const gchar *name, gboolean prov
   day->name = g_strdup (name && *name ? name : "holiday");
   day->provisional = provisional;
   g_hash_table_insert (h->days, GUINT_TO_POINTER (g_date_get_julian (d)), day);
+  return day;
+}
+
+SchedHolidays *
+sched_holidays_copy (SchedHolidays *h)
+{
+  SchedHolidays *copy = sched_holidays_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (h != NULL, copy);
+  g_hash_table_iter_init (&iter, h->days);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const HolidayDay *day = value;
+      HolidayDay *c;
+      if (day->computed)
+        continue;
+      c = g_new0 (HolidayDay, 1);
+      *c = *day;
+      c->name = g_strdup (day->name);
+      c->name_en = g_strdup (day->name_en);
+      g_hash_table_insert (copy->days, key, c);
+    }
+  g_hash_table_iter_init (&iter, h->listed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (copy->listed, key);
+  return copy;
+}
+
+void
+sched_holidays_add_entry (SchedHolidays *h, const GDate *first, const GDate *last,
+                          const gchar *name, const gchar *name_en, gboolean provisional,
+                          gint64 entry_id)
+{
+  g_return_if_fail (h != NULL && g_date_compare (first, last) <= 0);
+  /* Entries come before any year is computed (the calendar is rebuilt on
+   * each change): a computed day never hides an entry. */
+  g_return_if_fail (g_hash_table_size (h->computed) == 0);
+  for (GDate d = *first; g_date_compare (&d, last) <= 0; g_date_add_days (&d, 1))
+    {
+      HolidayDay *day = holidays_put (h, &d, name, provisional);
+      day->name_en = g_strdup (name_en);
+      day->entry_id = entry_id;
+      if (!provisional)
+        g_hash_table_add (h->listed, GUINT_TO_POINTER ((guint)g_date_get_year (&d)));
+    }
 }
 
 static gboolean
@@ -148,13 +200,23 @@ holidays_get (SchedHolidays *h, const GDate *d)
   return g_hash_table_lookup (h->days, GUINT_TO_POINTER (g_date_get_julian (d)));
 }
 
-/* Whether the file gave @d as a holiday (not a provisional one). */
+/* Whether the file or an entry gave @d as an official holiday. */
 static gboolean
 holidays_official (SchedHolidays *h, const GDate *d)
 {
   const HolidayDay *day = holidays_get (h, d);
 
   return day != NULL && !day->provisional;
+}
+
+/* Whether the file or an entry gave @d, official or provisional: a
+ * provisional entry of the administrator's replaces the computed one. */
+static gboolean
+holidays_entered (SchedHolidays *h, const GDate *d)
+{
+  const HolidayDay *day = holidays_get (h, d);
+
+  return day != NULL && !day->computed;
 }
 
 /* The solar dates of Tết (lunar 1/1) and Giỗ Tổ (lunar 10/3) of @year. */
@@ -176,16 +238,16 @@ holidays_ensure_year (SchedHolidays *h, gint year)
   g_hash_table_add (h->computed, GINT_TO_POINTER (year));
   if (!holidays_lunar_dates (year, &tet, &hung_kings))
     return;
-  if (!holidays_official (h, &tet))
+  if (!holidays_entered (h, &tet))
     {
       GDate d = tet;
       g_date_subtract_days (&d, TET_DAYS_BEFORE);
       for (gint i = 0; i <= TET_DAYS_BEFORE + TET_DAYS_AFTER; i++, g_date_add_days (&d, 1))
-        if (!holidays_official (h, &d))
-          holidays_put (h, &d, TET_PROVISIONAL_NAME, TRUE);
+        if (!holidays_entered (h, &d))
+          holidays_put (h, &d, TET_PROVISIONAL_NAME, TRUE)->computed = TRUE;
     }
-  if (!holidays_official (h, &hung_kings))
-    holidays_put (h, &hung_kings, HUNG_KINGS_PROVISIONAL_NAME, TRUE);
+  if (!holidays_entered (h, &hung_kings))
+    holidays_put (h, &hung_kings, HUNG_KINGS_PROVISIONAL_NAME, TRUE)->computed = TRUE;
 }
 
 const gchar *
@@ -256,6 +318,7 @@ sched_holiday_free (SchedHoliday *holiday)
   if (holiday == NULL)
     return;
   g_free (holiday->name);
+  g_free (holiday->name_en);
   g_free (holiday);
 }
 
@@ -280,7 +343,10 @@ sched_holidays_list_year (SchedHolidays *h, gint year)
       x = g_new0 (SchedHoliday, 1);
       x->date = d;
       x->name = g_strdup (day->name);
+      x->name_en = g_strdup (day->name_en);
+      x->entry_id = day->entry_id;
       x->provisional = day->provisional;
+      x->computed = day->computed;
       g_ptr_array_add (out, x);
     }
   return out;

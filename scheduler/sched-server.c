@@ -6,6 +6,7 @@
 #include "sched-api.h"
 #include "sched-booking.h"
 #include "sched-error.h"
+#include "sched-holiday-admin.h"
 #include "sched-roster.h"
 
 #include "common/vc-http-guard.h"
@@ -223,9 +224,12 @@ sched_server_new (SchedContext *ctx, GError **error)
 
   server->core.ctx = ctx;
   server->core.started_at = vc_time_now ();
-  server->core.holidays = sched_holidays_new ();
+  server->core.holidays_file = sched_holidays_new ();
   server->core.statics = sched_static_new ();
-  if (s->holidays_path && !sched_holidays_load (server->core.holidays, s->holidays_path, error))
+  if (s->holidays_path
+      && !sched_holidays_load (server->core.holidays_file, s->holidays_path, error))
+    return NULL;
+  if (!sched_holiday_calendar_reload (&server->core, error))
     return NULL;
   if (s->tls_certificate)
     {
@@ -276,6 +280,7 @@ sched_server_free (SchedServer *server)
       g_clear_object (&server->soup);
     }
   g_clear_pointer (&server->core.holidays, sched_holidays_free);
+  g_clear_pointer (&server->core.holidays_file, sched_holidays_free);
   g_clear_pointer (&server->core.statics, sched_static_free);
   g_free (server);
 }

@@ -1,7 +1,8 @@
 // Accessibility (issue #17): axe-core (npm, run in the page through
 // Playwright's evaluate, which the Content-Security-Policy does not govern)
 // checks every page — sign-in, week and day calendar, the meeting dialog,
-// the booking form with a series preview, statistics, monitor and the
+// the booking form with a series preview, statistics, monitor, the roster,
+// the holidays page (an administrator's, with an entry to edit) and the
 // guest's join page — at 1366×768 and at phone size, in Vietnamese and in
 // English. No violation of impact "serious" or "critical" is allowed.
 import { test, before, after } from 'node:test';
@@ -30,7 +31,11 @@ before(async () => {
   tokens = {
     secretariat: await sched.token({ role: 'secretariat', unit: 'ubnd-tinh', name: 'Văn phòng UBND tỉnh' }),
     manager: await sched.token({ role: 'manager', name: 'Lãnh đạo Sở' }),
+    admin: await sched.token({ role: 'admin', name: 'Quản trị' }),
   };
+  const entry = await apiCall(sched.url, tokens.admin, 'POST', '/api/v1/holidays',
+    { start: '2027-02-05', end: '2027-02-10', name: 'Tết Nguyên Đán', name_en: 'Lunar New Year' });
+  assert.equal(entry.status, 201, JSON.stringify(entry.body));
   const rooms = (await apiCall(sched.url, tokens.secretariat, 'GET', '/api/v1/endpoints')).body.endpoints;
   const chair = rooms.find((e) => e.unit === 'ubnd-tinh' && e.level === 'province');
   const guest = rooms.find((e) => e.level === 'district');
@@ -104,6 +109,17 @@ async function visitAll(page, label) {
   await page.goto(`${sched.url}/#/stats`);
   await page.waitForSelector('#main > .page[data-page="stats"][data-loaded]', { state: 'attached' });
   found.push(...await check(page, `${label} statistics`));
+
+  await page.goto(`${sched.url}/#/roster`);
+  await page.waitForSelector('#main > .page[data-page="roster"][data-loaded]', { state: 'attached' });
+  found.push(...await check(page, `${label} roster`));
+
+  await page.evaluate(() => sessionStorage.clear());
+  await signIn(page, sched.url, tokens.admin);
+  await page.goto(`${sched.url}/#/holidays?year=2027`);
+  await ready(page, '#hol-table tr[data-source="admin"] button.hol-edit');
+  await page.locator('#hol-table tr[data-source="admin"] button.hol-edit').click();
+  found.push(...await check(page, `${label} holidays`));
 
   await page.goto(joinLink);
   await ready(page, '#join-title');

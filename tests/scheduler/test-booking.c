@@ -819,7 +819,8 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
         "(SELECT count(*) FROM pragma_table_info('units') WHERE name = 'successor'), "
         "(SELECT count(*) FROM pragma_table_info('endpoints') WHERE name = 'valid_to'), "
         "(SELECT count(*) FROM reorganisations), "
-        "(SELECT count(*) FROM endpoints)",
+        "(SELECT count(*) FROM endpoints), "
+        "(SELECT count(*) FROM pragma_table_info('holidays') WHERE name = 'name_en')",
         -1, &st, NULL);
     g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (st, 0), ==, SCHED_DB_SCHEMA_VERSION);
@@ -829,6 +830,7 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
     g_assert_cmpint (sqlite3_column_int (st, 4), ==, 1);
     g_assert_cmpint (sqlite3_column_int (st, 5), ==, 0);
     g_assert_cmpint (sqlite3_column_int (st, 6), ==, rooms_before);
+    g_assert_cmpint (sqlite3_column_int (st, 7), ==, 1); /* schema v6 */
     sqlite3_finalize (st);
   }
   sched_db_close (db);

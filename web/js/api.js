@@ -100,8 +100,12 @@ export const api = {
   statsCsv: (query) => call('GET', '/api/v1/stats.csv', { query, as: 'blob' }),
   summary: (query) => call('GET', '/api/v1/reports/summary', { query }),
 
-  /** {year, complete, missing[], holidays[{date: "yyyy-mm-dd", name, provisional}]} */
+  /** {year, complete, missing[], holidays[{date: "yyyy-mm-dd", name, name_en, provisional, source, id}], entries[]} */
   holidays: (year) => call('GET', '/api/v1/holidays', { query: { year } }),
+  /** Admin: body {start, end?, name, name_en?, official?} ("yyyy-mm-dd") → the entry. */
+  createHoliday: (body) => call('POST', '/api/v1/holidays', { body }),
+  updateHoliday: (id, body) => call('PATCH', `/api/v1/holidays/${encodeURIComponent(id)}`, { body }),
+  deleteHoliday: (id) => call('DELETE', `/api/v1/holidays/${encodeURIComponent(id)}`),
 
   monitor: () => call('GET', '/api/v1/monitor'),
   /** body: {action: mute|unmute|floor|layout, endpoint?, layout?} */

@@ -14,11 +14,12 @@ const PAGES = {
   monitor: () => import('./pages/monitor.js'),
   join: () => import('./pages/join.js'),
   roster: () => import('./pages/roster.js'),
+  holidays: () => import('./pages/holidays.js'),
 };
 
 /** Routes each role sees in the navigation, first one is its home. */
 const NAV = {
-  admin: ['calendar', 'book', 'stats', 'monitor', 'roster'],
+  admin: ['calendar', 'book', 'stats', 'monitor', 'roster', 'holidays'],
   secretariat: ['calendar', 'book', 'monitor', 'roster'],
   manager: ['stats', 'monitor', 'calendar', 'roster'],
   endpoint: ['monitor'],

@@ -1,6 +1,7 @@
 // Secretariat's calendar, for 44 to 150 rooms (#17, finding 10).
 //
-// Week view: rooms down the side, grouped by level (each group folds), the
+// Week view: rooms down the side, grouped by level and, within a level, by
+// unit (each group folds, with its count; see unitGroupOf), the
 // seven days of the week (Monday first, Vietnamese time) across, meetings
 // as chips. The table scrolls inside its own box, so the day header and the
 // room column stay in sight (sticky). Holidays are shaded (provisional
@@ -9,7 +10,7 @@
 // one day; a free hour is a link that books that room at that hour. A chip
 // opens the meeting dialog.
 import { api, endpointCodes } from '../api.js';
-import { t } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import { h } from '../dom.js';
 import {
   vnWeekStart, addDays, fmtDate, fmtTime, vnDayKey, vnParts, toIso, parseDate, vnDate, pad2,
@@ -20,6 +21,18 @@ const LEVEL_ORDER = { province: 0, department: 1, district: 2, commune: 3 };
 const DAY_HOURS = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
 const FOLDED_KEY = 'vc.calendar.folded';
 const GONE = ['cancelled', 'displaced'];
+
+/**
+ * The unit a room is listed under within its level: the unit of its parent
+ * room when it has one (a district party committee's room under Tỉnh ủy, a
+ * commune's under its district), else its own unit; '' for neither. A
+ * district's rooms each have a unit of their own, so grouping by that alone
+ * would make 42 groups of one room.
+ */
+export function unitGroupOf(room, roomsByCode) {
+  const parent = room.parent && roomsByCode.get(room.parent);
+  return (parent && parent.unit) || room.unit || '';
+}
 
 export function sortRooms(list) {
   return [...list].sort((a, b) => (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9)
@@ -151,7 +164,8 @@ export async function render(main, { me, params, navigate }) {
   }
 
   function holidayText(x) {
-    return x.provisional ? `${x.name} ${t('cal.provisional')}` : x.name;
+    const name = getLang() === 'en' && x.name_en ? x.name_en : x.name;
+    return x.provisional ? `${name} ${t('cal.provisional')}` : name;
   }
 
   function chip(m) {
@@ -164,27 +178,32 @@ export async function render(main, { me, params, navigate }) {
     }, h('span', { class: 'chip-time' }, `${fmtTime(m.start)}–${fmtTime(m.end)}`), ' ', m.title);
   }
 
-  /** One tbody per level: a header row that folds the group, then its rooms. */
+  /**
+   * One tbody per level: a header row that folds the level, then per unit
+   * (unitGroupOf) a header row that folds the unit, then its rooms. Folded
+   * groups are kept for the session ("level" and "level/unit" keys).
+   */
   function groupBodies(sortedRooms, columns, roomRow) {
     const folded = readFolded();
     const byLevel = new Map();
     for (const r of sortedRooms) {
-      if (!byLevel.has(r.level)) byLevel.set(r.level, []);
-      byLevel.get(r.level).push(r);
+      if (!byLevel.has(r.level)) byLevel.set(r.level, new Map());
+      const units = byLevel.get(r.level);
+      const key = unitGroupOf(r, rooms);
+      if (!units.has(key)) units.set(key, []);
+      units.get(key).push(r);
     }
-    return [...byLevel.entries()].map(([level, list]) => {
+    return [...byLevel.entries()].map(([level, units]) => {
+      const count = [...units.values()].reduce((n, list) => n + list.length, 0);
       const isFolded = folded.has(level);
       const toggle = h('button', {
         type: 'button', class: 'group-toggle', 'aria-expanded': String(!isFolded), dataset: { level },
-      }, `${t(`level.${level}`)} (${list.length})`);
+      }, `${t(`level.${level}`)} (${count})`);
+      const unitKeys = [...units.keys()].sort((a, b) => (a === '') - (b === '')
+        || unitName(a).localeCompare(unitName(b), 'vi'));
       const body = h('tbody', { class: 'room-group', dataset: { level, folded: String(isFolded) } },
         h('tr', { class: 'group-row' }, h('th', { scope: 'colgroup', colspan: String(columns + 1), class: 'room-col' }, toggle)),
-        list.map((room) => {
-          const tr = roomRow(room);
-          tr.dataset.search = `${room.name} ${room.code} ${(unitMap.get(room.unit) || {}).name || ''}`.toLowerCase();
-          tr.hidden = isFolded;
-          return tr;
-        }));
+        unitKeys.map((unit) => unitRows(level, unit, units.get(unit), columns, roomRow, folded, isFolded)));
       toggle.addEventListener('click', () => {
         const now = toggle.getAttribute('aria-expanded') === 'true';
         toggle.setAttribute('aria-expanded', String(!now));
@@ -194,8 +213,42 @@ export async function render(main, { me, params, navigate }) {
         saveFolded(set);
         applyFilter(body.closest('table'), search.value);
       });
+      body.addEventListener('click', (ev) => {
+        const button = ev.target.closest('button.unit-toggle');
+        if (!button) return;
+        const now = button.getAttribute('aria-expanded') === 'true';
+        button.setAttribute('aria-expanded', String(!now));
+        button.closest('tr').dataset.folded = String(now);
+        const set = readFolded();
+        const key = `${level}/${button.dataset.unit}`;
+        if (now) set.add(key); else set.delete(key);
+        saveFolded(set);
+        applyFilter(body.closest('table'), search.value);
+      });
       return body;
     });
+  }
+
+  function unitName(code) {
+    if (!code) return t('cal.no_unit');
+    return (unitMap.get(code) || {}).name || code;
+  }
+
+  /** A unit's header row (its toggle and count) and its rooms' rows. */
+  function unitRows(level, unit, list, columns, roomRow, folded, levelFolded) {
+    const isFolded = folded.has(`${level}/${unit}`);
+    const head = h('tr', { class: 'unit-row', dataset: { unitGroup: unit, folded: String(isFolded) }, hidden: levelFolded },
+      h('th', { scope: 'colgroup', colspan: String(columns + 1), class: 'room-col' },
+        h('button', {
+          type: 'button', class: 'unit-toggle', 'aria-expanded': String(!isFolded), dataset: { unit, groupLevel: level },
+        }, `${unitName(unit)} (${list.length})`)));
+    return [head, list.map((room) => {
+      const tr = roomRow(room);
+      tr.dataset.search = `${room.name} ${room.code} ${(unitMap.get(room.unit) || {}).name || ''} ${unit ? unitName(unit) : ''}`.toLowerCase();
+      tr.dataset.unitGroup = unit;
+      tr.hidden = levelFolded || isFolded;
+      return tr;
+    })];
   }
 
   function roomHeader(room) {
@@ -278,17 +331,30 @@ export async function render(main, { me, params, navigate }) {
   }
 }
 
-/** Shows the rooms that match `query` in groups that are not folded. */
+/**
+ * Shows the rooms that match `query` in groups that are not folded (a
+ * search shows its matches in folded groups too), each unit's header when
+ * its level is open or it has a match, and hides a level without a match.
+ */
 function applyFilter(table, query) {
   const q = query.trim().toLowerCase();
   for (const body of table.tBodies) {
-    const folded = body.dataset.folded === 'true';
+    const levelFolded = body.dataset.folded === 'true';
+    const unitFolded = new Map();
+    const unitMatches = new Map();
     let matches = 0;
     for (const tr of body.rows) {
+      if (tr.classList.contains('unit-row')) unitFolded.set(tr.dataset.unitGroup, tr.dataset.folded === 'true');
       if (!tr.dataset.room) continue;
       const hit = !q || tr.dataset.search.includes(q);
+      const unit = tr.dataset.unitGroup;
       matches += hit;
-      tr.hidden = !hit || (folded && !q);
+      unitMatches.set(unit, (unitMatches.get(unit) || 0) + hit);
+      tr.hidden = !hit || (!q && (levelFolded || unitFolded.get(unit)));
+    }
+    for (const tr of body.rows) {
+      if (!tr.classList.contains('unit-row')) continue;
+      tr.hidden = q ? !unitMatches.get(tr.dataset.unitGroup) : levelFolded;
     }
     body.hidden = Boolean(q) && matches === 0;
   }
