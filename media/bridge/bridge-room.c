@@ -10,6 +10,7 @@
 #include "bridge-audio.h"
 #include "bridge-layout.h"
 #include "bridge-peer.h"
+#include "bridge-uplink.h"
 #include "bridge-video.h"
 #include "vc-signal.h"
 #include "vc-time.h"
@@ -30,6 +31,7 @@ typedef struct
   gchar *endpoint;
   gchar *name;
   gboolean invited; /* FALSE for guests */
+  gboolean link;    /* a child bridge's room, joining with a link token (bridge-uplink.h) */
   gboolean muted;
   guint tile_width, tile_height; /* its tile in the composite; 0 = not shown */
 } Participant;
@@ -47,6 +49,8 @@ struct _BridgeRoom
   GHashTable *peers;     /* endpoint -> BridgePeer */
   BridgeAudio *audio;
   BridgeVideo *video;
+  BridgeUplink *uplink; /* the link to a parent room on another bridge, or NULL */
+  Participant *parent;  /* how the uplink shows in the layout (bridge-uplink.h) */
   guint timer;
   guint ticks;
 };
@@ -100,6 +104,28 @@ bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest)
   return guest || (p != NULL && p->invited);
 }
 
+gboolean
+bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link, GError **error)
+{
+  Participant *p = room_find (room, endpoint);
+  gboolean invited_as_link = p != NULL && p->invited && p->link;
+
+  if (link && !invited_as_link)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_FORBIDDEN,
+                   "'%s' is not invited as a bridge link in room %s", endpoint, room->id);
+      return FALSE;
+    }
+  if (!link && invited_as_link)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_FORBIDDEN,
+                   "'%s' is a bridge link in room %s: it joins with a link token", endpoint,
+                   room->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- layout and state ---- */
 
 static void
@@ -124,6 +150,14 @@ room_relayout (BridgeRoom *room)
       if (g_strcmp0 (p->endpoint, room->chair) == 0)
         chair_i = (gint)shown->len;
       g_ptr_array_add (shown, p);
+    }
+  /* the parent room's picture, when linked, after the local participants */
+  if (bridge_uplink_get_state (room->uplink) == BRIDGE_UPLINK_STATE_CONNECTED)
+    {
+      room->parent->tile_width = room->parent->tile_height = 0;
+      if (g_strcmp0 (BRIDGE_UPLINK_ENDPOINT, speaker) == 0)
+        speaker_i = (gint)shown->len;
+      g_ptr_array_add (shown, room->parent);
     }
   n = bridge_layout_compute (room->layout, shown->len, speaker_i, chair_i,
                              room->settings->max_tiles, room->settings->width,
@@ -245,7 +279,9 @@ bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar *name,
   g_hash_table_insert (room->peers, g_strdup (endpoint), peer);
   if (p->muted)
     bridge_audio_set_muted (room->audio, endpoint, TRUE);
-  g_info ("room %s: %s joins", room->id, endpoint);
+  if (p->link)
+    bridge_audio_set_link (room->audio, endpoint);
+  g_info ("room %s: %s joins%s", room->id, endpoint, p->link ? " (a child bridge's link)" : "");
   return TRUE;
 }
 
@@ -320,6 +356,7 @@ parse_participants (JsonObject *body, GError **error)
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
+      JsonNode *link;
       const gchar *endpoint, *name;
       Participant *p;
 
@@ -331,10 +368,19 @@ parse_participants (JsonObject *body, GError **error)
           return NULL;
         }
       name = object_string (json_node_get_object (item), "name");
+      link = json_object_get_member (json_node_get_object (item), "link");
+      if (link != NULL
+          && (!JSON_NODE_HOLDS_VALUE (link) || json_node_get_value_type (link) != G_TYPE_BOOLEAN))
+        {
+          g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
+                       "participants[%u].link must be true or false", i);
+          return NULL;
+        }
       p = g_new0 (Participant, 1);
       p->endpoint = g_strdup (endpoint);
       p->name = g_strdup (name ? name : endpoint);
       p->invited = TRUE;
+      p->link = link != NULL && json_node_get_boolean (link);
       g_ptr_array_add (list, p);
     }
   return g_steal_pointer (&list);
@@ -457,6 +503,7 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("endpoint", json_builder_add_string_value (b, p->endpoint));
   MEMBER ("name", json_builder_add_string_value (b, p->name ? p->name : p->endpoint));
   MEMBER ("guest", json_builder_add_boolean_value (b, !p->invited));
+  MEMBER ("link", json_builder_add_boolean_value (b, p->link));
   MEMBER ("connected", json_builder_add_boolean_value (b, connected));
   MEMBER ("speaking", json_builder_add_boolean_value (b, connected && info.speaking));
   MEMBER ("muted", json_builder_add_boolean_value (b, p->muted));
@@ -533,6 +580,8 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_add_int_value (b, (gint64)as.timeline_resyncs);
   json_builder_set_member_name (b, "mixer_encoder_gaps");
   json_builder_add_int_value (b, (gint64)as.encoder_gaps);
+  json_builder_set_member_name (b, "uplink");
+  bridge_uplink_to_json (room->uplink, b);
   json_builder_set_member_name (b, "participants");
   json_builder_begin_array (b);
   for (guint i = 0; i < room->participants->len; i++)
@@ -590,6 +639,46 @@ bridge_room_invite (BridgeRoom *room, const gchar *endpoint, const gchar *name, 
   return TRUE;
 }
 
+/* ---- the uplink to a parent room (bridge-uplink.h) ---- */
+
+/* main thread: connected or lost */
+static void
+on_uplink_changed (BridgeUplink *uplink, gpointer data)
+{
+  room_changed (data);
+}
+
+gboolean
+bridge_room_set_uplink (BridgeRoom *room, const gchar *signal_url, const gchar *token,
+                        GError **error)
+{
+  if (!bridge_uplink_check_request (signal_url, token, error))
+    return FALSE;
+  if (room->uplink != NULL && bridge_uplink_get_state (room->uplink) != BRIDGE_UPLINK_STATE_OFF)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_CONFLICT,
+                   "room %s already has a parent: DELETE its uplink first", room->id);
+      return FALSE;
+    }
+  g_clear_pointer (&room->uplink, bridge_uplink_free);
+  room->uplink = bridge_uplink_new (room->settings, room->id, room->audio, room->video, signal_url,
+                                    token, on_uplink_changed, room);
+  return TRUE;
+}
+
+gboolean
+bridge_room_clear_uplink (BridgeRoom *room, GError **error)
+{
+  if (room->uplink == NULL)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_FOUND, "room %s has no uplink", room->id);
+      return FALSE;
+    }
+  g_clear_pointer (&room->uplink, bridge_uplink_free);
+  room_changed (room);
+  return TRUE;
+}
+
 /* ---- life ---- */
 
 BridgeRoom *
@@ -612,6 +701,9 @@ bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error
       bridge_room_free (room);
       return NULL;
     }
+  room->parent = g_new0 (Participant, 1);
+  room->parent->endpoint = g_strdup (BRIDGE_UPLINK_ENDPOINT);
+  room->parent->name = g_strdup ("Cấp trên"); /* "the level above" */
   room->timer = g_timeout_add_seconds (1, on_room_timer, room);
   return room;
 }
@@ -625,6 +717,8 @@ bridge_room_free (BridgeRoom *room)
   if (room == NULL)
     return;
   g_clear_handle_id (&room->timer, g_source_remove);
+  g_clear_pointer (&room->uplink, bridge_uplink_free);
+  g_clear_pointer (&room->parent, participant_free);
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
     bridge_peer_close (peer, "room-closed");
