@@ -328,7 +328,9 @@ audio_distribute_links (AudioTarget *targets, GstBuffer **packets, guint n)
 {
   for (guint i = 0; i < n; i++)
     {
-      gst_pad_push (targets[i].pad, g_steal_pointer (&packets[i]));
+      GstFlowReturn ret = gst_pad_push (targets[i].pad, g_steal_pointer (&packets[i]));
+      if (ret != GST_FLOW_OK)
+        GST_DEBUG_OBJECT (targets[i].pad, "link push: %s", gst_flow_get_name (ret));
       gst_object_unref (targets[i].pad);
     }
 }

@@ -789,11 +789,25 @@ push_source (gboolean audio, const VcClientPeerSettings *s)
                                      G_TYPE_INT, (gint)s->height, "framerate", GST_TYPE_FRACTION,
                                      (gint)s->fps, 1, NULL);
   GstPad *pad = vc_media_push_pad_new (audio ? "vc-push-audio" : "vc-push-video", caps);
-  g_autoptr (GstPad) sink = gst_element_get_static_pad (head, "sink");
 
-  gst_pad_link (pad, sink);
+  /* linked once the identity is in the pipeline (push_source_link): adding
+   * an element to a bin unlinks its pads from pads outside the bin */
   g_object_set_data_full (G_OBJECT (head), "vc-push-pad", pad, gst_object_unref);
   return head;
+}
+
+static gboolean
+push_source_link (GstElement *head, GError **error)
+{
+  GstPad *pad = g_object_get_data (G_OBJECT (head), "vc-push-pad");
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (head, "sink");
+
+  if (pad != NULL && gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "cannot link a push source");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 GstPad *
@@ -900,7 +914,8 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
       if (clip == NULL && (source == NULL || g_strcmp0 (source, "none") == 0))
         continue;
       head = make_sender_head (source, clip, audio, s, shared, error);
-      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, shared, error))
+      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, shared, error)
+          || !push_source_link (head, error))
         return NULL;
       if (audio) /* the capture (or clip) thread, which also payloads and sends */
         {
