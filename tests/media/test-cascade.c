@@ -19,7 +19,10 @@
 #include "vc-jwt.h"
 #include "vc-time.h"
 
+#include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
+#include <signal.h>
 #include <gst/video/video.h>
 #include <libsoup/soup.h>
 #include <math.h>
@@ -98,11 +101,65 @@ bridge_start (Bridge *b, guint i)
   b->url = g_strdup (bridge_server_get_url (b->server));
 }
 
+static gchar *bridge_exe; /* build/media/vc-bridge, from the command line */
+
+typedef struct
+{
+  gchar *line;
+  gboolean done;
+} LineResult;
+
+static void
+on_line (GObject *source, GAsyncResult *res, gpointer data)
+{
+  LineResult *r = data;
+
+  r->line
+      = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), res, NULL, NULL);
+  r->done = TRUE;
+}
+
+/* Starts vc-bridge as a process of its own as bridge @i; its URL comes
+ * from the line it prints once it listens. */
+static GSubprocess *
+bridge_spawn (Bridge *b, guint i, const gchar *dir)
+{
+  g_autofree gchar *ini = g_build_filename (dir, "bridge.ini", NULL);
+  g_autofree gchar *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  GSubprocess *process;
+  LineResult r = { 0 };
+
+  g_free (b->secret);
+  b->secret = g_strdup_printf ("cascade-test-secret-%u-0123456789", i);
+  text = g_strdup_printf ("[bridge]\nlisten = 127.0.0.1:0\nsecret = %s\n[ice]\naddresses = "
+                          "127.0.0.1\n[video]\nwidth = 320\nheight = 180\nbitrate_kbps = 300\n",
+                          b->secret);
+  g_assert_true (g_file_set_contents (ini, text, -1, &error));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, bridge_exe, "--config", ini,
+                              NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line, &r);
+  WAIT_UNTIL (r.done, 30);
+  g_assert_nonnull (r.line);
+  g_assert_true (g_str_has_prefix (r.line, "vc-bridge listening on http://127.0.0.1:"));
+  g_free (b->url);
+  b->url = g_strdup (r.line + strlen ("vc-bridge listening on "));
+  g_free (r.line);
+  return process;
+}
+
 static void
 bridge_stop (Bridge *b)
 {
   if (b->server == NULL)
-    return;
+    {
+      g_clear_pointer (&b->url, g_free);
+      g_clear_pointer (&b->secret, g_free);
+      return;
+    }
   bridge_server_shutdown (b->server);
   g_clear_object (&b->server);
   g_clear_pointer (&b->settings, bridge_settings_free);
@@ -114,8 +171,11 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   vc_test_tolerate_upstream_bugs ();
+  /* "child-process": B runs as a vc-bridge process of its own (killed and
+   * restarted by the test) */
   for (guint i = 0; i < N_BRIDGES; i++)
-    bridge_start (&f->bridges[i], i);
+    if (!(i == B && g_strcmp0 (data, "child-process") == 0))
+      bridge_start (&f->bridges[i], i);
   f->session = soup_session_new ();
   f->watchdog = g_timeout_add_seconds (WATCHDOG_S, on_watchdog, NULL);
 }
@@ -605,6 +665,111 @@ test_tree (Fixture *f, gconstpointer data)
   tree_free (&t);
 }
 
+/* ---- a child bridge killed mid-meeting ---- */
+
+static void
+tap_init (AudioTap *tap, VcClientPeer *peer)
+{
+  g_mutex_init (&tap->lock);
+  tap->samples = g_array_new (FALSE, FALSE, sizeof (gint16));
+  g_signal_connect (peer, "audio-decoded", G_CALLBACK (on_audio_decoded), tap);
+}
+
+static void
+tap_clear (AudioTap *tap, VcClientPeer *peer)
+{
+  g_signal_handlers_disconnect_by_data (peer, tap);
+  vc_client_peer_stop (peer);
+  run_for (100); /* an emission already in flight ends */
+  g_array_unref (tap->samples);
+  g_mutex_clear (&tap->lock);
+}
+
+static gboolean
+hears (AudioTap *tap, gdouble tone)
+{
+  return tap_power (tap, tone) > 0.001;
+}
+
+static VcClientPeer *
+start_b_room (Fixture *f)
+{
+  create_room (f, B, "30", "[{\"endpoint\":\"b1\",\"name\":\"UBND huyện B\"}]");
+  link_rooms (f, B, "30", P, "10", "huyen-b");
+  return start_peer (f, B, "30", "b1", 1150, "test");
+}
+
+/* B (a vc-bridge process) is killed with SIGKILL while P/10, A/20 and B/30
+ * talk: P shows huyen-b disconnected, p1 and a1 never stop hearing each
+ * other; B is started again, its room and uplink posted again (as the
+ * scheduler would) and everybody hears everybody again. */
+static void
+test_child_killed (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("vc-cascade-XXXXXX", NULL);
+  g_autoptr (GSubprocess) child = NULL, again = NULL;
+  VcClientPeer *p1, *a1, *b1;
+  AudioTap tp, ta, tb, tb2;
+  gint64 end;
+
+  g_assert_nonnull (dir);
+  child = bridge_spawn (&f->bridges[B], B, dir);
+  create_room (f, P, "10",
+               "[{\"endpoint\":\"p1\"},{\"endpoint\":\"huyen-a\",\"link\":true},"
+               "{\"endpoint\":\"huyen-b\",\"link\":true}]");
+  create_room (f, A, "20", "[{\"endpoint\":\"a1\"}]");
+  link_rooms (f, A, "20", P, "10", "huyen-a");
+  p1 = start_peer (f, P, "10", "p1", 510, "test");
+  a1 = start_peer (f, A, "20", "a1", 940, "test");
+  b1 = start_b_room (f);
+  tap_init (&tp, p1);
+  tap_init (&ta, a1);
+  tap_init (&tb, b1);
+  WAIT_UNTIL (hears (&tp, 940) && hears (&tp, 1150) && hears (&ta, 510) && hears (&ta, 1150)
+                  && hears (&tb, 510) && hears (&tb, 940),
+              60);
+
+  g_subprocess_force_exit (child);
+  g_assert_true (g_subprocess_wait (child, NULL, NULL));
+  /* P lets the dead child go; meanwhile, and after, P and A go on */
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (participant_connected (f, P, "10", "huyen-b") && g_get_monotonic_time () < end)
+    {
+      run_for (250);
+      g_assert_true (hears (&tp, 940) && hears (&ta, 510));
+    }
+  g_assert_false (participant_connected (f, P, "10", "huyen-b"));
+  g_assert_true (participant_connected (f, P, "10", "huyen-a"));
+  run_for (1500); /* the second that B's tone took to fade */
+  g_assert_true (hears (&tp, 940) && hears (&ta, 510));
+  g_assert_false (hears (&tp, 1150));
+  g_assert_false (hears (&ta, 1150));
+  tap_clear (&tb, b1);
+  g_clear_object (&b1);
+
+  /* B again, on another port: its room and uplink posted again */
+  again = bridge_spawn (&f->bridges[B], B, dir);
+  b1 = start_b_room (f);
+  tap_init (&tb2, b1);
+  WAIT_UNTIL (participant_connected (f, P, "10", "huyen-b"), 60);
+  WAIT_UNTIL (hears (&tp, 1150) && hears (&ta, 1150) && hears (&tb2, 510) && hears (&tb2, 940), 60);
+  g_assert_true (hears (&tp, 940) && hears (&ta, 510));
+
+  tap_clear (&tb2, b1);
+  tap_clear (&tp, p1);
+  tap_clear (&ta, a1);
+  g_object_unref (b1);
+  g_object_unref (p1);
+  g_object_unref (a1);
+  g_subprocess_send_signal (again, SIGTERM);
+  g_assert_true (g_subprocess_wait (again, NULL, NULL));
+  {
+    g_autofree gchar *ini = g_build_filename (dir, "bridge.ini", NULL);
+    g_unlink (ini);
+    g_rmdir (dir);
+  }
+}
+
 /* ---- bad input ---- */
 
 static void
@@ -701,7 +866,10 @@ main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
+  bridge_exe = g_strdup (argc > 1 ? argv[1] : "build/media/vc-bridge");
   g_test_add ("/cascade/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/cascade/tree", Fixture, NULL, fixture_setup, test_tree, fixture_teardown);
+  g_test_add ("/cascade/child-killed", Fixture, "child-process", fixture_setup, test_child_killed,
+              fixture_teardown);
   return g_test_run ();
 }
