@@ -50,6 +50,7 @@ struct _BridgeRoom
   BridgeAudio *audio;
   BridgeVideo *video;
   BridgeUplink *uplink; /* the link to a parent room on another bridge, or NULL */
+  gchar *identity;      /* \"BRIDGE-INSTANCE/ROOM\": this room in a tree of bridges */
   Participant *parent;  /* how the uplink shows in the layout (bridge-uplink.h) */
   guint timer;
   guint ticks;
@@ -174,11 +175,37 @@ room_relayout (BridgeRoom *room)
   bridge_video_set_tiles (room->video, specs, n);
 }
 
+/* This process's name in a tree of bridges: random, one per process, so a
+ * bridge needs no configured name to tell a loop (docs/protocol.md §5). */
+static const gchar *
+bridge_instance (void)
+{
+  static gsize once = 0;
+  static gchar *instance;
+
+  if (g_once_init_enter (&once))
+    {
+      instance = g_uuid_string_random ();
+      g_once_init_leave (&once, 1);
+    }
+  return instance;
+}
+
+/* The rooms from the root of the tree down to this one, for its links */
+static gchar *
+room_tree (BridgeRoom *room)
+{
+  const gchar *above = bridge_uplink_get_tree (room->uplink);
+
+  return above != NULL ? g_strconcat (above, " ", room->identity, NULL) : g_strdup (room->identity);
+}
+
 static void
 room_broadcast_state (BridgeRoom *room)
 {
   GHashTableIter iter;
   BridgePeer *peer;
+  g_autofree gchar *tree = room_tree (room);
 
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
@@ -187,10 +214,11 @@ room_broadcast_state (BridgeRoom *room)
       /* a participant the layout does not show (no tile) is asked to stop
        * sending video (the bridge would drop it unread anyway), and one it
        * shows to send no more pixels than its tile needs */
-      g_autofree gchar *text = vc_signal_build_state (
+      /* a child bridge's link also learns the tree above it */
+      g_autofree gchar *text = vc_signal_build_link_state (
           room->active_speaker, bridge_layout_kind_to_string (room->layout), p != NULL && p->muted,
           p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
-          p != NULL ? p->tile_height : 0);
+          p != NULL ? p->tile_height : 0, p != NULL && p->link ? tree : NULL);
 
       bridge_peer_send (peer, text);
     }
@@ -661,8 +689,8 @@ bridge_room_set_uplink (BridgeRoom *room, const gchar *signal_url, const gchar *
       return FALSE;
     }
   g_clear_pointer (&room->uplink, bridge_uplink_free);
-  room->uplink = bridge_uplink_new (room->settings, room->id, room->audio, room->video, signal_url,
-                                    token, on_uplink_changed, room);
+  room->uplink = bridge_uplink_new (room->settings, room->id, room->identity, room->audio,
+                                    room->video, signal_url, token, on_uplink_changed, room);
   return TRUE;
 }
 
@@ -687,6 +715,7 @@ bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error
   BridgeRoom *room = g_new0 (BridgeRoom, 1);
 
   room->id = g_strdup (id);
+  room->identity = g_strdup_printf ("%s/%s", bridge_instance (), id);
   room->settings = settings;
   room->layout = settings->default_layout;
   room->participants = g_ptr_array_new_with_free_func (participant_free);
@@ -729,6 +758,7 @@ bridge_room_free (BridgeRoom *room)
   g_free (room->chair);
   g_free (room->floor);
   g_free (room->active_speaker);
+  g_free (room->identity);
   g_free (room->id);
   g_free (room);
 }

@@ -12,6 +12,7 @@
 #include "bridge-room.h"
 #include "vc-atomic.h"
 #include "vc-client-peer.h"
+#include "vc-signal.h"
 #include "vc-time.h"
 
 #include <gst/video/video.h>
@@ -44,6 +45,8 @@ struct _BridgeUplink
 {
   const BridgeSettings *settings;
   gchar *room_id;
+  gchar *identity; /* "BRIDGE-INSTANCE/ROOM" */
+  gchar *tree;     /* the rooms above, root first, from the parent's state; NULL = not yet */
   BridgeAudio *audio;
   BridgeVideo *video;
   gchar *signal_url;
@@ -214,6 +217,7 @@ uplink_drop_attempt (BridgeUplink *uplink)
       g_idle_add (on_release_peer, g_steal_pointer (&uplink->peer));
     }
   g_clear_pointer (&uplink->media, media_unref);
+  g_clear_pointer (&uplink->tree, g_free);
   uplink->connected_at = 0;
   if (was_wired && uplink->changed != NULL)
     uplink->changed (uplink, uplink->user_data);
@@ -308,6 +312,44 @@ on_peer_state (VcClientPeer *peer, guint state, gpointer data)
     uplink_fail (uplink, uplink->last_error ? uplink->last_error : "the parent closed the link");
 }
 
+/* Is @identity one of the space-separated rooms of @tree? */
+static gboolean
+tree_holds (const gchar *tree, const gchar *identity)
+{
+  g_auto (GStrv) rooms = g_strsplit (tree, " ", -1);
+
+  return g_strv_contains ((const gchar *const *)rooms, identity);
+}
+
+/* the parent's {"type":"state"}: its tree of rooms (docs/protocol.md §5) */
+static void
+on_parent_state (VcClientPeer *peer, const gchar *text, gpointer data)
+{
+  BridgeUplink *uplink = data;
+  g_autoptr (VcSignalMessage) msg = NULL;
+
+  if (peer != uplink->peer)
+    return;
+  msg = vc_signal_parse (text, strlen (text), VC_SIGNAL_FROM_BRIDGE, NULL, NULL);
+  if (msg == NULL || msg->tree == NULL || g_strcmp0 (msg->tree, uplink->tree) == 0)
+    return;
+  if (tree_holds (msg->tree, uplink->identity))
+    {
+      g_autofree gchar *message = g_strdup_printf (
+          "a loop: this room is already above its parent in the tree (%s)", msg->tree);
+      g_message ("room %s: uplink off: %s", uplink->room_id, message);
+      uplink_set_error (uplink, message);
+      uplink_drop_attempt (uplink);
+      uplink->state = BRIDGE_UPLINK_STATE_OFF;
+      return;
+    }
+  g_free (uplink->tree);
+  uplink->tree = g_strdup (msg->tree);
+  /* the room passes its tree on to its own links */
+  if (uplink->changed != NULL)
+    uplink->changed (uplink, uplink->user_data);
+}
+
 static void
 on_peer_error (VcClientPeer *peer, GError *error, gpointer data)
 {
@@ -350,6 +392,7 @@ uplink_attempt (BridgeUplink *uplink)
   g_weak_ref_init (&media->peer, uplink->peer);
   g_signal_connect (uplink->peer, "state-changed", G_CALLBACK (on_peer_state), uplink);
   g_signal_connect (uplink->peer, "error", G_CALLBACK (on_peer_error), uplink);
+  g_signal_connect (uplink->peer, "bridge-state", G_CALLBACK (on_parent_state), uplink);
   g_signal_connect_data (uplink->peer, "audio-decoded", G_CALLBACK (on_parent_audio),
                          g_atomic_rc_box_acquire (media), media_unref_closure, 0);
   g_signal_connect_data (uplink->peer, "video-encoded", G_CALLBACK (on_parent_video),
@@ -389,9 +432,9 @@ bridge_uplink_check_request (const gchar *signal_url, const gchar *token, GError
 }
 
 BridgeUplink *
-bridge_uplink_new (const BridgeSettings *settings, const gchar *room_id, BridgeAudio *audio,
-                   BridgeVideo *video, const gchar *signal_url, const gchar *token,
-                   BridgeUplinkChangedFunc changed, gpointer user_data)
+bridge_uplink_new (const BridgeSettings *settings, const gchar *room_id, const gchar *identity,
+                   BridgeAudio *audio, BridgeVideo *video, const gchar *signal_url,
+                   const gchar *token, BridgeUplinkChangedFunc changed, gpointer user_data)
 {
   static gsize once = 0;
   BridgeUplink *uplink = g_new0 (BridgeUplink, 1);
@@ -403,6 +446,7 @@ bridge_uplink_new (const BridgeSettings *settings, const gchar *room_id, BridgeA
     }
   uplink->settings = settings;
   uplink->room_id = g_strdup (room_id);
+  uplink->identity = g_strdup (identity);
   uplink->audio = audio;
   uplink->video = video;
   uplink->signal_url = g_strdup (signal_url);
@@ -423,10 +467,17 @@ bridge_uplink_free (BridgeUplink *uplink)
   uplink->changed = NULL;
   uplink_drop_attempt (uplink);
   g_free (uplink->room_id);
+  g_free (uplink->identity);
   g_free (uplink->signal_url);
   g_free (uplink->token);
   g_free (uplink->last_error);
   g_free (uplink);
+}
+
+const gchar *
+bridge_uplink_get_tree (BridgeUplink *uplink)
+{
+  return uplink != NULL && uplink->state == BRIDGE_UPLINK_STATE_CONNECTED ? uplink->tree : NULL;
 }
 
 BridgeUplinkState

@@ -14,7 +14,8 @@
  *
  * States (main thread): CONNECTING -> CONNECTED; a failure or a lost link
  * -> RETRYING (back-off 0.5 s doubling to 10 s) -> CONNECTING ...; a
- * refused token (HTTP 401/403/410) -> OFF with the reason in last_error.
+ * refused token (HTTP 401/403/410), or a loop (the parent's tree already
+ * holds this room) -> OFF with the reason in last_error.
  * bridge_uplink_free() ends it (DELETE /rooms/{id}/uplink).
  *
  * Threads: the client's streaming threads push the parent's audio and video
@@ -54,15 +55,22 @@ typedef void (*BridgeUplinkChangedFunc) (BridgeUplink *uplink, gpointer user_dat
  * (a non-empty string); FALSE with BRIDGE_ERROR_INVALID naming the member. */
 gboolean bridge_uplink_check_request (const gchar *signal_url, const gchar *token, GError **error);
 
-/* main thread: starts connecting at once. @audio and @video must outlive it. */
+/* main thread: starts connecting at once. @audio and @video must outlive it.
+ * @identity names the room across bridges ("BRIDGE-INSTANCE/ROOM"): a parent
+ * whose tree (the "tree" of its state messages, docs/protocol.md §5)
+ * already holds it is a loop, and the uplink turns off. */
 BridgeUplink *bridge_uplink_new (const BridgeSettings *settings, const gchar *room_id,
-                                 BridgeAudio *audio, BridgeVideo *video, const gchar *signal_url,
-                                 const gchar *token, BridgeUplinkChangedFunc changed,
-                                 gpointer user_data);
+                                 const gchar *identity, BridgeAudio *audio, BridgeVideo *video,
+                                 const gchar *signal_url, const gchar *token,
+                                 BridgeUplinkChangedFunc changed, gpointer user_data);
 /* main thread: says bye to the parent and unwires the room. */
 void bridge_uplink_free (BridgeUplink *uplink);
 
 BridgeUplinkState bridge_uplink_get_state (BridgeUplink *uplink);
+
+/* The rooms above this one, root first, as the parent last said (NULL
+ * before it said it, or when not connected). */
+const gchar *bridge_uplink_get_tree (BridgeUplink *uplink);
 
 /* {"state":…, "signal_url":…, "attempts":N, "last_error":…, "connected_at":…};
  * @uplink may be NULL (state "off"). */
