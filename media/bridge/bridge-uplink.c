@@ -219,6 +219,9 @@ uplink_drop_attempt (BridgeUplink *uplink)
   g_clear_pointer (&uplink->media, media_unref);
   g_clear_pointer (&uplink->tree, g_free);
   uplink->connected_at = 0;
+  /* not connected any more (the caller says what next): the room's layout
+   * drops the parent's tile */
+  uplink->state = BRIDGE_UPLINK_STATE_OFF;
   if (was_wired && uplink->changed != NULL)
     uplink->changed (uplink, uplink->user_data);
 }

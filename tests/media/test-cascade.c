@@ -309,6 +309,13 @@ uplink_member (Fixture *f, guint bridge, const gchar *room, const gchar *name)
   return g_strdup (json_node_get_string (node));
 }
 
+static gint64
+room_tiles (Fixture *f, guint bridge, const gchar *room)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  return json_object_get_int_member (get_room (f, bridge, room, parser), "tiles");
+}
+
 static gboolean
 uplink_state_is (Fixture *f, guint bridge, const gchar *room, const gchar *state)
 {
@@ -890,8 +897,21 @@ test_bad_input (Fixture *f, gconstpointer data)
 
   /* nothing else was disturbed: p1 still flows */
   WAIT_UNTIL (peer_flowing (p1), 5);
+
+  /* the parent drops the link (no longer invited): it says bye, the retry
+   * is refused, and the child's layout loses the parent's tile */
+  WAIT_UNTIL (room_tiles (f, A, "20") == 1, 20);
+  g_assert_cmpuint (http (f, P, "POST", "/rooms",
+                          "{\"id\":\"10\",\"participants\":[{\"endpoint\":\"p1\"}]}", NULL),
+                    ==, 200);
+  WAIT_UNTIL (uplink_state_is (f, A, "20", "off"), 30);
+  g_clear_pointer (&err, g_free);
+  err = uplink_member (f, A, "20", "last_error");
+  g_assert_nonnull (strstr (err, "HTTP 403"));
+  WAIT_UNTIL (room_tiles (f, A, "20") == 0, 10);
   g_assert_cmpuint (http (f, A, "DELETE", "/rooms/20/uplink", NULL, NULL), ==, 204);
-  WAIT_UNTIL (!participant_connected (f, P, "10", "huyen-a"), 20);
+  g_assert_true (uplink_state_is (f, A, "20", "off"));
+  WAIT_UNTIL (peer_flowing (p1), 5);
   vc_client_peer_stop (p1);
 }
 
