@@ -9,12 +9,14 @@
 
 #include "bridge-uplink.h"
 
+#include "bridge-opus.h"
 #include "bridge-room.h"
 #include "vc-atomic.h"
 #include "vc-client-peer.h"
 #include "vc-signal.h"
 #include "vc-time.h"
 
+#include <gst/rtp/gstrtpbuffer.h>
 #include <gst/video/video.h>
 #include <string.h>
 
@@ -33,7 +35,8 @@ typedef struct
 {
   GRWLock lock;
   gboolean closing;
-  BridgeAudioInput *input; /* the parent's audio into the room's mixer, once connected */
+  BridgeAudioInput *input;    /* the parent's audio into the room's mixer, once connected */
+  BridgeOpusDecoder *decoder; /* the parent's audio: the client's audio thread only */
   BridgeVideo *video;
   GMainContext *context;
   GWeakRef peer;             /* VcClientPeer: keyframe requests hop back to it */
@@ -82,6 +85,7 @@ media_clear (gpointer data)
   UplinkMedia *media = data;
 
   g_rw_lock_clear (&media->lock);
+  bridge_opus_decoder_free (media->decoder);
   g_weak_ref_clear (&media->peer);
   g_main_context_unref (media->context);
 }
@@ -98,20 +102,36 @@ media_unref_closure (gpointer data, GClosure *closure)
   media_unref (data);
 }
 
-/* streaming thread (the client's audio decoder): the parent's mix-minus */
+/* decoded (or filled) samples of the parent's mix-minus, lock held */
 static void
-on_parent_audio (VcClientPeer *peer, GstBuffer *pcm, gpointer data)
+on_parent_audio_decoded (const gint16 *pcm, gsize n, gpointer data)
 {
   UplinkMedia *media = data;
-  GstMapInfo map;
 
-  if (!gst_buffer_map (pcm, &map, GST_MAP_READ))
+  if (!media->closing && media->input != NULL)
+    bridge_audio_input_push (media->input, pcm, n);
+}
+
+/* streaming thread (the client's audio jitter buffer): one RTP packet of
+ * the parent's mix-minus, decoded here as the bridge decodes a
+ * participant's (bridge-opus.h): a loss is filled from the next packet's
+ * FEC when it comes, but no packet waits for the next one, as opusdec's
+ * in-band FEC would make it (20 ms a hop) */
+static void
+on_parent_audio (VcClientPeer *peer, GstBuffer *rtp, gpointer data)
+{
+  UplinkMedia *media = data;
+  GstRTPBuffer packet = GST_RTP_BUFFER_INIT;
+
+  if (!gst_rtp_buffer_map (rtp, GST_MAP_READ, &packet))
     return;
   g_rw_lock_reader_lock (&media->lock);
   if (!media->closing && media->input != NULL)
-    bridge_audio_input_push (media->input, (const gint16 *)map.data, map.size / sizeof (gint16));
+    bridge_opus_decoder_push (
+        media->decoder, gst_rtp_buffer_get_seq (&packet), gst_rtp_buffer_get_payload (&packet),
+        gst_rtp_buffer_get_payload_len (&packet), on_parent_audio_decoded, media);
   g_rw_lock_reader_unlock (&media->lock);
-  gst_buffer_unmap (pcm, &map);
+  gst_rtp_buffer_unmap (&packet);
 }
 
 /* main thread: the room's tile for the parent waits for a keyframe */
@@ -374,6 +394,7 @@ uplink_attempt (BridgeUplink *uplink)
   UplinkMedia *media = g_atomic_rc_box_new0 (UplinkMedia);
 
   g_rw_lock_init (&media->lock);
+  media->decoder = bridge_opus_decoder_new ();
   media->video = uplink->video;
   media->context = g_main_context_ref_thread_default ();
   s.signal_url = uplink->signal_url;
@@ -396,7 +417,7 @@ uplink_attempt (BridgeUplink *uplink)
   g_signal_connect (uplink->peer, "state-changed", G_CALLBACK (on_peer_state), uplink);
   g_signal_connect (uplink->peer, "error", G_CALLBACK (on_peer_error), uplink);
   g_signal_connect (uplink->peer, "bridge-state", G_CALLBACK (on_parent_state), uplink);
-  g_signal_connect_data (uplink->peer, "audio-decoded", G_CALLBACK (on_parent_audio),
+  g_signal_connect_data (uplink->peer, "audio-rtp", G_CALLBACK (on_parent_audio),
                          g_atomic_rc_box_acquire (media), media_unref_closure, 0);
   g_signal_connect_data (uplink->peer, "video-encoded", G_CALLBACK (on_parent_video),
                          g_atomic_rc_box_acquire (media), media_unref_closure, 0);

@@ -163,6 +163,20 @@ on_decoded_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* RELAY: an audio RTP packet as it leaves the jitter buffer, undecoded */
+static GstPadProbeReturn
+on_relayed_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  g_autoptr (VcClientPeer) peer = NULL;
+
+  vc_atomic_int64_add (&shared->audio_buffers, 1);
+  peer = g_weak_ref_get (&shared->peer);
+  if (peer != NULL && !g_atomic_int_get (&shared->stopping))
+    vc_client_peer_emit_audio_rtp (peer, GST_PAD_PROBE_INFO_BUFFER (info));
+  return GST_PAD_PROBE_OK;
+}
+
 /* Continuity of one audio RTP stream as seen by one probe (one streaming
  * thread per pad, so no lock). */
 typedef struct
@@ -420,6 +434,8 @@ branch_description (gboolean video, VcClientPeerOutput output)
                  "vp8dec name=probe ! videoconvert ! autovideosink sync=false"
                : "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
                  "vp8dec name=probe ! fakesink sync=false async=false";
+  if (output == VC_CLIENT_PEER_OUTPUT_RELAY)
+    return "queue ! identity name=probe ! fakesink sync=false async=false";
   return output == VC_CLIENT_PEER_OUTPUT_AUTO
              ? "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
                "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! audioconvert ! "
@@ -471,9 +487,10 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
       || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return; /* counted and dropped at the ICE source (on_count_probe) */
   add_probe (probe, "src",
-             !video                                  ? on_decoded_audio_probe
-             : output == VC_CLIENT_PEER_OUTPUT_RELAY ? on_encoded_video_probe
-                                                     : on_decoded_video_probe,
+             !video && output == VC_CLIENT_PEER_OUTPUT_RELAY ? on_relayed_audio_probe
+             : !video                                        ? on_decoded_audio_probe
+             : output == VC_CLIENT_PEER_OUTPUT_RELAY         ? on_encoded_video_probe
+                                                             : on_decoded_video_probe,
              shared);
   if (!video)
     {

@@ -74,6 +74,9 @@ void vc_client_peer_emit_audio_decoded (VcClientPeer *peer, GstBuffer *pcm);
 /* streaming thread: a decoded frame leaving @pad, for "video-decoded". */
 void vc_client_peer_emit_video_decoded (VcClientPeer *peer, GstPad *pad, GstBuffer *frame);
 
+/* streaming thread: an audio RTP packet, for "audio-rtp" (RELAY). */
+void vc_client_peer_emit_audio_rtp (VcClientPeer *peer, GstBuffer *rtp);
+
 /* streaming thread: a depayloaded VP8 frame, for "video-encoded" (RELAY). */
 void vc_client_peer_emit_video_encoded (VcClientPeer *peer, GstBuffer *frame);
 

@@ -53,6 +53,7 @@ enum
   SIGNAL_AUDIO_DECODED,
   SIGNAL_VIDEO_DECODED,
   SIGNAL_VIDEO_ENCODED,
+  SIGNAL_AUDIO_RTP,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -158,6 +159,14 @@ vc_client_peer_emit_video_decoded (VcClientPeer *peer, GstPad *pad, GstBuffer *f
   caps = gst_pad_get_current_caps (pad);
   sample = gst_sample_new (frame, caps, NULL, NULL);
   g_signal_emit (peer, signals[SIGNAL_VIDEO_DECODED], 0, sample);
+}
+
+/* streaming thread */
+void
+vc_client_peer_emit_audio_rtp (VcClientPeer *peer, GstBuffer *rtp)
+{
+  if (g_signal_has_handler_pending (peer, signals[SIGNAL_AUDIO_RTP], 0, FALSE))
+    g_signal_emit (peer, signals[SIGNAL_AUDIO_RTP], 0, rtp);
 }
 
 /* streaming thread */
@@ -837,6 +846,9 @@ vc_client_peer_class_init (VcClientPeerClass *klass)
   signals[SIGNAL_VIDEO_DECODED]
       = g_signal_new ("video-decoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, GST_TYPE_SAMPLE);
+  signals[SIGNAL_AUDIO_RTP]
+      = g_signal_new ("audio-rtp", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, GST_TYPE_BUFFER);
   signals[SIGNAL_VIDEO_ENCODED]
       = g_signal_new ("video-encoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, GST_TYPE_BUFFER);

@@ -61,9 +61,11 @@ typedef enum
                                       * counted from the clear RTP header and dropped before
                                       * decryption */
   VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO, /* video as COUNT, audio decoded as NONE */
-  VC_CLIENT_PEER_OUTPUT_RELAY,       /* audio decoded as NONE; video depayloaded, not decoded:
-                                      * each VP8 frame goes to "video-encoded" (a child bridge's
-                                      * uplink feeds its compositor with it) */
+  VC_CLIENT_PEER_OUTPUT_RELAY,       /* nothing decoded: each audio RTP packet goes to
+                                      * "audio-rtp" as it leaves the jitter buffer, each
+                                      * depayloaded VP8 frame to "video-encoded" (a child
+                                      * bridge's uplink decodes the one for its mixer and feeds
+                                      * its compositor with the other) */
 } VcClientPeerOutput;
 
 typedef struct
