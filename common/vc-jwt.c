@@ -82,6 +82,11 @@ vc_jwt_sign (const VcJwtClaims *claims, const gchar *secret)
       json_builder_set_member_name (body, "guest");
       json_builder_add_boolean_value (body, TRUE);
     }
+  if (claims->link)
+    {
+      json_builder_set_member_name (body, "link");
+      json_builder_add_boolean_value (body, TRUE);
+    }
   json_builder_set_member_name (body, "exp");
   json_builder_add_int_value (body, claims->exp);
   if (claims->iat)
@@ -190,6 +195,9 @@ vc_jwt_verify (const gchar *token, const gchar *secret, gint64 now, GError **err
   JsonNode *guest = json_object_get_member (body, "guest");
   if (guest && JSON_NODE_HOLDS_VALUE (guest) && json_node_get_value_type (guest) == G_TYPE_BOOLEAN)
     claims->guest = json_node_get_boolean (guest);
+  JsonNode *link = json_object_get_member (body, "link");
+  if (link && JSON_NODE_HOLDS_VALUE (link) && json_node_get_value_type (link) == G_TYPE_BOOLEAN)
+    claims->link = json_node_get_boolean (link);
   JsonNode *iat = json_object_get_member (body, "iat");
   if (iat && JSON_NODE_HOLDS_VALUE (iat) && json_node_get_value_type (iat) == G_TYPE_INT64)
     claims->iat = json_node_get_int (iat);

@@ -25,6 +25,7 @@ typedef struct
   gchar *name;  /* may be NULL */
   gchar *chair; /* the meeting's chair endpoint, may be NULL (docs/protocol.md §1) */
   gboolean guest;
+  gboolean link; /* a bridge-to-bridge link: a child bridge joins as this endpoint (§1) */
   gint64 exp;
   gint64 iat;
 } VcJwtClaims;

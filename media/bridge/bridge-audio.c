@@ -51,12 +51,17 @@ struct _BridgeAudioInput
    * between them does not make its timeline jump. */
   gboolean pts_mapped;
   GstClockTimeDiff pts_offset;
+  /* lock: a bridge-to-bridge link (docs/bridge.md, "Cascading"): it always
+   * gets its own mix-minus (sum - own) from an encoder of its own, never
+   * the shared mix, so that no room anywhere in the tree hears itself */
+  OpusEncoder *link_encoder;
 };
 
 struct _BridgeAudio
 {
   gchar *room_id;
   guint personal_mixes;
+  guint bitrate_kbps;
   VcMediaThreadPriority priority; /* for the mixer thread */
   BridgeAudioSpeakerFunc on_speaker;
   gpointer user_data;
@@ -143,7 +148,7 @@ audio_distribute (BridgeAudio *audio, GstBuffer **packets, GstClockTime pts)
     {
       BridgeAudioInput *in = audio->inputs[i];
       gint slot = in != NULL ? in->slot + 1 : 0;
-      if (in == NULL || !in->listening || packets[slot] == NULL)
+      if (in == NULL || !in->listening || in->link_encoder != NULL || packets[slot] == NULL)
         continue;
       targets[n].pad = gst_object_ref (in->output);
       targets[n].slot = slot;
@@ -191,26 +196,33 @@ audio_free_encoders (BridgeAudio *audio)
 
 /* as the participants encode their voice: 20 ms frames (the default), in-band
  * FEC for 10 % loss */
+static OpusEncoder *
+audio_encoder_new (guint bitrate_kbps, GError **error)
+{
+  int err = OPUS_OK;
+  OpusEncoder *enc = opus_encoder_create (BRIDGE_MIXER_RATE, 1, OPUS_APPLICATION_VOIP, &err);
+
+  if (enc == NULL)
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+                   "cannot create the room's Opus encoder: %s", opus_strerror (err));
+      return NULL;
+    }
+  opus_encoder_ctl (enc, OPUS_SET_BITRATE ((opus_int32)bitrate_kbps * 1000));
+  opus_encoder_ctl (enc, OPUS_SET_SIGNAL (OPUS_SIGNAL_VOICE));
+  opus_encoder_ctl (enc, OPUS_SET_INBAND_FEC (1));
+  opus_encoder_ctl (enc, OPUS_SET_PACKET_LOSS_PERC (10));
+  return enc;
+}
+
 static gboolean
 audio_create_encoders (BridgeAudio *audio, const BridgeSettings *s, GError **error)
 {
+  audio->bitrate_kbps = s->audio_bitrate_kbps;
   audio->encoders = g_new0 (OpusEncoder *, 1 + s->personal_mixes);
   for (guint i = 0; i <= s->personal_mixes; i++)
-    {
-      int err = OPUS_OK;
-      OpusEncoder *enc = opus_encoder_create (BRIDGE_MIXER_RATE, 1, OPUS_APPLICATION_VOIP, &err);
-      if (enc == NULL)
-        {
-          g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-                       "cannot create the room's Opus encoder: %s", opus_strerror (err));
-          return FALSE;
-        }
-      audio->encoders[i] = enc;
-      opus_encoder_ctl (enc, OPUS_SET_BITRATE ((opus_int32)s->audio_bitrate_kbps * 1000));
-      opus_encoder_ctl (enc, OPUS_SET_SIGNAL (OPUS_SIGNAL_VOICE));
-      opus_encoder_ctl (enc, OPUS_SET_INBAND_FEC (1));
-      opus_encoder_ctl (enc, OPUS_SET_PACKET_LOSS_PERC (10));
-    }
+    if ((audio->encoders[i] = audio_encoder_new (s->audio_bitrate_kbps, error)) == NULL)
+      return FALSE;
   return TRUE;
 }
 
@@ -264,7 +276,7 @@ audio_assign_slots (BridgeAudio *audio, const gint *loudest, guint n_loud)
   for (guint k = 0; k < n_loud; k++)
     {
       BridgeAudioInput *in = audio->inputs[loudest[k]];
-      if (in == NULL || in->slot >= 0)
+      if (in == NULL || in->slot >= 0 || in->link_encoder != NULL)
         continue;
       for (guint s = 0; s < audio->personal_mixes; s++)
         if (audio->slot_owner[s] < 0)
@@ -277,12 +289,59 @@ audio_assign_slots (BridgeAudio *audio, const gint *loudest, guint n_loud)
     }
 }
 
+/* mixer thread, lock held: each link's own mix-minus, encoded with its own
+ * encoder (the input cannot go away while the lock is held); the packets
+ * go out in audio_distribute_links() once the lock is released */
+static guint
+audio_encode_links (BridgeAudio *audio, const gint32 *sum, gint16 (*frames)[BRIDGE_MIXER_FRAME],
+                    GstClockTime pts, AudioTarget *targets, GstBuffer **packets)
+{
+  GstClockTime now = gst_clock_get_time (audio->clock);
+  gint16 mix[BRIDGE_MIXER_FRAME];
+  guint8 data[MAX_PACKET];
+  guint n = 0;
+
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    {
+      BridgeAudioInput *in = audio->inputs[i];
+      opus_int32 len;
+      if (in == NULL || in->link_encoder == NULL || !in->listening)
+        continue;
+      bridge_mixer_render (sum, in->muted ? NULL : frames[i], mix);
+      len = opus_encode (in->link_encoder, mix, BRIDGE_MIXER_FRAME, data, sizeof data);
+      if (len <= 0)
+        continue;
+      packets[n] = gst_buffer_new_memdup (data, (gsize)len);
+      GST_BUFFER_DURATION (packets[n]) = 20 * GST_MSECOND;
+      GST_BUFFER_PTS (packets[n]) = input_map_pts (audio, in, pts, now);
+      targets[n].pad = gst_object_ref (in->output);
+      targets[n].slot = -1;
+      targets[n].pts = GST_BUFFER_PTS (packets[n]);
+      n++;
+    }
+  return n;
+}
+
+/* mixer thread, lock not held */
+static void
+audio_distribute_links (AudioTarget *targets, GstBuffer **packets, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      GstFlowReturn ret = gst_pad_push (targets[i].pad, g_steal_pointer (&packets[i]));
+      if (ret != GST_FLOW_OK)
+        GST_DEBUG_OBJECT (targets[i].pad, "link push: %s", gst_flow_get_name (ret));
+      gst_object_unref (targets[i].pad);
+    }
+}
+
 /* mixer thread, lock held: one 20 ms tick. Renders @mixes (1 + personal
  * slots) and says which are wanted in @wanted (the shared mix always, a slot
  * if somebody owns it). Returns the tick's place on the mix's timeline. */
 static GstClockTime
 audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME],
-                gint16 (*mixes)[BRIDGE_MIXER_FRAME], gboolean *wanted)
+                gint16 (*mixes)[BRIDGE_MIXER_FRAME], gboolean *wanted, AudioTarget *link_targets,
+                GstBuffer **link_packets, guint *n_links)
 {
   gint32 sum[BRIDGE_MIXER_FRAME] = { 0 };
   gdouble levels[MAX_INPUTS];
@@ -317,6 +376,7 @@ audio_mix_tick (BridgeAudio *audio, gint16 (*frames)[BRIDGE_MIXER_FRAME],
   audio_assign_slots (audio, loudest, n_loud);
   bridge_mixer_render (sum, NULL, mixes[0]);
   wanted[0] = TRUE;
+  *n_links = audio_encode_links (audio, sum, frames, pts, link_targets, link_packets);
   for (guint s = 0; s < audio->personal_mixes; s++)
     {
       gint owner = audio->slot_owner[s];
@@ -368,6 +428,9 @@ audio_thread (gpointer data)
   gboolean *wanted = g_new0 (gboolean, n_mixes);
   GstBuffer **packets = g_new0 (GstBuffer *, n_mixes);
   gint64 next = g_get_monotonic_time () + TICK_US;
+  AudioTarget *link_targets = g_new0 (AudioTarget, MAX_INPUTS);
+  GstBuffer **link_packets = g_new0 (GstBuffer *, MAX_INPUTS);
+  guint n_links = 0;
 
   /* A late tick is an audible gap for everybody, a late video frame is not:
    * ask for a higher priority than the video threads. */
@@ -380,8 +443,9 @@ audio_thread (gpointer data)
       GstClockTime pts;
 
       audio_catch_up (audio, &next);
-      pts = audio_mix_tick (audio, frames, mixes, wanted);
+      pts = audio_mix_tick (audio, frames, mixes, wanted, link_targets, link_packets, &n_links);
       g_mutex_unlock (&audio->lock);
+      audio_distribute_links (link_targets, link_packets, n_links);
       /* the encoders are the mixer thread's own: no lock while encoding */
       for (guint i = 0; i < n_mixes; i++)
         packets[i] = wanted[i] ? audio_encode (audio, i, mixes[i]) : NULL;
@@ -397,6 +461,8 @@ audio_thread (gpointer data)
   g_free (mixes);
   g_free (wanted);
   g_free (packets);
+  g_free (link_targets);
+  g_free (link_packets);
   return NULL;
 }
 
@@ -441,6 +507,7 @@ static void
 input_free (BridgeAudioInput *in)
 {
   bridge_audio_ring_clear (&in->ring);
+  g_clear_pointer (&in->link_encoder, opus_encoder_destroy);
   gst_object_unref (in->output);
   gst_object_unref (in->pipeline);
   g_free (in->endpoint);
@@ -534,6 +601,23 @@ bridge_audio_set_listening (BridgeAudio *audio, const gchar *endpoint, gboolean 
   for (guint i = 0; i < MAX_INPUTS; i++)
     if (audio->inputs[i] != NULL && g_str_equal (audio->inputs[i]->endpoint, endpoint))
       audio->inputs[i]->listening = listening;
+  g_mutex_unlock (&audio->lock);
+}
+
+void
+bridge_audio_set_link (BridgeAudio *audio, const gchar *endpoint)
+{
+  g_mutex_lock (&audio->lock);
+  for (guint i = 0; i < MAX_INPUTS; i++)
+    {
+      BridgeAudioInput *in = audio->inputs[i];
+      if (in == NULL || !g_str_equal (in->endpoint, endpoint) || in->link_encoder != NULL)
+        continue;
+      in->link_encoder = audio_encoder_new (audio->bitrate_kbps, NULL);
+      if (in->slot >= 0) /* its own mix from now on, not a slot's */
+        audio->slot_owner[in->slot] = -1;
+      in->slot = -1;
+    }
   g_mutex_unlock (&audio->lock);
 }
 

@@ -43,6 +43,11 @@ BridgeAudioInput *bridge_audio_add_input (BridgeAudio *audio, const gchar *endpo
                                           GstElement *pipeline);
 void bridge_audio_remove_input (BridgeAudio *audio, BridgeAudioInput *input);
 void bridge_audio_set_muted (BridgeAudio *audio, const gchar *endpoint, gboolean muted);
+/* main thread: @endpoint's input is a bridge-to-bridge link (a child
+ * bridge on the parent, the uplink on the child): from now on it always
+ * gets its own mix-minus (everything but itself) from an encoder of its
+ * own, whatever the loudness ranking, and never takes a personal slot. */
+void bridge_audio_set_link (BridgeAudio *audio, const gchar *endpoint);
 /* main thread: a listener starts/stops receiving (not before DTLS is up). */
 void bridge_audio_set_listening (BridgeAudio *audio, const gchar *endpoint, gboolean listening);
 

@@ -142,6 +142,12 @@ bridge_room_opener_admit (BridgeRoomOpener *opener, const VcJwtClaims *claims, g
       g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_FORBIDDEN, "the token names no endpoint");
       return NULL;
     }
+  if (room == NULL && claims->link)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_FOUND,
+                   "no such room: a child bridge's link token never opens a room");
+      return NULL;
+    }
   if (room == NULL && claims->guest)
     {
       g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_FOUND,

@@ -10,6 +10,7 @@
 #include "bridge-audio.h"
 #include "bridge-layout.h"
 #include "bridge-peer.h"
+#include "bridge-uplink.h"
 #include "bridge-video.h"
 #include "vc-signal.h"
 #include "vc-time.h"
@@ -30,6 +31,7 @@ typedef struct
   gchar *endpoint;
   gchar *name;
   gboolean invited; /* FALSE for guests */
+  gboolean link;    /* a child bridge's room, joining with a link token (bridge-uplink.h) */
   gboolean muted;
   guint tile_width, tile_height; /* its tile in the composite; 0 = not shown */
 } Participant;
@@ -47,6 +49,9 @@ struct _BridgeRoom
   GHashTable *peers;     /* endpoint -> BridgePeer */
   BridgeAudio *audio;
   BridgeVideo *video;
+  BridgeUplink *uplink; /* the link to a parent room on another bridge, or NULL */
+  gchar *identity;      /* \"BRIDGE-INSTANCE/ROOM\": this room in a tree of bridges */
+  Participant *parent;  /* how the uplink shows in the layout (bridge-uplink.h) */
   guint timer;
   guint ticks;
 };
@@ -100,6 +105,28 @@ bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest)
   return guest || (p != NULL && p->invited);
 }
 
+gboolean
+bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link, GError **error)
+{
+  Participant *p = room_find (room, endpoint);
+  gboolean invited_as_link = p != NULL && p->invited && p->link;
+
+  if (link && !invited_as_link)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_FORBIDDEN,
+                   "'%s' is not invited as a bridge link in room %s", endpoint, room->id);
+      return FALSE;
+    }
+  if (!link && invited_as_link)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_FORBIDDEN,
+                   "'%s' is a bridge link in room %s: it joins with a link token", endpoint,
+                   room->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- layout and state ---- */
 
 static void
@@ -125,6 +152,14 @@ room_relayout (BridgeRoom *room)
         chair_i = (gint)shown->len;
       g_ptr_array_add (shown, p);
     }
+  /* the parent room's picture, when linked, after the local participants */
+  if (bridge_uplink_get_state (room->uplink) == BRIDGE_UPLINK_STATE_CONNECTED)
+    {
+      room->parent->tile_width = room->parent->tile_height = 0;
+      if (g_strcmp0 (BRIDGE_UPLINK_ENDPOINT, speaker) == 0)
+        speaker_i = (gint)shown->len;
+      g_ptr_array_add (shown, room->parent);
+    }
   n = bridge_layout_compute (room->layout, shown->len, speaker_i, chair_i,
                              room->settings->max_tiles, room->settings->width,
                              room->settings->height, tiles);
@@ -140,11 +175,37 @@ room_relayout (BridgeRoom *room)
   bridge_video_set_tiles (room->video, specs, n);
 }
 
+/* This process's name in a tree of bridges: random, one per process, so a
+ * bridge needs no configured name to tell a loop (docs/protocol.md §5). */
+static const gchar *
+bridge_instance (void)
+{
+  static gsize once = 0;
+  static gchar *instance;
+
+  if (g_once_init_enter (&once))
+    {
+      instance = g_uuid_string_random ();
+      g_once_init_leave (&once, 1);
+    }
+  return instance;
+}
+
+/* The rooms from the root of the tree down to this one, for its links */
+static gchar *
+room_tree (BridgeRoom *room)
+{
+  const gchar *above = bridge_uplink_get_tree (room->uplink);
+
+  return above != NULL ? g_strconcat (above, " ", room->identity, NULL) : g_strdup (room->identity);
+}
+
 static void
 room_broadcast_state (BridgeRoom *room)
 {
   GHashTableIter iter;
   BridgePeer *peer;
+  g_autofree gchar *tree = room_tree (room);
 
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
@@ -153,10 +214,11 @@ room_broadcast_state (BridgeRoom *room)
       /* a participant the layout does not show (no tile) is asked to stop
        * sending video (the bridge would drop it unread anyway), and one it
        * shows to send no more pixels than its tile needs */
-      g_autofree gchar *text = vc_signal_build_state (
+      /* a child bridge's link also learns the tree above it */
+      g_autofree gchar *text = vc_signal_build_link_state (
           room->active_speaker, bridge_layout_kind_to_string (room->layout), p != NULL && p->muted,
           p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
-          p != NULL ? p->tile_height : 0);
+          p != NULL ? p->tile_height : 0, p != NULL && p->link ? tree : NULL);
 
       bridge_peer_send (peer, text);
     }
@@ -245,7 +307,9 @@ bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar *name,
   g_hash_table_insert (room->peers, g_strdup (endpoint), peer);
   if (p->muted)
     bridge_audio_set_muted (room->audio, endpoint, TRUE);
-  g_info ("room %s: %s joins", room->id, endpoint);
+  if (p->link)
+    bridge_audio_set_link (room->audio, endpoint);
+  g_info ("room %s: %s joins%s", room->id, endpoint, p->link ? " (a child bridge's link)" : "");
   return TRUE;
 }
 
@@ -320,6 +384,7 @@ parse_participants (JsonObject *body, GError **error)
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
+      JsonNode *link;
       const gchar *endpoint, *name;
       Participant *p;
 
@@ -331,10 +396,19 @@ parse_participants (JsonObject *body, GError **error)
           return NULL;
         }
       name = object_string (json_node_get_object (item), "name");
+      link = json_object_get_member (json_node_get_object (item), "link");
+      if (link != NULL
+          && (!JSON_NODE_HOLDS_VALUE (link) || json_node_get_value_type (link) != G_TYPE_BOOLEAN))
+        {
+          g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
+                       "participants[%u].link must be true or false", i);
+          return NULL;
+        }
       p = g_new0 (Participant, 1);
       p->endpoint = g_strdup (endpoint);
       p->name = g_strdup (name ? name : endpoint);
       p->invited = TRUE;
+      p->link = link != NULL && json_node_get_boolean (link);
       g_ptr_array_add (list, p);
     }
   return g_steal_pointer (&list);
@@ -457,6 +531,7 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("endpoint", json_builder_add_string_value (b, p->endpoint));
   MEMBER ("name", json_builder_add_string_value (b, p->name ? p->name : p->endpoint));
   MEMBER ("guest", json_builder_add_boolean_value (b, !p->invited));
+  MEMBER ("link", json_builder_add_boolean_value (b, p->link));
   MEMBER ("connected", json_builder_add_boolean_value (b, connected));
   MEMBER ("speaking", json_builder_add_boolean_value (b, connected && info.speaking));
   MEMBER ("muted", json_builder_add_boolean_value (b, p->muted));
@@ -533,6 +608,8 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_add_int_value (b, (gint64)as.timeline_resyncs);
   json_builder_set_member_name (b, "mixer_encoder_gaps");
   json_builder_add_int_value (b, (gint64)as.encoder_gaps);
+  json_builder_set_member_name (b, "uplink");
+  bridge_uplink_to_json (room->uplink, b);
   json_builder_set_member_name (b, "participants");
   json_builder_begin_array (b);
   for (guint i = 0; i < room->participants->len; i++)
@@ -590,6 +667,46 @@ bridge_room_invite (BridgeRoom *room, const gchar *endpoint, const gchar *name, 
   return TRUE;
 }
 
+/* ---- the uplink to a parent room (bridge-uplink.h) ---- */
+
+/* main thread: connected or lost */
+static void
+on_uplink_changed (BridgeUplink *uplink, gpointer data)
+{
+  room_changed (data);
+}
+
+gboolean
+bridge_room_set_uplink (BridgeRoom *room, const gchar *signal_url, const gchar *token,
+                        GError **error)
+{
+  if (!bridge_uplink_check_request (signal_url, token, error))
+    return FALSE;
+  if (room->uplink != NULL && bridge_uplink_get_state (room->uplink) != BRIDGE_UPLINK_STATE_OFF)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_CONFLICT,
+                   "room %s already has a parent: DELETE its uplink first", room->id);
+      return FALSE;
+    }
+  g_clear_pointer (&room->uplink, bridge_uplink_free);
+  room->uplink = bridge_uplink_new (room->settings, room->id, room->identity, room->audio,
+                                    room->video, signal_url, token, on_uplink_changed, room);
+  return TRUE;
+}
+
+gboolean
+bridge_room_clear_uplink (BridgeRoom *room, GError **error)
+{
+  if (room->uplink == NULL)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_FOUND, "room %s has no uplink", room->id);
+      return FALSE;
+    }
+  g_clear_pointer (&room->uplink, bridge_uplink_free);
+  room_changed (room);
+  return TRUE;
+}
+
 /* ---- life ---- */
 
 BridgeRoom *
@@ -598,6 +715,7 @@ bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error
   BridgeRoom *room = g_new0 (BridgeRoom, 1);
 
   room->id = g_strdup (id);
+  room->identity = g_strdup_printf ("%s/%s", bridge_instance (), id);
   room->settings = settings;
   room->layout = settings->default_layout;
   room->participants = g_ptr_array_new_with_free_func (participant_free);
@@ -612,6 +730,9 @@ bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error
       bridge_room_free (room);
       return NULL;
     }
+  room->parent = g_new0 (Participant, 1);
+  room->parent->endpoint = g_strdup (BRIDGE_UPLINK_ENDPOINT);
+  room->parent->name = g_strdup ("Cấp trên"); /* "the level above" */
   room->timer = g_timeout_add_seconds (1, on_room_timer, room);
   return room;
 }
@@ -625,6 +746,8 @@ bridge_room_free (BridgeRoom *room)
   if (room == NULL)
     return;
   g_clear_handle_id (&room->timer, g_source_remove);
+  g_clear_pointer (&room->uplink, bridge_uplink_free);
+  g_clear_pointer (&room->parent, participant_free);
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
     bridge_peer_close (peer, "room-closed");
@@ -635,6 +758,7 @@ bridge_room_free (BridgeRoom *room)
   g_free (room->chair);
   g_free (room->floor);
   g_free (room->active_speaker);
+  g_free (room->identity);
   g_free (room->id);
   g_free (room);
 }

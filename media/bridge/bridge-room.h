@@ -27,6 +27,7 @@ typedef enum
   BRIDGE_ERROR_FORBIDDEN, /* 403 */
   BRIDGE_ERROR_MEDIA,     /* 500 */
   BRIDGE_ERROR_CLOSED,    /* 410: the scheduler closed this room */
+  BRIDGE_ERROR_CONFLICT,  /* 409: the room already has an uplink */
 } BridgeError;
 
 typedef struct _BridgeRoom BridgeRoom;
@@ -58,6 +59,12 @@ gboolean bridge_room_control (BridgeRoom *room, JsonObject *body, GError **error
 /* Is @endpoint invited (or a guest)? */
 gboolean bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest);
 
+/* A link token (@link) is for a participant invited with "link": true, and
+ * such a participant joins only with a link token. FALSE with
+ * BRIDGE_ERROR_FORBIDDEN otherwise (docs/protocol.md §1). */
+gboolean bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link,
+                                 GError **error);
+
 /* A participant's signalling socket was accepted: start its peer. A peer
  * already there for @endpoint is replaced (rejoin). */
 gboolean bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar *name,
@@ -77,5 +84,14 @@ gboolean bridge_room_is_token_opened (BridgeRoom *room);
  * is not an endpoint code. */
 gboolean bridge_room_invite (BridgeRoom *room, const gchar *endpoint, const gchar *name,
                              GError **error);
+
+/* POST /rooms/{id}/uplink: links the room, as one participant, into the
+ * parent room whose signalling URL is @signal_url, with @token (a link
+ * token signed by the parent). BRIDGE_ERROR_INVALID on a bad URL or token,
+ * BRIDGE_ERROR_CONFLICT when an uplink is already on (a second parent). */
+gboolean bridge_room_set_uplink (BridgeRoom *room, const gchar *signal_url, const gchar *token,
+                                 GError **error);
+/* DELETE /rooms/{id}/uplink; BRIDGE_ERROR_NOT_FOUND without one. */
+gboolean bridge_room_clear_uplink (BridgeRoom *room, GError **error);
 
 G_END_DECLS

@@ -74,6 +74,7 @@ server_reply_gerror (SoupServerMessage *msg, const GError *error)
     [BRIDGE_ERROR_INVALID] = { 422, "invalid" },   [BRIDGE_ERROR_NOT_FOUND] = { 404, "not_found" },
     [BRIDGE_ERROR_CAPACITY] = { 503, "capacity" }, [BRIDGE_ERROR_FORBIDDEN] = { 403, "forbidden" },
     [BRIDGE_ERROR_MEDIA] = { 500, "media" },       [BRIDGE_ERROR_CLOSED] = { 410, "closed" },
+    [BRIDGE_ERROR_CONFLICT] = { 409, "conflict" },
   };
 
   if (error->domain == BRIDGE_ERROR && error->code >= 0 && error->code < (gint)G_N_ELEMENTS (map))
@@ -244,6 +245,39 @@ server_list_rooms (BridgeServer *self, SoupServerMessage *msg)
   server_reply_json (msg, 200, root);
 }
 
+/* a string member, or NULL (absent or of another type) */
+static const gchar *
+body_string (JsonObject *body, const gchar *name)
+{
+  JsonNode *node = json_object_get_member (body, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* POST /rooms/{id}/uplink {"signal_url": …, "token": …} (bridge-uplink.h) */
+static void
+server_post_uplink (SoupServerMessage *msg, BridgeRoom *room)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *body = server_read_body (msg, parser);
+
+  if (body == NULL)
+    return;
+  if (!bridge_room_set_uplink (room, body_string (body, "signal_url"), body_string (body, "token"),
+                               &error))
+    {
+      server_reply_gerror (msg, error);
+      return;
+    }
+  node = bridge_room_to_json (room);
+  server_reply_json (msg, 202, node);
+}
+
 static void
 server_room_request (BridgeServer *self, SoupServerMessage *msg, const gchar *id,
                      const gchar *action)
@@ -284,6 +318,16 @@ server_room_request (BridgeServer *self, SoupServerMessage *msg, const gchar *id
           server_reply_json (msg, 200, node);
         }
     }
+  else if (g_strcmp0 (action, "uplink") == 0 && g_str_equal (method, "POST"))
+    server_post_uplink (msg, room);
+  else if (g_strcmp0 (action, "uplink") == 0 && g_str_equal (method, "DELETE"))
+    {
+      g_autoptr (GError) error = NULL;
+      if (!bridge_room_clear_uplink (room, &error))
+        server_reply_gerror (msg, error);
+      else
+        soup_server_message_set_status (msg, 204, NULL);
+    }
   else
     server_reply_error (msg, 405, "method", "method not allowed here");
 }
@@ -300,6 +344,7 @@ server_check_signal (BridgeServer *self, SoupServerMessage *msg, const gchar *id
   g_autoptr (GError) error = NULL;
   g_autoptr (VcJwtClaims) claims = NULL;
   const gchar *token = NULL;
+  BridgeRoom *room;
 
   if (g_uri_get_query (uri) != NULL)
     query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
@@ -317,13 +362,15 @@ server_check_signal (BridgeServer *self, SoupServerMessage *msg, const gchar *id
       server_reply_error (msg, 403, "forbidden", "the token is for another room");
       return;
     }
-  /* invited, or a room token that opens the room (bridge-room-open.h) */
-  if (bridge_room_opener_admit (
-          self->opener, claims,
-          soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
-                                                "Upgrade", "websocket"),
-          &error)
-      == NULL)
+  /* invited, or a room token that opens the room (bridge-room-open.h);
+   * a child bridge's link only with a link token, and the other way round */
+  if ((room = bridge_room_opener_admit (
+           self->opener, claims,
+           soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
+                                                 "Upgrade", "websocket"),
+           &error))
+          == NULL
+      || !bridge_room_check_link (room, claims->endpoint, claims->link, &error))
     {
       server_reply_gerror (msg, error);
       return;

@@ -96,6 +96,19 @@ shared_count_video_frame (VcClientPeerShared *shared)
 /* ---- receive side probes (streaming threads) ---- */
 
 static GstPadProbeReturn
+on_encoded_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  g_autoptr (VcClientPeer) peer = NULL;
+
+  shared_count_video_frame (shared);
+  peer = g_weak_ref_get (&shared->peer);
+  if (peer != NULL && !g_atomic_int_get (&shared->stopping))
+    vc_client_peer_emit_video_encoded (peer, GST_PAD_PROBE_INFO_BUFFER (info));
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
 on_decoded_video_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   VcClientPeerShared *shared = data;
@@ -147,6 +160,20 @@ on_decoded_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
         vc_client_peer_emit_audio_decoded (peer, GST_PAD_PROBE_INFO_BUFFER (info));
       g_object_unref (peer);
     }
+  return GST_PAD_PROBE_OK;
+}
+
+/* RELAY: an audio RTP packet as it leaves the jitter buffer, undecoded */
+static GstPadProbeReturn
+on_relayed_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  VcClientPeerShared *shared = data;
+  g_autoptr (VcClientPeer) peer = NULL;
+
+  vc_atomic_int64_add (&shared->audio_buffers, 1);
+  peer = g_weak_ref_get (&shared->peer);
+  if (peer != NULL && !g_atomic_int_get (&shared->stopping))
+    vc_client_peer_emit_audio_rtp (peer, GST_PAD_PROBE_INFO_BUFFER (info));
   return GST_PAD_PROBE_OK;
 }
 
@@ -398,12 +425,17 @@ branch_description (gboolean video, VcClientPeerOutput output)
   /* after a loss that retransmission could not repair, the depayloader
    * drops frames until the next keyframe (the decoder would only show
    * garbage) and asks for one (a PLI to the bridge) */
+  if (video && output == VC_CLIENT_PEER_OUTPUT_RELAY)
+    return "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
+           "identity name=probe ! fakesink sync=false async=false";
   if (video)
     return output == VC_CLIENT_PEER_OUTPUT_AUTO
                ? "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
                  "vp8dec name=probe ! videoconvert ! autovideosink sync=false"
                : "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
                  "vp8dec name=probe ! fakesink sync=false async=false";
+  if (output == VC_CLIENT_PEER_OUTPUT_RELAY)
+    return "queue ! identity name=probe ! fakesink sync=false async=false";
   return output == VC_CLIENT_PEER_OUTPUT_AUTO
              ? "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
                "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! audioconvert ! "
@@ -454,7 +486,12 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
   if (output == VC_CLIENT_PEER_OUTPUT_COUNT
       || (output == VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO && video))
     return; /* counted and dropped at the ICE source (on_count_probe) */
-  add_probe (probe, "src", video ? on_decoded_video_probe : on_decoded_audio_probe, shared);
+  add_probe (probe, "src",
+             !video && output == VC_CLIENT_PEER_OUTPUT_RELAY ? on_relayed_audio_probe
+             : !video                                        ? on_decoded_audio_probe
+             : output == VC_CLIENT_PEER_OUTPUT_RELAY         ? on_encoded_video_probe
+                                                             : on_decoded_video_probe,
+             shared);
   if (!video)
     {
       RtpTrack *track = g_new0 (RtpTrack, 1);
@@ -757,6 +794,59 @@ add_sender (GstElement *pipeline, GstElement *webrtc, GstElement *encoder, gbool
   return TRUE;
 }
 
+/* "push": the caller's own thread pushes encoded media into a pad of its
+ * own linked to an identity, which the payloader follows */
+static GstElement *
+push_source (gboolean audio, const VcClientPeerSettings *s)
+{
+  GstElement *head = gst_element_factory_make ("identity", audio ? "audiopush" : "videopush");
+  g_autoptr (GstCaps) caps
+      = audio ? gst_caps_from_string (VC_MEDIA_OPUS_CAPS)
+              : gst_caps_new_simple ("video/x-vp8", "width", G_TYPE_INT, (gint)s->width, "height",
+                                     G_TYPE_INT, (gint)s->height, "framerate", GST_TYPE_FRACTION,
+                                     (gint)s->fps, 1, NULL);
+  GstPad *pad = vc_media_push_pad_new (audio ? "vc-push-audio" : "vc-push-video", caps);
+
+  /* linked once the identity is in the pipeline (push_source_link): adding
+   * an element to a bin unlinks its pads from pads outside the bin */
+  g_object_set_data_full (G_OBJECT (head), "vc-push-pad", pad, gst_object_unref);
+  return head;
+}
+
+static gboolean
+push_source_link (GstElement *head, GError **error)
+{
+  GstPad *pad = g_object_get_data (G_OBJECT (head), "vc-push-pad");
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (head, "sink");
+
+  if (pad != NULL && gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, VC_MEDIA_ERROR, VC_MEDIA_ERROR_PIPELINE, "cannot link a push source");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GstPad *
+vc_client_peer_pipeline_push_pad (GstElement *pipeline, gboolean audio)
+{
+  g_autoptr (GstElement) head
+      = gst_bin_get_by_name (GST_BIN (pipeline), audio ? "audiopush" : "videopush");
+
+  return head != NULL ? g_object_get_data (G_OBJECT (head), "vc-push-pad") : NULL;
+}
+
+void
+vc_client_peer_pipeline_start_push (GstElement *pipeline)
+{
+  for (int audio = 0; audio < 2; audio++)
+    {
+      GstPad *pad = vc_client_peer_pipeline_push_pad (pipeline, audio);
+      if (pad != NULL)
+        vc_media_push_pad_start (pad);
+    }
+}
+
 static GstElement *
 make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
                   const VcClientPeerSettings *s, VcClientPeerShared *shared, GError **error)
@@ -764,6 +854,8 @@ make_sender_head (const gchar *source, VcMediaClip *clip, gboolean audio,
   g_autofree gchar *desc = NULL;
   g_autoptr (VcMediaClip) loaded = NULL;
 
+  if (clip == NULL && g_strcmp0 (source, "push") == 0)
+    return push_source (audio, s);
   if (clip == NULL && g_str_has_prefix (source, "file:"))
     {
       loaded = vc_media_clip_load (source + 5, error);
@@ -815,6 +907,10 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
    * what survived the emulated network */
   if (netem != NULL)
     vc_netem_attach (netem, pipeline);
+  /* pushed media is paced by whoever pushes it (a bridge's mixer and
+   * encoder): as on the bridge, packets leave when they are made */
+  if (g_strcmp0 (s->audio_source, "push") == 0 || g_strcmp0 (s->video_source, "push") == 0)
+    vc_webrtc_send_unpaced (pipeline);
   g_object_set_data (G_OBJECT (webrtc), "vc-output", GINT_TO_POINTER (s->output));
   g_object_set_data (G_OBJECT (webrtc), "vc-audio-priority", GINT_TO_POINTER (s->audio_priority));
   gst_bin_add (GST_BIN (pipeline), webrtc);
@@ -835,7 +931,8 @@ vc_client_peer_pipeline_build (const VcClientPeerSettings *s, VcClientPeerShared
       if (clip == NULL && (source == NULL || g_strcmp0 (source, "none") == 0))
         continue;
       head = make_sender_head (source, clip, audio, s, shared, error);
-      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, shared, error))
+      if (head == NULL || !add_sender (pipeline, webrtc, head, audio, shared, error)
+          || !push_source_link (head, error))
         return NULL;
       if (audio) /* the capture (or clip) thread, which also payloads and sends */
         {

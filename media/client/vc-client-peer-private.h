@@ -74,6 +74,19 @@ void vc_client_peer_emit_audio_decoded (VcClientPeer *peer, GstBuffer *pcm);
 /* streaming thread: a decoded frame leaving @pad, for "video-decoded". */
 void vc_client_peer_emit_video_decoded (VcClientPeer *peer, GstPad *pad, GstBuffer *frame);
 
+/* streaming thread: an audio RTP packet, for "audio-rtp" (RELAY). */
+void vc_client_peer_emit_audio_rtp (VcClientPeer *peer, GstBuffer *rtp);
+
+/* streaming thread: a depayloaded VP8 frame, for "video-encoded" (RELAY). */
+void vc_client_peer_emit_video_encoded (VcClientPeer *peer, GstBuffer *frame);
+
+/* main thread, after the pipeline was set to PLAYING: starts the "push"
+ * sources' pads (vc_media_push_pad_start). */
+void vc_client_peer_pipeline_start_push (GstElement *pipeline);
+
+/* A "push" source's pad (transfer none), or NULL. */
+GstPad *vc_client_peer_pipeline_push_pad (GstElement *pipeline, gboolean audio);
+
 /* main thread: called when the first frame arrived. */
 void vc_client_peer_emit_first_frame (VcClientPeer *peer);
 

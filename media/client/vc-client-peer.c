@@ -39,6 +39,7 @@ struct _VcClientPeer
   guint keyframe_timer;       /* while connected: asks for a keyframe when video is missing */
   gint64 connected_us;
   gint64 last_keyframe_request_us;
+  guint refusal_status; /* the HTTP status that refused the upgrade, 0 = none */
 };
 
 G_DEFINE_TYPE (VcClientPeer, vc_client_peer, G_TYPE_OBJECT)
@@ -51,6 +52,8 @@ enum
   SIGNAL_BRIDGE_STATE,
   SIGNAL_AUDIO_DECODED,
   SIGNAL_VIDEO_DECODED,
+  SIGNAL_VIDEO_ENCODED,
+  SIGNAL_AUDIO_RTP,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -156,6 +159,22 @@ vc_client_peer_emit_video_decoded (VcClientPeer *peer, GstPad *pad, GstBuffer *f
   caps = gst_pad_get_current_caps (pad);
   sample = gst_sample_new (frame, caps, NULL, NULL);
   g_signal_emit (peer, signals[SIGNAL_VIDEO_DECODED], 0, sample);
+}
+
+/* streaming thread */
+void
+vc_client_peer_emit_audio_rtp (VcClientPeer *peer, GstBuffer *rtp)
+{
+  if (g_signal_has_handler_pending (peer, signals[SIGNAL_AUDIO_RTP], 0, FALSE))
+    g_signal_emit (peer, signals[SIGNAL_AUDIO_RTP], 0, rtp);
+}
+
+/* streaming thread */
+void
+vc_client_peer_emit_video_encoded (VcClientPeer *peer, GstBuffer *frame)
+{
+  if (g_signal_has_handler_pending (peer, signals[SIGNAL_VIDEO_ENCODED], 0, FALSE))
+    g_signal_emit (peer, signals[SIGNAL_VIDEO_ENCODED], 0, frame);
 }
 
 void
@@ -489,6 +508,8 @@ on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
 
   if (ws == NULL)
     {
+      if (msg != NULL && soup_message_get_status (msg) >= 400)
+        peer->refusal_status = soup_message_get_status (msg);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         peer_fail (peer, "signalling refused (HTTP %u): %s",
                    msg ? soup_message_get_status (msg) : 0, error->message);
@@ -621,6 +642,7 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
       return FALSE;
     }
   vc_client_peer_pipeline_start_clips (peer->pipeline);
+  vc_client_peer_pipeline_start_push (peer->pipeline);
   escaped = g_uri_escape_string (peer->settings.token, NULL, FALSE);
   url = g_strdup_printf ("%s?token=%s", peer->settings.signal_url, escaped);
   msg = soup_message_new (SOUP_METHOD_GET, url);
@@ -668,6 +690,27 @@ vc_client_peer_request_keyframe (VcClientPeer *peer)
   /* travels upstream to webrtcbin, which sends it to the bridge as a PLI */
   gst_element_send_event (
       receiver, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+}
+
+GstPad *
+vc_client_peer_get_push_pad (VcClientPeer *peer, gboolean audio)
+{
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), NULL);
+  return peer->pipeline != NULL ? vc_client_peer_pipeline_push_pad (peer->pipeline, audio) : NULL;
+}
+
+guint
+vc_client_peer_get_refusal_status (VcClientPeer *peer)
+{
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), 0);
+  return peer->refusal_status;
+}
+
+GstElement *
+vc_client_peer_get_pipeline (VcClientPeer *peer)
+{
+  g_return_val_if_fail (VC_IS_CLIENT_PEER (peer), NULL);
+  return peer->pipeline;
 }
 
 VcClientPeerState
@@ -803,4 +846,10 @@ vc_client_peer_class_init (VcClientPeerClass *klass)
   signals[SIGNAL_VIDEO_DECODED]
       = g_signal_new ("video-decoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, GST_TYPE_SAMPLE);
+  signals[SIGNAL_AUDIO_RTP]
+      = g_signal_new ("audio-rtp", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, GST_TYPE_BUFFER);
+  signals[SIGNAL_VIDEO_ENCODED]
+      = g_signal_new ("video-encoded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, GST_TYPE_BUFFER);
 }

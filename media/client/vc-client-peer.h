@@ -61,6 +61,11 @@ typedef enum
                                       * counted from the clear RTP header and dropped before
                                       * decryption */
   VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO, /* video as COUNT, audio decoded as NONE */
+  VC_CLIENT_PEER_OUTPUT_RELAY,       /* nothing decoded: each audio RTP packet goes to
+                                      * "audio-rtp" as it leaves the jitter buffer, each
+                                      * depayloaded VP8 frame to "video-encoded" (a child
+                                      * bridge's uplink decodes the one for its mixer and feeds
+                                      * its compositor with the other) */
 } VcClientPeerOutput;
 
 typedef struct
@@ -69,8 +74,11 @@ typedef struct
   const gchar *token;                /* join token (docs/protocol.md §1) */
   const gchar *const *ice_addresses; /* NULL-terminated; NULL = every interface */
   const gchar *video_source;     /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
-                                  * "file:PATH.ivf" | "none" */
-  const gchar *audio_source;     /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "none" */
+                                  * "file:PATH.ivf" | "push" | "none" */
+  const gchar *audio_source;     /* "test" | "pulse" | "alsa:DEVICE" | "file:PATH.ivf" | "push" |
+                                  * "none"; "push": encoded VP8 (width x height at fps) or Opus
+                                  * that the caller pushes itself into
+                                  * vc_client_peer_get_push_pad() */
   VcMediaClip *video_clip;       /* optional: shared pre-encoded VP8 (overrides video_source) */
   VcMediaClip *video_clip_half;  /* optional: the same at half width and height, sent while the
                                   * bridge shows us in a tile that small (from its next
@@ -160,6 +168,20 @@ gint64 vc_client_peer_take_longest_gap (VcClientPeer *peer);
 /* Tests and benchmarks, with a netem spec only: drops every packet both ways
  * for @ms from now (an outage of our link). FALSE without netem. */
 gboolean vc_client_peer_set_outage (VcClientPeer *peer, guint ms);
+
+/* After vc_client_peer_start(), with a "push" source: the pad to push the
+ * encoded frames or packets into (gst_pad_push, from one's own thread),
+ * stamped in the running time of vc_client_peer_get_pipeline() (see
+ * vc-push-pad.h). Upstream events (a keyframe request from the bridge)
+ * reach the pad's peer and can be watched with a probe on it. NULL without
+ * such a source; transfer none. */
+GstPad *vc_client_peer_get_push_pad (VcClientPeer *peer, gboolean audio);
+GstElement *vc_client_peer_get_pipeline (VcClientPeer *peer);
+
+/* The HTTP status (4xx, 5xx) with which the bridge refused the signalling
+ * upgrade (docs/protocol.md §3: a bad token, another room, no such room),
+ * or 0 when it did not (not yet, or it failed otherwise). */
+guint vc_client_peer_get_refusal_status (VcClientPeer *peer);
 
 /* Sends one raw text message on the signalling channel (tests). */
 void vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text);

@@ -46,6 +46,7 @@ vc_signal_message_free (VcSignalMessage *msg)
   g_free (msg->code);
   g_free (msg->message);
   g_free (msg->active_speaker);
+  g_free (msg->tree);
   g_free (msg->layout);
   g_free (msg);
 }
@@ -159,7 +160,8 @@ signal_parse_state (JsonObject *obj, VcSignalMessage *msg, GError **error)
          && member_uint (obj, VC_SIGNAL_STATE, "video_width", FALSE, SIGNAL_MAX_VIDEO_SIZE,
                          "an integer from 0 to 65535", &msg->video_width, error)
          && member_uint (obj, VC_SIGNAL_STATE, "video_height", FALSE, SIGNAL_MAX_VIDEO_SIZE,
-                         "an integer from 0 to 65535", &msg->video_height, error);
+                         "an integer from 0 to 65535", &msg->video_height, error)
+         && member_string (obj, VC_SIGNAL_STATE, "tree", FALSE, &msg->tree, error);
 }
 
 static gboolean
@@ -343,6 +345,15 @@ gchar *
 vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
                        gboolean send_video, guint video_width, guint video_height)
 {
+  return vc_signal_build_link_state (active_speaker, layout, muted, send_video, video_width,
+                                     video_height, NULL);
+}
+
+gchar *
+vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
+                            gboolean send_video, guint video_width, guint video_height,
+                            const gchar *tree)
+{
   JsonBuilder *b = signal_begin (VC_SIGNAL_STATE);
 
   json_builder_set_member_name (b, "active_speaker");
@@ -360,6 +371,8 @@ vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolea
   json_builder_add_int_value (b, video_width);
   json_builder_set_member_name (b, "video_height");
   json_builder_add_int_value (b, video_height);
+  if (tree != NULL)
+    signal_add_string (b, "tree", tree);
   return signal_finish (b);
 }
 
@@ -380,8 +393,9 @@ vc_signal_build (const VcSignalMessage *msg)
       case VC_SIGNAL_ERROR_MESSAGE:
         return signal_build_error_text (msg->code, msg->message ? msg->message : "");
       case VC_SIGNAL_STATE:
-        return vc_signal_build_state (msg->active_speaker, msg->layout, msg->muted, msg->send_video,
-                                      msg->video_width, msg->video_height);
+        return vc_signal_build_link_state (msg->active_speaker, msg->layout, msg->muted,
+                                           msg->send_video, msg->video_width, msg->video_height,
+                                           msg->tree);
     }
   g_return_val_if_reached (NULL);
 }

@@ -72,6 +72,8 @@ typedef struct
   gboolean send_video;   /* TRUE */
   guint video_width;     /* 0: not shown, or not said; at most 65535 */
   guint video_height;
+  gchar *tree; /* to a child bridge's link only: the rooms from the root of the tree down to
+                * the sender's, space-separated (docs/protocol.md §5); NULL: absent */
 } VcSignalMessage;
 
 void vc_signal_message_free (VcSignalMessage *msg);
@@ -97,6 +99,10 @@ gchar *vc_signal_build_error (VcSignalError code, const gchar *message);
 /* @active_speaker: NULL sends null */
 gchar *vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
                               gboolean send_video, guint video_width, guint video_height);
+/* The same, to a child bridge's link: with its "tree" (NULL leaves it out) */
+gchar *vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
+                                   gboolean send_video, guint video_width, guint video_height,
+                                   const gchar *tree);
 /* Builds @msg back into text (the fuzz target checks that it parses to the
  * same message). */
 gchar *vc_signal_build (const VcSignalMessage *msg);

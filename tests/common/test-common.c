@@ -32,6 +32,21 @@ test_jwt_roundtrip (void)
   g_assert_no_error (error);
   g_assert_null (bare_got->chair);
   g_assert_null (bare_got->name);
+  g_assert_false (bare_got->link);
+}
+
+/* a link token (docs/protocol.md §1): a child bridge's uplink */
+static void
+test_jwt_link (void)
+{
+  VcJwtClaims c = { .meeting = "42", .endpoint = "huyen-a", .link = TRUE, .exp = 2000 };
+  g_autofree gchar *token = vc_jwt_sign (&c, "s3cret");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VcJwtClaims) got = vc_jwt_verify (token, "s3cret", 1000, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (got->link);
+  g_assert_false (got->guest);
 }
 
 static void
@@ -184,6 +199,7 @@ main (int argc, char **argv)
   g_test_add_func ("/test-upstream/tolerated", test_upstream_tolerated);
   g_test_add_func ("/common/jwt/roundtrip", test_jwt_roundtrip);
   g_test_add_func ("/common/jwt/rejects", test_jwt_rejects);
+  g_test_add_func ("/common/jwt/link", test_jwt_link);
   g_test_add_func ("/common/secret", test_secret);
   g_test_add_func ("/common/config/layers", test_config_layers);
   g_test_add_func ("/common/time", test_time);

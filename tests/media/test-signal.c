@@ -160,6 +160,18 @@ test_signal_members (void)
                   VC_SIGNAL_ERROR_MALFORMED, "'muted'");
   assert_refused ("{\"type\":\"state\",\"video_width\":70000}", VC_SIGNAL_FROM_BRIDGE,
                   VC_SIGNAL_ERROR_MALFORMED, "'video_width'");
+  /* a link's tree of rooms (docs/protocol.md §5): a string */
+  assert_refused ("{\"type\":\"state\",\"tree\":[\"b1/10\"]}", VC_SIGNAL_FROM_BRIDGE,
+                  VC_SIGNAL_ERROR_MALFORMED, "'tree'");
+  {
+    g_autoptr (VcSignalMessage) linked
+        = parse ("{\"type\":\"state\",\"tree\":\"b1/10 b2/20\"}", VC_SIGNAL_FROM_BRIDGE);
+    g_autofree gchar *text = vc_signal_build_link_state (NULL, "grid", FALSE, TRUE, 0, 0, "b1/10");
+    g_autoptr (VcSignalMessage) back = parse (text, VC_SIGNAL_FROM_BRIDGE);
+    g_assert_cmpstr (linked->tree, ==, "b1/10 b2/20");
+    g_assert_cmpstr (back->tree, ==, "b1/10");
+    g_assert_nonnull (strstr (text, "\"tree\":\"b1/10\""));
+  }
   assert_refused ("{\"type\":\"state\",\"video_height\":-2}", VC_SIGNAL_FROM_BRIDGE,
                   VC_SIGNAL_ERROR_MALFORMED, "'video_height'");
   assert_refused ("{\"type\":\"state\",\"active_speaker\":4}", VC_SIGNAL_FROM_BRIDGE,

@@ -32,9 +32,12 @@ test('every message the bridge sends is read with its members', () => {
   assert.deepEqual(parseFromBridge('{"type":"state","active_speaker":"A","layout":"grid","muted":true,'
     + '"send_video":false,"video_width":320,"video_height":180}'), {
     type: 'state', active_speaker: 'A', layout: 'grid', muted: true, send_video: false, video_width: 320, video_height: 180,
+    tree: null,
   });
+  assert.deepEqual(parseFromBridge('{"type":"state","tree":"b1/10 b2/20"}').tree, 'b1/10 b2/20');
   assert.deepEqual(parseFromBridge('{"type":"state","active_speaker":null}'), {
     type: 'state', active_speaker: null, layout: null, muted: false, send_video: true, video_width: 0, video_height: 0,
+    tree: null,
   });
   assert.deepEqual(parseFromBridge('{"type":"bye","reason":"replaced"}'), { type: 'bye', reason: 'replaced' });
   assert.deepEqual(parseFromBridge('{"type":"bye"}'), { type: 'bye', reason: null });
@@ -58,6 +61,7 @@ test('what the contract forbids is refused with the code and the member', () => 
   refused('{"type":"state","video_height":-2}', 'malformed', "'video_height'");
   refused('{"type":"state","active_speaker":4}', 'malformed', "'active_speaker'");
   refused('{"type":"state","layout":false}', 'malformed', "'layout'");
+  refused('{"type":"state","tree":["b1/10"]}', 'malformed', "'tree'");
   refused('{"type":"bye","reason":[]}', 'malformed', "'reason'");
   refused('{"type":"error","message":"x"}', 'malformed', "'code'");
   refused('{"type":"error","code":"x","message":1}', 'malformed', "'message'");
