@@ -1,7 +1,8 @@
 /* sched-test-schema-v4.h — turns a database of the current schema back
  * into the shape schema v4 had (units without level, parent, period and
  * successor; endpoints without period and successor, and without the
- * 'central' level; no roster_changes or reorganisations), with its rows
+ * 'central' level; no roster_changes or reorganisations; no recordings
+ * and no meetings.record, schema v6), with its rows
  * kept, so that the upgrade tests open a real old database. Run it with
  * sched_db_exec() outside a transaction (the foreign_keys pragma only
  * takes effect there). */
@@ -32,6 +33,8 @@
   "END;"                                                                               \
   "DROP TABLE roster_changes;"                                                         \
   "DROP TABLE reorganisations;"                                                        \
+  "DROP TABLE recordings;"                                                             \
+  "ALTER TABLE meetings DROP COLUMN record;"                                           \
   "PRAGMA foreign_keys = ON;"                                                          \
   "PRAGMA user_version = 4;"
 /* clang-format on */
