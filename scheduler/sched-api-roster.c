@@ -91,6 +91,9 @@ roster_units (SchedCore *core, SoupServerMessage *msg, GHashTable *query)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  /* for the booking form: what "record" is when neither says */
+  json_builder_set_member_name (b, "record_default");
+  json_builder_add_boolean_value (b, core->ctx->settings->recordings_default_record);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
 }
