@@ -407,4 +407,5 @@ export default {
   'rec.resume': "Resume recording",
   'err.not_recording': "The room is not recording.",
   'err.no_room': "The meeting's room is not open on the bridge.",
+  'stats.recorded_hours': "Recorded hours",
 };

@@ -408,4 +408,5 @@ export default {
   'rec.resume': "Tiếp tục ghi hình",
   'err.not_recording': "Phòng họp không đang ghi hình.",
   'err.no_room': "Phòng họp của cuộc họp chưa mở trên máy chủ cầu truyền hình.",
+  'stats.recorded_hours': "Giờ ghi hình",
 };
