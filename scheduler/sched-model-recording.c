@@ -190,7 +190,7 @@ sched_recording_list_recorded_meetings (SchedDb *db, gint64 starts_by, gint64 ov
    * longer); a meeting ended early is over at its ended_at. */
   sqlite3_stmt *st = sched_db_prepare (
       db,
-      "SELECT id FROM meetings WHERE start_at > ?2 - 86400 AND start_at <= ?1 AND record = 1 "
+      "SELECT id FROM meetings WHERE start_at > ?2 - 86400 AND start_at <= ?1 "
       "AND coalesce(ended_at, end_at) > ?2 ORDER BY start_at, id",
       error);
   int rc;

@@ -54,9 +54,10 @@ gboolean sched_recording_mark_deleted (SchedDb *db, gint64 id, gint64 at, const 
 /* Appends the recordings not deleted that started before @before. */
 gboolean sched_recording_list_started_before (SchedDb *db, gint64 before, GPtrArray *out,
                                               GError **error);
-/* Appends (gint64) the ids of the meetings booked with record = 1 whose
- * room may hold segments on the bridge: started by @starts_by, and not
- * over (their end, or ended_at) before @over_after. */
+/* Appends (gint64) the ids of the meetings whose room may hold segments
+ * on the bridge: started by @starts_by, and not over (their end, or
+ * ended_at) before @over_after. Whatever their record flag now: one
+ * turned off mid-meeting leaves what was recorded before. */
 gboolean sched_recording_list_recorded_meetings (SchedDb *db, gint64 starts_by, gint64 over_after,
                                                  GArray *out, GError **error);
 

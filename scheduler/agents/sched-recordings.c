@@ -1,9 +1,10 @@
 /* sched-recordings.c — fetching recordings from the bridge, and their
  * retention; see the header.
  *
- * A TICK_SECONDS timer lists the meetings booked with record = 1 that have
- * started (or start within the room opening lead) and were not over more
- * than LOOKBACK_SECONDS ago. Each one is listed on the bridge at most every
+ * A TICK_SECONDS timer lists the meetings that have started (or start
+ * within the room opening lead) and were not over more than
+ * LOOKBACK_SECONDS ago, whatever their record flag now (one turned off
+ * mid-meeting leaves what was recorded before). Each one is listed on the bridge at most every
  * LIST_SECONDS while its room may be open; once it is over and the bridge
  * lists nothing for it, it is done until the scheduler restarts. A failed
  * list or download backs off that meeting (RETRY_FIRST_SECONDS, doubling up
