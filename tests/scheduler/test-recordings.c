@@ -823,6 +823,58 @@ test_pause_resume (RecFixture *r, gconstpointer data)
   g_assert_cmpuint (fixture_request (&r->f, "GET", path, r->f.admin, NULL, NULL), ==, 405);
 }
 
+/* PATCH /api/v1/units/CODE {"record_default"}: the unit's own
+ * secretariat or an admin; the next booking without "record" follows it,
+ * null gives it back to [recordings] default_record. */
+static void
+test_unit_default (RecFixture *r, gconstpointer data)
+{
+  const gchar *path = "/api/v1/units/ubnd-tinh";
+  g_autofree gchar *start = vc_time_format_utc (vc_time_now () + 7 * 86400);
+  g_autofree gchar *end = vc_time_format_utc (vc_time_now () + 7 * 86400 + 3600);
+  g_autofree gchar *booking = g_strdup_printf (
+      "{\"title\":\"Giao ban\",\"unit\":\"ubnd-tinh\",\"chair\":\"ubnd-tinh\","
+      "\"endpoints\":[\"ubnd-tinh\",\"ubnd-vinh\"],\"start\":\"%s\",\"end\":\"%s\"}",
+      start, end);
+  JsonNode *node = NULL;
+
+  g_assert_cmpuint (fixture_request (&r->f, "PATCH", path, NULL, "{\"record_default\":true}", NULL),
+                    ==, 401);
+  g_assert_cmpuint (
+      fixture_request (&r->f, "PATCH", path, r->f.sec_vinh, "{\"record_default\":true}", NULL), ==,
+      403);
+  g_assert_cmpuint (
+      fixture_request (&r->f, "PATCH", path, r->f.manager, "{\"record_default\":true}", NULL), ==,
+      403);
+  g_assert_cmpuint (
+      fixture_request (&r->f, "PATCH", path, r->f.sec_ubnd, "{\"record_default\":\"yes\"}", NULL),
+      ==, 422);
+  g_assert_cmpuint (fixture_request (&r->f, "PATCH", path, r->f.sec_ubnd,
+                                     "{\"record_default\":true,\"name\":\"x\"}", NULL),
+                    ==, 422);
+  g_assert_cmpuint (fixture_request (&r->f, "PATCH", "/api/v1/units/khong-co", r->f.admin,
+                                     "{\"record_default\":true}", NULL),
+                    ==, 404);
+  g_assert_cmpuint (
+      fixture_request (&r->f, "PATCH", path, r->f.sec_ubnd, "{\"record_default\":true}", NULL), ==,
+      200);
+  g_assert_cmpint (count_rows (r, "SELECT count(*) FROM audit_log WHERE action = 'unit_changed'"),
+                   ==, 1);
+  g_assert_cmpuint (
+      fixture_request (&r->f, "POST", "/api/v1/meetings", r->f.sec_ubnd, booking, &node), ==, 201);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "record"));
+  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpuint (
+      fixture_request (&r->f, "PATCH", path, r->f.admin, "{\"record_default\":null}", &node), ==,
+      200);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (node), "record_default"));
+  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpint (
+      count_rows (r,
+                  "SELECT count(*) FROM units WHERE code = 'ubnd-tinh' AND record_default IS NULL"),
+      ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -836,5 +888,6 @@ main (int argc, char **argv)
   ADD ("ranges", test_ranges, NULL);
   ADD ("retention", test_retention, NULL);
   ADD ("pause-resume", test_pause_resume, "bridge");
+  ADD ("unit-default", test_unit_default, NULL);
   return g_test_run ();
 }
