@@ -463,7 +463,10 @@ test_fetch_broken (RecFixture *r, gconstpointer data)
   g_assert_cmpint (count_rows (r, "SELECT count(*) FROM recordings"), ==, 1);
   assert_file_equals (r, "20261203T140000Z-0001.webm", content);
   /* No partial file is left behind. */
-  folder = g_path_get_dirname (file_of (r, "x"));
+  {
+    g_autofree gchar *any = file_of (r, "x");
+    folder = g_path_get_dirname (any);
+  }
   dir = g_dir_open (folder, 0, NULL);
   while ((name = g_dir_read_name (dir)))
     g_assert_false (g_str_has_suffix (name, ".part"));
