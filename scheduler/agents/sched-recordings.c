@@ -522,6 +522,16 @@ on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
       && sched_agent_json_root_is_object (parser))
     list = json_object_get_member (json_node_get_object (json_parser_get_root (parser)),
                                    "recordings");
+  if (status == SOUP_STATUS_NOT_FOUND && list == NULL)
+    {
+      /* A bridge without recordings (older than docs/protocol.md §2's
+       * recording part): nothing to fetch for this meeting. */
+      g_debug ("recordings: the bridge has no GET /recordings (404); meeting %" G_GINT64_FORMAT
+               " left alone",
+               id);
+      m->done = TRUE;
+      return;
+    }
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
     {
       g_autofree gchar *why
