@@ -188,11 +188,11 @@ sched_recording_list_recorded_meetings (SchedDb *db, gint64 starts_by, gint64 ov
 {
   /* start_at > over_after - 24 h bounds the index range (no meeting is
    * longer); a meeting ended early is over at its ended_at. */
-  sqlite3_stmt *st = sched_db_prepare (
-      db,
-      "SELECT id FROM meetings WHERE start_at > ?2 - 86400 AND start_at <= ?1 "
-      "AND coalesce(ended_at, end_at) > ?2 ORDER BY start_at, id",
-      error);
+  sqlite3_stmt *st
+      = sched_db_prepare (db,
+                          "SELECT id FROM meetings WHERE start_at > ?2 - 86400 AND start_at <= ?1 "
+                          "AND coalesce(ended_at, end_at) > ?2 ORDER BY start_at, id",
+                          error);
   int rc;
 
   if (st == NULL)
