@@ -1,6 +1,7 @@
 /* sched-api-meetings.c — /api/v1/meetings: list, book, read, change,
  * cancel, extend, end, a meeting's attendance, and the preview of a
- * booking. The rules live in
+ * booking; …/recordings and …/recording go to the live side's hook
+ * (SchedContext.meeting_recordings). The rules live in
  * sched-booking*.c; this file maps HTTP onto them. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -315,6 +316,13 @@ meetings_dispatch_one (SchedCore *core, const SchedPrincipal *who, SoupServerMes
         meetings_read (core, who, msg, id, TRUE);
       else
         sched_api_reply_method_not_allowed (msg, "GET");
+    }
+  else if (g_strcmp0 (action, "recordings") == 0 || g_strcmp0 (action, "recording") == 0)
+    {
+      if (core->ctx->meeting_recordings)
+        core->ctx->meeting_recordings (core->ctx, who, msg, id, action);
+      else
+        sched_api_reply_not_found (msg, path);
     }
   else if (g_strcmp0 (action, "extend") == 0 || g_strcmp0 (action, "end") == 0)
     {

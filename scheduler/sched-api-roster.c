@@ -83,9 +83,17 @@ roster_units (SchedCore *core, SoupServerMessage *msg, GHashTable *query)
       roster_add_text (b, "level", unit->level);
       roster_add_text (b, "parent", unit->parent);
       roster_add_period (b, unit->valid_from, unit->valid_to, unit->successor);
+      json_builder_set_member_name (b, "record_default");
+      if (unit->record_default >= 0)
+        json_builder_add_boolean_value (b, unit->record_default == 1);
+      else
+        json_builder_add_null_value (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  /* for the booking form: what "record" is when neither says */
+  json_builder_set_member_name (b, "record_default");
+  json_builder_add_boolean_value (b, core->ctx->settings->recordings_default_record);
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
 }
@@ -464,6 +472,58 @@ on_endpoints_request (SoupServer *server, SoupServerMessage *msg, const char *pa
     sched_api_reply_method_not_allowed (msg, "GET, PATCH, DELETE");
 }
 
+/* PATCH /api/v1/units/CODE {"record_default": true|false|null}: whether
+ * the unit's new bookings are recorded when they do not say (null: as
+ * [recordings] default_record). Admin, or the unit's own secretariat. */
+static void
+roster_unit_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg,
+                   const gchar *code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (SchedUnit) unit = NULL;
+  g_autofree gchar *actor = NULL;
+  JsonObject *o;
+  JsonNode *value;
+  gint record = -1;
+
+  if ((unit = sched_unit_get (core->ctx->db, code, &error)) == NULL
+      || !sched_auth_can_book_for_unit (who, code, &error)
+      || (o = sched_http_read_json_object (core->ctx, msg, &root, &error)) == NULL)
+    goto fail;
+  if ((value = json_object_get_member (o, "record_default")) == NULL
+      || json_object_get_size (o) != 1)
+    {
+      sched_error_set_field (&error, SCHED_ERROR_INVALID, "record_default",
+                             "is the one member a unit's change may have");
+      goto fail;
+    }
+  if (!JSON_NODE_HOLDS_NULL (value))
+    {
+      gboolean on = FALSE;
+
+      if (!sched_json_get_bool (o, "record_default", FALSE, &on, &error))
+        goto fail;
+      record = on ? 1 : 0;
+    }
+  actor = sched_principal_describe (who);
+  if (!sched_db_begin_immediate (core->ctx->db, &error))
+    goto fail;
+  if (!sched_unit_set_record_default (core->ctx->db, code, record, &error)
+      || !sched_audit_record (core->ctx->db, sched_core_now (core), actor, "unit_changed", 0, value,
+                              &error)
+      || !sched_db_commit (core->ctx->db, &error))
+    {
+      sched_db_rollback (core->ctx->db);
+      goto fail;
+    }
+  roster_units (core, msg, NULL);
+  return;
+
+fail:
+  sched_http_reply_error (msg, error);
+}
+
 /* main thread */
 static void
 on_units_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
@@ -477,6 +537,9 @@ on_units_request (SoupServer *server, SoupServerMessage *msg, const char *path, 
 
   if (who == NULL || !sched_auth_can_read_all (who, &error))
     sched_http_reply_error (msg, error);
+  else if (seg[0] && seg[1] == NULL
+           && g_strcmp0 (soup_server_message_get_method (msg), "PATCH") == 0)
+    roster_unit_patch (core, who, msg, seg[0]);
   else if (seg[0] && !history)
     sched_api_reply_not_found (msg, path);
   else if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)

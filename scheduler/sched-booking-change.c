@@ -101,6 +101,7 @@ change_merge (const SchedMeeting *m, JsonObject *request, GError **error)
 
   spec->start = m->start;
   spec->end = m->end;
+  spec->record = m->record ? 1 : 0;
   spec->endpoints = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < m->endpoints->len; i++)
     g_ptr_array_add (spec->endpoints, g_strdup (g_ptr_array_index (m->endpoints, i)));
@@ -133,6 +134,14 @@ change_merge (const SchedMeeting *m, JsonObject *request, GError **error)
       || (json_object_has_member (request, "end")
           && !sched_json_get_time (request, "end", TRUE, &spec->end, error)))
     return NULL;
+  if (json_object_has_member (request, "record"))
+    {
+      gboolean record = FALSE;
+
+      if (!sched_json_get_bool (request, "record", FALSE, &record, error))
+        return NULL;
+      spec->record = record ? 1 : 0;
+    }
   return g_steal_pointer (&spec);
 }
 
@@ -148,6 +157,7 @@ change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 
     .start = spec->start,
     .end = spec->end,
     .invited_count = spec->endpoints->len,
+    .record = spec->record > 0,
   };
 
   return sched_meeting_update (db, &row, now, error) && sched_meeting_room_delete (db, id, error)

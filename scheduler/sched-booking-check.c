@@ -46,7 +46,29 @@ sched_meeting_spec_from_json (JsonObject *o, GError **error)
   spec->title = g_strstrip (g_strdup (title));
   spec->unit = g_strdup (unit);
   spec->chair = g_strdup (chair);
+  spec->record = -1;
+  if (json_object_has_member (o, "record"))
+    {
+      gboolean record = FALSE;
+
+      if (!sched_json_get_bool (o, "record", FALSE, &record, error))
+        return NULL;
+      spec->record = record ? 1 : 0;
+    }
   return g_steal_pointer (&spec);
+}
+
+gboolean
+sched_booking_resolve_record (SchedCore *core, SchedMeetingSpec *spec, GError **error)
+{
+  gint value = -1;
+
+  if (spec->record >= 0)
+    return TRUE;
+  if (!sched_unit_get_record_default (core->ctx->db, spec->unit, &value, error))
+    return FALSE;
+  spec->record = value >= 0 ? value : (core->ctx->settings->recordings_default_record ? 1 : 0);
+  return TRUE;
 }
 
 static gboolean

@@ -92,6 +92,7 @@ sched_booking_insert (SchedDb *db, const SchedMeetingSpec *spec, gint64 series_i
     .ended_at = imported ? end : 0,
     .imported = imported,
     .invited_count = spec->endpoints->len,
+    .record = spec->record > 0,
   };
 
   return sched_meeting_insert (db, &row, id, error)
@@ -409,6 +410,7 @@ booking_created_meeting (BookingRun *run, guint i, gint64 series_id)
   m->created_by = g_strdup (run->actor);
   m->created_at = m->updated_at = run->now;
   m->invited_count = spec->endpoints->len;
+  m->record = spec->record > 0;
   m->endpoints = g_ptr_array_new_full (spec->endpoints->len, g_free);
   for (guint k = 0; k < spec->endpoints->len; k++)
     g_ptr_array_add (m->endpoints, g_strdup (g_ptr_array_index (spec->endpoints, k)));
@@ -481,7 +483,8 @@ sched_booking_create (SchedCore *core, const SchedPrincipal *who, JsonObject *re
   run.spec = sched_meeting_spec_from_json (request, error);
   if (run.spec == NULL || !sched_json_get_bool (request, "preempt", FALSE, &run.preempt, error)
       || !sched_json_get_bool (request, "skip_conflicts", FALSE, &run.skip_conflicts, error)
-      || !sched_auth_can_book_for_unit (who, run.spec->unit, error))
+      || !sched_auth_can_book_for_unit (who, run.spec->unit, error)
+      || !sched_booking_resolve_record (core, run.spec, error))
     return NULL;
   run.now = sched_core_now (core);
   if (!sched_booking_validate (core, run.spec, run.now, error)

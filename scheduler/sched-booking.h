@@ -36,13 +36,19 @@ typedef struct
   GPtrArray *endpoints; /* gchar* */
   gint64 start;
   gint64 end;
+  gint record; /* 1, 0, or -1: not given (the unit's default applies) */
 } SchedMeetingSpec;
 
 void sched_meeting_spec_free (SchedMeetingSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedMeetingSpec, sched_meeting_spec_free)
 
-/* Reads title, unit, chair, endpoints, start, end from a request object. */
+/* Reads title, unit, chair, endpoints, start, end and the optional
+ * record from a request object. */
 SchedMeetingSpec *sched_meeting_spec_from_json (JsonObject *o, GError **error);
+
+/* Fills spec->record when the request did not give it: the unit's
+ * default, else [recordings] default_record. */
+gboolean sched_booking_resolve_record (SchedCore *core, SchedMeetingSpec *spec, GError **error);
 
 /* The rules that do not depend on other meetings. @now: the clock, or
  * G_MININT64 to allow a start in the past (history import). */

@@ -9,6 +9,7 @@
  * the endpoint listing asks the hub about presence the same way. */
 #pragma once
 
+#include "sched-auth.h"
 #include "sched-db.h"
 
 #include <libsoup/soup.h>
@@ -51,6 +52,10 @@ typedef struct
    * in a local day / week (Monday to Sunday); 0: no limit. Admins exempt. */
   gint64 unit_room_seconds_per_day;
   gint64 unit_room_seconds_per_week;
+  /* [recordings] */
+  gchar *recordings_directory;        /* fetched segments: DIR/MEETING/NAME */
+  gint64 recordings_keep_seconds;     /* keep_days; 0: forever */
+  gboolean recordings_default_record; /* for units without a default of their own */
 } SchedSettings;
 
 typedef struct
@@ -85,8 +90,15 @@ struct _SchedContext
   /* Called after token @token_id was revoked and committed, so that the
    * agent hub closes the channels opened with it at once. */
   void (*token_revoked) (SchedContext *ctx, gint64 token_id);
-  gpointer hub;    /* SchedAgentHub*, owned by main */
-  gpointer bridge; /* SchedBridge*, owned by main */
+  /* GET /api/v1/meetings/{id}/recordings and POST …/recording (@action
+   * "recordings" or "recording"), answered by the live side
+   * (scheduler/agents/sched-recordings-api.c), which knows the bridge;
+   * NULL when it is not registered (404). @who is authenticated. */
+  void (*meeting_recordings) (SchedContext *ctx, const SchedPrincipal *who, SoupServerMessage *msg,
+                              gint64 meeting_id, const gchar *action);
+  gpointer hub;      /* SchedAgentHub*, owned by main */
+  gpointer bridge;   /* SchedBridge*, owned by main */
+  gpointer recorder; /* SchedRecorder*, owned by the agents part */
   /* The bridge's own limits, as its GET /capacity last said (kept by the
    * bridge client, sched-bridge.c); 0 until it has answered. Bookings are
    * checked against these; before, [bridge] capacity alone applies. */

@@ -29,7 +29,7 @@
  * schema v3 replaces it with covering indexes (see schema_v3); schema v4
  * drops an index v3 made redundant and adds the statistics rollup's tables
  * and triggers (see schema_v4); schema v5 gives the roster time (see
- * schema_v5).
+ * schema_v5); schema v6 adds holidays entered by an administrator, v7 recordings (see schema_v6, schema_v7).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -373,6 +373,34 @@ static const gchar schema_v6[] =
   "  updated_by TEXT NOT NULL,"
   "  updated_at INTEGER NOT NULL);"
   "CREATE INDEX holidays_by_day ON holidays(first_day, last_day);";
+
+/* Schema v7: recordings (issue #18).
+ *  - meetings.record: whether the bridge records the meeting's room;
+ *  - units.record_default: the unit's default for new bookings, NULL for
+ *    [recordings] default_record;
+ *  - recordings: one row per segment fetched from the bridge
+ *    (scheduler/agents/sched-recordings.c). name is the bridge's file name,
+ *    checked before use; the file is <[recordings] directory>/<meeting_id>/
+ *    <name>. deleted_at/deleted_by: removed by an admin or by retention (the
+ *    row stays for the audit and the statistics' recorded hours are of
+ *    rows not deleted). seconds is the segment's length, started_at its
+ *    first frame (seconds since the epoch). */
+static const gchar schema_v7[] =
+  "ALTER TABLE meetings ADD COLUMN record INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE units ADD COLUMN record_default INTEGER;"
+  "CREATE TABLE recordings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  segment INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  bytes INTEGER NOT NULL,"
+  "  seconds REAL NOT NULL,"
+  "  started_at INTEGER NOT NULL,"
+  "  fetched_at INTEGER NOT NULL,"
+  "  deleted_at INTEGER,"
+  "  deleted_by TEXT,"
+  "  UNIQUE (meeting_id, name));"
+  "CREATE INDEX recordings_by_started ON recordings(started_at) WHERE deleted_at IS NULL;";
 /* clang-format on */
 
 void
@@ -506,7 +534,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 7) … */
+  if (version < 7 && !sched_db_exec (db, schema_v7, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 8) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {

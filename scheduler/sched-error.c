@@ -33,6 +33,8 @@ static const struct
   [SCHED_ERROR_INVALID] = { "invalid", 422 },
   [SCHED_ERROR_INTERNAL] = { "internal", 500 },
   [SCHED_ERROR_UNAVAILABLE] = { "unavailable", 503 },
+  [SCHED_ERROR_BAD_RANGE] = { "bad_range", 400 },
+  [SCHED_ERROR_RANGE_NOT_SATISFIABLE] = { "range_not_satisfiable", 416 },
 };
 
 guint

@@ -15,16 +15,18 @@ GQuark sched_error_quark (void);
 
 typedef enum
 {
-  SCHED_ERROR_BAD_JSON,            /* 400 bad_json */
-  SCHED_ERROR_UNAUTHORIZED,        /* 401 unauthorized */
-  SCHED_ERROR_FORBIDDEN,           /* 403 forbidden */
-  SCHED_ERROR_NOT_FOUND,           /* 404 not_found */
-  SCHED_ERROR_CONFLICT,            /* 409 conflict */
-  SCHED_ERROR_PRECONDITION_FAILED, /* 412 precondition_failed */
-  SCHED_ERROR_TOO_LARGE,           /* 413 too_large */
-  SCHED_ERROR_INVALID,             /* 422 invalid */
-  SCHED_ERROR_INTERNAL,            /* 500 internal (database failure and the like) */
-  SCHED_ERROR_UNAVAILABLE,         /* 503 unavailable (bridge unreachable) */
+  SCHED_ERROR_BAD_JSON,              /* 400 bad_json */
+  SCHED_ERROR_UNAUTHORIZED,          /* 401 unauthorized */
+  SCHED_ERROR_FORBIDDEN,             /* 403 forbidden */
+  SCHED_ERROR_NOT_FOUND,             /* 404 not_found */
+  SCHED_ERROR_CONFLICT,              /* 409 conflict */
+  SCHED_ERROR_PRECONDITION_FAILED,   /* 412 precondition_failed */
+  SCHED_ERROR_TOO_LARGE,             /* 413 too_large */
+  SCHED_ERROR_INVALID,               /* 422 invalid */
+  SCHED_ERROR_INTERNAL,              /* 500 internal (database failure and the like) */
+  SCHED_ERROR_UNAVAILABLE,           /* 503 unavailable (bridge unreachable) */
+  SCHED_ERROR_BAD_RANGE,             /* 400 bad_range (a malformed Range header) */
+  SCHED_ERROR_RANGE_NOT_SATISFIABLE, /* 416 range_not_satisfiable (past the end) */
 } SchedError;
 
 guint sched_error_http_status (const GError *error);

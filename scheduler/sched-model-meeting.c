@@ -13,7 +13,7 @@
 #define MEETING_COLUMNS                                                                            \
   "m.id, m.series_id, m.title, m.unit, m.chair, m.start_at, m.end_at, m.status, m.version, "       \
   "m.created_by, m.created_at, m.updated_at, m.ended_at, m.imported, m.held, "                     \
-  "m.actual_seconds, m.present_count, m.invited_count"
+  "m.actual_seconds, m.present_count, m.invited_count, m.record"
 
 void
 sched_meeting_free (SchedMeeting *m)
@@ -59,6 +59,7 @@ meeting_from_row (sqlite3_stmt *st)
   m->actual_seconds = sqlite3_column_int64 (st, 15);
   m->present_count = sqlite3_column_int64 (st, 16);
   m->invited_count = sqlite3_column_int64 (st, 17);
+  m->record = sqlite3_column_int (st, 18) != 0;
   m->endpoints = g_ptr_array_new_with_free_func (g_free);
   return m;
 }
@@ -205,6 +206,8 @@ sched_meeting_to_json (const SchedMeeting *m, JsonBuilder *b)
   json_builder_add_int_value (b, m->present_count);
   json_builder_set_member_name (b, "invited_count");
   json_builder_add_int_value (b, m->invited_count);
+  json_builder_set_member_name (b, "record");
+  json_builder_add_boolean_value (b, m->record);
   json_builder_end_object (b);
 }
 
@@ -223,8 +226,8 @@ sched_meeting_insert (SchedDb *db, const SchedMeeting *m, gint64 *id, GError **e
   sqlite3_stmt *st = sched_db_prepare (
       db,
       "INSERT INTO meetings(series_id, title, unit, chair, start_at, end_at, status, created_by, "
-      "created_at, updated_at, ended_at, imported, invited_count) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+      "created_at, updated_at, ended_at, imported, invited_count, record) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)",
       error);
 
   if (st == NULL)
@@ -243,6 +246,7 @@ sched_meeting_insert (SchedDb *db, const SchedMeeting *m, gint64 *id, GError **e
     sqlite3_bind_int64 (st, 10, m->ended_at);
   sqlite3_bind_int (st, 11, m->imported ? 1 : 0);
   sqlite3_bind_int (st, 12, (int)m->invited_count);
+  sqlite3_bind_int (st, 13, m->record ? 1 : 0);
   if (!sched_db_step_done (db, st, error))
     return FALSE;
   *id = sqlite3_last_insert_rowid (sched_db_handle (db));
@@ -255,7 +259,7 @@ sched_meeting_update (SchedDb *db, const SchedMeeting *m, gint64 now, GError **e
   sqlite3_stmt *st = sched_db_prepare (
       db,
       "UPDATE meetings SET title = ?2, unit = ?3, chair = ?4, start_at = ?5, end_at = ?6, "
-      "invited_count = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
+      "invited_count = ?7, record = ?9, version = version + 1, updated_at = ?8 WHERE id = ?1",
       error);
 
   if (st == NULL)
@@ -268,6 +272,7 @@ sched_meeting_update (SchedDb *db, const SchedMeeting *m, gint64 now, GError **e
   sqlite3_bind_int64 (st, 6, m->end);
   sqlite3_bind_int (st, 7, (int)m->invited_count);
   sqlite3_bind_int64 (st, 8, now);
+  sqlite3_bind_int (st, 9, m->record ? 1 : 0);
   return sched_db_step_done (db, st, error);
 }
 

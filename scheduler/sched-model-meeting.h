@@ -37,6 +37,7 @@ typedef struct
   gint64 actual_seconds;
   gint64 present_count;
   gint64 invited_count;
+  gboolean record;      /* the bridge records its room (schema v6) */
   GPtrArray *endpoints; /* gchar*, the rooms of the meeting */
 } SchedMeeting;
 
@@ -74,13 +75,13 @@ JsonNode *sched_meeting_to_node (const SchedMeeting *meeting);
 gboolean sched_meeting_status_is_valid (const gchar *status);
 
 /* Inserts @meeting (series_id 0: none; status, created_by, created_at =
- * updated_at, ended_at 0: NULL, imported, invited_count; id, version and
+ * updated_at, ended_at 0: NULL, imported, invited_count, record; id, version and
  * the derived columns are ignored) and sets *id. Its rooms are not written
  * (sched_meeting_room_insert). */
 gboolean sched_meeting_insert (SchedDb *db, const SchedMeeting *meeting, gint64 *id,
                                GError **error);
 
-/* Writes title, unit, chair, start, end and invited_count of @meeting (by
+/* Writes title, unit, chair, start, end, invited_count and record of @meeting (by
  * its id), with a new version and updated_at = @now. */
 gboolean sched_meeting_update (SchedDb *db, const SchedMeeting *meeting, gint64 now,
                                GError **error);

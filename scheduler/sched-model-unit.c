@@ -6,7 +6,8 @@
 
 #include "sched-error.h"
 
-#define UNIT_COLUMNS "code, name, priority, level, parent, valid_from, valid_to, successor"
+#define UNIT_INSERT_COLUMNS "code, name, priority, level, parent, valid_from, valid_to, successor"
+#define UNIT_COLUMNS UNIT_INSERT_COLUMNS ", record_default"
 
 void
 sched_unit_free (SchedUnit *unit)
@@ -41,6 +42,8 @@ unit_from_row (sqlite3_stmt *st)
   unit->valid_from = sqlite3_column_int64 (st, 5); /* NULL reads as 0 */
   unit->valid_to = sqlite3_column_int64 (st, 6);
   unit->successor = g_strdup (sched_db_column_text (st, 7));
+  unit->record_default
+      = sqlite3_column_type (st, 8) == SQLITE_NULL ? -1 : (sqlite3_column_int (st, 8) != 0);
   return unit;
 }
 
@@ -142,7 +145,7 @@ gboolean
 sched_unit_insert_full (SchedDb *db, const SchedUnit *unit, GError **error)
 {
   sqlite3_stmt *st = sched_db_prepare (db,
-                                       "INSERT INTO units(" UNIT_COLUMNS ")"
+                                       "INSERT INTO units(" UNIT_INSERT_COLUMNS ")"
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                        error);
 
@@ -189,5 +192,42 @@ sched_unit_end (SchedDb *db, const gchar *code, gint64 at, const gchar *successo
   sched_db_bind_text (st, 1, code);
   sqlite3_bind_int64 (st, 2, at);
   sched_db_bind_text (st, 3, successor);
+  return sched_db_step_done (db, st, error);
+}
+
+gboolean
+sched_unit_get_record_default (SchedDb *db, const gchar *code, gint *out, GError **error)
+{
+  sqlite3_stmt *st
+      = sched_db_prepare (db, "SELECT record_default FROM units WHERE code = ?1", error);
+  int rc;
+
+  *out = -1;
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    *out = sqlite3_column_int (st, 0) != 0 ? 1 : 0;
+  sqlite3_reset (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "reading a unit's record default");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sched_unit_set_record_default (SchedDb *db, const gchar *code, gint value, GError **error)
+{
+  sqlite3_stmt *st
+      = sched_db_prepare (db, "UPDATE units SET record_default = ?2 WHERE code = ?1", error);
+
+  if (st == NULL)
+    return FALSE;
+  sched_db_bind_text (st, 1, code);
+  if (value >= 0)
+    sqlite3_bind_int (st, 2, value ? 1 : 0);
   return sched_db_step_done (db, st, error);
 }

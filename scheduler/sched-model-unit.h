@@ -19,11 +19,12 @@ typedef struct
   gchar *code;
   gchar *name;
   gint priority;
-  gchar *level;      /* central | province | department | district | commune; NULL: unset */
-  gchar *parent;     /* unit code; NULL: none */
-  gint64 valid_from; /* 0: since always (NULL in the table) */
-  gint64 valid_to;   /* exclusive; 0: still valid (NULL in the table) */
-  gchar *successor;  /* NULL: none */
+  gchar *level;        /* central | province | department | district | commune; NULL: unset */
+  gchar *parent;       /* unit code; NULL: none */
+  gint64 valid_from;   /* 0: since always (NULL in the table) */
+  gint64 valid_to;     /* exclusive; 0: still valid (NULL in the table) */
+  gchar *successor;    /* NULL: none */
+  gint record_default; /* 1, 0, or -1: none ([recordings] default_record) */
 } SchedUnit;
 
 void sched_unit_free (SchedUnit *unit);
@@ -51,5 +52,12 @@ gboolean sched_unit_update (SchedDb *db, const gchar *code, const gchar *name, c
 /* Ends unit @code's period at @at, its meetings going to @successor. */
 gboolean sched_unit_end (SchedDb *db, const gchar *code, gint64 at, const gchar *successor,
                          GError **error);
+
+/* Unit @code's default for "record" on new bookings (schema v6): *@out
+ * is 1 or 0, or -1 when the unit has none ([recordings] default_record
+ * applies) or there is no such unit. */
+gboolean sched_unit_get_record_default (SchedDb *db, const gchar *code, gint *out, GError **error);
+/* Sets it: 1, 0, or -1 for none. */
+gboolean sched_unit_set_record_default (SchedDb *db, const gchar *code, gint value, GError **error);
 
 G_END_DECLS

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-/* The five paths are filled in by settings_defaults_build(). */
+/* The six paths are filled in by settings_defaults_build(). */
 static const gchar defaults_template[] = "[server]\n"
                                          "listen=127.0.0.1:8080\n"
                                          "web_root=%s\n"
@@ -37,7 +37,11 @@ static const gchar defaults_template[] = "[server]\n"
                                          "idle_timeout_seconds=60\n"
                                          "max_days_ahead=366\n"
                                          "unit_room_hours_per_day=600\n"
-                                         "unit_room_hours_per_week=1200\n";
+                                         "unit_room_hours_per_week=1200\n"
+                                         "[recordings]\n"
+                                         "directory=%s\n"
+                                         "keep_days=0\n"
+                                         "default_record=false\n";
 
 /* Installed: the web UI, Chart.js, the roster and the holidays under
  * <datadir>/vc-province, the database under <localstatedir>/lib. From the
@@ -49,12 +53,14 @@ settings_defaults_build (void)
   const gchar *source = vc_paths_source_dir ();
   const gchar *data = vc_paths_data_dir ();
   g_autofree gchar *web = NULL, *vendor = NULL, *db = NULL, *roster = NULL, *holidays = NULL;
+  g_autofree gchar *recordings = NULL;
 
   if (source)
     {
       web = g_build_filename (source, "web", NULL);
       vendor = g_build_filename (source, "node_modules", NULL);
       db = g_strdup ("vc-scheduler.db");
+      recordings = g_strdup ("recordings");
       roster = g_build_filename (source, "conf", "roster-nghe-an.ini", NULL);
       holidays = g_build_filename (source, "conf", "holidays-vn.ini", NULL);
     }
@@ -63,10 +69,11 @@ settings_defaults_build (void)
       web = g_build_filename (data, "web", NULL);
       vendor = g_build_filename (data, "vendor", NULL);
       db = g_build_filename (vc_paths_state_dir (), "vc-scheduler", "vc-scheduler.db", NULL);
+      recordings = g_build_filename (vc_paths_state_dir (), "vc-scheduler", "recordings", NULL);
       roster = g_build_filename (data, "roster-nghe-an.ini", NULL);
       holidays = g_build_filename (data, "holidays-vn.ini", NULL);
     }
-  return g_strdup_printf (defaults_template, web, vendor, db, roster, holidays);
+  return g_strdup_printf (defaults_template, web, vendor, db, roster, holidays, recordings);
 }
 
 const gchar *
@@ -99,6 +106,7 @@ sched_settings_free (SchedSettings *s)
   g_free (s->holidays_path);
   g_free (s->bridge_url);
   g_free (s->bridge_secret);
+  g_free (s->recordings_directory);
   g_free (s);
 }
 
@@ -323,13 +331,31 @@ settings_read_limits (VcConfig *config, SchedSettings *s, GError **error)
   return TRUE;
 }
 
+/* [recordings]: where fetched recordings are kept, for how long, and
+ * whether a unit without a default of its own records its meetings. */
+static gboolean
+settings_read_recordings (VcConfig *config, SchedSettings *s, GError **error)
+{
+  gint64 v;
+
+  s->recordings_directory = vc_config_get_path (config, "recordings", "directory", NULL, error);
+  if (s->recordings_directory == NULL)
+    return FALSE;
+  if (!vc_config_get_int (config, "recordings", "keep_days", 0, 0, 36500, &v, error))
+    return FALSE;
+  s->recordings_keep_seconds = v * 86400;
+  return vc_config_get_bool (config, "recordings", "default_record", FALSE,
+                             &s->recordings_default_record, error);
+}
+
 SchedSettings *
 sched_settings_from_config (VcConfig *config, GError **error)
 {
   g_autoptr (SchedSettings) s = g_new0 (SchedSettings, 1);
 
   if (!settings_read_server (config, s, error) || !settings_read_site (config, s, error)
-      || !settings_read_bridge (config, s, error) || !settings_read_limits (config, s, error))
+      || !settings_read_bridge (config, s, error) || !settings_read_limits (config, s, error)
+      || !settings_read_recordings (config, s, error))
     return NULL;
   return g_steal_pointer (&s);
 }

@@ -177,6 +177,11 @@ stack_config_write_scheduler (StackPaths *paths, const gchar *listen, const gcha
   /* Rooms open on the bridge a minute before the start: enough for the
    * agents to be let in at the first second. */
   g_key_file_set_integer (kf, "bridge", "room_open_lead_seconds", 60);
+  /* Fetched recordings beside the database, not in the current folder. */
+  {
+    g_autofree gchar *recordings = g_build_filename (paths->state_dir, "recordings", NULL);
+    g_key_file_set_string (kf, "recordings", "directory", recordings);
+  }
   return save (kf, paths->scheduler_conf, error);
 }
 

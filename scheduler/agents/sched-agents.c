@@ -1,13 +1,16 @@
 /* sched-agents.c — wires the live side into the scheduler (sched-agents.h):
- * the agent hub (sched-agent-hub.c), the bridge room opener (sched-bridge.c)
- * and the monitor handlers (sched-monitor.c), joined to the rest of the
- * scheduler only through the SchedContext hooks. Main thread only. */
+ * the agent hub (sched-agent-hub.c), the bridge room opener (sched-bridge.c),
+ * the monitor handlers (sched-monitor.c) and the recordings (fetcher and
+ * retention in sched-recordings.c, archive API in sched-recordings-api.c), joined to the rest of
+ * the scheduler only through the SchedContext hooks. Main thread only. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-agents.h"
 #include "sched-agent-hub.h"
 #include "sched-bridge.h"
 #include "sched-monitor.h"
+#include "sched-recordings-api.h"
+#include "sched-recordings.h"
 
 typedef struct
 {
@@ -61,6 +64,8 @@ sched_agents_register (SchedContext *ctx, SoupServer *server)
   ctx->meeting_changed = hook_meeting_changed;
   ctx->token_revoked = hook_token_revoked;
   sched_monitor_register (ctx, server, ctx->hub, ctx->bridge);
+  ctx->recorder = sched_recorder_new (ctx);
+  sched_recordings_api_register (ctx, server, ctx->bridge, ctx->recorder);
 }
 
 void
@@ -73,7 +78,11 @@ sched_agents_unregister (SchedContext *ctx)
   ctx->meeting_changed = NULL;
   ctx->token_revoked = NULL;
   if (registration.server)
-    sched_monitor_unregister (registration.server);
+    {
+      sched_monitor_unregister (registration.server);
+      sched_recordings_api_unregister (ctx, registration.server);
+    }
+  g_clear_pointer ((SchedRecorder **)&ctx->recorder, sched_recorder_free);
   g_clear_pointer ((SchedBridge **)&ctx->bridge, sched_bridge_free);
   g_clear_pointer ((SchedAgentHub **)&ctx->hub, sched_agent_hub_free);
   g_clear_object (&registration.server);

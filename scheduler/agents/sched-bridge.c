@@ -156,7 +156,7 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
     }
 }
 
-/* POST /rooms body: id, participants, chair, layout. NULL if the meeting is gone. */
+/* POST /rooms body: id, participants, chair, layout, record. NULL if the meeting is gone. */
 static JsonNode *
 room_body (SchedBridge *bridge, gint64 id)
 {
@@ -195,6 +195,8 @@ room_body (SchedBridge *bridge, gint64 id)
   json_builder_add_string_value (b, meeting->chair);
   json_builder_set_member_name (b, "layout");
   json_builder_add_string_value (b, "grid");
+  json_builder_set_member_name (b, "record");
+  json_builder_add_boolean_value (b, meeting->record);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

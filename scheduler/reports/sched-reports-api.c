@@ -161,6 +161,11 @@ on_stats_request (SoupServer *server, SoupServerMessage *msg, const char *path, 
       return;
     }
   root = sched_stats_to_json (stats, ctx->tz);
+  if (!sched_stats_add_recorded_hours (ctx->db, ctx->tz, &stats->query, root, &error))
+    {
+      sched_http_reply_error (msg, error);
+      return;
+    }
   sched_http_reply_json (msg, SOUP_STATUS_OK, root);
 }
 

@@ -178,6 +178,17 @@ gchar *sched_stats_successors_rooms_json (const SchedStatsSuccessors *successors
 gboolean sched_stats_roster_changed (SchedDb *db, gint64 after, gint64 before, gint64 *at,
                                      GError **error);
 
+/* sched-stats-recordings.c: recorded hours (issue #18), kept apart from
+ * the meeting figures. The seconds of the recordings kept of the meetings
+ * starting in @query's window, per group key (gchar* → gdouble*, into
+ * @by_key) and in all (*@total). */
+gboolean sched_stats_recorded_seconds (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query,
+                                       GHashTable *by_key, gdouble *total, GError **error);
+/* Adds "recorded_hours" to the totals and to each group of @root (the
+ * body sched_stats_to_json() made for @query). */
+gboolean sched_stats_add_recorded_hours (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query,
+                                         JsonNode *root, GError **error);
+
 /* Name of a level code in @lang ("vi" or "en"). */
 const gchar *sched_stats_level_label (const gchar *level, const gchar *lang);
 

@@ -115,7 +115,8 @@ export class Fixture {
    * A scheduler with its own config and database. Options: bridgeUrl,
    * bridgeSecret. Returns {url, config, db, token(opts)}.
    */
-  async startScheduler({ bridgeUrl = '', bridgeSecret = '' } = {}) {
+  /** extraIni: more lines of scheduler.ini (groups not written above). */
+  async startScheduler({ bridgeUrl = '', bridgeSecret = '', extraIni = [] } = {}) {
     const config = path.join(this.dir, 'scheduler.ini');
     const db = path.join(this.dir, 'scheduler.db');
     const lines = [
@@ -128,6 +129,7 @@ export class Fixture {
       `holidays=${path.join(SOURCE_DIR, 'conf', 'holidays-vn.ini')}`,
     ];
     if (bridgeUrl) lines.push('[bridge]', `url=${bridgeUrl}`, `secret=${bridgeSecret}`);
+    lines.push(...extraIni);
     await writeFile(config, `${lines.join('\n')}\n`);
     const args = ['--config', config, '--db', db];
     const url = await this.startServer('vc-scheduler', BIN.scheduler, args);

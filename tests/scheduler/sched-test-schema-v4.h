@@ -2,7 +2,8 @@
  * into the shape schema v4 had (units without level, parent, period and
  * successor; endpoints without period and successor, and without the
  * 'central' level; no roster_changes or reorganisations; no holidays of
- * schema v6), with its rows
+ * schema v6; no recordings and no meetings.record or units.record_default of
+ * schema v7), with its rows
  * kept, so that the upgrade tests open a real old database. Run it with
  * sched_db_exec() outside a transaction (the foreign_keys pragma only
  * takes effect there). */
@@ -34,6 +35,8 @@
   "DROP TABLE roster_changes;"                                                         \
   "DROP TABLE reorganisations;"                                                        \
   "DROP TABLE holidays;"                                                               \
+  "DROP TABLE recordings;"                                                             \
+  "ALTER TABLE meetings DROP COLUMN record;"                                           \
   "PRAGMA foreign_keys = ON;"                                                          \
   "PRAGMA user_version = 4;"
 /* clang-format on */

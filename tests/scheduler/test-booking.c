@@ -8,6 +8,7 @@
 #include "sched-attendance.h"
 #include "sched-error.h"
 #include "sched-history.h"
+#include "sched-model-unit.h"
 
 static SchedPrincipal admin_p = { .role = SCHED_ROLE_ADMIN, .name = (gchar *)"admin" };
 static SchedPrincipal ubnd_p
@@ -820,7 +821,9 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
         "(SELECT count(*) FROM pragma_table_info('endpoints') WHERE name = 'valid_to'), "
         "(SELECT count(*) FROM reorganisations), "
         "(SELECT count(*) FROM endpoints), "
-        "(SELECT count(*) FROM pragma_table_info('holidays') WHERE name = 'name_en')",
+        "(SELECT count(*) FROM pragma_table_info('holidays') WHERE name = 'name_en'), "
+        "(SELECT count(*) FROM pragma_table_info('meetings') WHERE name = 'record')"
+        " + (SELECT count(*) FROM pragma_table_info('recordings') WHERE name = 'seconds')",
         -1, &st, NULL);
     g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (st, 0), ==, SCHED_DB_SCHEMA_VERSION);
@@ -831,6 +834,7 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
     g_assert_cmpint (sqlite3_column_int (st, 5), ==, 0);
     g_assert_cmpint (sqlite3_column_int (st, 6), ==, rooms_before);
     g_assert_cmpint (sqlite3_column_int (st, 7), ==, 1); /* schema v6 */
+    g_assert_cmpint (sqlite3_column_int (st, 8), ==, 2); /* schema v7 */
     sqlite3_finalize (st);
   }
   sched_db_close (db);
@@ -839,6 +843,67 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
       g_autofree gchar *p = g_strconcat (path, *ext, NULL);
       g_unlink (p);
     }
+}
+
+static gboolean
+node_record (JsonNode *n)
+{
+  return json_object_get_boolean_member (json_node_get_object (n), "record");
+}
+
+/* "record": given, else the unit's default, else [recordings]
+ * default_record; a PATCH changes it and keeps it when it does not say;
+ * a non-boolean is refused naming the field. */
+static void
+test_record_default (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL, e6 = NULL, e7 = NULL;
+  g_autoptr (GError) e8 = NULL;
+  const gchar *rooms = "[\"ubnd-tinh\",\"ubnd-vinh\"]";
+  g_autoptr (JsonNode) plain
+      = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 2, 8, 0, 9, 0, NULL, NULL, &e1);
+  g_autoptr (JsonNode) asked = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 2, 9, 0, 10, 0,
+                                     "\"record\":true", NULL, &e2);
+  g_autoptr (JsonNode) bad = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 2, 10, 0, 11, 0,
+                                   "\"record\":\"yes\"", NULL, &e3);
+  g_autoptr (JsonNode) by_unit = NULL, refused = NULL, by_site = NULL, patched = NULL, kept = NULL;
+  g_autoptr (JsonObject) off = parse_object ("{\"record\":false}");
+  g_autoptr (JsonObject) title = parse_object ("{\"title\":\"Giao ban quý\"}");
+  g_autoptr (JsonObject) extra = NULL;
+  g_autofree gchar *field = NULL;
+
+  g_assert_no_error (e1);
+  g_assert_no_error (e2);
+  g_assert_false (node_record (plain)); /* [recordings] default_record = false */
+  g_assert_true (node_record (asked));
+  g_assert_null (bad);
+  g_assert_error (e3, SCHED_ERROR, SCHED_ERROR_INVALID);
+  field = sched_error_get_field (e3);
+  g_assert_cmpstr (field, ==, "record");
+
+  /* The unit's own default wins over the site's, and "record" over both. */
+  g_assert_true (sched_unit_set_record_default (f->ctx->db, "ubnd-tinh", 1, &e4));
+  by_unit = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 3, 8, 0, 9, 0, NULL, NULL, &e4);
+  g_assert_no_error (e4);
+  g_assert_true (node_record (by_unit));
+  refused = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 3, 9, 0, 10, 0,
+                  "\"record\":false", NULL, &e5);
+  g_assert_no_error (e5);
+  g_assert_false (node_record (refused));
+  g_assert_true (sched_unit_set_record_default (f->ctx->db, "ubnd-tinh", -1, &e6));
+  f->ctx->settings->recordings_default_record = TRUE;
+  by_site = book (f, &ubnd_p, "ubnd-tinh", "ubnd-tinh", rooms, 3, 4, 8, 0, 9, 0, NULL, NULL, &e6);
+  g_assert_no_error (e6);
+  g_assert_true (node_record (by_site));
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM meetings WHERE record = 1"), ==, 3);
+
+  /* PATCH: record:false turns it off; a title change keeps it as it is. */
+  patched = sched_booking_patch (f->core, &ubnd_p, node_id (by_site), -1, off, &extra, &e7);
+  g_assert_no_error (e7);
+  g_assert_false (node_record (patched));
+  kept = sched_booking_patch (f->core, &ubnd_p, node_id (asked), -1, title, &extra, &e8);
+  g_assert_no_error (e8);
+  g_assert_true (node_record (kept));
 }
 
 int
@@ -864,5 +929,6 @@ main (int argc, char **argv)
   ADD ("end-running", test_end_running);
   ADD ("attendance-refresh", test_attendance_refresh);
   ADD ("migrate-v2", test_migrate_v2);
+  ADD ("record-default", test_record_default);
   return g_test_run ();
 }

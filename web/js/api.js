@@ -74,6 +74,8 @@ export const api = {
   me: (token) => call('GET', '/api/v1/me', { token }),
 
   units: () => call('GET', '/api/v1/units').then(list('units')),
+  /** {units[], record_default}: the site's default for "record" as well */
+  unitsWithDefaults: () => call('GET', '/api/v1/units'),
   endpoints: () => call('GET', '/api/v1/endpoints').then(list('endpoints')),
   /** {code, name, valid_from, valid_to, successor, changes[]} (issue #16) */
   unitHistory: (code) => call('GET', `/api/v1/units/${encodeURIComponent(code)}/history`),
@@ -94,6 +96,11 @@ export const api = {
   extendMeeting: (id, minutes) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/extend`, { body: { minutes } }),
   endMeeting: (id) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/end`, { body: {} }),
   attendance: (id) => call('GET', `/api/v1/meetings/${encodeURIComponent(id)}/attendance`),
+  /** {recordings[{id, url, play_url, name, segment, bytes, seconds, started_at}], bytes, seconds, segments, state, live} */
+  recordings: (id) => call('GET', `/api/v1/meetings/${encodeURIComponent(id)}/recordings`),
+  /** action: pause | resume; 409 reason not_recording / no_room */
+  recordingControl: (id, action) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/recording`, { body: { action } }),
+  deleteRecording: (id) => call('DELETE', `/api/v1/recordings/${encodeURIComponent(id)}`),
 
   /** query: {from, to, group_by: unit|endpoint|level|month, compare?} */
   stats: (query) => call('GET', '/api/v1/stats', { query }),

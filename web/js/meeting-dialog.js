@@ -2,7 +2,9 @@
 // for the organising unit's secretariat (or an admin), edits it — title,
 // chair, rooms, date and times (PATCH with If-Match; a clash lists the
 // meetings in the way and the next free slots, one click moves it there) —
-// extends, ends, cancels and creates browser join links.
+// extends, ends, cancels and creates browser join links. Whoever may read
+// the meeting's recordings (admin, manager, the unit's secretariat) sees
+// them with a player and a download link.
 import { api, ApiError, endpointCodes } from './api.js';
 import { t } from './i18n.js';
 import { h, field, say, copyText, select } from './dom.js';
@@ -15,6 +17,28 @@ import { showConflictAnswer } from './conflicts.js';
 export function canManage(me, meeting) {
   if (!me) return false;
   return me.role === 'admin' || (me.role === 'secretariat' && me.unit === meeting.unit);
+}
+
+/** Who may read a meeting's recordings (the API's rule). */
+export function canReadRecordings(me, meeting) {
+  if (!me) return false;
+  return me.role === 'admin' || me.role === 'manager' || (me.role === 'secretariat' && me.unit === meeting.unit);
+}
+
+/** "1:02:03" / "12:03" from seconds. */
+export function fmtDuration(seconds) {
+  const total = Math.max(0, Math.round(Number(seconds) || 0));
+  const hh = Math.floor(total / 3600); const mm = Math.floor((total % 3600) / 60); const ss = total % 60;
+  const two = (n) => String(n).padStart(2, '0');
+  return hh ? `${hh}:${two(mm)}:${two(ss)}` : `${mm}:${two(ss)}`;
+}
+
+/** "12.3 MB" from bytes. */
+export function fmtBytes(bytes) {
+  const n = Number(bytes) || 0;
+  if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024))} kB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return `${(n / (1024 * 1024 * 1024)).toFixed(2)} GB`;
 }
 
 export function statusLabel(status) {
@@ -74,6 +98,40 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
     }
   }
 
+  /** The meeting's recordings: a player and a download link each. */
+  const recordingsBox = h('section', { class: 'recordings', id: 'mtg-recordings', 'aria-labelledby': 'mtg-rec-title' });
+  async function loadRecordings() {
+    const heading = h('h3', { id: 'mtg-rec-title' }, t('rec.heading'));
+    let answer;
+    try {
+      answer = await api.recordings(meeting.id);
+    } catch (e) {
+      recordingsBox.replaceChildren(heading, h('p', { class: 'hint' }, errorText(e)));
+      return;
+    }
+    const items = answer.recordings || [];
+    const state = answer.state ? h('p', { class: `rec-state rec-${answer.state}` }, t(`rec.state_${answer.state}`)) : null;
+    if (!items.length) {
+      recordingsBox.replaceChildren(heading, state, h('p', { class: 'hint', id: 'mtg-rec-none' }, t('rec.none')));
+      return;
+    }
+    const list = h('ol', { class: 'recording-list' }, items.map((r) => h('li', { dataset: { recording: String(r.id) } },
+      h('p', {}, t('rec.segment', { n: r.segment }), ' · ', fmtDateTime(r.started_at), ' · ',
+        fmtDuration(r.seconds), ' · ', fmtBytes(r.bytes)),
+      h('video', { controls: true, preload: 'metadata', src: r.play_url, class: 'recording-player', 'aria-label': t('rec.segment', { n: r.segment }) }),
+      h('p', { class: 'button-row' },
+        h('a', { href: r.play_url, download: r.name, class: 'button download' }, t('rec.download')),
+        me.role === 'admin' ? h('button', {
+          type: 'button', class: 'danger',
+          onclick: async () => {
+            if (!confirm(t('rec.delete_confirm', { n: r.segment }))) return;
+            try { await api.deleteRecording(r.id); say(status, t('rec.deleted'), 'ok'); loadRecordings(); } catch (e) { say(status, errorText(e), 'error'); }
+          },
+        }, t('rec.delete')) : null))));
+    recordingsBox.replaceChildren(heading, state,
+      h('p', { id: 'mtg-rec-total' }, t('rec.total', { n: answer.segments, time: fmtDuration(answer.seconds), size: fmtBytes(answer.bytes) })), list);
+  }
+
   function draw() {
     const own = canManage(me, meeting);
     const live = !['cancelled', 'ended', 'displaced'].includes(meeting.status);
@@ -85,8 +143,10 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
         h('dt', {}, t('mtg.chair')), h('dd', {}, roomName(meeting.chair)),
         h('dt', {}, t('mtg.status')), h('dd', {}, statusLabel(meeting.status)),
         h('dt', {}, t('mtg.rooms')),
-        h('dd', {}, endpointCodes(meeting).map(roomName).join(', '))),
+        h('dd', {}, endpointCodes(meeting).map(roomName).join(', ')),
+        h('dt', {}, t('rec.recorded')), h('dd', { id: 'mtg-record' }, meeting.record ? t('rec.yes') : t('rec.no'))),
     ];
+    if (canReadRecordings(me, meeting)) body.push(recordingsBox);
     if (own && live) body.push(manageSection());
     else if (!own && live && me.role === 'secretariat') body.push(h('p', { class: 'hint' }, t('mtg.not_own')));
     body.push(status, conflictsOut, h('div', { class: 'actions' },
@@ -118,8 +178,10 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
     const date = h('input', { type: 'text', name: 'date', inputmode: 'numeric', value: fmtDate(meeting.start), size: 10 });
     const start = h('input', { type: 'text', name: 'start', inputmode: 'numeric', value: fmtTime(meeting.start), size: 5 });
     const end = h('input', { type: 'text', name: 'end', inputmode: 'numeric', value: fmtTime(meeting.end), size: 5 });
+    const record = h('input', { type: 'checkbox', name: 'record', id: 'mtg-edit-record', checked: Boolean(meeting.record) });
     const form = h('form', { class: 'edit-form', id: 'mtg-edit', 'aria-label': t('mtg.edit') },
       field(t('mtg.title'), title), field(t('mtg.chair'), chair), roomBoxes,
+      h('label', { class: 'check', for: record.id }, record, ' ', t('rec.book_record')),
       h('div', { class: 'inline-form' }, field(t('book.date'), date), field(t('book.start'), start), field(t('book.end'), end)),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('mtg.edit_save'))));
     form.addEventListener('submit', (ev) => {
@@ -138,6 +200,7 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
       if (chosen.length !== current.size || chosen.some((c) => !current.has(c))) patch.endpoints = chosen;
       if (toIso(startAt) !== toIso(meeting.start)) patch.start = toIso(startAt);
       if (toIso(endAt) !== toIso(meeting.end)) patch.end = toIso(endAt);
+      if (record.checked !== Boolean(meeting.record)) patch.record = record.checked;
       if (!Object.keys(patch).length) { say(status, t('mtg.no_change'), 'info'); return; }
       act(() => api.updateMeeting(meeting.id, meeting.version, patch, scope), t('mtg.saved'));
     });
@@ -207,6 +270,7 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
   draw();
   document.body.append(dialog);
   dialog.showModal();
+  if (canReadRecordings(me, meeting)) loadRecordings();
   return dialog;
 }
 

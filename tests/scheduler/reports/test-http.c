@@ -353,6 +353,84 @@ test_http_ok (HttpFixture *f, gconstpointer data)
   reply_clear (&r);
 }
 
+static void
+add_recording (HttpFixture *f, gint64 meeting, gdouble seconds, gboolean deleted)
+{
+  g_autofree gchar *sql = g_strdup_printf (
+      "INSERT INTO recordings (meeting_id, segment, name, bytes, seconds, started_at, fetched_at,"
+      " deleted_at) SELECT %" G_GINT64_FORMAT ", 1 + (SELECT count(*) FROM recordings), "
+      "'s' || (SELECT count(*) FROM recordings) || '.webm', 1000, %.1f, start_at, start_at, %s"
+      " FROM meetings WHERE id = %" G_GINT64_FORMAT,
+      meeting, seconds, deleted ? "start_at" : "NULL", meeting);
+
+  reports_exec (&f->base, sql);
+}
+
+static gdouble
+group_hours (JsonObject *o, const gchar *key)
+{
+  JsonArray *groups = json_object_get_array_member (o, "groups");
+
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *g = json_array_get_object_element (groups, i);
+      if (g_strcmp0 (json_object_get_string_member (g, "key"), key) == 0)
+        return json_object_get_double_member (g, "recorded_hours");
+    }
+  return -1;
+}
+
+/* recorded_hours: the recordings kept of the meetings in the window, per
+ * unit, room and month; a deleted one and one outside the window do not
+ * count; the meeting figures stay as they were. */
+static void
+test_http_recorded_hours (HttpFixture *f, gconstpointer data)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gint64 a = reports_add_held (&f->base, "ubnd-tinh", reports_local (&f->base, 2024, 3, 5, 8, 0));
+  gint64 b = reports_add_held (&f->base, "tinh-uy", reports_local (&f->base, 2024, 4, 9, 8, 0));
+  gint64 outside
+      = reports_add_held (&f->base, "tinh-uy", reports_local (&f->base, 2024, 8, 9, 8, 0));
+  JsonObject *o, *totals;
+  Reply r;
+
+  add_recording (f, a, 3600, FALSE);
+  add_recording (f, a, 1800, FALSE);
+  add_recording (f, a, 7200, TRUE); /* deleted */
+  add_recording (f, b, 900, FALSE);
+  add_recording (f, outside, 3600, FALSE);
+
+  r = request (f, "GET", "/api/v1/stats?from=2024-01-01&to=2024-06-30&group_by=unit", f->manager);
+  g_assert_cmpuint (r.status, ==, 200);
+  o = parse_object (&r, parser);
+  totals = json_object_get_object_member (o, "totals");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (totals, "recorded_hours"), 1.75,
+                                  1e-9);
+  g_assert_cmpint (json_object_get_int_member (totals, "meetings_held"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "ubnd-tinh"), 1.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "tinh-uy"), 0.25, 1e-9);
+  reply_clear (&r);
+
+  /* per room: each room of a meeting counts its recording; the total once */
+  r = request (f, "GET", "/api/v1/stats?from=2024-01-01&to=2024-06-30&group_by=endpoint",
+               f->manager);
+  g_assert_cmpuint (r.status, ==, 200);
+  o = parse_object (&r, parser);
+  g_assert_cmpfloat_with_epsilon (
+      json_object_get_double_member (json_object_get_object_member (o, "totals"), "recorded_hours"),
+      1.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "d-vinh"), 1.75, 1e-9);
+  reply_clear (&r);
+
+  r = request (f, "GET", "/api/v1/stats?from=2024-01-01&to=2024-06-30&group_by=month", f->manager);
+  g_assert_cmpuint (r.status, ==, 200);
+  o = parse_object (&r, parser);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "2024-03"), 1.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "2024-04"), 0.25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "2024-05"), 0, 1e-9);
+  reply_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,5 +441,6 @@ main (int argc, char **argv)
   ADD ("forbidden", test_http_forbidden);
   ADD ("invalid", test_http_invalid);
   ADD ("ok", test_http_ok);
+  ADD ("recorded-hours", test_http_recorded_hours);
   return g_test_run ();
 }

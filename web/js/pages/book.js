@@ -23,7 +23,9 @@ import { sortRooms } from './calendar.js';
 const BYDAY = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
 export async function render(main, { me, params, navigate }) {
-  const [endpoints, units] = await Promise.all([api.endpoints(), api.units()]);
+  const [endpoints, unitAnswer] = await Promise.all([api.endpoints(), api.unitsWithDefaults()]);
+  const units = (unitAnswer && unitAnswer.units) || [];
+  const siteRecordDefault = Boolean(unitAnswer && unitAnswer.record_default);
   const rooms = sortRooms(endpoints);
   const roomMap = new Map(rooms.map((r) => [r.code, r]));
   const roomName = (code) => (roomMap.get(code) && roomMap.get(code).name) || code;
@@ -151,6 +153,16 @@ export async function render(main, { me, params, navigate }) {
     return { code, box, label: h('label', { class: 'check', for: box.id }, box, ' ', dayShort[(i + 1) % 7]) };
   });
   const skip = h('input', { type: 'checkbox', name: 'skip_conflicts', id: 'skip-conflicts' });
+  // Record the meeting: the unit's default (else the site's) until touched.
+  const record = h('input', { type: 'checkbox', name: 'record', id: 'book-record' });
+  let recordTouched = false;
+  const recordDefault = () => {
+    if (recordTouched) return;
+    const u = units.find((x) => x.code === unit.value);
+    record.checked = u && u.record_default !== null && u.record_default !== undefined ? Boolean(u.record_default) : siteRecordDefault;
+  };
+  record.addEventListener('change', () => { recordTouched = true; });
+  unit.addEventListener('change', recordDefault);
   const recDetails = h('div', { class: 'rec-details', hidden: true },
     field(t('book.interval'), interval),
     h('div', { class: 'field' }, h('label', { for: endKind.id = 'rec-end' }, t('book.rec_end')), h('div', { class: 'inline' }, endKind, count, until)),
@@ -185,6 +197,7 @@ export async function render(main, { me, params, navigate }) {
     live,
     field(t('book.recurrence'), freq),
     recDetails,
+    h('label', { class: 'check', for: record.id }, record, ' ', t('rec.book_record')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'book-submit' }, t('book.submit'))),
     status, conflictsOut);
   main.append(form);
@@ -195,6 +208,7 @@ export async function render(main, { me, params, navigate }) {
     end.value = params.get('end');
   }
   pickChair();
+  recordDefault();
 
   /** Read the form; returns {body} or {error, control}. */
   function readForm() {
@@ -213,7 +227,7 @@ export async function render(main, { me, params, navigate }) {
     if (endpointsChosen.length < 2) return { error: t('book.err_rooms'), control: boxes.values().next().value };
     const body = {
       title: title.value.trim(), unit: unit.value, chair: chair.value,
-      endpoints: endpointsChosen, start: toIso(startAt), end: toIso(endAt),
+      endpoints: endpointsChosen, start: toIso(startAt), end: toIso(endAt), record: record.checked,
     };
     if (freq.value) {
       const rec = { freq: freq.value, interval: Math.max(1, Number(interval.value) || 1) };

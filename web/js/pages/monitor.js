@@ -4,7 +4,9 @@
 // guests who left dropped, rooms not connected greyed without controls, the
 // time left. The organiser's secretariat (and an admin) gets the chair
 // controls: mute, give the floor, layout; it and the chair room's
-// secretariat can extend or end the meeting.
+// secretariat can extend or end the meeting. A recording room is marked
+// (recording, paused, failed) and who may use the controls can pause and
+// resume the recording.
 // Polls GET /api/v1/monitor every 2 s while the page is shown.
 import { api } from '../api.js';
 import { t, fmtNumber } from '../i18n.js';
@@ -135,6 +137,22 @@ export async function render(main, { me }) {
     const head = meetingHead(m, names.get(m.chair) || m.chair);
     if (!room) return h('article', { class: 'meeting-card', dataset: { meeting: m.id } }, head, h('p', { class: 'hint' }, t('mon.no_bridge')));
 
+    const rec = room.recording && room.recording.state !== 'off' ? room.recording : null;
+    const recMark = rec ? h('p', { class: `rec-mark rec-${rec.state}`, dataset: { recording: rec.state } },
+      h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), ' ', t(`rec.state_${rec.state}`),
+      rec.error ? h('small', { class: 'reason' }, ` — ${rec.error === 'disk_full' ? t('rec.disk_full') : rec.error}`) : null,
+      own && (rec.state === 'recording' || rec.state === 'paused') ? h('button', {
+        type: 'button', dataset: { recordAction: rec.state === 'recording' ? 'pause' : 'resume' },
+        onclick: async () => {
+          try {
+            await api.recordingControl(m.id, rec.state === 'recording' ? 'pause' : 'resume');
+            // the card is redrawn only without focus inside: the new state shows at once
+            if (document.activeElement) document.activeElement.blur();
+            say(status, t('mon.done'), 'ok');
+            poll(true);
+          } catch (e) { say(status, errorText(e), 'error'); }
+        },
+      }, rec.state === 'recording' ? t('rec.pause') : t('rec.resume')) : null) : null;
     const layout = select({ 'aria-label': t('mon.layout') }, ['grid', 'speaker', 'chair'].map((v) => ({ value: v, label: t(`mon.layout_${v}`) })), room.layout);
     const controls = own ? h('div', { class: 'button-row' },
       h('label', {}, t('mon.layout'), ' ', layout),
@@ -160,7 +178,7 @@ export async function render(main, { me }) {
           h('button', { type: 'button', onclick: () => send({ action: p.muted ? 'unmute' : 'mute', endpoint: p.endpoint }) }, p.muted ? t('mon.unmute') : t('mon.mute')),
           h('button', { type: 'button', onclick: () => send({ action: 'floor', endpoint: p.endpoint }) }, t('mon.floor'))] : null) : null);
     });
-    return h('article', { class: 'meeting-card', dataset: { meeting: m.id } }, head, controls,
+    return h('article', { class: 'meeting-card', dataset: { meeting: m.id } }, head, recMark, controls,
       h('div', { class: 'table-scroll' }, h('table', { class: 'participants' },
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, t('mon.room')), h('th', { scope: 'col' }, t('mon.quality')),

@@ -259,16 +259,17 @@ export async function render(main, { params }) {
     const total = (result && result.totals) || {};
     const before = (previous && previous.totals) || {};
     const kpi = (label, value, id) => h('div', { class: 'kpi', id }, h('span', { class: 'kpi-value' }, value), h('span', { class: 'kpi-label' }, label));
-    kpis.replaceChildren(
+    kpis.replaceChildren(...[
       kpi(t('stats.booked'), fmtNumber(total.meetings_booked), 'kpi-booked'),
       kpi(t('stats.held'), fmtNumber(total.meetings_held), 'kpi-held'),
       kpi(t('stats.cancelled'), fmtNumber(total.meetings_cancelled), 'kpi-cancelled'),
       kpi(t('stats.actual_hours'), fmtNumber(hours(total.actual_minutes), 1), 'kpi-hours'),
       kpi(t('stats.attendance_rate'), total.attendance_rate === undefined || total.attendance_rate === null ? '—'
         : `${fmtNumber(rate(total.attendance_rate), 1)}%`, 'kpi-attendance'),
+      total.recorded_hours === undefined ? null : kpi(t('stats.recorded_hours'), fmtNumber(total.recorded_hours, 1), 'kpi-recorded'),
       h('p', { class: 'kpi-change', id: 'kpi-change' }, t('stats.held_change', {
         text: changeSentence(total.meetings_held, before.meetings_held, window),
-      })));
+      }))].filter(Boolean));
   }
 
   function table(headers, rows) {
