@@ -21,11 +21,13 @@
 #include "sched-error.h"
 #include "sched-reorg.h"
 #include "sched-reports.h"
+#include "sched-roster.h"
 #include "sched-stats.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const gchar *const districts[] = {
   "vinh",     "cua-lo",      "thai-hoa",  "hoang-mai", "anh-son",      "con-cuong",   "dien-chau",
@@ -38,6 +40,9 @@ static gint opt_max_rooms = 10;
 static gint opt_iterations = 100;
 static gint opt_raw_iterations = 1;
 static gchar *opt_db = NULL;
+static gchar *opt_roster = NULL;
+static gchar *opt_reorganisation = NULL;
+static gboolean opt_generate_only = FALSE;
 
 static const GOptionEntry entries[] = {
   { "meetings", 0, 0, G_OPTION_ARG_INT64, &opt_meetings, "meetings to generate", "N" },
@@ -45,6 +50,15 @@ static const GOptionEntry entries[] = {
   { "iterations", 0, 0, G_OPTION_ARG_INT, &opt_iterations, "timed runs per case", "N" },
   { "raw-iterations", 0, 0, G_OPTION_ARG_INT, &opt_raw_iterations, "runs of the raw path", "N" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "database file (default: temporary)", "PATH" },
+  { "roster", 0, 0, G_OPTION_ARG_FILENAME, &opt_roster,
+    "roster .ini for a new database (default: the built-in 44 rooms)", "FILE" },
+  { "reorganisation", 0, 0, G_OPTION_ARG_FILENAME, &opt_reorganisation,
+    "what to apply before the historic/successor cases: bench (default), one-room (every district "
+    "unit dissolved and every district room closed into one province room), none, or a "
+    "reorganisation file (its effective date is moved to 2024-07-01)",
+    "KIND|FILE" },
+  { "generate-only", 0, 0, G_OPTION_ARG_NONE, &opt_generate_only,
+    "stop after generating the database and building the rollup", NULL },
   { NULL },
 };
 
@@ -140,6 +154,27 @@ load_roster (SchedDb *db)
       ROOM (r2, n2, "district", u2);
     }
   exec_or_die (db, "COMMIT");
+  return rooms;
+}
+
+/* The roster of an .ini file (conf/roster-nghe-an.ini has the same
+ * province and department unit codes as the built-in one); the rooms in
+ * the file's order. */
+static GPtrArray *
+load_roster_file (SchedDb *db, const gchar *file)
+{
+  GPtrArray *rooms = g_ptr_array_new_with_free_func (g_free);
+  GError *error = NULL;
+  gboolean loaded = FALSE;
+  sqlite3_stmt *stmt;
+
+  sched_roster_load_if_empty (db, file, &loaded, &error);
+  die_on_error (error, file);
+  g_assert (loaded);
+  stmt = prepare_or_die (db, "SELECT code FROM endpoints ORDER BY rowid");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rooms, g_strdup (sched_db_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
   return rooms;
 }
 
@@ -408,19 +443,14 @@ time_group_raw (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup 
 /* The reorganisation of the benchmark's roster: effective 01/07/2024, in
  * the middle of the timed year, so that the successor grouping folds
  * meetings of both windows. */
-static void
-apply_reorganisation (SchedContext *ctx)
+static gchar *
+reorganisation_bench (void)
 {
   GString *file = g_string_new ("{\"format\": \"vc-province-reorganisation/1\", \"name\": "
                                 "\"bench-2024-07-01\", \"effective\": \"2024-07-01\", "
                                 "\"entries\": [\n"
                                 "{\"op\": \"merge\", \"units\": [\"so-tc\"], \"into\": "
                                 "\"so-tttt\"}");
-  SchedCore core = { .ctx = ctx };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) extra = NULL;
-  g_autoptr (JsonNode) summary = NULL;
-  gint64 t0 = g_get_monotonic_time ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (districts); i++)
     g_string_append_printf (file,
@@ -432,12 +462,127 @@ apply_reorganisation (SchedContext *ctx)
                             "\"tinh-uy\", \"level\": \"commune\"}",
                             districts[i], districts[i], districts[i], districts[i]);
   g_string_append (file, "]}");
+  return g_string_free (file, FALSE);
+}
+
+/* The worst case for the room grouping (issue #16): on 01/07/2024 every
+ * district room closes into ONE room, the first province room of the
+ * roster, and every unit of a district room is dissolved into that room's
+ * unit; all 42 district rooms fold into one successor, so nearly every
+ * meeting has several rooms folding together. */
+static gchar *
+reorganisation_one_room (SchedDb *db)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GHashTable) units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree gchar *target = NULL, *target_unit = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = prepare_or_die (db, "SELECT code, unit FROM endpoints WHERE level = 'province'"
+                             " ORDER BY rowid LIMIT 1");
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    die_on_error (g_error_new_literal (SCHED_ERROR, SCHED_ERROR_INTERNAL, "no province room"),
+                  "one-room");
+  target = g_strdup (sched_db_column_text (stmt, 0));
+  target_unit = g_strdup (sched_db_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "vc-province-reorganisation/1");
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "bench-one-room-2024-07-01");
+  json_builder_set_member_name (b, "effective");
+  json_builder_add_string_value (b, "2024-07-01");
+  json_builder_set_member_name (b, "entries");
+  json_builder_begin_array (b);
+  stmt = prepare_or_die (db, "SELECT code, unit FROM endpoints WHERE level = 'district'"
+                             " ORDER BY rowid");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const gchar *unit = sched_db_column_text (stmt, 1);
+
+      if (unit && g_strcmp0 (unit, target_unit) != 0 && !g_hash_table_contains (units, unit))
+        {
+          g_hash_table_add (units, g_strdup (unit));
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "op");
+          json_builder_add_string_value (b, "dissolve");
+          json_builder_set_member_name (b, "unit");
+          json_builder_add_string_value (b, unit);
+          json_builder_set_member_name (b, "successor");
+          json_builder_add_string_value (b, target_unit);
+          json_builder_end_object (b);
+        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "op");
+      json_builder_add_string_value (b, "close-room");
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 0));
+      json_builder_set_member_name (b, "successor");
+      json_builder_add_string_value (b, target);
+      json_builder_end_object (b);
+    }
+  sqlite3_reset (stmt);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, TRUE);
+}
+
+/* A reorganisation file as it is, but effective 01/07/2024 (the benchmark's
+ * data spans 2022–2024): conf/reorg-nghe-an-2025-07-01.example.json on the
+ * roster of conf/roster-nghe-an.ini. */
+static gchar *
+reorganisation_from_file (const gchar *path)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  GError *error = NULL;
+  JsonObject *o;
+
+  json_parser_load_from_file (parser, path, &error);
+  die_on_error (error, path);
+  o = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (o, "effective", "2024-07-01");
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+apply_reorganisation (SchedContext *ctx)
+{
+  SchedCore core = { .ctx = ctx };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) summary = NULL;
+  g_autofree gchar *file = NULL;
+  const gchar *kind = opt_reorganisation ? opt_reorganisation : "bench";
+  gint64 t0;
+
+  if (g_str_equal (kind, "none"))
+    return FALSE;
+  if (g_str_equal (kind, "bench"))
+    file = reorganisation_bench ();
+  else if (g_str_equal (kind, "one-room"))
+    file = reorganisation_one_room (ctx->db);
+  else
+    file = reorganisation_from_file (kind);
+  t0 = g_get_monotonic_time ();
   summary
-      = sched_reorg_run (&core, file->str, file->len, "bench", SCHED_REORG_APPLY, &extra, &error);
-  g_string_free (file, TRUE);
+      = sched_reorg_run (&core, file, strlen (file), "bench", SCHED_REORG_APPLY, &extra, &error);
+  if (error && extra)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), extra);
+      g_autofree gchar *text = json_to_string (node, TRUE);
+      fprintf (stderr, "%s\n", text);
+    }
   die_on_error (error, "reorganisation");
-  printf ("\nreorganisation applied (effective 01/07/2024): %.1f s\n",
+  printf ("\nreorganisation %s applied (effective 01/07/2024): %.1f s\n", kind,
           (g_get_monotonic_time () - t0) / 1e6);
+  return TRUE;
 }
 
 /* units=historic against units=successor, alternating run by run on the
@@ -538,7 +683,7 @@ main (int argc, char **argv)
     {
       /* generation only: durability does not matter here */
       exec_or_die (db, "PRAGMA synchronous = OFF");
-      rooms = load_roster (db);
+      rooms = opt_roster ? load_roster_file (db, opt_roster) : load_roster (db);
       t0 = g_get_monotonic_time ();
       generate (db, tz, rooms, opt_meetings, opt_max_rooms);
       printf ("generation: %.1f s\n", (g_get_monotonic_time () - t0) / 1e6);
@@ -551,6 +696,11 @@ main (int argc, char **argv)
   printf ("rollup build (first start on this database): %.1f s\n",
           (g_get_monotonic_time () - t0) / 1e6);
   exec_or_die (db, "ANALYZE");
+  if (opt_generate_only)
+    {
+      sched_db_close (db);
+      return 0;
+    }
 
   server = soup_server_new (NULL, NULL);
   sched_reports_register (&ctx, server);
@@ -592,7 +742,8 @@ main (int argc, char **argv)
                           .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
     g_autoptr (SchedStats) first = NULL;
 
-    apply_reorganisation (&ctx);
+    if (!apply_reorganisation (&ctx))
+      goto done;
     t0 = g_get_monotonic_time ();
     first = sched_stats_compute (db, tz, &q, &error);
     die_on_error (error, "stats");
@@ -605,6 +756,7 @@ main (int argc, char **argv)
       time_units (db, tz, &q, g, session, base_url, token);
   }
 
+done:
   time_bookings (db, 1767225600 + 1000 * 3600, "booking insert, rollup built");
   time_refresh (db, tz);
 
