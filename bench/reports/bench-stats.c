@@ -43,6 +43,7 @@ static gchar *opt_db = NULL;
 static gchar *opt_roster = NULL;
 static gchar *opt_reorganisation = NULL;
 static gboolean opt_generate_only = FALSE;
+static gboolean opt_after_only = FALSE;
 
 static const GOptionEntry entries[] = {
   { "meetings", 0, 0, G_OPTION_ARG_INT64, &opt_meetings, "meetings to generate", "N" },
@@ -59,6 +60,8 @@ static const GOptionEntry entries[] = {
     "KIND|FILE" },
   { "generate-only", 0, 0, G_OPTION_ARG_NONE, &opt_generate_only,
     "stop after generating the database and building the rollup", NULL },
+  { "after-only", 0, 0, G_OPTION_ARG_NONE, &opt_after_only,
+    "skip the cases before the reorganisation", NULL },
   { NULL },
 };
 
@@ -766,6 +769,8 @@ main (int argc, char **argv)
                           .to = g_date_time_to_unix (to),
                           .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
 
+    if (opt_after_only)
+      goto after;
     printf ("\nyear 2024 compared with 2023, times in ms\n\n");
     printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
     printf ("|--------------------------------|-------|----------|----------|----------|\n");
@@ -778,6 +783,7 @@ main (int argc, char **argv)
       time_group_raw (db, tz, &q, g);
   }
 
+after:
   {
     g_autoptr (GDateTime) from = g_date_time_new (tz, 2024, 1, 1, 0, 0, 0);
     g_autoptr (GDateTime) to = g_date_time_new (tz, 2025, 1, 1, 0, 0, 0);
@@ -794,7 +800,7 @@ main (int argc, char **argv)
     printf ("\nyear 2024 compared with 2023 after the reorganisation, times in ms\n\n");
     printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
     printf ("|--------------------------------|-------|----------|----------|----------|\n");
-    for (gint g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_LEVEL; g++)
+    for (gint g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_MONTH; g++)
       time_units (db, tz, &q, g, session, base_url, token);
   }
 
