@@ -623,8 +623,10 @@ time_first_query (SchedDb *db, SoupSession *session, const gchar *base_url, cons
   gint64 days = count_or_die (db, "SELECT count(*) FROM stats_rollup_dirty");
   gint64 t0 = g_get_monotonic_time ();
   guint tick = g_timeout_add (10, on_tick, &stall);
+  g_autoptr (SoupSession) patient = soup_session_new_with_options ("timeout", 3600, NULL);
 
-  g_assert (http_get (session, url, token) == 200);
+  (void)session;
+  g_assert (http_get (patient, url, token) == 200);
   g_source_remove (tick);
   printf ("first query after it, through HTTP (%" G_GINT64_FORMAT
           " dirty days refreshed in the background): %.1f s; longest main-loop tick: %.1f ms"

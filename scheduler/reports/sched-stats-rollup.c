@@ -12,6 +12,12 @@
  *                        (every meeting once; the successor grouping maps
  *                        each level of the set and counts the meeting once
  *                        per distinct level it maps to)
+ *   dim 'endpoint-successor'  key = the room a member room counts under in
+ *                        the statistics by successor, following its chain
+ *                        of successors as the roster now stands (once per
+ *                        distinct such room: rooms closed into one count a
+ *                        meeting once); read for units=successor when no
+ *                        room's period ends after the query's window
  *   day = (start_at + offset_seconds) / 86400: the local day of the start,
  *   for the fixed UTC offset in stats_rollup_meta (Asia/Ho_Chi_Minh: +7 h).
  *
@@ -30,7 +36,7 @@
 #include "sched-error.h"
 
 /* Bump when the definitions change: the next start rebuilds the table. */
-#define STATS_ROLLUP_VERSION 4
+#define STATS_ROLLUP_VERSION 5
 
 /* clang-format off */
 #define MEMBER_OF(m) STATS_SQL_IS_MEMBER ("me", m)
@@ -70,6 +76,15 @@
   "        WHERE " MEMBER_OF ("m") " ORDER BY 1, 2) s GROUP BY s.id) l"                \
   " JOIN meetings m ON m.id = l.id GROUP BY 2, 3"
 
+#define SELECT_ENDPOINT_SUCCESSOR(days)                                                \
+  "WITH RECURSIVE" STATS_SQL_ROOM_FINAL ("final")                                                \
+  " SELECT 'endpoint-successor', " STATS_SQL_DAY ("m") ", x.dest, " STATS_SQL_SUMS ("m") \
+  " FROM (SELECT DISTINCT me.meeting_id AS id, f.dest AS dest" MEETINGS_ON (days)      \
+  "       JOIN meeting_endpoints me ON me.meeting_id = m.id"                           \
+  "       JOIN final f ON f.code = me.endpoint"                                        \
+  "       WHERE " MEMBER_OF ("m") ") x"                                                \
+  " JOIN meetings m ON m.id = x.id GROUP BY 2, 3"
+
 /* Dirty days: marked by the triggers (day >= 0), or claimed by a
  * background refresh (-1 - day, sched_stats_rollup_claim). */
 #define DIRTY_DAYS                                                                     \
@@ -78,12 +93,13 @@
 
 /* The sums of the dirty days, per dim, replace what the rollup held. */
 static const gchar rollup_refresh[] =
-  "DELETE FROM stats_rollup WHERE dim IN ('unit', 'endpoint', 'level', 'levelset')"
-  " AND day IN (" DIRTY_DAYS ");"
+  "DELETE FROM stats_rollup WHERE dim IN ('unit', 'endpoint', 'level', 'levelset',"
+  " 'endpoint-successor') AND day IN (" DIRTY_DAYS ");"
   INSERT_ROLLUP SELECT_UNIT (DIRTY_DAYS) ";"
   INSERT_ROLLUP SELECT_ENDPOINT (DIRTY_DAYS) ";"
   INSERT_ROLLUP SELECT_LEVEL (DIRTY_DAYS) ";"
   INSERT_ROLLUP SELECT_LEVELSET (DIRTY_DAYS) ";"
+  INSERT_ROLLUP SELECT_ENDPOINT_SUCCESSOR (DIRTY_DAYS) ";"
   "DELETE FROM stats_rollup_dirty;";
 
 /* The background refresh (sched-stats-refresher.c): one statement per dim
@@ -93,6 +109,7 @@ static const gchar *const rollup_claimed_selects[] = {
   SELECT_ENDPOINT (CLAIMED_DAYS),
   SELECT_LEVEL (CLAIMED_DAYS),
   SELECT_LEVELSET (CLAIMED_DAYS),
+  SELECT_ENDPOINT_SUCCESSOR (CLAIMED_DAYS),
 };
 
 /* Everything from scratch. */
@@ -122,7 +139,14 @@ static const gchar rollup_rebuild[] =
   "        JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "        JOIN endpoints e ON e.code = me.endpoint"
   "        WHERE " MEMBER_OF ("m") " ORDER BY 1, 2) s GROUP BY s.id) l"
-  " JOIN meetings m ON m.id = l.id GROUP BY 2, 3;";
+  " JOIN meetings m ON m.id = l.id GROUP BY 2, 3;"
+  INSERT_ROLLUP "WITH RECURSIVE" STATS_SQL_ROOM_FINAL ("final")
+  " SELECT 'endpoint-successor', " STATS_SQL_DAY ("m") ", x.dest, " STATS_SQL_SUMS ("m")
+  " FROM (SELECT DISTINCT me.meeting_id AS id, f.dest AS dest FROM meetings m"
+  "       JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "       JOIN final f ON f.code = me.endpoint"
+  "       WHERE " MEMBER_OF ("m") ") x"
+  " JOIN meetings m ON m.id = x.id GROUP BY 2, 3;";
 /* clang-format on */
 
 gboolean
@@ -292,7 +316,8 @@ typedef struct
   gint64 sums[8];
 } RollupRow;
 
-static const gchar *const rollup_dims[] = { "unit", "endpoint", "level", "levelset" };
+static const gchar *const rollup_dims[]
+    = { "unit", "endpoint", "level", "levelset", "endpoint-successor" };
 
 static void
 rollup_row_clear (gpointer data)
@@ -374,7 +399,8 @@ static const gchar sql_claimed_days[] =
 static const gchar sql_day_still_claimed[] =
   "SELECT 1 FROM stats_rollup_dirty WHERE day = -1 - ?1";
 static const gchar sql_day_clear[] =
-  "DELETE FROM stats_rollup WHERE dim IN ('unit', 'endpoint', 'level', 'levelset') AND day = ?1";
+  "DELETE FROM stats_rollup WHERE dim IN ('unit', 'endpoint', 'level', 'levelset',"
+  " 'endpoint-successor') AND day = ?1";
 static const gchar sql_day_unclaim[] =
   "DELETE FROM stats_rollup_dirty WHERE day = -1 - ?1";
 static const gchar sql_row_insert[] =

@@ -75,6 +75,11 @@ typedef struct
   SchedStatsCompare compare;
   SchedStatsUnits units;
   gboolean force_raw; /* tests and benchmarks: never use the rollup */
+  /* tests and benchmarks, units=successor, group_by=endpoint: fold the
+   * rooms' rows and correct the meetings with several rooms folding into
+   * one from the raw tables, even when the rollup's 'endpoint-successor'
+   * rows could answer */
+  gboolean fold_rooms;
 } SchedStatsQuery;
 
 typedef struct
