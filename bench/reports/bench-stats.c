@@ -634,6 +634,30 @@ time_first_query (SchedDb *db, SoupSession *session, const gchar *base_url, cons
           days, (g_get_monotonic_time () - t0) / 1e6, stall.worst / 1000.0);
 }
 
+/* units=successor, group_by=endpoint the way rollup v4 answered it: the
+ * rooms' rows folded, and the meetings with several rooms folding into one
+ * read from the raw tables (fold_rooms), a few runs only. */
+static void
+time_folded_rooms (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q)
+{
+  g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  SchedStatsQuery folded = *q;
+  GError *error = NULL;
+
+  folded.group_by = SCHED_STATS_GROUP_ENDPOINT;
+  folded.units = SCHED_STATS_UNITS_SUCCESSOR;
+  folded.fold_rooms = TRUE;
+  for (gint i = 0; i < MIN (opt_iterations, 5); i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, &folded, &error);
+      gdouble v = (g_get_monotonic_time () - s) / 1000.0;
+      die_on_error (error, "stats");
+      g_array_append_val (ms, v);
+    }
+  report ("endpoint, successor, folded (v4)", ms);
+}
+
 /* units=historic against units=successor, alternating run by run on the
  * same data, through the query function and through HTTP. */
 static void
@@ -804,6 +828,7 @@ after:
     printf ("|--------------------------------|-------|----------|----------|----------|\n");
     for (gint g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_MONTH; g++)
       time_units (db, tz, &q, g, session, base_url, token);
+    time_folded_rooms (db, tz, &q);
   }
 
 done:
