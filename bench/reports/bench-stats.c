@@ -14,7 +14,14 @@
  * Run by hand (docs/benchmarks.md, "Scheduler statistics"):
  *
  *   build/bench/reports/bench-stats [--meetings N] [--max-rooms N]
- *                                   [--iterations N] [--db PATH] */
+ *                                   [--iterations N] [--db PATH]
+ *
+ * --roster FILE generates on a roster file's rooms (conf/roster-nghe-an.ini)
+ * instead of the built-in ones; --reorganisation chooses what is applied:
+ * the built-in file, one-room (the worst case for the room grouping: every
+ * district room closed into one), none, or a file (its effective date moved
+ * to 2024-07-01); --generate-only, --after-only and --rebuild-after split a
+ * long run into parts (docs/benchmarks.md). */
 #define G_LOG_DOMAIN "vc-bench-reports"
 
 #include "sched-auth.h"
