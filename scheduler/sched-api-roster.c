@@ -338,15 +338,89 @@ fail:
   sched_http_reply_error (msg, error);
 }
 
+/* Records in roster_changes, at @at, each attribute a PATCH changes, so that
+ * the statistics keep a room's level (and name) at each meeting's date
+ * (issue #16). Written before the room itself: the rollup's trigger on a
+ * room's level reads it (schema v5, sched-db.c). */
+static gboolean
+roster_endpoint_record_changes (SchedDb *db, const SchedRoom *room, gint64 at, const gchar *name,
+                                const gchar *level, const gchar *unit, const gchar *parent,
+                                GError **error)
+{
+  const struct
+  {
+    const gchar *change, *old_value, *new_value;
+  } fields[] = {
+    { "name", room->name, name },
+    { "level", room->level, level },
+    { "unit", room->unit, unit && *unit ? unit : NULL },
+    { "parent", room->parent, parent && *parent ? parent : NULL },
+  };
+  const gboolean given[] = { name != NULL, level != NULL, unit != NULL, parent != NULL };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      SchedRosterChange c = {
+        .at = at,
+        .kind = (gchar *)"endpoint",
+        .code = room->code,
+        .change = (gchar *)fields[i].change,
+        .old_value = (gchar *)fields[i].old_value,
+        .new_value = (gchar *)fields[i].new_value,
+      };
+      if (!given[i] || g_strcmp0 (fields[i].old_value, fields[i].new_value) == 0)
+        continue;
+      if (!sched_roster_change_insert (db, &c, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The optional "effective" of a PATCH: when the change took effect (a date
+ * YYYY-MM-DD, local midnight, or an RFC 3339 time); now when absent. Not in
+ * the future (a reorganisation file plans changes ahead), and not before
+ * the room's last recorded change, so that its history stays in order. */
+static gboolean
+roster_patch_effective (SchedCore *core, JsonObject *o, const gchar *code, gint64 *at,
+                        GError **error)
+{
+  const gchar *text = sched_json_get_string (o, "effective", FALSE, error);
+  gint64 now = sched_core_now (core), last = 0;
+
+  *at = now;
+  if (text == NULL)
+    return error == NULL || *error == NULL;
+  if (!sched_http_parse_date_or_time (text, "effective", core->ctx->tz, at, error))
+    return FALSE;
+  if (*at > now)
+    {
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "effective",
+                             "must not be in the future (plan later changes with a "
+                             "reorganisation file)");
+      return FALSE;
+    }
+  if (!sched_roster_change_last_at (core->ctx->db, "endpoint", code, &last, error))
+    return FALSE;
+  if (*at < last)
+    {
+      g_autofree gchar *date = sched_roster_format_date (core->ctx->tz, last);
+      sched_error_set_field (error, SCHED_ERROR_INVALID, "effective",
+                             "must not be before the room's last recorded change (%s)", date);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMessage *msg,
                        const gchar *code)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) root = NULL;
+  g_autoptr (SchedRoom) room = NULL;
   JsonObject *o = sched_http_read_json_object (core->ctx, msg, &root, &error);
   const gchar *name = NULL, *level = NULL, *unit = NULL, *parent = NULL;
-  gboolean exists = FALSE;
+  gint64 at = 0;
 
   if (o == NULL)
     goto fail;
@@ -357,13 +431,13 @@ roster_endpoint_patch (SchedCore *core, const SchedPrincipal *who, SoupServerMes
   if (error || !roster_check_fields (core, code, name, level, unit, parent, &error)
       || !sched_db_begin_immediate (core->ctx->db, &error))
     goto fail;
-  if (!sched_room_exists (core->ctx->db, code, FALSE, &exists, &error))
+  room = sched_room_get (core->ctx->db, code, &error);
+  if (room == NULL)
     goto rollback;
-  if (!exists)
-    {
-      g_set_error (&error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND, "no room '%s'", code);
-      goto rollback;
-    }
+  if (!roster_patch_effective (core, o, code, &at, &error)
+      || !roster_endpoint_record_changes (core->ctx->db, room, at, name, level, unit, parent,
+                                          &error))
+    goto rollback;
   /* An empty unit or parent clears it; an absent one keeps it. */
   if (!sched_room_update (core->ctx->db, code, name, level, unit, parent, &error)
       || !roster_audit (core, who, "endpoint_changed", json_object_ref (o), &error)

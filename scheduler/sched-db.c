@@ -29,7 +29,9 @@
  * schema v3 replaces it with covering indexes (see schema_v3); schema v4
  * drops an index v3 made redundant and adds the statistics rollup's tables
  * and triggers (see schema_v4); schema v5 gives the roster time (see
- * schema_v5); schema v6 adds holidays entered by an administrator, v7 recordings (see schema_v6, schema_v7).
+ * schema_v5); schema v6 adds holidays entered by an administrator, v7
+ * recordings, v8 marks the statistics' days when a room's successor
+ * changes (see schema_v6, schema_v7, schema_v8).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -401,6 +403,23 @@ static const gchar schema_v7[] =
   "  deleted_by TEXT,"
   "  UNIQUE (meeting_id, name));"
   "CREATE INDEX recordings_by_started ON recordings(started_at) WHERE deleted_at IS NULL;";
+
+/* Schema v8: the statistics rollup also sums each meeting once per room it
+ * counts under in the statistics by successor (dim 'endpoint-successor',
+ * sched-stats-rollup.c), every room followed along its chain of successors
+ * as the roster now stands. A room that ends (or gets another successor)
+ * changes that mapping for all past days: every day with a meeting is
+ * marked (the days of the rollup's own unit rows), and the next statistics
+ * request refreshes them in the background (sched-stats-refresher.c). The
+ * meta row goes: the next start rebuilds the rollup with the new dim. */
+static const gchar schema_v8[] =
+  "CREATE TRIGGER IF NOT EXISTS stats_rollup_dirty_endpoint_successor"
+  " AFTER UPDATE OF successor, valid_to ON endpoints"
+  " WHEN OLD.successor IS NOT NEW.successor OR OLD.valid_to IS NOT NEW.valid_to BEGIN "
+  "INSERT OR IGNORE INTO stats_rollup_dirty (day)"
+  " SELECT DISTINCT day FROM stats_rollup WHERE dim = 'unit';"
+  "END;"
+  "DELETE FROM stats_rollup_meta;";
 /* clang-format on */
 
 void
@@ -539,7 +558,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 8) … */
+  if (version < 8 && !sched_db_exec (db, schema_v8, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 9) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {

@@ -243,20 +243,14 @@ sched_http_query (GHashTable *query, const gchar *name)
 }
 
 gboolean
-sched_http_query_time (GHashTable *query, const gchar *name, GTimeZone *tz, gint64 fallback,
-                       gint64 *out, GError **error)
+sched_http_parse_date_or_time (const gchar *text, const gchar *field, GTimeZone *tz, gint64 *out,
+                               GError **error)
 {
-  const gchar *text = sched_http_query (query, name);
   gint y, m, d;
   gchar tail;
 
-  if (text == NULL || *text == '\0')
-    {
-      *out = fallback;
-      return TRUE;
-    }
   if (vc_time_parse (text, out))
-    return sched_http_parse_time (text, name, out, error);
+    return sched_http_parse_time (text, field, out, error);
   if (strlen (text) == 10 && sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
     {
       g_autoptr (GDateTime) dt = g_date_time_new (tz, y, m, d, 0, 0, 0);
@@ -265,14 +259,28 @@ sched_http_query_time (GHashTable *query, const gchar *name, GTimeZone *tz, gint
           *out = g_date_time_to_unix (dt);
           if (*out >= SCHED_TIME_MIN && *out < SCHED_TIME_END)
             return TRUE;
-          sched_error_set_field (error, SCHED_ERROR_INVALID, name,
-                                 "%s must lie between 2000-01-01 and 2099-12-31", name);
+          sched_error_set_field (error, SCHED_ERROR_INVALID, field,
+                                 "%s must lie between 2000-01-01 and 2099-12-31", field);
           return FALSE;
         }
     }
-  sched_error_set_field (error, SCHED_ERROR_INVALID, name,
+  sched_error_set_field (error, SCHED_ERROR_INVALID, field,
                          "'%s' is neither an RFC 3339 time nor a date YYYY-MM-DD", text);
   return FALSE;
+}
+
+gboolean
+sched_http_query_time (GHashTable *query, const gchar *name, GTimeZone *tz, gint64 fallback,
+                       gint64 *out, GError **error)
+{
+  const gchar *text = sched_http_query (query, name);
+
+  if (text == NULL || *text == '\0')
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  return sched_http_parse_date_or_time (text, name, tz, out, error);
 }
 
 GStrv

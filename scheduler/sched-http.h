@@ -48,6 +48,9 @@ void sched_http_reply_text (SoupServerMessage *msg, guint status, const gchar *c
 /* Parses an RFC 3339 time in that range; FALSE with INVALID naming @field
  * when malformed or out of range. */
 gboolean sched_http_parse_time (const gchar *text, const gchar *field, gint64 *out, GError **error);
+/* The same, or a plain date YYYY-MM-DD taken as local midnight in @tz. */
+gboolean sched_http_parse_date_or_time (const gchar *text, const gchar *field, GTimeZone *tz,
+                                        gint64 *out, GError **error);
 
 /* The Content-Security-Policy of every response: scripts, styles, images
  * and fonts from this server only (no inline script or style attribute, no

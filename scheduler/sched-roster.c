@@ -8,6 +8,7 @@
 #include "sched-model-room.h"
 #include "sched-model-unit.h"
 
+#include <stdio.h>
 #include <string.h>
 
 gboolean
@@ -90,22 +91,91 @@ roster_get (GKeyFile *kf, const gchar *path, const gchar *group, const gchar *ke
   return (value && *value) ? g_steal_pointer (&value) : g_strdup ("");
 }
 
+/* A date YYYY-MM-DD of the roster file: local midnight in @tz; 0 when the
+ * key is absent. */
 static gboolean
-roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group, GError **error)
+roster_get_date (GKeyFile *kf, const gchar *path, const gchar *group, const gchar *key,
+                 GTimeZone *tz, gint64 *out, GError **error)
+{
+  g_autofree gchar *text = roster_get (kf, path, group, key, FALSE, error);
+  g_autoptr (GDateTime) date = NULL;
+  gint y = 0, m = 0, d = 0;
+  gchar tail;
+
+  *out = 0;
+  if (text == NULL)
+    return FALSE;
+  if (*text == '\0')
+    return TRUE;
+  if (strlen (text) == 10 && sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
+    date = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  if (date == NULL || g_date_time_get_day_of_month (date) != d)
+    return roster_invalid (error, path, group, key, "is not a date YYYY-MM-DD");
+  *out = g_date_time_to_unix (date);
+  return TRUE;
+}
+
+/* [unit:CODE]: name, priority, and optionally level, parent (a unit of the
+ * file, set in a second pass: it may come later), valid_from and valid_to
+ * (dates; valid_to is the first day it no longer exists, as a
+ * reorganisation's effective date) with the successor that its meetings
+ * count under once it ended (required with valid_to). */
+static gboolean
+roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group, GTimeZone *tz,
+                 gboolean second_pass, GError **error)
 {
   const gchar *code = group + strlen ("unit:");
   g_autofree gchar *name = roster_get (kf, path, group, "name", TRUE, error);
+  g_autofree gchar *level = name ? roster_get (kf, path, group, "level", FALSE, error) : NULL;
+  g_autofree gchar *parent = level ? roster_get (kf, path, group, "parent", FALSE, error) : NULL;
+  g_autofree gchar *successor
+      = parent ? roster_get (kf, path, group, "successor", FALSE, error) : NULL;
   g_autoptr (GError) local = NULL;
+  gint64 valid_from = 0, valid_to = 0;
+  gboolean exists = FALSE;
   gint priority;
 
-  if (name == NULL)
+  if (successor == NULL || !roster_get_date (kf, path, group, "valid_from", tz, &valid_from, error)
+      || !roster_get_date (kf, path, group, "valid_to", tz, &valid_to, error))
     return FALSE;
+  if (second_pass)
+    {
+      if (*parent
+          && (!sched_unit_exists (db, parent, &exists, NULL) || !exists
+              || g_str_equal (parent, code)))
+        return roster_invalid (error, path, group, "parent", "names no other unit of the roster");
+      if (*successor
+          && (!sched_unit_exists (db, successor, &exists, NULL) || !exists
+              || g_str_equal (successor, code)))
+        return roster_invalid (error, path, group, "successor",
+                               "names no other unit of the roster");
+      if (*parent && !sched_unit_update (db, code, NULL, NULL, parent, error))
+        return FALSE;
+      return valid_to == 0 || sched_unit_end (db, code, valid_to, successor, error);
+    }
   if (!sched_roster_code_is_valid (code))
     return roster_invalid (error, path, group, "code", "is not 1-64 of a-z, 0-9, '-'");
   priority = g_key_file_get_integer (kf, group, "priority", &local);
   if (local && !g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
     return roster_invalid (error, path, group, "priority", "is not a whole number");
-  return sched_unit_insert (db, code, name, priority, error);
+  if (*level && !sched_roster_level_is_valid (level))
+    return roster_invalid (error, path, group, "level",
+                           "is not one of central, province, district, department, commune");
+  if (valid_to && valid_to <= valid_from)
+    return roster_invalid (error, path, group, "valid_to", "is not after valid_from");
+  if (valid_to && *successor == '\0')
+    return roster_invalid (error, path, group, "successor",
+                           "is required with valid_to (whom its meetings count under)");
+  if (*successor && valid_to == 0)
+    return roster_invalid (error, path, group, "valid_to", "is required with successor");
+  SchedUnit unit = {
+    .code = (gchar *)code,
+    .name = name,
+    .priority = priority,
+    .level = *level ? level : NULL,
+    .valid_from = valid_from,
+  };
+  return sched_unit_insert_full (db, &unit, error);
 }
 
 static gboolean
@@ -157,14 +227,17 @@ roster_is_empty (SchedDb *db, gboolean *empty, GError **error)
 }
 
 static gboolean
-roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GError **error)
+roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GTimeZone *tz, GError **error)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
 
-  /* Units first, then rooms, then parents (rooms may name later rooms). */
-  for (gsize g = 0; groups[g]; g++)
-    if (g_str_has_prefix (groups[g], "unit:") && !roster_add_unit (db, kf, path, groups[g], error))
-      return FALSE;
+  /* Units first, then their parents and successors (which may be later
+   * units), then rooms, then parents (rooms may name later rooms). */
+  for (gint pass = 0; pass < 2; pass++)
+    for (gsize g = 0; groups[g]; g++)
+      if (g_str_has_prefix (groups[g], "unit:")
+          && !roster_add_unit (db, kf, path, groups[g], tz, pass == 1, error))
+        return FALSE;
   for (gint pass = 0; pass < 2; pass++)
     for (gsize g = 0; groups[g]; g++)
       if (g_str_has_prefix (groups[g], "endpoint:")
@@ -178,7 +251,8 @@ roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GError **error
 }
 
 gboolean
-sched_roster_load_if_empty (SchedDb *db, const gchar *path, gboolean *loaded, GError **error)
+sched_roster_load_if_empty (SchedDb *db, const gchar *path, GTimeZone *tz, gboolean *loaded,
+                            GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
@@ -201,7 +275,7 @@ sched_roster_load_if_empty (SchedDb *db, const gchar *path, gboolean *loaded, GE
       g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_READ, "%s: %s", path, local->message);
       goto fail;
     }
-  if (!roster_load_groups (db, kf, path, error))
+  if (!roster_load_groups (db, kf, path, tz, error))
     goto fail;
   if (!sched_db_commit (db, error))
     return FALSE;

@@ -2,6 +2,10 @@
  *
  * The roster is a key file (conf/roster-nghe-an.ini):
  *   [unit:CODE]      name=…  priority=N   (higher wins pre-emption)
+ *                    level=…  parent=UNIT-CODE  valid_from=YYYY-MM-DD
+ *                    valid_to=YYYY-MM-DD  successor=UNIT-CODE  (all optional;
+ *                    dates are local midnights in @tz, valid_to exclusive
+ *                    and requiring a successor)
  *   [endpoint:CODE]  name=…  level=central|province|district|department|commune
  *                    unit=UNIT-CODE  parent=ENDPOINT-CODE (both optional)
  * It is read only when the database has no unit and no endpoint, so that
@@ -27,7 +31,7 @@ gchar *sched_roster_describe_period (GTimeZone *tz, gint64 valid_from, gint64 va
 
 /* Loads @path when the database is empty; *loaded tells whether it did.
  * Errors in the file are VC_CONFIG_ERROR naming file/group/key. */
-gboolean sched_roster_load_if_empty (SchedDb *db, const gchar *path, gboolean *loaded,
-                                     GError **error);
+gboolean sched_roster_load_if_empty (SchedDb *db, const gchar *path, GTimeZone *tz,
+                                     gboolean *loaded, GError **error);
 
 G_END_DECLS

@@ -14,18 +14,27 @@
  * Run by hand (docs/benchmarks.md, "Scheduler statistics"):
  *
  *   build/bench/reports/bench-stats [--meetings N] [--max-rooms N]
- *                                   [--iterations N] [--db PATH] */
+ *                                   [--iterations N] [--db PATH]
+ *
+ * --roster FILE generates on a roster file's rooms (conf/roster-nghe-an.ini)
+ * instead of the built-in ones; --reorganisation chooses what is applied:
+ * the built-in file, one-room (the worst case for the room grouping: every
+ * district room closed into one), none, or a file (its effective date moved
+ * to 2024-07-01); --generate-only, --after-only and --rebuild-after split a
+ * long run into parts (docs/benchmarks.md). */
 #define G_LOG_DOMAIN "vc-bench-reports"
 
 #include "sched-auth.h"
 #include "sched-error.h"
 #include "sched-reorg.h"
 #include "sched-reports.h"
+#include "sched-roster.h"
 #include "sched-stats.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const gchar *const districts[] = {
   "vinh",     "cua-lo",      "thai-hoa",  "hoang-mai", "anh-son",      "con-cuong",   "dien-chau",
@@ -38,6 +47,11 @@ static gint opt_max_rooms = 10;
 static gint opt_iterations = 100;
 static gint opt_raw_iterations = 1;
 static gchar *opt_db = NULL;
+static gchar *opt_roster = NULL;
+static gchar *opt_reorganisation = NULL;
+static gboolean opt_generate_only = FALSE;
+static gboolean opt_after_only = FALSE;
+static gboolean opt_rebuild_after = FALSE;
 
 static const GOptionEntry entries[] = {
   { "meetings", 0, 0, G_OPTION_ARG_INT64, &opt_meetings, "meetings to generate", "N" },
@@ -45,6 +59,21 @@ static const GOptionEntry entries[] = {
   { "iterations", 0, 0, G_OPTION_ARG_INT, &opt_iterations, "timed runs per case", "N" },
   { "raw-iterations", 0, 0, G_OPTION_ARG_INT, &opt_raw_iterations, "runs of the raw path", "N" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "database file (default: temporary)", "PATH" },
+  { "roster", 0, 0, G_OPTION_ARG_FILENAME, &opt_roster,
+    "roster .ini for a new database (default: the built-in 44 rooms)", "FILE" },
+  { "reorganisation", 0, 0, G_OPTION_ARG_FILENAME, &opt_reorganisation,
+    "what to apply before the historic/successor cases: bench (default), one-room (every district "
+    "unit dissolved and every district room closed into one province room), none, or a "
+    "reorganisation file (its effective date is moved to 2024-07-01)",
+    "KIND|FILE" },
+  { "generate-only", 0, 0, G_OPTION_ARG_NONE, &opt_generate_only,
+    "stop after generating the database and building the rollup", NULL },
+  { "after-only", 0, 0, G_OPTION_ARG_NONE, &opt_after_only,
+    "skip the cases before the reorganisation", NULL },
+  { "rebuild-after", 0, 0, G_OPTION_ARG_NONE, &opt_rebuild_after,
+    "rebuild the whole rollup after the reorganisation instead of refreshing its marked days "
+    "(timed; faster when it marked every day)",
+    NULL },
   { NULL },
 };
 
@@ -140,6 +169,30 @@ load_roster (SchedDb *db)
       ROOM (r2, n2, "district", u2);
     }
   exec_or_die (db, "COMMIT");
+  return rooms;
+}
+
+/* The roster of an .ini file (conf/roster-nghe-an.ini has the same
+ * province and department unit codes as the built-in one); the rooms in
+ * the file's order. */
+static GPtrArray *
+load_roster_file (SchedDb *db, const gchar *file)
+{
+  GPtrArray *rooms = g_ptr_array_new_with_free_func (g_free);
+  GError *error = NULL;
+  gboolean loaded = FALSE;
+  sqlite3_stmt *stmt;
+
+  {
+    g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
+    sched_roster_load_if_empty (db, file, tz, &loaded, &error);
+  }
+  die_on_error (error, file);
+  g_assert (loaded);
+  stmt = prepare_or_die (db, "SELECT code FROM endpoints ORDER BY rowid");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rooms, g_strdup (sched_db_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
   return rooms;
 }
 
@@ -307,7 +360,8 @@ time_bookings (SchedDb *db, gint64 first_start, const gchar *label)
   g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
   meeting = prepare_or_die (db, "INSERT INTO meetings (title, unit, chair, start_at, end_at,"
-                                " created_at, updated_at) VALUES ('x', 'ubnd-tinh', 'p-ubnd',"
+                                " created_at, updated_at) VALUES ('x', 'ubnd-tinh',"
+                                " (SELECT code FROM endpoints ORDER BY rowid LIMIT 1),"
                                 " ?1, ?1 + 3600, ?1, ?1)");
   member = prepare_or_die (db, "INSERT INTO meeting_endpoints (meeting_id, endpoint, start_at,"
                                " end_at) SELECT ?1, code, ?2, ?2 + 3600 FROM endpoints"
@@ -408,19 +462,14 @@ time_group_raw (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup 
 /* The reorganisation of the benchmark's roster: effective 01/07/2024, in
  * the middle of the timed year, so that the successor grouping folds
  * meetings of both windows. */
-static void
-apply_reorganisation (SchedContext *ctx)
+static gchar *
+reorganisation_bench (void)
 {
   GString *file = g_string_new ("{\"format\": \"vc-province-reorganisation/1\", \"name\": "
                                 "\"bench-2024-07-01\", \"effective\": \"2024-07-01\", "
                                 "\"entries\": [\n"
                                 "{\"op\": \"merge\", \"units\": [\"so-tc\"], \"into\": "
                                 "\"so-tttt\"}");
-  SchedCore core = { .ctx = ctx };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) extra = NULL;
-  g_autoptr (JsonNode) summary = NULL;
-  gint64 t0 = g_get_monotonic_time ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (districts); i++)
     g_string_append_printf (file,
@@ -432,12 +481,193 @@ apply_reorganisation (SchedContext *ctx)
                             "\"tinh-uy\", \"level\": \"commune\"}",
                             districts[i], districts[i], districts[i], districts[i]);
   g_string_append (file, "]}");
+  return g_string_free (file, FALSE);
+}
+
+/* The worst case for the room grouping (issue #16): on 01/07/2024 every
+ * district room closes into ONE room, the first province room of the
+ * roster, and every unit of a district room is dissolved into that room's
+ * unit; all 42 district rooms fold into one successor, so nearly every
+ * meeting has several rooms folding together. */
+static gchar *
+reorganisation_one_room (SchedDb *db)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GHashTable) units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree gchar *target = NULL, *target_unit = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = prepare_or_die (db, "SELECT code, unit FROM endpoints WHERE level = 'province'"
+                             " ORDER BY rowid LIMIT 1");
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    die_on_error (g_error_new_literal (SCHED_ERROR, SCHED_ERROR_INTERNAL, "no province room"),
+                  "one-room");
+  target = g_strdup (sched_db_column_text (stmt, 0));
+  target_unit = g_strdup (sched_db_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "vc-province-reorganisation/1");
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "bench-one-room-2024-07-01");
+  json_builder_set_member_name (b, "effective");
+  json_builder_add_string_value (b, "2024-07-01");
+  json_builder_set_member_name (b, "entries");
+  json_builder_begin_array (b);
+  stmt = prepare_or_die (db, "SELECT code, unit FROM endpoints WHERE level = 'district'"
+                             " ORDER BY rowid");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const gchar *unit = sched_db_column_text (stmt, 1);
+
+      if (unit && g_strcmp0 (unit, target_unit) != 0 && !g_hash_table_contains (units, unit))
+        {
+          g_hash_table_add (units, g_strdup (unit));
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "op");
+          json_builder_add_string_value (b, "dissolve");
+          json_builder_set_member_name (b, "unit");
+          json_builder_add_string_value (b, unit);
+          json_builder_set_member_name (b, "successor");
+          json_builder_add_string_value (b, target_unit);
+          json_builder_end_object (b);
+        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "op");
+      json_builder_add_string_value (b, "close-room");
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, sched_db_column_text (stmt, 0));
+      json_builder_set_member_name (b, "successor");
+      json_builder_add_string_value (b, target);
+      json_builder_end_object (b);
+    }
+  sqlite3_reset (stmt);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, TRUE);
+}
+
+/* A reorganisation file as it is, but effective 01/07/2024 (the benchmark's
+ * data spans 2022–2024): conf/reorg-nghe-an-2025-07-01.example.json on the
+ * roster of conf/roster-nghe-an.ini. */
+static gchar *
+reorganisation_from_file (const gchar *path)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  GError *error = NULL;
+  JsonObject *o;
+
+  json_parser_load_from_file (parser, path, &error);
+  die_on_error (error, path);
+  o = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (o, "effective", "2024-07-01");
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+apply_reorganisation (SchedContext *ctx)
+{
+  SchedCore core = { .ctx = ctx };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  g_autoptr (JsonNode) summary = NULL;
+  g_autofree gchar *file = NULL;
+  const gchar *kind = opt_reorganisation ? opt_reorganisation : "bench";
+  gint64 t0;
+
+  if (g_str_equal (kind, "none"))
+    return FALSE;
+  if (g_str_equal (kind, "bench"))
+    file = reorganisation_bench ();
+  else if (g_str_equal (kind, "one-room"))
+    file = reorganisation_one_room (ctx->db);
+  else
+    file = reorganisation_from_file (kind);
+  t0 = g_get_monotonic_time ();
   summary
-      = sched_reorg_run (&core, file->str, file->len, "bench", SCHED_REORG_APPLY, &extra, &error);
-  g_string_free (file, TRUE);
+      = sched_reorg_run (&core, file, strlen (file), "bench", SCHED_REORG_APPLY, &extra, &error);
+  if (error && extra)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), extra);
+      g_autofree gchar *text = json_to_string (node, TRUE);
+      fprintf (stderr, "%s\n", text);
+    }
   die_on_error (error, "reorganisation");
-  printf ("\nreorganisation applied (effective 01/07/2024): %.1f s\n",
+  printf ("\nreorganisation %s applied (effective 01/07/2024): %.1f s\n", kind,
           (g_get_monotonic_time () - t0) / 1e6);
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64 last, worst;
+} MainLoopStall;
+
+static gboolean
+on_tick (gpointer data)
+{
+  MainLoopStall *stall = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (stall->last)
+    stall->worst = MAX (stall->worst, now - stall->last);
+  stall->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The first statistics request after the reorganisation, through HTTP:
+ * the days it marked are refreshed by the background refresher
+ * (sched-stats-refresher.c) while a 10 ms timer on the main loop measures
+ * how long the loop was ever held. */
+static void
+time_first_query (SchedDb *db, SoupSession *session, const gchar *base_url, const gchar *token)
+{
+  g_autofree gchar *url = g_strdup_printf (
+      "%s/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=unit&compare=previous_year",
+      base_url);
+  MainLoopStall stall = { 0 };
+  gint64 days = count_or_die (db, "SELECT count(*) FROM stats_rollup_dirty");
+  gint64 t0 = g_get_monotonic_time ();
+  guint tick = g_timeout_add (10, on_tick, &stall);
+  g_autoptr (SoupSession) patient = soup_session_new_with_options ("timeout", 3600, NULL);
+
+  (void)session;
+  g_assert (http_get (patient, url, token) == 200);
+  g_source_remove (tick);
+  printf ("first query after it, through HTTP (%" G_GINT64_FORMAT
+          " dirty days refreshed in the background): %.1f s; longest main-loop tick: %.1f ms"
+          " (timer period 10 ms)\n",
+          days, (g_get_monotonic_time () - t0) / 1e6, stall.worst / 1000.0);
+}
+
+/* units=successor, group_by=endpoint the way rollup v4 answered it: the
+ * rooms' rows folded, and the meetings with several rooms folding into one
+ * read from the raw tables (fold_rooms), a few runs only. */
+static void
+time_folded_rooms (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q)
+{
+  g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  SchedStatsQuery folded = *q;
+  GError *error = NULL;
+
+  folded.group_by = SCHED_STATS_GROUP_ENDPOINT;
+  folded.units = SCHED_STATS_UNITS_SUCCESSOR;
+  folded.fold_rooms = TRUE;
+  for (gint i = 0; i < MIN (opt_iterations, 5); i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, &folded, &error);
+      gdouble v = (g_get_monotonic_time () - s) / 1000.0;
+      die_on_error (error, "stats");
+      g_array_append_val (ms, v);
+    }
+  report ("endpoint, successor, folded (v4)", ms);
 }
 
 /* units=historic against units=successor, alternating run by run on the
@@ -538,7 +768,7 @@ main (int argc, char **argv)
     {
       /* generation only: durability does not matter here */
       exec_or_die (db, "PRAGMA synchronous = OFF");
-      rooms = load_roster (db);
+      rooms = opt_roster ? load_roster_file (db, opt_roster) : load_roster (db);
       t0 = g_get_monotonic_time ();
       generate (db, tz, rooms, opt_meetings, opt_max_rooms);
       printf ("generation: %.1f s\n", (g_get_monotonic_time () - t0) / 1e6);
@@ -551,6 +781,11 @@ main (int argc, char **argv)
   printf ("rollup build (first start on this database): %.1f s\n",
           (g_get_monotonic_time () - t0) / 1e6);
   exec_or_die (db, "ANALYZE");
+  if (opt_generate_only)
+    {
+      sched_db_close (db);
+      return 0;
+    }
 
   server = soup_server_new (NULL, NULL);
   sched_reports_register (&ctx, server);
@@ -572,6 +807,8 @@ main (int argc, char **argv)
                           .to = g_date_time_to_unix (to),
                           .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
 
+    if (opt_after_only)
+      goto after;
     printf ("\nyear 2024 compared with 2023, times in ms\n\n");
     printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
     printf ("|--------------------------------|-------|----------|----------|----------|\n");
@@ -584,6 +821,7 @@ main (int argc, char **argv)
       time_group_raw (db, tz, &q, g);
   }
 
+after:
   {
     g_autoptr (GDateTime) from = g_date_time_new (tz, 2024, 1, 1, 0, 0, 0);
     g_autoptr (GDateTime) to = g_date_time_new (tz, 2025, 1, 1, 0, 0, 0);
@@ -592,19 +830,28 @@ main (int argc, char **argv)
                           .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
     g_autoptr (SchedStats) first = NULL;
 
-    apply_reorganisation (&ctx);
-    t0 = g_get_monotonic_time ();
+    if (!apply_reorganisation (&ctx))
+      goto done;
+    if (opt_rebuild_after)
+      {
+        exec_or_die (db, "DELETE FROM stats_rollup_meta");
+        t0 = g_get_monotonic_time ();
+        sched_stats_rollup_ensure (db, tz, &error);
+        die_on_error (error, "rollup");
+        printf ("rollup rebuild after it: %.1f s\n", (g_get_monotonic_time () - t0) / 1e6);
+      }
+    time_first_query (db, session, base_url, token);
     first = sched_stats_compute (db, tz, &q, &error);
     die_on_error (error, "stats");
-    printf ("first query after it (refreshes the days of the re-levelled rooms): %.1f s\n",
-            (g_get_monotonic_time () - t0) / 1e6);
     printf ("\nyear 2024 compared with 2023 after the reorganisation, times in ms\n\n");
     printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
     printf ("|--------------------------------|-------|----------|----------|----------|\n");
-    for (gint g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_LEVEL; g++)
+    for (gint g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_MONTH; g++)
       time_units (db, tz, &q, g, session, base_url, token);
+    time_folded_rooms (db, tz, &q);
   }
 
+done:
   time_bookings (db, 1767225600 + 1000 * 3600, "booking insert, rollup built");
   time_refresh (db, tz);
 

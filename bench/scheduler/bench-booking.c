@@ -80,9 +80,10 @@ bench_fill (const gchar *db_path, gint64 base, guint stored, gchar **token)
   g_autofree gchar *roster = g_build_filename (VC_CONF_DIR, "roster-nghe-an.ini", NULL);
   gboolean loaded = FALSE;
   gint64 now = vc_time_now ();
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
 
   g_assert_no_error (error);
-  g_assert_true (sched_roster_load_if_empty (db, roster, &loaded, &error));
+  g_assert_true (sched_roster_load_if_empty (db, roster, tz, &loaded, &error));
   g_assert_no_error (error);
   g_assert_true (sched_db_exec (db, "PRAGMA synchronous = OFF", &error)); /* filling only */
   g_assert_true (sched_db_begin_immediate (db, &error));

@@ -96,6 +96,86 @@ reports_parse_window (SchedContext *ctx, GHashTable *query, gint64 *from, gint64
   return TRUE;
 }
 
+/* ---- waiting for a background refresh of the rollup ---- */
+
+#define REPORTS_REFRESHER_KEY "sched-stats-refresher"
+
+/* A statistics request held while the rollup is refreshed in the
+ * background (sched-stats-refresher.c). */
+typedef struct
+{
+  SchedContext *ctx;
+  SoupServer *server; /* not a reference: it owns the refresher, which owns this */
+  SoupServerMessage *msg;
+  gchar *path;
+  GHashTable *query;
+  SoupServerCallback handler;
+} ReportsWaiting;
+
+static void
+reports_waiting_free (gpointer data)
+{
+  ReportsWaiting *w = data;
+
+  g_object_unref (w->msg);
+  g_free (w->path);
+  g_clear_pointer (&w->query, g_hash_table_unref);
+  g_free (w);
+}
+
+/* main thread */
+static gboolean
+on_rollup_refreshed (gpointer data)
+{
+  ReportsWaiting *w = data;
+
+  w->handler (w->server, w->msg, w->path, w->query, w->ctx);
+  soup_server_message_unpause (w->msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* TRUE when @handler may answer now; otherwise the request is paused and
+ * @handler answers it once the background refresh is done (then from the
+ * fresh rollup, without asking again). */
+static gboolean
+reports_ready (SchedContext *ctx, SoupServer *server, SoupServerMessage *msg, const char *path,
+               GHashTable *query, SoupServerCallback handler)
+{
+  SchedStatsRefresher *refresher = g_object_get_data (G_OBJECT (server), REPORTS_REFRESHER_KEY);
+  ReportsWaiting *w;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (refresher == NULL)
+    return TRUE;
+  w = g_new0 (ReportsWaiting, 1);
+  w->ctx = ctx;
+  w->server = server;
+  w->msg = g_object_ref (msg);
+  w->path = g_strdup (path);
+  w->handler = handler;
+  if (query)
+    {
+      w->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, query);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (w->query, g_strdup (key), g_strdup (value));
+    }
+  if (sched_stats_refresher_ready (refresher, on_rollup_refreshed, w, reports_waiting_free))
+    {
+      reports_waiting_free (w);
+      return TRUE;
+    }
+  soup_server_message_pause (msg);
+  return FALSE;
+}
+
+SchedStatsRefresher *
+sched_reports_get_refresher (SoupServer *server)
+{
+  return g_object_get_data (G_OBJECT (server), REPORTS_REFRESHER_KEY);
+}
+
 /* units=historic (the default) or successor (docs/api-reports.md). */
 static gboolean
 reports_parse_units (GHashTable *query, SchedStatsUnits *out, GError **error)
@@ -144,8 +224,8 @@ reports_stats_from_request (SchedContext *ctx, SoupServerMessage *msg, GHashTabl
 
 /* main thread */
 static void
-on_stats_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-                  gpointer user_data)
+reports_reply_stats (SoupServer *server, SoupServerMessage *msg, const char *path,
+                     GHashTable *query, gpointer user_data)
 {
   SchedContext *ctx = user_data;
   g_autoptr (GError) error = NULL;
@@ -171,8 +251,17 @@ on_stats_request (SoupServer *server, SoupServerMessage *msg, const char *path, 
 
 /* main thread */
 static void
-on_stats_csv_request (SoupServer *server, SoupServerMessage *msg, const char *path,
-                      GHashTable *query, gpointer user_data)
+on_stats_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                  gpointer user_data)
+{
+  if (reports_ready (user_data, server, msg, path, query, reports_reply_stats))
+    reports_reply_stats (server, msg, path, query, user_data);
+}
+
+/* main thread */
+static void
+reports_reply_stats_csv (SoupServer *server, SoupServerMessage *msg, const char *path,
+                         GHashTable *query, gpointer user_data)
 {
   SchedContext *ctx = user_data;
   g_autoptr (GError) error = NULL;
@@ -198,8 +287,17 @@ on_stats_csv_request (SoupServer *server, SoupServerMessage *msg, const char *pa
 
 /* main thread */
 static void
-on_reports_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-                    gpointer user_data)
+on_stats_csv_request (SoupServer *server, SoupServerMessage *msg, const char *path,
+                      GHashTable *query, gpointer user_data)
+{
+  if (reports_ready (user_data, server, msg, path, query, reports_reply_stats_csv))
+    reports_reply_stats_csv (server, msg, path, query, user_data);
+}
+
+/* main thread */
+static void
+reports_reply_reports (SoupServer *server, SoupServerMessage *msg, const char *path,
+                       GHashTable *query, gpointer user_data)
 {
   SchedContext *ctx = user_data;
   g_autoptr (GError) error = NULL;
@@ -244,6 +342,15 @@ on_reports_request (SoupServer *server, SoupServerMessage *msg, const char *path
 
 fail:
   sched_http_reply_error (msg, error);
+}
+
+/* main thread */
+static void
+on_reports_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
+{
+  if (reports_ready (user_data, server, msg, path, query, reports_reply_reports))
+    reports_reply_reports (server, msg, path, query, user_data);
 }
 
 /* main thread */
@@ -309,6 +416,9 @@ sched_reports_register (SchedContext *ctx, SoupServer *server)
    * same numbers, so a failure here is not fatal. */
   if (!sched_stats_rollup_ensure (ctx->db, ctx->tz, &error))
     g_warning ("statistics rollup unavailable, using the raw tables: %s", error->message);
+  g_object_set_data_full (G_OBJECT (server), REPORTS_REFRESHER_KEY,
+                          sched_stats_refresher_new (ctx->db),
+                          (GDestroyNotify)sched_stats_refresher_free);
 
   soup_server_add_handler (server, "/api/v1/stats", on_stats_request, ctx, NULL);
   soup_server_add_handler (server, "/api/v1/stats.csv", on_stats_csv_request, ctx, NULL);

@@ -11,4 +11,10 @@ G_BEGIN_DECLS
 
 void sched_reports_register (SchedContext *ctx, SoupServer *server);
 
+/* The background refresher of the statistics rollup that
+ * sched_reports_register() attached to @server (sched-stats.h), for
+ * tests; NULL before. */
+typedef struct _SchedStatsRefresher SchedStatsRefresher;
+SchedStatsRefresher *sched_reports_get_refresher (SoupServer *server);
+
 G_END_DECLS

@@ -55,6 +55,18 @@
   " AND h.code = " e ".code AND h.change = 'level' AND h.at > " t " ORDER BY h.at LIMIT 1), " e    \
   ".level)"
 
+/* For a WITH RECURSIVE clause: the CTEs chain and @x(code, dest), every
+ * room and the room it counts under in the statistics by successor as the
+ * roster now stands, its chain of successors followed to the end (bounded
+ * as in sched-stats-successor.c). */
+#define STATS_SQL_ROOM_FINAL(x)                                                                    \
+  " chain(code, dest, depth) AS (SELECT code, code, 0 FROM endpoints"                              \
+  "  UNION ALL SELECT c.code, e.successor, c.depth + 1 FROM chain c"                               \
+  "  JOIN endpoints e ON e.code = c.dest WHERE e.valid_to IS NOT NULL"                             \
+  "  AND e.successor IS NOT NULL AND c.depth < 64),"                                               \
+  " " x "(code, dest) AS (SELECT code, dest FROM (SELECT code, dest, max(depth)"                   \
+  "  FROM chain GROUP BY code))"
+
 /* The rollup's local day of a meeting row @m. */
 #define STATS_SQL_DAY(m)                                                                           \
   "((" m ".start_at + (SELECT offset_seconds FROM stats_rollup_meta WHERE id = 1)) / 86400)"

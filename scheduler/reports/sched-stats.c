@@ -351,6 +351,10 @@ typedef struct
   /* group_by=level: keys are each meeting's set of levels ("district,
    * province"), for the successor grouping to fold (stats_window_fold) */
   gboolean level_sets;
+  /* group_by=endpoint, units=successor: keys are the successor rooms as the
+   * roster now stands, each meeting once per room (rollup dim
+   * 'endpoint-successor', sql_raw_endpoint_successors) */
+  gboolean room_successors;
 } StatsWindow;
 
 static void
@@ -434,6 +438,23 @@ static const gchar sql_raw_level_sets[] =
   "   ORDER BY 1, 2) s GROUP BY s.id) l"
   " JOIN meetings m ON m.id = l.id GROUP BY l.levels";
 
+/* Each meeting once per room it counts under by successor, as the roster
+ * now stands (the rollup's dim 'endpoint-successor'). */
+static const gchar sql_raw_endpoint_successors[] =
+  "WITH RECURSIVE" STATS_SQL_ROOM_FINAL ("final")
+  " SELECT x.dest, " STATS_SQL_SUMS ("m") " FROM"
+  " (SELECT DISTINCT me.meeting_id AS id, f.dest AS dest FROM meetings m"
+  "  JOIN meeting_endpoints me ON me.meeting_id = m.id"
+  "  JOIN final f ON f.code = me.endpoint"
+  "  WHERE m.start_at >= ?1 AND m.start_at < ?2 AND " STATS_SQL_IS_MEMBER ("me", "m") ") x"
+  " JOIN meetings m ON m.id = x.id GROUP BY x.dest";
+
+/* Whether the rooms map at ?1 as they do now: no room's period with a
+ * successor ends after ?1. */
+static const gchar sql_rooms_final_at[] =
+  "SELECT NOT EXISTS (SELECT 1 FROM endpoints WHERE successor IS NOT NULL"
+  " AND valid_to IS NOT NULL AND valid_to > ?1)";
+
 /* units=successor, group_by=endpoint: the meetings of [?1, ?2) with two or
  * more rooms that fold into one successor (?3: {room: successor} of the
  * rooms that fold), per successor with the number n of those rooms and the
@@ -515,11 +536,13 @@ stats_window_raw (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, SchedStats
 
   if (group == SCHED_STATS_GROUP_ENDPOINT || group == SCHED_STATS_GROUP_LEVEL)
     {
-      stmt = sched_db_prepare (db,
-                               group == SCHED_STATS_GROUP_ENDPOINT ? sql_raw_endpoints
-                               : w->level_sets                     ? sql_raw_level_sets
-                                                                   : sql_raw_levels,
-                               error);
+      stmt = sched_db_prepare (
+          db,
+          group == SCHED_STATS_GROUP_ENDPOINT
+              ? (w->room_successors ? sql_raw_endpoint_successors : sql_raw_endpoints)
+          : w->level_sets ? sql_raw_level_sets
+                          : sql_raw_levels,
+          error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, from);
@@ -585,9 +608,10 @@ stats_window_rollup (SchedDb *db, GTimeZone *tz, gint64 day_from, gint64 day_to,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1,
-                         group == SCHED_STATS_GROUP_ENDPOINT ? "endpoint"
-                         : w->level_sets                     ? "levelset"
-                                                             : "level",
+                         group == SCHED_STATS_GROUP_ENDPOINT
+                             ? (w->room_successors ? "endpoint-successor" : "endpoint")
+                         : w->level_sets ? "levelset"
+                                         : "level",
                          -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, day_from);
       sqlite3_bind_int64 (stmt, 3, day_to);
@@ -886,7 +910,7 @@ stats_fold_successors (SchedDb *db, SchedStats *stats, StatsWindow *current, Sta
     return FALSE;
   stats_window_fold (current, successors, group);
   stats_window_fold (previous, successors, group);
-  if (group == SCHED_STATS_GROUP_ENDPOINT)
+  if (group == SCHED_STATS_GROUP_ENDPOINT && !current->room_successors)
     {
       g_autofree gchar *rooms = sched_stats_successors_rooms_json (successors);
 
@@ -896,6 +920,25 @@ stats_fold_successors (SchedDb *db, SchedStats *stats, StatsWindow *current, Sta
                                             rooms, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+stats_rooms_final_at (SchedDb *db, gint64 at, gboolean *out, GError **error)
+{
+  sqlite3_stmt *stmt = sched_db_prepare (db, sql_rooms_final_at, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, at);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sched_db_set_error (db, error, "reading room periods");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *out = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
   return TRUE;
 }
 
@@ -944,6 +987,11 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
     months = stats_months (tz, query->from, query->to);
   current.level_sets = previous.level_sets
       = query->group_by == SCHED_STATS_GROUP_LEVEL && query->units == SCHED_STATS_UNITS_SUCCESSOR;
+  if (query->group_by == SCHED_STATS_GROUP_ENDPOINT && query->units == SCHED_STATS_UNITS_SUCCESSOR
+      && !query->fold_rooms
+      && !stats_rooms_final_at (db, query->to - 1, &current.room_successors, error))
+    goto out;
+  previous.room_successors = current.room_successors;
   if (!stats_window_compute (db, tz, query->from, query->to, query->group_by,
                              stats->query.force_raw, months, &current, error))
     goto out;

@@ -75,6 +75,11 @@ typedef struct
   SchedStatsCompare compare;
   SchedStatsUnits units;
   gboolean force_raw; /* tests and benchmarks: never use the rollup */
+  /* tests and benchmarks, units=successor, group_by=endpoint: fold the
+   * rooms' rows and correct the meetings with several rooms folding into
+   * one from the raw tables, even when the rollup's 'endpoint-successor'
+   * rows could answer */
+  gboolean fold_rooms;
 } SchedStatsQuery;
 
 typedef struct
@@ -141,6 +146,54 @@ gboolean sched_stats_rollup_rebuild (SchedDb *db, GError **error);
 gboolean sched_stats_rollup_refresh (SchedDb *db, GError **error);
 /* The UTC offset the rollup's local days use; FALSE when there is no rollup. */
 gboolean sched_stats_rollup_offset (SchedDb *db, gint *out_offset, GError **error);
+
+/* The background refresh (sched-stats-refresher.c), for days whose
+ * recomputation would hold the main loop too long (a reorganisation or a
+ * PATCH back-dated marks every day since its date). A day is claimed by
+ * turning its row of stats_rollup_dirty into -1 - day: the triggers can
+ * mark it again meanwhile (a new row), and a claim left by a crash is
+ * refreshed like any dirty day (sched_stats_rollup_refresh reads both).
+ *
+ * How many meetings start on the marked days (counting stops past
+ * @limit), and whether days are claimed. Main thread. */
+gboolean sched_stats_rollup_pending (SchedDb *db, gint64 limit, gint64 *meetings, gboolean *claimed,
+                                     GError **error);
+/* Claims every marked day (a short write transaction). */
+gboolean sched_stats_rollup_claim (SchedDb *db, GError **error);
+typedef struct _SchedStatsRollupRows SchedStatsRollupRows;
+void sched_stats_rollup_rows_free (SchedStatsRollupRows *rows);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStatsRollupRows, sched_stats_rollup_rows_free)
+/* The sums of the claimed days, computed in one read transaction (no
+ * write lock: the main thread's writers go on). Stops with
+ * G_IO_ERROR_CANCELLED between statements once *@cancelled is set. */
+SchedStatsRollupRows *sched_stats_rollup_compute_claimed (SchedDb *db, volatile gint *cancelled,
+                                                          GError **error);
+/* Replaces each still-claimed day's rollup rows with @rows and ends its
+ * claim, @days_per_transaction days per write transaction. */
+gboolean sched_stats_rollup_store_claimed (SchedDb *db, const SchedStatsRollupRows *rows,
+                                           guint days_per_transaction, GError **error);
+
+/* sched-stats-refresher.c: runs that refresh in a worker thread with its
+ * own connection, and holds the statistics requests until it is done. */
+typedef struct _SchedStatsRefresher SchedStatsRefresher;
+/* For the database of @db (its file; an in-memory database refreshes
+ * inline). Main thread. */
+SchedStatsRefresher *sched_stats_refresher_new (SchedDb *db);
+/* Cancels a running refresh, waits for its thread, drops the waiting
+ * callbacks without calling them. */
+void sched_stats_refresher_free (SchedStatsRefresher *refresher);
+/* TRUE when a statistics query may read the rollup now (nothing marked,
+ * or few enough meetings to refresh inline). Otherwise starts the
+ * background refresh if it is not running and returns FALSE; @callback
+ * runs on the main thread once it is done (whether it succeeded or not),
+ * then @destroy. */
+gboolean sched_stats_refresher_ready (SchedStatsRefresher *refresher, GSourceFunc callback,
+                                      gpointer user_data, GDestroyNotify destroy);
+/* Tests: while held, the worker waits after its computation, before it
+ * writes (so that a test sees the main loop answer during a refresh). */
+void sched_stats_refresher_hold (SchedStatsRefresher *refresher, gboolean hold);
+/* Whether a background refresh is running. */
+gboolean sched_stats_refresher_is_running (SchedStatsRefresher *refresher);
 
 /* The metrics as the API names them, for JSON and CSV. get() returns FALSE
  * for null; @decimals is how many digits the output keeps. */

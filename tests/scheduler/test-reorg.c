@@ -10,6 +10,7 @@
 #include "sched-test-fixture.h"
 
 #include "sched-error.h"
+#include "sched-reports.h"
 
 #include <sys/wait.h>
 
@@ -443,6 +444,126 @@ test_nghe_an_example (Fixture *f, gconstpointer data)
                     ==, 201);
 }
 
+/* A past meeting of UBND tỉnh in its room and @room, held, straight into
+ * the database (bookings cannot be made in the past). */
+static void
+past_meeting (Fixture *f, const gchar *room, gint year, gint month, gint day)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
+  g_autoptr (GDateTime) at = g_date_time_new (tz, year, month, day, 9, 0, 0);
+  sqlite3 *h = sched_db_handle (f->ctx->db);
+  gint64 start = g_date_time_to_unix (at);
+  g_autofree gchar *sql = g_strdup_printf (
+      "INSERT INTO meetings (title, unit, chair, start_at, end_at, status, created_at,"
+      " updated_at, held, actual_seconds, present_count, invited_count) VALUES ('Giao ban',"
+      " 'ubnd-tinh', 'ubnd-tinh', %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 'ended', 0, 0, 1,"
+      " 3600, 2, 2);"
+      "INSERT INTO meeting_endpoints (meeting_id, endpoint, start_at, end_at, active)"
+      " SELECT last_insert_rowid(), column1, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 1"
+      " FROM (VALUES ('ubnd-tinh'), ('%s'));",
+      start, start + 3600, start, start + 3600, room);
+
+  g_assert_cmpint (sqlite3_exec (h, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static gint
+compare_texts (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* The meetings booked in @from–@to (dates) per level, as "level=n ..." in
+ * key order. */
+static gchar *
+level_counts (Fixture *f, const gchar *from, const gchar *to)
+{
+  g_autofree gchar *path = g_strdup_printf ("/api/v1/stats?from=%s&to=%s&group_by=level", from, to);
+  g_autoptr (JsonNode) reply = NULL;
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *groups;
+
+  g_assert_cmpuint (fixture_request (f, "GET", path, f->manager, NULL, &reply), ==, 200);
+  groups = json_object_get_array_member (object_of (reply), "groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *g = json_array_get_object_element (groups, i);
+      g_ptr_array_add (parts, g_strdup_printf ("%s=%" G_GINT64_FORMAT,
+                                               json_object_get_string_member (g, "key"),
+                                               json_object_get_int_member (g, "meetings_booked")));
+    }
+  g_ptr_array_sort (parts, compare_texts);
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" ", (gchar **)parts->pdata);
+}
+
+/* PATCH of a room's level keeps its history (issue #16): the statistics
+ * "by level at the meeting's date" do not change for the meetings before
+ * the change, whether it takes effect now (the default) or at an earlier
+ * "effective" date, which splits the room's meetings; the change is in the
+ * room's history; an effective date in the future, before the room's last
+ * change or malformed is refused (422) and changes nothing. */
+static void
+test_patch_level_history (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *before = NULL, *after = NULL, *split = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  JsonArray *changes;
+
+  sched_reports_register (f->ctx, sched_server_get_soup_server (f->server));
+  past_meeting (f, "ubnd-anh-son", 2024, 3, 5);
+  past_meeting (f, "ubnd-con-cuong", 2024, 3, 6);
+  past_meeting (f, "ubnd-con-cuong", 2024, 9, 10);
+  before = level_counts (f, "2024-01-01", "2024-12-31");
+  g_assert_cmpstr (before, ==, "district=3 province=3");
+
+  /* now: the 2024 meetings keep the district level */
+  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-anh-son", f->admin,
+                                     "{\"level\": \"commune\"}", &reply),
+                    ==, 200);
+  g_clear_pointer (&reply, json_node_unref);
+  after = level_counts (f, "2024-01-01", "2024-12-31");
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (
+      fixture_request (f, "GET", "/api/v1/endpoints/ubnd-anh-son/history", f->admin, NULL, &reply),
+      ==, 200);
+  changes = json_object_get_array_member (object_of (reply), "changes");
+  g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (changes, 0), "change"), ==,
+      "level");
+  g_clear_pointer (&reply, json_node_unref);
+
+  /* effective 01/07/2024: the September meeting moves, the March one stays */
+  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-con-cuong", f->admin,
+                                     "{\"level\": \"commune\", \"effective\": \"2024-07-01\"}",
+                                     &reply),
+                    ==, 200);
+  g_clear_pointer (&reply, json_node_unref);
+  split = level_counts (f, "2024-01-01", "2024-12-31");
+  g_assert_cmpstr (split, ==, "commune=1 district=2 province=3");
+
+  /* refused: before the last change, in the future, malformed */
+  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-con-cuong", f->admin,
+                                     "{\"level\": \"district\", \"effective\": \"2024-06-01\"}",
+                                     &reply),
+                    ==, 422);
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-con-cuong", f->admin,
+                                     "{\"level\": \"district\", \"effective\": \"2099-01-01\"}",
+                                     &reply),
+                    ==, 422);
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-con-cuong", f->admin,
+                                     "{\"level\": \"district\", \"effective\": \"01/07/2024\"}",
+                                     &reply),
+                    ==, 422);
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM endpoints WHERE code = 'ubnd-con-cuong'"
+                                     " AND level = 'commune'"),
+                   ==, 1);
+  g_assert_cmpstr (level_counts (f, "2024-01-01", "2024-12-31"), ==, split);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -456,5 +577,6 @@ main (int argc, char **argv)
   ADD ("not-json-and-roles", test_not_json_and_roles);
   ADD ("cli", test_cli);
   ADD ("nghe-an-example", test_nghe_an_example);
+  ADD ("patch-level-history", test_patch_level_history);
   return g_test_run ();
 }

@@ -498,7 +498,7 @@ test_stats_upgrade_v3 (ReportsFixture *f, gconstpointer data)
   g_assert_cmpint (count_rows (f, "PRAGMA user_version"), ==, SCHED_DB_SCHEMA_VERSION);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
                                   " AND name LIKE 'stats_rollup_dirty_%'"),
-                   ==, 8);
+                   ==, 9);
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                   " ('stats_rollup_meeting_insert', 'meeting_endpoints_by_room')"),
                    ==, 0);
