@@ -159,7 +159,8 @@ signal_parse_state (JsonObject *obj, VcSignalMessage *msg, GError **error)
          && member_uint (obj, VC_SIGNAL_STATE, "video_width", FALSE, SIGNAL_MAX_VIDEO_SIZE,
                          "an integer from 0 to 65535", &msg->video_width, error)
          && member_uint (obj, VC_SIGNAL_STATE, "video_height", FALSE, SIGNAL_MAX_VIDEO_SIZE,
-                         "an integer from 0 to 65535", &msg->video_height, error);
+                         "an integer from 0 to 65535", &msg->video_height, error)
+         && member_boolean (obj, VC_SIGNAL_STATE, "recording", &msg->recording, error);
 }
 
 static gboolean
@@ -341,7 +342,8 @@ vc_signal_build_error (VcSignalError code, const gchar *message)
 
 gchar *
 vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
-                       gboolean send_video, guint video_width, guint video_height)
+                       gboolean send_video, guint video_width, guint video_height,
+                       gboolean recording)
 {
   JsonBuilder *b = signal_begin (VC_SIGNAL_STATE);
 
@@ -360,6 +362,8 @@ vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolea
   json_builder_add_int_value (b, video_width);
   json_builder_set_member_name (b, "video_height");
   json_builder_add_int_value (b, video_height);
+  json_builder_set_member_name (b, "recording");
+  json_builder_add_boolean_value (b, recording);
   return signal_finish (b);
 }
 
@@ -381,7 +385,7 @@ vc_signal_build (const VcSignalMessage *msg)
         return signal_build_error_text (msg->code, msg->message ? msg->message : "");
       case VC_SIGNAL_STATE:
         return vc_signal_build_state (msg->active_speaker, msg->layout, msg->muted, msg->send_video,
-                                      msg->video_width, msg->video_height);
+                                      msg->video_width, msg->video_height, msg->recording);
     }
   g_return_val_if_reached (NULL);
 }

@@ -72,6 +72,7 @@ typedef struct
   gboolean send_video;   /* TRUE */
   guint video_width;     /* 0: not shown, or not said; at most 65535 */
   guint video_height;
+  gboolean recording; /* FALSE: the bridge records the room (and is not paused) */
 } VcSignalMessage;
 
 void vc_signal_message_free (VcSignalMessage *msg);
@@ -94,9 +95,11 @@ gchar *vc_signal_build_ice (const gchar *candidate, guint mline);
 /* @reason: NULL leaves the member out */
 gchar *vc_signal_build_bye (const gchar *reason);
 gchar *vc_signal_build_error (VcSignalError code, const gchar *message);
-/* @active_speaker: NULL sends null */
+/* @active_speaker: NULL sends null; @recording: the room is being recorded
+ * (and not paused), every participant shows an indicator */
 gchar *vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
-                              gboolean send_video, guint video_width, guint video_height);
+                              gboolean send_video, guint video_width, guint video_height,
+                              gboolean recording);
 /* Builds @msg back into text (the fuzz target checks that it parses to the
  * same message). */
 gchar *vc_signal_build (const VcSignalMessage *msg);

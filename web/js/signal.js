@@ -82,6 +82,7 @@ const fromBridge = {
       send_video: optionalBoolean(obj, 'state', 'send_video', true),
       video_width: optionalSize(obj, 'state', 'video_width'),
       video_height: optionalSize(obj, 'state', 'video_height'),
+      recording: optionalBoolean(obj, 'state', 'recording', false),
     };
   },
   bye: (obj) => ({ type: 'bye', reason: optionalString(obj, 'bye', 'reason') }),
