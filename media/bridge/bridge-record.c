@@ -1,10 +1,15 @@
 /* bridge-record.c — the recorder of one room (see bridge-record.h).
  *
- * A session is one recording pipeline, from start or resume to pause, stop
- * or failure. It is closed by an end-of-stream on both sources, so that
- * webmmux finishes its last segment (duration, cues); its bus watch then
- * hands it to vc_media_pipeline_dispose_async(). A failed session is torn
- * down at once. */
+ * One pipeline per segment (a "session"): appsrc (VP8) and appsrc (Opus)
+ * into webmmux and a filesink. The video tap opens a segment at a
+ * keyframe — the first one, then the first one once segment_seconds have
+ * passed (a timer asks the room's encoder for it when due) — and switches
+ * both taps to it at once; the previous segment gets an end-of-stream so
+ * that webmmux finishes it (duration, cues) and its bus watch hands it to
+ * vc_media_pipeline_dispose_async(). Nothing is held back to find where
+ * to cut (splitmuxsink holds a whole GOP, up to segment_seconds, which a
+ * kill -9 would lose): what the encoders made reaches the file at once,
+ * in clusters of at most a second. */
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-record.h"
@@ -26,24 +31,14 @@ GST_DEBUG_CATEGORY_STATIC (bridge_record_debug);
 #define RECORD_MAX_ROOM_ID 64
 #define RECORD_AUDIO_RESYNC (200 * GST_MSECOND)
 #define RECORD_CLOSE_TIMEOUT_S 10
+/* a keyframe this close to the boundary (a participant's request) ends
+ * the segment too */
+#define RECORD_SPLIT_EARLY (250 * GST_MSECOND)
 
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *video_src;
-  GstElement *audio_src;
-  guint bus_watch;
-  guint close_timeout;
-  gboolean closing;       /* main thread: end-of-stream sent */
-  gboolean have_keyframe; /* BridgeRecord.lock: video started with a keyframe */
-  gboolean audio_mapped;  /* BridgeRecord.lock */
-  GstClockTimeDiff audio_offset;
-  gchar *writing;               /* registry_lock: the segment being written */
-  struct _BridgeRecord *record; /* a reference, dropped when the pipeline is down */
-} RecordSession;
+typedef struct _RecordSession RecordSession;
 
 /* A g_atomic_rc_box: each session holds a reference until its pipeline is
- * down, so its streaming threads never see a freed recorder. */
+ * down, so its threads never see a freed recorder. */
 struct _BridgeRecord
 {
   gchar *room_id;
@@ -55,23 +50,42 @@ struct _BridgeRecord
   gpointer user_data;
   GMainContext *context;
   GstClock *clock;
+  GstClockTime segment_length;
 
   /* main thread */
   BridgeRecordState state;
   gchar *error;
   gint64 started_at; /* unix seconds, 0: never */
 
-  GMutex lock;             /* protects session and keyframe_timer */
-  RecordSession *session;  /* NULL unless RECORDING */
-  GSource *keyframe_timer; /* the next segment's keyframe, when due */
-  gint next_index;         /* atomic: segment numbers, never reused by this recorder */
+  GMutex lock;             /* protects everything below */
+  gboolean active;         /* the taps make segments */
+  RecordSession *session;  /* the segment being fed, or NULL before the first keyframe */
+  GSource *keyframe_timer; /* asks for the next segment's keyframe when due */
+  gint next_index;         /* segment numbers, never reused by this recorder */
   gint segments;           /* atomic */
   gint64 bytes;            /* atomic (vc-atomic.h) */
 };
 
+struct _RecordSession
+{
+  BridgeRecord *record; /* a reference, dropped when the pipeline is down */
+  GstElement *pipeline;
+  GstElement *video_src;
+  GstElement *audio_src;
+  GstClockTime origin;   /* the clock's time at the segment's first frame */
+  gboolean audio_mapped; /* BridgeRecord.lock */
+  GstClockTimeDiff audio_offset;
+  gchar *path;
+  /* main thread */
+  GSource *bus_source;
+  GSource *close_timeout;
+  gboolean closing; /* end-of-stream sent (set before the EOS can be seen) */
+  gboolean failed;  /* an error before its end was asked for: dropped, not finished */
+};
+
 /* process-wide */
 static GMutex registry_lock;
-static GHashTable *registry_writing; /* path -> count, registry_lock */
+static GHashTable *registry_writing; /* paths, registry_lock */
 static gint64 totals_bytes;          /* atomics */
 static gint64 totals_segments;
 static gint64 totals_disk_full;
@@ -101,18 +115,17 @@ bridge_record_room_id_valid (const gchar *room_id)
 
 /* ---- the registry of segments being written ---- */
 
-/* registry_lock held */
 static void
-registry_set_writing (RecordSession *s, const gchar *path)
+registry_set (const gchar *path, gboolean writing)
 {
+  g_mutex_lock (&registry_lock);
   if (registry_writing == NULL)
     registry_writing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (s->writing != NULL)
-    g_hash_table_remove (registry_writing, s->writing);
-  g_free (s->writing);
-  s->writing = g_strdup (path);
-  if (path != NULL)
+  if (writing)
     g_hash_table_add (registry_writing, g_strdup (path));
+  else
+    g_hash_table_remove (registry_writing, path);
+  g_mutex_unlock (&registry_lock);
 }
 
 gboolean
@@ -135,34 +148,115 @@ bridge_record_get_totals (BridgeRecordTotals *totals)
   totals->failures_write_error = (guint64)vc_atomic_int64_get (&totals_write_error);
 }
 
-/* ---- the session's streaming threads ---- */
+/* ---- sessions ---- */
 
-/* splitmuxsink's thread, at each new segment: its name sorts in order of
- * recording (UTC time, then this recorder's counter) and never replaces a
- * file (a bridge restarted within the same second). */
-static gchar *
-on_format_location (GstElement *splitmux, guint fragment, GstSample *first, gpointer data)
+static void record_finalize (BridgeRecord *record);
+
+/* the teardown thread, once the pipeline is down */
+static void
+on_session_disposed (gpointer data)
+{
+  RecordSession *s = data;
+
+  registry_set (s->path, FALSE);
+  gst_clear_object (&s->video_src);
+  gst_clear_object (&s->audio_src);
+  g_atomic_rc_box_release_full (s->record, (GDestroyNotify)record_finalize);
+  g_free (s->path);
+  g_free (s);
+}
+
+static void
+source_clear (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+/* main thread: the pipeline goes; the session with it */
+static void
+session_dispose (RecordSession *s)
+{
+  source_clear (&s->bus_source);
+  source_clear (&s->close_timeout);
+  vc_media_pipeline_dispose_async_full (g_steal_pointer (&s->pipeline), on_session_disposed, s);
+}
+
+static void record_fail (BridgeRecord *record, const gchar *reason, const gchar *message);
+
+/* main thread */
+static gboolean
+on_session_bus (GstBus *bus, GstMessage *msg, gpointer data)
 {
   RecordSession *s = data;
   BridgeRecord *record = s->record;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  gchar *path = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *dbg = NULL;
+  gboolean current, full;
 
-  do
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS && s->closing)
     {
-      g_free (path);
-      path = g_strdup_printf ("%s/%s-%04d.webm", record->dir, stamp,
-                              g_atomic_int_add (&record->next_index, 1) + 1);
+      g_clear_pointer (&s->bus_source, g_source_unref); /* removed by returning */
+      session_dispose (s);
+      return G_SOURCE_REMOVE;
     }
-  while (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_mutex_lock (&registry_lock);
-  registry_set_writing (s, path);
-  g_mutex_unlock (&registry_lock);
-  g_atomic_int_inc (&record->segments);
-  vc_atomic_int64_add (&totals_segments, 1);
-  GST_INFO ("room %s: segment %s", record->room_id, path);
-  return path;
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR)
+    return G_SOURCE_CONTINUE;
+  gst_message_parse_error (msg, &err, &dbg);
+  full = g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT);
+  /* reported in the room state and the metrics: not a warning */
+  g_message ("recording %s: %s: %s (%s)", record->room_id, GST_OBJECT_NAME (msg->src), err->message,
+             dbg ? dbg : "");
+  g_mutex_lock (&record->lock);
+  current = record->session == s;
+  g_mutex_unlock (&record->lock);
+  if (current)
+    {
+      record_fail (record, full ? "disk_full" : "write_error", full ? "disk_full" : err->message);
+      return G_SOURCE_REMOVE; /* record_fail disposed of it, and of this watch */
+    }
+  g_clear_pointer (&s->bus_source, g_source_unref); /* removed by returning */
+  if (s->closing)
+    session_dispose (s);
+  else
+    s->failed = TRUE; /* its pending on_session_finish() disposes of it */
+  return G_SOURCE_REMOVE;
+}
+
+/* main thread: a segment that was not finished in time */
+static gboolean
+on_session_close_timeout (gpointer data)
+{
+  RecordSession *s = data;
+
+  g_message ("recording %s: %s was not finished within %d s", s->record->room_id, s->path,
+             RECORD_CLOSE_TIMEOUT_S);
+  g_clear_pointer (&s->close_timeout, g_source_unref);
+  session_dispose (s);
+  return G_SOURCE_REMOVE;
+}
+
+/* any thread: ends @s; webmmux finishes its file, then the bus watch
+ * disposes of it (or the timeout does) */
+static gboolean
+on_session_finish (gpointer data)
+{
+  RecordSession *s = data;
+
+  if (s->failed)
+    {
+      session_dispose (s);
+      return G_SOURCE_REMOVE;
+    }
+  s->closing = TRUE;
+  s->close_timeout = g_timeout_source_new_seconds (RECORD_CLOSE_TIMEOUT_S);
+  g_source_set_callback (s->close_timeout, on_session_close_timeout, s, NULL);
+  g_source_attach (s->close_timeout, s->record->context);
+  gst_app_src_end_of_stream (GST_APP_SRC (s->video_src));
+  gst_app_src_end_of_stream (GST_APP_SRC (s->audio_src));
+  return G_SOURCE_REMOVE;
 }
 
 /* the muxer's thread: what reaches the file */
@@ -175,6 +269,69 @@ on_file_bytes (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   vc_atomic_int64_add (&s->record->bytes, (gint64)n);
   vc_atomic_int64_add (&totals_bytes, (gint64)n);
   return GST_PAD_PROBE_OK;
+}
+
+/* BridgeRecord.lock held (the encoder's thread): a new segment whose name
+ * sorts in order of recording (UTC time, then this recorder's counter) and
+ * never replaces a file (a bridge restarted within the same second) */
+static RecordSession *
+session_open (BridgeRecord *record, GstClockTime now, GError **error)
+{
+  const BridgeSettings *set = record->settings;
+  g_autofree gchar *desc = g_strdup_printf (
+      "appsrc name=v is-live=true format=time do-timestamp=false leaky-type=downstream "
+      "max-bytes=8000000 caps=video/x-vp8,width=%u,height=%u,framerate=%u/1 ! mux.video_0 "
+      "appsrc name=a is-live=true format=time do-timestamp=false leaky-type=downstream "
+      "max-bytes=1000000 caps=audio/x-opus,rate=48000,channels=1,channel-mapping-family=0 "
+      "! mux.audio_0 "
+      /* clusters of at most a second: after a kill -9 only the last one is
+       * incomplete */
+      "webmmux name=mux max-cluster-duration=1000000000 writing-app=vc-bridge "
+      "! filesink name=file sync=false async=false buffer-mode=unbuffered",
+      set->width, set->height, set->fps);
+  g_autoptr (GDateTime) wall = g_date_time_new_now_utc ();
+  g_autofree gchar *stamp = g_date_time_format (wall, "%Y%m%dT%H%M%SZ");
+  RecordSession *s = g_new0 (RecordSession, 1);
+  g_autoptr (GstElement) file = NULL;
+  g_autoptr (GstPad) file_pad = NULL;
+  g_autoptr (GstBus) bus = NULL;
+
+  s->pipeline = gst_parse_launch (desc, error);
+  if (s->pipeline == NULL)
+    {
+      g_free (s);
+      return NULL;
+    }
+  do
+    {
+      g_free (s->path);
+      s->path = g_strdup_printf ("%s/%s-%04d.webm", record->dir, stamp, ++record->next_index);
+    }
+  while (g_file_test (s->path, G_FILE_TEST_EXISTS));
+  s->record = g_atomic_rc_box_acquire (record);
+  s->origin = now;
+  s->video_src = gst_bin_get_by_name (GST_BIN (s->pipeline), "v");
+  s->audio_src = gst_bin_get_by_name (GST_BIN (s->pipeline), "a");
+  file = gst_bin_get_by_name (GST_BIN (s->pipeline), "file");
+  g_object_set (file, "location", s->path, NULL);
+  file_pad = gst_element_get_static_pad (file, "sink");
+  gst_pad_add_probe (file_pad, GST_PAD_PROBE_TYPE_BUFFER, on_file_bytes, s, NULL);
+  bus = gst_element_get_bus (s->pipeline);
+  s->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (s->bus_source, (GSourceFunc)(void (*) (void))on_session_bus, s, NULL);
+  g_source_attach (s->bus_source, record->context);
+  registry_set (s->path, TRUE);
+  if (gst_element_set_state (s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_MEDIA, "cannot write '%s'", s->path);
+      s->failed = TRUE;
+      g_main_context_invoke (record->context, (GSourceFunc)on_session_finish, s);
+      return NULL;
+    }
+  g_atomic_int_inc (&record->segments);
+  vc_atomic_int64_add (&totals_segments, 1);
+  GST_INFO ("room %s: segment %s", record->room_id, s->path);
+  return s;
 }
 
 /* main thread: a segment's keyframe is due now */
@@ -191,39 +348,64 @@ on_keyframe_due (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* splitmuxsink's thread: it asks for the next segment's keyframe ahead of
- * time (running time of the boundary); the room's encoder makes it when due */
-static GstPadProbeReturn
-on_video_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+typedef struct
 {
-  RecordSession *s = data;
-  BridgeRecord *record = s->record;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-  GstClockTime due = GST_CLOCK_TIME_NONE, now;
-  guint delay_ms = 0;
+  BridgeRecord *record;
+  gchar *message;
+} RecordFailure;
 
-  if (!gst_video_event_is_force_key_unit (event))
-    return GST_PAD_PROBE_OK;
-  gst_video_event_parse_upstream_force_key_unit (event, &due, NULL, NULL);
-  now = vc_media_running_time (s->pipeline, gst_clock_get_time (record->clock));
-  if (GST_CLOCK_TIME_IS_VALID (due) && GST_CLOCK_TIME_IS_VALID (now) && due > now)
-    delay_ms = (guint)((due - now) / GST_MSECOND);
-  g_mutex_lock (&record->lock);
-  if (record->session != s) /* closing */
+static void
+record_failure_free (gpointer data)
+{
+  RecordFailure *failure = data;
+
+  g_atomic_rc_box_release_full (failure->record, (GDestroyNotify)record_finalize);
+  g_free (failure->message);
+  g_free (failure);
+}
+
+/* main thread (invoked from the encoder's thread) */
+static gboolean
+on_open_failed (gpointer data)
+{
+  RecordFailure *failure = data;
+
+  if (failure->record->state == BRIDGE_RECORD_STATE_RECORDING)
+    record_fail (failure->record, "write_error", failure->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* BridgeRecord.lock held: the segment to feed @keyframe to (a new one at
+ * the boundary), or NULL */
+static RecordSession *
+record_segment_for (BridgeRecord *record, gboolean keyframe, GstClockTime now)
+{
+  RecordSession *old = record->session, *s;
+  g_autoptr (GError) error = NULL;
+
+  if (!keyframe || (old != NULL && now < old->origin + record->segment_length - RECORD_SPLIT_EARLY))
+    return old;
+  s = session_open (record, now, &error);
+  if (s == NULL)
     {
-      g_mutex_unlock (&record->lock);
-      return GST_PAD_PROBE_DROP;
+      RecordFailure *failure = g_new0 (RecordFailure, 1);
+      failure->record = g_atomic_rc_box_acquire (record);
+      failure->message = g_strdup (error->message);
+      record->active = FALSE;
+      g_main_context_invoke_full (record->context, G_PRIORITY_DEFAULT, on_open_failed, failure,
+                                  record_failure_free);
+      return NULL;
     }
+  record->session = s;
+  if (old != NULL)
+    g_main_context_invoke (record->context, on_session_finish, old);
   if (record->keyframe_timer != NULL)
-    {
-      g_source_destroy (record->keyframe_timer);
-      g_source_unref (record->keyframe_timer);
-    }
-  record->keyframe_timer = g_timeout_source_new (delay_ms);
+    g_source_destroy (record->keyframe_timer);
+  g_clear_pointer (&record->keyframe_timer, g_source_unref);
+  record->keyframe_timer = g_timeout_source_new ((guint)(record->segment_length / GST_MSECOND));
   g_source_set_callback (record->keyframe_timer, on_keyframe_due, record, NULL);
   g_source_attach (record->keyframe_timer, record->context);
-  g_mutex_unlock (&record->lock);
-  return GST_PAD_PROBE_DROP;
+  return s;
 }
 
 /* the room encoder's thread (bridge_video_set_tap) */
@@ -231,16 +413,15 @@ static void
 on_video_frame (GstBuffer *frame, gboolean keyframe, gpointer data)
 {
   BridgeRecord *record = data;
+  GstClockTime now = gst_clock_get_time (record->clock);
   RecordSession *s;
 
   g_mutex_lock (&record->lock);
-  s = record->session;
-  if (s != NULL && (s->have_keyframe || keyframe))
+  s = record->active ? record_segment_for (record, keyframe, now) : NULL;
+  if (s != NULL)
     {
       GstBuffer *copy = gst_buffer_copy (frame);
-      s->have_keyframe = TRUE;
-      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy)
-          = vc_media_running_time (s->pipeline, gst_clock_get_time (record->clock));
+      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = now - s->origin;
       GST_BUFFER_DURATION (copy) = GST_CLOCK_TIME_NONE;
       gst_app_src_push_buffer (GST_APP_SRC (s->video_src), copy); /* never blocks */
     }
@@ -248,7 +429,7 @@ on_video_frame (GstBuffer *frame, gboolean keyframe, gpointer data)
 }
 
 /* the room's mixer thread (bridge_audio_set_tap): packets keep their place
- * on the mix's 20 ms timeline, mapped once onto the recording's */
+ * on the mix's 20 ms timeline, mapped once onto the segment's */
 static void
 on_audio_packet (GstBuffer *packet, GstClockTime pts, gpointer data)
 {
@@ -256,210 +437,57 @@ on_audio_packet (GstBuffer *packet, GstClockTime pts, gpointer data)
   RecordSession *s;
 
   g_mutex_lock (&record->lock);
-  s = record->session;
-  if (s != NULL && s->have_keyframe) /* both start together */
+  s = record->active ? record->session : NULL;
+  if (s != NULL && GST_CLOCK_TIME_IS_VALID (pts))
     {
-      GstClockTime now = vc_media_running_time (s->pipeline, gst_clock_get_time (record->clock));
+      GstClockTimeDiff now = (GstClockTimeDiff)(gst_clock_get_time (record->clock) - s->origin);
       GstClockTimeDiff mapped = (GstClockTimeDiff)pts + s->audio_offset;
       GstBuffer *copy;
 
-      if (GST_CLOCK_TIME_IS_VALID (now)
-          && (!s->audio_mapped
-              || ABS (mapped - (GstClockTimeDiff)now) > (GstClockTimeDiff)RECORD_AUDIO_RESYNC))
+      if (!s->audio_mapped || ABS (mapped - now) > (GstClockTimeDiff)RECORD_AUDIO_RESYNC)
         {
-          s->audio_offset = (GstClockTimeDiff)now - (GstClockTimeDiff)pts;
+          s->audio_offset = now - (GstClockTimeDiff)pts;
           s->audio_mapped = TRUE;
-          mapped = (GstClockTimeDiff)now;
+          mapped = now;
         }
-      if (s->audio_mapped)
-        {
-          copy = gst_buffer_copy (packet);
-          GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = (GstClockTime)MAX (mapped, 0);
-          gst_app_src_push_buffer (GST_APP_SRC (s->audio_src), copy);
-        }
+      copy = gst_buffer_copy (packet);
+      GST_BUFFER_PTS (copy) = GST_BUFFER_DTS (copy) = (GstClockTime)MAX (mapped, 0);
+      gst_app_src_push_buffer (GST_APP_SRC (s->audio_src), copy);
     }
   g_mutex_unlock (&record->lock);
 }
 
-/* ---- sessions (main thread) ---- */
+/* ---- the recorder (main thread) ---- */
 
-static void record_finalize (BridgeRecord *record);
-
-static void
-session_free (RecordSession *s)
-{
-  g_mutex_lock (&registry_lock);
-  registry_set_writing (s, NULL);
-  g_mutex_unlock (&registry_lock);
-  gst_clear_object (&s->video_src);
-  gst_clear_object (&s->audio_src);
-  g_atomic_rc_box_release_full (s->record, (GDestroyNotify)record_finalize);
-  g_free (s);
-}
-
-/* the teardown thread, once the pipeline is down */
-static void
-on_session_disposed (gpointer data)
-{
-  session_free (data);
-}
-
-/* main thread: the pipeline goes; the session with it */
-static void
-session_dispose (RecordSession *s)
-{
-  g_clear_handle_id (&s->bus_watch, g_source_remove);
-  g_clear_handle_id (&s->close_timeout, g_source_remove);
-  vc_media_pipeline_dispose_async_full (g_steal_pointer (&s->pipeline), on_session_disposed, s);
-}
-
-static void record_fail (BridgeRecord *record, const gchar *reason, const gchar *message);
-
-/* main thread */
-static gboolean
-on_session_bus (GstBus *bus, GstMessage *msg, gpointer data)
-{
-  RecordSession *s = data;
-
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS && s->closing)
-    {
-      s->bus_watch = 0;
-      session_dispose (s);
-      return G_SOURCE_REMOVE;
-    }
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
-    {
-      g_autoptr (GError) err = NULL;
-      g_autofree gchar *dbg = NULL;
-      BridgeRecord *record = s->record;
-      gboolean full;
-
-      gst_message_parse_error (msg, &err, &dbg);
-      full = g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT);
-      g_warning ("recording %s: %s: %s (%s)", record->room_id, GST_OBJECT_NAME (msg->src),
-                 err->message, dbg ? dbg : "");
-      s->bus_watch = 0;
-      if (record->session == s)
-        record_fail (record, full ? "disk_full" : "write_error",
-                     full ? "disk_full" : err->message); /* disposes s */
-      else
-        session_dispose (s);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* main thread: a session that did not finish its segment in time */
-static gboolean
-on_session_close_timeout (gpointer data)
-{
-  RecordSession *s = data;
-
-  g_warning ("recording: a segment was not finished within %d s", RECORD_CLOSE_TIMEOUT_S);
-  s->close_timeout = 0;
-  session_dispose (s);
-  return G_SOURCE_REMOVE;
-}
-
-static RecordSession *
-session_new (BridgeRecord *record, GError **error)
-{
-  const BridgeSettings *set = record->settings;
-  /* the two sources only: splitmuxsink needs its muxer before its pads
-   * are requested, which a launch line would do first */
-  g_autofree gchar *desc = g_strdup_printf (
-      "appsrc name=v is-live=true format=time do-timestamp=false leaky-type=downstream "
-      "max-bytes=8000000 caps=video/x-vp8,width=%u,height=%u,framerate=%u/1 "
-      "appsrc name=a is-live=true format=time do-timestamp=false leaky-type=downstream "
-      "max-bytes=1000000 caps=audio/x-opus,rate=48000,channels=1,channel-mapping-family=0",
-      set->width, set->height, set->fps);
-  RecordSession *s = g_new0 (RecordSession, 1);
-  g_autoptr (GstElement) mux = NULL, muxer = NULL, sink = NULL;
-  g_autoptr (GstPad) sink_pad = NULL, video_pad = NULL;
-  g_autoptr (GstBus) bus = NULL;
-
-  s->pipeline = gst_parse_launch (desc, error);
-  if (s->pipeline == NULL)
-    {
-      g_free (s);
-      return NULL;
-    }
-  s->record = g_atomic_rc_box_acquire (record);
-  s->video_src = gst_bin_get_by_name (GST_BIN (s->pipeline), "v");
-  s->audio_src = gst_bin_get_by_name (GST_BIN (s->pipeline), "a");
-  mux = gst_object_ref_sink (gst_element_factory_make ("splitmuxsink", "mux"));
-  g_object_set (mux, "send-keyframe-requests", TRUE, "max-size-time",
-                (guint64)set->segment_seconds * GST_SECOND, NULL);
-  /* clusters of at most a second: after a kill -9 only the last one is
-   * incomplete */
-  muxer = gst_element_factory_make ("webmmux", NULL);
-  g_object_set (muxer, "max-cluster-duration", (gint64)GST_SECOND, "writing-app", "vc-bridge",
-                NULL);
-  sink = gst_element_factory_make ("filesink", NULL);
-  g_object_set (mux, "muxer", muxer, "sink", sink, NULL);
-  g_signal_connect (mux, "format-location-full", G_CALLBACK (on_format_location), s);
-  gst_bin_add (GST_BIN (s->pipeline), gst_object_ref (mux));
-  if (!gst_element_link_pads (s->video_src, "src", mux, "video")
-      || !gst_element_link_pads (s->audio_src, "src", mux, "audio_%u"))
-    g_assert_not_reached (); /* fixed caps that webmmux takes */
-  sink_pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, on_file_bytes, s, NULL);
-  video_pad = gst_element_get_static_pad (s->video_src, "src");
-  gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_video_upstream_event, s,
-                     NULL);
-  bus = gst_element_get_bus (s->pipeline);
-  s->bus_watch = gst_bus_add_watch (bus, on_session_bus, s);
-  /* stamped in the system clock's time from now on: the running time is
-   * known before the pipeline is PLAYING */
-  gst_pipeline_use_clock (GST_PIPELINE (s->pipeline), record->clock);
-  gst_element_set_start_time (s->pipeline, GST_CLOCK_TIME_NONE);
-  gst_element_set_base_time (s->pipeline, gst_clock_get_time (record->clock));
-  if (gst_element_set_state (s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_MEDIA,
-                   "room %s: the recording pipeline refused to start", record->room_id);
-      session_dispose (s);
-      return NULL;
-    }
-  return s;
-}
-
-/* main thread: stops feeding the session and lets it finish (@finish) or
- * drops it (a failed one) */
+/* stops making segments; the last one is finished (@finish) or dropped (a
+ * failed one: its pipeline goes at once) */
 static void
 record_close_session (BridgeRecord *record, gboolean finish)
 {
   RecordSession *s;
 
-  bridge_video_set_tap (record->video, NULL, NULL);
-  bridge_audio_set_tap (record->audio, NULL, NULL);
+  if (record->video != NULL)
+    bridge_video_set_tap (record->video, NULL, NULL);
+  if (record->audio != NULL)
+    bridge_audio_set_tap (record->audio, NULL, NULL);
   g_mutex_lock (&record->lock);
+  record->active = FALSE;
   s = g_steal_pointer (&record->session);
   if (record->keyframe_timer != NULL)
-    {
-      g_source_destroy (record->keyframe_timer);
-      g_clear_pointer (&record->keyframe_timer, g_source_unref);
-    }
+    g_source_destroy (record->keyframe_timer);
+  g_clear_pointer (&record->keyframe_timer, g_source_unref);
   g_mutex_unlock (&record->lock);
   if (s == NULL)
     return;
-  if (!finish || s->bus_watch == 0)
-    {
-      session_dispose (s);
-      return;
-    }
-  s->closing = TRUE;
-  s->close_timeout = g_timeout_add_seconds (RECORD_CLOSE_TIMEOUT_S, on_session_close_timeout, s);
-  gst_app_src_end_of_stream (GST_APP_SRC (s->video_src));
-  gst_app_src_end_of_stream (GST_APP_SRC (s->audio_src));
+  if (finish)
+    on_session_finish (s);
+  else
+    session_dispose (s);
 }
 
-/* main thread */
 static gboolean
 record_open_session (BridgeRecord *record, GError **error)
 {
-  RecordSession *s;
-
   if (g_mkdir_with_parents (record->dir, 0750) != 0)
     {
       int saved = errno;
@@ -467,11 +495,8 @@ record_open_session (BridgeRecord *record, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  s = session_new (record, error);
-  if (s == NULL)
-    return FALSE;
   g_mutex_lock (&record->lock);
-  record->session = s;
+  record->active = TRUE; /* the first keyframe opens the first segment */
   g_mutex_unlock (&record->lock);
   bridge_video_set_tap (record->video, on_video_frame, record);
   bridge_audio_set_tap (record->audio, on_audio_packet, record);
@@ -483,7 +508,8 @@ static void
 record_set_state (BridgeRecord *record, BridgeRecordState state)
 {
   record->state = state;
-  bridge_video_set_recording (record->video, state == BRIDGE_RECORD_STATE_RECORDING);
+  if (record->video != NULL)
+    bridge_video_set_recording (record->video, state == BRIDGE_RECORD_STATE_RECORDING);
 }
 
 static void
@@ -494,7 +520,7 @@ record_fail (BridgeRecord *record, const gchar *reason, const gchar *message)
   record->error = g_strdup (message);
   vc_atomic_int64_add (g_str_equal (reason, "disk_full") ? &totals_disk_full : &totals_write_error,
                        1);
-  g_warning ("room %s: recording stopped: %s", record->room_id, message);
+  g_message ("room %s: recording stopped: %s", record->room_id, message);
   record_set_state (record, BRIDGE_RECORD_STATE_FAILED);
   if (record->on_changed != NULL)
     record->on_changed (record->user_data);
@@ -636,6 +662,7 @@ bridge_record_new (const BridgeSettings *settings, const gchar *room_id, BridgeV
   record->user_data = user_data;
   record->context = g_main_context_ref_thread_default ();
   record->clock = gst_system_clock_obtain ();
+  record->segment_length = (GstClockTime)settings->segment_seconds * GST_SECOND;
   g_mutex_init (&record->lock);
   return record;
 }

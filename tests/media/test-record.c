@@ -580,10 +580,11 @@ test_record_pause (Fixture *f, gconstpointer data)
   gint64 started, stopped;
   Written w;
 
-  started = g_get_monotonic_time ();
-  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 201);
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 201);
   a = start_peer (f->url, "7", "ubnd-tinh", 440);
   WAIT_UNTIL (peer_flowing (a), 60);
+  started = g_get_monotonic_time ();
+  g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 200);
   run_for (2000);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 409);
@@ -606,7 +607,7 @@ test_record_pause (Fixture *f, gconstpointer data)
   g_assert_cmpuint (w.segments, >=, 2);
   /* 4 s paused: missing, give or take a second */
   g_assert_cmpfloat (w.seconds, <, (stopped - started) / 1e6 - 3.0);
-  g_assert_cmpfloat (w.seconds, >, (stopped - started) / 1e6 - 5.5);
+  g_assert_cmpfloat (w.seconds, >, (stopped - started) / 1e6 - 5.0);
   vc_client_peer_stop (a);
 }
 
@@ -850,7 +851,7 @@ test_record_kill (Fixture *f, gconstpointer data)
                                            "min_free_mb=0\n",
                                            SECRET, rec_dir);
   g_autofree gchar *exe = g_build_filename (g_getenv ("VC_BUILD_DIR"), "media", "vc-bridge", NULL);
-  g_autofree gchar *body = room_body ("31", TRUE);
+  g_autofree gchar *body = room_body ("31", TRUE), *off = room_body ("31", FALSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) child = NULL;
   g_autoptr (GDataInputStream) out = NULL;
@@ -870,11 +871,13 @@ test_record_kill (Fixture *f, gconstpointer data)
   g_assert_nonnull (line.line);
   g_assert_true (g_str_has_prefix (line.line, "vc-bridge listening on "));
   url = line.line + strlen ("vc-bridge listening on ");
-  started = g_get_monotonic_time ();
-  g_assert_cmpuint (http_full (url, f->session, "POST", "/rooms", AUTH, body, NULL, NULL, NULL), ==,
+  g_assert_cmpuint (http_full (url, f->session, "POST", "/rooms", AUTH, off, NULL, NULL, NULL), ==,
                     201);
   a = start_peer (url, "31", "ubnd-tinh", 440);
   WAIT_UNTIL (peer_flowing (a), 60);
+  started = g_get_monotonic_time ();
+  g_assert_cmpuint (http_full (url, f->session, "POST", "/rooms", AUTH, body, NULL, NULL, NULL), ==,
+                    200);
   WAIT_UNTIL (recording_segments (url, f->session, "31") >= 4, 60);
   run_for (1000); /* into the fourth segment */
   g_subprocess_send_signal (child, SIGKILL);
@@ -885,7 +888,8 @@ test_record_kill (Fixture *f, gconstpointer data)
   g_test_message ("after kill -9: %u segments, %.2f s of %.2f s", w.segments, w.seconds,
                   (killed - started) / 1e6);
   g_assert_cmpuint (w.segments, >=, 4);
-  g_assert_cmpfloat (w.seconds, >=, (killed - started) / 1e6 - 3.0);
+  /* all but the last 2 s (the last cluster, the file's buffer) */
+  g_assert_cmpfloat (w.seconds, >=, (killed - started) / 1e6 - 2.0);
   g_assert_cmpint (w.width, ==, 1280);
   g_assert_cmpfloat (w.power_440, >, 0.01);
   g_free (line.line);
