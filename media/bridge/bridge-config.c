@@ -168,7 +168,7 @@ load_recordings (VcConfig *c, BridgeSettings *s, GError **error)
       = g_build_filename (vc_paths_state_dir (), "vc-bridge", "recordings", NULL);
   guint min_free_mb = 0;
 
-  s->recordings_dir = vc_config_get_string (c, "recordings", "directory", fallback, error);
+  s->recordings_dir = vc_config_get_path (c, "recordings", "directory", fallback, error);
   if (s->recordings_dir == NULL
       || !get_uint (c, "recordings", "segment_seconds", 2, 300, &s->segment_seconds, error)
       || !get_uint (c, "recordings", "min_free_mb", 0, 1000000, &min_free_mb, error))
