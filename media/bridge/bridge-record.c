@@ -185,6 +185,7 @@ session_dispose (RecordSession *s)
 }
 
 static void record_fail (BridgeRecord *record, const gchar *reason, const gchar *message);
+static gboolean record_error_is_disk_full (BridgeRecord *record, const GError *error);
 
 /* main thread */
 static gboolean
@@ -205,7 +206,7 @@ on_session_bus (GstBus *bus, GstMessage *msg, gpointer data)
   if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR)
     return G_SOURCE_CONTINUE;
   gst_message_parse_error (msg, &err, &dbg);
-  full = g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT);
+  full = record_error_is_disk_full (record, err);
   /* reported in the room state and the metrics: not a warning */
   g_message ("recording %s: %s: %s (%s)", record->room_id, GST_OBJECT_NAME (msg->src), err->message,
              dbg ? dbg : "");
@@ -352,6 +353,7 @@ typedef struct
 {
   BridgeRecord *record;
   gchar *message;
+  gboolean disk_full;
 } RecordFailure;
 
 static void
@@ -371,8 +373,38 @@ on_open_failed (gpointer data)
   RecordFailure *failure = data;
 
   if (failure->record->state == BRIDGE_RECORD_STATE_RECORDING)
-    record_fail (failure->record, "write_error", failure->message);
+    {
+      if (failure->disk_full)
+        record_fail (failure->record, "disk_full", "disk_full");
+      else
+        record_fail (failure->record, "write_error", failure->message);
+    }
   return G_SOURCE_REMOVE;
+}
+
+/* any thread: free bytes on the recordings' file system (G_MAXUINT64 when
+ * unknown) */
+static guint64
+record_free_bytes (BridgeRecord *record)
+{
+  g_autoptr (GFile) dir = g_file_new_for_path (record->dir);
+  g_autoptr (GFileInfo) info
+      = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+
+  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    return G_MAXUINT64;
+  return g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+}
+
+/* A write error is the disk being full when it says so, or when (nearly)
+ * nothing is left: a new segment's file may fail to open rather than to
+ * grow, and webmmux's own errors do not carry the reason. */
+static gboolean
+record_error_is_disk_full (BridgeRecord *record, const GError *error)
+{
+  return g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT)
+         || record_free_bytes (record)
+                < MAX (record->settings->recordings_min_free, (guint64)1024 * 1024);
 }
 
 /* BridgeRecord.lock held: the segment to feed @keyframe to (a new one at
@@ -391,6 +423,7 @@ record_segment_for (BridgeRecord *record, gboolean keyframe, GstClockTime now)
       RecordFailure *failure = g_new0 (RecordFailure, 1);
       failure->record = g_atomic_rc_box_acquire (record);
       failure->message = g_strdup (error->message);
+      failure->disk_full = record_error_is_disk_full (record, error);
       record->active = FALSE;
       g_main_context_invoke_full (record->context, G_PRIORITY_DEFAULT, on_open_failed, failure,
                                   record_failure_free);
@@ -531,6 +564,8 @@ record_fail (BridgeRecord *record, const gchar *reason, const gchar *message)
 gboolean
 bridge_record_start (BridgeRecord *record, GError **error)
 {
+  g_autoptr (GError) failure = NULL;
+
   if (record->state == BRIDGE_RECORD_STATE_RECORDING || record->state == BRIDGE_RECORD_STATE_PAUSED)
     return TRUE;
   if (!bridge_record_room_id_valid (record->room_id))
@@ -540,10 +575,14 @@ bridge_record_start (BridgeRecord *record, GError **error)
                    record->room_id);
       return FALSE;
     }
-  if (!record_open_session (record, error))
-    return FALSE;
-  g_clear_pointer (&record->error, g_free);
   record->started_at = vc_time_now ();
+  if (!record_open_session (record, &failure))
+    {
+      /* the meeting goes on without its recording */
+      record_fail (record, "write_error", failure->message);
+      return TRUE;
+    }
+  g_clear_pointer (&record->error, g_free);
   record_set_state (record, BRIDGE_RECORD_STATE_RECORDING);
   g_info ("room %s: recording into %s", record->room_id, record->dir);
   bridge_record_check_disk (record);
@@ -578,6 +617,8 @@ bridge_record_pause (BridgeRecord *record, GError **error)
 gboolean
 bridge_record_resume (BridgeRecord *record, GError **error)
 {
+  g_autoptr (GError) failure = NULL;
+
   if (record->state != BRIDGE_RECORD_STATE_PAUSED)
     {
       g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_RECORDING,
@@ -585,8 +626,11 @@ bridge_record_resume (BridgeRecord *record, GError **error)
                    bridge_record_state_to_string (record->state));
       return FALSE;
     }
-  if (!record_open_session (record, error))
-    return FALSE;
+  if (!record_open_session (record, &failure))
+    {
+      record_fail (record, "write_error", failure->message);
+      return TRUE;
+    }
   record_set_state (record, BRIDGE_RECORD_STATE_RECORDING);
   return TRUE;
 }
@@ -600,18 +644,8 @@ bridge_record_get_state (BridgeRecord *record)
 void
 bridge_record_check_disk (BridgeRecord *record)
 {
-  g_autoptr (GFile) dir = NULL;
-  g_autoptr (GFileInfo) info = NULL;
-  guint64 free_bytes;
-
-  if (record->state != BRIDGE_RECORD_STATE_RECORDING)
-    return;
-  dir = g_file_new_for_path (record->dir);
-  info = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
-  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
-    return;
-  free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
-  if (free_bytes < record->settings->recordings_min_free)
+  if (record->state == BRIDGE_RECORD_STATE_RECORDING
+      && record_free_bytes (record) < record->settings->recordings_min_free)
     record_fail (record, "disk_full", "disk_full");
 }
 

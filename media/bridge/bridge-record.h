@@ -58,15 +58,16 @@ BridgeRecord *bridge_record_new (const BridgeSettings *settings, const gchar *ro
                                  BridgeRecordChangedFunc on_changed, gpointer user_data);
 void bridge_record_free (BridgeRecord *record); /* stops it first */
 
-/* main thread. Start: OFF or FAILED → RECORDING (a room id that cannot be
- * a folder name, or a folder that cannot be made, is BRIDGE_ERROR_INVALID /
- * BRIDGE_ERROR_MEDIA); already recording or paused is a no-op. Stop: → OFF,
- * the last segment finished. */
+/* main thread. Start: OFF or FAILED → RECORDING; a room id that cannot
+ * name a folder is BRIDGE_ERROR_INVALID; a folder that cannot be made
+ * leaves the recording FAILED with its reason (TRUE: the meeting goes on).
+ * Already recording or paused is a no-op. Stop: → OFF, the last segment
+ * finished. */
 gboolean bridge_record_start (BridgeRecord *record, GError **error);
 void bridge_record_stop (BridgeRecord *record);
 
-/* main thread: RECORDING → PAUSED and back; otherwise
- * BRIDGE_ERROR_NOT_RECORDING. */
+/* main thread: RECORDING → PAUSED and back (a resume that cannot write
+ * leaves it FAILED); otherwise BRIDGE_ERROR_NOT_RECORDING. */
 gboolean bridge_record_pause (BridgeRecord *record, GError **error);
 gboolean bridge_record_resume (BridgeRecord *record, GError **error);
 

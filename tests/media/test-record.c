@@ -329,6 +329,61 @@ peer_frames (VcClientPeer *peer)
   return s.video_frames;
 }
 
+/* A signalling socket that only listens: the last state message it got. */
+typedef struct
+{
+  SoupWebsocketConnection *ws;
+  gchar *last_state;
+} StateListener;
+
+static void
+on_listener_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  StateListener *l = data;
+  g_autofree gchar *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+
+  if (strstr (text, "\"type\":\"state\"") != NULL)
+    {
+      g_free (l->last_state);
+      l->last_state = g_steal_pointer (&text);
+    }
+}
+
+static void
+on_listener_connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  StateListener *l = data;
+  g_autoptr (GError) error = NULL;
+
+  l->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), res, &error);
+  g_assert_no_error (error);
+  g_signal_connect (l->ws, "message", G_CALLBACK (on_listener_message), l);
+}
+
+static void
+listener_connect (Fixture *f, StateListener *l, const gchar *room, const gchar *endpoint)
+{
+  VcJwtClaims c = { .meeting = (gchar *)room,
+                    .endpoint = (gchar *)endpoint,
+                    .chair = "ubnd-tinh",
+                    .exp = vc_time_now () + 600,
+                    .iat = vc_time_now () };
+  g_autofree gchar *token = vc_jwt_sign (&c, SECRET);
+  g_autofree gchar *url
+      = g_strdup_printf ("ws%s/rooms/%s/signal?token=%s", f->url + 4, room, token);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_listener_connected, l);
+  WAIT_UNTIL (l->ws != NULL, 20);
+}
+
+static gboolean
+listener_says (StateListener *l, const gchar *needle)
+{
+  return l->last_state != NULL && strstr (l->last_state, needle) != NULL;
+}
+
 /* ---- what was written ---- */
 
 typedef struct
@@ -577,26 +632,32 @@ test_record_pause (Fixture *f, gconstpointer data)
 {
   g_autofree gchar *body = room_body ("7", TRUE), *off = room_body ("7", FALSE);
   g_autoptr (VcClientPeer) a = NULL;
+  StateListener listener = { 0 };
   gint64 started, stopped;
   Written w;
 
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 201);
   a = start_peer (f->url, "7", "ubnd-tinh", 440);
   WAIT_UNTIL (peer_flowing (a), 60);
+  /* the other participant only listens to its state messages */
+  listener_connect (f, &listener, "7", "tinh-uy");
   started = g_get_monotonic_time ();
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 200);
+  WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   run_for (2000);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 409);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_pause\"}", NULL), ==, 200);
   g_assert_true (recording_state_is (f, "7", "paused"));
+  WAIT_UNTIL (listener_says (&listener, "\"recording\":false"), 10);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_pause\"}", NULL), ==, 409);
   run_for (4000);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 200);
   g_assert_true (recording_state_is (f, "7", "recording"));
+  WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   run_for (3000);
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 200);
   stopped = g_get_monotonic_time ();
@@ -609,6 +670,9 @@ test_record_pause (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (w.seconds, <, (stopped - started) / 1e6 - 3.0);
   g_assert_cmpfloat (w.seconds, >, (stopped - started) / 1e6 - 5.0);
   vc_client_peer_stop (a);
+  soup_websocket_connection_close (listener.ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&listener.ws);
+  g_free (listener.last_state);
 }
 
 static void
@@ -621,6 +685,8 @@ write_file (const gchar *path, gsize size)
     data[i] = (gchar)(i % 251);
   g_assert_true (g_file_set_contents (path, data, (gssize)size, &error));
 }
+
+static guint64 metric (Fixture *f, const gchar *line_start);
 
 /* Clear 4xx answers; nothing outside the recordings folder is reachable. */
 static void
@@ -667,6 +733,21 @@ test_record_bad_input (Fixture *f, gconstpointer data)
                           "{\"id\":\"a.b\",\"participants\":[],\"record\":true}", NULL),
                     ==, 422);
   g_assert_true (recording_state_is (f, "9", "off"));
+  /* a room whose folder cannot be made still opens: its recording fails */
+  {
+    g_autofree gchar *blocker = g_build_filename (f->rec_dir, "13", NULL);
+    g_autofree gchar *thirteen = room_body ("13", TRUE);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *rec;
+
+    write_file (blocker, 1);
+    g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, thirteen, NULL), ==, 201);
+    rec = room_recording (f->url, f->session, "13", parser);
+    g_assert_cmpstr (json_object_get_string_member (rec, "state"), ==, "failed");
+    g_assert_nonnull (strstr (json_object_get_string_member (rec, "error"), "13"));
+    g_assert_cmpuint (metric (f, "vc_bridge_recording_failures_total{reason=\"write_error\"} "), ==,
+                      1);
+  }
   /* the Bearer secret */
   g_assert_cmpuint (http (f, "GET", "/recordings?room=9", NULL, NULL, NULL), ==, 401);
   g_assert_cmpuint (
@@ -767,23 +848,37 @@ test_record_disk_full (Fixture *f, gconstpointer data)
   JsonObject *rec;
   guint64 frames;
 
+  guint64 failures;
+
   if (geteuid () != 0)
     {
       g_test_skip ("needs root for a private tmpfs (CI runs tests as root)");
       return;
     }
+  failures = metric (f, "vc_bridge_recording_failures_total{reason=\"disk_full\"} ");
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 201);
   a = start_peer (f->url, "5", "ubnd-tinh", 440);
   WAIT_UNTIL (peer_flowing (a), 60);
   WAIT_UNTIL (recording_state_is (f, "5", "failed"), 60);
   rec = room_recording (f->url, f->session, "5", parser);
   g_assert_cmpstr (json_object_get_string_member (rec, "error"), ==, "disk_full");
-  g_assert_cmpuint (metric (f, "vc_bridge_recording_failures_total{reason=\"disk_full\"} "), ==, 1);
+  g_assert_cmpuint (metric (f, "vc_bridge_recording_failures_total{reason=\"disk_full\"} "), ==,
+                    failures + 1);
   g_assert_cmpuint (metric (f, "vc_bridge_recordings_active "), ==, 0);
   /* the meeting goes on */
   frames = peer_frames (a);
   WAIT_UNTIL (peer_frames (a) > frames + 30, 20);
   g_assert_cmpuint (vc_client_peer_get_state (a), ==, VC_CLIENT_PEER_STATE_CONNECTED);
+  if (data != NULL) /* stopped at min_free_mb, before the disk was full */
+    {
+      g_autoptr (GFile) dir = g_file_new_for_path (f->rec_dir);
+      g_autoptr (GFileInfo) info
+          = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+      guint64 left = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+      g_test_message ("%" G_GUINT64_FORMAT " bytes left", left);
+      g_assert_cmpuint (left, >, 2 * 1024 * 1024);
+      g_assert_cmpuint (left, <, 3 * 1024 * 1024);
+    }
   vc_client_peer_stop (a);
 }
 
@@ -797,14 +892,12 @@ fixture_setup_tmpfs (Fixture *f, gconstpointer data)
       fixture_setup (f, data);
       return;
     }
-  /* this process's own mounts from now on; nothing on the host changes */
-  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-    g_error ("cannot make a private mount namespace: %s", g_strerror (errno));
   mnt = g_dir_make_tmp ("vc-record-tmpfs-XXXXXX", NULL);
   g_assert_nonnull (mnt);
-  if (mount ("tmpfs", mnt, "tmpfs", 0, "size=1m") != 0)
+  /* @data "min_free": 4 MiB, recording to stop below 3 MiB free */
+  if (mount ("tmpfs", mnt, "tmpfs", 0, data ? "size=4m" : "size=1m") != 0)
     g_error ("cannot mount a tmpfs: %s", g_strerror (errno));
-  fixture_setup_in (f, mnt, "0");
+  fixture_setup_in (f, mnt, data ? "3" : "0");
 }
 
 static void
@@ -898,6 +991,16 @@ test_record_kill (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  /* As root, the process gets mounts of its own before it has any thread
+   * (a namespace is per thread, and GStreamer's pooled streaming threads
+   * outlive a test): the disk-full test mounts its tmpfs there, and
+   * nothing on the host changes. */
+  if (geteuid () == 0
+      && (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0))
+    {
+      g_printerr ("cannot make a private mount namespace: %s\n", g_strerror (errno));
+      return 1;
+    }
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/bridge/record/bad-input", Fixture, NULL, fixture_setup, test_record_bad_input,
@@ -910,5 +1013,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/bridge/record/disk-full", Fixture, NULL, fixture_setup_tmpfs, test_record_disk_full,
               fixture_teardown_tmpfs);
+  g_test_add ("/bridge/record/min-free", Fixture, "min_free", fixture_setup_tmpfs,
+              test_record_disk_full, fixture_teardown_tmpfs);
   return g_test_run ();
 }
