@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -384,6 +385,41 @@ listener_says (StateListener *l, const gchar *needle)
   return l->last_state != NULL && strstr (l->last_state, needle) != NULL;
 }
 
+/* The recording mark in the composite a participant decodes: red pixels
+ * in its top-right corner (the peers send a white ball on black). */
+typedef struct
+{
+  gint red; /* atomic: in the last frame */
+} MarkTap;
+
+/* streaming thread (the peer's video decoder) */
+static void
+on_mark_decoded (VcClientPeer *peer, GstSample *sample, gpointer data)
+{
+  MarkTap *tap = data;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  gint red = 0, w, h;
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
+      || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_I420
+      || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    return;
+  w = GST_VIDEO_FRAME_COMP_WIDTH (&frame, 1);
+  h = GST_VIDEO_FRAME_COMP_HEIGHT (&frame, 1);
+  for (gint y = 0; y < h / 8; y++)
+    for (gint x = w - w / 4; x < w; x++)
+      {
+        const guint8 *u = GST_VIDEO_FRAME_COMP_DATA (&frame, 1);
+        const guint8 *v = GST_VIDEO_FRAME_COMP_DATA (&frame, 2);
+        guint8 cu = u[y * GST_VIDEO_FRAME_COMP_STRIDE (&frame, 1) + x];
+        guint8 cv = v[y * GST_VIDEO_FRAME_COMP_STRIDE (&frame, 2) + x];
+        red += cv > 170 && cu < 110;
+      }
+  gst_video_frame_unmap (&frame);
+  g_atomic_int_set (&tap->red, red);
+}
+
 /* ---- what was written ---- */
 
 typedef struct
@@ -633,42 +669,51 @@ test_record_pause (Fixture *f, gconstpointer data)
   g_autofree gchar *body = room_body ("7", TRUE), *off = room_body ("7", FALSE);
   g_autoptr (VcClientPeer) a = NULL;
   StateListener listener = { 0 };
-  gint64 started, stopped;
+  static MarkTap mark; /* static: a late emission never writes a dead frame */
+  gint64 started, stopped, paused, resumed;
   Written w;
 
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 201);
   a = start_peer (f->url, "7", "ubnd-tinh", 440);
+  g_signal_connect (a, "video-decoded", G_CALLBACK (on_mark_decoded), &mark);
   WAIT_UNTIL (peer_flowing (a), 60);
+  g_assert_cmpint (g_atomic_int_get (&mark.red), <, 5); /* no mark before recording */
   /* the other participant only listens to its state messages */
   listener_connect (f, &listener, "7", "tinh-uy");
   started = g_get_monotonic_time ();
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 200);
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
+  WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10); /* the red dot */
   run_for (2000);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 409);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_pause\"}", NULL), ==, 200);
+  paused = g_get_monotonic_time ();
   g_assert_true (recording_state_is (f, "7", "paused"));
   WAIT_UNTIL (listener_says (&listener, "\"recording\":false"), 10);
+  WAIT_UNTIL (g_atomic_int_get (&mark.red) < 5, 10);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_pause\"}", NULL), ==, 409);
   run_for (4000);
+  resumed = g_get_monotonic_time ();
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 200);
   g_assert_true (recording_state_is (f, "7", "recording"));
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
+  WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10);
   run_for (3000);
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 200);
   stopped = g_get_monotonic_time ();
   run_for (1500); /* the last segment finished (its EOS) */
   w = check_written (f->rec_dir, "7");
-  g_test_message ("%u segments, %.2f s recorded over %.2f s", w.segments, w.seconds,
-                  (stopped - started) / 1e6);
+  g_test_message ("%u segments, %.2f s recorded over %.2f s, %.2f s paused", w.segments, w.seconds,
+                  (stopped - started) / 1e6, (resumed - paused) / 1e6);
   g_assert_cmpuint (w.segments, >=, 2);
-  /* 4 s paused: missing, give or take a second */
-  g_assert_cmpfloat (w.seconds, <, (stopped - started) / 1e6 - 3.0);
-  g_assert_cmpfloat (w.seconds, >, (stopped - started) / 1e6 - 5.0);
+  /* the time paused (at least 4 s) is missing, give or take a second */
+  g_assert_cmpfloat ((resumed - paused) / 1e6, >=, 4.0);
+  g_assert_cmpfloat (fabs (w.seconds - (stopped - started - (resumed - paused)) / 1e6), <=, 1.0);
+  g_signal_handlers_disconnect_by_data (a, &mark);
   vc_client_peer_stop (a);
   soup_websocket_connection_close (listener.ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   g_clear_object (&listener.ws);
