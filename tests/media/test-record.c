@@ -670,7 +670,7 @@ test_record_pause (Fixture *f, gconstpointer data)
   g_autoptr (VcClientPeer) a = NULL;
   StateListener listener = { 0 };
   static MarkTap mark; /* static: a late emission never writes a dead frame */
-  gint64 started, stopped, paused, resumed;
+  gint64 started, stopped, paused, resumed, segments;
   Written w;
 
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 201);
@@ -680,8 +680,11 @@ test_record_pause (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&mark.red), <, 5); /* no mark before recording */
   /* the other participant only listens to its state messages */
   listener_connect (f, &listener, "7", "tinh-uy");
-  started = g_get_monotonic_time ();
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, body, NULL), ==, 200);
+  /* the recording and its resumption begin at a keyframe: timed from the
+   * segments they open (test_record_call times the start from the POST) */
+  WAIT_UNTIL (recording_segments (f->url, f->session, "7") >= 1, 30);
+  started = g_get_monotonic_time ();
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10); /* the red dot */
   run_for (2000);
@@ -696,10 +699,12 @@ test_record_pause (Fixture *f, gconstpointer data)
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_pause\"}", NULL), ==, 409);
   run_for (4000);
-  resumed = g_get_monotonic_time ();
+  segments = recording_segments (f->url, f->session, "7");
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 200);
   g_assert_true (recording_state_is (f, "7", "recording"));
+  WAIT_UNTIL (recording_segments (f->url, f->session, "7") > segments, 30);
+  resumed = g_get_monotonic_time ();
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10);
   run_for (3000);
@@ -1013,9 +1018,12 @@ test_record_kill (Fixture *f, gconstpointer data)
                     201);
   a = start_peer (url, "31", "ubnd-tinh", 440);
   WAIT_UNTIL (peer_flowing (a), 60);
-  started = g_get_monotonic_time ();
   g_assert_cmpuint (http_full (url, f->session, "POST", "/rooms", AUTH, body, NULL, NULL, NULL), ==,
                     200);
+  /* from the first segment on (the recording waits for a keyframe; what
+   * is asserted here is what the kill loses at the end) */
+  WAIT_UNTIL (recording_segments (url, f->session, "31") >= 1, 30);
+  started = g_get_monotonic_time ();
   WAIT_UNTIL (recording_segments (url, f->session, "31") >= 4, 60);
   run_for (1000); /* into the fourth segment */
   g_subprocess_send_signal (child, SIGKILL);
