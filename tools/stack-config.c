@@ -161,6 +161,11 @@ stack_config_write_bridge (StackPaths *paths, const gchar *secret, GError **erro
    * would take the CPU the rooms (and the bridge's own signalling on its
    * main thread) need to join. */
   g_key_file_set_string (kf, "audio", "thread_priority", "normal");
+  {
+    /* recorded rooms stay in the stack's own folder */
+    g_autofree gchar *recordings = g_build_filename (paths->state_dir, "recordings", NULL);
+    g_key_file_set_string (kf, "recordings", "directory", recordings);
+  }
   return save (kf, paths->bridge_conf, error);
 }
 

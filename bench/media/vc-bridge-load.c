@@ -2,6 +2,7 @@
  *
  *   vc-bridge-load --url http://127.0.0.1:PORT --secret S --pid BRIDGE_PID
  *                  --participants N [--seconds 30] [--clips DIR]
+ *                  [--record-pairs K]
  *
  * Creates room "bench" with N participants, then N-1 lightweight peers send a
  * pre-encoded 360p15 VP8 + Opus clip (no encoding; as rooms do, they hold
@@ -46,6 +47,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Recording (bench/media/run-record-bench.sh): --record-pairs K measures
+ * 2K windows of --seconds, the room posted with recording off, then on,
+ * alternating: the bridge's CPU in each and the bytes the recording wrote
+ * (the room's recording.bytes), one JSON line per window. */
+
 /* A sender's tile at the bridge (frames_shown, polled): the longest time
  * it stood still during the window and how often that exceeded 1 s. */
 typedef struct
@@ -74,6 +80,7 @@ typedef struct
   gint64 outage_frames; /* the outaged peer's decoded frames when its outage ended */
   gint64 outage_tile_frames;
   gdouble recovery_rx_ms, recovery_tile_ms; /* -1 until seen */
+  gint record_pairs; /* --record-pairs: windows with recording off and on, alternating */
 } Bench;
 
 static gboolean
@@ -210,7 +217,7 @@ endpoint_name (gint i)
 }
 
 static void
-create_room (Bench *b)
+post_room (Bench *b, gboolean record)
 {
   g_autoptr (GString) body
       = g_string_new ("{\"id\":\"bench\",\"layout\":\"grid\",\"chair\":\"bench-00\","
@@ -220,9 +227,34 @@ create_room (Bench *b)
   for (gint i = 0; i < b->n; i++)
     g_string_append_printf (body, "%s{\"endpoint\":\"bench-%02d\",\"name\":\"Huyện %02d\"}",
                             i ? "," : "", i, i);
-  g_string_append (body, "]}");
+  g_string_append_printf (body, "],\"record\":%s}", record ? "true" : "false");
   if (http_post (url, b->secret, body->str) / 100 != 2)
-    g_error ("cannot create the bench room at %s", url);
+    g_error ("cannot post the bench room at %s", url);
+}
+
+/* the bench room's recording.bytes */
+static gint64
+recording_bytes (Bench *b)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree gchar *url = g_strdup_printf ("%s/rooms/bench", b->url);
+  g_autofree gchar *auth = g_strdup_printf ("Bearer %s", b->secret);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *room;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (reply == NULL
+      || !json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                      g_bytes_get_size (reply), NULL))
+    return 0;
+  room = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (room, "recording"))
+    return 0;
+  return json_object_get_int_member_with_default (json_object_get_object_member (room, "recording"),
+                                                  "bytes", 0);
 }
 
 /* @video_height: 360 or 180 (16:9 VP8), 0 for the Opus clip */
@@ -684,6 +716,41 @@ measure (Bench *b, guint64 rss_empty)
   report (b, &w);
 }
 
+/* --record-pairs K: 2K windows of --seconds in one run, recording off then
+ * on (re-posting the room), each printed as one JSON line: the bridge's CPU
+ * and what the recording wrote. */
+static void
+measure_record (Bench *b)
+{
+  run_ms (3000); /* settle after the last join */
+  for (gint k = 0; k < 2 * b->record_pairs; k++)
+    {
+      gboolean record = k % 2 == 1;
+      guint64 c0 = 0, c1 = 0;
+      gint64 w0, w1, bytes0, bytes1;
+      gdouble seconds;
+
+      post_room (b, record);
+      run_ms (2000); /* the first segment opens at the next keyframe */
+      bytes0 = recording_bytes (b);
+      read_cpu_ticks (b->pid, &c0);
+      w0 = g_get_monotonic_time ();
+      run_ms (b->seconds * 1000);
+      read_cpu_ticks (b->pid, &c1);
+      w1 = g_get_monotonic_time ();
+      bytes1 = recording_bytes (b);
+      seconds = (w1 - w0) / 1e6;
+      printf ("{\"window\":%d,\"record\":%s,\"participants\":%d,\"seconds\":%.2f,"
+              "\"cpu_percent_of_one_core\":%.2f,\"recorded_bytes_per_second\":%.0f,"
+              "\"load_avg\":%.2f}\n",
+              k, record ? "true" : "false", b->n, seconds,
+              100.0 * (gdouble)(c1 - c0) / (gdouble)sysconf (_SC_CLK_TCK) / seconds,
+              (gdouble)(bytes1 - bytes0) / seconds, load_average ());
+      fflush (stdout);
+    }
+  post_room (b, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -707,6 +774,8 @@ main (int argc, char **argv)
       "Cut participant 1's link this far into the window", "S" },
     { "outage-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &b.outage_seconds,
       "How long the cut lasts (with --outage-at)", "S" },
+    { "record-pairs", 0, 0, G_OPTION_ARG_INT, &b.record_pairs,
+      "Windows with recording off then on, this many pairs (bridge CPU, bytes written)", "K" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— vc-bridge load generator");
@@ -739,7 +808,7 @@ main (int argc, char **argv)
   video_half = clip (&b, "video-180p15.ivf", 180, 0);
   audio = clip (&b, "audio-quiet.ivf", 0, 0);
   audio_click = clip (&b, "audio-click.ivf", 0, 2);
-  create_room (&b);
+  post_room (&b, FALSE);
   run_ms (1500);
   rss_empty = read_rss_kb (b.pid);
   b.peers = g_ptr_array_new_with_free_func (g_object_unref);
@@ -765,7 +834,10 @@ main (int argc, char **argv)
     g_main_context_iteration (NULL, TRUE);
   if (!all_have_frames (&b))
     g_printerr ("warning: not every participant got a frame within 90 s\n");
-  measure (&b, rss_empty);
+  if (b.record_pairs > 0)
+    measure_record (&b);
+  else
+    measure (&b, rss_empty);
   for (guint i = 0; i < b.peers->len; i++)
     vc_client_peer_stop (g_ptr_array_index (b.peers, i));
   run_ms (500);

@@ -84,6 +84,9 @@ struct _BridgeAudio
   guint64 timeline_resyncs; /* a listener's stamps re-anchored (a jump in its timeline) */
   gint64 encoder_gaps;      /* atomic: shared-mix packets > 100 ms after the previous */
   gint64 last_encoded_us;   /* the mixer thread only */
+  GMutex tap_lock;          /* protects tap and tap_data; held while the tap runs */
+  BridgeAudioTap tap;       /* the recorder's (bridge-record.h), or NULL */
+  gpointer tap_data;
 };
 
 /* ---- encoding and distribution (mixer thread) ---- */
@@ -452,6 +455,10 @@ audio_thread (gpointer data)
       audio_count_encoder_gap (audio);
       if (packets[0] != NULL)
         audio_distribute (audio, packets, pts);
+      g_mutex_lock (&audio->tap_lock);
+      if (packets[0] != NULL && audio->tap != NULL)
+        audio->tap (packets[0], pts, audio->tap_data);
+      g_mutex_unlock (&audio->tap_lock);
       for (guint i = 0; i < n_mixes; i++)
         gst_clear_buffer (&packets[i]);
       g_mutex_lock (&audio->lock);
@@ -486,6 +493,7 @@ bridge_audio_new (const BridgeSettings *s, const gchar *room_id, BridgeAudioSpea
   audio->context = g_main_context_ref_thread_default ();
   audio->clock = gst_system_clock_obtain ();
   g_mutex_init (&audio->lock);
+  g_mutex_init (&audio->tap_lock);
   g_cond_init (&audio->cond);
   bridge_speaker_detector_init (&audio->detector, MAX_INPUTS, s->speaker_threshold_db,
                                 s->speaker_margin_db, MAX (1, s->speaker_hold_ms / 20));
@@ -526,6 +534,7 @@ audio_finalize (BridgeAudio *audio)
   g_free (audio->slot_owner);
   g_free (audio->slot_fresh);
   g_mutex_clear (&audio->lock);
+  g_mutex_clear (&audio->tap_lock);
   g_cond_clear (&audio->cond);
   g_main_context_unref (audio->context);
   g_free (audio->room_id);
@@ -592,6 +601,15 @@ bridge_audio_remove_input (BridgeAudio *audio, BridgeAudioInput *in)
   g_mutex_unlock (&audio->lock);
   /* no streaming thread pushes any more: the peer pipeline stopped first */
   input_free (in);
+}
+
+void
+bridge_audio_set_tap (BridgeAudio *audio, BridgeAudioTap tap, gpointer user_data)
+{
+  g_mutex_lock (&audio->tap_lock);
+  audio->tap = tap;
+  audio->tap_data = user_data;
+  g_mutex_unlock (&audio->tap_lock);
 }
 
 void

@@ -67,6 +67,14 @@ typedef struct
 gboolean bridge_audio_get_info (BridgeAudio *audio, const gchar *endpoint,
                                 BridgeAudioInputInfo *info);
 
+/* The mixer thread: every Opus packet of the shared mix (everybody, no
+ * mix-minus), with its place @pts on the mix's 20 ms timeline. */
+typedef void (*BridgeAudioTap) (GstBuffer *packet, GstClockTime pts, gpointer user_data);
+
+/* main thread: @tap (NULL: none) sees every shared-mix packet from now on;
+ * a tap removed is not called any more once this returns. */
+void bridge_audio_set_tap (BridgeAudio *audio, BridgeAudioTap tap, gpointer user_data);
+
 typedef struct
 {
   guint64 ticks;            /* 20 ms mixes done */

@@ -4,6 +4,7 @@
 #include "bridge-config.h"
 
 #include "vc-netem.h"
+#include "vc-paths.h"
 
 #include <string.h>
 
@@ -15,7 +16,8 @@ const gchar bridge_settings_defaults[]
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
       "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
-      "[media]\njitter_latency_ms=30\nvideo_jitter_latency_ms=200\nstall_timeout_s=5\n";
+      "[media]\njitter_latency_ms=30\nvideo_jitter_latency_ms=200\nstall_timeout_s=5\n"
+      "[recordings]\nsegment_seconds=10\nmin_free_mb=200\n";
 
 static const gchar *const layout_names[] = { "grid", "speaker", "chair", NULL };
 
@@ -48,6 +50,7 @@ bridge_settings_free (BridgeSettings *s)
   g_strfreev (s->ice_addresses);
   g_free (s->font);
   g_free (s->netem);
+  g_free (s->recordings_dir);
   g_free (s);
 }
 
@@ -156,6 +159,31 @@ load_video (VcConfig *c, BridgeSettings *s, GError **error)
   return TRUE;
 }
 
+/* [recordings]: the folder defaults to vc-bridge/recordings under the
+ * state folder (common/vc-paths.h); it is created when a room records. */
+static gboolean
+load_recordings (VcConfig *c, BridgeSettings *s, GError **error)
+{
+  g_autofree gchar *fallback
+      = g_build_filename (vc_paths_state_dir (), "vc-bridge", "recordings", NULL);
+  guint min_free_mb = 0;
+
+  s->recordings_dir = vc_config_get_path (c, "recordings", "directory", fallback, error);
+  if (s->recordings_dir == NULL
+      || !get_uint (c, "recordings", "segment_seconds", 2, 300, &s->segment_seconds, error)
+      || !get_uint (c, "recordings", "min_free_mb", 0, 1000000, &min_free_mb, error))
+    return FALSE;
+  if (*s->recordings_dir == '\0')
+    {
+      g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_INVALID,
+                   "%s: [recordings] directory: must not be empty",
+                   vc_config_get_file (c) ? vc_config_get_file (c) : "configuration");
+      return FALSE;
+    }
+  s->recordings_min_free = (guint64)min_free_mb * 1024 * 1024;
+  return TRUE;
+}
+
 /* [test] netem (tests and benchmarks only), else $VC_TEST_NETEM: checked
  * here, so a bad spec stops the bridge at start with the key named */
 static gboolean
@@ -199,7 +227,7 @@ bridge_settings_load (VcConfig *c, GError **error)
       || !get_uint (c, "media", "video_jitter_latency_ms", 0, 2000, &s->video_jitter_latency_ms,
                     error)
       || !get_uint (c, "media", "stall_timeout_s", 1, 600, &s->stall_timeout_s, error)
-      || !load_test (c, s, error))
+      || !load_recordings (c, s, error) || !load_test (c, s, error))
     return NULL;
   return g_steal_pointer (&s);
 }

@@ -39,6 +39,9 @@ typedef struct
   guint jitter_latency_ms;
   guint video_jitter_latency_ms; /* the longest a video packet is awaited (retransmission) */
   guint stall_timeout_s;
+  gchar *recordings_dir;       /* [recordings] directory: DIR/ROOM/NAME.webm */
+  guint segment_seconds;       /* [recordings] segment_seconds, 2..300 */
+  guint64 recordings_min_free; /* [recordings] min_free_mb, in bytes: stop below it */
   gchar *netem; /* [test] netem: loss/jitter on every participant's link (vc-netem.h), or NULL */
 } BridgeSettings;
 

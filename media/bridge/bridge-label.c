@@ -127,3 +127,49 @@ bridge_label_render (const gchar *font, const gchar *text, guint frame_width, gu
   GST_DEBUG ("'%s' for %ux%u: %dx%d", text, frame_width, frame_height, box_width, box_height);
   return composition;
 }
+
+GstVideoOverlayComposition *
+bridge_label_render_mark (const gchar *font, const gchar *text, guint frame_width,
+                          guint frame_height)
+{
+  gint px = label_font_pixels (frame_height);
+  gint pad = MAX (px / 4, 1), margin = MAX (px / 2, 2), dot = px * 3 / 4;
+  cairo_surface_t *scratch, *surface;
+  cairo_t *cr;
+  PangoLayout *layout;
+  PangoRectangle ink, logical;
+  gint box_width, box_height;
+  GstVideoOverlayRectangle *rect;
+  GstVideoOverlayComposition *composition;
+
+  g_return_val_if_fail (font != NULL && text != NULL, NULL);
+  label_init_debug ();
+  if ((gint)frame_width < 8 * px || (gint)frame_height < 4 * px)
+    return NULL;
+  scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (scratch);
+  layout = label_layout_new (cr, font, text, px, frame_width / 2);
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  cairo_destroy (cr);
+  box_width = 3 * pad + dot + logical.width + pad;
+  box_height = MAX (logical.height, dot) + 2 * pad;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, box_width, box_height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.9, 0.1, 0.1); /* the red dot */
+  cairo_arc (cr, 2 * pad + dot / 2.0, box_height / 2.0, dot / 2.0, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, 3 * pad + dot - logical.x, (box_height - logical.height) / 2 - logical.y);
+  pango_cairo_update_layout (cr, layout);
+  pango_cairo_show_layout (cr, layout);
+  cairo_destroy (cr);
+  rect = label_rectangle_new (surface, (gint)frame_width - margin - box_width, margin);
+  composition = gst_video_overlay_composition_new (rect);
+  gst_video_overlay_rectangle_unref (rect);
+  cairo_surface_destroy (surface);
+  cairo_surface_destroy (scratch);
+  g_object_unref (layout);
+  return composition;
+}

@@ -23,4 +23,10 @@ GstVideoOverlayComposition *bridge_label_render (const gchar *font, const gchar 
                                                  guint frame_width, guint frame_height,
                                                  guint *unknown_glyphs);
 
+/* main thread: the recording mark, a red dot and @text ("REC") in white on
+ * a shaded box at the top-right of a @frame_width x @frame_height frame.
+ * NULL when the frame is too small. */
+GstVideoOverlayComposition *bridge_label_render_mark (const gchar *font, const gchar *text,
+                                                      guint frame_width, guint frame_height);
+
 G_END_DECLS

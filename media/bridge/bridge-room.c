@@ -11,6 +11,7 @@
 #include "bridge-layout.h"
 #include "bridge-peer.h"
 #include "bridge-uplink.h"
+#include "bridge-record.h"
 #include "bridge-video.h"
 #include "vc-signal.h"
 #include "vc-time.h"
@@ -52,6 +53,7 @@ struct _BridgeRoom
   BridgeUplink *uplink; /* the link to a parent room on another bridge, or NULL */
   gchar *identity;      /* \"BRIDGE-INSTANCE/ROOM\": this room in a tree of bridges */
   Participant *parent;  /* how the uplink shows in the layout (bridge-uplink.h) */
+  BridgeRecord *record; /* bridge-record.h: off unless posted with "record": true */
   guint timer;
   guint ticks;
 };
@@ -218,7 +220,8 @@ room_broadcast_state (BridgeRoom *room)
       g_autofree gchar *text = vc_signal_build_link_state (
           room->active_speaker, bridge_layout_kind_to_string (room->layout), p != NULL && p->muted,
           p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
-          p != NULL ? p->tile_height : 0, p != NULL && p->link ? tree : NULL);
+          p != NULL ? p->tile_height : 0, bridge_room_is_recording (room),
+          p != NULL && p->link ? tree : NULL);
 
       bridge_peer_send (peer, text);
     }
@@ -336,6 +339,7 @@ on_room_timer (gpointer data)
       else if (room->ticks % 2 == 0)
         bridge_peer_poll_stats (peer);
     }
+  bridge_record_check_disk (room->record);
   for (guint i = 0; i < stalled->len; i++)
     room_drop_peer (room, g_ptr_array_index (stalled, i), "timeout");
   return G_SOURCE_CONTINUE;
@@ -424,8 +428,25 @@ bridge_room_update (BridgeRoom *room, JsonObject *body, gboolean creating, GErro
   GHashTableIter iter;
   BridgePeer *peer;
 
+  JsonNode *record = json_object_get_member (body, "record");
+  gboolean recording = FALSE;
+
   if (list == NULL)
     return FALSE;
+  if (record != NULL
+      && !(JSON_NODE_HOLDS_VALUE (record) && json_node_get_value_type (record) == G_TYPE_BOOLEAN))
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "'record' must be true or false");
+      return FALSE;
+    }
+  recording = record != NULL && json_node_get_boolean (record);
+  if (recording && !bridge_record_room_id_valid (room->id))
+    {
+      g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
+                   "room id '%s' cannot be recorded: 1 to 64 letters, digits, '-' or '_'",
+                   room->id);
+      return FALSE;
+    }
   if (layout != NULL && !bridge_layout_kind_from_string (layout, &kind))
     {
       g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "unknown layout '%s'", layout);
@@ -457,6 +478,10 @@ bridge_room_update (BridgeRoom *room, JsonObject *body, gboolean creating, GErro
       g_ptr_array_add (gone, peer);
   for (guint i = 0; i < gone->len; i++)
     room_drop_peer (room, g_ptr_array_index (gone, i), "uninvited");
+  if (!recording)
+    bridge_record_stop (room->record);
+  else if (!bridge_record_start (room->record, error))
+    return FALSE;
   if (!creating)
     room_changed (room);
   return TRUE;
@@ -498,10 +523,20 @@ bridge_room_control (BridgeRoom *room, JsonObject *body, GError **error)
           return FALSE;
         }
     }
+  else if (g_strcmp0 (action, "record_pause") == 0)
+    {
+      if (!bridge_record_pause (room->record, error))
+        return FALSE;
+    }
+  else if (g_strcmp0 (action, "record_resume") == 0)
+    {
+      if (!bridge_record_resume (room->record, error))
+        return FALSE;
+    }
   else
     {
       g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID,
-                   "'action' must be mute, unmute, floor or layout");
+                   "'action' must be mute, unmute, floor, layout, record_pause or record_resume");
       return FALSE;
     }
   room_changed (room);
@@ -610,6 +645,8 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_add_int_value (b, (gint64)as.encoder_gaps);
   json_builder_set_member_name (b, "uplink");
   bridge_uplink_to_json (room->uplink, b);
+  json_builder_set_member_name (b, "recording");
+  bridge_record_add_json (room->record, b);
   json_builder_set_member_name (b, "participants");
   json_builder_begin_array (b);
   for (guint i = 0; i < room->participants->len; i++)
@@ -617,6 +654,19 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+gboolean
+bridge_room_is_recording (BridgeRoom *room)
+{
+  return bridge_record_get_state (room->record) == BRIDGE_RECORD_STATE_RECORDING;
+}
+
+/* main thread: the recording stopped by itself (disk full) */
+static void
+on_record_changed (gpointer data)
+{
+  room_broadcast_state (data);
 }
 
 /* ---- rooms opened by a join token ---- */
@@ -733,6 +783,8 @@ bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error
   room->parent = g_new0 (Participant, 1);
   room->parent->endpoint = g_strdup (BRIDGE_UPLINK_ENDPOINT);
   room->parent->name = g_strdup ("Cấp trên"); /* "the level above" */
+  room->record
+      = bridge_record_new (settings, id, room->video, room->audio, on_record_changed, room);
   room->timer = g_timeout_add_seconds (1, on_room_timer, room);
   return room;
 }
@@ -752,6 +804,7 @@ bridge_room_free (BridgeRoom *room)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
     bridge_peer_close (peer, "room-closed");
   g_hash_table_unref (room->peers);
+  bridge_record_free (room->record); /* before the encoders it taps */
   bridge_video_free (room->video);
   bridge_audio_free (room->audio);
   g_ptr_array_unref (room->participants);

@@ -21,13 +21,14 @@ GQuark bridge_error_quark (void);
 /* Each maps to one HTTP status in bridge-server.c. */
 typedef enum
 {
-  BRIDGE_ERROR_INVALID,   /* 400 / 422 */
-  BRIDGE_ERROR_NOT_FOUND, /* 404 */
-  BRIDGE_ERROR_CAPACITY,  /* 503 */
-  BRIDGE_ERROR_FORBIDDEN, /* 403 */
-  BRIDGE_ERROR_MEDIA,     /* 500 */
-  BRIDGE_ERROR_CLOSED,    /* 410: the scheduler closed this room */
-  BRIDGE_ERROR_CONFLICT,  /* 409: the room already has an uplink */
+  BRIDGE_ERROR_INVALID,       /* 400 / 422 */
+  BRIDGE_ERROR_NOT_FOUND,     /* 404 */
+  BRIDGE_ERROR_CAPACITY,      /* 503 */
+  BRIDGE_ERROR_FORBIDDEN,     /* 403 */
+  BRIDGE_ERROR_MEDIA,         /* 500 */
+  BRIDGE_ERROR_CLOSED,        /* 410: the scheduler closed this room */
+  BRIDGE_ERROR_CONFLICT,      /* 409: the room already has an uplink */
+  BRIDGE_ERROR_NOT_RECORDING, /* 409: pause/resume of a recording that is not there */
 } BridgeError;
 
 typedef struct _BridgeRoom BridgeRoom;
@@ -71,6 +72,9 @@ gboolean bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar 
                            SoupWebsocketConnection *ws, GError **error);
 
 JsonNode *bridge_room_to_json (BridgeRoom *room);
+
+/* Is the room being recorded now (not paused, not failed)? */
+gboolean bridge_room_is_recording (BridgeRoom *room);
 
 /* Rooms the bridge opened itself from a join token (bridge-room-open.c).
  * bridge_room_mark_token_opened() records the token's chair claim (may be

@@ -7,6 +7,8 @@
 
 #include "bridge-server.h"
 
+#include "bridge-record.h"
+#include "bridge-recordings-http.h"
 #include "bridge-room-open.h"
 #include "bridge-room.h"
 #include "vc-signal.h"
@@ -71,10 +73,14 @@ server_reply_gerror (SoupServerMessage *msg, const GError *error)
     guint status;
     const gchar *code;
   } map[] = {
-    [BRIDGE_ERROR_INVALID] = { 422, "invalid" },   [BRIDGE_ERROR_NOT_FOUND] = { 404, "not_found" },
-    [BRIDGE_ERROR_CAPACITY] = { 503, "capacity" }, [BRIDGE_ERROR_FORBIDDEN] = { 403, "forbidden" },
-    [BRIDGE_ERROR_MEDIA] = { 500, "media" },       [BRIDGE_ERROR_CLOSED] = { 410, "closed" },
+    [BRIDGE_ERROR_INVALID] = { 422, "invalid" },
+    [BRIDGE_ERROR_NOT_FOUND] = { 404, "not_found" },
+    [BRIDGE_ERROR_CAPACITY] = { 503, "capacity" },
+    [BRIDGE_ERROR_FORBIDDEN] = { 403, "forbidden" },
+    [BRIDGE_ERROR_MEDIA] = { 500, "media" },
+    [BRIDGE_ERROR_CLOSED] = { 410, "closed" },
     [BRIDGE_ERROR_CONFLICT] = { 409, "conflict" },
+    [BRIDGE_ERROR_NOT_RECORDING] = { 409, "not_recording" },
   };
 
   if (error->domain == BRIDGE_ERROR && error->code >= 0 && error->code < (gint)G_N_ELEMENTS (map))
@@ -332,6 +338,72 @@ server_room_request (BridgeServer *self, SoupServerMessage *msg, const gchar *id
     server_reply_error (msg, 405, "method", "method not allowed here");
 }
 
+/* ---- /recordings, /metrics ---- */
+
+static void
+on_recordings (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer data)
+{
+  BridgeServer *self = data;
+
+  if (server_authorized (self, msg))
+    bridge_recordings_http_handle (self->settings, msg, path, query);
+}
+
+/* Prometheus text: what the bridge carries, and its recordings */
+static void
+on_metrics (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer data)
+{
+  BridgeServer *self = data;
+  g_autoptr (GString) text = g_string_new (NULL);
+  BridgeRecordTotals totals;
+  GHashTableIter iter;
+  BridgeRoom *room;
+  guint connected = 0, recording = 0;
+
+  if (!server_authorized (self, msg))
+    return;
+  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      server_reply_error (msg, 405, "method", "method not allowed here");
+      return;
+    }
+  g_hash_table_iter_init (&iter, self->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&room))
+    {
+      connected += bridge_room_count_connected (room);
+      recording += bridge_room_is_recording (room);
+    }
+  bridge_record_get_totals (&totals);
+  g_string_append_printf (
+      text,
+      "# HELP vc_bridge_rooms Rooms open on the bridge.\n# TYPE vc_bridge_rooms gauge\n"
+      "vc_bridge_rooms %u\n"
+      "# HELP vc_bridge_participants Participants invited to the open rooms.\n"
+      "# TYPE vc_bridge_participants gauge\nvc_bridge_participants %u\n"
+      "# HELP vc_bridge_participants_connected Participants connected now.\n"
+      "# TYPE vc_bridge_participants_connected gauge\nvc_bridge_participants_connected %u\n"
+      "# HELP vc_bridge_recordings_active Rooms being recorded now (not paused).\n"
+      "# TYPE vc_bridge_recordings_active gauge\nvc_bridge_recordings_active %u\n"
+      "# HELP vc_bridge_recording_bytes_total Bytes written to recordings.\n"
+      "# TYPE vc_bridge_recording_bytes_total counter\n"
+      "vc_bridge_recording_bytes_total %" G_GUINT64_FORMAT "\n"
+      "# HELP vc_bridge_recording_segments_total Recording segments begun.\n"
+      "# TYPE vc_bridge_recording_segments_total counter\n"
+      "vc_bridge_recording_segments_total %" G_GUINT64_FORMAT "\n"
+      "# HELP vc_bridge_recording_failures_total Recordings stopped by an error.\n"
+      "# TYPE vc_bridge_recording_failures_total counter\n"
+      "vc_bridge_recording_failures_total{reason=\"disk_full\"} %" G_GUINT64_FORMAT "\n"
+      "vc_bridge_recording_failures_total{reason=\"write_error\"} %" G_GUINT64_FORMAT "\n",
+      g_hash_table_size (self->rooms), server_count_invited (self, NULL), connected, recording,
+      totals.bytes_total, totals.segments_total, totals.failures_disk_full,
+      totals.failures_write_error);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
+                                    SOUP_MEMORY_COPY, text->str, text->len);
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
 /* ---- signalling ---- */
 
 /* Checks the join token before the upgrade; on success leaves the status
@@ -560,6 +632,8 @@ bridge_server_init (BridgeServer *self)
   soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);
   soup_server_add_handler (self->soup, "/rooms", on_rooms, self, NULL);
   soup_server_add_handler (self->soup, "/capacity", on_capacity, self, NULL);
+  soup_server_add_handler (self->soup, "/recordings", on_recordings, self, NULL);
+  soup_server_add_handler (self->soup, "/metrics", on_metrics, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/rooms", NULL, NULL, on_websocket, self, NULL);
   /* No permessage-deflate: libsoup checks the frame limit
    * (VC_SIGNAL_MAX_FRAME) on the compressed bytes and inflates without

@@ -69,6 +69,7 @@ struct _BridgeVideo
   guint bus_watch;
   VcMediaThreadPriority priority; /* given to the compositor and encoder threads */
   GstClock *clock;                /* the system clock, which every peer pipeline uses */
+  guint width, height;            /* the composite's */
 
   GMutex lock;                     /* protects everything below */
   GHashTable *tiles;               /* endpoint -> VideoTile */
@@ -78,6 +79,10 @@ struct _BridgeVideo
   GSource *keyframe_timer;
   guint64 frames_encoded;
   guint64 keyframes_requested;
+  BridgeVideoTap tap; /* the recorder's (bridge-record.h), or NULL */
+  gpointer tap_data;
+  GMutex tap_lock;                  /* held while the tap runs, so that removing it waits */
+  GstVideoOverlayComposition *mark; /* shown while recording, or NULL */
 };
 
 /* ---- keyframes ---- */
@@ -162,6 +167,10 @@ on_encoded_frame (GstAppSink *sink, gpointer data)
       g_array_append_val (targets, t);
     }
   g_mutex_unlock (&video->lock);
+  g_mutex_lock (&video->tap_lock);
+  if (video->tap != NULL)
+    video->tap (frame, key, video->tap_data);
+  g_mutex_unlock (&video->tap_lock);
   /* payloaded, encrypted and sent on this thread, one listener after the
    * other: no thread of the listener wakes for each frame (FLUSHING while
    * it joins or leaves). Stamped with the listener's running time now. */
@@ -175,6 +184,43 @@ on_encoded_frame (GstAppSink *sink, gpointer data)
       gst_object_unref (t->pad);
     }
   return GST_FLOW_OK;
+}
+
+void
+bridge_video_set_tap (BridgeVideo *video, BridgeVideoTap tap, gpointer user_data)
+{
+  g_mutex_lock (&video->tap_lock);
+  video->tap = tap;
+  video->tap_data = user_data;
+  g_mutex_unlock (&video->tap_lock);
+}
+
+/* the compositor's output thread, once per frame: a reference to the mark
+ * drawn on the main thread, or nothing */
+static GstVideoOverlayComposition *
+on_mark_draw (GstElement *overlay, GstSample *sample, gpointer data)
+{
+  BridgeVideo *video = data;
+  GstVideoOverlayComposition *composition = NULL;
+
+  g_mutex_lock (&video->lock);
+  if (video->mark != NULL)
+    composition = gst_video_overlay_composition_ref (video->mark);
+  g_mutex_unlock (&video->lock);
+  return composition;
+}
+
+void
+bridge_video_set_recording (BridgeVideo *video, gboolean shown)
+{
+  GstVideoOverlayComposition *mark = NULL;
+
+  if (shown)
+    mark = bridge_label_render_mark (video->font, "REC", video->width, video->height);
+  g_mutex_lock (&video->lock);
+  g_clear_pointer (&video->mark, gst_video_overlay_composition_unref);
+  video->mark = mark;
+  g_mutex_unlock (&video->lock);
 }
 
 static void
@@ -594,14 +640,15 @@ video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
       "framerate=%u/1 ! compositor name=comp background=black latency=40000000 "
       "ignore-inactive-pads=true start-time-selection=first ! "
       "video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 ! "
-      "queue max-size-buffers=2 leaky=downstream ! vp8enc name=enc deadline=1 cpu-used=%u "
+      "overlaycomposition name=mark ! queue max-size-buffers=2 leaky=downstream ! vp8enc name=enc "
+      "deadline=1 cpu-used=%u "
       "end-usage=cbr target-bitrate=%u keyframe-max-dist=%u lag-in-frames=0 threads=1 "
       "static-threshold=100 "
       "error-resilient=default buffer-size=1000 buffer-initial-size=500 buffer-optimal-size=600 "
       "! appsink name=out sync=false async=false max-buffers=4 drop=true",
       s->width, s->height, s->fps, s->width, s->height, s->fps, s->encoder_speed,
       s->video_bitrate_kbps * 1000, s->fps * 10);
-  g_autoptr (GstElement) enc = NULL, sink = NULL;
+  g_autoptr (GstElement) enc = NULL, sink = NULL, mark = NULL;
   g_autoptr (GstPad) comp_src = NULL;
   g_autoptr (GstBus) bus = NULL;
   GstAppSinkCallbacks cb = { .new_sample = on_encoded_frame };
@@ -613,6 +660,8 @@ video_build (BridgeVideo *video, const BridgeSettings *s, GError **error)
   enc = gst_bin_get_by_name (GST_BIN (video->pipeline), "enc");
   video->encoder_src = gst_element_get_static_pad (enc, "src");
   sink = gst_bin_get_by_name (GST_BIN (video->pipeline), "out");
+  mark = gst_bin_get_by_name (GST_BIN (video->pipeline), "mark");
+  g_signal_connect (mark, "draw", G_CALLBACK (on_mark_draw), video);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, video, NULL);
   bus = gst_element_get_bus (video->pipeline);
   video->bus_watch = gst_bus_add_watch (bus, on_video_bus, video);
@@ -636,6 +685,9 @@ bridge_video_new (const BridgeSettings *s, const gchar *room_id, GError **error)
     }
   video->room_id = g_strdup (room_id);
   video->font = g_strdup (s->font);
+  video->width = s->width;
+  video->height = s->height;
+  g_mutex_init (&video->tap_lock);
   video->keyframe_min_interval_us = (gint64)s->keyframe_min_interval_ms * G_TIME_SPAN_MILLISECOND;
   video->context = g_main_context_ref_thread_default ();
   g_mutex_init (&video->lock);
@@ -674,6 +726,8 @@ bridge_video_free (BridgeVideo *video)
     tile_free (vt);
   g_hash_table_unref (video->tiles);
   g_hash_table_unref (video->outputs);
+  g_clear_pointer (&video->mark, gst_video_overlay_composition_unref);
+  g_mutex_clear (&video->tap_lock);
   gst_clear_object (&video->clock);
   gst_clear_object (&video->encoder_src);
   gst_clear_object (&video->compositor);

@@ -69,6 +69,18 @@ gboolean bridge_video_is_shown (BridgeVideo *video, const gchar *endpoint);
  * the caller should ask that sender for a keyframe (tile waiting for one). */
 gboolean bridge_video_push_frame (BridgeVideo *video, const gchar *endpoint, GstBuffer *frame);
 
+/* The encoder's thread: every encoded frame of the composite, before it is
+ * sent (@frame is the encoder's; the tap copies what it keeps). */
+typedef void (*BridgeVideoTap) (GstBuffer *frame, gboolean keyframe, gpointer user_data);
+
+/* main thread: @tap (NULL: none) sees every encoded frame from now on; a
+ * tap removed is not called any more once this returns. */
+void bridge_video_set_tap (BridgeVideo *video, BridgeVideoTap tap, gpointer user_data);
+
+/* main thread: shows or hides the recording mark (a red dot and "REC" at
+ * the top-right of the composite). */
+void bridge_video_set_recording (BridgeVideo *video, gboolean shown);
+
 typedef struct
 {
   guint64 frames_encoded;

@@ -161,7 +161,8 @@ signal_parse_state (JsonObject *obj, VcSignalMessage *msg, GError **error)
                          "an integer from 0 to 65535", &msg->video_width, error)
          && member_uint (obj, VC_SIGNAL_STATE, "video_height", FALSE, SIGNAL_MAX_VIDEO_SIZE,
                          "an integer from 0 to 65535", &msg->video_height, error)
-         && member_string (obj, VC_SIGNAL_STATE, "tree", FALSE, &msg->tree, error);
+         && member_string (obj, VC_SIGNAL_STATE, "tree", FALSE, &msg->tree, error)
+         && member_boolean (obj, VC_SIGNAL_STATE, "recording", &msg->recording, error);
 }
 
 static gboolean
@@ -343,16 +344,17 @@ vc_signal_build_error (VcSignalError code, const gchar *message)
 
 gchar *
 vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
-                       gboolean send_video, guint video_width, guint video_height)
+                       gboolean send_video, guint video_width, guint video_height,
+                       gboolean recording)
 {
   return vc_signal_build_link_state (active_speaker, layout, muted, send_video, video_width,
-                                     video_height, NULL);
+                                     video_height, recording, NULL);
 }
 
 gchar *
 vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
                             gboolean send_video, guint video_width, guint video_height,
-                            const gchar *tree)
+                            gboolean recording, const gchar *tree)
 {
   JsonBuilder *b = signal_begin (VC_SIGNAL_STATE);
 
@@ -371,6 +373,8 @@ vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gb
   json_builder_add_int_value (b, video_width);
   json_builder_set_member_name (b, "video_height");
   json_builder_add_int_value (b, video_height);
+  json_builder_set_member_name (b, "recording");
+  json_builder_add_boolean_value (b, recording);
   if (tree != NULL)
     signal_add_string (b, "tree", tree);
   return signal_finish (b);
@@ -395,7 +399,7 @@ vc_signal_build (const VcSignalMessage *msg)
       case VC_SIGNAL_STATE:
         return vc_signal_build_link_state (msg->active_speaker, msg->layout, msg->muted,
                                            msg->send_video, msg->video_width, msg->video_height,
-                                           msg->tree);
+                                           msg->recording, msg->tree);
     }
   g_return_val_if_reached (NULL);
 }

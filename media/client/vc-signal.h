@@ -72,8 +72,9 @@ typedef struct
   gboolean send_video;   /* TRUE */
   guint video_width;     /* 0: not shown, or not said; at most 65535 */
   guint video_height;
-  gchar *tree; /* to a child bridge's link only: the rooms from the root of the tree down to
-                * the sender's, space-separated (docs/protocol.md §5); NULL: absent */
+  gchar *tree;        /* to a child bridge's link only: the rooms from the root of the tree down to
+                       * the sender's, space-separated (docs/protocol.md §5); NULL: absent */
+  gboolean recording; /* FALSE: the bridge records the room (and is not paused) */
 } VcSignalMessage;
 
 void vc_signal_message_free (VcSignalMessage *msg);
@@ -96,13 +97,15 @@ gchar *vc_signal_build_ice (const gchar *candidate, guint mline);
 /* @reason: NULL leaves the member out */
 gchar *vc_signal_build_bye (const gchar *reason);
 gchar *vc_signal_build_error (VcSignalError code, const gchar *message);
-/* @active_speaker: NULL sends null */
+/* @active_speaker: NULL sends null; @recording: the room is being recorded
+ * (and not paused), every participant shows an indicator */
 gchar *vc_signal_build_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
-                              gboolean send_video, guint video_width, guint video_height);
+                              gboolean send_video, guint video_width, guint video_height,
+                              gboolean recording);
 /* The same, to a child bridge's link: with its "tree" (NULL leaves it out) */
 gchar *vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
                                    gboolean send_video, guint video_width, guint video_height,
-                                   const gchar *tree);
+                                   gboolean recording, const gchar *tree);
 /* Builds @msg back into text (the fuzz target checks that it parses to the
  * same message). */
 gchar *vc_signal_build (const VcSignalMessage *msg);

@@ -23,6 +23,7 @@ assert_same (const VcSignalMessage *a, const VcSignalMessage *b)
   g_assert (g_strcmp0 (a->layout, b->layout) == 0);
   g_assert (a->muted == b->muted && a->send_video == b->send_video);
   g_assert (a->video_width == b->video_width && a->video_height == b->video_height);
+  g_assert (a->recording == b->recording);
 }
 
 static void

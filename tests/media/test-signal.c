@@ -127,7 +127,7 @@ test_signal_members (void)
                VC_SIGNAL_FROM_PEER);
   g_autoptr (VcSignalMessage) state
       = parse ("{\"type\":\"state\",\"active_speaker\":\"A\",\"layout\":\"grid\",\"muted\":true,"
-               "\"send_video\":false,\"video_width\":320,\"video_height\":180}",
+               "\"send_video\":false,\"video_width\":320,\"video_height\":180,\"recording\":true}",
                VC_SIGNAL_FROM_BRIDGE);
   g_autoptr (VcSignalMessage) defaults
       = parse ("{\"type\":\"state\",\"active_speaker\":null}", VC_SIGNAL_FROM_BRIDGE);
@@ -145,11 +145,13 @@ test_signal_members (void)
   g_assert_false (state->send_video);
   g_assert_cmpuint (state->video_width, ==, 320);
   g_assert_cmpuint (state->video_height, ==, 180);
+  g_assert_true (state->recording);
   g_assert_null (defaults->active_speaker);
   g_assert_null (defaults->layout);
   g_assert_false (defaults->muted);
   g_assert_true (defaults->send_video);
   g_assert_cmpuint (defaults->video_width, ==, 0);
+  g_assert_false (defaults->recording);
   g_assert_cmpstr (error->code, ==, "too_large");
   g_assert_cmpstr (error->message, ==, "");
   g_assert_cmpstr (bye->reason, ==, "replaced");
@@ -158,6 +160,8 @@ test_signal_members (void)
                   VC_SIGNAL_ERROR_MALFORMED, "'send_video'");
   assert_refused ("{\"type\":\"state\",\"muted\":\"no\"}", VC_SIGNAL_FROM_BRIDGE,
                   VC_SIGNAL_ERROR_MALFORMED, "'muted'");
+  assert_refused ("{\"type\":\"state\",\"recording\":1}", VC_SIGNAL_FROM_BRIDGE,
+                  VC_SIGNAL_ERROR_MALFORMED, "'recording'");
   assert_refused ("{\"type\":\"state\",\"video_width\":70000}", VC_SIGNAL_FROM_BRIDGE,
                   VC_SIGNAL_ERROR_MALFORMED, "'video_width'");
   /* a link's tree of rooms (docs/protocol.md §5): a string */
@@ -166,7 +170,8 @@ test_signal_members (void)
   {
     g_autoptr (VcSignalMessage) linked
         = parse ("{\"type\":\"state\",\"tree\":\"b1/10 b2/20\"}", VC_SIGNAL_FROM_BRIDGE);
-    g_autofree gchar *text = vc_signal_build_link_state (NULL, "grid", FALSE, TRUE, 0, 0, "b1/10");
+    g_autofree gchar *text
+        = vc_signal_build_link_state (NULL, "grid", FALSE, TRUE, 0, 0, FALSE, "b1/10");
     g_autoptr (VcSignalMessage) back = parse (text, VC_SIGNAL_FROM_BRIDGE);
     g_assert_cmpstr (linked->tree, ==, "b1/10 b2/20");
     g_assert_cmpstr (back->tree, ==, "b1/10");
@@ -198,7 +203,7 @@ test_signal_build (void)
   g_autofree gchar *ice = vc_signal_build_ice ("candidate:1", 1);
   g_autofree gchar *bye = vc_signal_build_bye ("leaving");
   g_autofree gchar *bye_bare = vc_signal_build_bye (NULL);
-  g_autofree gchar *state = vc_signal_build_state (NULL, "speaker", FALSE, TRUE, 640, 360);
+  g_autofree gchar *state = vc_signal_build_state (NULL, "speaker", FALSE, TRUE, 640, 360, FALSE);
 
   g_assert_cmpstr (err, ==,
                    "{\"type\":\"error\",\"code\":\"malformed\",\"message\":\"bad \\\"quote\\\"\"}");
@@ -209,14 +214,16 @@ test_signal_build (void)
   g_assert_cmpstr (bye_bare, ==, "{\"type\":\"bye\"}");
   g_assert_cmpstr (state, ==,
                    "{\"type\":\"state\",\"active_speaker\":null,\"layout\":\"speaker\","
-                   "\"muted\":false,\"send_video\":true,\"video_width\":640,\"video_height\":360}");
+                   "\"muted\":false,\"send_video\":true,\"video_width\":640,\"video_height\":360,"
+                   "\"recording\":false}");
 }
 
 /* What one end builds, the other parses back to the same values. */
 static void
 test_signal_round_trip (void)
 {
-  g_autofree gchar *state_text = vc_signal_build_state ("QN-01", "grid", TRUE, FALSE, 160, 90);
+  g_autofree gchar *state_text
+      = vc_signal_build_state ("QN-01", "grid", TRUE, FALSE, 160, 90, TRUE);
   g_autofree gchar *ice_text = vc_signal_build_ice ("candidate:2 1 UDP 9 127.0.0.1 7 typ host", 0);
   g_autofree gchar *answer_text = vc_signal_build_answer ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
   g_autoptr (VcSignalMessage) state = parse (state_text, VC_SIGNAL_FROM_BRIDGE);
@@ -228,6 +235,7 @@ test_signal_round_trip (void)
   g_assert_true (state->muted);
   g_assert_false (state->send_video);
   g_assert_cmpuint (state->video_height, ==, 90);
+  g_assert_true (state->recording);
   g_assert_cmpuint (ice->mline, ==, 0);
   g_assert_cmpstr (answer->sdp, ==, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
   g_assert_cmpstr (again, ==, state_text);

@@ -30,14 +30,14 @@ test('every message the bridge sends is read with its members', () => {
     { type: 'ice', candidate: 'candidate:1', sdpMLineIndex: 1 });
   assert.deepEqual(parseFromBridge('{"type":"ice","candidate":"","sdpMLineIndex":0}').candidate, '');
   assert.deepEqual(parseFromBridge('{"type":"state","active_speaker":"A","layout":"grid","muted":true,'
-    + '"send_video":false,"video_width":320,"video_height":180}'), {
+    + '"send_video":false,"video_width":320,"video_height":180,"recording":true}'), {
     type: 'state', active_speaker: 'A', layout: 'grid', muted: true, send_video: false, video_width: 320, video_height: 180,
-    tree: null,
+    tree: null, recording: true,
   });
   assert.deepEqual(parseFromBridge('{"type":"state","tree":"b1/10 b2/20"}').tree, 'b1/10 b2/20');
   assert.deepEqual(parseFromBridge('{"type":"state","active_speaker":null}'), {
     type: 'state', active_speaker: null, layout: null, muted: false, send_video: true, video_width: 0, video_height: 0,
-    tree: null,
+    tree: null, recording: false,
   });
   assert.deepEqual(parseFromBridge('{"type":"bye","reason":"replaced"}'), { type: 'bye', reason: 'replaced' });
   assert.deepEqual(parseFromBridge('{"type":"bye"}'), { type: 'bye', reason: null });
@@ -57,6 +57,7 @@ test('what the contract forbids is refused with the code and the member', () => 
   refused('{"type":"ice","candidate":5,"sdpMLineIndex":0}', 'malformed', "'candidate'");
   refused('{"type":"state","send_video":1}', 'malformed', "'send_video'");
   refused('{"type":"state","muted":"no"}', 'malformed', "'muted'");
+  refused('{"type":"state","recording":"yes"}', 'malformed', "'recording'");
   refused('{"type":"state","video_width":70000}', 'malformed', "'video_width'");
   refused('{"type":"state","video_height":-2}', 'malformed', "'video_height'");
   refused('{"type":"state","active_speaker":4}', 'malformed', "'active_speaker'");

@@ -83,6 +83,7 @@ const fromBridge = {
       video_width: optionalSize(obj, 'state', 'video_width'),
       video_height: optionalSize(obj, 'state', 'video_height'),
       tree: optionalString(obj, 'state', 'tree'),
+      recording: optionalBoolean(obj, 'state', 'recording', false),
     };
   },
   bye: (obj) => ({ type: 'bye', reason: optionalString(obj, 'bye', 'reason') }),
