@@ -162,8 +162,10 @@ stack_config_write_bridge (StackPaths *paths, const gchar *secret, GError **erro
    * main thread) need to join. */
   g_key_file_set_string (kf, "audio", "thread_priority", "normal");
   {
-    /* recorded rooms stay in the stack's own folder */
-    g_autofree gchar *recordings = g_build_filename (paths->state_dir, "recordings", NULL);
+    /* recorded rooms stay in the stack's own folder, apart from the
+     * scheduler's archive (it fetches them from the bridge and has it
+     * delete its copy: one folder for both would delete the archive) */
+    g_autofree gchar *recordings = g_build_filename (paths->state_dir, "bridge-recordings", NULL);
     g_key_file_set_string (kf, "recordings", "directory", recordings);
   }
   return save (kf, paths->bridge_conf, error);
