@@ -857,7 +857,7 @@ on_channel_command (EpChannel *c, guint command, gint64 meeting, gpointer data)
   ChannelWorld *w = data;
 
   g_free (w->last_command);
-  w->last_command = g_strdup (ep_agent_command_to_string ((EpAgentCommand) command));
+  w->last_command = g_strdup (ep_agent_command_to_string ((EpAgentCommand)command));
   w->last_command_meeting = meeting;
   g_main_loop_quit (w->loop);
 }
