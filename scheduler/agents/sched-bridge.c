@@ -66,6 +66,8 @@ typedef struct
   gint64 next_poll_at; /* monotonic µs */
   JsonNode *room;      /* last GET /rooms/{id} */
   gboolean adopted;    /* found on the bridge: kept open while its meeting is live */
+  gint64 record_from;  /* the meeting's start when it is recorded, else 0 */
+  gboolean record_on;  /* the last POST asked the bridge to record */
 } SchedBridgeRoom;
 
 struct _SchedBridge
@@ -156,10 +158,14 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
     }
 }
 
-/* POST /rooms body: id, participants, chair, layout, record. NULL if the meeting is gone. */
+/* POST /rooms body: id, participants, chair, layout, record. NULL if the
+ * meeting is gone. A recorded meeting's room opens early (the agents join
+ * ahead) but records from the meeting's start: the tick posts it again
+ * then (@room's record_from and record_on). */
 static JsonNode *
-room_body (SchedBridge *bridge, gint64 id)
+room_body (SchedBridge *bridge, SchedBridgeRoom *room)
 {
+  gint64 id = room->id;
   SchedDb *db = bridge->ctx->db;
   g_autoptr (GError) error = NULL;
   g_autoptr (SchedMeeting) meeting = sched_meeting_load (db, id, &error);
@@ -195,8 +201,10 @@ room_body (SchedBridge *bridge, gint64 id)
   json_builder_add_string_value (b, meeting->chair);
   json_builder_set_member_name (b, "layout");
   json_builder_add_string_value (b, "grid");
+  room->record_from = meeting->record ? meeting->start : 0;
+  room->record_on = meeting->record && vc_time_now () >= meeting->start;
   json_builder_set_member_name (b, "record");
-  json_builder_add_boolean_value (b, meeting->record);
+  json_builder_add_boolean_value (b, room->record_on);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -459,7 +467,7 @@ room_send (SchedBridge *bridge, SchedBridgeRoom *room, RequestKind kind)
 
   if (kind == REQUEST_POST)
     {
-      body = room_body (bridge, room->id);
+      body = room_body (bridge, room);
       if (body == NULL)
         return;
       path = g_strdup ("/rooms");
@@ -596,6 +604,9 @@ on_tick (gpointer user_data)
           || (room->adopted && room->state != SCHED_BRIDGE_ROOM_CLOSED
               && bridge_meeting_live (bridge, room->id, now)))
         {
+          if (room->record_from != 0 && !room->record_on && now >= room->record_from
+              && room->state == SCHED_BRIDGE_ROOM_OPEN)
+            room->dirty = TRUE; /* the recorded meeting starts: record */
           if (room->dirty)
             room_send (bridge, room, REQUEST_POST);
           else if (room->state == SCHED_BRIDGE_ROOM_OPEN && !room->polling

@@ -9,6 +9,7 @@
  * Every test has a watchdog; readiness is waited for on the main loop,
  * never by sleeping. */
 #include "../common/vc-test-upstream.h"
+#include "media-test.h"
 #include "bridge-config.h"
 #include "bridge-peer.h"
 #include "bridge-server.h"
@@ -47,18 +48,6 @@ on_watchdog (gpointer data)
   g_error ("watchdog: test took longer than %d s", WATCHDOG_S);
   return G_SOURCE_REMOVE;
 }
-
-/* Iterates the main loop until @cond holds or @seconds pass. */
-#define WAIT_UNTIL(cond, seconds)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
-    while (!(cond) && g_get_monotonic_time () < _end)                                              \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!(cond))                                                                                   \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
-  }                                                                                                \
-  G_STMT_END
 
 static gboolean
 on_tick (gpointer data)
@@ -107,39 +96,10 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_source_remove (tick);
 }
 
-typedef struct
-{
-  guint status;
-  gboolean done;
-} HttpResult;
-
-static void
-on_http_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  HttpResult *r = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, NULL);
-
-  r->status = soup_message_get_status (msg);
-  r->done = TRUE;
-}
-
 static guint
 http (Fixture *f, const gchar *method, const gchar *path, const gchar *body)
 {
-  g_autofree gchar *uri = g_strconcat (f->url, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  HttpResult r = { 0 };
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", AUTH);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
-  WAIT_UNTIL (r.done, 20);
-  return r.status;
+  return media_test_http_text (f->session, f->url, method, path, AUTH, body, NULL);
 }
 
 static void

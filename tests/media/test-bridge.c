@@ -7,6 +7,7 @@
  * Every test has a watchdog; readiness is waited for by polling state on the
  * main loop, never by sleeping. */
 #include "../common/vc-test-upstream.h"
+#include "media-test.h"
 #include "bridge-config.h"
 #include "bridge-peer.h"
 #include "bridge-room-open.h"
@@ -39,18 +40,6 @@ on_watchdog (gpointer data)
   g_error ("watchdog: test took longer than %d s", WATCHDOG_S);
   return G_SOURCE_REMOVE;
 }
-
-/* Iterates the main loop until @cond holds or @seconds pass. */
-#define WAIT_UNTIL(cond, seconds)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
-    while (!(cond) && g_get_monotonic_time () < _end)                                              \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!(cond))                                                                                   \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
-  }                                                                                                \
-  G_STMT_END
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -106,64 +95,12 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_source_remove (tick);
 }
 
-/* Keeps the loop running for @ms (used to measure progress, not readiness). */
-static gboolean
-on_elapsed (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-  g_timeout_add (ms, on_elapsed, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  GBytes *body;
-  guint status;
-  gboolean done;
-} HttpResult;
-
-static void
-on_http_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  HttpResult *r = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, NULL);
-  r->status = soup_message_get_status (msg);
-  r->done = TRUE;
-}
-
 /* Returns the status; *@out_body (if not NULL) gets the body text. */
 static guint
 http (Fixture *f, const gchar *method, const gchar *path, const gchar *auth, const gchar *body,
       gchar **out_body)
 {
-  g_autofree gchar *uri = g_strconcat (f->url, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  HttpResult r = { 0 };
-
-  if (auth != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
-  WAIT_UNTIL (r.done, 20);
-  if (out_body != NULL)
-    *out_body = r.body ? g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body))
-                       : g_strdup ("");
-  g_clear_pointer (&r.body, g_bytes_unref);
-  return r.status;
+  return media_test_http_text (f->session, f->url, method, path, auth, body, out_body);
 }
 
 #define AUTH "Bearer " SECRET
@@ -498,7 +435,7 @@ assert_keeps_flowing (VcClientPeer **peers, guint n, guint ms)
 
   for (guint i = 0; i < n; i++)
     before[i] = stats_of (peers[i]);
-  run_for (ms);
+  media_test_run_for (ms);
   for (guint i = 0; i < n; i++)
     {
       VcClientPeerStats after = stats_of (peers[i]);
@@ -549,12 +486,13 @@ check_keyframe_requests (Fixture *f, VcClientPeer *a)
 {
   gint64 before;
 
-  run_for (f->settings->keyframe_min_interval_ms + 100); /* out of the last join's interval */
+  media_test_run_for (f->settings->keyframe_min_interval_ms
+                      + 100); /* out of the last join's interval */
   before = keyframes_sent (f);
   for (guint i = 0; i < 3; i++)
     vc_client_peer_request_keyframe (a);
   WAIT_UNTIL (keyframes_sent (f) >= before + 1, 5);
-  run_for (f->settings->keyframe_min_interval_ms * 3 / 2);
+  media_test_run_for (f->settings->keyframe_min_interval_ms * 3 / 2);
   g_assert_cmpint (keyframes_sent (f), <=, before + 2);
 }
 
@@ -648,7 +586,7 @@ test_counting_receivers (Fixture *f, gconstpointer data)
   wait_flowing (audio_only, 40);
   c0 = stats_of (counter);
   o0 = stats_of (audio_only);
-  run_for (2000);
+  media_test_run_for (2000);
   c1 = stats_of (counter);
   o1 = stats_of (audio_only);
   /* 15 fps and 50 audio packets a second, with room for a slow machine */
@@ -761,7 +699,7 @@ test_mix_minus_call (Fixture *f, gconstpointer data)
   wait_flowing (a, 40);
   wait_flowing (b, 40);
   wait_flowing (c, 40);
-  run_for (2500);
+  media_test_run_for (2500);
   g_test_message ("A: 440 %.2e 660 %.2e 1000 %.2e", tap_power (&taps[0], 440),
                   tap_power (&taps[0], 660), tap_power (&taps[0], 1000));
   g_test_message ("B: 440 %.2e 660 %.2e 1000 %.2e", tap_power (&taps[1], 440),
@@ -784,7 +722,7 @@ test_mix_minus_call (Fixture *f, gconstpointer data)
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
                           "{\"action\":\"mute\",\"endpoint\":\"ubnd-tinh\"}", NULL),
                     ==, 200);
-  run_for (1500);
+  media_test_run_for (1500);
   g_test_message ("C after muting A: 440 %.2e 660 %.2e", tap_power (&taps[2], 440),
                   tap_power (&taps[2], 660));
   g_assert_cmpfloat (tap_power (&taps[2], 440), <, tap_power (&taps[2], 660) / 1000);
@@ -794,7 +732,7 @@ test_mix_minus_call (Fixture *f, gconstpointer data)
       g_signal_handlers_disconnect_by_data (peers[i], &taps[i]);
       vc_client_peer_stop (peers[i]);
     }
-  run_for (100); /* an emission already in flight on a streaming thread ends */
+  media_test_run_for (100); /* an emission already in flight on a streaming thread ends */
   for (guint i = 0; i < 3; i++)
     {
       g_array_unref (taps[i].samples);
@@ -840,7 +778,7 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   wait_flowing (b, 40);
   c = start_peer (f, "42", "ubnd-vinh", 880);
   wait_flowing (c, 40);
-  run_for (2500); /* c's first keyframe is long gone */
+  media_test_run_for (2500); /* c's first keyframe is long gone */
   g_assert_cmpint (participant_counter (f, "ubnd-vinh", "frames_shown"), ==, 0);
   g_assert_false (participant_flag (f, "ubnd-vinh", "tile"));
   g_assert_cmpint (participant_counter (f, "tinh-uy", "frames_shown"), >, 0);
@@ -856,7 +794,7 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   /* what the bridge drops of the hidden one's video (packets in flight when
    * it was asked to stop) no longer grows: nothing arrives */
   dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
-  run_for (1000);
+  media_test_run_for (1000);
   g_assert_cmpint (participant_counter (f, "ubnd-vinh", "video_dropped"), ==, dropped);
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
                           "{\"action\":\"floor\",\"endpoint\":\"ubnd-vinh\"}", NULL),
@@ -872,7 +810,7 @@ test_hidden_then_shown (Fixture *f, gconstpointer data)
   g_assert_true (peer_video_sending (a) != peer_video_sending (b));
   /* shown now: its video is no longer dropped */
   dropped = participant_counter (f, "ubnd-vinh", "video_dropped");
-  run_for (1000);
+  media_test_run_for (1000);
   g_assert_cmpint (participant_counter (f, "ubnd-vinh", "video_dropped"), ==, dropped);
   vc_client_peer_stop (a);
   vc_client_peer_stop (b);
@@ -1061,17 +999,15 @@ signal_upgrade_status (Fixture *f, const gchar *room, const gchar *token, gchar 
 {
   g_autofree gchar *uri = g_strdup_printf ("%s/rooms/%s/signal?token=%s", f->url, room, token);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
-  HttpResult r = { 0 };
+  g_autoptr (GBytes) body = NULL;
+  guint status;
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Upgrade", "websocket");
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "Upgrade");
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
-  WAIT_UNTIL (r.done, 20);
+  status = media_test_send (f->session, msg, &body);
   if (out_body != NULL)
-    *out_body = r.body ? g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body))
-                       : g_strdup ("");
-  g_clear_pointer (&r.body, g_bytes_unref);
-  return r.status;
+    *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return status;
 }
 
 static gchar *
@@ -1267,7 +1203,7 @@ test_token_room_call (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (room, "chair"), ==, "ubnd-tinh");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "participants")), ==,
                     3);
-  run_for (2500);
+  media_test_run_for (2500);
   g_test_message ("A: 440 %.2e 660 %.2e; B: 440 %.2e 660 %.2e", tap_power (&taps[0], 440),
                   tap_power (&taps[0], 660), tap_power (&taps[1], 440), tap_power (&taps[1], 660));
   g_assert_cmpfloat (tap_power (&taps[1], 440), >, 0.01);
@@ -1281,7 +1217,7 @@ test_token_room_call (Fixture *f, gconstpointer data)
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
                           "{\"action\":\"layout\",\"layout\":\"chair\"}", NULL),
                     ==, 200);
-  run_for (1500);
+  media_test_run_for (1500);
   g_test_message ("C after muting A: 440 %.2e 660 %.2e", tap_power (&taps[2], 440),
                   tap_power (&taps[2], 660));
   g_assert_cmpfloat (tap_power (&taps[2], 440), <, tap_power (&taps[2], 660) / 1000);
@@ -1315,7 +1251,7 @@ test_token_room_call (Fixture *f, gconstpointer data)
       g_signal_handlers_disconnect_by_data (peers[i], &taps[i]);
       vc_client_peer_stop (peers[i]);
     }
-  run_for (100); /* an emission already in flight on a streaming thread ends */
+  media_test_run_for (100); /* an emission already in flight on a streaming thread ends */
   for (guint i = 0; i < 3; i++)
     {
       g_array_unref (taps[i].samples);

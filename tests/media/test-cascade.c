@@ -12,6 +12,7 @@
  * tree and never itself. Readiness is waited for by polling state, never
  * by sleeping; every test has a watchdog. */
 #include "../common/vc-test-upstream.h"
+#include "media-test.h"
 #include "bridge-config.h"
 #include "bridge-peer.h"
 #include "bridge-server.h"
@@ -61,17 +62,6 @@ on_watchdog (gpointer data)
   g_error ("watchdog: test took longer than %d s", WATCHDOG_S);
   return G_SOURCE_REMOVE;
 }
-
-#define WAIT_UNTIL(cond, seconds)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
-    while (!(cond) && g_get_monotonic_time () < _end)                                              \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!(cond))                                                                                   \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
-  }                                                                                                \
-  G_STMT_END
 
 static gboolean
 on_tick (gpointer data)
@@ -198,65 +188,16 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_source_remove (tick);
 }
 
-static gboolean
-on_elapsed (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-  g_timeout_add (ms, on_elapsed, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* ---- HTTP ---- */
-
-typedef struct
-{
-  GBytes *body;
-  guint status;
-  gboolean done;
-} HttpResult;
-
-static void
-on_http_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  HttpResult *r = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, NULL);
-  r->status = soup_message_get_status (msg);
-  r->done = TRUE;
-}
 
 static guint
 http (Fixture *f, guint bridge, const gchar *method, const gchar *path, const gchar *body,
       gchar **out_body)
 {
   Bridge *b = &f->bridges[bridge];
-  g_autofree gchar *uri = g_strconcat (b->url, path, NULL);
   g_autofree gchar *auth = g_strconcat ("Bearer ", b->secret, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  HttpResult r = { 0 };
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
-  WAIT_UNTIL (r.done, 20);
-  if (out_body != NULL)
-    *out_body = r.body ? g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body))
-                       : g_strdup ("");
-  g_clear_pointer (&r.body, g_bytes_unref);
-  return r.status;
+  return media_test_http_text (f->session, b->url, method, path, auth, body, out_body);
 }
 
 static JsonObject *
@@ -572,7 +513,7 @@ tree_free (Tree *t)
       g_signal_handlers_disconnect_by_data (t->peers[i], &t->taps[i]);
       vc_client_peer_stop (t->peers[i]);
     }
-  run_for (100); /* an emission already in flight on a streaming thread ends */
+  media_test_run_for (100); /* an emission already in flight on a streaming thread ends */
   for (guint i = 0; i < N_ROOMS; i++)
     {
       g_clear_object (&t->peers[i]);
@@ -626,7 +567,7 @@ tree_check (Fixture *f, Tree *t, GString *why, const gchar *when, guint seconds)
   gboolean ok;
 
   while (!(ok = tree_hears_right (t, why)) && g_get_monotonic_time () < end)
-    run_for (500);
+    media_test_run_for (500);
   if (ok)
     {
       g_test_message ("%s: %s", when, why->str);
@@ -652,7 +593,7 @@ test_tree (Fixture *f, gconstpointer data)
    * an ordinary participant whose own input ran dry loses its personal
    * mix for a moment and hears itself in the shared one (not a link
    * matter: the same happens on one bridge), so give it 10 s */
-  run_for (2000);
+  media_test_run_for (2000);
   tree_check (f, &t, why, "2 s later", 10);
   /* a1's red picture reaches b1, on the other child, through P (the
    * parent's composite is a tile of B/30's, A/20's composite a tile of
@@ -703,7 +644,7 @@ tap_clear (AudioTap *tap, VcClientPeer *peer)
 {
   g_signal_handlers_disconnect_by_data (peer, tap);
   vc_client_peer_stop (peer);
-  run_for (100); /* an emission already in flight ends */
+  media_test_run_for (100); /* an emission already in flight ends */
   g_array_unref (tap->samples);
   g_mutex_clear (&tap->lock);
 }
@@ -758,12 +699,12 @@ test_child_killed (Fixture *f, gconstpointer data)
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (participant_connected (f, P, "10", "huyen-b") && g_get_monotonic_time () < end)
     {
-      run_for (250);
+      media_test_run_for (250);
       g_assert_true (hears (&tp, 940) && hears (&ta, 510));
     }
   g_assert_false (participant_connected (f, P, "10", "huyen-b"));
   g_assert_true (participant_connected (f, P, "10", "huyen-a"));
-  run_for (1500); /* the second that B's tone took to fade */
+  media_test_run_for (1500); /* the second that B's tone took to fade */
   g_assert_true (hears (&tp, 940) && hears (&ta, 510));
   g_assert_false (hears (&tp, 1150));
   g_assert_false (hears (&ta, 1150));

@@ -19,6 +19,7 @@
  * Every test has a watchdog; readiness is waited for by polling state on
  * the main loop, never by sleeping. */
 #include "../common/vc-test-upstream.h"
+#include "media-test.h"
 #include "bridge-config.h"
 #include "bridge-peer.h"
 #include "bridge-server.h"
@@ -48,18 +49,6 @@ on_watchdog (gpointer data)
   g_error ("watchdog: test took longer than %d s", WATCHDOG_S);
   return G_SOURCE_REMOVE;
 }
-
-/* Iterates the main loop until @cond holds or @seconds pass. */
-#define WAIT_UNTIL(cond, seconds)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
-    while (!(cond) && g_get_monotonic_time () < _end)                                              \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!(cond))                                                                                   \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
-  }                                                                                                \
-  G_STMT_END
 
 static gboolean
 on_tick (gpointer data)
@@ -109,62 +98,10 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_source_remove (tick);
 }
 
-static gboolean
-on_elapsed (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Keeps the loop running for @ms (measuring over a time, not readiness). */
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-  g_timeout_add (ms, on_elapsed, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  GBytes *body;
-  guint status;
-  gboolean done;
-} HttpResult;
-
-static void
-on_http_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  HttpResult *r = data;
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, NULL);
-  r->status = soup_message_get_status (
-      soup_session_get_async_result_message (SOUP_SESSION (source), res));
-  r->done = TRUE;
-}
-
 static guint
 http (Fixture *f, const gchar *method, const gchar *path, const gchar *body, gchar **out_body)
 {
-  g_autofree gchar *uri = g_strconcat (f->url, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  HttpResult r = { 0 };
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                "Bearer " SECRET);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
-  WAIT_UNTIL (r.done, 20);
-  if (out_body != NULL)
-    *out_body = r.body ? g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body))
-                       : g_strdup ("");
-  g_clear_pointer (&r.body, g_bytes_unref);
-  return r.status;
+  return media_test_http_text (f->session, f->url, method, path, "Bearer " SECRET, body, out_body);
 }
 
 static void
@@ -383,7 +320,7 @@ test_flowing_at_5 (Fixture *f, gconstpointer data)
     }
   watch.changed_us = g_get_monotonic_time ();
   poll = g_timeout_add (100, on_tile_poll, &watch);
-  run_for (10000);
+  media_test_run_for (10000);
   g_source_remove (poll);
   for (guint i = 0; i < 2; i++)
     {
@@ -422,7 +359,7 @@ test_outage_recovery (Fixture *f, gconstpointer data)
   watch.frames = tile_frames (f, "tinh-uy");
   watch.changed_us = g_get_monotonic_time ();
   poll = g_timeout_add (100, on_tile_poll, &watch);
-  run_for (3000 + 2500); /* the outage, then time to recover and more */
+  media_test_run_for (3000 + 2500); /* the outage, then time to recover and more */
   g_source_remove (poll);
   /* the longest interval spans the outage: what is over 3 s is recovery
    * (and up to one frame interval before the outage began) */

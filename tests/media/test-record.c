@@ -15,6 +15,7 @@
  * Readiness is awaited (state, counters), never slept for. */
 #define _GNU_SOURCE /* unshare */
 #include "../common/vc-test-upstream.h"
+#include "media-test.h"
 #include "bridge-config.h"
 #include "bridge-peer.h"
 #include "bridge-server.h"
@@ -56,38 +57,10 @@ on_watchdog (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-#define WAIT_UNTIL(cond, seconds)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
-    while (!(cond) && g_get_monotonic_time () < _end)                                              \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!(cond))                                                                                   \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
-  }                                                                                                \
-  G_STMT_END
-
 static gboolean
 on_tick (gpointer data)
 {
   return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_elapsed (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* keeps the loop running for @ms (the length of a recording, not readiness) */
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-  g_timeout_add (ms, on_elapsed, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 /* @data: the recordings folder to use, or NULL for DIR/rec */
@@ -166,65 +139,20 @@ fixture_teardown (Fixture *f, gconstpointer data)
 
 /* ---- HTTP ---- */
 
-typedef struct
-{
-  GBytes *body;
-  guint status;
-  gboolean done;
-  SoupMessage *msg;
-} HttpResult;
-
-static void
-on_http_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  HttpResult *r = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, NULL);
-  r->status = soup_message_get_status (msg);
-  r->done = TRUE;
-}
-
 /* the status; *@out_body gets the body; @range, @headers_out optional */
 static guint
 http_full (const gchar *base, SoupSession *session, const gchar *method, const gchar *path,
            const gchar *auth, const gchar *body, const gchar *range, GBytes **out_body,
            SoupMessageHeaders **out_headers)
 {
-  g_autofree gchar *uri = g_strconcat (base, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  HttpResult r = { 0 };
-
-  g_assert_nonnull (msg);
-  if (auth != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (range != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Range", range);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &r);
-  WAIT_UNTIL (r.done, 30);
-  if (out_headers != NULL)
-    *out_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  if (out_body != NULL)
-    *out_body = r.body ? g_bytes_ref (r.body) : g_bytes_new (NULL, 0);
-  g_clear_pointer (&r.body, g_bytes_unref);
-  return r.status;
+  return media_test_http (session, base, method, path, auth, body, range, out_body, out_headers);
 }
 
 static guint
 http (Fixture *f, const gchar *method, const gchar *path, const gchar *auth, const gchar *body,
       gchar **out_text)
 {
-  g_autoptr (GBytes) bytes = NULL;
-  guint status = http_full (f->url, f->session, method, path, auth, body, NULL, &bytes, NULL);
-
-  if (out_text != NULL)
-    *out_text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return status;
+  return media_test_http_text (f->session, f->url, method, path, auth, body, out_text);
 }
 
 static gchar *
@@ -624,9 +552,9 @@ test_record_call (Fixture *f, gconstpointer data)
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
                           "{\"action\":\"layout\",\"layout\":\"speaker\"}", NULL),
                     ==, 200);
-  run_for (3000);
+  media_test_run_for (3000);
   vc_client_peer_stop (b);
-  run_for (3000);
+  media_test_run_for (3000);
   /* the listing marks the segment being written */
   g_assert_cmpuint (http (f, "GET", "/recordings?room=42", AUTH, NULL, &list), ==, 200);
   g_assert_nonnull (strstr (list, "\"complete\":false"));
@@ -644,7 +572,7 @@ test_record_call (Fixture *f, gconstpointer data)
         http (f, "GET", "/recordings?room=42", AUTH, NULL, &list);
         if (strstr (list, "\"complete\":false") == NULL)
           break;
-        run_for (100);
+        media_test_run_for (100);
       }
     g_assert_null (strstr (list, "\"complete\":false"));
   }
@@ -687,7 +615,7 @@ test_record_pause (Fixture *f, gconstpointer data)
   started = g_get_monotonic_time ();
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10); /* the red dot */
-  run_for (2000);
+  media_test_run_for (2000);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 409);
   g_assert_cmpuint (
@@ -698,7 +626,7 @@ test_record_pause (Fixture *f, gconstpointer data)
   WAIT_UNTIL (g_atomic_int_get (&mark.red) < 5, 10);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_pause\"}", NULL), ==, 409);
-  run_for (4000);
+  media_test_run_for (4000);
   segments = recording_segments (f->url, f->session, "7");
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 200);
@@ -707,10 +635,10 @@ test_record_pause (Fixture *f, gconstpointer data)
   resumed = g_get_monotonic_time ();
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10);
-  run_for (3000);
+  media_test_run_for (3000);
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH, off, NULL), ==, 200);
   stopped = g_get_monotonic_time ();
-  run_for (1500); /* the last segment finished (its EOS) */
+  media_test_run_for (1500); /* the last segment finished (its EOS) */
   w = check_written (f->rec_dir, "7");
   g_test_message ("%u segments, %.2f s recorded over %.2f s, %.2f s paused", w.segments, w.seconds,
                   (stopped - started) / 1e6, (resumed - paused) / 1e6);
@@ -1025,7 +953,7 @@ test_record_kill (Fixture *f, gconstpointer data)
   WAIT_UNTIL (recording_segments (url, f->session, "31") >= 1, 30);
   started = g_get_monotonic_time ();
   WAIT_UNTIL (recording_segments (url, f->session, "31") >= 4, 60);
-  run_for (1000); /* into the fourth segment */
+  media_test_run_for (1000); /* into the fourth segment */
   g_subprocess_send_signal (child, SIGKILL);
   killed = g_get_monotonic_time ();
   g_subprocess_wait (child, NULL, NULL);

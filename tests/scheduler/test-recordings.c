@@ -878,6 +878,56 @@ test_unit_default (RecFixture *r, gconstpointer data)
       ==, 1);
 }
 
+/* A recorded meeting's room opens before the start (the agents join
+ * ahead), but the bridge records from the start: the first POST says
+ * "record": false, a POST at the start says true. */
+static gint64 ahead_meeting;
+static gint64 ahead_recording_from;
+
+static gboolean
+posted_with (RecFixture *r, gboolean record)
+{
+  g_autofree gchar *id = g_strdup_printf ("\"id\":\"%" G_GINT64_FORMAT "\"", ahead_meeting);
+
+  for (guint i = 0; i < r->room_posts->len; i++)
+    {
+      const gchar *body = r->room_posts->pdata[i];
+      if (strstr (body, id) && strstr (body, record ? "\"record\":true" : "\"record\":false"))
+        {
+          if (record && ahead_recording_from == 0)
+            ahead_recording_from = vc_time_now ();
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+posted_off (RecFixture *r)
+{
+  return posted_with (r, FALSE);
+}
+
+static gboolean
+posted_on (RecFixture *r)
+{
+  return posted_with (r, TRUE);
+}
+
+static void
+test_record_from_start (RecFixture *r, gconstpointer data)
+{
+  gint64 start = vc_time_now () + 3;
+
+  ahead_recording_from = 0;
+  ahead_meeting = insert_recorded_meeting (r, start, start + 600);
+  sched_bridge_meeting_changed (r->f.ctx->bridge, ahead_meeting);
+  wait_until (r, posted_off, "the room opened ahead, not recording");
+  g_assert_false (posted_on (r));
+  wait_until (r, posted_on, "the room recording from the start");
+  g_assert_cmpint (ahead_recording_from, >=, start);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -892,5 +942,6 @@ main (int argc, char **argv)
   ADD ("retention", test_retention, NULL);
   ADD ("pause-resume", test_pause_resume, "bridge");
   ADD ("unit-default", test_unit_default, NULL);
+  ADD ("record-from-start", test_record_from_start, "bridge");
   return g_test_run ();
 }
