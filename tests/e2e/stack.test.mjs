@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -245,4 +245,83 @@ test('a meeting cancelled before its start is never joined and counts as cancell
   assert.equal(stats.status, 200, stats.text);
   const group = stats.json.groups.find((g) => (g.key ?? g.unit ?? g.code) === 'ubnd-tinh');
   assert.equal(group.meetings_cancelled, 1, stats.text);
+});
+
+// Goertzel power of `freq` Hz in mono S16LE samples at `rate` Hz.
+function tonePower(samples, rate, freq) {
+  const k = 2 * Math.cos((2 * Math.PI * freq) / rate);
+  let s1 = 0; let s2 = 0;
+  for (const x of samples) {
+    const s0 = x + k * s1 - s2;
+    s2 = s1; s1 = s0;
+  }
+  return s1 * s1 + s2 * s2 - k * s1 * s2;
+}
+
+test('a meeting booked with recording is recorded, fetched and plays: its length, picture and tone', async () => {
+  const rooms = (await endpoints()).filter((e) => e.online).map((e) => e.code);
+  const start = isoIn(6);
+  const end = new Date(Date.parse(start) + MEETING_SECONDS * 1000).toISOString().replace('.000Z', 'Z');
+  const booked = await api('POST', '/api/v1/meetings', {
+    title: 'Giao ban có ghi hình (kiểm thử đầu cuối)',
+    unit: 'ubnd-tinh', chair: rooms[0], endpoints: rooms, start, end, record: true,
+  });
+  assert.equal(booked.status, 201, booked.text);
+  assert.equal(booked.json.record, true, booked.text);
+  const id = booked.json.id;
+
+  await until(async () => (await endpoints())
+    .filter((e) => rooms.includes(e.code)).every((e) => e.in_meeting), 'every room in the recorded meeting',
+  (MEETING_SECONDS + 8) * 1000, 100);
+  await until(async () => (await endpoints())
+    .filter((e) => rooms.includes(e.code)).every((e) => !e.in_meeting), 'every room left',
+  (MEETING_SECONDS + 10) * 1000, 100);
+
+  // The scheduler fetches the segments from the bridge (it lists them at
+  // least once a minute, and after the room closed until none is left).
+  const listing = await until(async () => {
+    const r = await api('GET', `/api/v1/meetings/${id}/recordings`);
+    assert.equal(r.status, 200, r.text);
+    const live = r.json.state && r.json.state !== 'off';
+    return !live && r.json.segments > 0 && Math.abs(r.json.seconds - MEETING_SECONDS) <= 1.5 && r.json;
+  }, 'the recording fetched from the bridge', 150000, 1000);
+
+  // Each segment decodes to its end with GStreamer: the picture is the
+  // bridge's composite size, and the sound carries the rooms' 440 Hz tone.
+  const ini = readFileSync(join(stateDir, 'bridge.ini'), 'utf8');
+  const width = Number(ini.match(/^width=(\d+)/m)[1]);
+  const height = Number(ini.match(/^height=(\d+)/m)[1]);
+  const dir = mkdtempSync(join(tmpdir(), 'vc-e2e-rec-'));
+  let seconds = 0;
+  try {
+    for (const rec of listing.recordings) {
+      const res = await fetch(web + rec.url, { headers: { Authorization: `Bearer ${adminToken}` } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'video/webm');
+      const file = join(dir, `${rec.segment}.webm`);
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      assert.equal(statSync(file).size, rec.bytes);
+      const raw = `${file}.raw`;
+      const out = execFileSync('gst-launch-1.0', ['-v', 'filesrc', `location=${file}`, '!', 'matroskademux', 'name=d',
+        'd.video_0', '!', 'queue', '!', 'vp8dec', '!', 'fakesink',
+        'd.audio_0', '!', 'queue', '!', 'opusdec', '!', 'audioconvert', '!', 'audioresample', '!',
+        'audio/x-raw,format=S16LE,channels=1,rate=16000', '!', 'filesink', `location=${raw}`],
+      { encoding: 'utf8', timeout: 60000 });
+      const size = out.match(/vp8dec.*src.*width=\(int\)(\d+), height=\(int\)(\d+)/);
+      assert.ok(size, `vp8dec's caps in: ${out.slice(0, 2000)}`);
+      assert.deepEqual([Number(size[1]), Number(size[2])], [width, height], `segment ${rec.segment}`);
+      const pcm = readFileSync(raw);
+      const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
+      seconds += samples.length / 16000;
+      if (samples.length >= 16000) {
+        const middle = samples.subarray(Math.floor(samples.length / 2) - 8000, Math.floor(samples.length / 2) + 8000);
+        const tone = tonePower(middle, 16000, 440);
+        const other = tonePower(middle, 16000, 1000);
+        assert.ok(tone > 100 * other && tone > 1e9, `segment ${rec.segment}: 440 Hz ${tone}, 1000 Hz ${other}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(Math.abs(seconds - MEETING_SECONDS) <= 1, `the segments play ${seconds} s of a ${MEETING_SECONDS} s meeting`);
 });
