@@ -655,12 +655,12 @@ vc_client_peer_stop (VcClientPeer *peer)
 void
 vc_client_peer_request_keyframe (VcClientPeer *peer)
 {
-  GstElement *receiver;
+  g_autoptr (GstElement) receiver = NULL;
 
   g_return_if_fail (VC_IS_CLIENT_PEER (peer));
   if (peer->state != VC_CLIENT_PEER_STATE_CONNECTED)
     return;
-  receiver = g_atomic_pointer_get (&peer->shared->video_receiver);
+  receiver = g_weak_ref_get (&peer->shared->video_receiver);
   if (receiver == NULL)
     return;
   peer->last_keyframe_request_us = g_get_monotonic_time ();
