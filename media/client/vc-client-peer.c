@@ -620,6 +620,7 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
       peer_teardown (peer);
       return FALSE;
     }
+  vc_media_webrtc_learn_context (peer->webrtc);
   vc_client_peer_pipeline_start_clips (peer->pipeline);
   escaped = g_uri_escape_string (peer->settings.token, NULL, FALSE);
   url = g_strdup_printf ("%s?token=%s", peer->settings.signal_url, escaped);

@@ -1,13 +1,13 @@
 /* test-bridge-memory.c — joins and leaves give back every GStreamer object
- * (issue #12, the bridge's memory over the soak).
+ * and intern few GQuarks (issue #12, the bridge's memory over the soak).
  *
  * vc-bridge in-process on 127.0.0.1:0, GStreamer's leaks tracer on (set
  * before gst_init): rounds of participants join a room, flow, leave, and the
  * room is deleted. Once every participant is freed and every pipeline
- * stopped, the elements still alive are counted (the tracer's
- * "get-live-objects" action signal) and must be those alive after the first
- * round: no webrtcbin, pipeline or element of a participant or a room may
- * outlive it.
+ * stopped, the GStreamer objects created in rounds 3 and 4 and not destroyed
+ * are counted (the tracer's "activity-get-checkpoint" action signal): none
+ * may be left. GQuarks are never freed; they are numbered in order, so two
+ * new ones made before and after the rounds count those interned meanwhile.
  *
  * Readiness is waited for by polling state on the main loop, never by
  * sleeping; a watchdog ends a stuck test. */
@@ -226,7 +226,7 @@ entry_key (const GValue *entry)
  * the test's hands). An address reused by a later object of the same kind
  * could hide that one: the count may miss a leak, never invent one. */
 static guint
-elements_created_alive (GstTracer *tracer, GHashTable *by_type)
+objects_created_alive (GstTracer *tracer, GType base, GHashTable *by_type)
 {
   g_autoptr (GstStructure) checkpoint = NULL;
   g_autoptr (GHashTable) destroyed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -247,7 +247,7 @@ elements_created_alive (GstTracer *tracer, GHashTable *by_type)
       g_autofree gchar *key = entry_key (entry);
       const gchar *name = gst_structure_get_string (gst_value_get_structure (entry), "type-name");
       GType type = name != NULL ? g_type_from_name (name) : 0;
-      if (type == 0 || !g_type_is_a (type, GST_TYPE_ELEMENT)
+      if (type == 0 || (base != G_TYPE_NONE && !g_type_is_a (type, base))
           || g_hash_table_contains (destroyed, key))
         continue;
       n++;
@@ -257,6 +257,17 @@ elements_created_alive (GstTracer *tracer, GHashTable *by_type)
                             + 1));
     }
   return n;
+}
+
+/* A new quark: quarks are numbered in order and never freed, so the
+ * difference between two marks is the number interned in between. */
+static GQuark
+quark_mark (void)
+{
+  static guint n;
+  g_autofree gchar *name = g_strdup_printf ("test-bridge-memory-mark-%u", n++);
+
+  return g_quark_from_string (name);
 }
 
 /* One round: PEERS join room @id, flow, leave; the room is deleted; then
@@ -281,7 +292,7 @@ join_leave_round (Fixture *f, const gchar *id, GstTracer *tracer)
   if (tracer != NULL)
     {
       g_autoptr (GHashTable) during = g_hash_table_new (g_str_hash, g_str_equal);
-      elements_created_alive (tracer, during);
+      objects_created_alive (tracer, GST_TYPE_ELEMENT, during);
       print_types ("during a call", during);
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (during, "GstWebRTCBin")), >=,
                         2 * PEERS);
@@ -300,30 +311,42 @@ join_leave_round (Fixture *f, const gchar *id, GstTracer *tracer)
     ;
 }
 
-/* Rounds 3..ROUNDS leave no element behind (round 1 warms up, round 2
- * shows that the count sees the calls' elements). */
+/* Rounds 3..ROUNDS leave no GStreamer object behind (round 1 warms up,
+ * round 2 shows that the count sees the calls' elements), and intern few
+ * GQuarks: webrtcbin's statistics name every SSRC, candidate and transport,
+ * and each name stayed interned for the life of the process (about 40 per
+ * participant, both ends counted); what is left is webrtcbin's own
+ * "ssrc-N-cname" and "ssrc-N-msid" caps fields of each description. */
 static void
 test_rounds_free_elements (Fixture *f, gconstpointer data)
 {
   g_autoptr (GstTracer) tracer = leaks_tracer ();
   g_autoptr (GHashTable) left = g_hash_table_new (g_str_hash, g_str_equal);
-  guint n;
+  GQuark before, after;
+  guint n, quarks;
 
   g_assert_nonnull (tracer);
   join_leave_round (f, "mem-1", NULL);
   g_signal_emit_by_name (tracer, "activity-start-tracking");
   join_leave_round (f, "mem-2", tracer);
-  elements_created_alive (tracer, left); /* a new checkpoint */
+  objects_created_alive (tracer, G_TYPE_NONE, left); /* a new checkpoint */
   g_hash_table_remove_all (left);
+  before = quark_mark ();
   for (guint r = 3; r <= ROUNDS; r++)
     {
       g_autofree gchar *id = g_strdup_printf ("mem-%u", r);
       join_leave_round (f, id, NULL);
     }
-  n = elements_created_alive (tracer, left);
+  after = quark_mark ();
+  quarks = after - before - 1;
+  for (GQuark q = before + 1; q < after; q++)
+    g_test_message ("interned: %s", g_quark_to_string (q));
+  n = objects_created_alive (tracer, G_TYPE_NONE, left);
   print_types ("left after the rounds", left);
   g_signal_emit_by_name (tracer, "activity-stop-tracking");
+  g_test_message ("rounds 3-%u: %u objects left, %u quarks interned", ROUNDS, n, quarks);
   g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpuint (quarks, <=, 12 * PEERS * (ROUNDS - 2));
 }
 
 int
