@@ -12,6 +12,16 @@
  * (53 to 56 MB), with the heap trim after each teardown. */
 #define BRIDGE_MALLOC_ARENAS 2
 
+/* Blocks from this size up are mapped for themselves and unmapped when
+ * freed (glibc's initial threshold). glibc otherwise raises the threshold
+ * each time such a block is freed (up to 32 MB), so that video frames then
+ * come from the heap: it grew to 141 MB for 10 MB in use over 14 rounds of 6
+ * joins, and the pages that long-lived blocks pinned between them stayed
+ * resident after the trim (RSS +2.8 MB over 72 joins, against +0.5 MB with
+ * a fixed threshold and a 22 MB heap; docs/benchmarks.md, Soak). Frames
+ * come from buffer pools, which keep them for the life of a pipeline. */
+#define BRIDGE_MMAP_THRESHOLD (128 * 1024)
+
 static guint heap_trim_source; /* main thread */
 
 void
@@ -19,6 +29,8 @@ bridge_memory_limit_arenas (void)
 {
   if (g_getenv ("MALLOC_ARENA_MAX") == NULL)
     mallopt (M_ARENA_MAX, BRIDGE_MALLOC_ARENAS);
+  if (g_getenv ("MALLOC_MMAP_THRESHOLD_") == NULL)
+    mallopt (M_MMAP_THRESHOLD, BRIDGE_MMAP_THRESHOLD);
 }
 
 /* main thread, 2 s after the last participant of a wave left: a pipeline

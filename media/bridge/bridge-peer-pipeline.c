@@ -288,6 +288,7 @@ bridge_peer_pipeline_build (BridgePeer *peer, const BridgeSettings *s, GError **
                    "participant pipeline refused to start");
       return FALSE;
     }
+  vc_media_webrtc_learn_context (peer->webrtc);
   /* webrtcbin offers once it knows the caps of what it will send */
   vc_media_push_pad_start (peer->video_out);
   vc_media_push_pad_start (peer->audio_out);

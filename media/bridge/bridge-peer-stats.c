@@ -6,9 +6,6 @@
 #include "bridge-peer-private.h"
 #include "vc-atomic.h"
 
-#define GST_USE_UNSTABLE_API
-#include <gst/webrtc/webrtc.h>
-
 #define GST_CAT_DEFAULT bridge_peer_debug
 
 static gdouble
@@ -33,43 +30,77 @@ typedef struct
   guint inbound;
 } StatsSum;
 
-static gboolean
-stats_field (GQuark field, const GValue *value, gpointer data)
+/* one RTP source of the session: ours (internal) or the participant's */
+static void
+stats_add_source (StatsSum *sum, const GstStructure *s)
 {
-  StatsSum *sum = data;
-  const GstStructure *s;
-  GstWebRTCStatsType type = 0;
+  gboolean internal = FALSE;
+  gint clock_rate = -1;
 
-  if (!GST_VALUE_HOLDS_STRUCTURE (value))
-    return TRUE;
-  s = gst_value_get_structure (value);
-  if (!gst_structure_get_enum (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, (gint *)&type))
-    return TRUE;
-  if (type == GST_WEBRTC_STATS_INBOUND_RTP)
+  gst_structure_get_boolean (s, "internal", &internal);
+  if (internal)
     {
-      sum->rx += stat_number (s, "packets-received");
-      sum->lost += MAX (0, stat_number (s, "packets-lost"));
-      sum->jitter = MAX (sum->jitter, stat_number (s, "jitter"));
-      sum->rx_bytes += stat_number (s, "bytes-received");
-      sum->inbound++;
+      sum->tx += stat_number (s, "packets-sent");
+      return;
     }
-  else if (type == GST_WEBRTC_STATS_OUTBOUND_RTP)
-    sum->tx += stat_number (s, "packets-sent");
-  return TRUE;
+  if (stat_number (s, "packets-received") <= 0)
+    return;
+  sum->rx += stat_number (s, "packets-received");
+  sum->lost += MAX (0, stat_number (s, "packets-lost"));
+  sum->rx_bytes += stat_number (s, "octets-received");
+  if (gst_structure_get_int (s, "clock-rate", &clock_rate) && clock_rate > 0)
+    sum->jitter = MAX (sum->jitter, stat_number (s, "jitter") / clock_rate);
+  sum->inbound++;
 }
 
-/* webrtcbin thread (get-stats promise) */
+/* main thread: the counters of webrtcbin's RTP sessions (one with
+ * max-bundle). Not webrtcbin's get-stats: its answer names each SSRC,
+ * candidate and transport of the call, and webrtcbin makes every name a
+ * GQuark, which is never freed (about 25 per participant, the bridge's
+ * growth over the soak, docs/benchmarks.md). */
 static void
-on_stats (GstPromise *promise, gpointer data)
+stats_sum (BridgePeer *peer, StatsSum *sum)
 {
-  BridgePeer *peer = data;
-  const GstStructure *reply = gst_promise_get_reply (promise);
+  g_autoptr (GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (peer->webrtc), "rtpbin");
+
+  for (guint id = 0; rtpbin != NULL; id++)
+    {
+      g_autoptr (GstElement) session = NULL;
+      g_autoptr (GstStructure) stats = NULL;
+      const GValue *value;
+      GValueArray *sources;
+
+      g_signal_emit_by_name (rtpbin, "get-session", id, &session);
+      if (session == NULL)
+        break;
+      g_object_get (session, "stats", &stats, NULL);
+      value = stats != NULL ? gst_structure_get_value (stats, "source-stats") : NULL;
+      if (value == NULL)
+        continue;
+      /* rtpsession's type for the list (GValueArray is deprecated) */
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      if (!G_VALUE_HOLDS_BOXED (value) || g_strcmp0 (G_VALUE_TYPE_NAME (value), "GValueArray") != 0)
+        continue;
+      sources = g_value_get_boxed (value);
+      for (guint i = 0; i < sources->n_values; i++)
+        {
+          const GValue *v = g_value_array_get_nth (sources, i);
+          if (GST_VALUE_HOLDS_STRUCTURE (v))
+            stats_add_source (sum, gst_value_get_structure (v));
+        }
+      G_GNUC_END_IGNORE_DEPRECATIONS
+    }
+}
+
+void
+bridge_peer_poll_stats (BridgePeer *peer)
+{
   StatsSum sum = { 0 };
   gint64 now = g_get_monotonic_time ();
 
-  if (reply != NULL)
-    gst_structure_foreach (reply, stats_field, &sum);
-  gst_promise_unref (promise);
+  if (peer->state != BRIDGE_PEER_STATE_CONNECTED)
+    return;
+  stats_sum (peer, &sum);
   g_mutex_lock (&peer->stats_lock);
   if (sum.inbound > 0)
     {
@@ -84,16 +115,6 @@ on_stats (GstPromise *promise, gpointer data)
     }
   peer->stats.tx_packets = (guint64)sum.tx;
   g_mutex_unlock (&peer->stats_lock);
-  bridge_peer_unref (peer);
-}
-
-void
-bridge_peer_poll_stats (BridgePeer *peer)
-{
-  if (peer->state != BRIDGE_PEER_STATE_CONNECTED)
-    return;
-  g_signal_emit_by_name (peer->webrtc, "get-stats", NULL,
-                         gst_promise_new_with_change_func (on_stats, bridge_peer_ref (peer), NULL));
 }
 
 void

@@ -29,6 +29,7 @@ vc_client_peer_shared_new (VcClientPeer *peer, GMainContext *context)
   shared->video_divisor_wanted = 1;
   shared->video_divisor = 1;
   g_weak_ref_init (&shared->peer, peer);
+  g_weak_ref_init (&shared->video_receiver, NULL);
   shared->context = g_main_context_ref (context);
   return shared;
 }
@@ -45,7 +46,7 @@ shared_clear (gpointer data)
   VcClientPeerShared *shared = data;
 
   g_weak_ref_clear (&shared->peer);
-  gst_clear_object (&shared->video_receiver);
+  g_weak_ref_clear (&shared->video_receiver);
   g_main_context_unref (shared->context);
 }
 
@@ -471,11 +472,7 @@ on_webrtc_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
   if (probe == NULL)
     return;
   if (video)
-    {
-      GstElement *old = g_atomic_pointer_exchange (&shared->video_receiver, gst_object_ref (probe));
-      if (old != NULL)
-        gst_object_unref (old);
-    }
+    g_weak_ref_set (&shared->video_receiver, probe);
   priority = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (webrtc), "vc-audio-priority"));
   if (!video && priority != VC_MEDIA_THREAD_NORMAL)
     {

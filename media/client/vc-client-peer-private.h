@@ -33,7 +33,10 @@ typedef struct
   gint64 last_click_sent_us;
   gint64 last_click_heard_us;
   gint stopping;
-  GstElement *video_receiver; /* atomic: last element of the video receive branch, ref */
+  /* the last element of the video receive branch (keyframe requests go
+   * upstream from it); weak: a strong reference from here, with the
+   * decoder's probe holding the shared state, kept both alive forever */
+  GWeakRef video_receiver;
   /* video sending, held while the bridge's layout does not show us
    * ({"type":"state","send_video":false}); on resuming, frames wait for a
    * keyframe (the encoder is asked for one; a clip reaches its next one) */

@@ -641,6 +641,7 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
       peer_teardown (peer);
       return FALSE;
     }
+  vc_media_webrtc_learn_context (peer->webrtc);
   vc_client_peer_pipeline_start_clips (peer->pipeline);
   vc_client_peer_pipeline_start_push (peer->pipeline);
   escaped = g_uri_escape_string (peer->settings.token, NULL, FALSE);
@@ -677,12 +678,12 @@ vc_client_peer_stop (VcClientPeer *peer)
 void
 vc_client_peer_request_keyframe (VcClientPeer *peer)
 {
-  GstElement *receiver;
+  g_autoptr (GstElement) receiver = NULL;
 
   g_return_if_fail (VC_IS_CLIENT_PEER (peer));
   if (peer->state != VC_CLIENT_PEER_STATE_CONNECTED)
     return;
-  receiver = g_atomic_pointer_get (&peer->shared->video_receiver);
+  receiver = g_weak_ref_get (&peer->shared->video_receiver);
   if (receiver == NULL)
     return;
   peer->last_keyframe_request_us = g_get_monotonic_time ();

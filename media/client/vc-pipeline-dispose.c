@@ -52,6 +52,38 @@ on_webrtc_drained (GstPromise *promise, gpointer data)
   g_mutex_unlock (&drain->lock);
 }
 
+/* webrtcbin's thread (an operation's callback): the main context it runs
+ * its operations on, kept on the element (webrtcbin does not make it its
+ * thread's default) */
+static void
+on_webrtc_context (GstPromise *promise, gpointer data)
+{
+  GSource *op = g_main_current_source ();
+
+  if (op != NULL)
+    g_object_set_data_full (G_OBJECT (data), "vc-webrtc-context",
+                            g_main_context_ref (g_source_get_context (op)),
+                            (GDestroyNotify)g_main_context_unref);
+}
+
+void
+vc_media_webrtc_learn_context (GstElement *webrtcbin)
+{
+  GstPromise *promise = gst_promise_new_with_change_func (on_webrtc_context, webrtcbin, NULL);
+
+  /* before any stream: the answer names no SSRC, candidate or transport */
+  g_signal_emit_by_name (webrtcbin, "get-stats", NULL, promise);
+  gst_promise_unref (promise);
+}
+
+/* webrtcbin's thread: every operation queued before it has run */
+static gboolean
+on_webrtc_drained_source (gpointer data)
+{
+  on_webrtc_drained (NULL, data);
+  return G_SOURCE_REMOVE;
+}
+
 /* teardown thread, before the pipeline stops. webrtcbin runs its
  * operations (create-offer, set-local-description, add-ice-candidate …) on
  * a thread of its own and only checks that it is closed before starting
@@ -59,10 +91,14 @@ on_webrtc_drained (GstPromise *promise, gpointer data)
  * transport after its receive bin went to NULL: the bin's pad block then
  * holds a reference to the bin, which is never freed, and with it its
  * nicesrc thread, the ICE agent, its sockets and TCP listeners (20-25 file
- * handles per burst of 50 connections at the bridge). A statistics request
- * queued behind them is answered once they are done (at most 2 s is
+ * handles per burst of 50 connections at the bridge). A source queued on
+ * webrtcbin's context behind them runs once they are done (at most 2 s is
  * waited); the caller makes sure nothing new is queued after it
- * (bridge-peer.c: no offer once the participant is closing). */
+ * (bridge-peer.c: no offer once the participant is closing). Without the
+ * context (vc_media_webrtc_learn_context() not called), a statistics
+ * request is the marker, as webrtcbin queues it like the others; but its
+ * answer names every SSRC, candidate and transport of the call, and each
+ * name becomes a GQuark, which is never freed (docs/benchmarks.md, Soak). */
 static void
 pipeline_drain_webrtc (GstElement *pipeline)
 {
@@ -74,20 +110,35 @@ pipeline_drain_webrtc (GstElement *pipeline)
   it = gst_bin_iterate_all_by_element_factory_name (GST_BIN (pipeline), "webrtcbin");
   while (it != NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK)
     {
+      GObject *webrtcbin = g_value_get_object (&item);
+      GMainContext *context = g_object_get_data (webrtcbin, "vc-webrtc-context");
       WebrtcDrain *drain = g_atomic_rc_box_new0 (WebrtcDrain);
       gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-      GstPromise *promise;
+      GstPromise *promise = NULL;
 
       g_mutex_init (&drain->lock);
       g_cond_init (&drain->cond);
-      promise = gst_promise_new_with_change_func (
-          on_webrtc_drained, g_atomic_rc_box_acquire (drain), webrtc_drain_release);
-      g_signal_emit_by_name (g_value_get_object (&item), "get-stats", NULL, promise);
+      if (context != NULL)
+        {
+          GSource *source = g_idle_source_new ();
+          g_source_set_priority (source, G_PRIORITY_DEFAULT); /* as webrtcbin's operations */
+          g_source_set_callback (source, on_webrtc_drained_source, g_atomic_rc_box_acquire (drain),
+                                 webrtc_drain_release);
+          g_source_attach (source, context);
+          g_source_unref (source);
+        }
+      else
+        {
+          promise = gst_promise_new_with_change_func (
+              on_webrtc_drained, g_atomic_rc_box_acquire (drain), webrtc_drain_release);
+          g_signal_emit_by_name (webrtcbin, "get-stats", NULL, promise);
+        }
       g_mutex_lock (&drain->lock);
       while (!drain->done && g_cond_wait_until (&drain->cond, &drain->lock, end))
         ;
       g_mutex_unlock (&drain->lock);
-      gst_promise_unref (promise);
+      if (promise != NULL)
+        gst_promise_unref (promise);
       webrtc_drain_release (drain);
       g_value_reset (&item);
     }

@@ -21,6 +21,12 @@ void vc_media_pipeline_dispose_async (GstElement *pipeline);
 void vc_media_pipeline_dispose_async_full (GstElement *pipeline, GDestroyNotify done,
                                            gpointer data);
 
+/* Main thread, once @webrtcbin is PLAYING and before it has any stream:
+ * learns the main context webrtcbin runs its operations on, so that the
+ * teardown waits for them without asking for statistics (whose answer
+ * interns a GQuark for each SSRC, candidate and transport, never freed). */
+void vc_media_webrtc_learn_context (GstElement *webrtcbin);
+
 /* Waits (at most @timeout_ms) until every pipeline handed to
  * vc_media_pipeline_dispose_async() is down. Call before the process exits,
  * so that no thread is still closing DTLS while the process unwinds. FALSE on

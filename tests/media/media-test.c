@@ -3,6 +3,12 @@
 
 #include <string.h>
 
+gboolean
+media_test_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 on_elapsed (gpointer data)
 {

@@ -9,13 +9,20 @@
 
 G_BEGIN_DECLS
 
-/* Iterates the main loop until @cond holds or @seconds pass (then fails). */
+/* A timeout callback that only wakes the main loop. */
+gboolean media_test_wake (gpointer data);
+
+/* Iterates the main loop until @cond holds or @seconds pass (then fails);
+ * the loop wakes every 50 ms, so a condition another thread changes is
+ * seen too. */
 #define WAIT_UNTIL(cond, seconds)                                                                  \
   G_STMT_START                                                                                     \
   {                                                                                                \
     gint64 _end = g_get_monotonic_time () + (gint64)(seconds)*G_USEC_PER_SEC;                      \
+    guint _wake = g_timeout_add (50, media_test_wake, NULL);                                       \
     while (!(cond) && g_get_monotonic_time () < _end)                                              \
       g_main_context_iteration (NULL, TRUE);                                                       \
+    g_source_remove (_wake);                                                                       \
     if (!(cond))                                                                                   \
       g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);                      \
   }                                                                                                \

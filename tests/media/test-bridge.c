@@ -521,10 +521,25 @@ test_call (Fixture *f, gconstpointer data)
   wait_flowing (c, 40);
   room = get_room (f, "42", parser);
   g_assert_cmpint (json_object_get_int_member (room, "tiles"), ==, 3);
-  /* webrtcbin statistics reach the room JSON (polled every 2 s) */
+  /* the RTP sessions' counters reach the room JSON (polled every 2 s); the
+   * received bitrate needs two polls */
   WAIT_UNTIL (participant_counter (f, "ubnd-tinh", "rx_packets") > 0
-                  && participant_counter (f, "ubnd-tinh", "tx_packets") > 0,
+                  && participant_counter (f, "ubnd-tinh", "tx_packets") > 0
+                  && participant_counter (f, "ubnd-tinh", "bitrate_kbps") > 0,
               10);
+  {
+    JsonObject *p = find_participant (get_room (f, "42", parser), "ubnd-tinh");
+    g_test_message ("ubnd-tinh: %" G_GINT64_FORMAT " kbit/s, loss %.3f, jitter %.1f ms",
+                    json_object_get_int_member (p, "bitrate_kbps"),
+                    json_object_get_double_member (p, "loss"),
+                    json_object_get_double_member (p, "jitter_ms"));
+    /* a test source at 200 kbit/s plus Opus, on loopback */
+    g_assert_cmpint (json_object_get_int_member (p, "bitrate_kbps"), <, 2000);
+    g_assert_cmpfloat (json_object_get_double_member (p, "loss"), >=, 0);
+    g_assert_cmpfloat (json_object_get_double_member (p, "loss"), <=, 0.2);
+    g_assert_cmpfloat (json_object_get_double_member (p, "jitter_ms"), >=, 0);
+    g_assert_cmpfloat (json_object_get_double_member (p, "jitter_ms"), <, 1000);
+  }
 
   /* it leaves: the others keep flowing and the room shows it gone */
   vc_client_peer_stop (c);
