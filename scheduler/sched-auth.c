@@ -173,6 +173,26 @@ sched_auth_can_book_for_unit (const SchedPrincipal *p, const gchar *unit, GError
 }
 
 gboolean
+sched_auth_can_run_meeting (SchedDb *db, const SchedPrincipal *p, const gchar *unit,
+                            const gchar *chair, GError **error)
+{
+  g_autoptr (GError) refused = NULL;
+
+  if (sched_auth_can_book_for_unit (p, unit, &refused))
+    return TRUE;
+  if (p->role == SCHED_ROLE_SECRETARIAT && p->unit && chair)
+    {
+      gboolean in = FALSE;
+      if (!sched_room_in_unit (db, chair, p->unit, &in, error))
+        return FALSE;
+      if (in)
+        return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&refused));
+  return FALSE;
+}
+
+gboolean
 sched_auth_require_admin (const SchedPrincipal *p, GError **error)
 {
   if (p->role == SCHED_ROLE_ADMIN)

@@ -53,6 +53,11 @@ SchedPrincipal *sched_auth_lookup (SchedDb *db, const gchar *token, GError **err
 gboolean sched_auth_can_read_all (const SchedPrincipal *p,
                                   GError **error); /* admin, secretariat, manager */
 gboolean sched_auth_can_book_for_unit (const SchedPrincipal *p, const gchar *unit, GError **error);
+/* Who runs a meeting of @unit chaired by room @chair while it is on
+ * (extend, end, pause and resume its recording): who may book for @unit,
+ * and the secretariat of the chair room's unit. */
+gboolean sched_auth_can_run_meeting (SchedDb *db, const SchedPrincipal *p, const gchar *unit,
+                                     const gchar *chair, GError **error);
 gboolean sched_auth_require_admin (const SchedPrincipal *p, GError **error);
 gboolean sched_auth_is_endpoint (const SchedPrincipal *p, const gchar *endpoint, GError **error);
 

@@ -20,20 +20,9 @@ static gboolean
 change_may_manage (SchedCore *core, const SchedPrincipal *who, const SchedMeeting *m,
                    gboolean chair_too, GError **error)
 {
-  g_autoptr (GError) refused = NULL;
-
-  if (sched_auth_can_book_for_unit (who, m->unit, &refused))
-    return TRUE;
-  if (chair_too && who->role == SCHED_ROLE_SECRETARIAT && who->unit)
-    {
-      gboolean in = FALSE;
-      if (!sched_room_in_unit (core->ctx->db, m->chair, who->unit, &in, error))
-        return FALSE;
-      if (in)
-        return TRUE;
-    }
-  g_propagate_error (error, g_steal_pointer (&refused));
-  return FALSE;
+  if (chair_too)
+    return sched_auth_can_run_meeting (core->ctx->db, who, m->unit, m->chair, error);
+  return sched_auth_can_book_for_unit (who, m->unit, error);
 }
 
 /* Loads the meeting inside the transaction and checks role, status and

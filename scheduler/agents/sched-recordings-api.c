@@ -254,7 +254,7 @@ recordings_control (RecordingsApi *api, const SchedPrincipal *who, SoupServerMes
       return;
     }
   if ((meeting = sched_meeting_load (api->ctx->db, meeting_id, &error)) == NULL
-      || !sched_auth_can_book_for_unit (who, meeting->unit, &error)
+      || !sched_auth_can_run_meeting (api->ctx->db, who, meeting->unit, meeting->chair, &error)
       || (o = sched_http_read_json_object (api->ctx, msg, &root, &error)) == NULL
       || (action = sched_json_get_string (o, "action", TRUE, &error)) == NULL)
     goto fail;

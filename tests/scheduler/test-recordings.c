@@ -824,6 +824,18 @@ test_pause_resume (RecFixture *r, gconstpointer data)
   g_assert_cmpstr (r->state, ==, "recording");
   g_assert_nonnull (strstr (r->controls->pdata[2], "\"record_resume\""));
   g_assert_cmpuint (fixture_request (&r->f, "GET", path, r->f.admin, NULL, NULL), ==, 405);
+
+  /* The chair room's secretariat runs the meeting too (as for extend and
+   * end); another unit's still may not. */
+  {
+    g_autofree gchar *sql = g_strdup_printf (
+        "UPDATE meetings SET chair = 'ubnd-vinh' WHERE id = %" G_GINT64_FORMAT, r->meeting);
+    g_assert_cmpint (sqlite3_exec (sched_db_handle (r->f.ctx->db), sql, NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+  }
+  g_assert_cmpuint (fixture_request (&r->f, "POST", path, r->f.sec_tinh_uy, pause, NULL), ==, 403);
+  g_assert_cmpuint (fixture_request (&r->f, "POST", path, r->f.sec_vinh, pause, NULL), ==, 200);
+  g_assert_cmpstr (r->state, ==, "paused");
 }
 
 /* PATCH /api/v1/units/CODE {"record_default"}: the unit's own

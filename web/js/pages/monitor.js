@@ -5,8 +5,8 @@
 // time left. The organiser's secretariat (and an admin) gets the chair
 // controls: mute, give the floor, layout; it and the chair room's
 // secretariat can extend or end the meeting. A recording room is marked
-// (recording, paused, failed) and who may use the controls can pause and
-// resume the recording.
+// (recording, paused, failed) and who may extend or end the meeting can
+// pause and resume the recording.
 // Polls GET /api/v1/monitor every 2 s while the page is shown.
 import { api } from '../api.js';
 import { t, fmtNumber } from '../i18n.js';
@@ -141,7 +141,7 @@ export async function render(main, { me }) {
     const recMark = rec ? h('p', { class: `rec-mark rec-${rec.state}`, dataset: { recording: rec.state } },
       h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), ' ', t(`rec.state_${rec.state}`),
       rec.error ? h('small', { class: 'reason' }, ` — ${rec.error === 'disk_full' ? t('rec.disk_full') : rec.error}`) : null,
-      own && (rec.state === 'recording' || rec.state === 'paused') ? h('button', {
+      mayRunMeeting(m) && (rec.state === 'recording' || rec.state === 'paused') ? h('button', {
         type: 'button', dataset: { recordAction: rec.state === 'recording' ? 'pause' : 'resume' },
         onclick: async () => {
           try {
