@@ -702,6 +702,7 @@ test_record_bad_input (Fixture *f, gconstpointer data)
   g_assert_cmpuint (
       http (f, "POST", "/rooms/9/control", AUTH, "{\"action\":\"record_pause\"}", &text), ==, 409);
   g_assert_nonnull (strstr (text, "\"not_recording\""));
+  g_clear_pointer (&text, g_free);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/9/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 409);
   g_assert_cmpuint (http (f, "POST", "/rooms", AUTH,
