@@ -13,10 +13,10 @@ rm -f build/meson-logs/testlog-*.json
 # Light suites side by side; the media-heavy ones one at a time so that two
 # cores are not shared by two WebRTC calls at once.
 meson test -C build --print-errorlogs --num-processes 2 \
-  --no-suite integration --no-suite e2e --no-suite browser || status=1
+  --no-suite integration --no-suite e2e --no-suite browser --no-suite memory || status=1
 cp build/meson-logs/testlog.json build/meson-logs/testlog-light.json 2>/dev/null || true
 meson test -C build --print-errorlogs --num-processes 1 \
-  --suite integration --suite e2e --suite browser || status=1
+  --suite integration --suite memory --suite e2e --suite browser || status=1
 cp build/meson-logs/testlog.json build/meson-logs/testlog-heavy.json 2>/dev/null || true
 
 # The unit and integration suites again, built with AddressSanitizer and
