@@ -94,3 +94,26 @@ media_test_http_text (SoupSession *session, const gchar *base, const gchar *meth
     *out_text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   return status;
 }
+
+GSubprocessLauncher *
+media_test_child_launcher (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  const gchar *debug = g_getenv ("G_DEBUG");
+
+  if (debug != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (debug, ",", -1);
+      g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
+      g_auto (GStrv) list = NULL;
+      g_autofree gchar *value = NULL;
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (parts[i][0] != '\0' && g_strcmp0 (parts[i], "fatal-criticals") != 0)
+          g_strv_builder_add (kept, parts[i]);
+      list = g_strv_builder_end (kept);
+      value = g_strjoinv (",", list);
+      g_subprocess_launcher_setenv (launcher, "G_DEBUG", value, TRUE);
+    }
+  return launcher;
+}

@@ -4,6 +4,7 @@
  * measures progress over a time, it does not wait for anything). */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <libsoup/soup.h>
 
@@ -49,5 +50,14 @@ guint media_test_http (SoupSession *session, const gchar *base, const gchar *met
 guint media_test_http_text (SoupSession *session, const gchar *base, const gchar *method,
                             const gchar *path, const gchar *auth, const gchar *body,
                             gchar **out_text);
+
+/* A launcher for a vc-bridge process of the test's own (one it kills, say),
+ * with @flags: this process's environment without G_DEBUG's
+ * fatal-criticals. GStreamer 1.22.0's known rtpsession critical
+ * (tests/common/vc-test-upstream.h) would otherwise abort that process in
+ * the middle of the test; inside the test process the same critical is
+ * tolerated by vc_test_tolerate_upstream_bugs() and every other one stays
+ * fatal. */
+GSubprocessLauncher *media_test_child_launcher (GSubprocessFlags flags);
 
 G_END_DECLS

@@ -127,8 +127,11 @@ bridge_spawn (Bridge *b, guint i, const gchar *dir)
                           "127.0.0.1\n[video]\nwidth = 320\nheight = 180\nbitrate_kbps = 300\n",
                           b->secret);
   g_assert_true (g_file_set_contents (ini, text, -1, &error));
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, bridge_exe, "--config", ini,
-                              NULL);
+  {
+    g_autoptr (GSubprocessLauncher) launcher
+        = media_test_child_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    process = g_subprocess_launcher_spawn (launcher, &error, bridge_exe, "--config", ini, NULL);
+  }
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line, &r);

@@ -935,7 +935,11 @@ test_record_kill (Fixture *f, gconstpointer data)
 
   g_assert_nonnull (g_getenv ("VC_BUILD_DIR"));
   g_assert_true (g_file_set_contents (config, ini, -1, NULL));
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--config", config, NULL);
+  {
+    g_autoptr (GSubprocessLauncher) launcher
+        = media_test_child_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    child = g_subprocess_launcher_spawn (launcher, &error, exe, "--config", config, NULL);
+  }
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line, &line);
