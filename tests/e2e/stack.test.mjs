@@ -293,6 +293,7 @@ test('a meeting booked with recording is recorded, fetched and plays: its length
   const height = Number(ini.match(/^height=(\d+)/m)[1]);
   const dir = mkdtempSync(join(tmpdir(), 'vc-e2e-rec-'));
   let seconds = 0;
+  let pictures = 0;
   try {
     for (const rec of listing.recordings) {
       const res = await fetch(web + rec.url, { headers: { Authorization: `Bearer ${adminToken}` } });
@@ -302,14 +303,26 @@ test('a meeting booked with recording is recorded, fetched and plays: its length
       writeFileSync(file, Buffer.from(await res.arrayBuffer()));
       assert.equal(statSync(file).size, rec.bytes);
       const raw = `${file}.raw`;
+      const yuv = `${file}.yuv`;
       const out = execFileSync('gst-launch-1.0', ['-v', 'filesrc', `location=${file}`, '!', 'matroskademux', 'name=d',
-        'd.video_0', '!', 'queue', '!', 'vp8dec', '!', 'fakesink',
+        'd.video_0', '!', 'queue', '!', 'vp8dec', '!', 'video/x-raw,format=I420', '!', 'filesink', `location=${yuv}`,
         'd.audio_0', '!', 'queue', '!', 'opusdec', '!', 'audioconvert', '!', 'audioresample', '!',
         'audio/x-raw,format=S16LE,channels=1,rate=16000', '!', 'filesink', `location=${raw}`],
       { encoding: 'utf8', timeout: 60000 });
-      const size = out.match(/vp8dec.*src.*width=\(int\)(\d+), height=\(int\)(\d+)/);
-      assert.ok(size, `vp8dec's caps in: ${out.slice(0, 2000)}`);
+      // The stream's size as the file declares it, and whole decoded
+      // pictures of that size (I420: 1.5 bytes a pixel) in every segment but
+      // perhaps the last: one cut a moment after it began may hold none.
+      const size = out.match(/video\/x-vp8, width=\(int\)(\d+), height=\(int\)(\d+)/);
+      assert.ok(size, `segment ${rec.segment} has a VP8 stream: ${out.slice(0, 2000)}`);
       assert.deepEqual([Number(size[1]), Number(size[2])], [width, height], `segment ${rec.segment}`);
+      const frameBytes = (width * height * 3) / 2;
+      const yuvBytes = statSync(yuv).size;
+      assert.equal(yuvBytes % frameBytes, 0, `segment ${rec.segment}: ${yuvBytes} bytes of ${width}x${height} pictures`);
+      pictures += yuvBytes / frameBytes;
+      if (yuvBytes === 0) {
+        assert.equal(rec, listing.recordings[listing.recordings.length - 1],
+          `segment ${rec.segment} of ${listing.recordings.length} decodes no picture`);
+      }
       const pcm = readFileSync(raw);
       const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
       seconds += samples.length / 16000;
@@ -324,4 +337,6 @@ test('a meeting booked with recording is recorded, fetched and plays: its length
     rmSync(dir, { recursive: true, force: true });
   }
   assert.ok(Math.abs(seconds - MEETING_SECONDS) <= 1, `the segments play ${seconds} s of a ${MEETING_SECONDS} s meeting`);
+  // 15 pictures a second in vc-stack: most of the meeting's are there.
+  assert.ok(pictures >= MEETING_SECONDS * 15 * 0.8, `${pictures} pictures decoded of a ${MEETING_SECONDS} s meeting`);
 });
