@@ -44,6 +44,7 @@ function fakeBridge(webm) {
       if (url.pathname === '/rooms' && req.method === 'POST') {
         state.meeting = state.meeting || JSON.parse(body).id;
         state.recordFlag = JSON.parse(body).record;
+        (state.recordFlags ??= []).push(state.recordFlag);
         return json(201, room(state.meeting));
       }
       const control = url.pathname.match(/^\/rooms\/(\d+)\/control$/);
@@ -152,7 +153,11 @@ test('a recorded meeting: booking box, player, download, monitor pause/resume', 
     });
     assert.equal(listing.bytes, webm.length);
     await waitFor('the bridge copy deleted', () => bridge.state.deleted.length === 1);
-    assert.equal(bridge.state.recordFlag, true);
+    // The room opens ahead of the start without recording, and records from
+    // the start (the next whole minute).
+    assert.equal(bridge.state.recordFlags[0], false);
+    await waitFor('the room recording from the start', () => bridge.state.recordFlag === true, 90000);
+    assert.ok(Date.now() >= start.getTime(), 'recording asked for at the start, not before');
 
     // The meeting's dialog: a player whose metadata loads, and a download link.
     await page.goto(`${sched.url}/#/calendar?week=${encodeURIComponent(ddmmyyyy(vnParts(start)))}`);
