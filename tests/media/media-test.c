@@ -117,3 +117,17 @@ media_test_child_launcher (GSubprocessFlags flags)
     }
   return launcher;
 }
+
+JsonObject *
+media_test_find_participant (JsonObject *room, const gchar *endpoint)
+{
+  JsonArray *list = json_object_get_array_member (room, "participants");
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *p = json_array_get_object_element (list, i);
+      if (g_str_equal (json_object_get_string_member (p, "endpoint"), endpoint))
+        return p;
+    }
+  return NULL;
+}

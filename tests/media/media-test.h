@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -59,5 +60,8 @@ guint media_test_http_text (SoupSession *session, const gchar *base, const gchar
  * tolerated by vc_test_tolerate_upstream_bugs() and every other one stays
  * fatal. */
 GSubprocessLauncher *media_test_child_launcher (GSubprocessFlags flags);
+
+/* The participant of a room's JSON (GET /rooms/{id}) with @endpoint, or NULL. */
+JsonObject *media_test_find_participant (JsonObject *room, const gchar *endpoint);
 
 G_END_DECLS

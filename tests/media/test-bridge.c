@@ -140,20 +140,6 @@ get_room (Fixture *f, const gchar *id, JsonParser *parser)
   return json_node_get_object (json_parser_get_root (parser));
 }
 
-static JsonObject *
-find_participant (JsonObject *room, const gchar *endpoint)
-{
-  JsonArray *list = json_object_get_array_member (room, "participants");
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *p = json_array_get_object_element (list, i);
-      if (g_str_equal (json_object_get_string_member (p, "endpoint"), endpoint))
-        return p;
-    }
-  return NULL;
-}
-
 /* ---- control API ---- */
 
 static void
@@ -178,12 +164,14 @@ test_control_api (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (room, "layout"), ==, "speaker");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "participants")), ==,
                     4);
-  g_assert_false (json_object_get_boolean_member (find_participant (room, "tinh-uy"), "connected"));
+  g_assert_false (
+      json_object_get_boolean_member (media_test_find_participant (room, "tinh-uy"), "connected"));
   g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH,
                           "{\"action\":\"mute\",\"endpoint\":\"tinh-uy\"}", NULL),
                     ==, 200);
   room = get_room (f, "43", parser);
-  g_assert_true (json_object_get_boolean_member (find_participant (room, "tinh-uy"), "muted"));
+  g_assert_true (
+      json_object_get_boolean_member (media_test_find_participant (room, "tinh-uy"), "muted"));
   g_assert_cmpuint (http (f, "POST", "/rooms/43/control", AUTH,
                           "{\"action\":\"layout\",\"layout\":\"chair\"}", NULL),
                     ==, 200);
@@ -407,7 +395,7 @@ static gboolean
 room_shows_connected (Fixture *f, const gchar *endpoint, gboolean expected)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *p = find_participant (get_room (f, "42", parser), endpoint);
+  JsonObject *p = media_test_find_participant (get_room (f, "42", parser), endpoint);
   return json_object_get_boolean_member (p, "connected") == expected;
 }
 
@@ -415,7 +403,7 @@ static gint64
 participant_counter (Fixture *f, const gchar *endpoint, const gchar *member)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *p = find_participant (get_room (f, "42", parser), endpoint);
+  JsonObject *p = media_test_find_participant (get_room (f, "42", parser), endpoint);
   return json_object_get_int_member (p, member);
 }
 
@@ -423,7 +411,7 @@ static gboolean
 participant_flag (Fixture *f, const gchar *endpoint, const gchar *member)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *p = find_participant (get_room (f, "42", parser), endpoint);
+  JsonObject *p = media_test_find_participant (get_room (f, "42", parser), endpoint);
   return json_object_get_boolean_member (p, member);
 }
 
@@ -528,7 +516,7 @@ test_call (Fixture *f, gconstpointer data)
                   && participant_counter (f, "ubnd-tinh", "bitrate_kbps") > 0,
               10);
   {
-    JsonObject *p = find_participant (get_room (f, "42", parser), "ubnd-tinh");
+    JsonObject *p = media_test_find_participant (get_room (f, "42", parser), "ubnd-tinh");
     g_test_message ("ubnd-tinh: %" G_GINT64_FORMAT " kbit/s, loss %.3f, jitter %.1f ms",
                     json_object_get_int_member (p, "bitrate_kbps"),
                     json_object_get_double_member (p, "loss"),
@@ -731,7 +719,8 @@ test_mix_minus_call (Fixture *f, gconstpointer data)
     g_autoptr (JsonParser) parser = json_parser_new ();
     JsonObject *room = get_room (f, "42", parser);
     g_assert_false (json_object_get_null_member (room, "active_speaker"));
-    g_assert_true (json_object_get_boolean_member (find_participant (room, "tinh-uy"), "speaking"));
+    g_assert_true (
+        json_object_get_boolean_member (media_test_find_participant (room, "tinh-uy"), "speaking"));
   }
   /* muting A removes 440 Hz from what C hears; B (660 Hz) stays */
   g_assert_cmpuint (http (f, "POST", "/rooms/42/control", AUTH,
@@ -1095,13 +1084,14 @@ test_token_rooms_refused (Fixture *f, gconstpointer data)
   room = get_room (f, "61", parser);
   g_assert_cmpstr (json_object_get_string_member (room, "opened_by"), ==, "token");
   g_assert_cmpstr (json_object_get_string_member (room, "chair"), ==, "ubnd-tinh");
-  g_assert_nonnull (find_participant (room, "ubnd-vinh"));
-  g_assert_false (json_object_get_boolean_member (find_participant (room, "ubnd-vinh"), "guest"));
+  g_assert_nonnull (media_test_find_participant (room, "ubnd-vinh"));
+  g_assert_false (
+      json_object_get_boolean_member (media_test_find_participant (room, "ubnd-vinh"), "guest"));
   /* the limits: a fourth participant, a third room */
   g_assert_cmpuint (signal_upgrade_status (f, "61", one_too_many, &text), ==, 503);
   g_assert_nonnull (strstr (text, "capacity"));
   g_clear_pointer (&text, g_free);
-  g_assert_null (find_participant (get_room (f, "61", parser), "ubnd-cua-lo"));
+  g_assert_null (media_test_find_participant (get_room (f, "61", parser), "ubnd-cua-lo"));
   g_assert_cmpuint (signal_upgrade_status (f, "62", third_room, &text), ==, 503);
   g_assert_nonnull (strstr (text, "capacity"));
   g_clear_pointer (&text, g_free);
@@ -1260,9 +1250,11 @@ test_token_room_call (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (room, "opened_by"), ==, "scheduler");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "participants")), ==,
                     4);
-  g_assert_cmpstr (json_object_get_string_member (find_participant (room, "ubnd-tinh"), "name"), ==,
-                   "UBND tỉnh Nghệ An");
-  g_assert_true (json_object_get_boolean_member (find_participant (room, "ubnd-tinh"), "muted"));
+  g_assert_cmpstr (
+      json_object_get_string_member (media_test_find_participant (room, "ubnd-tinh"), "name"), ==,
+      "UBND tỉnh Nghệ An");
+  g_assert_true (
+      json_object_get_boolean_member (media_test_find_participant (room, "ubnd-tinh"), "muted"));
   assert_keeps_flowing (peers, 3, 1500);
   g_assert_true (room_shows_connected (f, "ubnd-tinh", TRUE));
   g_assert_true (room_shows_connected (f, "tinh-uy", TRUE));

@@ -213,25 +213,11 @@ get_room (Fixture *f, guint bridge, const gchar *id, JsonParser *parser)
   return json_node_get_object (json_parser_get_root (parser));
 }
 
-static JsonObject *
-find_participant (JsonObject *room, const gchar *endpoint)
-{
-  JsonArray *list = json_object_get_array_member (room, "participants");
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *p = json_array_get_object_element (list, i);
-      if (g_str_equal (json_object_get_string_member (p, "endpoint"), endpoint))
-        return p;
-    }
-  return NULL;
-}
-
 static gboolean
 participant_connected (Fixture *f, guint bridge, const gchar *room, const gchar *endpoint)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *p = find_participant (get_room (f, bridge, room, parser), endpoint);
+  JsonObject *p = media_test_find_participant (get_room (f, bridge, room, parser), endpoint);
 
   g_assert_nonnull (p);
   return json_object_get_boolean_member (p, "connected");
@@ -626,7 +612,7 @@ test_tree (Fixture *f, gconstpointer data)
   /* the parent lists its children as connected links */
   {
     g_autoptr (JsonParser) parser = json_parser_new ();
-    JsonObject *p = find_participant (get_room (f, P, "10", parser), "huyen-a");
+    JsonObject *p = media_test_find_participant (get_room (f, P, "10", parser), "huyen-a");
     g_assert_true (json_object_get_boolean_member (p, "link"));
   }
   tree_free (&t);
