@@ -355,6 +355,8 @@ typedef struct
    * roster now stands, each meeting once per room (rollup dim
    * 'endpoint-successor', sql_raw_endpoint_successors) */
   gboolean room_successors;
+  gboolean day_rows_only; /* SchedStatsQuery.day_rows_only */
+  gint64 rows_read;       /* SchedStats.rows_read */
 } StatsWindow;
 
 static void
@@ -390,6 +392,7 @@ stats_collect_keyed (SchedDb *db, sqlite3_stmt *stmt, StatsWindow *w, gboolean i
       const gchar *key = sched_db_column_text (stmt, 0);
 
       metrics_read (stmt, 1, &m);
+      w->rows_read++;
       if (into_totals)
         metrics_add (&w->totals, &m);
       if (into_groups && key)
@@ -608,6 +611,7 @@ stats_rollup_by_month (SchedDb *db, const gchar *table_sql, gboolean by_month, g
       gchar key[16];
 
       metrics_read (stmt, 1, &m);
+      w->rows_read++;
       metrics_add (&w->totals, &m);
       g_assert (index >= 0);
       g_snprintf (key, sizeof key, "%d", index);
@@ -639,9 +643,9 @@ stats_window_rollup (SchedDb *db, GTimeZone *tz, gint64 day_from, gint64 day_to,
   (void)tz;
   if (sched_stats_month_first_day (m_from) < day_from)
     m_from++;
-  if (m_to < m_from)
+  if (m_to < m_from || w->day_rows_only)
     m_to = m_from;
-  head_to = MIN (sched_stats_month_first_day (m_from), day_to);
+  head_to = w->day_rows_only ? day_to : MIN (sched_stats_month_first_day (m_from), day_to);
   tail_from = MAX (sched_stats_month_first_day (m_to), head_to);
 
   if (group == SCHED_STATS_GROUP_MONTH)
@@ -1077,11 +1081,13 @@ stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, GError 
       && !stats_rooms_final_at (db, query->to - 1, &current.room_successors, error))
     goto out;
   previous.room_successors = current.room_successors;
+  current.day_rows_only = previous.day_rows_only = query->day_rows_only;
   if (!stats_window_compute (db, tz, query->from, query->to, query->group_by,
                              stats->query.force_raw, months, &current, error))
     goto out;
   stats->totals = current.totals;
   stats->used_rollup = current.used_rollup;
+  stats->rows_read += current.rows_read;
 
   if (query->compare != SCHED_STATS_COMPARE_NONE)
     {
@@ -1094,6 +1100,7 @@ stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, GError 
         goto out;
       stats->previous_totals = previous.totals;
       stats->previous_used_rollup = previous.used_rollup;
+      stats->rows_read += previous.rows_read;
     }
 
   if (query->compare != SCHED_STATS_COMPARE_NONE

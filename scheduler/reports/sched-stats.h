@@ -85,6 +85,9 @@ typedef struct
    * them: sched_stats_refresher_ready said STALE). SchedStats.as_of tells
    * how fresh the answer is. */
   gboolean stale_ok;
+  /* tests and benchmarks: read the rollup's day rows only, never its
+   * month rows (the way before schema v9) */
+  gboolean day_rows_only;
 } SchedStatsQuery;
 
 typedef struct
@@ -106,6 +109,10 @@ typedef struct
    * (or not used); with query.stale_ok and days still marked, the time of
    * the rollup's last complete refresh; 0 when that is not known. */
   gint64 as_of;
+  /* rows the statistics statements returned, both windows: for whole days
+   * answered from the rollup, its rows read (the work that bounds a
+   * query's time; benchmarks) */
+  gint64 rows_read;
 } SchedStats;
 
 void sched_stats_free (SchedStats *stats);
