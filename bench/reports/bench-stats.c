@@ -21,7 +21,9 @@
  * the built-in file, one-room (the worst case for the room grouping: every
  * district room closed into one), none, or a file (its effective date moved
  * to 2024-07-01); --generate-only, --after-only and --rebuild-after split a
- * long run into parts (docs/benchmarks.md). */
+ * long run into parts (docs/benchmarks.md). --kinds (issue #16) times every
+ * query kind on the rollup's month rows against its day rows only, with
+ * the rows each reads, and requests made during a background refresh. */
 #define G_LOG_DOMAIN "vc-bench-reports"
 
 #include "sched-auth.h"
