@@ -31,7 +31,8 @@
  * and triggers (see schema_v4); schema v5 gives the roster time (see
  * schema_v5); schema v6 adds holidays entered by an administrator, v7
  * recordings, v8 marks the statistics' days when a room's successor
- * changes (see schema_v6, schema_v7, schema_v8).
+ * changes, v9 adds meetings' links to central conferences (see schema_v6,
+ * schema_v7, schema_v8, schema_v9).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
