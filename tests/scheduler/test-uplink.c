@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define WATCHDOG_S 280
@@ -64,6 +65,13 @@ write_text (const gchar *path, const gchar *text)
   g_assert_no_error (error);
 }
 
+/* in the child, before exec: it dies with the test, even one that aborts */
+static void
+child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Starts @argv (its stderr to @log in the test's folder) and returns the
  * http:// URL of the first line it prints. A bridge (@tolerant) runs
  * without G_DEBUG's fatal-criticals: GStreamer 1.22.0's known rtpsession
@@ -98,6 +106,7 @@ spawn_listening (Fixture *f, const gchar *log, gchar **url, const gchar *const *
   GSubprocess *p;
 
   g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   p = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
