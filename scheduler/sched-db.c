@@ -32,7 +32,8 @@
  * schema_v5); schema v6 adds holidays entered by an administrator, v7
  * recordings, v8 marks the statistics' days when a room's successor
  * changes, v9 adds the statistics rollup's month rows and the time of its
- * last refresh (see schema_v6, schema_v7, schema_v8, schema_v9).
+ * last refresh, v10 meetings' links to central conferences (see
+ * schema_v6, schema_v7, schema_v8, schema_v9, schema_v10).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -359,6 +360,20 @@ static const gchar schema_v5[] =
   /* the statistics read a room's level as it was: a rebuild of the rollup */
   "DELETE FROM stats_rollup_meta;";
 
+/* Schema v10: a meeting's link to a higher-level (central) conference (issue
+ * #15, part 3; scheduler/sched-uplink.c): one row per meeting that has one,
+ * the parent room's signalling URL and the link token the central site gave,
+ * kept as text because the scheduler posts it to its bridge again whenever
+ * the room is opened again (the token is the central site's credential for
+ * one room, and is never shown by the API). */
+static const gchar schema_v10[] =
+  "CREATE TABLE meeting_uplinks ("
+  "  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),"
+  "  signal_url TEXT NOT NULL,"
+  "  token TEXT NOT NULL,"
+  "  set_by TEXT NOT NULL,"
+  "  set_at INTEGER NOT NULL);";
+
 /* Schema v6: holidays entered by an administrator (issue #17), merged over
  * the holiday file (sched-holidays.c): one row per entry, a local date or
  * an inclusive range of dates 'YYYY-MM-DD' (text, so that they compare in
@@ -594,7 +609,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 10) … */
+  if (version < 10 && !sched_db_exec (db, schema_v10, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 11) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {
