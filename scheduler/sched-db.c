@@ -420,6 +420,11 @@ static const gchar schema_v8[] =
   " SELECT DISTINCT day FROM stats_rollup WHERE dim = 'unit';"
   "END;"
   "DELETE FROM stats_rollup_meta;";
+
+/* Schema v9: the bridge site each room is homed on (sched-sites.h,
+ * sched-model-room-site.c); NULL, as for every room before, is the default
+ * site ([bridge] in scheduler.ini). */
+static const gchar schema_v9[] = "ALTER TABLE endpoints ADD COLUMN site TEXT;";
 /* clang-format on */
 
 void
@@ -563,7 +568,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 9) … */
+  if (version < 9 && !sched_db_exec (db, schema_v9, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 10) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {
