@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-sites.h"
+#include "sched-model-room-site.h"
 
 #include <string.h>
 
@@ -72,6 +73,7 @@ static SchedSite *
 sites_read_group (VcConfig *config, const gchar *group, GError **error)
 {
   g_autoptr (SchedSite) site = g_new0 (SchedSite, 1);
+  gint64 capacity = 0;
 
   site->code = g_strdup (group + strlen (SITE_GROUP_PREFIX));
   if (!sites_code_is_valid (site->code))
@@ -92,8 +94,11 @@ sites_read_group (VcConfig *config, const gchar *group, GError **error)
     sites_invalid (config, error, group, "signal_url", "is not an http(s):// or ws(s):// URL");
   else if (site->secret == NULL)
     sites_invalid (config, error, group, "secret", "is required (the site's bridge secret)");
-  else
-    return g_steal_pointer (&site);
+  else if (vc_config_get_int (config, group, "capacity", 200, 2, 100000, &capacity, error))
+    {
+      site->capacity = (gint)capacity;
+      return g_steal_pointer (&site);
+    }
   return NULL;
 }
 
@@ -202,6 +207,7 @@ sched_sites_lookup (const SchedSettings *s, const gchar *code, SchedSite *out)
         .signal_url = s->bridge_signal_url,
         .secret = s->bridge_secret,
         .parent = NULL,
+        .capacity = s->bridge_capacity,
       };
       return TRUE;
     }
@@ -316,4 +322,67 @@ gchar *
 sched_site_link_endpoint (const gchar *code)
 {
   return g_strconcat ("site-", code, NULL);
+}
+
+gboolean
+sched_sites_meeting_share (SchedDb *db, const SchedSettings *s, const gchar *chair,
+                           GPtrArray *codes, GHashTable **share, GError **error)
+{
+  g_autoptr (GHashTable) out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) homes = NULL;
+  g_autoptr (GHashTable) tree = NULL;
+  g_autofree gchar *root = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      g_autofree gchar *home = NULL;
+
+      if (!sched_room_site_get (db, g_ptr_array_index (codes, i), &home, error))
+        return FALSE;
+      g_strv_builder_add (b, home && sched_sites_exists (s, home) ? home
+                                                                  : sched_sites_default_code (s));
+    }
+  if (chair != NULL && !sched_room_site_get (db, chair, &root, error))
+    return FALSE;
+  if (root == NULL || !sched_sites_exists (s, root))
+    {
+      g_free (root);
+      root = g_strdup (sched_sites_default_code (s));
+    }
+  homes = g_strv_builder_end (b);
+  tree = sched_sites_meeting_tree (s, root, (const gchar *const *)homes);
+  g_hash_table_iter_init (&iter, tree);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint n = GPOINTER_TO_INT (g_hash_table_lookup (out, key));
+
+      g_hash_table_replace (out, g_strdup (key), GINT_TO_POINTER (n));
+      if (*(const gchar *)value)
+        {
+          n = GPOINTER_TO_INT (g_hash_table_lookup (out, value));
+          g_hash_table_replace (out, g_strdup (value), GINT_TO_POINTER (n + 1));
+        }
+    }
+  for (gsize i = 0; homes[i]; i++)
+    {
+      gint n = GPOINTER_TO_INT (g_hash_table_lookup (out, homes[i]));
+
+      g_hash_table_replace (out, g_strdup (homes[i]), GINT_TO_POINTER (n + 1));
+    }
+  *share = g_steal_pointer (&out);
+  return TRUE;
+}
+
+void
+sched_sites_set_limits (SchedSettings *s, const gchar *code, gint max_rooms, gint max_participants)
+{
+  SchedSite *site = (SchedSite *)sites_find (s, code);
+
+  if (site == NULL)
+    return;
+  site->max_rooms = max_rooms;
+  site->max_participants = max_participants;
 }

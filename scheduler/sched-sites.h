@@ -31,6 +31,11 @@ typedef struct
   gchar *signal_url; /* http(s)/ws(s) base for signalling; NULL: from url */
   gchar *secret;     /* shared with that bridge: control API and join tokens */
   gchar *parent;     /* NULL only for the default site */
+  gint capacity;     /* [bridge:CODE] capacity: participants until the bridge says */
+  /* The bridge's own limits, as its GET /capacity last said (written by the
+   * bridge client, agents/sched-bridge.c); 0 until it has answered. */
+  gint max_rooms;
+  gint max_participants;
 } SchedSite;
 
 void sched_site_free (SchedSite *site);
@@ -62,6 +67,17 @@ gchar *sched_site_signal_url (const SchedSite *site, gint64 meeting_id);
  * @root and one of @sites is in it. */
 GHashTable *sched_sites_meeting_tree (const SchedSettings *s, const gchar *root,
                                       const gchar *const *sites);
+
+/* The share of each site in a meeting with chair @chair and rooms @codes
+ * (gchar*): code → participants its bridge room carries (its rooms homed
+ * there and one per child site's link), for every site of the meeting's
+ * tree. A link is a participant on the parent and a room on the child. */
+gboolean sched_sites_meeting_share (SchedDb *db, const SchedSettings *s, const gchar *chair,
+                                    GPtrArray *codes, GHashTable **share, GError **error);
+/* Writes the limits site @code's bridge reported (the default site's go
+ * into SchedContext.bridge_max_* instead). */
+void sched_sites_set_limits (SchedSettings *s, const gchar *code, gint max_rooms,
+                             gint max_participants);
 
 /* The endpoint code a child site's room has in its parent's room. */
 gchar *sched_site_link_endpoint (const gchar *code);

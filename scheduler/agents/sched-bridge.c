@@ -298,6 +298,8 @@ bridge_read_capacity (SchedBridge *bridge, guint status, GBytes *body)
       ctx->bridge_max_rooms = (gint)rooms;
       ctx->bridge_max_participants = (gint)participants;
     }
+  else
+    sched_sites_set_limits (ctx->settings, bridge->site, (gint)rooms, (gint)participants);
 }
 
 /* Does a room JSON of the bridge say a join token opened it? */

@@ -34,7 +34,8 @@ static const gchar roster[] = "[unit:ubnd-tinh]\nname=UBND tỉnh (ví dụ)\npr
                               "[endpoint:xa-a1]\nname=Xã A1 (ví dụ)\nlevel=commune\nsite=cum-a\n"
                               "[endpoint:xa-a2]\nname=Xã A2 (ví dụ)\nlevel=commune\nsite=cum-a\n"
                               "[endpoint:xa-b1]\nname=Xã B1 (ví dụ)\nlevel=commune\nsite=cum-b\n"
-                              "[endpoint:xa-b2]\nname=Xã B2 (ví dụ)\nlevel=commune\nsite=cum-b\n";
+                              "[endpoint:xa-b2]\nname=Xã B2 (ví dụ)\nlevel=commune\nsite=cum-b\n"
+                              "[endpoint:xa-b3]\nname=Xã B3 (ví dụ)\nlevel=commune\nsite=cum-b\n";
 
 typedef struct
 {
@@ -147,7 +148,7 @@ start_printing_url (gchar **url, const gchar *exe, const gchar *config)
 }
 
 static void
-start_bridges (Fixture *f, gint max_rooms_b)
+start_bridges (Fixture *f, gint capacity_b)
 {
   static const gchar *const secrets[] = { SECRET_P, SECRET_A, SECRET_B };
   g_autofree gchar *exe = build_path ("media", "vc-bridge");
@@ -157,7 +158,7 @@ start_bridges (Fixture *f, gint max_rooms_b)
       g_autofree gchar *name = g_strdup_printf ("bridge-%u.ini", i);
       g_autofree gchar *path = g_build_filename (f->dir, name, NULL);
       g_autofree gchar *limit
-          = i == 2 && max_rooms_b > 0 ? g_strdup_printf ("max_rooms=%d\n", max_rooms_b) : NULL;
+          = i == 2 && capacity_b > 0 ? g_strdup_printf ("capacity=%d\n", capacity_b) : NULL;
       g_autofree gchar *ini = g_strdup_printf ("[bridge]\nlisten=127.0.0.1:0\nsecret=%s\n%s"
                                                "[ice]\naddresses=127.0.0.1\n[video]\nwidth=320\n"
                                                "height=180\nbitrate_kbps=300\n",
@@ -205,12 +206,12 @@ write_config (Fixture *f, const gchar *sites)
 }
 
 static void
-start_scheduler (Fixture *f)
+start_scheduler (Fixture *f, gint capacity_b)
 {
   g_autofree gchar *sites
       = g_strdup_printf ("[bridge:cum-a]\nurl=%s\nsecret=" SECRET_A "\n"
-                         "[bridge:cum-b]\nurl=%s\nsecret=" SECRET_B "\nparent=cum-a\n",
-                         f->bridge_urls[1], f->bridge_urls[2]);
+                         "[bridge:cum-b]\nurl=%s\nsecret=" SECRET_B "\nparent=cum-a\ncapacity=%d\n",
+                         f->bridge_urls[1], f->bridge_urls[2], capacity_b > 0 ? capacity_b : 200);
   g_autofree gchar *out = NULL, *err = NULL;
   g_autofree gchar *exe = build_path ("scheduler", "vc-scheduler");
 
@@ -394,7 +395,7 @@ test_tree (Fixture *f, gconstpointer data)
   gint64 id;
 
   start_bridges (f, 0);
-  start_scheduler (f);
+  start_scheduler (f, 0);
   g_assert_cmpuint (
       book (f, "ubnd-tinh", "[\"ubnd-tinh\",\"so-tc\",\"xa-a1\",\"xa-b1\"]", start, &reply), ==,
       201);
@@ -450,7 +451,7 @@ test_only_needed_sites (Fixture *f, gconstpointer data)
   gint64 local, path;
 
   start_bridges (f, 0);
-  start_scheduler (f);
+  start_scheduler (f, 0);
   g_assert_cmpuint (book (f, "xa-a1", "[\"xa-a1\",\"xa-a2\"]", start, &r1), ==, 201);
   local = reply_id (r1);
   g_assert_cmpuint (book (f, "xa-b2", "[\"xa-b2\",\"ubnd-tinh\"]", start, &r2), ==, 201);
@@ -465,6 +466,29 @@ test_only_needed_sites (Fixture *f, gconstpointer data)
   /* by now every bridge has been told about both meetings */
   g_assert_cmpuint (bridge_room (f, 0, local, NULL), ==, 404);
   g_assert_cmpuint (bridge_room (f, 2, local, NULL), ==, 404);
+}
+
+/* Site B carries 2 participants (its bridge's capacity and [bridge:cum-b]
+ * capacity): a meeting of P with one of B's rooms fits, a second one with
+ * two more of B's rooms at the same time is refused, naming the site, and
+ * fits once the first is cancelled. */
+static void
+test_full_site (Fixture *f, gconstpointer data)
+{
+  gint64 start = vc_time_now () + 7200;
+  g_autofree gchar *r1 = NULL, *r2 = NULL, *r3 = NULL, *url = NULL;
+
+  start_bridges (f, 2);
+  start_scheduler (f, 2);
+  g_assert_cmpuint (book (f, "ubnd-tinh", "[\"ubnd-tinh\",\"xa-b1\"]", start, &r1), ==, 201);
+  g_assert_cmpuint (book (f, "xa-b2", "[\"xa-b2\",\"xa-b3\"]", start + 600, &r2), ==, 409);
+  g_assert_nonnull (strstr (r2, "the bridge of site 'cum-b' would carry 3 participants at once"));
+  g_assert_nonnull (strstr (r2, "\"site\":\"cum-b\""));
+  /* A is on no path of the second meeting: its rooms alone fit */
+  g_assert_cmpuint (book (f, "xa-a1", "[\"xa-a1\",\"xa-a2\"]", start + 600, NULL), ==, 201);
+  url = g_strdup_printf ("%s/api/v1/meetings/%" G_GINT64_FORMAT, f->url, reply_id (r1));
+  g_assert_cmpuint (http (f, "DELETE", url, f->token, NULL, NULL), ==, 200);
+  g_assert_cmpuint (book (f, "xa-b2", "[\"xa-b2\",\"xa-b3\"]", start + 600, &r3), ==, 201);
 }
 
 /* Bad input: exit 78 naming file, group and key; nothing loaded. */
@@ -520,6 +544,7 @@ main (int argc, char **argv)
 #define ADD(name, fn) g_test_add ("/sched-core/sites/" name, Fixture, NULL, setup, fn, teardown)
   ADD ("tree", test_tree);
   ADD ("only-needed-sites", test_only_needed_sites);
+  ADD ("full-site", test_full_site);
   ADD ("bad-input", test_bad_input);
   return g_test_run ();
 }
