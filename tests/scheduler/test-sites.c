@@ -134,8 +134,7 @@ start_printing_url (gchar **url, const gchar *exe, const gchar *config)
   g_autoptr (GDataInputStream) in = NULL;
   g_autofree gchar *line = NULL;
   GSubprocess *p
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                          &error, exe, "--config", config, NULL);
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--config", config, NULL);
 
   g_assert_no_error (error);
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
