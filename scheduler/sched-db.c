@@ -31,7 +31,8 @@
  * and triggers (see schema_v4); schema v5 gives the roster time (see
  * schema_v5); schema v6 adds holidays entered by an administrator, v7
  * recordings, v8 marks the statistics' days when a room's successor
- * changes (see schema_v6, schema_v7, schema_v8).
+ * changes, v9 adds the statistics rollup's month rows and the time of its
+ * last refresh (see schema_v6, schema_v7, schema_v8, schema_v9).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -421,10 +422,35 @@ static const gchar schema_v8[] =
   "END;"
   "DELETE FROM stats_rollup_meta;";
 
-/* Schema v9: the bridge site each room is homed on (sched-sites.h,
+/* Schema v9: the statistics rollup's sums per local calendar month
+ * (stats_rollup_month: the same dims and keys as stats_rollup, month =
+ * year * 12 + month - 1), so that a year's query reads about twelve rows
+ * per key instead of 365, and the time up to which the rollup counted
+ * every change (stats_rollup_meta.refreshed_at), which a statistics
+ * answer read from a rollup still being refreshed reports as "as_of".
+ * Both are filled by the reports code (sched-stats-rollup.c) at the next
+ * start: the month rows from the day rows, without recounting the
+ * meetings. */
+static const gchar schema_v9[] =
+  "CREATE TABLE IF NOT EXISTS stats_rollup_month ("
+  "  dim TEXT NOT NULL,"
+  "  month INTEGER NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  booked INTEGER NOT NULL DEFAULT 0,"
+  "  cancelled INTEGER NOT NULL DEFAULT 0,"
+  "  displaced INTEGER NOT NULL DEFAULT 0,"
+  "  held INTEGER NOT NULL DEFAULT 0,"
+  "  planned_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  actual_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  present INTEGER NOT NULL DEFAULT 0,"
+  "  invited INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (dim, month, key)) WITHOUT ROWID;"
+  "ALTER TABLE stats_rollup_meta ADD COLUMN refreshed_at INTEGER;";
+
+/* Schema v10: the bridge site each room is homed on (sched-sites.h,
  * sched-model-room-site.c); NULL, as for every room before, is the default
  * site ([bridge] in scheduler.ini). */
-static const gchar schema_v9[] = "ALTER TABLE endpoints ADD COLUMN site TEXT;";
+static const gchar schema_v10[] = "ALTER TABLE endpoints ADD COLUMN site TEXT;";
 /* clang-format on */
 
 void
@@ -573,7 +599,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 10) … */
+  if (version < 10 && !sched_db_exec (db, schema_v10, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 11) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {

@@ -1,5 +1,5 @@
 /* sched-model-room-site.h — the bridge site a room is homed on
- * (endpoints.site, schema v9; NULL: the default site). sched-sites.h says
+ * (endpoints.site, schema v10; NULL: the default site). sched-sites.h says
  * what a site is; the roster loader writes the column, the bridge client
  * and the join tokens read it. Writes run inside the caller's transaction. */
 #pragma once
