@@ -110,6 +110,12 @@ vc_config_has (VcConfig *config, const gchar *group, const gchar *key)
   return g_key_file_has_key (config->merged, group, key, NULL);
 }
 
+gchar **
+vc_config_get_groups (VcConfig *config)
+{
+  return g_key_file_get_groups (config->merged, NULL);
+}
+
 static void config_invalid (VcConfig *config, GError **error, const gchar *group, const gchar *key,
                             const gchar *fmt, ...) G_GNUC_PRINTF (5, 6);
 

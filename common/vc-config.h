@@ -37,6 +37,8 @@ void vc_config_set (VcConfig *config, const gchar *group, const gchar *key, cons
 
 const gchar *vc_config_get_file (VcConfig *config);
 gboolean vc_config_has (VcConfig *config, const gchar *group, const gchar *key);
+/* The groups of every layer, in the order they first appeared. */
+gchar **vc_config_get_groups (VcConfig *config);
 
 gchar *vc_config_get_string (VcConfig *config, const gchar *group, const gchar *key,
                              const gchar *fallback, GError **error);

@@ -155,8 +155,8 @@ change_write_spec (SchedDb *db, gint64 id, const SchedMeetingSpec *spec, gint64 
 
 /* Conflicts and capacity for @spec, the meeting itself excluded. */
 static gboolean
-change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 start, gint64 end,
-                       JsonObject **extra, GError **error)
+change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, const gchar *chair,
+                       gint64 start, gint64 end, JsonObject **extra, GError **error)
 {
   g_autoptr (GPtrArray) conflicts
       = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_conflict_free);
@@ -174,6 +174,10 @@ change_check_schedule (SchedCore *core, gint64 id, GPtrArray *endpoints, gint64 
       return FALSE;
     }
   if (!sched_booking_check_capacity (core, endpoints->len, start, end, id, NULL, &capacity, error))
+    return FALSE;
+  if (capacity.ok
+      && !sched_booking_check_site_capacity (core, endpoints, chair, start, end, id, NULL,
+                                             &capacity, error))
     return FALSE;
   if (!capacity.ok)
     {
@@ -222,7 +226,8 @@ sched_booking_patch (SchedCore *core, const SchedPrincipal *who, gint64 id, gint
    * that is not changed may already be past (a running meeting). */
   if (spec == NULL || !sched_auth_can_book_for_unit (who, spec->unit, error)
       || !sched_booking_validate (core, spec, spec->start == m->start ? G_MININT64 : now, error)
-      || !change_check_schedule (core, id, spec->endpoints, spec->start, spec->end, extra, error)
+      || !change_check_schedule (core, id, spec->endpoints, spec->chair, spec->start, spec->end,
+                                 extra, error)
       || !change_write_spec (db, id, spec, now, error)
       || !change_check_quota (core, who, m, spec, extra, error))
     goto fail;
@@ -310,7 +315,7 @@ sched_booking_extend (SchedCore *core, const SchedPrincipal *who, gint64 id, Jso
       goto fail;
     }
   actor = sched_principal_describe (who);
-  if (!change_check_schedule (core, id, m->endpoints, m->start, new_end, extra, error)
+  if (!change_check_schedule (core, id, m->endpoints, m->chair, m->start, new_end, extra, error)
       || !change_set_end (db, id, new_end, FALSE, now, error))
     goto fail;
   {
@@ -401,7 +406,8 @@ scope_patch_one (SchedCore *core, const SchedPrincipal *who, gint64 id, JsonObje
   spec->end = spec->start + duration;
   if (!sched_auth_can_book_for_unit (who, spec->unit, error)
       || !sched_booking_validate (core, spec, spec->start == m->start ? G_MININT64 : now, error)
-      || !change_check_schedule (core, id, spec->endpoints, spec->start, spec->end, extra, error)
+      || !change_check_schedule (core, id, spec->endpoints, spec->chair, spec->start, spec->end,
+                                 extra, error)
       || !change_write_spec (db, id, spec, now, error)
       || !change_check_quota (core, who, m, spec, extra, error))
     return FALSE;

@@ -292,11 +292,23 @@ sched_booking_capacity_refuse (const SchedCapacity *capacity, JsonObject *extra,
   JsonObject *o = json_object_new ();
 
   json_object_set_string_member (o, "resource", capacity->resource);
+  if (capacity->site)
+    json_object_set_string_member (o, "site", capacity->site);
   json_object_set_string_member (o, "setting", rooms ? "max_rooms" : "capacity");
   json_object_set_int_member (o, "limit", capacity->limit);
   json_object_set_int_member (o, "peak", capacity->peak);
   json_object_set_object_member (extra, "capacity", o);
-  if (rooms)
+  if (capacity->site && rooms)
+    sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
+                            "the bridge of site '%s' would have to hold %d meetings at once (its "
+                            "max_rooms is %d)",
+                            capacity->site, capacity->peak, capacity->limit);
+  else if (capacity->site)
+    sched_error_set_reason (error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
+                            "the bridge of site '%s' would carry %d participants at once (its "
+                            "capacity is %d)",
+                            capacity->site, capacity->peak, capacity->limit);
+  else if (rooms)
     sched_error_set_reason (
         error, SCHED_ERROR_CONFLICT, NULL, "bridge_capacity",
         "the bridge would have to hold %d meetings at once (its max_rooms is %d)", capacity->peak,

@@ -175,6 +175,19 @@ booking_capacity_victim (BookingRun *run, gint64 at, GArray *freed, gint64 *vict
                                           error);
 }
 
+/* The bridge's capacity, then each bridge site's (sched-booking-sites.c). */
+static gboolean
+booking_check_all_capacity (BookingRun *run, guint n_rooms, gint64 start, gint64 end, GArray *freed,
+                            SchedCapacity *capacity, GError **error)
+{
+  if (!sched_booking_check_capacity (run->core, n_rooms, start, end, 0, freed, capacity, error))
+    return FALSE;
+  if (!capacity->ok)
+    return TRUE;
+  return sched_booking_check_site_capacity (run->core, run->spec->endpoints, run->spec->chair,
+                                            start, end, 0, freed, capacity, error);
+}
+
 /* The bridge's capacity for one occurrence. With pre-emption, meetings of
  * lower-priority units that hold the bridge where it would overflow are
  * given up, fewest first, until the occurrence fits: they are listed in
@@ -185,7 +198,7 @@ booking_fit_capacity (BookingRun *run, gint64 start, gint64 end, GArray *freed,
 {
   guint n_rooms = run->spec->endpoints->len;
 
-  if (!sched_booking_check_capacity (run->core, n_rooms, start, end, 0, NULL, capacity, error))
+  if (!booking_check_all_capacity (run, n_rooms, start, end, NULL, capacity, error))
     return FALSE;
   while (!capacity->ok && run->preempt)
     {
@@ -196,7 +209,7 @@ booking_fit_capacity (BookingRun *run, gint64 start, gint64 end, GArray *freed,
       if (victim == 0)
         break;
       g_array_append_val (freed, victim);
-      if (!sched_booking_check_capacity (run->core, n_rooms, start, end, 0, freed, capacity, error))
+      if (!booking_check_all_capacity (run, n_rooms, start, end, freed, capacity, error))
         return FALSE;
     }
   if (!capacity->ok)

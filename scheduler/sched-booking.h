@@ -120,6 +120,7 @@ typedef struct
   gint limit;            /* of that resource */
   gint peak;             /* most of it in use at once, the new meeting included */
   gint64 at;             /* the first instant it would be exceeded */
+  const gchar *site;     /* the bridge site that is full (sched-sites.h), NULL: the bridge */
 } SchedCapacity;
 
 /* Whether one more meeting (a bridge room) with @n_rooms rooms (its
@@ -129,6 +130,12 @@ typedef struct
 gboolean sched_booking_check_capacity (SchedCore *core, guint n_rooms, gint64 start, gint64 end,
                                        gint64 exclude_id, GArray *freed, SchedCapacity *out,
                                        GError **error);
+/* The same for each bridge site the meeting with @endpoints (gchar*) and
+ * @chair needs (sched-booking-sites.c); always ok with one site. */
+gboolean sched_booking_check_site_capacity (SchedCore *core, GPtrArray *endpoints,
+                                            const gchar *chair, gint64 start, gint64 end,
+                                            gint64 exclude_id, GArray *freed, SchedCapacity *out,
+                                            GError **error);
 /* Sets @error (SCHED_ERROR_CONFLICT, naming the limit) and adds
  * "capacity": {resource, setting, limit, peak} to @extra. */
 void sched_booking_capacity_refuse (const SchedCapacity *capacity, JsonObject *extra,

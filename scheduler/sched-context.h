@@ -41,6 +41,9 @@ typedef struct
   gint bridge_capacity;             /* concurrent room connections the bridge takes */
   gint64 room_open_lead_seconds;    /* open the bridge room this long before start */
   gint64 join_token_margin_seconds; /* join tokens last until end + this */
+  gchar *site_code;                 /* [bridge] site: the default site's code, NULL: "province" */
+  gchar *bridge_signal_url;         /* [bridge] signal_url, NULL: from bridge_url */
+  GPtrArray *sites;                 /* SchedSite* of [bridge:CODE] (sched-sites.h); NULL: none */
   /* [limits] */
   gint64 max_meeting_seconds;  /* 12 h */
   gint max_series_occurrences; /* 366 */

@@ -32,8 +32,8 @@
  * schema_v5); schema v6 adds holidays entered by an administrator, v7
  * recordings, v8 marks the statistics' days when a room's successor
  * changes, v9 adds the statistics rollup's month rows and the time of its
- * last refresh, v10 meetings' links to central conferences (see
- * schema_v6, schema_v7, schema_v8, schema_v9, schema_v10).
+ * last refresh, v10 meetings' links to central conferences, v11 the bridge
+ * site each room is homed on (see schema_v6 … schema_v11).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -461,6 +461,11 @@ static const gchar schema_v9[] =
   "  invited INTEGER NOT NULL DEFAULT 0,"
   "  PRIMARY KEY (dim, month, key)) WITHOUT ROWID;"
   "ALTER TABLE stats_rollup_meta ADD COLUMN refreshed_at INTEGER;";
+
+/* Schema v11: the bridge site each room is homed on (sched-sites.h,
+ * sched-model-room-site.c); NULL, as for every room before, is the default
+ * site ([bridge] in scheduler.ini). */
+static const gchar schema_v11[] = "ALTER TABLE endpoints ADD COLUMN site TEXT;";
 /* clang-format on */
 
 void
@@ -614,7 +619,12 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 11) … */
+  if (version < 11 && !sched_db_exec (db, schema_v11, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 12) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {

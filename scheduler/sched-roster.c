@@ -6,6 +6,8 @@
 #include "common/vc-config.h"
 #include "sched-error.h"
 #include "sched-model-room.h"
+#include "sched-model-room-site.h"
+#include "sched-sites.h"
 #include "sched-model-unit.h"
 
 #include <stdio.h>
@@ -178,9 +180,34 @@ roster_add_unit (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *grou
   return sched_unit_insert_full (db, &unit, error);
 }
 
+/* The room's site key: one of the configured sites, stored as NULL for
+ * the default site. */
+static gboolean
+roster_set_site (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group,
+                 const gchar *code, const SchedSettings *settings, GError **error)
+{
+  g_autofree gchar *site = roster_get (kf, path, group, "site", FALSE, error);
+  SchedSettings none = { 0 };
+  const SchedSettings *s = settings ? settings : &none;
+
+  if (site == NULL)
+    return FALSE;
+  if (*site == '\0' || g_str_equal (site, sched_sites_default_code (s)))
+    return TRUE;
+  if (!sched_sites_exists (s, site))
+    {
+      g_autofree gchar *what = g_strdup_printf (
+          "names no bridge site '%s' (the sites are [bridge] and [bridge:CODE] of the "
+          "scheduler's configuration)",
+          site);
+      return roster_invalid (error, path, group, "site", what);
+    }
+  return sched_room_site_set (db, code, site, error);
+}
+
 static gboolean
 roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *group,
-                     gboolean with_parent, GError **error)
+                     gboolean with_parent, const SchedSettings *settings, GError **error)
 {
   const gchar *code = group + strlen ("endpoint:");
   g_autofree gchar *name = roster_get (kf, path, group, "name", TRUE, error);
@@ -212,7 +239,7 @@ roster_add_endpoint (SchedDb *db, GKeyFile *kf, const gchar *path, const gchar *
   if (!sched_room_insert (db, &room, NULL))
     return roster_invalid (error, path, group, "unit",
                            "names no unit of the roster (or duplicate code)");
-  return TRUE;
+  return roster_set_site (db, kf, path, group, code, settings, error);
 }
 
 static gboolean
@@ -227,7 +254,8 @@ roster_is_empty (SchedDb *db, gboolean *empty, GError **error)
 }
 
 static gboolean
-roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GTimeZone *tz, GError **error)
+roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GTimeZone *tz,
+                    const SchedSettings *settings, GError **error)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
 
@@ -241,7 +269,7 @@ roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GTimeZone *tz,
   for (gint pass = 0; pass < 2; pass++)
     for (gsize g = 0; groups[g]; g++)
       if (g_str_has_prefix (groups[g], "endpoint:")
-          && !roster_add_endpoint (db, kf, path, groups[g], pass == 1, error))
+          && !roster_add_endpoint (db, kf, path, groups[g], pass == 1, settings, error))
         return FALSE;
   for (gsize g = 0; groups[g]; g++)
     if (!g_str_has_prefix (groups[g], "unit:") && !g_str_has_prefix (groups[g], "endpoint:"))
@@ -251,8 +279,8 @@ roster_load_groups (SchedDb *db, GKeyFile *kf, const gchar *path, GTimeZone *tz,
 }
 
 gboolean
-sched_roster_load_if_empty (SchedDb *db, const gchar *path, GTimeZone *tz, gboolean *loaded,
-                            GError **error)
+sched_roster_load_if_empty (SchedDb *db, const gchar *path, GTimeZone *tz,
+                            const SchedSettings *settings, gboolean *loaded, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
@@ -275,7 +303,7 @@ sched_roster_load_if_empty (SchedDb *db, const gchar *path, GTimeZone *tz, gbool
       g_set_error (error, VC_CONFIG_ERROR, VC_CONFIG_ERROR_READ, "%s: %s", path, local->message);
       goto fail;
     }
-  if (!roster_load_groups (db, kf, path, tz, error))
+  if (!roster_load_groups (db, kf, path, tz, settings, error))
     goto fail;
   if (!sched_db_commit (db, error))
     return FALSE;

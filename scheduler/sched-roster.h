@@ -8,10 +8,13 @@
  *                    and requiring a successor)
  *   [endpoint:CODE]  name=…  level=central|province|district|department|commune
  *                    unit=UNIT-CODE  parent=ENDPOINT-CODE (both optional)
+ *                    site=SITE-CODE (optional: the bridge site it is homed
+ *                    on, sched-sites.h; none: the default site)
  * It is read only when the database has no unit and no endpoint, so that
  * changes made through the API are never overwritten. */
 #pragma once
 
+#include "sched-context.h"
 #include "sched-db.h"
 
 G_BEGIN_DECLS
@@ -30,8 +33,11 @@ gchar *sched_roster_describe_period (GTimeZone *tz, gint64 valid_from, gint64 va
                                      const gchar *successor);
 
 /* Loads @path when the database is empty; *loaded tells whether it did.
- * Errors in the file are VC_CONFIG_ERROR naming file/group/key. */
+ * Errors in the file are VC_CONFIG_ERROR naming file/group/key, and
+ * nothing is loaded then. A room's site must be one of @settings' sites
+ * (NULL settings: only the default site, "province"). */
 gboolean sched_roster_load_if_empty (SchedDb *db, const gchar *path, GTimeZone *tz,
-                                     gboolean *loaded, GError **error);
+                                     const SchedSettings *settings, gboolean *loaded,
+                                     GError **error);
 
 G_END_DECLS

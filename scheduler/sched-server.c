@@ -42,7 +42,8 @@ sched_server_context_new (SchedSettings *settings, GError **error)
                              settings->db_sync_full ? SCHED_DB_SYNC_FULL : SCHED_DB_SYNC_NORMAL,
                              settings->db_sync_interval_ms, error))
     return NULL;
-  if (!sched_roster_load_if_empty (ctx->db, settings->roster_path, ctx->tz, &loaded, error))
+  if (!sched_roster_load_if_empty (ctx->db, settings->roster_path, ctx->tz, settings, &loaded,
+                                   error))
     return NULL;
   if (loaded)
     g_message ("loaded the roster %s into %s", settings->roster_path, settings->db_path);

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-settings.h"
+#include "sched-sites.h"
 
 #include "common/vc-paths.h"
 
@@ -106,6 +107,9 @@ sched_settings_free (SchedSettings *s)
   g_free (s->holidays_path);
   g_free (s->bridge_url);
   g_free (s->bridge_secret);
+  g_free (s->site_code);
+  g_free (s->bridge_signal_url);
+  g_clear_pointer (&s->sites, g_ptr_array_unref);
   g_free (s->recordings_directory);
   g_free (s);
 }
@@ -354,8 +358,8 @@ sched_settings_from_config (VcConfig *config, GError **error)
   g_autoptr (SchedSettings) s = g_new0 (SchedSettings, 1);
 
   if (!settings_read_server (config, s, error) || !settings_read_site (config, s, error)
-      || !settings_read_bridge (config, s, error) || !settings_read_limits (config, s, error)
-      || !settings_read_recordings (config, s, error))
+      || !settings_read_bridge (config, s, error) || !sched_sites_read (config, s, error)
+      || !settings_read_limits (config, s, error) || !settings_read_recordings (config, s, error))
     return NULL;
   return g_steal_pointer (&s);
 }

@@ -193,7 +193,7 @@ load_roster_file (SchedDb *db, const gchar *file)
 
   {
     g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
-    sched_roster_load_if_empty (db, file, tz, &loaded, &error);
+    sched_roster_load_if_empty (db, file, tz, NULL, &loaded, &error);
   }
   die_on_error (error, file);
   g_assert (loaded);

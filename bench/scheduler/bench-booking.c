@@ -83,7 +83,7 @@ bench_fill (const gchar *db_path, gint64 base, guint stored, gchar **token)
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
 
   g_assert_no_error (error);
-  g_assert_true (sched_roster_load_if_empty (db, roster, tz, &loaded, &error));
+  g_assert_true (sched_roster_load_if_empty (db, roster, tz, NULL, &loaded, &error));
   g_assert_no_error (error);
   g_assert_true (sched_db_exec (db, "PRAGMA synchronous = OFF", &error)); /* filling only */
   g_assert_true (sched_db_begin_immediate (db, &error));

@@ -4,7 +4,9 @@
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-agent-schedule.h"
+#include "sched-bridge-sites.h"
 #include "sched-http.h"
+#include "sched-sites.h"
 #include "sched-model-meeting-room.h"
 #include "vc-jwt.h"
 #include "vc-time.h"
@@ -64,6 +66,8 @@ sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now
       ctx->db, endpoint, now, now + VC_AGENT_WIRE_SCHEDULE_HORIZON_SECONDS,
       VC_AGENT_WIRE_SCHEDULE_MAX_MEETINGS, error);
   g_autoptr (VcAgentWireSchedule) schedule = vc_agent_wire_schedule_new ();
+  g_autofree gchar *home = sched_bridge_site_of_room (ctx, endpoint);
+  SchedSite site;
 
   if (entries == NULL)
     return NULL;
@@ -83,9 +87,28 @@ sched_agent_schedule_build (SchedContext *ctx, const gchar *endpoint, gint64 now
       m->end = e->end;
       m->status = g_strdup (e->status);
       m->token_expires = e->end + ctx->settings->join_token_margin_seconds;
-      m->signal_url = sched_agent_signal_url (ctx->settings, e->id);
-      m->join_token = sched_agent_join_token (ctx->settings, e->id, endpoint, e->room_name,
-                                              e->chair, FALSE, m->token_expires, now);
+      /* Each room joins its own site's bridge, with that site's secret. */
+      if (sched_sites_is_multi (ctx->settings) && sched_sites_lookup (ctx->settings, home, &site))
+        {
+          g_autofree gchar *meeting = g_strdup_printf ("%" G_GINT64_FORMAT, e->id);
+          VcJwtClaims claims = {
+            .meeting = meeting,
+            .endpoint = (gchar *)endpoint,
+            .name = e->room_name,
+            .chair = e->chair,
+            .exp = m->token_expires,
+            .iat = now,
+          };
+
+          m->signal_url = sched_site_signal_url (&site, e->id);
+          m->join_token = site.secret ? vc_jwt_sign (&claims, site.secret) : NULL;
+        }
+      else
+        {
+          m->signal_url = sched_agent_signal_url (ctx->settings, e->id);
+          m->join_token = sched_agent_join_token (ctx->settings, e->id, endpoint, e->room_name,
+                                                  e->chair, FALSE, m->token_expires, now);
+        }
       g_ptr_array_add (schedule->meetings, m);
     }
   return vc_agent_wire_schedule_build (schedule, FALSE);

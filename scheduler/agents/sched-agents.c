@@ -13,10 +13,12 @@
 #include "sched-recordings-api.h"
 #include "sched-recordings.h"
 #include "sched-uplink-api.h"
+#include "sched-sites.h"
 
 typedef struct
 {
   SoupServer *server;
+  GPtrArray *site_bridges; /* SchedBridge* of the sites besides the default (sched-sites.h) */
 } AgentsRegistration;
 
 static AgentsRegistration registration; /* one scheduler per process */
@@ -42,6 +44,8 @@ hook_meeting_changed (SchedContext *ctx, gint64 meeting_id)
 {
   if (ctx->bridge)
     sched_bridge_meeting_changed (ctx->bridge, meeting_id);
+  for (guint i = 0; registration.site_bridges && i < registration.site_bridges->len; i++)
+    sched_bridge_meeting_changed (g_ptr_array_index (registration.site_bridges, i), meeting_id);
 }
 
 static void
@@ -61,6 +65,11 @@ sched_agents_register (SchedContext *ctx, SoupServer *server)
   registration.server = g_object_ref (server);
   ctx->hub = sched_agent_hub_new (ctx, server);
   ctx->bridge = sched_bridge_new (ctx);
+  registration.site_bridges = g_ptr_array_new_with_free_func ((GDestroyNotify)sched_bridge_free);
+  for (guint i = 0; ctx->settings->sites && i < ctx->settings->sites->len; i++)
+    g_ptr_array_add (registration.site_bridges,
+                     sched_bridge_new_for_site (
+                         ctx, ((SchedSite *)g_ptr_array_index (ctx->settings->sites, i))->code));
   ctx->get_presence = hook_get_presence;
   ctx->schedule_changed = hook_schedule_changed;
   ctx->meeting_changed = hook_meeting_changed;
@@ -87,6 +96,7 @@ sched_agents_unregister (SchedContext *ctx)
       sched_uplink_api_unregister (ctx);
     }
   g_clear_pointer ((SchedRecorder **)&ctx->recorder, sched_recorder_free);
+  g_clear_pointer (&registration.site_bridges, g_ptr_array_unref);
   g_clear_pointer ((SchedBridge **)&ctx->bridge, sched_bridge_free);
   g_clear_pointer ((SchedAgentHub **)&ctx->hub, sched_agent_hub_free);
   g_clear_object (&registration.server);

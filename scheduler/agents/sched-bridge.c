@@ -30,12 +30,25 @@
  * SchedContext.bridge_max_*: the booking rules check them, so that a
  * meeting booked is a meeting the bridge will open.
  *
+ * Sites. One SchedBridge runs per bridge site (sched-sites.h): it opens a
+ * meeting's room on its bridge only when the meeting needs that site
+ * (sched-bridge-sites.c), with the meeting's rooms homed there and a link
+ * participant ("link": true) per child site of the meeting's tree; on a
+ * child site, once the room is open, it posts /rooms/{id}/uplink with a
+ * link token signed with the parent site's secret, and posts it again when
+ * a poll shows the uplink "off". With the default site alone every room is
+ * local and nothing changes. Only the default site's capacity goes into
+ * SchedContext.bridge_max_*; each site's is kept for
+ * sched_bridge_get_capacity().
+ *
  * Everything runs on the main thread; SoupSession callbacks come back to it. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-bridge.h"
 #include "sched-bridge-uplink.h"
 #include "sched-agent-schedule.h"
+#include "sched-bridge-sites.h"
+#include "sched-sites.h"
 #include "sched-model-meeting.h"
 #include "sched-error.h"
 #include "vc-time.h"
@@ -60,20 +73,26 @@ typedef struct
 {
   gint64 id;
   SchedBridgeRoomState state;
-  gboolean dirty;      /* re-POST: the participants or chair changed */
-  gboolean busy;       /* a POST or DELETE is in flight */
-  gboolean polling;    /* a GET is in flight */
-  gint64 retry_at;     /* monotonic µs; no POST/DELETE before */
-  gint64 next_poll_at; /* monotonic µs */
-  JsonNode *room;      /* last GET /rooms/{id} */
-  gboolean adopted;    /* found on the bridge: kept open while its meeting is live */
-  gint64 record_from;  /* the meeting's start when it is recorded, else 0 */
-  gboolean record_on;  /* the last POST asked the bridge to record */
+  gboolean dirty;       /* re-POST: the participants or chair changed */
+  gboolean busy;        /* a POST or DELETE is in flight */
+  gboolean polling;     /* a GET is in flight */
+  gint64 retry_at;      /* monotonic µs; no POST/DELETE before */
+  gint64 next_poll_at;  /* monotonic µs */
+  JsonNode *room;       /* last GET /rooms/{id} */
+  gboolean adopted;     /* found on the bridge: kept open while its meeting is live */
+  gint64 record_from;   /* the meeting's start when it is recorded, else 0 */
+  gboolean record_on;   /* the last POST asked the bridge to record */
+  gchar *uplink_parent; /* the parent site it links up to, NULL: none (a root) */
+  gboolean uplink_busy; /* a POST /rooms/{id}/uplink is in flight */
 } SchedBridgeRoom;
 
 struct _SchedBridge
 {
   SchedContext *ctx;
+  gchar *site;         /* the site's code */
+  gboolean is_default; /* the default site: its capacity goes into ctx */
+  gint max_rooms;      /* the site's GET /capacity; 0: not known */
+  gint max_participants;
   SoupSession *session;
   GCancellable *cancellable;
   GHashTable *rooms; /* gint64* id → SchedBridgeRoom* */
@@ -96,6 +115,7 @@ typedef enum
   REQUEST_GET,
   REQUEST_CAPACITY,
   REQUEST_LIST,
+  REQUEST_UPLINK,
 } RequestKind;
 
 typedef struct
@@ -113,16 +133,27 @@ static void
 room_free (SchedBridgeRoom *room)
 {
   g_clear_pointer (&room->room, json_node_unref);
+  g_free (room->uplink_parent);
   g_free (room);
+}
+
+/* The site's URL and secret (borrowed). */
+static SchedSite
+bridge_site (SchedBridge *bridge)
+{
+  SchedSite site = { 0 };
+
+  if (!sched_sites_lookup (bridge->ctx->settings, bridge->site, &site))
+    g_assert_not_reached (); /* sites are fixed at start */
+  return site;
 }
 
 static SoupMessage *
 bridge_message (SchedBridge *bridge, const gchar *method, const gchar *path, JsonNode *body)
 {
-  g_autofree gchar *url = g_strconcat (bridge->ctx->settings->bridge_url, path, NULL);
-  g_autofree gchar *auth = g_strconcat (
-      "Bearer ", bridge->ctx->settings->bridge_secret ? bridge->ctx->settings->bridge_secret : "",
-      NULL);
+  SchedSite site = bridge_site (bridge);
+  g_autofree gchar *url = g_strconcat (site.url, path, NULL);
+  g_autofree gchar *auth = g_strconcat ("Bearer ", site.secret ? site.secret : "", NULL);
   SoupMessage *msg = soup_message_new (method, url);
 
   if (msg == NULL)
@@ -146,7 +177,7 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
 {
   if (!reachable && !bridge->down)
     {
-      g_warning ("bridge %s unreachable: %s (retrying)", bridge->ctx->settings->bridge_url,
+      g_warning ("bridge %s unreachable: %s (retrying)", bridge_site (bridge).url,
                  error ? error->message : "unknown error");
       bridge->down = TRUE;
     }
@@ -154,7 +185,7 @@ bridge_note_reachable (SchedBridge *bridge, gboolean reachable, const GError *er
     bridge->answered = TRUE;
   if (reachable && bridge->down)
     {
-      g_message ("bridge %s reachable again", bridge->ctx->settings->bridge_url);
+      g_message ("bridge %s reachable again", bridge_site (bridge).url);
       bridge->down = FALSE;
       bridge->next_list_at = 0; /* it may have rooms of its own now */
     }
@@ -171,18 +202,22 @@ room_body (SchedBridge *bridge, SchedBridgeRoom *room)
   SchedDb *db = bridge->ctx->db;
   g_autoptr (GError) error = NULL;
   g_autoptr (SchedMeeting) meeting = sched_meeting_load (db, id, &error);
-  g_autoptr (GPtrArray) participants = NULL;
+  g_autoptr (SchedBridgeSitePlan) plan = NULL;
+  GPtrArray *participants;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
   if (meeting)
-    participants = sched_meeting_room_list_participants (db, id, &error);
-  if (participants == NULL)
+    plan = sched_bridge_site_plan (bridge->ctx, bridge->site, meeting, &error);
+  if (plan == NULL)
     {
       if (!g_error_matches (error, SCHED_ERROR, SCHED_ERROR_NOT_FOUND))
         g_warning ("bridge: %s", error->message);
       return NULL;
     }
+  participants = plan->locals;
+  g_free (room->uplink_parent);
+  room->uplink_parent = g_strdup (plan->parent);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, id_text);
@@ -196,6 +231,20 @@ room_body (SchedBridge *bridge, SchedBridgeRoom *room)
       json_builder_add_string_value (b, p->code);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, p->name);
+      json_builder_end_object (b);
+    }
+  for (guint i = 0; i < plan->links->len; i++)
+    {
+      const gchar *child = g_ptr_array_index (plan->links, i);
+      g_autofree gchar *endpoint = sched_site_link_endpoint (child);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "endpoint");
+      json_builder_add_string_value (b, endpoint);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, child);
+      json_builder_set_member_name (b, "link");
+      json_builder_add_boolean_value (b, TRUE);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -240,12 +289,19 @@ bridge_read_capacity (SchedBridge *bridge, guint status, GBytes *body)
       bridge->capacity_unknown_logged = TRUE;
       return;
     }
-  if (rooms != ctx->bridge_max_rooms || participants != ctx->bridge_max_participants)
-    g_message ("bridge: holds %" G_GINT64_FORMAT " rooms and %" G_GINT64_FORMAT
+  if (rooms != bridge->max_rooms || participants != bridge->max_participants)
+    g_message ("bridge (site %s): holds %" G_GINT64_FORMAT " rooms and %" G_GINT64_FORMAT
                " participants at once; bookings are checked against that",
-               rooms, participants);
-  ctx->bridge_max_rooms = (gint)rooms;
-  ctx->bridge_max_participants = (gint)participants;
+               bridge->site, rooms, participants);
+  bridge->max_rooms = (gint)rooms;
+  bridge->max_participants = (gint)participants;
+  if (bridge->is_default)
+    {
+      ctx->bridge_max_rooms = (gint)rooms;
+      ctx->bridge_max_participants = (gint)participants;
+    }
+  else
+    sched_sites_set_limits (ctx->settings, bridge->site, (gint)rooms, (gint)participants);
 }
 
 /* Does a room JSON of the bridge say a join token opened it? */
@@ -259,14 +315,28 @@ bridge_room_opened_by_token (JsonNode *room)
                 == 0;
 }
 
-/* Is meeting @id scheduled and not over at @now? */
+/* Does meeting @meeting need a room on this bridge's site? */
+static gboolean
+bridge_meeting_on_site (SchedBridge *bridge, const SchedMeeting *meeting)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedBridgeSitePlan) plan = NULL;
+
+  if (!sched_sites_is_multi (bridge->ctx->settings))
+    return TRUE;
+  plan = sched_bridge_site_plan (bridge->ctx, bridge->site, meeting, &error);
+  return plan != NULL && plan->wanted;
+}
+
+/* Is meeting @id scheduled, not over at @now, and on this site? */
 static gboolean
 bridge_meeting_live (SchedBridge *bridge, gint64 id, gint64 now)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SchedMeeting) meeting = sched_meeting_load (bridge->ctx->db, id, &error);
 
-  return meeting != NULL && g_strcmp0 (meeting->status, "scheduled") == 0 && meeting->end > now;
+  return meeting != NULL && g_strcmp0 (meeting->status, "scheduled") == 0 && meeting->end > now
+         && bridge_meeting_on_site (bridge, meeting);
 }
 
 /* A room the bridge has and we do not know: adopt it or close it. */
@@ -295,7 +365,8 @@ bridge_adopt_room (SchedBridge *bridge, JsonNode *node, gint64 now)
     }
   room = g_new0 (SchedBridgeRoom, 1);
   room->id = id;
-  if (g_strcmp0 (meeting->status, "scheduled") == 0 && meeting->end > now)
+  if (g_strcmp0 (meeting->status, "scheduled") == 0 && meeting->end > now
+      && bridge_meeting_on_site (bridge, meeting))
     {
       g_message ("bridge: room %" G_GINT64_FORMAT
                  " found on the bridge (opened by %s); adopting it",
@@ -309,7 +380,10 @@ bridge_adopt_room (SchedBridge *bridge, JsonNode *node, gint64 now)
     {
       g_message ("bridge: room %" G_GINT64_FORMAT " found on the bridge for a meeting that is %s;"
                  " closing it",
-                 id, meeting->end <= now ? "over" : meeting->status);
+                 id,
+                 meeting->end <= now                             ? "over"
+                 : g_strcmp0 (meeting->status, "scheduled") != 0 ? meeting->status
+                                                                 : "not on this site");
       room->state = SCHED_BRIDGE_ROOM_CLOSED;
     }
   g_hash_table_insert (bridge->rooms, &room->id, room);
@@ -337,6 +411,22 @@ bridge_adopt_rooms (SchedBridge *bridge, guint status, GBytes *body)
     bridge_adopt_room (bridge, json_array_get_element (json_node_get_array (rooms), i), now);
   if (g_hash_table_size (bridge->rooms) > 0 && bridge->tick_id && bridge->kick_id == 0)
     bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
+static void bridge_post_uplink (SchedBridge *bridge, SchedBridgeRoom *room);
+
+/* Does a polled room say its uplink is off (never started, or refused)? */
+static gboolean
+bridge_uplink_is_off (JsonNode *room)
+{
+  JsonObject *o = JSON_NODE_HOLDS_OBJECT (room) ? json_node_get_object (room) : NULL;
+  JsonNode *uplink = o ? json_object_get_member (o, "uplink") : NULL;
+
+  return uplink != NULL && JSON_NODE_HOLDS_OBJECT (uplink)
+         && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (uplink),
+                                                                   "state", NULL),
+                       "off")
+                == 0;
 }
 
 static void
@@ -376,6 +466,19 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
   room = g_hash_table_lookup (bridge->rooms, &id);
   if (room == NULL)
     return;
+  if (kind == REQUEST_UPLINK)
+    {
+      room->uplink_busy = FALSE;
+      bridge_note_reachable (bridge, body != NULL, error);
+      if (body != NULL && soup_message_get_status (msg) != SOUP_STATUS_ACCEPTED
+          && soup_message_get_status (msg) != SOUP_STATUS_CONFLICT)
+        g_warning ("bridge (site %s): POST /rooms/%" G_GINT64_FORMAT "/uplink answered %u",
+                   bridge->site, id, soup_message_get_status (msg));
+      else if (body != NULL && soup_message_get_status (msg) == SOUP_STATUS_ACCEPTED)
+        g_message ("bridge (site %s): room %" G_GINT64_FORMAT " links up to site %s", bridge->site,
+                   id, room->uplink_parent ? room->uplink_parent : "?");
+      return;
+    }
   if (kind == REQUEST_GET)
     room->polling = FALSE;
   else
@@ -401,6 +504,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
               g_message ("bridge: room %" G_GINT64_FORMAT " open", id);
             room->state = SCHED_BRIDGE_ROOM_OPEN;
             room->next_poll_at = 0;
+            bridge_post_uplink (bridge, room);
           }
         else
           {
@@ -434,7 +538,13 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
               {
                 g_clear_pointer (&room->room, json_node_unref);
                 room->room = json_node_copy (json_parser_get_root (parser));
-                sched_bridge_uplinks_room_polled (bridge->uplinks, id, room->room);
+                if (room->uplink_parent != NULL)
+                  {
+                    if (bridge_uplink_is_off (room->room))
+                      bridge_post_uplink (bridge, room);
+                  }
+                else /* a root room: its link to a central conference, if any */
+                  sched_bridge_uplinks_room_polled (bridge->uplinks, id, room->room);
                 if (bridge_room_opened_by_token (room->room)
                     && room->state == SCHED_BRIDGE_ROOM_OPEN && !room->dirty)
                   {
@@ -458,6 +568,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
         break;
       case REQUEST_CAPACITY: /* handled above */
       case REQUEST_LIST:
+      case REQUEST_UPLINK:
         break;
     }
 }
@@ -502,12 +613,52 @@ room_send (SchedBridge *bridge, SchedBridgeRoom *room, RequestKind kind)
   req->msg = bridge_message (bridge, method, path, body);
   if (req->msg == NULL)
     {
-      g_warning ("bridge: bad bridge_url %s", bridge->ctx->settings->bridge_url);
+      g_warning ("bridge: bad bridge URL %s", bridge_site (bridge).url);
       room->busy = room->polling = FALSE;
       g_object_unref (req->cancellable);
       g_free (req);
       return;
     }
+  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT,
+                                    bridge->cancellable, on_room_request_done, req);
+}
+
+/* A child site's room: link it up to its parent site's room. */
+static void
+bridge_post_uplink (SchedBridge *bridge, SchedBridgeRoom *room)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SchedMeeting) meeting = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree gchar *path = NULL;
+  RoomRequest *req;
+
+  if (room->uplink_parent == NULL || room->uplink_busy)
+    return;
+  meeting = sched_meeting_load (bridge->ctx->db, room->id, &error);
+  if (meeting == NULL)
+    return;
+  body = sched_bridge_site_uplink_body (bridge->ctx, bridge->site, room->uplink_parent, meeting);
+  if (body == NULL)
+    {
+      g_warning ("bridge (site %s): site %s has no URL or secret to link to", bridge->site,
+                 room->uplink_parent);
+      return;
+    }
+  path = g_strdup_printf ("/rooms/%" G_GINT64_FORMAT "/uplink", room->id);
+  req = g_new0 (RoomRequest, 1);
+  req->bridge = bridge;
+  req->id = room->id;
+  req->kind = REQUEST_UPLINK;
+  req->cancellable = g_object_ref (bridge->cancellable);
+  req->msg = bridge_message (bridge, "POST", path, body);
+  if (req->msg == NULL)
+    {
+      g_object_unref (req->cancellable);
+      g_free (req);
+      return;
+    }
+  room->uplink_busy = TRUE;
   soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT,
                                     bridge->cancellable, on_room_request_done, req);
 }
@@ -569,7 +720,18 @@ wanted_rooms (SchedBridge *bridge, gint64 now)
       return wanted;
     }
   for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (wanted, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (sched_sites_is_multi (bridge->ctx->settings))
+        {
+          g_autoptr (SchedMeeting) meeting = sched_meeting_load (bridge->ctx->db, id, NULL);
+
+          if (meeting == NULL || !bridge_meeting_on_site (bridge, meeting))
+            continue;
+        }
+      g_hash_table_add (wanted, g_memdup2 (&id, sizeof (gint64)));
+    }
   return wanted;
 }
 
@@ -644,15 +806,25 @@ on_kick (gpointer user_data)
 SchedBridge *
 sched_bridge_new (SchedContext *ctx)
 {
-  SchedBridge *bridge = g_new0 (SchedBridge, 1);
+  return sched_bridge_new_for_site (ctx, NULL);
+}
 
+SchedBridge *
+sched_bridge_new_for_site (SchedContext *ctx, const gchar *site)
+{
+  SchedBridge *bridge = g_new0 (SchedBridge, 1);
+  SchedSite view;
+
+  g_return_val_if_fail (sched_sites_lookup (ctx->settings, site, &view), NULL);
   bridge->ctx = ctx;
+  bridge->site = g_strdup (view.code);
+  bridge->is_default = view.parent == NULL;
   bridge->session = soup_session_new_with_options ("timeout", 10, "idle-timeout", 30, NULL);
   bridge->cancellable = g_cancellable_new ();
   bridge->rooms
       = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify)room_free);
   bridge->uplinks = sched_bridge_uplinks_new (ctx, bridge);
-  if (ctx->settings->bridge_url && *ctx->settings->bridge_url)
+  if (view.url && *view.url)
     {
       bridge->tick_id = g_timeout_add (TICK_MS, on_tick, bridge);
       bridge->kick_id = g_idle_add (on_kick, bridge);
@@ -675,6 +847,7 @@ sched_bridge_free (SchedBridge *bridge)
    * check the cancellation before touching @bridge. */
   soup_session_abort (bridge->session);
   g_clear_object (&bridge->session);
+  g_free (bridge->site);
   g_free (bridge);
 }
 
@@ -690,6 +863,19 @@ sched_bridge_meeting_changed (SchedBridge *bridge, gint64 meeting_id)
     }
   if (bridge->tick_id && bridge->kick_id == 0)
     bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
+void
+sched_bridge_get_capacity (SchedBridge *bridge, gint *max_rooms, gint *max_participants)
+{
+  *max_rooms = bridge->max_rooms;
+  *max_participants = bridge->max_participants;
+}
+
+const gchar *
+sched_bridge_get_site (SchedBridge *bridge)
+{
+  return bridge->site;
 }
 
 gboolean

@@ -15,8 +15,11 @@ G_BEGIN_DECLS
 typedef struct _SchedBridge SchedBridge;
 typedef struct _SchedBridgeUplinks SchedBridgeUplinks; /* sched-bridge-uplink.h */
 
-/* Starts the 1 s timer. Does nothing when settings->bridge_url is NULL. */
+/* Starts the 1 s timer. Does nothing when settings->bridge_url is NULL.
+ * The default site's bridge. */
 SchedBridge *sched_bridge_new (SchedContext *ctx);
+/* The bridge of site @site (sched-sites.h; NULL: the default site). */
+SchedBridge *sched_bridge_new_for_site (SchedContext *ctx, const gchar *site);
 /* Cancels requests in flight and stops the timer. */
 void sched_bridge_free (SchedBridge *bridge);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedBridge, sched_bridge_free)
@@ -24,6 +27,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedBridge, sched_bridge_free)
 /* The meeting was created/changed/ended/cancelled: re-post or close its room
  * (on the next tick, which is scheduled at once). */
 void sched_bridge_meeting_changed (SchedBridge *bridge, gint64 meeting_id);
+
+/* The site's code (borrowed) and its last GET /capacity (0: not known). */
+const gchar *sched_bridge_get_site (SchedBridge *bridge);
+void sched_bridge_get_capacity (SchedBridge *bridge, gint *max_rooms, gint *max_participants);
 
 /* Has the bridge answered, and answered the last request? */
 gboolean sched_bridge_is_reachable (SchedBridge *bridge);

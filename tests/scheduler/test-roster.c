@@ -54,7 +54,7 @@ load (RosterFixture *f, const gchar *text, GError **error)
   gboolean loaded = FALSE, ok;
 
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  ok = sched_roster_load_if_empty (f->db, path, f->tz, &loaded, error);
+  ok = sched_roster_load_if_empty (f->db, path, f->tz, NULL, &loaded, error);
   g_assert_true (ok == loaded);
   return ok;
 }
@@ -110,7 +110,7 @@ test_shipped_roster (RosterFixture *f, gconstpointer data)
   g_autofree gchar *rooms = NULL, *levels = NULL, *parents = NULL;
   gboolean loaded = FALSE;
 
-  g_assert_true (sched_roster_load_if_empty (f->db, path, f->tz, &loaded, &error));
+  g_assert_true (sched_roster_load_if_empty (f->db, path, f->tz, NULL, &loaded, &error));
   g_assert_no_error (error);
   g_assert_true (loaded);
   rooms = text_of (f, "SELECT count(*) FROM endpoints");
