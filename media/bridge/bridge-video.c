@@ -38,6 +38,7 @@ typedef struct
   GstElement *bin; /* appsrc ! vp8dec ! ... ! queue, ghost "src" */
   GstElement *appsrc;
   GstElement *scale_caps;
+  GstPad *decoded; /* vp8dec's output: the size the sender sends */
   TileLabel *label;
   GstPad *comp_pad;
   BridgeTile tile;
@@ -419,7 +420,8 @@ tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
   g_autoptr (GstElement) overlay = NULL;
   GstElement *bin = gst_parse_bin_from_description (
       "appsrc name=in is-live=true do-timestamp=true format=time max-bytes=2000000 "
-      "caps=video/x-vp8 ! vp8dec threads=1 ! videoconvert ! videoscale add-borders=false ! "
+      "caps=video/x-vp8 ! vp8dec name=dec threads=1 ! videoconvert ! videoscale add-borders=false "
+      "! "
       "capsfilter name=size ! overlaycomposition name=label ! queue name=out "
       "max-size-buffers=2 leaky=downstream",
       TRUE, &error);
@@ -431,6 +433,10 @@ tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
   vt->bin = gst_object_ref (bin);
   vt->appsrc = gst_bin_get_by_name (GST_BIN (bin), "in");
   vt->scale_caps = gst_bin_get_by_name (GST_BIN (bin), "size");
+  {
+    g_autoptr (GstElement) dec = gst_bin_get_by_name (GST_BIN (bin), "dec");
+    vt->decoded = gst_element_get_static_pad (dec, "src");
+  }
   overlay = gst_bin_get_by_name (GST_BIN (bin), "label");
   vt->label = tile_label_new (video, overlay, tile_spec_name (spec));
   vt->needs_keyframe = TRUE;
@@ -454,6 +460,7 @@ tile_free (VideoTile *vt)
   gst_clear_object (&vt->bin);
   gst_object_unref (vt->appsrc);
   gst_object_unref (vt->scale_caps);
+  gst_object_unref (vt->decoded);
   tile_label_unref (vt->label);
   g_free (vt->endpoint);
   g_free (vt);
@@ -737,4 +744,28 @@ bridge_video_free (BridgeVideo *video)
   g_free (video->font);
   g_free (video->room_id);
   g_free (video);
+}
+
+gboolean
+bridge_video_get_tile_input (BridgeVideo *video, const gchar *endpoint, guint *width, guint *height)
+{
+  VideoTile *vt;
+  GstCaps *caps = NULL;
+  gint w = 0, h = 0;
+
+  g_mutex_lock (&video->lock);
+  vt = g_hash_table_lookup (video->tiles, endpoint);
+  if (vt != NULL)
+    caps = gst_pad_get_current_caps (vt->decoded);
+  g_mutex_unlock (&video->lock);
+  if (caps != NULL)
+    {
+      GstStructure *st = gst_caps_get_structure (caps, 0);
+      gst_structure_get_int (st, "width", &w);
+      gst_structure_get_int (st, "height", &h);
+      gst_caps_unref (caps);
+    }
+  *width = (guint)MAX (w, 0);
+  *height = (guint)MAX (h, 0);
+  return w > 0 && h > 0;
 }

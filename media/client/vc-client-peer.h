@@ -127,9 +127,11 @@ typedef struct
    * until the first keyframe after resuming */
   gboolean video_sending;
   guint64 video_frames_held;
-  /* what we send is our width and height divided by this (1, 2 or 4): the
-   * bridge's state message says the size of our tile
-   * (vc_media_video_divisor); a clip without a half-size copy stays at 1 */
+  /* what we send is our width and height divided by about this: the
+   * bridge's state message says the size of our tile; a clip is divided by
+   * 1, 2 or 4 (vc_media_video_divisor; one without a half-size copy stays at
+   * 1), a live source is scaled to fit the tile (vc_media_video_fit) and
+   * this is the ratio of widths, rounded */
   guint video_divisor;
   guint video_width, video_height; /* of the frames being sent (their caps at the payloader) */
   /* video received: intervals between frames (decoded, or complete in COUNT
