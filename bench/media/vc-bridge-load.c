@@ -16,6 +16,12 @@
  * frame rate, audio gaps, connect-to-first-frame and click latency, and
  * prints one JSON line.
  *
+ * Join storm (bench/media/run-join-storm.sh): --join-within MS starts the N
+ * participants evenly within MS (default one every 50 ms) and reports the
+ * time from each one's signalling WebSocket opening to its first composite
+ * frame (open_first_frame_ms_median/_p95/_max) and how long the opens took
+ * (join_span_ms).
+ *
  * Loss (bench/media/run-loss-bench.sh):
  *
  *   ... --netem SPEC [--decode] [--live-video] [--outage-at S --outage-seconds 3]
@@ -65,6 +71,7 @@ typedef struct
 {
   gchar *url, *secret, *clips, *netem;
   gint pid, n, seconds;
+  gint join_within_ms; /* all N join within this (a join storm); 0: one every 50 ms */
   gboolean decode, live_video;
   gdouble outage_at, outage_seconds;
   GPtrArray *peers;
@@ -546,6 +553,8 @@ typedef struct
   Totals *t0, *t1;
   GArray *first_ms;           /* start → first frame, every peer */
   GArray *connected_first_ms; /* connection → first frame, every peer */
+  GArray *open_first_ms;      /* signalling WebSocket open → first frame, every peer */
+  gdouble join_span_ms;       /* first WebSocket open → last */
   BridgeCounters c0, c1;
 } Window;
 
@@ -629,6 +638,12 @@ report (Bench *b, Window *w)
   INT ("receiver_arrival_gaps", a.arrival_gaps);
   NUM ("first_frame_ms_median", percentile (w->first_ms, 0.5));
   NUM ("first_frame_ms_max", percentile (w->first_ms, 1.0));
+  /* the join storm (issue #14): WebSocket open → first composite frame */
+  INT ("join_within_ms", b->join_within_ms);
+  NUM ("join_span_ms", w->join_span_ms);
+  NUM ("open_first_frame_ms_median", percentile (w->open_first_ms, 0.5));
+  NUM ("open_first_frame_ms_p95", percentile (w->open_first_ms, 0.95));
+  NUM ("open_first_frame_ms_max", percentile (w->open_first_ms, 1.0));
   NUM ("click_ms_median", percentile (b->click_ms, 0.5));
   NUM ("click_ms_max", percentile (b->click_ms, 1.0));
   INT ("clicks", b->click_ms->len);
@@ -652,6 +667,8 @@ measure (Bench *b, guint64 rss_empty)
   g_autofree Totals *t0 = g_new0 (Totals, b->peers->len), *t1 = g_new0 (Totals, b->peers->len);
   g_autoptr (GArray) first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) connected_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) open_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  gint64 open_min = G_MAXINT64, open_max = 0;
   guint64 c0 = 0, c1 = 0, self0 = 0, self1 = 0;
   gint64 w0, w1;
   guint poll = 0;
@@ -668,7 +685,18 @@ measure (Bench *b, guint64 rss_empty)
           ms = (s.first_frame_us - b->connected_us[i]) / 1000.0;
           g_array_append_val (connected_first_ms, ms);
         }
+      if (s.signal_open_us != 0)
+        {
+          /* one that never got a frame counts as the whole wait */
+          ms = ((s.first_frame_us != 0 ? s.first_frame_us : g_get_monotonic_time ())
+                - s.signal_open_us)
+               / 1000.0;
+          g_array_append_val (open_first_ms, ms);
+          open_min = MIN (open_min, s.signal_open_us);
+          open_max = MAX (open_max, s.signal_open_us);
+        }
     }
+  w.join_span_ms = open_max >= open_min ? (open_max - open_min) / 1000.0 : -1;
   run_ms (3000); /* settle after the last join */
   g_array_set_size (b->click_ms, 0);
   snapshot (b, t0);
@@ -713,6 +741,7 @@ measure (Bench *b, guint64 rss_empty)
   w.rss_full = read_rss_kb (b->pid);
   w.first_ms = first_ms;
   w.connected_first_ms = connected_first_ms;
+  w.open_first_ms = open_first_ms;
   report (b, &w);
 }
 
@@ -774,6 +803,8 @@ main (int argc, char **argv)
       "Cut participant 1's link this far into the window", "S" },
     { "outage-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &b.outage_seconds,
       "How long the cut lasts (with --outage-at)", "S" },
+    { "join-within", 0, 0, G_OPTION_ARG_INT, &b.join_within_ms,
+      "All participants join within this many ms, evenly (default: one every 50 ms)", "MS" },
     { "record-pairs", 0, 0, G_OPTION_ARG_INT, &b.record_pairs,
       "Windows with recording off then on, this many pairs (bridge CPU, bytes written)", "K" },
     { NULL },
@@ -787,8 +818,9 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || b.url == NULL || b.secret == NULL
-      || b.pid <= 0 || b.n < 2 || (b.outage_seconds > 0 && (b.netem == NULL || !b.decode))
-      || b.outage_at < 0 || b.outage_seconds < 0 || b.outage_at + b.outage_seconds >= b.seconds)
+      || b.pid <= 0 || b.n < 2 || b.join_within_ms < 0
+      || (b.outage_seconds > 0 && (b.netem == NULL || !b.decode)) || b.outage_at < 0
+      || b.outage_seconds < 0 || b.outage_at + b.outage_seconds >= b.seconds)
     {
       g_printerr ("usage: vc-bridge-load --url URL --secret S --pid PID --participants N "
                   "[--netem SPEC] [--decode] [--live-video] [--outage-at S --outage-seconds S "
@@ -824,7 +856,9 @@ main (int argc, char **argv)
       VcClientPeer *p = start_peer (&b, i, video, video_half, i == 0 ? audio_click : audio, output);
       g_ptr_array_add (b.peers, p);
       g_signal_connect (p, "state-changed", G_CALLBACK (on_peer_state), &b);
-      run_ms (50); /* rooms do not all join in the same millisecond */
+      /* rooms do not all join in the same millisecond; a storm: N within
+       * --join-within */
+      run_ms (b.join_within_ms > 0 ? (guint)(b.join_within_ms / b.n) : 50);
     }
   b.clicker = g_ptr_array_index (b.peers, 0);
   b.probe = g_ptr_array_index (b.peers, b.n - 1);

@@ -30,6 +30,7 @@ typedef struct
   gint64 video_freezes;  /* intervals over 1 s */
   gint64 keyframes_requested;
   gint64 started_us;
+  gint64 signal_open_us;
   gint64 last_click_sent_us;
   gint64 last_click_heard_us;
   gint stopping;

@@ -534,6 +534,7 @@ on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   peer->ws = ws;
+  vc_atomic_int64_set (&peer->shared->signal_open_us, g_get_monotonic_time ());
   soup_websocket_connection_set_keepalive_interval (ws, 0);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), peer);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), peer);
@@ -754,6 +755,7 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->audio_arrival_gaps = vc_atomic_int64_get (&s->audio_arrival_gaps);
   stats->first_frame_us = vc_atomic_int64_get (&s->first_frame_us);
   stats->started_us = vc_atomic_int64_get (&s->started_us);
+  stats->signal_open_us = vc_atomic_int64_get (&s->signal_open_us);
   stats->last_click_sent_us = vc_atomic_int64_get (&s->last_click_sent_us);
   stats->last_click_heard_us = vc_atomic_int64_get (&s->last_click_heard_us);
   stats->video_sending = !g_atomic_int_get (&s->video_paused);

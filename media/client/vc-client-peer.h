@@ -109,6 +109,7 @@ typedef struct
   guint64 video_packets;      /* video RTP packets from the bridge (COUNT modes only) */
   gint64 first_frame_us;      /* monotonic time of the first video frame, 0 = none yet */
   gint64 started_us;          /* monotonic time of vc_client_peer_start() */
+  gint64 signal_open_us;      /* monotonic time its signalling WebSocket opened, 0 = not yet */
   gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
   gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
   /* Audio RTP continuity. COUNT: as it arrives (read from the clear header
