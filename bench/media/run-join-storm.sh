@@ -49,10 +49,13 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 if not rows:
     sys.exit("no results")
-print("| N | joins spread over ms | WebSocket open → first composite frame ms: median / p95 / max | fps encoded | load avg |")
-print("|---|---|---|---|---|")
+print("| N | joins spread over ms | WebSocket open → first composite frame ms: median / p95 / max | of which open → connected ms: median / max | connected → first frame ms: median / max | fps encoded | load avg |")
+print("|---|---|---|---|---|---|---|")
 for r in rows:
-    print("| %d | %.0f | %.0f / %.0f / %.0f | %.1f | %.1f |" % (
+    print("| %d | %.0f | %.0f / %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.1f | %.1f |" % (
         r["participants"], r["join_span_ms"], r["open_first_frame_ms_median"],
-        r["open_first_frame_ms_p95"], r["open_first_frame_ms_max"], r["bridge_fps"], r["load_avg"]))
+        r["open_first_frame_ms_p95"], r["open_first_frame_ms_max"],
+        r["open_connected_ms_median"], r["open_connected_ms_max"],
+        r["connected_first_frame_ms_median_all"], r["connected_first_frame_ms_max_all"],
+        r["bridge_fps"], r["load_avg"]))
 PY

@@ -554,6 +554,7 @@ typedef struct
   GArray *first_ms;           /* start → first frame, every peer */
   GArray *connected_first_ms; /* connection → first frame, every peer */
   GArray *open_first_ms;      /* signalling WebSocket open → first frame, every peer */
+  GArray *open_connected_ms;  /* signalling WebSocket open → connected (ICE, DTLS) */
   gdouble join_span_ms;       /* first WebSocket open → last */
   BridgeCounters c0, c1;
 } Window;
@@ -644,6 +645,11 @@ report (Bench *b, Window *w)
   NUM ("open_first_frame_ms_median", percentile (w->open_first_ms, 0.5));
   NUM ("open_first_frame_ms_p95", percentile (w->open_first_ms, 0.95));
   NUM ("open_first_frame_ms_max", percentile (w->open_first_ms, 1.0));
+  /* where it goes: negotiation, ICE and DTLS, then the wait for a keyframe */
+  NUM ("open_connected_ms_median", percentile (w->open_connected_ms, 0.5));
+  NUM ("open_connected_ms_max", percentile (w->open_connected_ms, 1.0));
+  NUM ("connected_first_frame_ms_median_all", percentile (w->connected_first_ms, 0.5));
+  NUM ("connected_first_frame_ms_max_all", percentile (w->connected_first_ms, 1.0));
   NUM ("click_ms_median", percentile (b->click_ms, 0.5));
   NUM ("click_ms_max", percentile (b->click_ms, 1.0));
   INT ("clicks", b->click_ms->len);
@@ -668,6 +674,7 @@ measure (Bench *b, guint64 rss_empty)
   g_autoptr (GArray) first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) connected_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) open_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) open_connected_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
   gint64 open_min = G_MAXINT64, open_max = 0;
   guint64 c0 = 0, c1 = 0, self0 = 0, self1 = 0;
   gint64 w0, w1;
@@ -693,6 +700,11 @@ measure (Bench *b, guint64 rss_empty)
                / 1000.0;
           g_array_append_val (open_first_ms, ms);
           open_min = MIN (open_min, s.signal_open_us);
+          if (b->connected_us[i] != 0)
+            {
+              ms = (b->connected_us[i] - s.signal_open_us) / 1000.0;
+              g_array_append_val (open_connected_ms, ms);
+            }
           open_max = MAX (open_max, s.signal_open_us);
         }
     }
@@ -742,6 +754,7 @@ measure (Bench *b, guint64 rss_empty)
   w.first_ms = first_ms;
   w.connected_first_ms = connected_first_ms;
   w.open_first_ms = open_first_ms;
+  w.open_connected_ms = open_connected_ms;
   report (b, &w);
 }
 
