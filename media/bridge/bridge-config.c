@@ -13,6 +13,7 @@ const gchar bridge_settings_defaults[]
       "[ice]\naddresses=127.0.0.1\n"
       "[video]\nwidth=1280\nheight=720\nfps=15\nbitrate_kbps=1500\nfont=DejaVu Sans Bold\n"
       "max_tiles=25\ntile_hold_ms=2000\nencoder_speed=16\nkeyframe_min_interval_ms=500\n"
+      "join_keyframe_interval_ms=150\n"
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
       "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
@@ -143,7 +144,9 @@ load_video (VcConfig *c, BridgeSettings *s, GError **error)
       || !get_uint (c, "video", "tile_hold_ms", 0, 60000, &s->tile_hold_ms, error)
       || !get_uint (c, "video", "encoder_speed", 0, 16, &s->encoder_speed, error)
       || !get_uint (c, "video", "keyframe_min_interval_ms", 100, 10000,
-                    &s->keyframe_min_interval_ms, error))
+                    &s->keyframe_min_interval_ms, error)
+      || !get_uint (c, "video", "join_keyframe_interval_ms", 0, 10000,
+                    &s->join_keyframe_interval_ms, error))
     return FALSE;
   if ((s->width | s->height) & 1)
     {

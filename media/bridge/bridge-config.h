@@ -31,9 +31,10 @@ typedef struct
   guint max_rooms;
   gchar **ice_addresses;
   guint width, height, fps, video_bitrate_kbps, max_tiles;
-  guint tile_hold_ms;             /* a grid tile given to a speaker stays at least this long */
-  guint encoder_speed;            /* vp8enc cpu-used, 0 (best) .. 16 (fastest) */
-  guint keyframe_min_interval_ms; /* the room's keyframes, on request, at most this often */
+  guint tile_hold_ms;              /* a grid tile given to a speaker stays at least this long */
+  guint encoder_speed;             /* vp8enc cpu-used, 0 (best) .. 16 (fastest) */
+  guint keyframe_min_interval_ms;  /* the room's keyframes, on request, at most this often */
+  guint join_keyframe_interval_ms; /* ... and for a participant that connects, this often */
   gchar *font;
   BridgeLayoutKind default_layout;
   guint personal_mixes, audio_bitrate_kbps;

@@ -852,10 +852,15 @@ static void
 test_settings (void)
 {
   static const gchar *const bad[][3] = {
-    { "video", "encoder_speed", "17" },     { "video", "encoder_speed", "fast" },
-    { "video", "max_tiles", "0" },          { "video", "max_tiles", "37" },
-    { "video", "tile_hold_ms", "-5" },      { "audio", "thread_priority", "high" },
-    { "media", "jitter_latency_ms", "-1" }, { "video", "keyframe_min_interval_ms", "50" },
+    { "video", "encoder_speed", "17" },
+    { "video", "encoder_speed", "fast" },
+    { "video", "max_tiles", "0" },
+    { "video", "max_tiles", "37" },
+    { "video", "tile_hold_ms", "-5" },
+    { "video", "join_keyframe_interval_ms", "x" },
+    { "audio", "thread_priority", "high" },
+    { "media", "jitter_latency_ms", "-1" },
+    { "video", "keyframe_min_interval_ms", "50" },
   };
   g_autoptr (GError) error = NULL;
   BridgeSettings *s = settings_with (NULL, NULL, NULL, &error);
