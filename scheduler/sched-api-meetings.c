@@ -1,7 +1,7 @@
 /* sched-api-meetings.c — /api/v1/meetings: list, book, read, change,
  * cancel, extend, end, a meeting's attendance, and the preview of a
  * booking; …/recordings and …/recording go to the live side's hook
- * (SchedContext.meeting_recordings). The rules live in
+ * (SchedContext.meeting_recordings), …/uplink to SchedContext.meeting_uplink. The rules live in
  * sched-booking*.c; this file maps HTTP onto them. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -321,6 +321,13 @@ meetings_dispatch_one (SchedCore *core, const SchedPrincipal *who, SoupServerMes
     {
       if (core->ctx->meeting_recordings)
         core->ctx->meeting_recordings (core->ctx, who, msg, id, action);
+      else
+        sched_api_reply_not_found (msg, path);
+    }
+  else if (g_strcmp0 (action, "uplink") == 0)
+    {
+      if (core->ctx->meeting_uplink)
+        core->ctx->meeting_uplink (core->ctx, who, msg, id);
       else
         sched_api_reply_not_found (msg, path);
     }

@@ -96,6 +96,12 @@ struct _SchedContext
    * NULL when it is not registered (404). @who is authenticated. */
   void (*meeting_recordings) (SchedContext *ctx, const SchedPrincipal *who, SoupServerMessage *msg,
                               gint64 meeting_id, const gchar *action);
+  /* GET, PUT and DELETE /api/v1/meetings/{id}/uplink, the meeting's link
+   * to a central conference, answered by the live side
+   * (scheduler/agents/sched-uplink-api.c), which knows the bridge's state;
+   * NULL when it is not registered (404). @who is authenticated. */
+  void (*meeting_uplink) (SchedContext *ctx, const SchedPrincipal *who, SoupServerMessage *msg,
+                          gint64 meeting_id);
   gpointer hub;      /* SchedAgentHub*, owned by main */
   gpointer bridge;   /* SchedBridge*, owned by main */
   gpointer recorder; /* SchedRecorder*, owned by the agents part */

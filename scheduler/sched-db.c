@@ -31,7 +31,9 @@
  * and triggers (see schema_v4); schema v5 gives the roster time (see
  * schema_v5); schema v6 adds holidays entered by an administrator, v7
  * recordings, v8 marks the statistics' days when a room's successor
- * changes (see schema_v6, schema_v7, schema_v8).
+ * changes, v9 adds the statistics rollup's month rows and the time of its
+ * last refresh, v10 meetings' links to central conferences (see
+ * schema_v6, schema_v7, schema_v8, schema_v9, schema_v10).
  */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -358,6 +360,20 @@ static const gchar schema_v5[] =
   /* the statistics read a room's level as it was: a rebuild of the rollup */
   "DELETE FROM stats_rollup_meta;";
 
+/* Schema v10: a meeting's link to a higher-level (central) conference (issue
+ * #15, part 3; scheduler/sched-uplink.c): one row per meeting that has one,
+ * the parent room's signalling URL and the link token the central site gave,
+ * kept as text because the scheduler posts it to its bridge again whenever
+ * the room is opened again (the token is the central site's credential for
+ * one room, and is never shown by the API). */
+static const gchar schema_v10[] =
+  "CREATE TABLE meeting_uplinks ("
+  "  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),"
+  "  signal_url TEXT NOT NULL,"
+  "  token TEXT NOT NULL,"
+  "  set_by TEXT NOT NULL,"
+  "  set_at INTEGER NOT NULL);";
+
 /* Schema v6: holidays entered by an administrator (issue #17), merged over
  * the holiday file (sched-holidays.c): one row per entry, a local date or
  * an inclusive range of dates 'YYYY-MM-DD' (text, so that they compare in
@@ -420,6 +436,31 @@ static const gchar schema_v8[] =
   " SELECT DISTINCT day FROM stats_rollup WHERE dim = 'unit';"
   "END;"
   "DELETE FROM stats_rollup_meta;";
+
+/* Schema v9: the statistics rollup's sums per local calendar month
+ * (stats_rollup_month: the same dims and keys as stats_rollup, month =
+ * year * 12 + month - 1), so that a year's query reads about twelve rows
+ * per key instead of 365, and the time up to which the rollup counted
+ * every change (stats_rollup_meta.refreshed_at), which a statistics
+ * answer read from a rollup still being refreshed reports as "as_of".
+ * Both are filled by the reports code (sched-stats-rollup.c) at the next
+ * start: the month rows from the day rows, without recounting the
+ * meetings. */
+static const gchar schema_v9[] =
+  "CREATE TABLE IF NOT EXISTS stats_rollup_month ("
+  "  dim TEXT NOT NULL,"
+  "  month INTEGER NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  booked INTEGER NOT NULL DEFAULT 0,"
+  "  cancelled INTEGER NOT NULL DEFAULT 0,"
+  "  displaced INTEGER NOT NULL DEFAULT 0,"
+  "  held INTEGER NOT NULL DEFAULT 0,"
+  "  planned_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  actual_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  present INTEGER NOT NULL DEFAULT 0,"
+  "  invited INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (dim, month, key)) WITHOUT ROWID;"
+  "ALTER TABLE stats_rollup_meta ADD COLUMN refreshed_at INTEGER;";
 /* clang-format on */
 
 void
@@ -563,7 +604,17 @@ db_migrate_steps (SchedDb *db, gint version, GError **error)
       sched_db_rollback (db);
       return FALSE;
     }
-  /* Later versions: if (version < 9) … */
+  if (version < 9 && !sched_db_exec (db, schema_v9, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  if (version < 10 && !sched_db_exec (db, schema_v10, error))
+    {
+      sched_db_rollback (db);
+      return FALSE;
+    }
+  /* Later versions: if (version < 11) … */
   g_autofree gchar *set = g_strdup_printf ("PRAGMA user_version = %d", SCHED_DB_SCHEMA_VERSION);
   if (!sched_db_exec (db, set, error))
     {

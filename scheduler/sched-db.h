@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 typedef struct _SchedDb SchedDb;
 
-#define SCHED_DB_SCHEMA_VERSION 8
+#define SCHED_DB_SCHEMA_VERSION 10
 
 /* Opens (creating if needed) and migrates the database at @path. */
 SchedDb *sched_db_open (const gchar *path, GError **error);

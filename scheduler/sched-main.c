@@ -7,6 +7,9 @@
  *   vc-scheduler ... token revoke ID
  *   vc-scheduler ... import-history FILE.json
  *   vc-scheduler ... reorg preview|apply FILE.json
+ *   vc-scheduler ... uplink set MEETING SIGNAL_URL TOKEN_FILE
+ *                    link a meeting's room into a central conference
+ *   vc-scheduler ... uplink clear MEETING
  *   vc-scheduler ... backup FILE     a copy of the database, while it runs
  *   vc-scheduler ... restore FILE    put a copy back (the service stopped)
  *
@@ -23,6 +26,7 @@
 #include "agents/sched-agents.h"
 #include "reports/sched-reports.h"
 #include "common/vc-paths.h"
+#include "common/vc-time.h"
 #include "sched-auth.h"
 #include "sched-db-backup.h"
 #include "sched-error.h"
@@ -30,6 +34,7 @@
 #include "sched-reorg.h"
 #include "sched-server.h"
 #include "sched-tokens.h"
+#include "sched-uplink.h"
 
 #include <glib-unix.h>
 #include <locale.h>
@@ -247,6 +252,49 @@ main_reorg (SchedContext *ctx, const gchar *what, const gchar *path)
   return 0;
 }
 
+/* uplink set MEETING SIGNAL_URL TOKEN_FILE | uplink clear MEETING: the token
+ * is read from a file (never a command line, docs/hacking.md "Secrets"). A
+ * scheduler running on the same database posts the change to its bridge
+ * within a poll (scheduler/agents/sched-bridge-uplink.c). */
+static int
+main_uplink (SchedContext *ctx, gchar **argv, gint argc)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *actor = g_strconcat ("cli:", g_get_user_name (), NULL);
+  g_autofree gchar *token = NULL;
+  g_autoptr (SchedUplink) link = NULL;
+  guint64 id = 0;
+
+  if (!g_ascii_string_to_unsigned (argv[3], 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_printerr ("vc-scheduler: uplink needs a meeting id\n");
+      return EXIT_USAGE;
+    }
+  if (argc == 4)
+    {
+      if (!sched_uplink_clear (ctx->db, (gint64)id, actor, vc_time_now (), &error))
+        goto fail;
+      g_print ("meeting %" G_GUINT64_FORMAT " no longer links to a central conference\n", id);
+      return 0;
+    }
+  if (!g_file_get_contents (argv[5], &token, NULL, &error))
+    goto fail;
+  g_strstrip (token);
+  link = sched_uplink_set (ctx->db, (gint64)id, argv[4], token, actor, vc_time_now (), &error);
+  if (link == NULL)
+    goto fail;
+  g_print ("meeting %" G_GUINT64_FORMAT " links to %s\n", id, link->signal_url);
+  return 0;
+
+fail:
+  {
+    g_autofree gchar *field = error->domain == SCHED_ERROR ? sched_error_get_field (error) : NULL;
+    g_printerr ("vc-scheduler: uplink: %s%s%s\n", field ? field : "", field ? ": " : "",
+                error->domain == SCHED_ERROR ? sched_error_get_text (error) : error->message);
+    return 1;
+  }
+}
+
 static int
 main_backup (const SchedSettings *settings, const gchar *file)
 {
@@ -333,7 +381,8 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) options = g_option_context_new (
       "[token create | token list | token revoke ID | import-history FILE.json | reorg "
-      "preview|apply FILE.json | backup FILE | restore FILE] — the booking service");
+      "preview|apply FILE.json | uplink set MEETING SIGNAL_URL TOKEN_FILE | uplink clear MEETING "
+      "| backup FILE | restore FILE] — the booking service");
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
@@ -349,9 +398,12 @@ main (int argc, char **argv)
   gboolean import = argc == 3 && g_strcmp0 (argv[1], "import-history") == 0;
   gboolean reorg = argc == 4 && g_strcmp0 (argv[1], "reorg") == 0
                    && (g_strcmp0 (argv[2], "preview") == 0 || g_strcmp0 (argv[2], "apply") == 0);
+  gboolean uplink = g_strcmp0 (argv[1], "uplink") == 0
+                    && ((argc == 6 && g_strcmp0 (argv[2], "set") == 0)
+                        || (argc == 4 && g_strcmp0 (argv[2], "clear") == 0));
   gboolean backup = argc == 3 && g_strcmp0 (argv[1], "backup") == 0;
   gboolean restore = argc == 3 && g_strcmp0 (argv[1], "restore") == 0;
-  if (argc != 1 && !token && !token_list && !token_revoke && !import && !reorg && !backup
+  if (argc != 1 && !token && !token_list && !token_revoke && !import && !reorg && !uplink && !backup
       && !restore)
     {
       g_printerr ("vc-scheduler: unknown command; see --help\n");
@@ -392,5 +444,7 @@ main (int argc, char **argv)
     return main_import_history (ctx, argv[2]);
   if (reorg)
     return main_reorg (ctx, argv[2], argv[3]);
+  if (uplink)
+    return main_uplink (ctx, argv, argc);
   return main_serve (ctx);
 }

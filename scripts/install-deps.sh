@@ -13,6 +13,7 @@ APT_PACKAGES="
   gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-x gstreamer1.0-alsa gstreamer1.0-pulseaudio
   libnice-dev libopus-dev
   libpango1.0-dev libcairo2-dev
+  janus
   fonts-dejavu-core
   chromium
   dpkg-dev debhelper lintian systemd

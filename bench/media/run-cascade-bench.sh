@@ -50,4 +50,6 @@ print("a link: %.1f %% on the parent (each of two), %.1f / %.1f %% on children A
       % (r["link_cpu_parent"], r["link_cpu_child_a"], r["link_cpu_child_b"], r["room_cpu_flat"]))
 print("a link in rooms: parent %.2f, child A %.2f, child B %.2f (target: at most 2)"
       % (r["link_cpu_parent"] / room, r["link_cpu_child_a"] / room, r["link_cpu_child_b"] / room))
+print("a link's way up (child composite + its mix-minus), as the parent receives it: %.0f kbit/s"
+      % r["link_up_kbps_mean"])
 PY

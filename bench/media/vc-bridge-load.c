@@ -40,8 +40,24 @@
  * (one a second). --outage-at cuts participant 1's link both ways S
  * seconds into the window for --outage-seconds and measures how long after
  * its end the composite is decoded there again and its tile at the bridge
- * is fed again; that participant is left out of the freeze figures. */
+ * is fed again; that participant is left out of the freeze figures.
+ *
+ * Audio only, and Janus (bench/media/run-janus-compare.sh):
+ *
+ *   ... --audio-only [--janus ws://127.0.0.1:PORT/ --janus-room ID]
+ *
+ * --audio-only: the participants send no video and only count the video a
+ * server sends them (dropped before decryption); readiness is every
+ * participant's first audio packet instead of its first frame, and the
+ * first participant (the one that clicks) decodes its audio too, so that
+ * "self_clicks_heard" says whether the mix it gets contains its own voice
+ * (it must not: each participant receives the mix without itself).
+ * --janus: the server is a Janus AudioBridge room (--pid is Janus' process):
+ * the participants join it through vc-janus-adapter.h; there is no room to
+ * post and no server counters to read (--url and --secret are not needed),
+ * so the gap figures are the receivers' own. */
 #include "vc-client-peer.h"
+#include "vc-janus-adapter.h"
 #include "vc-jwt.h"
 #include "vc-netem.h"
 #include "vc-time.h"
@@ -87,7 +103,13 @@ typedef struct
   gint64 outage_frames; /* the outaged peer's decoded frames when its outage ended */
   gint64 outage_tile_frames;
   gdouble recovery_rx_ms, recovery_tile_ms; /* -1 until seen */
-  gint record_pairs; /* --record-pairs: windows with recording off and on, alternating */
+  gint record_pairs;   /* --record-pairs: windows with recording off and on, alternating */
+  gboolean audio_only; /* --audio-only: no video sent; ready at the first audio packet */
+  gchar *janus;        /* --janus: Janus' WebSocket URL, or NULL for our bridge */
+  gint64 janus_room;
+  VcJanusAdapter *adapter;
+  gint64 self_last_heard; /* audio-only: the clicker's own click heard back */
+  guint self_clicks;
 } Bench;
 
 static gboolean
@@ -186,6 +208,8 @@ bridge_counters (Bench *b, BridgeCounters *out, gint64 *frames_shown)
   JsonArray *list;
 
   memset (out, 0, sizeof *out);
+  if (b->janus != NULL)
+    return; /* Janus: no such counters */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   reply = soup_session_send_and_read (session, msg, NULL, NULL);
   if (reply == NULL
@@ -229,8 +253,11 @@ post_room (Bench *b, gboolean record)
   g_autoptr (GString) body
       = g_string_new ("{\"id\":\"bench\",\"layout\":\"grid\",\"chair\":\"bench-00\","
                       "\"participants\":[");
-  g_autofree gchar *url = g_strdup_printf ("%s/rooms", b->url);
+  g_autofree gchar *url = NULL;
 
+  if (b->janus != NULL)
+    return; /* the AudioBridge room is in Janus' configuration */
+  url = g_strdup_printf ("%s/rooms", b->url);
   for (gint i = 0; i < b->n; i++)
     g_string_append_printf (body, "%s{\"endpoint\":\"bench-%02d\",\"name\":\"Huyện %02d\"}",
                             i ? "," : "", i, i);
@@ -291,8 +318,9 @@ start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *video_half, VcMed
   static const gchar *loopback[] = { "127.0.0.1", NULL };
   g_autofree gchar *endpoint = endpoint_name (i);
   VcJwtClaims claims = { .meeting = "bench", .endpoint = endpoint, .exp = vc_time_now () + 3600 };
-  g_autofree gchar *token = vc_jwt_sign (&claims, b->secret);
-  g_autofree gchar *signal_url = g_strdup_printf ("ws%s/rooms/bench/signal", b->url + 4);
+  g_autofree gchar *token = b->janus ? g_strdup (endpoint) : vc_jwt_sign (&claims, b->secret);
+  g_autofree gchar *signal_url = b->janus ? g_strdup (vc_janus_adapter_get_signal_url (b->adapter))
+                                          : g_strdup_printf ("ws%s/rooms/bench/signal", b->url + 4);
   VcClientPeerSettings s = vc_client_peer_settings_default ();
   g_autoptr (GError) error = NULL;
   VcClientPeer *peer;
@@ -300,7 +328,9 @@ start_peer (Bench *b, gint i, VcMediaClip *video, VcMediaClip *video_half, VcMed
   s.signal_url = signal_url;
   s.token = token;
   s.ice_addresses = loopback;
-  if (b->live_video)
+  if (b->audio_only)
+    s.video_source = "none";
+  else if (b->live_video)
     s.video_source = "test"; /* encoded live (640x360, 500 kbit/s): keyframes on request */
   else
     {
@@ -326,7 +356,7 @@ all_have_frames (Bench *b)
     {
       VcClientPeerStats s;
       vc_client_peer_get_stats (g_ptr_array_index (b->peers, i), &s);
-      if (s.first_frame_us == 0)
+      if (b->audio_only ? s.audio_buffers == 0 : s.first_frame_us == 0)
         return FALSE;
     }
   return TRUE;
@@ -353,6 +383,11 @@ on_click_poll (gpointer data)
 
   vc_client_peer_get_stats (b->clicker, &sent);
   vc_client_peer_get_stats (b->probe, &heard);
+  if (sent.last_click_heard_us != b->self_last_heard)
+    {
+      b->self_last_heard = sent.last_click_heard_us; /* its own click, back in its mix */
+      b->self_clicks++;
+    }
   if (sent.last_click_sent_us != b->last_sent)
     b->last_sent = sent.last_click_sent_us;
   if (heard.last_click_heard_us != b->last_heard)
@@ -607,6 +642,10 @@ report (Bench *b, Window *w)
   rates (b, w->seconds, w->t0, w->t1, &fps_min, &fps_sum, &audio_rate_min, &receivers);
   sum_audio (b, w->t0, w->t1, &a);
   json_builder_begin_object (j);
+  json_builder_set_member_name (j, "server");
+  json_builder_add_string_value (j, b->janus ? "janus-audiobridge" : "vc-bridge");
+  json_builder_set_member_name (j, "audio_only");
+  json_builder_add_boolean_value (j, b->audio_only);
   INT ("participants", b->n);
   NUM ("seconds", w->seconds);
   NUM ("cpu_percent_of_machine", cpu_core / cores);
@@ -653,6 +692,10 @@ report (Bench *b, Window *w)
   NUM ("click_ms_median", percentile (b->click_ms, 0.5));
   NUM ("click_ms_max", percentile (b->click_ms, 1.0));
   INT ("clicks", b->click_ms->len);
+  if (b->audio_only)
+    INT ("self_clicks_heard", b->self_clicks);
+  if (b->adapter != NULL)
+    INT ("janus_failures", vc_janus_adapter_get_failures (b->adapter));
   NUM ("load_avg", load_average ());
   NUM ("loadgen_cpu_percent_of_machine", 100.0 * b->self_ticks / hz / w->seconds / cores);
   if (b->decode)
@@ -686,6 +729,8 @@ measure (Bench *b, guint64 rss_empty)
       VcClientPeerStats s;
       vc_client_peer_get_stats (g_ptr_array_index (b->peers, i), &s);
       gdouble ms = (s.first_frame_us - s.started_us) / 1000.0;
+      if (s.first_frame_us == 0)
+        continue; /* audio only: no video */
       g_array_append_val (first_ms, ms);
       if (b->connected_us[i] != 0 && s.first_frame_us != 0)
         {
@@ -711,6 +756,7 @@ measure (Bench *b, guint64 rss_empty)
   w.join_span_ms = open_max >= open_min ? (open_max - open_min) / 1000.0 : -1;
   run_ms (3000); /* settle after the last join */
   g_array_set_size (b->click_ms, 0);
+  b->self_clicks = 0;
   snapshot (b, t0);
   bridge_counters (b, &w.c0, NULL);
   for (guint i = 0; i < b->peers->len; i++)
@@ -820,6 +866,11 @@ main (int argc, char **argv)
       "All participants join within this many ms, evenly (default: one every 50 ms)", "MS" },
     { "record-pairs", 0, 0, G_OPTION_ARG_INT, &b.record_pairs,
       "Windows with recording off then on, this many pairs (bridge CPU, bytes written)", "K" },
+    { "audio-only", 0, 0, G_OPTION_ARG_NONE, &b.audio_only,
+      "Participants send no video (ready at their first audio packet)", NULL },
+    { "janus", 0, 0, G_OPTION_ARG_STRING, &b.janus,
+      "The server is Janus: its WebSocket API (ws://127.0.0.1:PORT/), with --janus-room", "URL" },
+    { "janus-room", 0, 0, G_OPTION_ARG_INT64, &b.janus_room, "Janus AudioBridge room id", "ID" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— vc-bridge load generator");
@@ -830,14 +881,19 @@ main (int argc, char **argv)
 
   gst_init (&argc, &argv);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error) || b.url == NULL || b.secret == NULL
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)
+      || (b.janus == NULL && (b.url == NULL || b.secret == NULL))
+      || (b.janus != NULL
+          && (b.janus_room <= 0 || !b.audio_only || b.decode || b.netem != NULL
+              || b.record_pairs > 0))
       || b.pid <= 0 || b.n < 2 || b.join_within_ms < 0
       || (b.outage_seconds > 0 && (b.netem == NULL || !b.decode)) || b.outage_at < 0
       || b.outage_seconds < 0 || b.outage_at + b.outage_seconds >= b.seconds)
     {
       g_printerr ("usage: vc-bridge-load --url URL --secret S --pid PID --participants N "
                   "[--netem SPEC] [--decode] [--live-video] [--outage-at S --outage-seconds S "
-                  "(with --netem and --decode, within --seconds)]\n");
+                  "(with --netem and --decode, within --seconds)] [--audio-only] [--janus URL "
+                  "--janus-room ID (with --audio-only; instead of --url and --secret)]\n");
       return 2;
     }
   if (b.netem != NULL)
@@ -848,6 +904,11 @@ main (int argc, char **argv)
           g_printerr ("--netem: %s\n", error->message);
           return 2;
         }
+    }
+  if (b.janus != NULL && (b.adapter = vc_janus_adapter_new (b.janus, b.janus_room, &error)) == NULL)
+    {
+      g_printerr ("--janus: %s\n", error->message);
+      return 1;
     }
   video = clip (&b, "video-360p15.ivf", 360, 0);
   video_half = clip (&b, "video-180p15.ivf", 180, 0);
@@ -863,9 +924,11 @@ main (int argc, char **argv)
   for (gint i = 0; i < b.n; i++)
     {
       gboolean is_probe = i == b.n - 1;
-      VcClientPeerOutput output = b.decode   ? VC_CLIENT_PEER_OUTPUT_NONE
-                                  : is_probe ? VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO
-                                             : VC_CLIENT_PEER_OUTPUT_COUNT;
+      /* audio only: the clicker decodes its audio too (its own click must not come back) */
+      gboolean decodes_audio = is_probe || (b.audio_only && i == 0);
+      VcClientPeerOutput output = b.decode        ? VC_CLIENT_PEER_OUTPUT_NONE
+                                  : decodes_audio ? VC_CLIENT_PEER_OUTPUT_COUNT_VIDEO
+                                                  : VC_CLIENT_PEER_OUTPUT_COUNT;
       VcClientPeer *p = start_peer (&b, i, video, video_half, i == 0 ? audio_click : audio, output);
       g_ptr_array_add (b.peers, p);
       g_signal_connect (p, "state-changed", G_CALLBACK (on_peer_state), &b);
@@ -889,5 +952,6 @@ main (int argc, char **argv)
     vc_client_peer_stop (g_ptr_array_index (b.peers, i));
   run_ms (500);
   vc_media_wait_disposals (5000);
+  g_clear_pointer (&b.adapter, vc_janus_adapter_free);
   return 0;
 }

@@ -69,6 +69,8 @@ typedef struct
   BenchBridge bridges[N_BRIDGES];
   gchar *secret, *clips;
   guint seconds;
+  gdouble link_kbps_sum; /* the parent's bitrate_kbps of its link participants, summed */
+  guint link_kbps_samples;
   SoupSession *session;
   GPtrArray *peers;
   ClickPair pairs[2]; /* flat, cascade */
@@ -327,6 +329,37 @@ link_room (Bench *b, guint child, const gchar *room, const gchar *as)
     }
 }
 
+/* What a link carries up: the parent's bitrate_kbps (what it receives) of
+ * each link participant, sampled once a second for @samples seconds. The
+ * way down carries the parent's composite and an own mix-minus, encoded
+ * with the same [video] and [audio] settings as the child's way up. */
+static void
+sample_link_bitrate (Bench *b, guint samples)
+{
+  for (guint s = 0; s < samples; s++)
+    {
+      g_autofree gchar *text = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonArray *participants;
+
+      run_for (1000);
+      if (http (b, PARENT, "GET", "/rooms/10", NULL, &text) != 200
+          || !json_parser_load_from_data (parser, text, -1, NULL))
+        g_error ("cannot read the parent room");
+      participants = json_object_get_array_member (
+          json_node_get_object (json_parser_get_root (parser)), "participants");
+      for (guint i = 0; i < json_array_get_length (participants); i++)
+        {
+          JsonObject *p = json_array_get_object_element (participants, i);
+          if (json_object_get_boolean_member_with_default (p, "link", FALSE))
+            {
+              b->link_kbps_sum += (gdouble)json_object_get_int_member (p, "bitrate_kbps");
+              b->link_kbps_samples++;
+            }
+        }
+    }
+}
+
 /* CPU of every bridge over --seconds, % of one core */
 static void
 measure_cpu (Bench *b, gdouble *cpu)
@@ -432,6 +465,7 @@ main (int argc, char **argv)
       collecting = TRUE;
       measure_cpu (&b, cpu[round][1]);
       collecting = FALSE;
+      sample_link_bitrate (&b, 5);
       http (&b, CHILD_A, "DELETE", "/rooms/20/uplink", NULL, NULL);
       http (&b, CHILD_B, "DELETE", "/rooms/30/uplink", NULL, NULL);
       vc_client_peer_stop (extra);
@@ -466,6 +500,7 @@ main (int argc, char **argv)
   NUM ("link_cpu_child_a", mean[1][CHILD_A] - mean[0][CHILD_A]);
   NUM ("link_cpu_child_b", mean[1][CHILD_B] - mean[0][CHILD_B]);
   NUM ("room_cpu_flat", mean[1][FLAT] - mean[0][FLAT]);
+  NUM ("link_up_kbps_mean", b.link_kbps_samples ? b.link_kbps_sum / b.link_kbps_samples : 0);
 #undef NUM
   json_builder_end_object (out);
   root = json_builder_get_root (out);

@@ -21,7 +21,9 @@
  * the built-in file, one-room (the worst case for the room grouping: every
  * district room closed into one), none, or a file (its effective date moved
  * to 2024-07-01); --generate-only, --after-only and --rebuild-after split a
- * long run into parts (docs/benchmarks.md). */
+ * long run into parts (docs/benchmarks.md). --kinds (issue #16) times every
+ * query kind on the rollup's month rows against its day rows only, with
+ * the rows each reads, and requests made during a background refresh. */
 #define G_LOG_DOMAIN "vc-bench-reports"
 
 #include "sched-auth.h"
@@ -52,6 +54,7 @@ static gchar *opt_reorganisation = NULL;
 static gboolean opt_generate_only = FALSE;
 static gboolean opt_after_only = FALSE;
 static gboolean opt_rebuild_after = FALSE;
+static gboolean opt_kinds = FALSE;
 
 static const GOptionEntry entries[] = {
   { "meetings", 0, 0, G_OPTION_ARG_INT64, &opt_meetings, "meetings to generate", "N" },
@@ -73,6 +76,11 @@ static const GOptionEntry entries[] = {
   { "rebuild-after", 0, 0, G_OPTION_ARG_NONE, &opt_rebuild_after,
     "rebuild the whole rollup after the reorganisation instead of refreshing its marked days "
     "(timed; faster when it marked every day)",
+    NULL },
+  { "kinds", 0, 0, G_OPTION_ARG_NONE, &opt_kinds,
+    "time every query kind (each group_by, historic and successor; JSON, CSV and the report "
+    "sentence through HTTP) on the month rows against the day rows only, with the rows read, and "
+    "queries made while a background refresh of every day runs; then stop",
     NULL },
   { NULL },
 };
@@ -729,6 +737,173 @@ time_units (SchedDb *db, GTimeZone *tz, SchedStatsQuery *q, SchedStatsGroup g, S
       g_array_unref (ms[u][k]);
 }
 
+/* ---- --kinds (issue #16): every query kind, month rows against day rows ---- */
+
+static gchar *
+load_average (void)
+{
+  gchar *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("?\n");
+  return text;
+}
+
+static gdouble
+percentile (GArray *ms, gdouble p)
+{
+  g_array_sort (ms, compare_doubles);
+  return g_array_index (ms, gdouble, (guint)((ms->len - 1) * p));
+}
+
+/* The query function, alternating run by run: the rollup's month rows (the
+ * code as it is) and its day rows only (day_rows_only, the way before
+ * schema v9), with the rows each read. */
+static void
+time_kind (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *base, SchedStatsGroup g,
+           SchedStatsUnits units)
+{
+  g_autoptr (GArray) ms0 = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) ms1 = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  GArray *ms[2] = { ms0, ms1 };
+  gint64 rows[2] = { 0, 0 };
+  g_autofree gchar *label = g_strdup_printf ("%s, %s", sched_stats_group_to_string (g),
+                                             sched_stats_units_to_string (units));
+  GError *error = NULL;
+
+  for (gint i = 0; i < opt_iterations; i++)
+    for (gint k = 0; k < 2; k++)
+      {
+        SchedStatsQuery q = *base;
+        gint64 s = g_get_monotonic_time ();
+        gdouble v;
+
+        q.group_by = g;
+        q.units = units;
+        q.day_rows_only = k == 1;
+        {
+          g_autoptr (SchedStats) stats = sched_stats_compute (db, tz, &q, &error);
+          die_on_error (error, "stats");
+          g_assert (stats->used_rollup && stats->previous_used_rollup);
+          rows[k] = stats->rows_read;
+        }
+        v = (g_get_monotonic_time () - s) / 1000.0;
+        g_array_append_val (ms[k], v);
+      }
+  printf ("| %-22s | %5u | %7.2f | %7.2f | %7.2f | %6" G_GINT64_FORMAT " | %7.2f | %7.2f | %7.2f |"
+          " %6" G_GINT64_FORMAT " | %5.2f |\n",
+          label, ms[0]->len, percentile (ms[0], 0.5), percentile (ms[0], 0.95),
+          percentile (ms[0], 1.0), rows[0], percentile (ms[1], 0.5), percentile (ms[1], 0.95),
+          percentile (ms[1], 1.0), rows[1], percentile (ms[1], 0.5) / percentile (ms[0], 0.5));
+}
+
+static void
+time_http_kind (SoupSession *session, const gchar *base_url, const gchar *token, const gchar *label,
+                const gchar *path)
+{
+  g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autofree gchar *url = g_strconcat (base_url, path, NULL);
+
+  for (gint i = 0; i < opt_iterations; i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      gdouble v;
+
+      g_assert (http_get (session, url, token) == 200);
+      v = (g_get_monotonic_time () - s) / 1000.0;
+      g_array_append_val (ms, v);
+    }
+  report (label, ms);
+}
+
+/* Every day marked (as a reorganisation marks them), then statistics
+ * requests while the background refresh computes: each answers at once
+ * from the rollup as it stood, with its as_of. */
+static void
+time_during_refresh (SchedDb *db, SoupServer *server, SoupSession *session, const gchar *base_url,
+                     const gchar *token)
+{
+  g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autofree gchar *url = g_strconcat (
+      base_url,
+      "/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=endpoint&compare=previous_year"
+      "&units=successor",
+      NULL);
+  SchedStatsRefresher *refresher = sched_reports_get_refresher (server);
+  gint64 days;
+  guint during = 0;
+
+  exec_or_die (db, "INSERT OR IGNORE INTO stats_rollup_dirty (day)"
+                   " SELECT DISTINCT day FROM stats_rollup WHERE dim = 'unit'");
+  days = count_or_die (db, "SELECT count(*) FROM stats_rollup_dirty");
+  for (gint i = 0; i < MIN (opt_iterations, 30); i++)
+    {
+      gint64 s = g_get_monotonic_time ();
+      gdouble v;
+
+      g_assert (http_get (session, url, token) == 200);
+      v = (g_get_monotonic_time () - s) / 1000.0;
+      g_array_append_val (ms, v);
+      if (sched_stats_refresher_is_running (refresher))
+        during++;
+    }
+  printf ("\n%" G_GINT64_FORMAT " days marked; %u of %u requests answered while the background"
+          " refresh ran (as_of: its last complete refresh)\n\n",
+          days, during, ms->len);
+  printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
+  printf ("|--------------------------------|-------|----------|----------|----------|\n");
+  report ("endpoint, successor, stale", ms);
+}
+
+static void
+time_kinds (SchedDb *db, GTimeZone *tz, SoupServer *server, SoupSession *session,
+            const gchar *base_url, const gchar *token)
+{
+  g_autoptr (GDateTime) from = g_date_time_new (tz, 2024, 1, 1, 0, 0, 0);
+  g_autoptr (GDateTime) to = g_date_time_new (tz, 2025, 1, 1, 0, 0, 0);
+  g_autoptr (GDateTime) mid_from = g_date_time_new (tz, 2023, 3, 15, 0, 0, 0);
+  g_autoptr (GDateTime) mid_to = g_date_time_new (tz, 2024, 9, 20, 0, 0, 0);
+  SchedStatsQuery year = { .from = g_date_time_to_unix (from),
+                           .to = g_date_time_to_unix (to),
+                           .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR };
+  SchedStatsQuery mid = { .from = g_date_time_to_unix (mid_from),
+                          .to = g_date_time_to_unix (mid_to),
+                          .compare = SCHED_STATS_COMPARE_PREVIOUS_PERIOD };
+  static const gchar *const http[][2] = {
+    { "JSON unit, successor", "/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=unit"
+                              "&compare=previous_year&units=successor" },
+    { "JSON endpoint, successor", "/api/v1/stats?from=2024-01-01&to=2024-12-31"
+                                  "&group_by=endpoint&compare=previous_year&units=successor" },
+    { "JSON endpoint, historic", "/api/v1/stats?from=2024-01-01&to=2024-12-31"
+                                 "&group_by=endpoint&compare=previous_year" },
+    { "JSON level, successor", "/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=level"
+                               "&compare=previous_year&units=successor" },
+    { "CSV endpoint, successor", "/api/v1/stats.csv?from=2024-01-01&to=2024-12-31"
+                                 "&group_by=endpoint&compare=previous_year&units=successor" },
+    { "report sentence, successor", "/api/v1/reports/summary?from=2024-01-01&to=2024-12-31"
+                                    "&units=successor" },
+  };
+
+  for (gint w = 0; w < 2; w++)
+    {
+      printf ("\n%s, query function, times in ms: month rows (now) | day rows only (before)\n\n",
+              w ? "15/03/2023–20/09/2024 against the period before" : "2024 against 2023");
+      printf ("| %-22s | %5s | %7s | %7s | %7s | %6s | %7s | %7s | %7s | %6s | %5s |\n", "case",
+              "runs", "p50", "p95", "max", "rows", "p50", "p95", "max", "rows", "ratio");
+      printf ("|------------------------|-------|---------|---------|---------|--------|"
+              "---------|---------|---------|--------|-------|\n");
+      for (gint g = SCHED_STATS_GROUP_NONE; g <= SCHED_STATS_GROUP_MONTH; g++)
+        for (gint u = 0; u < 2; u++)
+          time_kind (db, tz, w ? &mid : &year, g, u);
+    }
+  printf ("\nthrough HTTP (month rows), times in ms\n\n");
+  printf ("| %-30s | %5s | %8s | %8s | %8s |\n", "case", "runs", "p50", "p95", "max");
+  printf ("|--------------------------------|-------|----------|----------|----------|\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (http); i++)
+    time_http_kind (session, base_url, token, http[i][0], http[i][1]);
+  time_during_refresh (db, server, session, base_url, token);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -799,6 +974,22 @@ main (int argc, char **argv)
   session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 0, NULL);
   token = sched_auth_create_token (db, SCHED_ROLE_MANAGER, NULL, NULL, "bench", &error);
   die_on_error (error, "token");
+
+  if (opt_kinds)
+    {
+      g_autofree gchar *load_start = load_average (), *load_end = NULL;
+
+      printf ("load average at the start: %s", load_start);
+      time_kinds (db, tz, server, session, base_url, token);
+      load_end = load_average ();
+      printf ("load average at the end: %s", load_end);
+      /* stops the background refresh; the marks were the benchmark's own
+       * (no meeting changed): the rollup was right */
+      g_clear_object (&server);
+      exec_or_die (db, "DELETE FROM stats_rollup_dirty");
+      sched_db_close (db);
+      return 0;
+    }
 
   {
     g_autoptr (GDateTime) from = g_date_time_new (tz, 2024, 1, 1, 0, 0, 0);

@@ -1,7 +1,8 @@
 /* sched-agents.c — wires the live side into the scheduler (sched-agents.h):
  * the agent hub (sched-agent-hub.c), the bridge room opener (sched-bridge.c),
  * the monitor handlers (sched-monitor.c) and the recordings (fetcher and
- * retention in sched-recordings.c, archive API in sched-recordings-api.c), joined to the rest of
+ * retention in sched-recordings.c, archive API in sched-recordings-api.c) and
+ * the central-conference link (sched-uplink-api.c, sched-bridge-uplink.c), joined to the rest of
  * the scheduler only through the SchedContext hooks. Main thread only. */
 #define G_LOG_DOMAIN "vc-scheduler"
 
@@ -11,6 +12,7 @@
 #include "sched-monitor.h"
 #include "sched-recordings-api.h"
 #include "sched-recordings.h"
+#include "sched-uplink-api.h"
 
 typedef struct
 {
@@ -66,6 +68,7 @@ sched_agents_register (SchedContext *ctx, SoupServer *server)
   sched_monitor_register (ctx, server, ctx->hub, ctx->bridge);
   ctx->recorder = sched_recorder_new (ctx);
   sched_recordings_api_register (ctx, server, ctx->bridge, ctx->recorder);
+  sched_uplink_api_register (ctx, ctx->bridge);
 }
 
 void
@@ -81,6 +84,7 @@ sched_agents_unregister (SchedContext *ctx)
     {
       sched_monitor_unregister (registration.server);
       sched_recordings_api_unregister (ctx, registration.server);
+      sched_uplink_api_unregister (ctx);
     }
   g_clear_pointer ((SchedRecorder **)&ctx->recorder, sched_recorder_free);
   g_clear_pointer ((SchedBridge **)&ctx->bridge, sched_bridge_free);

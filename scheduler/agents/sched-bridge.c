@@ -34,6 +34,7 @@
 #define G_LOG_DOMAIN "vc-scheduler"
 
 #include "sched-bridge.h"
+#include "sched-bridge-uplink.h"
 #include "sched-agent-schedule.h"
 #include "sched-model-meeting.h"
 #include "sched-error.h"
@@ -82,9 +83,10 @@ struct _SchedBridge
   gboolean answered;      /* it has answered at least once */
   gboolean capacity_busy; /* a GET /capacity is in flight */
   gboolean capacity_unknown_logged;
-  gint64 next_capacity_at; /* monotonic µs */
-  gboolean list_busy;      /* a GET /rooms is in flight */
-  gint64 next_list_at;     /* monotonic µs */
+  gint64 next_capacity_at;     /* monotonic µs */
+  gboolean list_busy;          /* a GET /rooms is in flight */
+  gint64 next_list_at;         /* monotonic µs */
+  SchedBridgeUplinks *uplinks; /* posts the meetings' links to central conferences */
 };
 
 typedef enum
@@ -414,6 +416,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
             || status == SOUP_STATUS_NOT_FOUND)
           {
             g_message ("bridge: room %" G_GINT64_FORMAT " closed", id);
+            sched_bridge_uplinks_room_gone (bridge->uplinks, id);
             g_hash_table_remove (bridge->rooms, &id);
           }
         else
@@ -431,6 +434,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
               {
                 g_clear_pointer (&room->room, json_node_unref);
                 room->room = json_node_copy (json_parser_get_root (parser));
+                sched_bridge_uplinks_room_polled (bridge->uplinks, id, room->room);
                 if (bridge_room_opened_by_token (room->room)
                     && room->state == SCHED_BRIDGE_ROOM_OPEN && !room->dirty)
                   {
@@ -446,6 +450,7 @@ on_room_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
         else if (status == SOUP_STATUS_NOT_FOUND)
           {
             /* The bridge lost the room (restart): open it again. */
+            sched_bridge_uplinks_room_gone (bridge->uplinks, id);
             room->state = SCHED_BRIDGE_ROOM_NEW;
             room->dirty = TRUE;
             g_clear_pointer (&room->room, json_node_unref);
@@ -646,6 +651,7 @@ sched_bridge_new (SchedContext *ctx)
   bridge->cancellable = g_cancellable_new ();
   bridge->rooms
       = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify)room_free);
+  bridge->uplinks = sched_bridge_uplinks_new (ctx, bridge);
   if (ctx->settings->bridge_url && *ctx->settings->bridge_url)
     {
       bridge->tick_id = g_timeout_add (TICK_MS, on_tick, bridge);
@@ -659,6 +665,7 @@ sched_bridge_free (SchedBridge *bridge)
 {
   if (bridge == NULL)
     return;
+  g_clear_pointer (&bridge->uplinks, sched_bridge_uplinks_free);
   g_cancellable_cancel (bridge->cancellable);
   g_clear_handle_id (&bridge->tick_id, g_source_remove);
   g_clear_handle_id (&bridge->kick_id, g_source_remove);
@@ -720,10 +727,9 @@ on_control_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-sched_bridge_control (SchedBridge *bridge, gint64 meeting_id, JsonNode *body,
-                      SchedBridgeReplyFunc callback, gpointer user_data)
+sched_bridge_request (SchedBridge *bridge, const gchar *method, const gchar *path, JsonNode *body,
+                      GCancellable *cancellable, SchedBridgeReplyFunc callback, gpointer user_data)
 {
-  g_autofree gchar *path = g_strdup_printf ("/rooms/%" G_GINT64_FORMAT "/control", meeting_id);
   ControlRequest *req;
 
   if (bridge->ctx->settings->bridge_url == NULL)
@@ -736,8 +742,43 @@ sched_bridge_control (SchedBridge *bridge, gint64 meeting_id, JsonNode *body,
   req = g_new0 (ControlRequest, 1);
   req->callback = callback;
   req->user_data = user_data;
-  req->msg = bridge_message (bridge, "POST", path, body);
-  /* No cancellable: the monitor's server message is waiting on the answer. */
-  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT, NULL,
+  req->msg = bridge_message (bridge, method, path, body);
+  if (req->msg == NULL)
+    {
+      g_autoptr (GError) error
+          = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad bridge_url %s",
+                         bridge->ctx->settings->bridge_url);
+      callback (0, NULL, error, user_data);
+      g_free (req);
+      return;
+    }
+  soup_session_send_and_read_async (bridge->session, req->msg, G_PRIORITY_DEFAULT, cancellable,
                                     on_control_done, req);
+}
+
+void
+sched_bridge_control (SchedBridge *bridge, gint64 meeting_id, JsonNode *body,
+                      SchedBridgeReplyFunc callback, gpointer user_data)
+{
+  g_autofree gchar *path = g_strdup_printf ("/rooms/%" G_GINT64_FORMAT "/control", meeting_id);
+
+  /* No cancellable: the monitor's server message is waiting on the answer. */
+  sched_bridge_request (bridge, "POST", path, body, NULL, callback, user_data);
+}
+
+void
+sched_bridge_poll_now (SchedBridge *bridge, gint64 meeting_id)
+{
+  SchedBridgeRoom *room = g_hash_table_lookup (bridge->rooms, &meeting_id);
+
+  if (room)
+    room->next_poll_at = 0;
+  if (bridge->tick_id && bridge->kick_id == 0)
+    bridge->kick_id = g_idle_add (on_kick, bridge);
+}
+
+SchedBridgeUplinks *
+sched_bridge_get_uplinks (SchedBridge *bridge)
+{
+  return bridge->uplinks;
 }

@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 typedef struct _SchedBridge SchedBridge;
+typedef struct _SchedBridgeUplinks SchedBridgeUplinks; /* sched-bridge-uplink.h */
 
 /* Starts the 1 s timer. Does nothing when settings->bridge_url is NULL. */
 SchedBridge *sched_bridge_new (SchedContext *ctx);
@@ -37,5 +38,20 @@ typedef void (*SchedBridgeReplyFunc) (guint status, GBytes *body, const GError *
                                       gpointer user_data);
 void sched_bridge_control (SchedBridge *bridge, gint64 meeting_id, JsonNode *body,
                            SchedBridgeReplyFunc callback, gpointer user_data);
+
+/* Any call of the control API (docs/protocol.md §2): @method @path with
+ * @body (a JSON object, copied; may be NULL). @callback gets what
+ * sched_bridge_control() gives; with @cancellable cancelled it is still
+ * called, with status 0 and a G_IO_ERROR_CANCELLED error. */
+void sched_bridge_request (SchedBridge *bridge, const gchar *method, const gchar *path,
+                           JsonNode *body, GCancellable *cancellable, SchedBridgeReplyFunc callback,
+                           gpointer user_data);
+
+/* Polls meeting @meeting_id's room (GET /rooms/{id}) on the next tick,
+ * which is scheduled at once; nothing when the room is not open. */
+void sched_bridge_poll_now (SchedBridge *bridge, gint64 meeting_id);
+
+/* The room's uplinks to central conferences (sched-bridge-uplink.h). */
+SchedBridgeUplinks *sched_bridge_get_uplinks (SchedBridge *bridge);
 
 G_END_DECLS

@@ -186,11 +186,21 @@ gchar *
 sched_report_summary_units (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, const gchar *lang,
                             SchedStatsUnits units, GError **error)
 {
+  gint64 as_of = 0;
+
+  return sched_report_summary_as_of (db, tz, from, to, lang, units, FALSE, &as_of, error);
+}
+
+gchar *
+sched_report_summary_as_of (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, const gchar *lang,
+                            SchedStatsUnits units, gboolean stale_ok, gint64 *as_of, GError **error)
+{
   SchedStatsQuery q = { .from = from,
                         .to = to,
                         .group_by = SCHED_STATS_GROUP_UNIT,
                         .compare = SCHED_STATS_COMPARE_PREVIOUS_YEAR,
-                        .units = units };
+                        .units = units,
+                        .stale_ok = stale_ok };
   g_autoptr (SchedStats) stats = NULL;
   gboolean vi = g_strcmp0 (lang, "en") != 0;
   GString *out;
@@ -198,6 +208,7 @@ sched_report_summary_units (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, 
   stats = sched_stats_compute (db, tz, &q, error);
   if (stats == NULL)
     return NULL;
+  *as_of = stats->as_of;
   out = g_string_new (NULL);
   text_append_served (out, tz, stats, vi);
   text_append_comparison (out, tz, stats, vi);

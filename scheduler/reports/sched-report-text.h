@@ -18,5 +18,10 @@ gchar *sched_report_summary (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to,
  * between the two periods compared, the sentence says so. */
 gchar *sched_report_summary_units (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to,
                                    const gchar *lang, SchedStatsUnits units, GError **error);
+/* The same, reading the rollup as it stands when @stale_ok (see
+ * SchedStatsQuery.stale_ok); *@as_of: SchedStats.as_of of the figures. */
+gchar *sched_report_summary_as_of (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to,
+                                   const gchar *lang, SchedStatsUnits units, gboolean stale_ok,
+                                   gint64 *as_of, GError **error);
 
 G_END_DECLS

@@ -100,8 +100,8 @@ reports_parse_window (SchedContext *ctx, GHashTable *query, gint64 *from, gint64
 
 #define REPORTS_REFRESHER_KEY "sched-stats-refresher"
 
-/* A statistics request held while the rollup is refreshed in the
- * background (sched-stats-refresher.c). */
+/* A statistics request held while a background refresh writes the rollup
+ * (sched-stats-refresher.c). */
 typedef struct
 {
   SchedContext *ctx;
@@ -134,9 +134,10 @@ on_rollup_refreshed (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* TRUE when @handler may answer now; otherwise the request is paused and
- * @handler answers it once the background refresh is done (then from the
- * fresh rollup, without asking again). */
+/* TRUE when @handler may answer now (from the rollup brought up to date,
+ * or, while a background refresh computes, from the rollup as it stands);
+ * otherwise (the refresh writes) the request is paused and @handler
+ * answers it once the refresh is done, from the fresh rollup. */
 static gboolean
 reports_ready (SchedContext *ctx, SoupServer *server, SoupServerMessage *msg, const char *path,
                GHashTable *query, SoupServerCallback handler)
@@ -161,13 +162,25 @@ reports_ready (SchedContext *ctx, SoupServer *server, SoupServerMessage *msg, co
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (w->query, g_strdup (key), g_strdup (value));
     }
-  if (sched_stats_refresher_ready (refresher, on_rollup_refreshed, w, reports_waiting_free))
+  if (sched_stats_refresher_ready (refresher, on_rollup_refreshed, w, reports_waiting_free)
+      != SCHED_STATS_REFRESHER_WAIT)
     {
       reports_waiting_free (w);
       return TRUE;
     }
   soup_server_message_pause (msg);
   return FALSE;
+}
+
+/* Whether a handler that runs now reads the rollup as it stands: a
+ * background refresh is computing (sched_stats_refresher_ready said
+ * STALE; once it writes, the requests wait and run after it). */
+static gboolean
+reports_stale_ok (SoupServer *server)
+{
+  SchedStatsRefresher *refresher = g_object_get_data (G_OBJECT (server), REPORTS_REFRESHER_KEY);
+
+  return refresher && sched_stats_refresher_is_running (refresher);
 }
 
 SchedStatsRefresher *
@@ -192,11 +205,11 @@ reports_parse_units (GHashTable *query, SchedStatsUnits *out, GError **error)
 }
 
 static SchedStats *
-reports_stats_from_request (SchedContext *ctx, SoupServerMessage *msg, GHashTable *query,
-                            GError **error)
+reports_stats_from_request (SchedContext *ctx, SoupServer *server, SoupServerMessage *msg,
+                            GHashTable *query, GError **error)
 {
   g_autoptr (SchedPrincipal) principal = NULL;
-  SchedStatsQuery q = { .group_by = SCHED_STATS_GROUP_UNIT };
+  SchedStatsQuery q = { .group_by = SCHED_STATS_GROUP_UNIT, .stale_ok = reports_stale_ok (server) };
   const gchar *group = sched_http_query (query, "group_by");
   const gchar *compare = sched_http_query (query, "compare");
 
@@ -234,7 +247,7 @@ reports_reply_stats (SoupServer *server, SoupServerMessage *msg, const char *pat
 
   if (!reports_check_method (msg) || !reports_check_path (msg, path, "/api/v1/stats"))
     return;
-  stats = reports_stats_from_request (ctx, msg, query, &error);
+  stats = reports_stats_from_request (ctx, server, msg, query, &error);
   if (stats == NULL)
     {
       sched_http_reply_error (msg, error);
@@ -271,13 +284,22 @@ reports_reply_stats_csv (SoupServer *server, SoupServerMessage *msg, const char 
 
   if (!reports_check_method (msg) || !reports_check_path (msg, path, "/api/v1/stats.csv"))
     return;
-  stats = reports_stats_from_request (ctx, msg, query, &error);
+  stats = reports_stats_from_request (ctx, server, msg, query, &error);
   if (stats == NULL)
     {
       sched_http_reply_error (msg, error);
       return;
     }
   csv = sched_stats_to_csv (stats, &length);
+  if (stats->as_of)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (stats->as_of);
+      g_autofree gchar *as_of = g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ");
+
+      /* how fresh the figures are (the JSON says it as "as_of") */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "VC-Stats-As-Of", as_of);
+    }
   disposition = g_strdup_printf ("attachment; filename=\"thong-ke-%s.csv\"",
                                  sched_stats_group_to_string (stats->query.group_by));
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
@@ -306,7 +328,7 @@ reports_reply_reports (SoupServer *server, SoupServerMessage *msg, const char *p
   g_autofree gchar *text = NULL;
   const gchar *lang = sched_http_query (query, "lang");
   SchedStatsUnits units = SCHED_STATS_UNITS_HISTORIC;
-  gint64 from = 0, to = 0;
+  gint64 from = 0, to = 0, as_of = 0;
 
   if (!reports_check_method (msg) || !reports_check_path (msg, path, "/api/v1/reports/summary"))
     return;
@@ -322,7 +344,8 @@ reports_reply_reports (SoupServer *server, SoupServerMessage *msg, const char *p
       sched_error_set_field (&error, SCHED_ERROR_INVALID, "lang", "lang is vi or en");
       goto fail;
     }
-  text = sched_report_summary_units (ctx->db, ctx->tz, from, to, lang, units, &error);
+  text = sched_report_summary_as_of (ctx->db, ctx->tz, from, to, lang, units,
+                                     reports_stale_ok (server), &as_of, &error);
   if (text == NULL)
     goto fail;
 
@@ -336,6 +359,13 @@ reports_reply_reports (SoupServer *server, SoupServerMessage *msg, const char *p
   json_builder_add_string_value (b, sched_stats_units_to_string (units));
   sched_json_add_time (b, "from", from);
   sched_json_add_time (b, "to", to);
+  if (as_of)
+    sched_json_add_time (b, "as_of", as_of);
+  else
+    {
+      json_builder_set_member_name (b, "as_of");
+      json_builder_add_null_value (b);
+    }
   json_builder_end_object (b);
   sched_http_reply_builder (msg, SOUP_STATUS_OK, b);
   return;

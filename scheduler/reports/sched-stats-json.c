@@ -72,6 +72,14 @@ sched_stats_to_json (const SchedStats *stats, GTimeZone *tz)
 
   json_builder_set_member_name (b, "units");
   json_builder_add_string_value (b, sched_stats_units_to_string (stats->query.units));
+  /* how fresh the figures are: every change up to this time is counted */
+  if (stats->as_of)
+    sched_json_add_time (b, "as_of", stats->as_of);
+  else
+    {
+      json_builder_set_member_name (b, "as_of");
+      json_builder_add_null_value (b);
+    }
   if (compare)
     {
       /* the roster changed between the two windows: the units compared differ */

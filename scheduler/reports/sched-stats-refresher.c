@@ -12,9 +12,15 @@
  * thread with a connection of its own (WAL: its read transaction does not
  * block the main thread's writers): it claims the days (a short write),
  * computes their sums in one read transaction, then writes them a few days
- * per short transaction. The statistics requests that arrive meanwhile are
- * paused and answered once it is done, from the fresh rollup, so they are
- * never wrong; everything else goes on. The syncer thread
+ * per short transaction. The statistics requests that arrive while it
+ * computes (nearly all of its time) are answered at once from the rollup
+ * as it stands — the last complete refresh, read in one read transaction
+ * and reported with its time ("as_of") — so a reorganisation never makes
+ * them wait. Before it writes, the worker asks the main thread, which
+ * from then on pauses the statistics requests until the writing is done
+ * (a few seconds: the rows are computed already) and answers them from
+ * the fresh rollup: no answer mixes days of two refreshes. Everything
+ * else goes on all along. The syncer thread
  * (sched-db-syncer.c) is the other thread with its own connection. */
 #define G_LOG_DOMAIN "vc-scheduler-reports"
 
@@ -44,10 +50,12 @@ typedef struct
   GCond cond;
   sqlite3 *handle; /* the worker's connection while it is open */
   gboolean hold;
-  gint cancelled; /* atomic */
+  gboolean store_go; /* the main thread knows the worker writes now */
+  gint cancelled;    /* atomic */
   /* main thread only */
   GThread *thread;
-  GArray *waiters; /* RefresherWaiter */
+  GArray *waiters;  /* RefresherWaiter */
+  gboolean storing; /* the worker writes (or is about to): requests wait */
   gboolean closed;
 } RefresherShared;
 
@@ -94,6 +102,7 @@ on_refresh_done (gpointer data)
   if (s->closed)
     return G_SOURCE_REMOVE;
   g_clear_pointer (&s->thread, g_thread_join);
+  s->storing = FALSE;
   waiters = g_steal_pointer (&s->waiters);
   s->waiters = g_array_new (FALSE, FALSE, sizeof (RefresherWaiter));
   g_array_set_clear_func (s->waiters, refresher_waiter_clear);
@@ -105,11 +114,29 @@ on_refresh_done (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* main thread: from now on the statistics requests wait (no query runs
+ * now: they run on this thread), then the worker may write. */
+static gboolean
+on_store_begin (gpointer data)
+{
+  RefresherShared *s = data;
+
+  if (!s->closed)
+    s->storing = TRUE;
+  g_mutex_lock (&s->lock);
+  s->store_go = TRUE;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 refresher_work (RefresherShared *s, SchedDb *db, GError **error)
 {
   g_autoptr (SchedStatsRollupRows) rows = NULL;
   gint64 t0 = g_get_monotonic_time ();
+  /* every change before the claim is counted by this refresh */
+  gint64 as_of = g_get_real_time () / G_USEC_PER_SEC;
 
   if (!sched_stats_rollup_claim (db, error))
     return FALSE;
@@ -120,12 +147,19 @@ refresher_work (RefresherShared *s, SchedDb *db, GError **error)
   while (s->hold && !g_atomic_int_get (&s->cancelled))
     g_cond_wait (&s->cond, &s->lock);
   g_mutex_unlock (&s->lock);
+  g_main_context_invoke_full (s->context, G_PRIORITY_DEFAULT, on_store_begin,
+                              g_atomic_rc_box_acquire (s), refresher_shared_release);
+  g_mutex_lock (&s->lock);
+  while (!s->store_go && !g_atomic_int_get (&s->cancelled))
+    g_cond_wait (&s->cond, &s->lock);
+  g_mutex_unlock (&s->lock);
   if (g_atomic_int_get (&s->cancelled))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
       return FALSE;
     }
-  if (!sched_stats_rollup_store_claimed (db, rows, STATS_REFRESH_DAYS_PER_TRANSACTION, error))
+  if (!sched_stats_rollup_store_claimed (db, rows, STATS_REFRESH_DAYS_PER_TRANSACTION, as_of,
+                                         error))
     return FALSE;
   g_info ("statistics rollup refreshed in the background in %.1f s",
           (g_get_monotonic_time () - t0) / 1e6);
@@ -207,7 +241,7 @@ sched_stats_refresher_free (SchedStatsRefresher *r)
   g_free (r);
 }
 
-gboolean
+SchedStatsRefresherState
 sched_stats_refresher_ready (SchedStatsRefresher *r, GSourceFunc callback, gpointer user_data,
                              GDestroyNotify destroy)
 {
@@ -217,25 +251,28 @@ sched_stats_refresher_ready (SchedStatsRefresher *r, GSourceFunc callback, gpoin
   gint64 meetings = 0;
   gboolean claimed = FALSE;
 
-  g_return_val_if_fail (callback != NULL, TRUE);
+  g_return_val_if_fail (callback != NULL, SCHED_STATS_REFRESHER_FRESH);
 
   if (s->thread == NULL)
     {
       if (s->path == NULL)
-        return TRUE;
+        return SCHED_STATS_REFRESHER_FRESH;
       /* On an error the query's own refresh reports it. */
       if (!sched_stats_rollup_pending (r->db, STATS_REFRESH_INLINE_MEETINGS, &meetings, &claimed,
                                        &error))
-        return TRUE;
+        return SCHED_STATS_REFRESHER_FRESH;
       if (!claimed && meetings <= STATS_REFRESH_INLINE_MEETINGS)
-        return TRUE;
+        return SCHED_STATS_REFRESHER_FRESH;
       g_info ("statistics rollup: refreshing %s%" G_GINT64_FORMAT " meetings in the background",
               meetings > STATS_REFRESH_INLINE_MEETINGS ? "more than " : "",
               MIN (meetings, (gint64)STATS_REFRESH_INLINE_MEETINGS));
+      s->store_go = FALSE;
       s->thread = g_thread_new ("stats-refresh", refresher_thread, g_atomic_rc_box_acquire (s));
     }
+  if (!s->storing)
+    return SCHED_STATS_REFRESHER_STALE;
   g_array_append_val (s->waiters, w);
-  return FALSE;
+  return SCHED_STATS_REFRESHER_WAIT;
 }
 
 void

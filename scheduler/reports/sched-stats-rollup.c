@@ -36,7 +36,7 @@
 #include "sched-error.h"
 
 /* Bump when the definitions change: the next start rebuilds the table. */
-#define STATS_ROLLUP_VERSION 5
+#define STATS_ROLLUP_VERSION 6
 
 /* clang-format off */
 #define MEMBER_OF(m) STATS_SQL_IS_MEMBER ("me", m)
@@ -89,6 +89,16 @@
  * background refresh (-1 - day, sched_stats_rollup_claim). */
 #define DIRTY_DAYS                                                                     \
   "SELECT CASE WHEN day < 0 THEN -1 - day ELSE day END AS day FROM stats_rollup_dirty"
+#define DIRTY_MONTHS "SELECT " STATS_SQL_MONTH_OF ("day") " AS month FROM (" DIRTY_DAYS ")"
+/* Every month row from the day rows (a rebuild; an upgrade from rollup
+ * version 5, which had no month rows). */
+#define ROLLUP_MONTHS_FROM_DAYS                                                        \
+  "DELETE FROM stats_rollup_month;"                                                    \
+  "INSERT INTO stats_rollup_month (dim, month, key, booked, cancelled, displaced,"     \
+  " held, planned_seconds, actual_seconds, present, invited)"                          \
+  " SELECT dim, " STATS_SQL_MONTH_OF ("day") ", key, SUM(booked), SUM(cancelled),"     \
+  " SUM(displaced), SUM(held), SUM(planned_seconds), SUM(actual_seconds),"             \
+  " SUM(present), SUM(invited) FROM stats_rollup GROUP BY 1, 2, 3;"
 #define CLAIMED_DAYS "SELECT -1 - day AS day FROM stats_rollup_dirty WHERE day < 0"
 
 /* The sums of the dirty days, per dim, replace what the rollup held. */
@@ -100,6 +110,9 @@ static const gchar rollup_refresh[] =
   INSERT_ROLLUP SELECT_LEVEL (DIRTY_DAYS) ";"
   INSERT_ROLLUP SELECT_LEVELSET (DIRTY_DAYS) ";"
   INSERT_ROLLUP SELECT_ENDPOINT_SUCCESSOR (DIRTY_DAYS) ";"
+  STATS_SQL_MONTHS_DELETE (DIRTY_MONTHS) ";"
+  STATS_SQL_MONTHS_INSERT (DIRTY_MONTHS) ";"
+  "UPDATE stats_rollup_meta SET refreshed_at = unixepoch() WHERE id = 1;"
   "DELETE FROM stats_rollup_dirty;";
 
 /* The background refresh (sched-stats-refresher.c): one statement per dim
@@ -146,7 +159,10 @@ static const gchar rollup_rebuild[] =
   "       JOIN meeting_endpoints me ON me.meeting_id = m.id"
   "       JOIN final f ON f.code = me.endpoint"
   "       WHERE " MEMBER_OF ("m") ") x"
-  " JOIN meetings m ON m.id = x.id GROUP BY 2, 3;";
+  " JOIN meetings m ON m.id = x.id GROUP BY 2, 3;"
+  ROLLUP_MONTHS_FROM_DAYS
+  "UPDATE stats_rollup_meta SET refreshed_at = unixepoch() WHERE id = 1;";
+
 /* clang-format on */
 
 gboolean
@@ -172,6 +188,52 @@ sched_stats_rollup_offset (SchedDb *db, gint *out_offset, GError **error)
     sched_db_set_error (db, error, "reading the rollup offset");
   sqlite3_reset (stmt);
   return found;
+}
+
+/* 1970-01-01 as a GDate Julian day (day 1 is 0001-01-01). */
+#define ROLLUP_EPOCH_JULIAN 719163
+
+gint64
+sched_stats_day_month (gint64 day)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, (guint32)(day + ROLLUP_EPOCH_JULIAN));
+  return (gint64)g_date_get_year (&date) * 12 + g_date_get_month (&date) - 1;
+}
+
+gint64
+sched_stats_month_first_day (gint64 month)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 1, (GDateMonth)(month % 12 + 1), (GDateYear)(month / 12));
+  return (gint64)g_date_get_julian (&date) - ROLLUP_EPOCH_JULIAN;
+}
+
+gboolean
+sched_stats_rollup_freshness (SchedDb *db, gboolean *marked, gint64 *refreshed_at, GError **error)
+{
+  sqlite3_stmt *stmt
+      = sched_db_prepare (db,
+                          "SELECT EXISTS (SELECT 1 FROM stats_rollup_dirty),"
+                          " (SELECT coalesce(refreshed_at, 0) FROM stats_rollup_meta WHERE id = 1)",
+                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sched_db_set_error (db, error, "reading the rollup's freshness");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *marked = sqlite3_column_int (stmt, 0) != 0;
+  *refreshed_at = sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 gboolean
@@ -209,6 +271,52 @@ sched_stats_rollup_refresh (SchedDb *db, GError **error)
   return sched_db_run (db, "RELEASE stats_rollup_refresh", error);
 }
 
+/* A rollup of version 5 (no month rows) for the same offset gets its month
+ * rows from its day rows, which takes seconds where recounting 1,000,000
+ * meetings takes minutes. 1: done; 0: not such a rollup; -1: error. */
+static gint
+rollup_upgrade_v5 (SchedDb *db, gint wanted, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 t0 = g_get_monotonic_time ();
+  int rc;
+
+  stmt = sched_db_prepare (db,
+                           "SELECT 1 FROM stats_rollup_meta WHERE id = 1 AND version = 5"
+                           " AND offset_seconds = ?1",
+                           error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int (stmt, 1, wanted);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return 0;
+  if (rc != SQLITE_ROW)
+    {
+      sched_db_set_error (db, error, "reading the rollup version");
+      return -1;
+    }
+  if (!sched_db_begin_immediate (db, error))
+    return -1;
+  /* clang-format off */
+  if (!sched_db_exec (db,
+                      ROLLUP_MONTHS_FROM_DAYS
+                      "UPDATE stats_rollup_meta SET version = " G_STRINGIFY (STATS_ROLLUP_VERSION)
+                      ", refreshed_at = CASE WHEN EXISTS (SELECT 1 FROM stats_rollup_dirty)"
+                      " THEN NULL ELSE unixepoch() END WHERE id = 1;",
+                      error))
+    /* clang-format on */
+    {
+      sched_db_rollback (db);
+      return -1;
+    }
+  if (!sched_db_commit (db, error))
+    return -1;
+  g_info ("statistics rollup: month rows added in %.1f s", (g_get_monotonic_time () - t0) / 1e6);
+  return 1;
+}
+
 gboolean
 sched_stats_rollup_ensure (SchedDb *db, GTimeZone *tz, GError **error)
 {
@@ -232,6 +340,18 @@ sched_stats_rollup_ensure (SchedDb *db, GTimeZone *tz, GError **error)
     }
   if (current && offset == wanted)
     return TRUE;
+  if (!current)
+    {
+      switch (rollup_upgrade_v5 (db, wanted, error))
+        {
+          case 1:
+            return TRUE;
+          case -1:
+            return FALSE;
+          default:
+            break;
+        }
+    }
 
   if (!sched_db_begin_immediate (db, error))
     return FALSE;
@@ -481,9 +601,55 @@ rollup_store_day (SchedDb *db, const SchedStatsRollupRows *rows, guint *next, gi
   return sched_db_step_done (db, stmt, error);
 }
 
+/* clang-format off */
+static const gchar sql_month_delete[] = STATS_SQL_MONTHS_DELETE ("SELECT ?1 AS month");
+static const gchar sql_month_insert[] = STATS_SQL_MONTHS_INSERT ("SELECT ?1 AS month");
+static const gchar sql_refreshed_at[] =
+  "UPDATE stats_rollup_meta SET refreshed_at = max(coalesce(refreshed_at, 0), ?1) WHERE id = 1";
+/* clang-format on */
+
+/* The month rows of the months of @days, summed again from the day rows,
+ * and the time the rollup counts every change up to, in one transaction. */
+static gboolean
+rollup_store_months (SchedDb *db, GArray *days, gint64 as_of, GError **error)
+{
+  g_autoptr (GArray) months = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  /* the days are in ascending order */
+  for (guint i = 0; i < days->len; i++)
+    {
+      gint64 month = sched_stats_day_month (g_array_index (days, gint64, i));
+      if (months->len == 0 || g_array_index (months, gint64, months->len - 1) != month)
+        g_array_append_val (months, month);
+    }
+  if (!sched_db_begin_immediate (db, error))
+    return FALSE;
+  for (guint i = 0; i < months->len; i++)
+    for (gint k = 0; k < 2; k++)
+      {
+        stmt = sched_db_prepare (db, k == 0 ? sql_month_delete : sql_month_insert, error);
+        if (stmt == NULL)
+          goto fail;
+        sqlite3_bind_int64 (stmt, 1, g_array_index (months, gint64, i));
+        if (!sched_db_step_done (db, stmt, error))
+          goto fail;
+      }
+  if (!(stmt = sched_db_prepare (db, sql_refreshed_at, error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, as_of);
+  if (!sched_db_step_done (db, stmt, error))
+    goto fail;
+  return sched_db_commit (db, error);
+
+fail:
+  sched_db_rollback (db);
+  return FALSE;
+}
+
 gboolean
 sched_stats_rollup_store_claimed (SchedDb *db, const SchedStatsRollupRows *rows,
-                                  guint days_per_transaction, GError **error)
+                                  guint days_per_transaction, gint64 as_of, GError **error)
 {
   g_autoptr (GArray) days = NULL;
   guint next = 0;
@@ -509,5 +675,5 @@ sched_stats_rollup_store_claimed (SchedDb *db, const SchedStatsRollupRows *rows,
       if (!sched_db_commit (db, error))
         return FALSE;
     }
-  return TRUE;
+  return rollup_store_months (db, days, as_of, error);
 }

@@ -74,3 +74,29 @@
 #define STATS_SQL_ROLLUP_COLUMNS                                                                   \
   "dim, day, key, booked, cancelled, displaced, held, planned_seconds, actual_seconds, "           \
   "present, invited"
+
+/* Local calendar months of the rollup (stats_rollup_month, schema v9):
+ * month = year * 12 + month - 1 of the local day number @d (days since
+ * 1970-01-01 at the rollup's offset), and the first local day of month
+ * @mo. The C side (sched-stats.c) computes the same with GDate. */
+#define STATS_SQL_MONTH_OF(d)                                                                      \
+  "(CAST(strftime('%Y', (" d ") * 86400, 'unixepoch') AS INTEGER) * 12"                            \
+  " + CAST(strftime('%m', (" d ") * 86400, 'unixepoch') AS INTEGER) - 1)"
+#define STATS_SQL_MONTH_FIRST_DAY(mo)                                                              \
+  "(unixepoch(printf('%04d-%02d-01', (" mo ") / 12, (" mo ") % 12 + 1)) / 86400)"
+
+/* The month rows of the months @months (a SELECT whose column month
+ * lists them) go, then are summed again from the day rows: an index range
+ * per dim and month. Two statements. */
+#define STATS_SQL_MONTHS_DELETE(months) "DELETE FROM stats_rollup_month WHERE month IN (" months ")"
+#define STATS_SQL_MONTHS_INSERT(months)                                                            \
+  "INSERT INTO stats_rollup_month (dim, month, key, booked, cancelled, displaced, held,"           \
+  " planned_seconds, actual_seconds, present, invited)"                                            \
+  " SELECT r.dim, mo.month, r.key, SUM(r.booked), SUM(r.cancelled), SUM(r.displaced),"             \
+  " SUM(r.held), SUM(r.planned_seconds), SUM(r.actual_seconds), SUM(r.present), SUM(r.invited)"    \
+  " FROM (SELECT DISTINCT month FROM (" months ")) mo"                                             \
+  " JOIN (VALUES ('unit'), ('endpoint'), ('level'), ('levelset'), ('endpoint-successor')) dd"      \
+  " JOIN stats_rollup r ON r.dim = dd.column1"                                                     \
+  " AND r.day >= " STATS_SQL_MONTH_FIRST_DAY (                                                     \
+      "mo.month") " AND r.day < " STATS_SQL_MONTH_FIRST_DAY ("mo.month + 1") " GROUP BY r.dim, "   \
+                                                                             "mo.month, r.key"

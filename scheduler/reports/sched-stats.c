@@ -355,6 +355,8 @@ typedef struct
    * roster now stands, each meeting once per room (rollup dim
    * 'endpoint-successor', sql_raw_endpoint_successors) */
   gboolean room_successors;
+  gboolean day_rows_only; /* SchedStatsQuery.day_rows_only */
+  gint64 rows_read;       /* SchedStats.rows_read */
 } StatsWindow;
 
 static void
@@ -390,6 +392,7 @@ stats_collect_keyed (SchedDb *db, sqlite3_stmt *stmt, StatsWindow *w, gboolean i
       const gchar *key = sched_db_column_text (stmt, 0);
 
       metrics_read (stmt, 1, &m);
+      w->rows_read++;
       if (into_totals)
         metrics_add (&w->totals, &m);
       if (into_groups && key)
@@ -487,6 +490,16 @@ static const gchar sql_rollup_keys[] =
   " actual_seconds, present, invited FROM stats_rollup"
   " WHERE dim = ?1 AND day >= ?2 AND day < ?3";
 
+static const gchar sql_rollup_month_keys[] =
+  "SELECT key, booked, cancelled, displaced, held, planned_seconds,"
+  " actual_seconds, present, invited FROM stats_rollup_month"
+  " WHERE dim = ?1 AND month >= ?2 AND month < ?3";
+
+static const gchar sql_rollup_months[] =
+  "SELECT month, SUM(booked), SUM(cancelled), SUM(displaced), SUM(held), SUM(planned_seconds),"
+  " SUM(actual_seconds), SUM(present), SUM(invited) FROM stats_rollup_month"
+  " WHERE dim = 'unit' AND month >= ?1 AND month < ?2 GROUP BY month";
+
 static const gchar sql_rollup_days[] =
   "SELECT day, SUM(booked), SUM(cancelled), SUM(displaced), SUM(held), SUM(planned_seconds),"
   " SUM(actual_seconds), SUM(present), SUM(invited) FROM stats_rollup"
@@ -553,69 +566,114 @@ stats_window_raw (SchedDb *db, GTimeZone *tz, gint64 from, gint64 to, SchedStats
   return TRUE;
 }
 
+/* Sums of the rollup's rows of dim @dim from @table_sql (day or month rows
+ * of [@first, @last)), into the window's totals and/or groups. */
+static gboolean
+stats_rollup_keyed (SchedDb *db, const gchar *table_sql, const gchar *dim, gint64 first,
+                    gint64 last, StatsWindow *w, gboolean into_totals, gboolean into_groups,
+                    GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (first >= last)
+    return TRUE;
+  stmt = sched_db_prepare (db, table_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, dim, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, first);
+  sqlite3_bind_int64 (stmt, 3, last);
+  return stats_collect_keyed (db, stmt, w, into_totals, into_groups, error);
+}
+
+/* group_by=month: the unit rows of [@first, @last) summed per day or per
+ * month (@table_sql), each into the window's month it starts in. */
+static gboolean
+stats_rollup_by_month (SchedDb *db, const gchar *table_sql, gboolean by_month, gint64 first,
+                       gint64 last, gint offset, GArray *months, StatsWindow *w, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (first >= last)
+    return TRUE;
+  stmt = sched_db_prepare (db, table_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, last);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SchedStatsMetrics m;
+      gint64 n = sqlite3_column_int64 (stmt, 0);
+      gint64 day = by_month ? sched_stats_month_first_day (n) : n;
+      gint index = stats_month_index (months, day * 86400 - offset);
+      gchar key[16];
+
+      metrics_read (stmt, 1, &m);
+      w->rows_read++;
+      metrics_add (&w->totals, &m);
+      g_assert (index >= 0);
+      g_snprintf (key, sizeof key, "%d", index);
+      metrics_add (stats_window_slot (w, key), &m);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sched_db_set_error (db, error, "statistics rollup query");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The whole local days [day_from, day_to) from the rollup: the whole
+ * calendar months among them from the month rows, the days before and
+ * after those from the day rows. A year reads about 12 rows per key (at
+ * most 12 + 60 when it starts and ends mid-month) whatever the number of
+ * meetings. */
 static gboolean
 stats_window_rollup (SchedDb *db, GTimeZone *tz, gint64 day_from, gint64 day_to,
                      SchedStatsGroup group, GArray *months, StatsWindow *w, GError **error)
 {
-  sqlite3_stmt *stmt;
+  gint64 m_from = sched_stats_day_month (day_from), m_to = sched_stats_day_month (day_to);
+  gint64 head_to, tail_from;
+  const gchar *dim = NULL;
   gint offset = 0;
-  int rc;
+
+  (void)tz;
+  if (sched_stats_month_first_day (m_from) < day_from)
+    m_from++;
+  if (m_to < m_from || w->day_rows_only)
+    m_to = m_from;
+  head_to = w->day_rows_only ? day_to : MIN (sched_stats_month_first_day (m_from), day_to);
+  tail_from = MAX (sched_stats_month_first_day (m_to), head_to);
 
   if (group == SCHED_STATS_GROUP_MONTH)
     {
       if (!sched_stats_rollup_offset (db, &offset, error))
         return FALSE;
-      stmt = sched_db_prepare (db, sql_rollup_days, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, day_from);
-      sqlite3_bind_int64 (stmt, 2, day_to);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          SchedStatsMetrics m;
-          gint64 local_midnight = sqlite3_column_int64 (stmt, 0) * 86400 - offset;
-          gint index = stats_month_index (months, local_midnight);
-          gchar key[16];
-
-          metrics_read (stmt, 1, &m);
-          metrics_add (&w->totals, &m);
-          g_assert (index >= 0);
-          g_snprintf (key, sizeof key, "%d", index);
-          metrics_add (stats_window_slot (w, key), &m);
-        }
-      if (rc != SQLITE_DONE)
-        {
-          sched_db_set_error (db, error, "statistics rollup query");
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      sqlite3_reset (stmt);
-      (void)tz;
-      return TRUE;
+      return stats_rollup_by_month (db, sql_rollup_days, FALSE, day_from, head_to, offset, months,
+                                    w, error)
+             && stats_rollup_by_month (db, sql_rollup_months, TRUE, m_from, m_to, offset, months, w,
+                                       error)
+             && stats_rollup_by_month (db, sql_rollup_days, FALSE, tail_from, day_to, offset,
+                                       months, w, error);
     }
 
-  stmt = sched_db_prepare (db, sql_rollup_keys, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, "unit", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, day_from);
-  sqlite3_bind_int64 (stmt, 3, day_to);
-  if (!stats_collect_keyed (db, stmt, w, TRUE, group == SCHED_STATS_GROUP_UNIT, error))
-    return FALSE;
-  if (group == SCHED_STATS_GROUP_ENDPOINT || group == SCHED_STATS_GROUP_LEVEL)
+  if (group == SCHED_STATS_GROUP_ENDPOINT)
+    dim = w->room_successors ? "endpoint-successor" : "endpoint";
+  else if (group == SCHED_STATS_GROUP_LEVEL)
+    dim = w->level_sets ? "levelset" : "level";
+  for (gint pass = 0; pass < (dim ? 2 : 1); pass++)
     {
-      stmt = sched_db_prepare (db, sql_rollup_keys, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1,
-                         group == SCHED_STATS_GROUP_ENDPOINT
-                             ? (w->room_successors ? "endpoint-successor" : "endpoint")
-                         : w->level_sets ? "levelset"
-                                         : "level",
-                         -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, day_from);
-      sqlite3_bind_int64 (stmt, 3, day_to);
-      if (!stats_collect_keyed (db, stmt, w, FALSE, TRUE, error))
+      const gchar *d = pass == 0 ? "unit" : dim;
+      gboolean totals = pass == 0, groups = pass == 1 || group == SCHED_STATS_GROUP_UNIT;
+
+      if (!stats_rollup_keyed (db, sql_rollup_keys, d, day_from, head_to, w, totals, groups, error)
+          || !stats_rollup_keyed (db, sql_rollup_month_keys, d, m_from, m_to, w, totals, groups,
+                                  error)
+          || !stats_rollup_keyed (db, sql_rollup_keys, d, tail_from, day_to, w, totals, groups,
+                                  error))
         return FALSE;
     }
   return TRUE;
@@ -959,8 +1017,38 @@ stats_check_query (const SchedStatsQuery *query, GError **error)
   return TRUE;
 }
 
+static SchedStats *stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query,
+                                  GError **error);
+
 SchedStats *
 sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, GError **error)
+{
+  SchedStats *stats;
+  gboolean marked = FALSE;
+  gint64 refreshed_at = 0;
+
+  g_return_val_if_fail (db != NULL && tz != NULL && query != NULL, NULL);
+
+  if (!query->stale_ok || query->force_raw)
+    return stats_compute (db, tz, query, error);
+  /* One read transaction: every statement sees the same rollup, even if
+   * another connection commits meanwhile. */
+  if (!sched_db_run (db, "BEGIN", error))
+    return NULL;
+  if (!sched_stats_rollup_freshness (db, &marked, &refreshed_at, error))
+    {
+      sched_db_run (db, "ROLLBACK", NULL);
+      return NULL;
+    }
+  stats = stats_compute (db, tz, query, error);
+  sched_db_run (db, stats ? "COMMIT" : "ROLLBACK", NULL);
+  if (stats && marked)
+    stats->as_of = refreshed_at;
+  return stats;
+}
+
+static SchedStats *
+stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, GError **error)
 {
   g_autoptr (SchedStats) stats = NULL;
   g_autoptr (GArray) months = NULL;
@@ -975,7 +1063,8 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
     return NULL;
   stats = g_new0 (SchedStats, 1);
   stats->query = *query;
-  if (!query->force_raw && !sched_stats_rollup_refresh (db, &local))
+  stats->as_of = g_get_real_time () / G_USEC_PER_SEC;
+  if (!query->force_raw && !query->stale_ok && !sched_stats_rollup_refresh (db, &local))
     {
       /* A stale rollup must not be read; the raw tables give the same
        * numbers, only slower. */
@@ -992,11 +1081,13 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
       && !stats_rooms_final_at (db, query->to - 1, &current.room_successors, error))
     goto out;
   previous.room_successors = current.room_successors;
+  current.day_rows_only = previous.day_rows_only = query->day_rows_only;
   if (!stats_window_compute (db, tz, query->from, query->to, query->group_by,
                              stats->query.force_raw, months, &current, error))
     goto out;
   stats->totals = current.totals;
   stats->used_rollup = current.used_rollup;
+  stats->rows_read += current.rows_read;
 
   if (query->compare != SCHED_STATS_COMPARE_NONE)
     {
@@ -1009,6 +1100,7 @@ sched_stats_compute (SchedDb *db, GTimeZone *tz, const SchedStatsQuery *query, G
         goto out;
       stats->previous_totals = previous.totals;
       stats->previous_used_rollup = previous.used_rollup;
+      stats->rows_read += previous.rows_read;
     }
 
   if (query->compare != SCHED_STATS_COMPARE_NONE

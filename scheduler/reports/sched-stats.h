@@ -80,6 +80,14 @@ typedef struct
    * one from the raw tables, even when the rollup's 'endpoint-successor'
    * rows could answer */
   gboolean fold_rooms;
+  /* Read the rollup as it stands, in one read transaction, without
+   * recomputing its marked days first (a background refresh is computing
+   * them: sched_stats_refresher_ready said STALE). SchedStats.as_of tells
+   * how fresh the answer is. */
+  gboolean stale_ok;
+  /* tests and benchmarks: read the rollup's day rows only, never its
+   * month rows (the way before schema v9) */
+  gboolean day_rows_only;
 } SchedStatsQuery;
 
 typedef struct
@@ -96,6 +104,15 @@ typedef struct
    * added, ended, renamed, moved), 0 when it did not: the units compared
    * differ. */
   gint64 roster_changed_at;
+  /* The figures count every change made up to this time (seconds since the
+   * epoch): the time of the query when the rollup was brought up to date
+   * (or not used); with query.stale_ok and days still marked, the time of
+   * the rollup's last complete refresh; 0 when that is not known. */
+  gint64 as_of;
+  /* rows the statistics statements returned, both windows: for whole days
+   * answered from the rollup, its rows read (the work that bounds a
+   * query's time; benchmarks) */
+  gint64 rows_read;
 } SchedStats;
 
 void sched_stats_free (SchedStats *stats);
@@ -144,6 +161,16 @@ gboolean sched_stats_rollup_rebuild (SchedDb *db, GError **error);
  * savepoint: the caller's transaction or its own). Cheap when none is:
  * one lookup in an empty table. sched_stats_compute() calls it first. */
 gboolean sched_stats_rollup_refresh (SchedDb *db, GError **error);
+/* Local calendar months of the rollup's day numbers (days since 1970-01-01
+ * at the rollup's offset): month = year * 12 + month - 1, as
+ * STATS_SQL_MONTH_OF (sched-stats-sql.h) numbers stats_rollup_month. */
+gint64 sched_stats_day_month (gint64 day);
+/* The first day of @month. */
+gint64 sched_stats_month_first_day (gint64 month);
+/* Whether days are marked (or claimed) and, if so, the time of the last
+ * complete refresh (*@refreshed_at, 0 when unknown). */
+gboolean sched_stats_rollup_freshness (SchedDb *db, gboolean *marked, gint64 *refreshed_at,
+                                       GError **error);
 /* The UTC offset the rollup's local days use; FALSE when there is no rollup. */
 gboolean sched_stats_rollup_offset (SchedDb *db, gint *out_offset, GError **error);
 
@@ -169,26 +196,44 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SchedStatsRollupRows, sched_stats_rollup_rows_fre
 SchedStatsRollupRows *sched_stats_rollup_compute_claimed (SchedDb *db, volatile gint *cancelled,
                                                           GError **error);
 /* Replaces each still-claimed day's rollup rows with @rows and ends its
- * claim, @days_per_transaction days per write transaction. */
+ * claim, @days_per_transaction days per write transaction; then sums the
+ * month rows of those days again and records @as_of (the time of the
+ * claim: every change before it is counted) as the rollup's refresh time,
+ * in one more transaction. */
 gboolean sched_stats_rollup_store_claimed (SchedDb *db, const SchedStatsRollupRows *rows,
-                                           guint days_per_transaction, GError **error);
+                                           guint days_per_transaction, gint64 as_of,
+                                           GError **error);
 
 /* sched-stats-refresher.c: runs that refresh in a worker thread with its
- * own connection, and holds the statistics requests until it is done. */
+ * own connection. While it computes, the statistics requests read the
+ * rollup as it stands (the last complete refresh); while it writes its
+ * results (seconds), they wait for it. */
 typedef struct _SchedStatsRefresher SchedStatsRefresher;
+typedef enum
+{
+  /* nothing marked, or few enough meetings to refresh inline: query now */
+  SCHED_STATS_REFRESHER_FRESH,
+  /* a background refresh is computing: query now with stale_ok */
+  SCHED_STATS_REFRESHER_STALE,
+  /* a background refresh is writing: the callback runs once it is done */
+  SCHED_STATS_REFRESHER_WAIT,
+} SchedStatsRefresherState;
 /* For the database of @db (its file; an in-memory database refreshes
  * inline). Main thread. */
 SchedStatsRefresher *sched_stats_refresher_new (SchedDb *db);
 /* Cancels a running refresh, waits for its thread, drops the waiting
  * callbacks without calling them. */
 void sched_stats_refresher_free (SchedStatsRefresher *refresher);
-/* TRUE when a statistics query may read the rollup now (nothing marked,
- * or few enough meetings to refresh inline). Otherwise starts the
- * background refresh if it is not running and returns FALSE; @callback
- * runs on the main thread once it is done (whether it succeeded or not),
- * then @destroy. */
-gboolean sched_stats_refresher_ready (SchedStatsRefresher *refresher, GSourceFunc callback,
-                                      gpointer user_data, GDestroyNotify destroy);
+/* FRESH when a statistics query may refresh the rollup inline and read it
+ * now (nothing marked, or few enough meetings). Otherwise starts the
+ * background refresh if it is not running, and returns STALE while it
+ * computes (the query reads the rollup as it stands, query.stale_ok), or
+ * WAIT while it writes: then @callback runs on the main thread once it is
+ * done (whether it succeeded or not), then @destroy. @callback is kept
+ * only for WAIT. */
+SchedStatsRefresherState sched_stats_refresher_ready (SchedStatsRefresher *refresher,
+                                                      GSourceFunc callback, gpointer user_data,
+                                                      GDestroyNotify destroy);
 /* Tests: while held, the worker waits after its computation, before it
  * writes (so that a test sees the main loop answer during a refresh). */
 void sched_stats_refresher_hold (SchedStatsRefresher *refresher, gboolean hold);

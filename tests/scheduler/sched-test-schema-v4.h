@@ -3,7 +3,8 @@
  * successor; endpoints without period and successor, and without the
  * 'central' level; no roster_changes or reorganisations; no holidays of
  * schema v6; no recordings and no meetings.record or units.record_default of
- * schema v7), with its rows
+ * schema v7; no stats_rollup_month or stats_rollup_meta.refreshed_at of
+ * schema v9; no meeting_uplinks of schema v10), with its rows
  * kept, so that the upgrade tests open a real old database. Run it with
  * sched_db_exec() outside a transaction (the foreign_keys pragma only
  * takes effect there). */
@@ -36,7 +37,10 @@
   "DROP TABLE reorganisations;"                                                        \
   "DROP TABLE holidays;"                                                               \
   "DROP TABLE recordings;"                                                             \
+  "DROP TABLE meeting_uplinks;"                                                        \
   "ALTER TABLE meetings DROP COLUMN record;"                                           \
+  "DROP TABLE stats_rollup_month;"                                                     \
+  "ALTER TABLE stats_rollup_meta DROP COLUMN refreshed_at;"                            \
   "PRAGMA foreign_keys = ON;"                                                          \
   "PRAGMA user_version = 4;"
 /* clang-format on */

@@ -1,9 +1,11 @@
 /* test-stats-refresh.c — the statistics rollup's big refreshes run off the
  * main loop (issue #16). A room's level changed with an effective date a
- * year back marks every day since as dirty; the first statistics request
- * then waits for a worker thread while /healthz and a booking are answered,
- * and its figures, and those of every grouping afterwards, equal the ones
- * computed from the raw tables. The worker is held after its computation
+ * year back marks every day since as dirty; the statistics requests made
+ * while a worker thread recomputes them are answered at once with the
+ * figures of the last complete refresh and its time ("as_of", before the
+ * change), /healthz and a booking are answered too, and once the worker
+ * has written, the figures of every grouping equal the ones computed from
+ * the raw tables. The worker is held after its computation
  * (sched_stats_refresher_hold), so that the test sees the main loop answer
  * during the refresh whatever the machine's speed. */
 #include "sched-test-fixture.h"
@@ -109,18 +111,69 @@ groups_text_computed (Fixture *f, SchedStatsGroup group, gboolean raw)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Sends GET @path (a manager's token) without waiting for the reply. */
+static SoupMessage *
+send_stats (Fixture *f, const gchar *path, Pending *pending)
+{
+  g_autofree gchar *uri = g_strconcat (f->url, path, NULL);
+  g_autofree gchar *auth = g_strconcat ("Bearer ", f->manager, NULL);
+  SoupMessage *msg = soup_message_new ("GET", uri);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_stats_reply,
+                                    pending);
+  return msg;
+}
+
+static JsonNode *
+pending_json (Pending *pending)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (pending->body, NULL),
+                                             g_bytes_get_size (pending->body), &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&pending->body, g_bytes_unref);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static gint64
+json_time (JsonNode *root, const gchar *member)
+{
+  const gchar *text = json_object_get_string_member (json_node_get_object (root), member);
+  g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (text, NULL);
+
+  g_assert_nonnull (t);
+  return g_date_time_to_unix (t);
+}
+
+/* Runs the main loop until @pending has its reply, at most @seconds (a
+ * generous deadline for a loaded machine): a request that waits for the
+ * held refresh fails here instead of hanging. */
+static void
+wait_reply (Pending *pending, gint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!pending->done && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (pending->done);
+}
+
+#define LEVELS_2024 "/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=level"
+
 static void
 test_refresh_off_main_loop (Fixture *f, gconstpointer data)
 {
   SoupServer *server = sched_server_get_soup_server (f->server);
   SchedStatsRefresher *refresher;
-  g_autofree gchar *uri = NULL, *from_api = NULL, *raw = NULL;
+  g_autofree gchar *before = NULL, *during = NULL, *after = NULL, *raw = NULL;
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (JsonNode) reply = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
   Pending stats = { FALSE };
-  gint64 dirty;
+  gint64 dirty, patched_at, as_of;
 
   seed_2024 (f);
   sched_reports_register (f->ctx, server); /* builds the rollup */
@@ -128,8 +181,20 @@ test_refresh_off_main_loop (Fixture *f, gconstpointer data)
   g_assert_nonnull (refresher);
   g_assert_cmpint (fixture_count (f, "SELECT count(*) FROM stats_rollup_dirty"), ==, 0);
 
+  /* the figures before: fresh, as of the query */
+  msg = send_stats (f, LEVELS_2024, &stats);
+  while (!stats.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  reply = pending_json (&stats);
+  before = groups_text_json (reply);
+  g_assert_cmpstr (before, ==, "district=1200/1200 province=1200/1200 ");
+  g_clear_pointer (&reply, json_node_unref);
+  g_clear_object (&msg);
+
   /* a year back: every day since is dirty (the district level's 1,200
    * meetings move to the commune level) */
+  patched_at = g_get_real_time () / G_USEC_PER_SEC;
   g_assert_cmpuint (fixture_request (f, "PATCH", "/api/v1/endpoints/ubnd-con-cuong", f->admin,
                                      "{\"level\": \"commune\", \"effective\": \"2024-01-01\"}",
                                      &reply),
@@ -138,21 +203,28 @@ test_refresh_off_main_loop (Fixture *f, gconstpointer data)
   dirty = fixture_count (f, "SELECT count(*) FROM stats_rollup_dirty");
   g_assert_cmpint (dirty, >=, 300);
 
+  /* held after its computation: the refresh runs as long as the test wants */
   sched_stats_refresher_hold (refresher, TRUE);
-  uri = g_strconcat (f->url, "/api/v1/stats?from=2024-01-01&to=2024-12-31&group_by=level", NULL);
-  msg = soup_message_new ("GET", uri);
-  {
-    g_autofree gchar *auth = g_strconcat ("Bearer ", f->manager, NULL);
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_stats_reply,
-                                    &stats);
-  /* answered inline, the request would be done here */
-  while (!sched_stats_refresher_is_running (refresher) && !stats.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (stats.done);
+  stats.done = FALSE;
+  msg = send_stats (f, LEVELS_2024, &stats);
+  wait_reply (&stats, 60);
+  /* answered at once, from the rollup as it stood, saying when that was */
+  g_assert_true (sched_stats_refresher_is_running (refresher));
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  reply = pending_json (&stats);
+  during = groups_text_json (reply);
+  as_of = json_time (reply, "as_of");
+  g_test_message ("during the refresh: %s as of %" G_GINT64_FORMAT " (patched at %" G_GINT64_FORMAT
+                  ")",
+                  during, as_of, patched_at);
+  g_assert_cmpstr (during, ==, before);
+  g_assert_cmpint (as_of, <=, patched_at);
+  g_assert_cmpint (as_of, >, 0);
+  g_clear_pointer (&reply, json_node_unref);
+  g_clear_object (&msg);
 
-  /* the main loop answers while the refresh runs */
+  /* the main loop answers everything else meanwhile: /healthz, a booking,
+   * the report sentence (also as of the last refresh) */
   for (gint i = 0; i < 5; i++)
     {
       g_assert_cmpuint (fixture_request (f, "GET", "/healthz", NULL, NULL, &reply), ==, 200);
@@ -167,25 +239,35 @@ test_refresh_off_main_loop (Fixture *f, gconstpointer data)
                       ==, 201);
     g_clear_pointer (&reply, json_node_unref);
   }
-  g_assert_false (stats.done);
+  stats.done = FALSE;
+  msg = send_stats (f, "/api/v1/reports/summary?from=2024-01-01&to=2024-12-31", &stats);
+  wait_reply (&stats, 60);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  reply = pending_json (&stats);
+  g_assert_cmpint (json_time (reply, "as_of"), ==, as_of);
+  g_clear_pointer (&reply, json_node_unref);
+  g_clear_object (&msg);
   g_assert_true (sched_stats_refresher_is_running (refresher));
 
+  /* released: once it has written, the figures are the new ones */
   sched_stats_refresher_hold (refresher, FALSE);
+  while (sched_stats_refresher_is_running (refresher))
+    g_main_context_iteration (NULL, TRUE);
+  stats.done = FALSE;
+  msg = send_stats (f, LEVELS_2024, &stats);
   while (!stats.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (stats.body, NULL),
-                                             g_bytes_get_size (stats.body), &error));
-  g_assert_no_error (error);
-  g_bytes_unref (stats.body);
+  reply = pending_json (&stats);
+  after = groups_text_json (reply);
+  g_assert_cmpint (json_time (reply, "as_of"), >=, patched_at);
 
   /* what the request got, and every grouping now, equal the raw tables */
-  from_api = groups_text_json (json_parser_get_root (parser));
   raw = groups_text_computed (f, SCHED_STATS_GROUP_LEVEL, TRUE);
-  g_test_message ("after the refresh: %s; raw: %s", from_api, raw);
+  g_test_message ("after the refresh: %s; raw: %s", after, raw);
   g_assert_cmpstr (raw, ==, "commune=1200/1200 province=1200/1200 ");
-  g_assert_cmpstr (from_api, ==, raw);
-  for (SchedStatsGroup g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_LEVEL; g++)
+  g_assert_cmpstr (after, ==, raw);
+  for (SchedStatsGroup g = SCHED_STATS_GROUP_UNIT; g <= SCHED_STATS_GROUP_MONTH; g++)
     {
       g_autofree gchar *fast = groups_text_computed (f, g, FALSE);
       g_autofree gchar *slow = groups_text_computed (f, g, TRUE);

@@ -101,6 +101,10 @@ export const api = {
   /** action: pause | resume; 409 reason not_recording / no_room */
   recordingControl: (id, action) => call('POST', `/api/v1/meetings/${encodeURIComponent(id)}/recording`, { body: { action } }),
   deleteRecording: (id) => call('DELETE', `/api/v1/recordings/${encodeURIComponent(id)}`),
+  /** {meeting_id, signal_url, endpoint, central_room, token_expires_at, set_by, set_at, room_open, state, attempts, last_error, connected_at} */
+  uplink: (id) => call('GET', `/api/v1/meetings/${encodeURIComponent(id)}/uplink`),
+  setUplink: (id, signalUrl, token) => call('PUT', `/api/v1/meetings/${encodeURIComponent(id)}/uplink`, { body: { signal_url: signalUrl, token } }),
+  clearUplink: (id) => call('DELETE', `/api/v1/meetings/${encodeURIComponent(id)}/uplink`),
 
   /** query: {from, to, group_by: unit|endpoint|level|month, compare?} */
   stats: (query) => call('GET', '/api/v1/stats', { query }),

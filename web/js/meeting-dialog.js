@@ -4,7 +4,8 @@
 // meetings in the way and the next free slots, one click moves it there) —
 // extends, ends, cancels and creates browser join links. Whoever may read
 // the meeting's recordings (admin, manager, the unit's secretariat) sees
-// them with a player and a download link.
+// them with a player and a download link; the link to a central
+// conference is meeting-uplink.js's section.
 import { api, ApiError, endpointCodes } from './api.js';
 import { t } from './i18n.js';
 import { h, field, say, copyText, select } from './dom.js';
@@ -13,6 +14,7 @@ import {
 } from './format.js';
 import { errorText } from './errors.js';
 import { showConflictAnswer } from './conflicts.js';
+import { uplinkSection, canSeeUplink } from './meeting-uplink.js';
 
 export function canManage(me, meeting) {
   if (!me) return false;
@@ -60,8 +62,10 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
   const conflictsOut = h('div', { class: 'conflicts', id: 'mtg-conflicts' });
 
   let changed = false;
+  const uplink = canSeeUplink(me) ? uplinkSection(meeting, { me, rooms }) : null;
   const close = () => { dialog.close(); };
   dialog.addEventListener('close', () => {
+    if (uplink) uplink.stop();
     dialog.remove();
     if (changed && onChange) onChange();
   });
@@ -147,6 +151,7 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
         h('dt', {}, t('rec.recorded')), h('dd', { id: 'mtg-record' }, meeting.record ? t('rec.yes') : t('rec.no'))),
     ];
     if (canReadRecordings(me, meeting)) body.push(recordingsBox);
+    if (uplink) body.push(uplink.element);
     if (own && live) body.push(manageSection());
     else if (!own && live && me.role === 'secretariat') body.push(h('p', { class: 'hint' }, t('mtg.not_own')));
     body.push(status, conflictsOut, h('div', { class: 'actions' },

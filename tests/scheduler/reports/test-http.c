@@ -429,6 +429,17 @@ test_http_recorded_hours (HttpFixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (group_hours (o, "2024-04"), 0.25, 1e-9);
   g_assert_cmpfloat_with_epsilon (group_hours (o, "2024-05"), 0, 1e-9);
   reply_clear (&r);
+
+  /* per level: once for each level of a meeting's rooms; a second room of
+   * the same level does not count it twice */
+  reports_exec (&f->base, "INSERT INTO meeting_endpoints (meeting_id, endpoint, start_at, end_at,"
+                          " active) SELECT id, 'p-tu', start_at, end_at, 1 FROM meetings;");
+  r = request (f, "GET", "/api/v1/stats?from=2024-01-01&to=2024-06-30&group_by=level", f->manager);
+  g_assert_cmpuint (r.status, ==, 200);
+  o = parse_object (&r, parser);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "province"), 1.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (group_hours (o, "district"), 1.75, 1e-9);
+  reply_clear (&r);
 }
 
 int
