@@ -16,6 +16,12 @@
  * frame rate, audio gaps, connect-to-first-frame and click latency, and
  * prints one JSON line.
  *
+ * Join storm (bench/media/run-join-storm.sh): --join-within MS starts the N
+ * participants evenly within MS (default one every 50 ms) and reports the
+ * time from each one's signalling WebSocket opening to its first composite
+ * frame (open_first_frame_ms_median/_p95/_max) and how long the opens took
+ * (join_span_ms).
+ *
  * Loss (bench/media/run-loss-bench.sh):
  *
  *   ... --netem SPEC [--decode] [--live-video] [--outage-at S --outage-seconds 3]
@@ -81,6 +87,7 @@ typedef struct
 {
   gchar *url, *secret, *clips, *netem;
   gint pid, n, seconds;
+  gint join_within_ms; /* all N join within this (a join storm); 0: one every 50 ms */
   gboolean decode, live_video;
   gdouble outage_at, outage_seconds;
   GPtrArray *peers;
@@ -581,6 +588,9 @@ typedef struct
   Totals *t0, *t1;
   GArray *first_ms;           /* start → first frame, every peer */
   GArray *connected_first_ms; /* connection → first frame, every peer */
+  GArray *open_first_ms;      /* signalling WebSocket open → first frame, every peer */
+  GArray *open_connected_ms;  /* signalling WebSocket open → connected (ICE, DTLS) */
+  gdouble join_span_ms;       /* first WebSocket open → last */
   BridgeCounters c0, c1;
 } Window;
 
@@ -668,6 +678,17 @@ report (Bench *b, Window *w)
   INT ("receiver_arrival_gaps", a.arrival_gaps);
   NUM ("first_frame_ms_median", percentile (w->first_ms, 0.5));
   NUM ("first_frame_ms_max", percentile (w->first_ms, 1.0));
+  /* the join storm (issue #14): WebSocket open → first composite frame */
+  INT ("join_within_ms", b->join_within_ms);
+  NUM ("join_span_ms", w->join_span_ms);
+  NUM ("open_first_frame_ms_median", percentile (w->open_first_ms, 0.5));
+  NUM ("open_first_frame_ms_p95", percentile (w->open_first_ms, 0.95));
+  NUM ("open_first_frame_ms_max", percentile (w->open_first_ms, 1.0));
+  /* where it goes: negotiation, ICE and DTLS, then the wait for a keyframe */
+  NUM ("open_connected_ms_median", percentile (w->open_connected_ms, 0.5));
+  NUM ("open_connected_ms_max", percentile (w->open_connected_ms, 1.0));
+  NUM ("connected_first_frame_ms_median_all", percentile (w->connected_first_ms, 0.5));
+  NUM ("connected_first_frame_ms_max_all", percentile (w->connected_first_ms, 1.0));
   NUM ("click_ms_median", percentile (b->click_ms, 0.5));
   NUM ("click_ms_max", percentile (b->click_ms, 1.0));
   INT ("clicks", b->click_ms->len);
@@ -695,6 +716,9 @@ measure (Bench *b, guint64 rss_empty)
   g_autofree Totals *t0 = g_new0 (Totals, b->peers->len), *t1 = g_new0 (Totals, b->peers->len);
   g_autoptr (GArray) first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GArray) connected_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) open_first_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) open_connected_ms = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  gint64 open_min = G_MAXINT64, open_max = 0;
   guint64 c0 = 0, c1 = 0, self0 = 0, self1 = 0;
   gint64 w0, w1;
   guint poll = 0;
@@ -713,7 +737,23 @@ measure (Bench *b, guint64 rss_empty)
           ms = (s.first_frame_us - b->connected_us[i]) / 1000.0;
           g_array_append_val (connected_first_ms, ms);
         }
+      if (s.signal_open_us != 0)
+        {
+          /* one that never got a frame counts as the whole wait */
+          ms = ((s.first_frame_us != 0 ? s.first_frame_us : g_get_monotonic_time ())
+                - s.signal_open_us)
+               / 1000.0;
+          g_array_append_val (open_first_ms, ms);
+          open_min = MIN (open_min, s.signal_open_us);
+          if (b->connected_us[i] != 0)
+            {
+              ms = (b->connected_us[i] - s.signal_open_us) / 1000.0;
+              g_array_append_val (open_connected_ms, ms);
+            }
+          open_max = MAX (open_max, s.signal_open_us);
+        }
     }
+  w.join_span_ms = open_max >= open_min ? (open_max - open_min) / 1000.0 : -1;
   run_ms (3000); /* settle after the last join */
   g_array_set_size (b->click_ms, 0);
   b->self_clicks = 0;
@@ -759,6 +799,8 @@ measure (Bench *b, guint64 rss_empty)
   w.rss_full = read_rss_kb (b->pid);
   w.first_ms = first_ms;
   w.connected_first_ms = connected_first_ms;
+  w.open_first_ms = open_first_ms;
+  w.open_connected_ms = open_connected_ms;
   report (b, &w);
 }
 
@@ -820,6 +862,8 @@ main (int argc, char **argv)
       "Cut participant 1's link this far into the window", "S" },
     { "outage-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &b.outage_seconds,
       "How long the cut lasts (with --outage-at)", "S" },
+    { "join-within", 0, 0, G_OPTION_ARG_INT, &b.join_within_ms,
+      "All participants join within this many ms, evenly (default: one every 50 ms)", "MS" },
     { "record-pairs", 0, 0, G_OPTION_ARG_INT, &b.record_pairs,
       "Windows with recording off then on, this many pairs (bridge CPU, bytes written)", "K" },
     { "audio-only", 0, 0, G_OPTION_ARG_NONE, &b.audio_only,
@@ -842,8 +886,9 @@ main (int argc, char **argv)
       || (b.janus != NULL
           && (b.janus_room <= 0 || !b.audio_only || b.decode || b.netem != NULL
               || b.record_pairs > 0))
-      || b.pid <= 0 || b.n < 2 || (b.outage_seconds > 0 && (b.netem == NULL || !b.decode))
-      || b.outage_at < 0 || b.outage_seconds < 0 || b.outage_at + b.outage_seconds >= b.seconds)
+      || b.pid <= 0 || b.n < 2 || b.join_within_ms < 0
+      || (b.outage_seconds > 0 && (b.netem == NULL || !b.decode)) || b.outage_at < 0
+      || b.outage_seconds < 0 || b.outage_at + b.outage_seconds >= b.seconds)
     {
       g_printerr ("usage: vc-bridge-load --url URL --secret S --pid PID --participants N "
                   "[--netem SPEC] [--decode] [--live-video] [--outage-at S --outage-seconds S "
@@ -887,7 +932,9 @@ main (int argc, char **argv)
       VcClientPeer *p = start_peer (&b, i, video, video_half, i == 0 ? audio_click : audio, output);
       g_ptr_array_add (b.peers, p);
       g_signal_connect (p, "state-changed", G_CALLBACK (on_peer_state), &b);
-      run_ms (50); /* rooms do not all join in the same millisecond */
+      /* rooms do not all join in the same millisecond; a storm: N within
+       * --join-within */
+      run_ms (b.join_within_ms > 0 ? (guint)(b.join_within_ms / b.n) : 50);
     }
   b.clicker = g_ptr_array_index (b.peers, 0);
   b.probe = g_ptr_array_index (b.peers, b.n - 1);

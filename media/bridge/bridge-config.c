@@ -12,7 +12,8 @@ const gchar bridge_settings_defaults[]
     = "[bridge]\nlisten=127.0.0.1:8090\ncapacity=200\nmax_rooms=8\n"
       "[ice]\naddresses=127.0.0.1\n"
       "[video]\nwidth=1280\nheight=720\nfps=15\nbitrate_kbps=1500\nfont=DejaVu Sans Bold\n"
-      "max_tiles=16\nencoder_speed=16\nkeyframe_min_interval_ms=500\n"
+      "max_tiles=25\ntile_hold_ms=2000\nencoder_speed=16\nkeyframe_min_interval_ms=500\n"
+      "join_keyframe_interval_ms=150\n"
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
       "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
@@ -139,10 +140,13 @@ load_video (VcConfig *c, BridgeSettings *s, GError **error)
       || !get_uint (c, "video", "height", 120, 2160, &s->height, error)
       || !get_uint (c, "video", "fps", 1, 60, &s->fps, error)
       || !get_uint (c, "video", "bitrate_kbps", 100, 20000, &s->video_bitrate_kbps, error)
-      || !get_uint (c, "video", "max_tiles", 1, 64, &s->max_tiles, error)
+      || !get_uint (c, "video", "max_tiles", 1, BRIDGE_MAX_TILES, &s->max_tiles, error)
+      || !get_uint (c, "video", "tile_hold_ms", 0, 60000, &s->tile_hold_ms, error)
       || !get_uint (c, "video", "encoder_speed", 0, 16, &s->encoder_speed, error)
       || !get_uint (c, "video", "keyframe_min_interval_ms", 100, 10000,
-                    &s->keyframe_min_interval_ms, error))
+                    &s->keyframe_min_interval_ms, error)
+      || !get_uint (c, "video", "join_keyframe_interval_ms", 0, 10000,
+                    &s->join_keyframe_interval_ms, error))
     return FALSE;
   if ((s->width | s->height) & 1)
     {

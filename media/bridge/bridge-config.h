@@ -19,6 +19,9 @@ typedef enum
 const gchar *bridge_layout_kind_to_string (BridgeLayoutKind kind);
 gboolean bridge_layout_kind_from_string (const gchar *text, BridgeLayoutKind *out);
 
+/* The grid's most tiles: 6 x 6 (a 213x120 tile at 1280x720). */
+#define BRIDGE_MAX_TILES 36
+
 typedef struct
 {
   gchar *listen_host;
@@ -28,8 +31,10 @@ typedef struct
   guint max_rooms;
   gchar **ice_addresses;
   guint width, height, fps, video_bitrate_kbps, max_tiles;
-  guint encoder_speed;            /* vp8enc cpu-used, 0 (best) .. 16 (fastest) */
-  guint keyframe_min_interval_ms; /* the room's keyframes, on request, at most this often */
+  guint tile_hold_ms;              /* a grid tile given to a speaker stays at least this long */
+  guint encoder_speed;             /* vp8enc cpu-used, 0 (best) .. 16 (fastest) */
+  guint keyframe_min_interval_ms;  /* the room's keyframes, on request, at most this often */
+  guint join_keyframe_interval_ms; /* ... and for a participant that connects, this often */
   gchar *font;
   BridgeLayoutKind default_layout;
   guint personal_mixes, audio_bitrate_kbps;

@@ -12,6 +12,7 @@
 #include "bridge-peer.h"
 #include "bridge-uplink.h"
 #include "bridge-record.h"
+#include "bridge-tile-pick.h"
 #include "bridge-video.h"
 #include "vc-signal.h"
 #include "vc-time.h"
@@ -54,6 +55,8 @@ struct _BridgeRoom
   gchar *identity;      /* \"BRIDGE-INSTANCE/ROOM\": this room in a tree of bridges */
   Participant *parent;  /* how the uplink shows in the layout (bridge-uplink.h) */
   BridgeRecord *record; /* bridge-record.h: off unless posted with "record": true */
+  BridgeTilePick *pick; /* who the grid shows when N > max_tiles */
+  guint pick_timer;     /* a speaker waits for a tile's hold time: lay out again then */
   guint timer;
   guint ticks;
 };
@@ -131,6 +134,58 @@ bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link, 
 
 /* ---- layout and state ---- */
 
+static void room_changed (BridgeRoom *room);
+
+static gboolean
+on_pick_timer (gpointer data)
+{
+  BridgeRoom *room = data;
+
+  room->pick_timer = 0;
+  room_changed (room);
+  return G_SOURCE_REMOVE;
+}
+
+/* The grid with more participants than tiles: keeps in @shown only those
+ * the picker gives a tile (the active speaker and the floor holder always,
+ * bridge-tile-pick.h), in their slots' order; updates the indices. */
+static void
+room_pick_tiles (BridgeRoom *room, GPtrArray *shown, gint *speaker_i, gint *chair_i)
+{
+  g_autofree const gchar **endpoints = g_new0 (const gchar *, shown->len + 1);
+  g_autofree guint *picked = g_new0 (guint, shown->len);
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  const gchar *speaker = NULL, *chair = NULL;
+  gint64 now = g_get_monotonic_time (), retry_at = 0;
+  guint n;
+
+  for (guint i = 0; i < shown->len; i++)
+    endpoints[i] = ((Participant *)g_ptr_array_index (shown, i))->endpoint;
+  if (*speaker_i >= 0)
+    speaker = endpoints[*speaker_i];
+  if (*chair_i >= 0)
+    chair = endpoints[*chair_i];
+  /* the floor holder first, then the active speaker */
+  n = bridge_tile_pick_choose (
+      room->pick, endpoints, shown->len, room->floor ? room->floor : room->active_speaker,
+      room->floor ? room->active_speaker : NULL, room->settings->max_tiles, now, picked, &retry_at);
+  *speaker_i = *chair_i = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_strcmp0 (endpoints[picked[i]], speaker) == 0)
+        *speaker_i = (gint)i;
+      if (g_strcmp0 (endpoints[picked[i]], chair) == 0)
+        *chair_i = (gint)i;
+      g_ptr_array_add (kept, g_ptr_array_index (shown, picked[i]));
+    }
+  g_ptr_array_set_size (shown, 0);
+  g_ptr_array_extend (shown, kept, NULL, NULL);
+  g_clear_handle_id (&room->pick_timer, g_source_remove);
+  if (retry_at > 0)
+    room->pick_timer
+        = g_timeout_add ((guint)MAX ((retry_at - now + 999) / 1000, 1), on_pick_timer, room);
+}
+
 static void
 room_relayout (BridgeRoom *room)
 {
@@ -162,6 +217,8 @@ room_relayout (BridgeRoom *room)
         speaker_i = (gint)shown->len;
       g_ptr_array_add (shown, room->parent);
     }
+  if (room->layout == BRIDGE_LAYOUT_GRID)
+    room_pick_tiles (room, shown, &speaker_i, &chair_i);
   n = bridge_layout_compute (room->layout, shown->len, speaker_i, chair_i,
                              room->settings->max_tiles, room->settings->width,
                              room->settings->height, tiles);
@@ -242,6 +299,8 @@ on_active_speaker (const gchar *endpoint, gpointer data)
 
   if (g_strcmp0 (endpoint, room->active_speaker) == 0)
     return;
+  bridge_tile_pick_spoke (room->pick, room->active_speaker, g_get_monotonic_time ());
+  bridge_tile_pick_spoke (room->pick, endpoint, g_get_monotonic_time ());
   g_free (room->active_speaker);
   room->active_speaker = g_strdup (endpoint);
   g_info ("room %s: active speaker %s", room->id, endpoint ? endpoint : "(none)");
@@ -555,7 +614,9 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   BridgeAudioInputInfo info = { BRIDGE_MIXER_SILENCE_DB, FALSE, p->muted, FALSE, 0 };
   BridgePeerStats stats = { 0 };
   gint64 tile_frames = bridge_video_get_tile_frames (room->video, p->endpoint);
+  guint input_width, input_height;
 
+  bridge_video_get_tile_input (room->video, p->endpoint, &input_width, &input_height);
   if (connected)
     {
       bridge_audio_get_info (room->audio, p->endpoint, &info);
@@ -575,6 +636,10 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("audio_underruns", json_builder_add_int_value (b, (gint64)info.underruns));
   MEMBER ("tile", json_builder_add_boolean_value (b, tile_frames >= 0));
   MEMBER ("frames_shown", json_builder_add_int_value (b, MAX (tile_frames, 0)));
+  MEMBER ("tile_width", json_builder_add_int_value (b, p->tile_width));
+  MEMBER ("tile_height", json_builder_add_int_value (b, p->tile_height));
+  MEMBER ("video_width", json_builder_add_int_value (b, input_width));
+  MEMBER ("video_height", json_builder_add_int_value (b, input_height));
   MEMBER ("rx_packets", json_builder_add_int_value (b, (gint64)stats.rx_packets));
   MEMBER ("tx_packets", json_builder_add_int_value (b, (gint64)stats.tx_packets));
   MEMBER ("loss", json_builder_add_double_value (b, round (stats.loss * 1000) / 1000));
@@ -771,6 +836,7 @@ bridge_room_new (const BridgeSettings *settings, const gchar *id, GError **error
   room->participants = g_ptr_array_new_with_free_func (participant_free);
   room->peers
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)bridge_peer_unref);
+  room->pick = bridge_tile_pick_new (settings->tile_hold_ms);
   room->audio = bridge_audio_new (settings, id, on_active_speaker, room, error);
   if (room->audio != NULL)
     room->video = bridge_video_new (settings, id, error);
@@ -798,6 +864,7 @@ bridge_room_free (BridgeRoom *room)
   if (room == NULL)
     return;
   g_clear_handle_id (&room->timer, g_source_remove);
+  g_clear_handle_id (&room->pick_timer, g_source_remove);
   g_clear_pointer (&room->uplink, bridge_uplink_free);
   g_clear_pointer (&room->parent, participant_free);
   g_hash_table_iter_init (&iter, room->peers);
@@ -811,6 +878,7 @@ bridge_room_free (BridgeRoom *room)
   g_free (room->chair);
   g_free (room->floor);
   g_free (room->active_speaker);
+  bridge_tile_pick_free (room->pick);
   g_free (room->identity);
   g_free (room->id);
   g_free (room);

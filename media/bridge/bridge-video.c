@@ -38,6 +38,7 @@ typedef struct
   GstElement *bin; /* appsrc ! vp8dec ! ... ! queue, ghost "src" */
   GstElement *appsrc;
   GstElement *scale_caps;
+  GstPad *decoded; /* vp8dec's output: the size the sender sends */
   TileLabel *label;
   GstPad *comp_pad;
   BridgeTile tile;
@@ -71,10 +72,11 @@ struct _BridgeVideo
   GstClock *clock;                /* the system clock, which every peer pipeline uses */
   guint width, height;            /* the composite's */
 
-  GMutex lock;                     /* protects everything below */
-  GHashTable *tiles;               /* endpoint -> VideoTile */
-  GHashTable *outputs;             /* endpoint -> VideoOutput */
-  gint64 keyframe_min_interval_us; /* the limiter's spacing ([video] keyframe_min_interval_ms) */
+  GMutex lock;                      /* protects everything below */
+  GHashTable *tiles;                /* endpoint -> VideoTile */
+  GHashTable *outputs;              /* endpoint -> VideoOutput */
+  gint64 keyframe_min_interval_us;  /* the limiter's spacing ([video] keyframe_min_interval_ms) */
+  gint64 join_keyframe_interval_us; /* the same for joins ([video] join_keyframe_interval_ms) */
   gint64 last_keyframe_us;
   GSource *keyframe_timer;
   guint64 frames_encoded;
@@ -103,31 +105,63 @@ static gboolean
 on_keyframe_timer (gpointer data)
 {
   BridgeVideo *video = data;
+  GSource *self = g_main_current_source ();
 
   g_mutex_lock (&video->lock);
+  if (video->keyframe_timer != self) /* brought forward meanwhile: another one answers */
+    {
+      g_mutex_unlock (&video->lock);
+      return G_SOURCE_REMOVE;
+    }
   g_clear_pointer (&video->keyframe_timer, g_source_unref);
   video_send_keyframe_request (video);
   g_mutex_unlock (&video->lock);
   return G_SOURCE_REMOVE;
 }
 
-void
-bridge_video_request_keyframe (BridgeVideo *video)
+/* At most one keyframe per @interval_us: at once after a quiet interval,
+ * otherwise at its end (requests in between merged into that one). A
+ * shorter interval (a join) brings a pending keyframe forward. */
+static void
+video_request_keyframe_within (BridgeVideo *video, gint64 interval_us)
 {
-  gint64 since;
+  gint64 since, due_ms;
 
   g_mutex_lock (&video->lock);
   since = g_get_monotonic_time () - video->last_keyframe_us;
-  if (since >= video->keyframe_min_interval_us)
-    video_send_keyframe_request (video);
-  else if (video->keyframe_timer == NULL)
+  if (since >= interval_us)
     {
-      video->keyframe_timer
-          = g_timeout_source_new ((video->keyframe_min_interval_us - since) / 1000 + 1);
-      g_source_set_callback (video->keyframe_timer, on_keyframe_timer, video, NULL);
-      g_source_attach (video->keyframe_timer, video->context);
+      if (video->keyframe_timer != NULL) /* this one answers it */
+        {
+          g_source_destroy (video->keyframe_timer);
+          g_clear_pointer (&video->keyframe_timer, g_source_unref);
+        }
+      video_send_keyframe_request (video);
+    }
+  else
+    {
+      due_ms = (interval_us - since) / 1000 + 1;
+      if (video->keyframe_timer != NULL
+          && g_source_get_ready_time (video->keyframe_timer)
+                 > g_get_monotonic_time () + due_ms * 1000)
+        {
+          g_source_destroy (video->keyframe_timer);
+          g_clear_pointer (&video->keyframe_timer, g_source_unref);
+        }
+      if (video->keyframe_timer == NULL)
+        {
+          video->keyframe_timer = g_timeout_source_new ((guint)due_ms);
+          g_source_set_callback (video->keyframe_timer, on_keyframe_timer, video, NULL);
+          g_source_attach (video->keyframe_timer, video->context);
+        }
     }
   g_mutex_unlock (&video->lock);
+}
+
+void
+bridge_video_request_keyframe (BridgeVideo *video)
+{
+  video_request_keyframe_within (video, video->keyframe_min_interval_us);
 }
 
 /* ---- distribution (encoder appsink streaming thread) ---- */
@@ -244,7 +278,9 @@ bridge_video_add_output (BridgeVideo *video, const gchar *endpoint, GstPad *pad,
   g_mutex_lock (&video->lock);
   g_hash_table_replace (video->outputs, g_strdup (endpoint), out);
   g_mutex_unlock (&video->lock);
-  bridge_video_request_keyframe (video);
+  /* a newcomer sees nothing until a keyframe: sooner than for a repair */
+  video_request_keyframe_within (
+      video, MIN (video->join_keyframe_interval_us, video->keyframe_min_interval_us));
 }
 
 void
@@ -419,7 +455,8 @@ tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
   g_autoptr (GstElement) overlay = NULL;
   GstElement *bin = gst_parse_bin_from_description (
       "appsrc name=in is-live=true do-timestamp=true format=time max-bytes=2000000 "
-      "caps=video/x-vp8 ! vp8dec threads=1 ! videoconvert ! videoscale add-borders=false ! "
+      "caps=video/x-vp8 ! vp8dec name=dec threads=1 ! videoconvert ! videoscale add-borders=false "
+      "! "
       "capsfilter name=size ! overlaycomposition name=label ! queue name=out "
       "max-size-buffers=2 leaky=downstream",
       TRUE, &error);
@@ -431,6 +468,10 @@ tile_create (BridgeVideo *video, const BridgeVideoTile *spec)
   vt->bin = gst_object_ref (bin);
   vt->appsrc = gst_bin_get_by_name (GST_BIN (bin), "in");
   vt->scale_caps = gst_bin_get_by_name (GST_BIN (bin), "size");
+  {
+    g_autoptr (GstElement) dec = gst_bin_get_by_name (GST_BIN (bin), "dec");
+    vt->decoded = gst_element_get_static_pad (dec, "src");
+  }
   overlay = gst_bin_get_by_name (GST_BIN (bin), "label");
   vt->label = tile_label_new (video, overlay, tile_spec_name (spec));
   vt->needs_keyframe = TRUE;
@@ -454,6 +495,7 @@ tile_free (VideoTile *vt)
   gst_clear_object (&vt->bin);
   gst_object_unref (vt->appsrc);
   gst_object_unref (vt->scale_caps);
+  gst_object_unref (vt->decoded);
   tile_label_unref (vt->label);
   g_free (vt->endpoint);
   g_free (vt);
@@ -689,6 +731,7 @@ bridge_video_new (const BridgeSettings *s, const gchar *room_id, GError **error)
   video->height = s->height;
   g_mutex_init (&video->tap_lock);
   video->keyframe_min_interval_us = (gint64)s->keyframe_min_interval_ms * G_TIME_SPAN_MILLISECOND;
+  video->join_keyframe_interval_us = (gint64)s->join_keyframe_interval_ms * G_TIME_SPAN_MILLISECOND;
   video->context = g_main_context_ref_thread_default ();
   g_mutex_init (&video->lock);
   video->tiles = g_hash_table_new (g_str_hash, g_str_equal);
@@ -737,4 +780,28 @@ bridge_video_free (BridgeVideo *video)
   g_free (video->font);
   g_free (video->room_id);
   g_free (video);
+}
+
+gboolean
+bridge_video_get_tile_input (BridgeVideo *video, const gchar *endpoint, guint *width, guint *height)
+{
+  VideoTile *vt;
+  GstCaps *caps = NULL;
+  gint w = 0, h = 0;
+
+  g_mutex_lock (&video->lock);
+  vt = g_hash_table_lookup (video->tiles, endpoint);
+  if (vt != NULL)
+    caps = gst_pad_get_current_caps (vt->decoded);
+  g_mutex_unlock (&video->lock);
+  if (caps != NULL)
+    {
+      GstStructure *st = gst_caps_get_structure (caps, 0);
+      gst_structure_get_int (st, "width", &w);
+      gst_structure_get_int (st, "height", &h);
+      gst_caps_unref (caps);
+    }
+  *width = (guint)MAX (w, 0);
+  *height = (guint)MAX (h, 0);
+  return w > 0 && h > 0;
 }

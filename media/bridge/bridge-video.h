@@ -94,4 +94,10 @@ void bridge_video_get_stats (BridgeVideo *video, BridgeVideoStats *stats);
  * the layout does not show @endpoint. */
 gint64 bridge_video_get_tile_frames (BridgeVideo *video, const gchar *endpoint);
 
+/* any thread: the size of the pictures @endpoint's tile decodes (what the
+ * participant sends, before the tile scales it); FALSE and 0 × 0 when it is
+ * not shown or nothing was decoded yet. */
+gboolean bridge_video_get_tile_input (BridgeVideo *video, const gchar *endpoint, guint *width,
+                                      guint *height);
+
 G_END_DECLS

@@ -740,19 +740,20 @@ vc_client_peer_pipeline_video_gate (GstElement *pipeline)
 
 gboolean
 vc_client_peer_pipeline_resize_live (GstElement *pipeline, const VcClientPeerSettings *s,
-                                     guint divisor)
+                                     guint width, guint height)
 {
   g_autoptr (GstElement) size = gst_bin_get_by_name (GST_BIN (pipeline), "videosize");
   g_autoptr (GstElement) enc = gst_bin_get_by_name (GST_BIN (pipeline), "videoenc");
   g_autoptr (GstCaps) caps = NULL;
-  guint bitrate = s->video_bitrate_kbps * 1000 / (divisor * divisor);
+  /* the bitrate follows the area */
+  guint bitrate = (guint)((guint64)s->video_bitrate_kbps * 1000 * width * height
+                          / MAX ((guint64)s->width * s->height, 1));
 
   if (size == NULL || enc == NULL)
     return FALSE;
   caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT,
-                              (gint)(s->width / divisor) & ~1, "height", G_TYPE_INT,
-                              (gint)(s->height / divisor) & ~1, "framerate", GST_TYPE_FRACTION,
-                              (gint)s->fps, 1, NULL);
+                              (gint)width, "height", G_TYPE_INT, (gint)height, "framerate",
+                              GST_TYPE_FRACTION, (gint)s->fps, 1, NULL);
   /* the encoder starts again at the new size, with a keyframe */
   g_object_set (enc, "target-bitrate", MAX (bitrate, 50000u), NULL);
   g_object_set (size, "caps", caps, NULL);

@@ -30,6 +30,7 @@ typedef struct
   gint64 video_freezes;  /* intervals over 1 s */
   gint64 keyframes_requested;
   gint64 started_us;
+  gint64 signal_open_us;
   gint64 last_click_sent_us;
   gint64 last_click_heard_us;
   gint stopping;
@@ -42,8 +43,10 @@ typedef struct
    * keyframe (the encoder is asked for one; a clip reaches its next one) */
   gint video_paused;
   gint video_wait_keyframe;
-  gint64 video_frames_held;       /* encoded frames not sent: paused, or waiting for a keyframe */
-  gint video_divisor_wanted;      /* from the bridge's tile size (main thread writes) */
+  gint64 video_frames_held;  /* encoded frames not sent: paused, or waiting for a keyframe */
+  gint video_divisor_wanted; /* from the bridge's tile size (main thread writes) */
+  gint video_fit_width;      /* live video: the size asked for last (main thread only) */
+  gint video_fit_height;
   gint video_divisor;             /* what is sent now */
   gint video_width, video_height; /* caps reaching the payloader */
 } VcClientPeerShared;
@@ -62,11 +65,12 @@ GstElement *vc_client_peer_pipeline_build (const VcClientPeerSettings *settings,
  * video. */
 GstPad *vc_client_peer_pipeline_video_gate (GstElement *pipeline);
 
-/* main thread: sends the live video (test or camera) at @settings' size
- * divided by @divisor, with its bitrate in proportion; FALSE when the video
- * is a clip (its player switches by itself). */
-gboolean vc_client_peer_pipeline_resize_live (GstElement *pipeline,
-                                              const VcClientPeerSettings *settings, guint divisor);
+/* main thread: sends the live video (test or camera) at @width × @height
+ * (scaled before the encoder, which starts again there with a keyframe),
+ * its bitrate in proportion to the area; FALSE when the video is a clip
+ * (its player switches by itself). */
+gboolean vc_client_peer_pipeline_resize_live (GstElement *pipeline, const VcClientPeerSettings *s,
+                                              guint width, guint height);
 
 /* Starts/stops the clock-driven pushing of clips (no-op without clips). */
 void vc_client_peer_pipeline_start_clips (GstElement *pipeline);

@@ -406,24 +406,42 @@ peer_set_video_sending (VcClientPeer *peer, gboolean send)
 }
 
 /* main thread: the size of our tile in the bridge's composite (0 = not
- * said): send no larger than it needs */
+ * said): send no larger than it needs. A live source is scaled to fit the
+ * tile (its encoder starts again at the new size with a keyframe); a clip
+ * has two sizes and switches at one of its keyframes. */
 static void
 peer_set_video_tile (VcClientPeer *peer, gint64 tile_width, gint64 tile_height)
 {
   const VcClientPeerSettings *s = &peer->settings;
   VcMediaClip *clip = s->video_clip;
   guint width = clip ? clip->width : s->width, height = clip ? clip->height : s->height;
-  guint divisor;
+  guint divisor, fit_width, fit_height;
 
   if (peer->pipeline == NULL || tile_width < 0 || tile_height < 0 || tile_width > G_MAXUINT16
       || tile_height > G_MAXUINT16)
     return;
   divisor = vc_media_video_divisor (width, height, (guint)tile_width, (guint)tile_height);
-  if (g_atomic_int_get (&peer->shared->video_divisor_wanted) == (gint)divisor)
+  vc_media_video_fit (width, height, (guint)tile_width, (guint)tile_height, &fit_width,
+                      &fit_height);
+  if (clip != NULL)
+    {
+      /* the clip player follows video_divisor_wanted at a keyframe */
+      g_atomic_int_set (&peer->shared->video_divisor_wanted, (gint)divisor);
+      return;
+    }
+  if (peer->shared->video_fit_width == (gint)fit_width
+      && peer->shared->video_fit_height == (gint)fit_height)
     return;
-  g_atomic_int_set (&peer->shared->video_divisor_wanted, (gint)divisor);
-  if (vc_client_peer_pipeline_resize_live (peer->pipeline, s, divisor))
-    g_atomic_int_set (&peer->shared->video_divisor, (gint)divisor);
+  if (vc_client_peer_pipeline_resize_live (peer->pipeline, s, fit_width, fit_height))
+    {
+      peer->shared->video_fit_width = (gint)fit_width;
+      peer->shared->video_fit_height = (gint)fit_height;
+      /* what the picture was divided by, rounded (stats) */
+      g_atomic_int_set (&peer->shared->video_divisor_wanted,
+                        (gint)MAX ((width + fit_width / 2) / fit_width, 1));
+      g_atomic_int_set (&peer->shared->video_divisor,
+                        (gint)MAX ((width + fit_width / 2) / fit_width, 1));
+    }
 }
 
 static void
@@ -516,6 +534,7 @@ on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   peer->ws = ws;
+  vc_atomic_int64_set (&peer->shared->signal_open_us, g_get_monotonic_time ());
   soup_websocket_connection_set_keepalive_interval (ws, 0);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), peer);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), peer);
@@ -736,6 +755,7 @@ vc_client_peer_get_stats (VcClientPeer *peer, VcClientPeerStats *stats)
   stats->audio_arrival_gaps = vc_atomic_int64_get (&s->audio_arrival_gaps);
   stats->first_frame_us = vc_atomic_int64_get (&s->first_frame_us);
   stats->started_us = vc_atomic_int64_get (&s->started_us);
+  stats->signal_open_us = vc_atomic_int64_get (&s->signal_open_us);
   stats->last_click_sent_us = vc_atomic_int64_get (&s->last_click_sent_us);
   stats->last_click_heard_us = vc_atomic_int64_get (&s->last_click_heard_us);
   stats->video_sending = !g_atomic_int_get (&s->video_paused);

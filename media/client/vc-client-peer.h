@@ -109,6 +109,7 @@ typedef struct
   guint64 video_packets;      /* video RTP packets from the bridge (COUNT modes only) */
   gint64 first_frame_us;      /* monotonic time of the first video frame, 0 = none yet */
   gint64 started_us;          /* monotonic time of vc_client_peer_start() */
+  gint64 signal_open_us;      /* monotonic time its signalling WebSocket opened, 0 = not yet */
   gint64 last_click_sent_us;  /* monotonic time the last clip click was sent, 0 = none */
   gint64 last_click_heard_us; /* monotonic time a click onset was heard (decoded output) */
   /* Audio RTP continuity. COUNT: as it arrives (read from the clear header
@@ -127,9 +128,11 @@ typedef struct
    * until the first keyframe after resuming */
   gboolean video_sending;
   guint64 video_frames_held;
-  /* what we send is our width and height divided by this (1, 2 or 4): the
-   * bridge's state message says the size of our tile
-   * (vc_media_video_divisor); a clip without a half-size copy stays at 1 */
+  /* what we send is our width and height divided by about this: the
+   * bridge's state message says the size of our tile; a clip is divided by
+   * 1, 2 or 4 (vc_media_video_divisor; one without a half-size copy stays at
+   * 1), a live source is scaled to fit the tile (vc_media_video_fit) and
+   * this is the ratio of widths, rounded */
   guint video_divisor;
   guint video_width, video_height; /* of the frames being sent (their caps at the payloader) */
   /* video received: intervals between frames (decoded, or complete in COUNT

@@ -2,7 +2,7 @@
  * the payload types, clock rates and caps of the VP8 video and Opus audio
  * streams that the bridge offers and the client answers (docs/protocol.md
  * §3), and how much a sender shrinks its video for the tile the bridge's
- * state message gives it.
+ * state message gives it (a clip by 2 or 4, a live source to the tile).
  *
  * Public: the bridge (media/bridge/) and the client (vc-client-peer*)
  * include it; nothing of the client's private headers is needed by the
@@ -38,5 +38,13 @@ G_BEGIN_DECLS
  * of 1, 2 and 4 that still covers the tile (width / k >= tile_width and
  * height / k >= tile_height); 1 when the tile is not known (0). */
 guint vc_media_video_divisor (guint width, guint height, guint tile_width, guint tile_height);
+
+/* The size a sender that can scale (a live source before its encoder) sends
+ * for a tile of @tile_width × @tile_height: its @width × @height picture
+ * scaled down to fit inside the tile, keeping its aspect, even sides of at
+ * least 16; never larger than the picture; the picture itself when the tile
+ * is not known (0). */
+void vc_media_video_fit (guint width, guint height, guint tile_width, guint tile_height,
+                         guint *out_width, guint *out_height);
 
 G_END_DECLS

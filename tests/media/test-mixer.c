@@ -4,6 +4,7 @@
  * audio-thread priority helper of libvc-media (raise, once, restore). */
 #include "bridge-config.h"
 #include "bridge-layout.h"
+#include "bridge-tile-pick.h"
 #include "bridge-mixer.h"
 #include "bridge-opus.h"
 #include "vc-media.h"
@@ -270,6 +271,133 @@ test_layouts (void)
   n = bridge_layout_compute (BRIDGE_LAYOUT_CHAIR, 3, 0, 0, 16, 1280, 720, t);
   g_assert_cmpuint (n, ==, 3); /* chair is the speaker: one large tile */
   assert_tiles_inside (t, n, 1280, 720);
+}
+
+/* The grid grows with the room in steps, 1, 2x2, 3x3, 4x4, 5x5, 6x6: every
+ * tile of a room of N is the size of a cell of the ceil(sqrt(N)) grid; a
+ * full 5 x 5 grid at 1280x720 has 256x144 tiles. */
+static void
+test_layout_grid_steps (void)
+{
+  BridgeTile t[BRIDGE_MAX_TILES];
+  static const guint steps[][3] = {
+    /* N, tile w, h */
+    { 1, 1280, 720 }, { 2, 640, 360 },  { 4, 640, 360 },  { 5, 426, 238 },
+    { 9, 426, 238 },  { 10, 320, 180 }, { 16, 320, 180 }, { 17, 256, 144 },
+    { 25, 256, 144 }, { 26, 212, 118 }, { 36, 212, 118 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      guint n = bridge_layout_compute (BRIDGE_LAYOUT_GRID, steps[i][0], -1, -1, BRIDGE_MAX_TILES,
+                                       1280, 720, t);
+      g_assert_cmpuint (n, ==, steps[i][0]);
+      assert_tiles_inside (t, n, 1280, 720);
+      for (guint k = 0; k < n; k++)
+        {
+          g_assert_cmpuint (t[k].participant, ==, k);
+          g_assert_cmpuint (t[k].width, ==, steps[i][1]);
+          g_assert_cmpuint (t[k].height, ==, steps[i][2]);
+        }
+    }
+  /* 30 in a grid of at most 25: 25 tiles of 256x144 */
+  g_assert_cmpuint (bridge_layout_compute (BRIDGE_LAYOUT_GRID, 30, -1, -1, 25, 1280, 720, t), ==,
+                    25);
+  g_assert_cmpuint (t[24].width, ==, 256);
+}
+
+#define MS(x) ((gint64)(x)*G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+picked_has (const gchar *const *c, const guint *out, guint n, const gchar *who)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (c[out[i]], who) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Who the grid shows when the room has more participants than tiles: all
+ * in roster order while they fit; then the speaker takes the tile of the
+ * one who spoke least recently, in its slot (the others do not move); a
+ * tile given less than the hold time ago is not taken (the caller is told
+ * when to ask again); the floor holder and the speaker both stay shown. */
+static void
+test_tile_pick (void)
+{
+  static const gchar *const c[] = { "a", "b", "c", "d", "e", "f" };
+  g_autoptr (BridgeTilePick) pick = bridge_tile_pick_new (2000);
+  guint out[6], n, before[6];
+  gint64 retry = -1;
+
+  n = bridge_tile_pick_choose (pick, c, 3, NULL, NULL, 4, MS (0), out, &retry);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (out[0] + out[1] * 10 + out[2] * 100, ==, 0 + 10 + 200);
+  g_assert_cmpint (retry, ==, 0);
+  /* six for four tiles: the first four in roster order */
+  n = bridge_tile_pick_choose (pick, c, 6, NULL, NULL, 4, MS (100), out, &retry);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_true (picked_has (c, out, n, "d") && !picked_has (c, out, n, "e"));
+  /* b and c spoke long ago; a spoke later; d never: e speaks and takes d's slot */
+  bridge_tile_pick_spoke (pick, "b", MS (200));
+  bridge_tile_pick_spoke (pick, "c", MS (300));
+  bridge_tile_pick_spoke (pick, "a", MS (400));
+  bridge_tile_pick_spoke (pick, "e", MS (5000));
+  memcpy (before, out, sizeof out);
+  n = bridge_tile_pick_choose (pick, c, 6, "e", NULL, 4, MS (5000), out, &retry);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (out[3], ==, 4); /* e in d's place */
+  g_assert_cmpuint (out[0], ==, before[0]);
+  g_assert_cmpuint (out[1], ==, before[1]);
+  g_assert_cmpuint (out[2], ==, before[2]);
+  g_assert_cmpint (retry, ==, 0);
+  /* f speaks: the least recent is b (e is protected anyway) */
+  bridge_tile_pick_spoke (pick, "f", MS (5500));
+  n = bridge_tile_pick_choose (pick, c, 6, "f", NULL, 4, MS (5500), out, &retry);
+  g_assert_true (picked_has (c, out, n, "f") && !picked_has (c, out, n, "b"));
+  g_assert_true (picked_has (c, out, n, "e")); /* shown 0.5 s ago: not taken */
+  /* everybody else shown recently: d must wait for the hold */
+  {
+    g_autoptr (BridgeTilePick) p2 = bridge_tile_pick_new (2000);
+    n = bridge_tile_pick_choose (p2, c, 6, NULL, NULL, 2, MS (0), out, &retry);
+    g_assert_cmpuint (n, ==, 2);
+    n = bridge_tile_pick_choose (p2, c, 6, "d", NULL, 2, MS (500), out, &retry);
+    g_assert_false (picked_has (c, out, n, "d"));
+    g_assert_cmpint (retry, ==, MS (2000));
+    n = bridge_tile_pick_choose (p2, c, 6, "d", NULL, 2, MS (2000), out, &retry);
+    g_assert_true (picked_has (c, out, n, "d"));
+    g_assert_cmpint (retry, ==, 0);
+    /* the floor holder (d) and a speaker (f): both shown, d kept */
+    n = bridge_tile_pick_choose (p2, c, 6, "d", "f", 2, MS (4000), out, &retry);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_true (picked_has (c, out, n, "d") && picked_has (c, out, n, "f"));
+    /* a shown one leaves: its slot goes to the next in roster order */
+    n = bridge_tile_pick_choose (p2, (const gchar *const[]){ "a", "b", "c", "d", "e" }, 5, "d",
+                                 NULL, 2, MS (4100), out, &retry);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpuint (out[0] + out[1], ==, 3 + 0); /* d stays, a fills f's slot */
+  }
+  /* no flapping: two hidden talkers alternating every 0.7 s take one tile
+   * each, not one after the other's */
+  {
+    g_autoptr (BridgeTilePick) p3 = bridge_tile_pick_new (2000);
+    guint changes = 0;
+    gboolean had_e = FALSE;
+    n = bridge_tile_pick_choose (p3, c, 6, NULL, NULL, 4, MS (0), out, &retry);
+    for (gint64 t = 3000; t < 10000; t += 700)
+      {
+        const gchar *who = (t / 700) % 2 ? "e" : "f";
+        bridge_tile_pick_spoke (p3, who, MS (t));
+        memcpy (before, out, sizeof out);
+        n = bridge_tile_pick_choose (p3, c, 6, who, NULL, 4, MS (t), out, &retry);
+        g_assert_true (picked_has (c, out, n, who));
+        for (guint k = 0; k < n; k++)
+          changes += out[k] != before[k];
+        had_e |= picked_has (c, out, n, "e");
+      }
+    g_assert_true (had_e);
+    g_assert_cmpuint (changes, ==, 2); /* e once, f once, then both stay */
+  }
 }
 
 static int
@@ -638,6 +766,32 @@ test_video_divisor (void)
                       ==, cases[i][4]);
 }
 
+/* A live sender scales its picture to fit its tile, keeping its aspect:
+ * the 5 x 5 grid's 256x144, never upscaled, even sides. */
+static void
+test_video_fit (void)
+{
+  static const guint cases[][6] = {
+    /* sender w, h, tile w, h, sent w, h */
+    { 640, 360, 256, 144, 256, 144 },   /* a 5 x 5 grid cell of 1280 x 720 */
+    { 640, 360, 212, 120, 212, 118 },   /* 6 x 6: the width limits */
+    { 1280, 720, 320, 180, 320, 180 },  /* 4 x 4 */
+    { 640, 480, 256, 144, 192, 144 },   /* 4:3 inside 16:9: the height limits */
+    { 640, 360, 960, 540, 640, 360 },   /* larger tile: never upscaled */
+    { 640, 360, 0, 0, 640, 360 },       /* not said */
+    { 640, 360, 2, 2, 16, 16 },         /* at least 16 */
+    { 1920, 1080, 427, 240, 426, 240 }, /* odd: even sides inside the tile */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint w = 0, h = 0;
+      vc_media_video_fit (cases[i][0], cases[i][1], cases[i][2], cases[i][3], &w, &h);
+      g_assert_cmpuint (w, ==, cases[i][4]);
+      g_assert_cmpuint (h, ==, cases[i][5]);
+    }
+}
+
 /* A pad of one's own pushes into a pipeline without an appsrc thread:
  * refused while the pipeline is not playing, then the stream's start (caps)
  * reaches the element once started, buffers go through on the pushing
@@ -698,16 +852,23 @@ static void
 test_settings (void)
 {
   static const gchar *const bad[][3] = {
-    { "video", "encoder_speed", "17" },     { "video", "encoder_speed", "fast" },
-    { "video", "max_tiles", "0" },          { "audio", "thread_priority", "high" },
-    { "media", "jitter_latency_ms", "-1" }, { "video", "keyframe_min_interval_ms", "50" },
+    { "video", "encoder_speed", "17" },
+    { "video", "encoder_speed", "fast" },
+    { "video", "max_tiles", "0" },
+    { "video", "max_tiles", "37" },
+    { "video", "tile_hold_ms", "-5" },
+    { "video", "join_keyframe_interval_ms", "x" },
+    { "audio", "thread_priority", "high" },
+    { "media", "jitter_latency_ms", "-1" },
+    { "video", "keyframe_min_interval_ms", "50" },
   };
   g_autoptr (GError) error = NULL;
   BridgeSettings *s = settings_with (NULL, NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (s->encoder_speed, ==, 16);
-  g_assert_cmpuint (s->max_tiles, ==, 16);
+  g_assert_cmpuint (s->max_tiles, ==, 25);
+  g_assert_cmpuint (s->tile_hold_ms, ==, 2000);
   g_assert_cmpuint (s->keyframe_min_interval_ms, ==, 500);
   bridge_settings_free (s);
   s = settings_with ("video", "encoder_speed", "4", &error);
@@ -740,11 +901,14 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/speaker/hysteresis", test_speaker_hysteresis);
   g_test_add_func ("/bridge/speaker/loudest-order", test_loudest_order);
   g_test_add_func ("/bridge/layout/geometry", test_layouts);
+  g_test_add_func ("/bridge/layout/grid-steps", test_layout_grid_steps);
+  g_test_add_func ("/bridge/layout/tile-pick", test_tile_pick);
   g_test_add_func ("/media/thread-priority", test_thread_priority);
   g_test_add_func ("/bridge/config/settings", test_settings);
   g_test_add_func ("/media/packet-kind", test_packet_kind);
   g_test_add_func ("/media/clip-keyframes", test_clip_keyframes);
   g_test_add_func ("/media/video-divisor", test_video_divisor);
+  g_test_add_func ("/media/video-fit", test_video_fit);
   g_test_add_func ("/media/push-pad", test_push_pad);
   g_test_add_func ("/media/webrtc-send-unpaced", test_send_unpaced);
   return g_test_run ();
