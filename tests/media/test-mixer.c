@@ -698,9 +698,14 @@ static void
 test_settings (void)
 {
   static const gchar *const bad[][3] = {
-    { "video", "encoder_speed", "17" },     { "video", "encoder_speed", "fast" },
-    { "video", "max_tiles", "0" },          { "audio", "thread_priority", "high" },
-    { "media", "jitter_latency_ms", "-1" }, { "video", "keyframe_min_interval_ms", "50" },
+    { "video", "encoder_speed", "17" },
+    { "video", "encoder_speed", "fast" },
+    { "video", "max_tiles", "0" },
+    { "audio", "thread_priority", "high" },
+    { "media", "jitter_latency_ms", "-1" },
+    { "video", "keyframe_min_interval_ms", "50" },
+    { "media", "link_jitter_latency_ms", "2001" },
+    { "media", "link_jitter_latency_ms", "x" },
   };
   g_autoptr (GError) error = NULL;
   BridgeSettings *s = settings_with (NULL, NULL, NULL, &error);
@@ -709,6 +714,12 @@ test_settings (void)
   g_assert_cmpuint (s->encoder_speed, ==, 16);
   g_assert_cmpuint (s->max_tiles, ==, 16);
   g_assert_cmpuint (s->keyframe_min_interval_ms, ==, 500);
+  g_assert_cmpuint (s->jitter_latency_ms, ==, 30);
+  g_assert_cmpuint (s->link_jitter_latency_ms, ==, 10);
+  bridge_settings_free (s);
+  s = settings_with ("media", "link_jitter_latency_ms", "0", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->link_jitter_latency_ms, ==, 0);
   bridge_settings_free (s);
   s = settings_with ("video", "encoder_speed", "4", &error);
   g_assert_no_error (error);
