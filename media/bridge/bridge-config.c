@@ -16,7 +16,7 @@ const gchar bridge_settings_defaults[]
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
       "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
-      "[media]\njitter_latency_ms=30\nlink_jitter_latency_ms=10\nvideo_jitter_latency_ms=200\n"
+      "[media]\njitter_latency_ms=30\nlink_jitter_latency_ms=30\nvideo_jitter_latency_ms=200\n"
       "stall_timeout_s=5\n"
       "[recordings]\nsegment_seconds=10\nmin_free_mb=200\n";
 

@@ -715,7 +715,7 @@ test_settings (void)
   g_assert_cmpuint (s->max_tiles, ==, 16);
   g_assert_cmpuint (s->keyframe_min_interval_ms, ==, 500);
   g_assert_cmpuint (s->jitter_latency_ms, ==, 30);
-  g_assert_cmpuint (s->link_jitter_latency_ms, ==, 10);
+  g_assert_cmpuint (s->link_jitter_latency_ms, ==, 30);
   bridge_settings_free (s);
   s = settings_with ("media", "link_jitter_latency_ms", "0", &error);
   g_assert_no_error (error);
