@@ -4,6 +4,10 @@
 #
 #   bench/media/run-cascade-bench.sh [BUILD_DIR] [SECONDS]
 #
+# BRIDGE=PATH runs another vc-bridge (say, a copy built before a change, for
+# a before/after in the same session); BRIDGE_INI="[media]\nKEY = VALUE"
+# adds lines to every bridge's configuration (printf %b escapes).
+#
 # Starts four vc-bridge processes on 127.0.0.1:0 (a flat bridge, a parent P and
 # two children A and B, so that each one's CPU is measured alone), runs
 # vc-cascade-bench (bench/media/vc-cascade-bench.c says what it measures),
@@ -22,7 +26,7 @@ PIDS=""
 trap 'for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 
 . "$(dirname "$0")/bridge-lib.sh"
-bench_write_ini "$WORK/bridge.ini" "$SECRET"
+bench_write_ini "$WORK/bridge.ini" "$SECRET" "${BRIDGE_INI:-}"
 
 for name in flat parent a b; do
   bench_start_bridge "$WORK/$name.out" "$WORK/$name.err" "$BRIDGE" --config "$WORK/bridge.ini"

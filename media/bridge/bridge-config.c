@@ -17,7 +17,8 @@ const gchar bridge_settings_defaults[]
       "[layout]\ndefault=grid\n"
       "[audio]\npersonal_mixes=3\nbitrate_kbps=32\nspeaker_threshold_db=-50\n"
       "speaker_margin_db=6\nspeaker_hold_ms=600\nthread_priority=nice\n"
-      "[media]\njitter_latency_ms=30\nvideo_jitter_latency_ms=200\nstall_timeout_s=5\n"
+      "[media]\njitter_latency_ms=30\nlink_jitter_latency_ms=30\nvideo_jitter_latency_ms=200\n"
+      "stall_timeout_s=5\n"
       "[recordings]\nsegment_seconds=10\nmin_free_mb=200\n";
 
 static const gchar *const layout_names[] = { "grid", "speaker", "chair", NULL };
@@ -228,6 +229,8 @@ bridge_settings_load (VcConfig *c, GError **error)
       || !get_uint (c, "bridge", "max_rooms", 1, 1000, &s->max_rooms, error)
       || !load_ice (c, s, error) || !load_video (c, s, error) || !load_audio (c, s, error)
       || !get_uint (c, "media", "jitter_latency_ms", 0, 2000, &s->jitter_latency_ms, error)
+      || !get_uint (c, "media", "link_jitter_latency_ms", 0, 2000, &s->link_jitter_latency_ms,
+                    error)
       || !get_uint (c, "media", "video_jitter_latency_ms", 0, 2000, &s->video_jitter_latency_ms,
                     error)
       || !get_uint (c, "media", "stall_timeout_s", 1, 600, &s->stall_timeout_s, error)

@@ -42,6 +42,7 @@ typedef struct
   guint speaker_hold_ms;
   VcMediaThreadPriority audio_priority; /* threads that carry audio */
   guint jitter_latency_ms;
+  guint link_jitter_latency_ms;  /* the same for a bridge-to-bridge link, on both its ends */
   guint video_jitter_latency_ms; /* the longest a video packet is awaited (retransmission) */
   guint stall_timeout_s;
   gchar *recordings_dir;       /* [recordings] directory: DIR/ROOM/NAME.webm */

@@ -150,6 +150,9 @@ on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer
       case VC_SIGNAL_BYE:
         peer->callbacks->lost (peer, NULL, peer->user_data);
         break;
+      case VC_SIGNAL_LINK_STATE:
+        peer->callbacks->link_state (peer, msg, peer->user_data);
+        break;
       default: /* vc_signal_parse() refuses what a participant does not send */
         g_assert_not_reached ();
     }

@@ -56,6 +56,14 @@ bridge_peer_unref (BridgePeer *peer)
   g_atomic_rc_box_release_full (peer, (GDestroyNotify)peer_finalize);
 }
 
+void
+bridge_peer_set_jitter_latency (BridgePeer *peer, guint ms)
+{
+  g_return_if_fail (peer != NULL);
+  if (peer->webrtc != NULL)
+    g_object_set (peer->webrtc, "latency", ms, NULL);
+}
+
 const gchar *
 bridge_peer_get_endpoint (BridgePeer *peer)
 {

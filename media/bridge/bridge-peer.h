@@ -20,6 +20,7 @@
 #include "bridge-audio.h"
 #include "bridge-opus.h"
 #include "bridge-video.h"
+#include "vc-signal.h"
 
 #include <libsoup/soup.h>
 
@@ -41,6 +42,9 @@ typedef struct
   /* The peer closed itself (bye, socket gone, ICE failed); the room must drop
    * it with bridge_peer_close(). @reason is for logs and the bye. */
   void (*lost) (BridgePeer *peer, const gchar *reason, gpointer user_data);
+  /* The peer sent {"type":"link_state"} (a child bridge's uplink:
+   * docs/protocol.md §5); the room checks that it is a link. */
+  void (*link_state) (BridgePeer *peer, const VcSignalMessage *msg, gpointer user_data);
 } BridgePeerCallbacks;
 
 typedef struct
@@ -71,6 +75,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BridgePeer, bridge_peer_unref)
  * the main thread. After it returns no streaming thread of the peer touches
  * the room. Idempotent. */
 void bridge_peer_close (BridgePeer *peer, const gchar *reason);
+
+/* main thread, before the participant's media flow: its jitter buffers'
+ * latency (a child bridge's link gets [media] link_jitter_latency_ms) */
+void bridge_peer_set_jitter_latency (BridgePeer *peer, guint ms);
 
 const gchar *bridge_peer_get_endpoint (BridgePeer *peer);
 BridgePeerState bridge_peer_get_state (BridgePeer *peer);

@@ -36,6 +36,10 @@ typedef struct
   gboolean link;    /* a child bridge's room, joining with a link token (bridge-uplink.h) */
   gboolean muted;
   guint tile_width, tile_height; /* its tile in the composite; 0 = not shown */
+  /* a link: what its child bridge said in its last link_state (§5) */
+  gchar **below;        /* the rooms below it (endpoint codes), NULL = nothing said */
+  gchar **below_names;  /* their names */
+  gchar *below_speaker; /* its room's active speaker, resolved to a room */
 } Participant;
 
 struct _BridgeRoom
@@ -44,7 +48,8 @@ struct _BridgeRoom
   const BridgeSettings *settings;
   GPtrArray *participants; /* Participant, roster order then guests */
   gchar *chair;
-  gchar *floor;
+  gchar *floor;       /* a participant (a local room or a link), or NULL */
+  gchar *floor_below; /* when the floor is a link's: the room below it the chair named */
   gchar *active_speaker;
   BridgeLayoutKind layout;
   gboolean token_opened; /* opened by a join token, not yet adopted by the scheduler */
@@ -70,6 +75,9 @@ participant_free (gpointer data)
     return;
   g_free (p->endpoint);
   g_free (p->name);
+  g_strfreev (p->below);
+  g_strfreev (p->below_names);
+  g_free (p->below_speaker);
   g_free (p);
 }
 
@@ -110,8 +118,11 @@ bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest)
   return guest || (p != NULL && p->invited);
 }
 
+static gchar *room_tree (BridgeRoom *room);
+
 gboolean
-bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link, GError **error)
+bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link,
+                        const gchar *link_room, GError **error)
 {
   Participant *p = room_find (room, endpoint);
   gboolean invited_as_link = p != NULL && p->invited && p->link;
@@ -129,7 +140,110 @@ bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link, 
                    room->id);
       return FALSE;
     }
+  if (link && link_room != NULL)
+    {
+      g_autofree gchar *tree = room_tree (room);
+      g_auto (GStrv) above = g_strsplit (tree, " ", -1);
+
+      if (g_strv_contains ((const gchar *const *)above, link_room))
+        {
+          g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_LOOP,
+                       "a loop: the room %s is already above room %s in the tree (%s)", link_room,
+                       room->id, tree);
+          return FALSE;
+        }
+    }
   return TRUE;
+}
+
+/* ---- the floor and the speaker across a tree of bridges (§5) ---- */
+
+/* The link under which @code lives (the link itself, or a room its child
+ * bridge reported below it), or NULL. */
+static Participant *
+room_find_below (BridgeRoom *room, const gchar *code)
+{
+  for (guint i = 0; i < room->participants->len; i++)
+    {
+      Participant *p = g_ptr_array_index (room->participants, i);
+      if (p->link
+          && (g_strcmp0 (p->endpoint, code) == 0
+              || (p->below != NULL && g_strv_contains ((const gchar *const *)p->below, code))))
+        return p;
+    }
+  return NULL;
+}
+
+/* The floor: what this room's layout shows large (a participant's endpoint,
+ * BRIDGE_UPLINK_ENDPOINT, or NULL), and in *@code the room of the tree that
+ * holds it (NULL: nobody). The parent's floor, when it gives one, comes
+ * first: a room outside this sub-tree is shown through the parent's
+ * picture, one inside through the participant (or link) it is. */
+static const gchar *
+room_floor (BridgeRoom *room, const gchar **code)
+{
+  gboolean below = FALSE;
+  const gchar *from_parent = bridge_uplink_get_floor (room->uplink, &below);
+
+  if (from_parent != NULL)
+    {
+      Participant *p;
+      *code = from_parent;
+      if (!below)
+        return BRIDGE_UPLINK_ENDPOINT;
+      p = room_find (room, from_parent);
+      if (p == NULL || p->link)
+        p = room_find_below (room, from_parent);
+      return p != NULL ? p->endpoint : NULL;
+    }
+  *code = room->floor_below != NULL ? room->floor_below : room->floor;
+  return room->floor;
+}
+
+/* The active speaker as a room of the tree: through a link, the room its
+ * child bridge names; through the uplink, the one the parent names. */
+static const gchar *
+room_speaker_named (BridgeRoom *room)
+{
+  Participant *p;
+
+  if (room->active_speaker == NULL)
+    return NULL;
+  if (g_str_equal (room->active_speaker, BRIDGE_UPLINK_ENDPOINT))
+    return bridge_uplink_get_speaker (room->uplink);
+  p = room_find (room, room->active_speaker);
+  return p != NULL && p->link && p->below_speaker != NULL ? p->below_speaker : room->active_speaker;
+}
+
+/* Tells the parent, when linked, the rooms of this sub-tree (the local
+ * participants, then each link and the rooms below it) and the speaker. */
+static void
+room_report_up (BridgeRoom *room)
+{
+  g_autoptr (GPtrArray) rooms = NULL, names = NULL;
+
+  if (bridge_uplink_get_state (room->uplink) != BRIDGE_UPLINK_STATE_CONNECTED)
+    return;
+  rooms = g_ptr_array_new ();
+  names = g_ptr_array_new ();
+  for (guint i = 0; i < room->participants->len; i++)
+    {
+      Participant *p = g_ptr_array_index (room->participants, i);
+      g_ptr_array_add (rooms, p->endpoint);
+      g_ptr_array_add (names, p->name ? p->name : "");
+      for (guint k = 0; p->link && p->below != NULL && p->below[k] != NULL; k++)
+        {
+          g_ptr_array_add (rooms, p->below[k]);
+          g_ptr_array_add (names, p->below_names[k]);
+        }
+    }
+  g_ptr_array_add (rooms, NULL);
+  g_ptr_array_add (names, NULL);
+  bridge_uplink_report (room->uplink,
+                        g_strcmp0 (room->active_speaker, BRIDGE_UPLINK_ENDPOINT) == 0
+                            ? NULL
+                            : room_speaker_named (room),
+                        (const gchar *const *)rooms->pdata, (const gchar *const *)names->pdata);
 }
 
 /* ---- layout and state ---- */
@@ -192,7 +306,8 @@ room_relayout (BridgeRoom *room)
   g_autoptr (GPtrArray) shown = g_ptr_array_new ();
   g_autofree BridgeTile *tiles = g_new0 (BridgeTile, room->settings->max_tiles);
   g_autofree BridgeVideoTile *specs = g_new0 (BridgeVideoTile, room->settings->max_tiles);
-  const gchar *speaker = room->floor ? room->floor : room->active_speaker;
+  const gchar *code, *floor = room_floor (room, &code);
+  const gchar *speaker = floor ? floor : room->active_speaker;
   gint speaker_i = -1, chair_i = -1;
   guint n;
 
@@ -265,6 +380,7 @@ room_broadcast_state (BridgeRoom *room)
   GHashTableIter iter;
   BridgePeer *peer;
   g_autofree gchar *tree = room_tree (room);
+  const gchar *code, *floor = room_floor (room, &code);
 
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
@@ -273,12 +389,15 @@ room_broadcast_state (BridgeRoom *room)
       /* a participant the layout does not show (no tile) is asked to stop
        * sending video (the bridge would drop it unread anyway), and one it
        * shows to send no more pixels than its tile needs */
-      /* a child bridge's link also learns the tree above it */
-      g_autofree gchar *text = vc_signal_build_link_state (
-          room->active_speaker, bridge_layout_kind_to_string (room->layout), p != NULL && p->muted,
-          p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
-          p != NULL ? p->tile_height : 0, bridge_room_is_recording (room),
-          p != NULL && p->link ? tree : NULL);
+      /* a child bridge's link also learns the tree above it, and whether
+       * the floor is in its sub-tree; everybody learns which room of the
+       * tree has the floor and which one speaks */
+      gboolean link = p != NULL && p->link;
+      g_autofree gchar *text = vc_signal_build_floor_state (
+          room_speaker_named (room), bridge_layout_kind_to_string (room->layout),
+          p != NULL && p->muted, p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
+          p != NULL ? p->tile_height : 0, bridge_room_is_recording (room), link ? tree : NULL, code,
+          link && code != NULL && g_strcmp0 (floor, p->endpoint) == 0);
 
       bridge_peer_send (peer, text);
     }
@@ -289,6 +408,7 @@ room_changed (BridgeRoom *room)
 {
   room_relayout (room);
   room_broadcast_state (room);
+  room_report_up (room);
 }
 
 /* main thread (hopped from the mixer thread) */
@@ -321,6 +441,16 @@ room_drop_peer (BridgeRoom *room, BridgePeer *peer, const gchar *reason)
     g_hash_table_remove (room->peers, bridge_peer_get_endpoint (peer));
   if (g_strcmp0 (room->active_speaker, bridge_peer_get_endpoint (peer)) == 0)
     g_clear_pointer (&room->active_speaker, g_free);
+  {
+    /* a link's rooms go with it */
+    Participant *p = room_find (room, bridge_peer_get_endpoint (peer));
+    if (p != NULL && p->link && g_hash_table_lookup (room->peers, p->endpoint) == NULL)
+      {
+        g_clear_pointer (&p->below, g_strfreev);
+        g_clear_pointer (&p->below_names, g_strfreev);
+        g_clear_pointer (&p->below_speaker, g_free);
+      }
+  }
   room_changed (room);
 }
 
@@ -339,9 +469,38 @@ on_peer_lost (BridgePeer *peer, const gchar *reason, gpointer data)
   room_drop_peer (data, peer, reason);
 }
 
+/* a child bridge's link says which rooms are below it and which speaks */
+static void
+on_peer_link_state (BridgePeer *peer, const VcSignalMessage *msg, gpointer data)
+{
+  BridgeRoom *room = data;
+  Participant *p = room_find (room, bridge_peer_get_endpoint (peer));
+
+  if (p == NULL || !p->link)
+    {
+      g_autofree gchar *text = vc_signal_build_error (
+          VC_SIGNAL_ERROR_UNEXPECTED, "only a child bridge's link sends 'link_state'");
+      bridge_peer_send (peer, text);
+      return;
+    }
+  if (p->below != NULL
+      && g_strv_equal ((const gchar *const *)p->below, (const gchar *const *)msg->rooms)
+      && g_strv_equal ((const gchar *const *)p->below_names, (const gchar *const *)msg->room_names)
+      && g_strcmp0 (p->below_speaker, msg->active_speaker) == 0)
+    return;
+  g_strfreev (p->below);
+  g_strfreev (p->below_names);
+  g_free (p->below_speaker);
+  p->below = g_strdupv (msg->rooms);
+  p->below_names = g_strdupv (msg->room_names);
+  p->below_speaker = g_strdup (msg->active_speaker);
+  room_changed (room);
+}
+
 static const BridgePeerCallbacks peer_callbacks = {
   .connected = on_peer_connected,
   .lost = on_peer_lost,
+  .link_state = on_peer_link_state,
 };
 
 gboolean
@@ -370,7 +529,10 @@ bridge_room_join (BridgeRoom *room, const gchar *endpoint, const gchar *name,
   if (p->muted)
     bridge_audio_set_muted (room->audio, endpoint, TRUE);
   if (p->link)
-    bridge_audio_set_link (room->audio, endpoint);
+    {
+      bridge_audio_set_link (room->audio, endpoint);
+      bridge_peer_set_jitter_latency (peer, room->settings->link_jitter_latency_ms);
+    }
   g_info ("room %s: %s joins%s", room->id, endpoint, p->link ? " (a child bridge's link)" : "");
   return TRUE;
 }
@@ -563,14 +725,22 @@ bridge_room_control (BridgeRoom *room, JsonObject *body, GError **error)
   else if (g_strcmp0 (action, "floor") == 0)
     {
       JsonNode *node = json_object_get_member (body, "endpoint");
+      /* a room below a link (as its child bridge reported it): the floor
+       * goes to that link, which is told which of its rooms has it */
+      Participant *link = p == NULL && endpoint != NULL ? room_find_below (room, endpoint) : NULL;
       if (node != NULL && JSON_NODE_HOLDS_NULL (node))
-        g_clear_pointer (&room->floor, g_free);
-      else if (p == NULL)
+        {
+          g_clear_pointer (&room->floor, g_free);
+          g_clear_pointer (&room->floor_below, g_free);
+        }
+      else if (p == NULL && link == NULL)
         goto bad_endpoint;
       else
         {
           g_free (room->floor);
-          room->floor = g_strdup (endpoint);
+          g_free (room->floor_below);
+          room->floor = g_strdup (link != NULL ? link->endpoint : endpoint);
+          room->floor_below = link != NULL ? g_strdup (endpoint) : NULL;
         }
     }
   else if (g_strcmp0 (action, "layout") == 0)
@@ -654,6 +824,20 @@ participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
   MEMBER ("audio_input_gaps", json_builder_add_int_value (b, (gint64)stats.audio.resets));
   MEMBER ("audio_send_max_ms",
           json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
+  if (p->link)
+    {
+      /* the rooms its child bridge reported below it */
+      json_builder_set_member_name (b, "rooms");
+      json_builder_begin_array (b);
+      for (guint i = 0; p->below != NULL && p->below[i] != NULL; i++)
+        {
+          json_builder_begin_object (b);
+          MEMBER ("endpoint", json_builder_add_string_value (b, p->below[i]));
+          MEMBER ("name", json_builder_add_string_value (b, p->below_names[i]));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, "connected_at");
   if (connected)
     {
@@ -690,8 +874,13 @@ bridge_room_to_json (BridgeRoom *room)
   add_nullable (b, "chair", room->chair);
   json_builder_set_member_name (b, "opened_by");
   json_builder_add_string_value (b, room->token_opened ? "token" : "scheduler");
-  add_nullable (b, "active_speaker", room->active_speaker);
-  add_nullable (b, "floor", room->floor);
+  {
+    /* across a tree of bridges, the rooms themselves (docs/protocol.md §5) */
+    const gchar *code, *floor = room_floor (room, &code);
+    add_nullable (b, "active_speaker", room_speaker_named (room));
+    add_nullable (b, "floor", code);
+    add_nullable (b, "floor_tile", floor);
+  }
   json_builder_set_member_name (b, "frames_encoded");
   json_builder_add_int_value (b, (gint64)vs.frames_encoded);
   json_builder_set_member_name (b, "keyframes_sent");
@@ -710,6 +899,12 @@ bridge_room_to_json (BridgeRoom *room)
   json_builder_add_int_value (b, (gint64)as.encoder_gaps);
   json_builder_set_member_name (b, "uplink");
   bridge_uplink_to_json (room->uplink, b);
+  {
+    /* this room's place in a tree of bridges (docs/protocol.md §5) */
+    g_autofree gchar *tree = room_tree (room);
+    json_builder_set_member_name (b, "tree");
+    json_builder_add_string_value (b, tree);
+  }
   json_builder_set_member_name (b, "recording");
   bridge_record_add_json (room->record, b);
   json_builder_set_member_name (b, "participants");
@@ -877,6 +1072,7 @@ bridge_room_free (BridgeRoom *room)
   g_ptr_array_unref (room->participants);
   g_free (room->chair);
   g_free (room->floor);
+  g_free (room->floor_below);
   g_free (room->active_speaker);
   bridge_tile_pick_free (room->pick);
   g_free (room->identity);

@@ -29,6 +29,7 @@ typedef enum
   BRIDGE_ERROR_CLOSED,        /* 410: the scheduler closed this room */
   BRIDGE_ERROR_CONFLICT,      /* 409: the room already has an uplink */
   BRIDGE_ERROR_NOT_RECORDING, /* 409: pause/resume of a recording that is not there */
+  BRIDGE_ERROR_LOOP,          /* 409: a link from a room that is above this one in the tree */
 } BridgeError;
 
 typedef struct _BridgeRoom BridgeRoom;
@@ -62,9 +63,12 @@ gboolean bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean g
 
 /* A link token (@link) is for a participant invited with "link": true, and
  * such a participant joins only with a link token. FALSE with
- * BRIDGE_ERROR_FORBIDDEN otherwise (docs/protocol.md §1). */
+ * BRIDGE_ERROR_FORBIDDEN otherwise (docs/protocol.md §1). @link_room, the
+ * joining child room's name across bridges (NULL when it did not say), must
+ * not be this room or one above it: FALSE with BRIDGE_ERROR_LOOP when it is
+ * (the child would be linked under its own descendant). */
 gboolean bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link,
-                                 GError **error);
+                                 const gchar *link_room, GError **error);
 
 /* A participant's signalling socket was accepted: start its peer. A peer
  * already there for @endpoint is replaced (rejoin). */

@@ -81,6 +81,7 @@ server_reply_gerror (SoupServerMessage *msg, const GError *error)
     [BRIDGE_ERROR_CLOSED] = { 410, "closed" },
     [BRIDGE_ERROR_CONFLICT] = { 409, "conflict" },
     [BRIDGE_ERROR_NOT_RECORDING] = { 409, "not_recording" },
+    [BRIDGE_ERROR_LOOP] = { 409, "loop" },
   };
 
   if (error->domain == BRIDGE_ERROR && error->code >= 0 && error->code < (gint)G_N_ELEMENTS (map))
@@ -442,7 +443,8 @@ server_check_signal (BridgeServer *self, SoupServerMessage *msg, const gchar *id
                                                  "Upgrade", "websocket"),
            &error))
           == NULL
-      || !bridge_room_check_link (room, claims->endpoint, claims->link, &error))
+      || !bridge_room_check_link (room, claims->endpoint, claims->link,
+                                  query ? g_hash_table_lookup (query, "link_room") : NULL, &error))
     {
       server_reply_gerror (msg, error);
       return;

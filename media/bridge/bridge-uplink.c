@@ -48,8 +48,12 @@ struct _BridgeUplink
 {
   const BridgeSettings *settings;
   gchar *room_id;
-  gchar *identity; /* "BRIDGE-INSTANCE/ROOM" */
-  gchar *tree;     /* the rooms above, root first, from the parent's state; NULL = not yet */
+  gchar *identity;      /* "BRIDGE-INSTANCE/ROOM" */
+  gchar *tree;          /* the rooms above, root first, from the parent's state; NULL = not yet */
+  gchar *floor;         /* the parent's floor (a room's code), from its state; NULL = none */
+  gboolean floor_below; /* that room is in this room's sub-tree */
+  gchar *speaker;       /* the parent's active speaker, from its state; NULL = nobody */
+  gchar *reported;      /* the last link_state sent on this connection */
   BridgeAudio *audio;
   BridgeVideo *video;
   gchar *signal_url;
@@ -238,6 +242,10 @@ uplink_drop_attempt (BridgeUplink *uplink)
     }
   g_clear_pointer (&uplink->media, media_unref);
   g_clear_pointer (&uplink->tree, g_free);
+  g_clear_pointer (&uplink->floor, g_free);
+  g_clear_pointer (&uplink->speaker, g_free);
+  g_clear_pointer (&uplink->reported, g_free);
+  uplink->floor_below = FALSE;
   uplink->connected_at = 0;
   /* not connected any more (the caller says what next): the room's layout
    * drops the parent's tile */
@@ -264,7 +272,11 @@ uplink_fail (BridgeUplink *uplink, const gchar *reason)
   guint status = uplink->peer != NULL ? vc_client_peer_get_refusal_status (uplink->peer) : 0;
   g_autofree gchar *message = NULL;
 
-  if (status == 401 || status == 403 || status == 410)
+  if (status == 409)
+    message = g_strdup_printf ("a loop: the parent room is this room or below it in the tree "
+                               "(HTTP %u, refused before any media)",
+                               status);
+  else if (status == 401 || status == 403 || status == 410)
     message = g_strdup_printf ("the parent refused the link (HTTP %u: %s)", status,
                                status == 401   ? "a bad or expired link token"
                                : status == 403 ? "a token for another room, or not a link token "
@@ -274,7 +286,7 @@ uplink_fail (BridgeUplink *uplink, const gchar *reason)
     message = g_strdup (reason);
   uplink_set_error (uplink, message);
   uplink_drop_attempt (uplink);
-  if (status == 401 || status == 403 || status == 410)
+  if (status == 401 || status == 403 || status == 409 || status == 410)
     {
       g_message ("room %s: uplink off: %s", uplink->room_id, message);
       uplink->state = BRIDGE_UPLINK_STATE_OFF;
@@ -344,18 +356,44 @@ tree_holds (const gchar *tree, const gchar *identity)
   return g_strv_contains ((const gchar *const *)rooms, identity);
 }
 
-/* the parent's {"type":"state"}: its tree of rooms (docs/protocol.md §5) */
+/* Replaces *@field by a copy of @value; TRUE when it changed. */
+static gboolean
+uplink_update (gchar **field, const gchar *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+/* the parent's {"type":"state"}: its tree of rooms, its floor and its
+ * active speaker (docs/protocol.md §5) */
 static void
 on_parent_state (VcClientPeer *peer, const gchar *text, gpointer data)
 {
   BridgeUplink *uplink = data;
   g_autoptr (VcSignalMessage) msg = NULL;
+  gboolean changed;
 
   if (peer != uplink->peer)
     return;
   msg = vc_signal_parse (text, strlen (text), VC_SIGNAL_FROM_BRIDGE, NULL, NULL);
-  if (msg == NULL || msg->tree == NULL || g_strcmp0 (msg->tree, uplink->tree) == 0)
+  if (msg == NULL)
     return;
+  changed = uplink_update (&uplink->floor, msg->floor);
+  changed |= uplink_update (&uplink->speaker, msg->active_speaker);
+  if (uplink->floor_below != (msg->floor != NULL && msg->floor_below))
+    {
+      uplink->floor_below = msg->floor != NULL && msg->floor_below;
+      changed = TRUE;
+    }
+  if (msg->tree == NULL || g_strcmp0 (msg->tree, uplink->tree) == 0)
+    {
+      if (changed && uplink->changed != NULL)
+        uplink->changed (uplink, uplink->user_data);
+      return;
+    }
   if (tree_holds (msg->tree, uplink->identity))
     {
       g_autofree gchar *message = g_strdup_printf (
@@ -399,13 +437,15 @@ uplink_attempt (BridgeUplink *uplink)
   media->context = g_main_context_ref_thread_default ();
   s.signal_url = uplink->signal_url;
   s.token = uplink->token;
+  s.link_room = uplink->identity; /* the parent refuses a loop before the upgrade */
   s.ice_addresses = (const gchar *const *)uplink->settings->ice_addresses;
   s.video_source = "push";
   s.audio_source = "push";
   s.width = uplink->settings->width;
   s.height = uplink->settings->height;
   s.fps = uplink->settings->fps;
-  s.jitter_latency_ms = uplink->settings->jitter_latency_ms;
+  /* a server-to-server path: a shorter jitter buffer ([media] link_jitter_latency_ms) */
+  s.jitter_latency_ms = uplink->settings->link_jitter_latency_ms;
   s.video_jitter_latency_ms = uplink->settings->video_jitter_latency_ms;
   s.audio_priority = uplink->settings->audio_priority;
   s.output = VC_CLIENT_PEER_OUTPUT_RELAY;
@@ -502,6 +542,55 @@ const gchar *
 bridge_uplink_get_tree (BridgeUplink *uplink)
 {
   return uplink != NULL && uplink->state == BRIDGE_UPLINK_STATE_CONNECTED ? uplink->tree : NULL;
+}
+
+const gchar *
+bridge_uplink_get_floor (BridgeUplink *uplink, gboolean *below)
+{
+  gboolean connected = uplink != NULL && uplink->state == BRIDGE_UPLINK_STATE_CONNECTED;
+
+  *below = connected && uplink->floor_below;
+  return connected ? uplink->floor : NULL;
+}
+
+const gchar *
+bridge_uplink_get_speaker (BridgeUplink *uplink)
+{
+  return uplink != NULL && uplink->state == BRIDGE_UPLINK_STATE_CONNECTED ? uplink->speaker : NULL;
+}
+
+void
+bridge_uplink_report (BridgeUplink *uplink, const gchar *speaker, const gchar *const *rooms,
+                      const gchar *const *names)
+{
+  g_autofree gchar *text = NULL;
+  guint n = g_strv_length ((gchar **)rooms);
+
+  if (uplink == NULL || uplink->state != BRIDGE_UPLINK_STATE_CONNECTED || uplink->peer == NULL)
+    return;
+  /* within the contract's limits: at most VC_SIGNAL_MAX_LINK_ROOMS rooms
+   * (the first ones: local participants come first) and one message */
+  n = MIN (n, VC_SIGNAL_MAX_LINK_ROOMS);
+  for (;;)
+    {
+      g_auto (GStrv) some = g_new0 (gchar *, n + 1), some_names = g_new0 (gchar *, n + 1);
+      for (guint i = 0; i < n; i++)
+        {
+          some[i] = g_strdup (rooms[i]);
+          some_names[i] = g_strdup (names[i]);
+        }
+      g_free (text);
+      text = vc_signal_build_link_report (speaker, (const gchar *const *)some,
+                                          (const gchar *const *)some_names);
+      if (strlen (text) <= VC_SIGNAL_MAX_MESSAGE || n == 0)
+        break;
+      n /= 2;
+    }
+  if (g_strcmp0 (text, uplink->reported) == 0)
+    return;
+  vc_client_peer_send_raw (uplink->peer, text);
+  g_free (uplink->reported);
+  uplink->reported = g_steal_pointer (&text);
 }
 
 BridgeUplinkState

@@ -14,8 +14,9 @@
  *
  * States (main thread): CONNECTING -> CONNECTED; a failure or a lost link
  * -> RETRYING (back-off 0.5 s doubling to 10 s) -> CONNECTING ...; a
- * refused token (HTTP 401/403/410), or a loop (the parent's tree already
- * holds this room) -> OFF with the reason in last_error.
+ * refused token (HTTP 401/403/410), or a loop (the parent refuses the join
+ * with 409 because this room is already above it, or its tree holds this
+ * room) -> OFF with the reason in last_error.
  * bridge_uplink_free() ends it (DELETE /rooms/{id}/uplink).
  *
  * Threads: the client's streaming threads push the parent's audio and video
@@ -47,8 +48,8 @@ const gchar *bridge_uplink_state_to_string (BridgeUplinkState state);
 
 typedef struct _BridgeUplink BridgeUplink;
 
-/* main thread: the uplink connected or lost its connection (the room lays
- * itself out again) */
+/* main thread: the uplink connected or lost its connection, or the parent's
+ * tree, floor or active speaker changed (the room lays itself out again) */
 typedef void (*BridgeUplinkChangedFunc) (BridgeUplink *uplink, gpointer user_data);
 
 /* Checks @signal_url (ws:// or wss://, a path ending in /signal) and @token
@@ -71,6 +72,22 @@ BridgeUplinkState bridge_uplink_get_state (BridgeUplink *uplink);
 /* The rooms above this one, root first, as the parent last said (NULL
  * before it said it, or when not connected). */
 const gchar *bridge_uplink_get_tree (BridgeUplink *uplink);
+
+/* The floor as the parent last said (NULL: none, or not connected): the
+ * room of the tree that holds it, and in *@below whether it is in this
+ * room's own sub-tree (docs/protocol.md §5). */
+const gchar *bridge_uplink_get_floor (BridgeUplink *uplink, gboolean *below);
+
+/* The parent's active speaker, a room's endpoint code, as it last said
+ * (NULL: nobody, or not connected). */
+const gchar *bridge_uplink_get_speaker (BridgeUplink *uplink);
+
+/* main thread: tells the parent the rooms below the link and the room's
+ * own active speaker ({"type":"link_state"}; sent when connected and only
+ * when it differs from what was sent last on this connection). @rooms and
+ * @names are NULL-terminated, of the same length. */
+void bridge_uplink_report (BridgeUplink *uplink, const gchar *speaker, const gchar *const *rooms,
+                           const gchar *const *names);
 
 /* {"state":…, "signal_url":…, "attempts":N, "last_error":…, "connected_at":…};
  * @uplink may be NULL (state "off"). */

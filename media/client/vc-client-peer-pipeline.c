@@ -435,8 +435,10 @@ branch_description (gboolean video, VcClientPeerOutput output)
                  "vp8dec name=probe ! videoconvert ! autovideosink sync=false"
                : "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
                  "vp8dec name=probe ! fakesink sync=false async=false";
+  /* relayed audio (a child bridge's uplink) is handed over on the jitter
+   * buffer's own thread: no queue, no thread hop on a server-to-server path */
   if (output == VC_CLIENT_PEER_OUTPUT_RELAY)
-    return "queue ! identity name=probe ! fakesink sync=false async=false";
+    return "identity name=probe ! fakesink sync=false async=false";
   return output == VC_CLIENT_PEER_OUTPUT_AUTO
              ? "queue ! rtpopusdepay ! opusdec plc=true use-inband-fec=true ! capsfilter "
                "name=probe caps=audio/x-raw,format=S16LE,rate=48000,channels=1 ! audioconvert ! "

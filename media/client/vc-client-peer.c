@@ -472,7 +472,8 @@ peer_handle_message (VcClientPeer *peer, const VcSignalMessage *msg, const gchar
         peer_set_video_tile (peer, msg->video_width, msg->video_height);
         g_signal_emit (peer, signals[SIGNAL_BRIDGE_STATE], 0, text);
         break;
-      case VC_SIGNAL_ANSWER: /* vc_signal_parse() refuses it from the bridge */
+      case VC_SIGNAL_ANSWER: /* vc_signal_parse() refuses these from the bridge */
+      case VC_SIGNAL_LINK_STATE:
         g_assert_not_reached ();
     }
 }
@@ -664,7 +665,13 @@ vc_client_peer_start (VcClientPeer *peer, GError **error)
   vc_client_peer_pipeline_start_clips (peer->pipeline);
   vc_client_peer_pipeline_start_push (peer->pipeline);
   escaped = g_uri_escape_string (peer->settings.token, NULL, FALSE);
-  url = g_strdup_printf ("%s?token=%s", peer->settings.signal_url, escaped);
+  if (peer->settings.link_room != NULL)
+    {
+      g_autofree gchar *room = g_uri_escape_string (peer->settings.link_room, NULL, FALSE);
+      url = g_strdup_printf ("%s?token=%s&link_room=%s", peer->settings.signal_url, escaped, room);
+    }
+  else
+    url = g_strdup_printf ("%s?token=%s", peer->settings.signal_url, escaped);
   msg = soup_message_new (SOUP_METHOD_GET, url);
   if (msg == NULL)
     {
@@ -797,6 +804,7 @@ vc_client_peer_new (const VcClientPeerSettings *s)
   peer->settings = *s;
   peer->settings.signal_url = g_strdup (s->signal_url);
   peer->settings.token = g_strdup (s->token);
+  peer->settings.link_room = g_strdup (s->link_room);
   peer->settings.netem = g_strdup (s->netem);
   peer->settings.video_source = g_strdup (s->video_source ? s->video_source : "none");
   peer->settings.audio_source = g_strdup (s->audio_source ? s->audio_source : "none");
@@ -818,6 +826,7 @@ vc_client_peer_finalize (GObject *object)
   g_clear_object (&peer->webrtc);
   g_free ((gchar *)peer->settings.signal_url);
   g_free ((gchar *)peer->settings.token);
+  g_free ((gchar *)peer->settings.link_room);
   g_free ((gchar *)peer->settings.netem);
   g_clear_pointer (&peer->netem, vc_netem_unref);
   g_free ((gchar *)peer->settings.video_source);

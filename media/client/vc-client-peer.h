@@ -72,6 +72,10 @@ typedef struct
 {
   const gchar *signal_url;           /* ws://HOST:PORT/rooms/ID/signal, no token */
   const gchar *token;                /* join token (docs/protocol.md §1) */
+  const gchar *link_room;            /* a child bridge's uplink: its room's name across bridges
+                                      * ("BRIDGE-INSTANCE/ROOM"), sent with the token so that
+                                      * the parent refuses a loop before any media flows
+                                      * (docs/protocol.md §5); NULL for a participant */
   const gchar *const *ice_addresses; /* NULL-terminated; NULL = every interface */
   const gchar *video_source;     /* "test" | "test:PATTERN" (videotestsrc) | "v4l2:/dev/videoN" |
                                   * "file:PATH.ivf" | "push" | "none" */
@@ -186,7 +190,8 @@ GstElement *vc_client_peer_get_pipeline (VcClientPeer *peer);
  * or 0 when it did not (not yet, or it failed otherwise). */
 guint vc_client_peer_get_refusal_status (VcClientPeer *peer);
 
-/* Sends one raw text message on the signalling channel (tests). */
+/* Sends one raw text message on the signalling channel (tests; a child
+ * bridge's uplink sends its link_state with it). */
 void vc_client_peer_send_raw (VcClientPeer *peer, const gchar *text);
 
 /* Signals:

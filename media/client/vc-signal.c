@@ -4,6 +4,7 @@
 #include "vc-signal.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 /* The quark's name is one dashed word, not a subtraction. */
 /* clang-format off */
@@ -16,8 +17,13 @@ G_DEFINE_QUARK (vc-signal-error-quark, vc_signal_error)
 #define SIGNAL_MAX_VIDEO_SIZE G_MAXUINT16
 
 static const gchar *const type_names[] = {
-  [VC_SIGNAL_OFFER] = "offer", [VC_SIGNAL_ANSWER] = "answer", [VC_SIGNAL_ICE] = "ice",
-  [VC_SIGNAL_STATE] = "state", [VC_SIGNAL_BYE] = "bye",       [VC_SIGNAL_ERROR_MESSAGE] = "error",
+  [VC_SIGNAL_OFFER] = "offer",
+  [VC_SIGNAL_ANSWER] = "answer",
+  [VC_SIGNAL_ICE] = "ice",
+  [VC_SIGNAL_STATE] = "state",
+  [VC_SIGNAL_BYE] = "bye",
+  [VC_SIGNAL_ERROR_MESSAGE] = "error",
+  [VC_SIGNAL_LINK_STATE] = "link_state",
 };
 
 const gchar *
@@ -48,6 +54,9 @@ vc_signal_message_free (VcSignalMessage *msg)
   g_free (msg->active_speaker);
   g_free (msg->tree);
   g_free (msg->layout);
+  g_free (msg->floor);
+  g_strfreev (msg->rooms);
+  g_strfreev (msg->room_names);
   g_free (msg);
 }
 
@@ -63,6 +72,7 @@ signal_type_allowed (VcSignalType type, VcSignalSender from)
       case VC_SIGNAL_BYE:
         return TRUE;
       case VC_SIGNAL_ANSWER:
+      case VC_SIGNAL_LINK_STATE:
         return from == VC_SIGNAL_FROM_PEER;
       case VC_SIGNAL_OFFER:
       case VC_SIGNAL_STATE:
@@ -143,18 +153,63 @@ member_uint (JsonObject *obj, VcSignalType type, const gchar *member, gboolean r
   return TRUE;
 }
 
+/* "active_speaker": a string or null (absent: null) */
 static gboolean
-signal_parse_state (JsonObject *obj, VcSignalMessage *msg, GError **error)
+member_speaker (JsonObject *obj, VcSignalType type, gchar **out, GError **error)
 {
   JsonNode *speaker = json_object_get_member (obj, "active_speaker");
 
   if (speaker != NULL && !JSON_NODE_HOLDS_NULL (speaker))
     {
       if (!node_is (speaker, G_TYPE_STRING))
-        return signal_refuse (error, VC_SIGNAL_STATE, "active_speaker", "a string or null");
-      msg->active_speaker = g_strdup (json_node_get_string (speaker));
+        return signal_refuse (error, type, "active_speaker", "a string or null");
+      *out = g_strdup (json_node_get_string (speaker));
     }
-  return member_string (obj, VC_SIGNAL_STATE, "layout", FALSE, &msg->layout, error)
+  return TRUE;
+}
+
+/* link_state's "rooms": [{"endpoint": "xa-c", "name": "Xã C"}, …] */
+static gboolean
+member_rooms (JsonObject *obj, VcSignalMessage *msg, GError **error)
+{
+  static const gchar what[] = "an array of at most 1000 objects, each with an 'endpoint' of 1 to "
+                              "64 bytes and an optional string 'name'";
+  JsonNode *node = json_object_get_member (obj, "rooms");
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return signal_refuse (error, VC_SIGNAL_LINK_STATE, "rooms", what);
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n > VC_SIGNAL_MAX_LINK_ROOMS)
+    return signal_refuse (error, VC_SIGNAL_LINK_STATE, "rooms", what);
+  msg->rooms = g_new0 (gchar *, n + 1);
+  msg->room_names = g_new0 (gchar *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      JsonObject *room = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      JsonNode *endpoint = room ? json_object_get_member (room, "endpoint") : NULL;
+      JsonNode *name = room ? json_object_get_member (room, "name") : NULL;
+      gsize len = node_is (endpoint, G_TYPE_STRING) ? strlen (json_node_get_string (endpoint)) : 0;
+
+      if (len == 0 || len > VC_SIGNAL_MAX_ENDPOINT_LEN
+          || (name != NULL && !node_is (name, G_TYPE_STRING)))
+        return signal_refuse (error, VC_SIGNAL_LINK_STATE, "rooms", what);
+      msg->rooms[i] = g_strdup (json_node_get_string (endpoint));
+      msg->room_names[i] = g_strdup (name ? json_node_get_string (name) : "");
+    }
+  return TRUE;
+}
+
+static gboolean
+signal_parse_state (JsonObject *obj, VcSignalMessage *msg, GError **error)
+{
+  return member_speaker (obj, VC_SIGNAL_STATE, &msg->active_speaker, error)
+         && member_string (obj, VC_SIGNAL_STATE, "floor", FALSE, &msg->floor, error)
+         && member_boolean (obj, VC_SIGNAL_STATE, "floor_below", &msg->floor_below, error)
+         && member_string (obj, VC_SIGNAL_STATE, "layout", FALSE, &msg->layout, error)
          && member_boolean (obj, VC_SIGNAL_STATE, "muted", &msg->muted, error)
          && member_boolean (obj, VC_SIGNAL_STATE, "send_video", &msg->send_video, error)
          && member_uint (obj, VC_SIGNAL_STATE, "video_width", FALSE, SIGNAL_MAX_VIDEO_SIZE,
@@ -188,6 +243,9 @@ signal_parse_members (JsonObject *obj, VcSignalMessage *msg, GError **error)
         return TRUE;
       case VC_SIGNAL_STATE:
         return signal_parse_state (obj, msg, error);
+      case VC_SIGNAL_LINK_STATE:
+        return member_speaker (obj, VC_SIGNAL_LINK_STATE, &msg->active_speaker, error)
+               && member_rooms (obj, msg, error);
     }
   g_assert_not_reached ();
 }
@@ -356,13 +414,29 @@ vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gb
                             gboolean send_video, guint video_width, guint video_height,
                             gboolean recording, const gchar *tree)
 {
-  JsonBuilder *b = signal_begin (VC_SIGNAL_STATE);
+  return vc_signal_build_floor_state (active_speaker, layout, muted, send_video, video_width,
+                                      video_height, recording, tree, NULL, FALSE);
+}
 
+static void
+signal_add_speaker (JsonBuilder *b, const gchar *active_speaker)
+{
   json_builder_set_member_name (b, "active_speaker");
   if (active_speaker != NULL)
     json_builder_add_string_value (b, active_speaker);
   else
     json_builder_add_null_value (b);
+}
+
+gchar *
+vc_signal_build_floor_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
+                             gboolean send_video, guint video_width, guint video_height,
+                             gboolean recording, const gchar *tree, const gchar *floor,
+                             gboolean floor_below)
+{
+  JsonBuilder *b = signal_begin (VC_SIGNAL_STATE);
+
+  signal_add_speaker (b, active_speaker);
   if (layout != NULL)
     signal_add_string (b, "layout", layout);
   json_builder_set_member_name (b, "muted");
@@ -377,6 +451,36 @@ vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gb
   json_builder_add_boolean_value (b, recording);
   if (tree != NULL)
     signal_add_string (b, "tree", tree);
+  if (floor != NULL)
+    signal_add_string (b, "floor", floor);
+  if (floor_below)
+    {
+      json_builder_set_member_name (b, "floor_below");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  return signal_finish (b);
+}
+
+gchar *
+vc_signal_build_link_report (const gchar *active_speaker, const gchar *const *rooms,
+                             const gchar *const *names)
+{
+  JsonBuilder *b;
+
+  g_return_val_if_fail (rooms != NULL && names != NULL, NULL);
+  g_return_val_if_fail (g_strv_length ((gchar **)rooms) <= VC_SIGNAL_MAX_LINK_ROOMS, NULL);
+  b = signal_begin (VC_SIGNAL_LINK_STATE);
+  signal_add_speaker (b, active_speaker);
+  json_builder_set_member_name (b, "rooms");
+  json_builder_begin_array (b);
+  for (guint i = 0; rooms[i] != NULL; i++)
+    {
+      json_builder_begin_object (b);
+      signal_add_string (b, "endpoint", rooms[i]);
+      signal_add_string (b, "name", names[i] != NULL ? names[i] : "");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   return signal_finish (b);
 }
 
@@ -397,9 +501,12 @@ vc_signal_build (const VcSignalMessage *msg)
       case VC_SIGNAL_ERROR_MESSAGE:
         return signal_build_error_text (msg->code, msg->message ? msg->message : "");
       case VC_SIGNAL_STATE:
-        return vc_signal_build_link_state (msg->active_speaker, msg->layout, msg->muted,
-                                           msg->send_video, msg->video_width, msg->video_height,
-                                           msg->recording, msg->tree);
+        return vc_signal_build_floor_state (
+            msg->active_speaker, msg->layout, msg->muted, msg->send_video, msg->video_width,
+            msg->video_height, msg->recording, msg->tree, msg->floor, msg->floor_below);
+      case VC_SIGNAL_LINK_STATE:
+        return vc_signal_build_link_report (msg->active_speaker, (const gchar *const *)msg->rooms,
+                                            (const gchar *const *)msg->room_names);
     }
   g_return_val_if_reached (NULL);
 }

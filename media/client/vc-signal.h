@@ -8,8 +8,8 @@
  * unless every member the contract defines for its type has the right JSON
  * type and range, and the GError names the member. Unknown members are
  * ignored (the contract may grow). Each end accepts only what the other
- * end sends: the bridge an answer, ice or bye; the client an offer, ice,
- * state, bye or error. */
+ * end sends: the bridge an answer, ice, bye or link_state (from a child
+ * bridge's uplink); the client an offer, ice, state, bye or error. */
 #pragma once
 
 #include <glib.h>
@@ -47,7 +47,13 @@ typedef enum
   VC_SIGNAL_STATE,         /* bridge → peer */
   VC_SIGNAL_BYE,           /* both ways */
   VC_SIGNAL_ERROR_MESSAGE, /* bridge → peer: {"type":"error"} */
+  VC_SIGNAL_LINK_STATE,    /* peer → bridge: a child bridge's rooms and speaker (§5) */
 } VcSignalType;
+
+/* A link_state names at most this many rooms below the link. */
+#define VC_SIGNAL_MAX_LINK_ROOMS 1000
+/* An endpoint code in a link_state: 1 to this many bytes. */
+#define VC_SIGNAL_MAX_ENDPOINT_LEN 64
 
 /* Who sent the bytes being parsed. */
 typedef enum
@@ -75,6 +81,11 @@ typedef struct
   gchar *tree;        /* to a child bridge's link only: the rooms from the root of the tree down to
                        * the sender's, space-separated (docs/protocol.md §5); NULL: absent */
   gboolean recording; /* FALSE: the bridge records the room (and is not paused) */
+  gchar *floor;       /* STATE: the room that holds the floor anywhere in the tree; NULL: nobody */
+  gboolean floor_below; /* STATE, to a link only: that room is below the link (FALSE) */
+  /* LINK_STATE (active_speaker above too: the child's own, resolved to a room) */
+  gchar **rooms;      /* NULL-terminated endpoint codes of every room below the link, never NULL */
+  gchar **room_names; /* the same length: their names, "" when not said */
 } VcSignalMessage;
 
 void vc_signal_message_free (VcSignalMessage *msg);
@@ -106,6 +117,18 @@ gchar *vc_signal_build_state (const gchar *active_speaker, const gchar *layout, 
 gchar *vc_signal_build_link_state (const gchar *active_speaker, const gchar *layout, gboolean muted,
                                    gboolean send_video, guint video_width, guint video_height,
                                    gboolean recording, const gchar *tree);
+/* The same with the floor (@floor: NULL leaves it out; @floor_below only
+ * to a link) */
+gchar *vc_signal_build_floor_state (const gchar *active_speaker, const gchar *layout,
+                                    gboolean muted, gboolean send_video, guint video_width,
+                                    guint video_height, gboolean recording, const gchar *tree,
+                                    const gchar *floor, gboolean floor_below);
+/* A child bridge's uplink to its parent: @rooms (NULL-terminated endpoint
+ * codes, each 1 to VC_SIGNAL_MAX_ENDPOINT_LEN bytes, at most
+ * VC_SIGNAL_MAX_LINK_ROOMS) and their @names (the same length, "" for none),
+ * its active speaker (NULL sends null) */
+gchar *vc_signal_build_link_report (const gchar *active_speaker, const gchar *const *rooms,
+                                    const gchar *const *names);
 /* Builds @msg back into text (the fuzz target checks that it parses to the
  * same message). */
 gchar *vc_signal_build (const VcSignalMessage *msg);

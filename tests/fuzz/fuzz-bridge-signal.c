@@ -24,6 +24,13 @@ assert_same (const VcSignalMessage *a, const VcSignalMessage *b)
   g_assert (a->muted == b->muted && a->send_video == b->send_video);
   g_assert (a->video_width == b->video_width && a->video_height == b->video_height);
   g_assert (a->recording == b->recording);
+  g_assert (g_strcmp0 (a->tree, b->tree) == 0);
+  g_assert (g_strcmp0 (a->floor, b->floor) == 0 && a->floor_below == b->floor_below);
+  g_assert ((a->rooms == NULL) == (b->rooms == NULL));
+  if (a->rooms != NULL)
+    g_assert (
+        g_strv_equal ((const gchar *const *)a->rooms, (const gchar *const *)b->rooms)
+        && g_strv_equal ((const gchar *const *)a->room_names, (const gchar *const *)b->room_names));
 }
 
 static void
@@ -63,6 +70,11 @@ check (const uint8_t *data, size_t size, VcSignalSender from)
         g_assert (from == VC_SIGNAL_FROM_BRIDGE && msg->code != NULL && msg->message != NULL);
         break;
       case VC_SIGNAL_BYE:
+        break;
+      case VC_SIGNAL_LINK_STATE:
+        g_assert (from == VC_SIGNAL_FROM_PEER && msg->rooms != NULL && msg->room_names != NULL);
+        g_assert (g_strv_length (msg->rooms) <= VC_SIGNAL_MAX_LINK_ROOMS);
+        g_assert (g_strv_length (msg->rooms) == g_strv_length (msg->room_names));
         break;
     }
   text = vc_signal_build (msg);

@@ -18,6 +18,7 @@
 #include "bridge-server.h"
 #include "vc-client-peer.h"
 #include "vc-jwt.h"
+#include "vc-signal.h"
 #include "vc-time.h"
 
 #include <gio/gio.h>
@@ -239,6 +240,18 @@ uplink_member (Fixture *f, guint bridge, const gchar *room, const gchar *name)
   return g_strdup (json_node_get_string (node));
 }
 
+/* The room knows a room above it: GET /rooms/{id}'s "tree" (the rooms from
+ * the root down to this one) names more than itself */
+static gboolean
+uplink_tree_known (Fixture *f, guint bridge, const gchar *room)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = get_room (f, bridge, room, parser);
+  const gchar *tree = json_object_get_string_member_with_default (o, "tree", "");
+
+  return strchr (tree, ' ') != NULL;
+}
+
 static gint64
 room_tiles (Fixture *f, guint bridge, const gchar *room)
 {
@@ -303,8 +316,8 @@ link_rooms (Fixture *f, guint child, const gchar *child_room, guint parent,
 /* ---- participants ---- */
 
 static VcClientPeer *
-start_peer (Fixture *f, guint bridge, const gchar *room, const gchar *endpoint, gdouble tone,
-            const gchar *video)
+start_peer_at (Fixture *f, guint bridge, const gchar *room, const gchar *endpoint, gdouble tone,
+               gdouble volume, const gchar *video)
 {
   Bridge *b = &f->bridges[bridge];
   g_autofree gchar *token = make_token (b, room, endpoint, FALSE, 600);
@@ -320,7 +333,7 @@ start_peer (Fixture *f, guint bridge, const gchar *room, const gchar *endpoint, 
   s.height = 180;
   s.video_bitrate_kbps = 200;
   s.tone_hz = tone;
-  s.tone_volume = 0.15;
+  s.tone_volume = volume;
   s.video_source = video;
   s.audio_source = "test";
   s.output = VC_CLIENT_PEER_OUTPUT_NONE;
@@ -328,6 +341,13 @@ start_peer (Fixture *f, guint bridge, const gchar *room, const gchar *endpoint, 
   g_assert_true (vc_client_peer_start (peer, &error));
   g_assert_no_error (error);
   return peer;
+}
+
+static VcClientPeer *
+start_peer (Fixture *f, guint bridge, const gchar *room, const gchar *endpoint, gdouble tone,
+            const gchar *video)
+{
+  return start_peer_at (f, bridge, room, endpoint, tone, 0.15, video);
 }
 
 static gboolean
@@ -618,6 +638,160 @@ test_tree (Fixture *f, gconstpointer data)
   tree_free (&t);
 }
 
+/* ---- the floor across the tree ---- */
+
+/* main thread: a participant's last {"type":"state"} */
+static void
+on_bridge_state (VcClientPeer *peer, const gchar *text, gpointer data)
+{
+  gchar **last = data;
+
+  g_free (*last);
+  *last = g_strdup (text);
+}
+
+/* The room's member @name (a string or null: "" for null) */
+static gchar *
+room_member (Fixture *f, guint bridge, const gchar *room, const gchar *name)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = get_room (f, bridge, room, parser);
+  JsonNode *node = json_object_get_member (o, name);
+
+  g_assert_nonnull (node);
+  return g_strdup (JSON_NODE_HOLDS_NULL (node) ? "" : json_node_get_string (node));
+}
+
+static gboolean
+room_member_is (Fixture *f, guint bridge, const gchar *room, const gchar *name, const gchar *value)
+{
+  g_autofree gchar *now = room_member (f, bridge, room, name);
+  return g_str_equal (now, value);
+}
+
+/* The link @link of the room lists @code among the rooms below it, with
+ * @room_name */
+static gboolean
+link_lists (Fixture *f, guint bridge, const gchar *room, const gchar *link, const gchar *code,
+            const gchar *room_name)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *p = media_test_find_participant (get_room (f, bridge, room, parser), link);
+  JsonArray *rooms = json_object_get_array_member (p, "rooms");
+
+  for (guint i = 0; i < json_array_get_length (rooms); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rooms, i);
+      if (g_str_equal (json_object_get_string_member (r, "endpoint"), code))
+        return g_str_equal (json_object_get_string_member (r, "name"), room_name);
+    }
+  return FALSE;
+}
+
+/* The participant's last state names @floor as the tree's floor */
+static gboolean
+state_floor_is (gchar *const *last, const gchar *floor)
+{
+  g_autoptr (VcSignalMessage) msg = NULL;
+
+  if (*last == NULL)
+    return FALSE;
+  msg = vc_signal_parse (*last, strlen (*last), VC_SIGNAL_FROM_BRIDGE, NULL, NULL);
+  g_assert_nonnull (msg);
+  return g_strcmp0 (msg->floor, floor) == 0;
+}
+
+static void
+control (Fixture *f, guint bridge, const gchar *room, const gchar *body, guint status)
+{
+  g_autofree gchar *path = g_strdup_printf ("/rooms/%s/control", room);
+  g_assert_cmpuint (http (f, bridge, "POST", path, body, NULL), ==, status);
+}
+
+/* Issue #15: P/10 with A/20 and B/30 linked under it. The children report
+ * their rooms up, so P lists b1 under huyen-b; P's chair gives the floor to
+ * b1, a room on another bridge: P shows huyen-b large, B shows b1 large, and
+ * A, the other child, shows P's picture large and tells a1 that b1 has the
+ * floor. b1 sends solid red, a1 and p1 a ball on black, so how much red a1
+ * sees is how large b1 is in A's picture (the speaker layout everywhere:
+ * about 0.56 of the picture a level, so 0.56³ ≈ 18 % of red through three
+ * big tiles, against well under 1 % while A shows a1 large). a1 speaks
+ * loudest, so without the floor A's speaker layout shows a1 large. */
+static void
+test_floor (Fixture *f, gconstpointer data)
+{
+  static PictureTap tap; /* static: a late emission never writes a dead frame */
+  g_autofree gchar *a1_state = NULL;
+  g_autoptr (VcClientPeer) p1 = NULL, a1 = NULL, b1 = NULL;
+  gint before;
+
+  create_room (f, P, "10",
+               "[{\"endpoint\":\"p1\",\"name\":\"UBND tỉnh\"},"
+               "{\"endpoint\":\"huyen-a\",\"name\":\"Huyện A\",\"link\":true},"
+               "{\"endpoint\":\"huyen-b\",\"name\":\"Huyện B\",\"link\":true}]");
+  create_room (f, A, "20", "[{\"endpoint\":\"a1\",\"name\":\"UBND huyện A\"}]");
+  create_room (f, B, "30", "[{\"endpoint\":\"b1\",\"name\":\"UBND huyện B\"}]");
+  for (guint b = P; b <= B; b++)
+    control (f, b,
+             b == P   ? "10"
+             : b == A ? "20"
+                      : "30",
+             "{\"action\":\"layout\",\"layout\":\"speaker\"}", 200);
+  link_rooms (f, A, "20", P, "10", "huyen-a");
+  link_rooms (f, B, "30", P, "10", "huyen-b");
+  p1 = start_peer_at (f, P, "10", "p1", 510, 0.02, "test:ball");
+  a1 = start_peer_at (f, A, "20", "a1", 940, 0.3, "test:ball");
+  b1 = start_peer_at (f, B, "30", "b1", 1150, 0.02, "test:red");
+  memset (&tap, 0, sizeof tap);
+  g_signal_connect (a1, "bridge-state", G_CALLBACK (on_bridge_state), &a1_state);
+  g_signal_connect (a1, "video-decoded", G_CALLBACK (on_video_decoded), &tap);
+  WAIT_UNTIL (uplink_state_is (f, A, "20", "connected"), 60);
+  WAIT_UNTIL (uplink_state_is (f, B, "30", "connected"), 60);
+  WAIT_UNTIL (peer_flowing (p1) && peer_flowing (a1) && peer_flowing (b1), 60);
+
+  /* the children report their rooms: P can name them */
+  WAIT_UNTIL (link_lists (f, P, "10", "huyen-b", "b1", "UBND huyện B"), 30);
+  WAIT_UNTIL (link_lists (f, P, "10", "huyen-a", "a1", "UBND huyện A"), 30);
+  /* and their speakers: P names a1, the room that speaks, not the link */
+  WAIT_UNTIL (room_member_is (f, P, "10", "active_speaker", "a1"), 30);
+  /* a code that is nowhere in the tree is refused, nothing changes */
+  control (f, P, "10", "{\"action\":\"floor\",\"endpoint\":\"xa-z\"}", 422);
+  g_assert_true (room_member_is (f, P, "10", "floor", ""));
+
+  /* before: A shows a1 large, P's picture (with B's in it) small */
+  WAIT_UNTIL (g_atomic_int_get (&tap.frames) >= 10, 30);
+  media_test_run_for (1000);
+  before = g_atomic_int_get (&tap.red_permille);
+  g_test_message ("a1 sees b1's red before the floor: %d per mille", before);
+
+  /* P's chair gives the floor to b1, a room on B */
+  control (f, P, "10", "{\"action\":\"floor\",\"endpoint\":\"b1\"}", 200);
+  g_assert_true (room_member_is (f, P, "10", "floor", "b1"));
+  g_assert_true (room_member_is (f, P, "10", "floor_tile", "huyen-b"));
+  WAIT_UNTIL (room_member_is (f, B, "30", "floor_tile", "b1"), 30);
+  g_assert_true (room_member_is (f, B, "30", "floor", "b1"));
+  WAIT_UNTIL (room_member_is (f, A, "20", "floor_tile", "@parent"), 30);
+  g_assert_true (room_member_is (f, A, "20", "floor", "b1"));
+  /* a1's state says so, and its picture shows b1 large */
+  WAIT_UNTIL (state_floor_is (&a1_state, "b1"), 30);
+  WAIT_UNTIL (g_atomic_int_get (&tap.red_permille) >= 2 * before + 60, 60);
+  g_test_message ("a1 sees b1's red with the floor: %d per mille",
+                  g_atomic_int_get (&tap.red_permille));
+
+  /* the floor taken back: every room follows its own speaker again */
+  control (f, P, "10", "{\"action\":\"floor\",\"endpoint\":null}", 200);
+  WAIT_UNTIL (room_member_is (f, A, "20", "floor", ""), 30);
+  WAIT_UNTIL (room_member_is (f, B, "30", "floor", ""), 30);
+  WAIT_UNTIL (state_floor_is (&a1_state, NULL), 30);
+  g_assert_true (room_member_is (f, A, "20", "floor_tile", ""));
+
+  g_signal_handlers_disconnect_by_data (a1, &tap);
+  g_signal_handlers_disconnect_by_data (a1, &a1_state);
+  vc_client_peer_stop (p1);
+  vc_client_peer_stop (a1);
+  vc_client_peer_stop (b1);
+}
+
 /* ---- a child bridge killed mid-meeting ---- */
 
 static void
@@ -732,6 +906,15 @@ test_child_killed (Fixture *f, gconstpointer data)
 
 /* ---- bad input ---- */
 
+/* P/10's uplink to A/20 (a loop) is off; until then, at every look, A/20
+ * never had P/10's link (xa-c) connected */
+static gboolean
+loop_refused (Fixture *f)
+{
+  g_assert_false (participant_connected (f, A, "20", "xa-c"));
+  return uplink_state_is (f, P, "10", "off");
+}
+
 static void
 test_bad_input (Fixture *f, gconstpointer data)
 {
@@ -817,19 +1000,38 @@ test_bad_input (Fixture *f, gconstpointer data)
   WAIT_UNTIL (participant_connected (f, P, "10", "huyen-a"), 30);
 
   /* a loop: P/10 linked under A/20, its own child, as A/20's link xa-c.
-   * A/20 tells its links the tree above them, which holds P/10: P/10's
-   * uplink turns off, and A/20's own link to P/10 stays */
+   * P/10's uplink names its room in the join; A/20 knows the tree above it
+   * (P/10) and refuses the join before the upgrade (409): P/10's uplink
+   * turns off after one attempt, never connected, xa-c never joins A/20
+   * (no media, so no feedback), and A/20's own link to P/10 stays */
+  WAIT_UNTIL (uplink_tree_known (f, A, "20"), 30);
   {
     g_autofree gchar *loop = make_token (&f->bridges[A], "20", "xa-c", TRUE, 600);
     g_autofree gchar *url_a = signal_url (&f->bridges[A], "20");
+    g_autofree gchar *connected_at = NULL;
     g_assert_cmpuint (post_uplink (f, P, "10", url_a, loop), ==, 202);
-    WAIT_UNTIL (uplink_state_is (f, P, "10", "off"), 60);
+    WAIT_UNTIL (loop_refused (f), 60);
     g_clear_pointer (&err, g_free);
     err = uplink_member (f, P, "10", "last_error");
     g_test_message ("loop: %s", err);
     g_assert_nonnull (strstr (err, "a loop"));
+    g_assert_nonnull (strstr (err, "HTTP 409"));
+    g_clear_pointer (&attempts, g_free);
+    attempts = uplink_member (f, P, "10", "attempts");
+    g_assert_cmpstr (attempts, ==, "1");
+    connected_at = uplink_member (f, P, "10", "connected_at");
+    g_assert_cmpstr (connected_at, ==, "");
+    g_assert_false (participant_connected (f, A, "20", "xa-c"));
     g_assert_true (uplink_state_is (f, A, "20", "connected"));
-    WAIT_UNTIL (!participant_connected (f, A, "20", "xa-c"), 20);
+    g_assert_true (participant_connected (f, P, "10", "huyen-a"));
+    /* no retry storm: over 1.5 s (three first back-offs) still one attempt */
+    media_test_run_for (1500);
+    g_clear_pointer (&attempts, g_free);
+    attempts = uplink_member (f, P, "10", "attempts");
+    g_assert_cmpstr (attempts, ==, "1");
+    g_assert_true (uplink_state_is (f, P, "10", "off"));
+    g_assert_false (participant_connected (f, A, "20", "xa-c"));
+    g_assert_cmpuint (http (f, P, "DELETE", "/rooms/10/uplink", NULL, NULL), ==, 204);
   }
 
   /* nothing else was disturbed: p1 still flows */
@@ -860,6 +1062,7 @@ main (int argc, char **argv)
   bridge_exe = g_strdup (argc > 1 ? argv[1] : "build/media/vc-bridge");
   g_test_add ("/cascade/bad-input", Fixture, NULL, fixture_setup, test_bad_input, fixture_teardown);
   g_test_add ("/cascade/tree", Fixture, NULL, fixture_setup, test_tree, fixture_teardown);
+  g_test_add ("/cascade/floor", Fixture, NULL, fixture_setup, test_floor, fixture_teardown);
   g_test_add ("/cascade/child-killed", Fixture, "child-process", fixture_setup, test_child_killed,
               fixture_teardown);
   return g_test_run ();

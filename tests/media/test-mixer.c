@@ -861,6 +861,8 @@ test_settings (void)
     { "audio", "thread_priority", "high" },
     { "media", "jitter_latency_ms", "-1" },
     { "video", "keyframe_min_interval_ms", "50" },
+    { "media", "link_jitter_latency_ms", "2001" },
+    { "media", "link_jitter_latency_ms", "x" },
   };
   g_autoptr (GError) error = NULL;
   BridgeSettings *s = settings_with (NULL, NULL, NULL, &error);
@@ -870,6 +872,12 @@ test_settings (void)
   g_assert_cmpuint (s->max_tiles, ==, 25);
   g_assert_cmpuint (s->tile_hold_ms, ==, 2000);
   g_assert_cmpuint (s->keyframe_min_interval_ms, ==, 500);
+  g_assert_cmpuint (s->jitter_latency_ms, ==, 30);
+  g_assert_cmpuint (s->link_jitter_latency_ms, ==, 30);
+  bridge_settings_free (s);
+  s = settings_with ("media", "link_jitter_latency_ms", "0", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->link_jitter_latency_ms, ==, 0);
   bridge_settings_free (s);
   s = settings_with ("video", "encoder_speed", "4", &error);
   g_assert_no_error (error);

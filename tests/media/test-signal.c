@@ -218,6 +218,77 @@ test_signal_build (void)
                    "\"recording\":false}");
 }
 
+/* A tree of bridges (docs/protocol.md §5): the floor in state, the child's
+ * link_state up, each refused in the wrong direction and member by member. */
+static void
+test_signal_tree (void)
+{
+  static const gchar *const rooms[] = { "a1", "xa-c", "a2", NULL };
+  static const gchar *const names[] = { "UBND huyện A", "Xã C", "", NULL };
+  g_autofree gchar *floor_text
+      = vc_signal_build_floor_state ("b1", "speaker", FALSE, TRUE, 0, 0, FALSE, "i/10", "b1", TRUE);
+  g_autofree gchar *plain_text
+      = vc_signal_build_floor_state (NULL, "grid", FALSE, TRUE, 0, 0, FALSE, NULL, "b1", FALSE);
+  g_autofree gchar *report_text = vc_signal_build_link_report ("xa-c", rooms, names);
+  g_autofree gchar *empty_text = vc_signal_build_link_report (NULL, rooms + 3, names + 3);
+  g_autoptr (VcSignalMessage) floor = parse (floor_text, VC_SIGNAL_FROM_BRIDGE);
+  g_autoptr (VcSignalMessage) plain = parse (plain_text, VC_SIGNAL_FROM_BRIDGE);
+  g_autoptr (VcSignalMessage) report = parse (report_text, VC_SIGNAL_FROM_PEER);
+  g_autoptr (VcSignalMessage) empty = parse (empty_text, VC_SIGNAL_FROM_PEER);
+  g_autoptr (VcSignalMessage) unnamed = parse (
+      "{\"type\":\"link_state\",\"rooms\":[{\"endpoint\":\"x\"}],\"more\":1}", VC_SIGNAL_FROM_PEER);
+  g_autofree gchar *again = vc_signal_build (report);
+  g_autofree gchar *long_code = g_strnfill (VC_SIGNAL_MAX_ENDPOINT_LEN + 1, 'x');
+  g_autofree gchar *too_long
+      = g_strdup_printf ("{\"type\":\"link_state\",\"rooms\":[{\"endpoint\":\"%s\"}]}", long_code);
+  g_autoptr (GString) too_many = g_string_new ("{\"type\":\"link_state\",\"rooms\":[");
+
+  g_assert_cmpstr (floor->floor, ==, "b1");
+  g_assert_true (floor->floor_below);
+  g_assert_cmpstr (floor->active_speaker, ==, "b1");
+  g_assert_nonnull (strstr (floor_text, "\"floor\":\"b1\",\"floor_below\":true"));
+  g_assert_cmpstr (plain->floor, ==, "b1");
+  g_assert_false (plain->floor_below);
+  g_assert_null (strstr (plain_text, "floor_below")); /* only said when true */
+  g_assert_cmpstr (report_text, ==,
+                   "{\"type\":\"link_state\",\"active_speaker\":\"xa-c\",\"rooms\":["
+                   "{\"endpoint\":\"a1\",\"name\":\"UBND huyện A\"},"
+                   "{\"endpoint\":\"xa-c\",\"name\":\"Xã C\"},"
+                   "{\"endpoint\":\"a2\",\"name\":\"\"}]}");
+  g_assert_cmpstr (report->active_speaker, ==, "xa-c");
+  g_assert_true (g_strv_equal ((const gchar *const *)report->rooms, rooms));
+  g_assert_true (g_strv_equal ((const gchar *const *)report->room_names, names));
+  g_assert_cmpstr (again, ==, report_text);
+  g_assert_nonnull (empty->rooms);
+  g_assert_cmpuint (g_strv_length (empty->rooms), ==, 0);
+  g_assert_null (empty->active_speaker);
+  g_assert_cmpstr (unnamed->room_names[0], ==, "");
+  /* each way only */
+  assert_refused (report_text, VC_SIGNAL_FROM_BRIDGE, VC_SIGNAL_ERROR_UNEXPECTED, "link_state");
+  /* members */
+  assert_refused ("{\"type\":\"state\",\"floor\":1}", VC_SIGNAL_FROM_BRIDGE,
+                  VC_SIGNAL_ERROR_MALFORMED, "'floor'");
+  assert_refused ("{\"type\":\"state\",\"floor_below\":\"yes\"}", VC_SIGNAL_FROM_BRIDGE,
+                  VC_SIGNAL_ERROR_MALFORMED, "'floor_below'");
+  assert_refused ("{\"type\":\"link_state\"}", VC_SIGNAL_FROM_PEER, VC_SIGNAL_ERROR_MALFORMED,
+                  "link_state: 'rooms'");
+  assert_refused ("{\"type\":\"link_state\",\"rooms\":{}}", VC_SIGNAL_FROM_PEER,
+                  VC_SIGNAL_ERROR_MALFORMED, "'rooms'");
+  assert_refused ("{\"type\":\"link_state\",\"rooms\":[\"a1\"]}", VC_SIGNAL_FROM_PEER,
+                  VC_SIGNAL_ERROR_MALFORMED, "'rooms'");
+  assert_refused ("{\"type\":\"link_state\",\"rooms\":[{\"endpoint\":\"\"}]}", VC_SIGNAL_FROM_PEER,
+                  VC_SIGNAL_ERROR_MALFORMED, "'rooms'");
+  assert_refused ("{\"type\":\"link_state\",\"rooms\":[{\"endpoint\":\"a\",\"name\":2}]}",
+                  VC_SIGNAL_FROM_PEER, VC_SIGNAL_ERROR_MALFORMED, "'rooms'");
+  assert_refused ("{\"type\":\"link_state\",\"rooms\":[],\"active_speaker\":3}",
+                  VC_SIGNAL_FROM_PEER, VC_SIGNAL_ERROR_MALFORMED, "'active_speaker'");
+  assert_refused (too_long, VC_SIGNAL_FROM_PEER, VC_SIGNAL_ERROR_MALFORMED, "'rooms'");
+  for (guint i = 0; i <= VC_SIGNAL_MAX_LINK_ROOMS; i++)
+    g_string_append_printf (too_many, "%s{\"endpoint\":\"r%u\"}", i ? "," : "", i);
+  g_string_append (too_many, "]}");
+  assert_refused (too_many->str, VC_SIGNAL_FROM_PEER, VC_SIGNAL_ERROR_MALFORMED, "'rooms'");
+}
+
 /* What one end builds, the other parses back to the same values. */
 static void
 test_signal_round_trip (void)
@@ -250,5 +321,6 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/members", test_signal_members);
   g_test_add_func ("/signal/build", test_signal_build);
   g_test_add_func ("/signal/round-trip", test_signal_round_trip);
+  g_test_add_func ("/signal/tree", test_signal_tree);
   return g_test_run ();
 }

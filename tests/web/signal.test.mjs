@@ -32,13 +32,16 @@ test('every message the bridge sends is read with its members', () => {
   assert.deepEqual(parseFromBridge('{"type":"state","active_speaker":"A","layout":"grid","muted":true,'
     + '"send_video":false,"video_width":320,"video_height":180,"recording":true}'), {
     type: 'state', active_speaker: 'A', layout: 'grid', muted: true, send_video: false, video_width: 320, video_height: 180,
-    tree: null, recording: true,
+    tree: null, recording: true, floor: null, floor_below: false,
   });
   assert.deepEqual(parseFromBridge('{"type":"state","tree":"b1/10 b2/20"}').tree, 'b1/10 b2/20');
   assert.deepEqual(parseFromBridge('{"type":"state","active_speaker":null}'), {
     type: 'state', active_speaker: null, layout: null, muted: false, send_video: true, video_width: 0, video_height: 0,
-    tree: null, recording: false,
+    tree: null, recording: false, floor: null, floor_below: false,
   });
+  const floor = parseFromBridge('{"type":"state","floor":"xa-c","floor_below":true}');
+  assert.equal(floor.floor, 'xa-c');
+  assert.equal(floor.floor_below, true);
   assert.deepEqual(parseFromBridge('{"type":"bye","reason":"replaced"}'), { type: 'bye', reason: 'replaced' });
   assert.deepEqual(parseFromBridge('{"type":"bye"}'), { type: 'bye', reason: null });
   assert.deepEqual(parseFromBridge('{"type":"error","code":"too_large"}'), { type: 'error', code: 'too_large', message: '' });
@@ -67,6 +70,9 @@ test('what the contract forbids is refused with the code and the member', () => 
   refused('{"type":"error","message":"x"}', 'malformed', "'code'");
   refused('{"type":"error","code":"x","message":1}', 'malformed', "'message'");
   refused('{"type":"answer","sdp":"v=0"}', 'unexpected', 'answer');
+  refused('{"type":"link_state","rooms":[]}', 'unexpected', 'link_state');
+  refused('{"type":"state","floor":3}', 'malformed', "'floor'");
+  refused('{"type":"state","floor_below":"yes"}', 'malformed', "'floor_below'");
   refused('{"type":"hello"}', 'unexpected');
   refused(' '.repeat(MAX_MESSAGE + 1), 'too_large', '64 KiB');
   // the limit counts bytes, as the bridge does: 40,000 two-byte characters

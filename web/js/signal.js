@@ -84,6 +84,8 @@ const fromBridge = {
       video_height: optionalSize(obj, 'state', 'video_height'),
       tree: optionalString(obj, 'state', 'tree'),
       recording: optionalBoolean(obj, 'state', 'recording', false),
+      floor: optionalString(obj, 'state', 'floor'),
+      floor_below: optionalBoolean(obj, 'state', 'floor_below', false),
     };
   },
   bye: (obj) => ({ type: 'bye', reason: optionalString(obj, 'bye', 'reason') }),
@@ -105,7 +107,9 @@ export function parseFromBridge(text) {
     throw new SignalError('malformed', 'not a JSON object');
   }
   if (typeof obj.type !== 'string') throw new SignalError('malformed', "missing string member 'type'");
-  if (obj.type === 'answer') throw new SignalError('unexpected', "a participant does not accept 'answer'");
+  if (obj.type === 'answer' || obj.type === 'link_state') {
+    throw new SignalError('unexpected', `a participant does not accept '${obj.type}'`);
+  }
   if (!Object.hasOwn(fromBridge, obj.type)) throw new SignalError('unexpected', 'unknown message type');
   return fromBridge[obj.type](obj);
 }
