@@ -56,97 +56,6 @@ peer_probe_send (BridgePeer *peer, GstPad *pad)
   bridge_wire_meter_watch (peer->wire, pad);
 }
 
-/* main thread: the receive queue, unlinked, stops (its thread with it).
- * It stays in its bin: webrtcbin keeps a pointer to it and sets its
- * "leaky" when the receive state changes. */
-static gboolean
-on_receive_queue_unlinked (gpointer data)
-{
-  GstElement *queue = data;
-
-  gst_element_set_locked_state (queue, TRUE);
-  gst_element_set_state (queue, GST_STATE_NULL);
-  return G_SOURCE_REMOVE;
-}
-
-typedef struct
-{
-  BridgePeer *peer; /* a reference */
-  GstElement *queue;
-  GstPad *decrypt_sink; /* dtlssrtpdec's */
-} ReceiveBypass;
-
-static void
-receive_bypass_free (gpointer data)
-{
-  ReceiveBypass *b = data;
-
-  bridge_peer_unref (b->peer);
-  gst_object_unref (b->queue);
-  gst_object_unref (b->decrypt_sink);
-  g_free (b);
-}
-
-/* The pad in front of the receive queue, idle (the main thread or the ICE
- * source's streaming thread): links it straight to the decryption. */
-static GstPadProbeReturn
-on_receive_pad_idle (GstPad *src, GstPadProbeInfo *info, gpointer data)
-{
-  ReceiveBypass *b = data;
-  g_autoptr (GstPad) queue_sink = gst_element_get_static_pad (b->queue, "sink");
-  g_autoptr (GstPad) queue_src = gst_element_get_static_pad (b->queue, "src");
-
-  if (!gst_pad_is_linked (queue_sink) || !gst_pad_unlink (src, queue_sink))
-    return GST_PAD_PROBE_REMOVE; /* already done */
-  gst_pad_unlink (queue_src, b->decrypt_sink);
-  if (gst_pad_link (src, b->decrypt_sink) != GST_PAD_LINK_OK)
-    {
-      GST_ERROR ("room %s: cannot link %s's ICE source to its decryption, keeping its queue",
-                 b->peer->room_id, b->peer->endpoint);
-      gst_pad_link (src, queue_sink);
-      gst_pad_link (queue_src, b->decrypt_sink);
-      return GST_PAD_PROBE_REMOVE;
-    }
-  GST_INFO ("room %s: %s: receive queue bypassed", b->peer->room_id, b->peer->endpoint);
-  g_main_context_invoke_full (b->peer->context, G_PRIORITY_DEFAULT, on_receive_queue_unlinked,
-                              gst_object_ref (b->queue), gst_object_unref);
-  return GST_PAD_PROBE_REMOVE;
-}
-
-/* main thread, once connected, for dtlssrtpdec's sink pad: webrtcbin's
- * transport receive bin is "nicesrc ! [capsfilter !] queue ! dtlssrtpdec".
- * The queue's only work is a second thread per participant that every
- * packet from it wakes (a thread switch per packet; issue #14,
- * docs/benchmarks.md "Bridge density"). Once connected the ICE source's
- * thread decrypts and hands each packet to the jitter buffer itself: the
- * element in front of the queue is linked straight to dtlssrtpdec, at a
- * moment when no packet is passing. (The bin blocks reception, when it
- * must, at whatever pad feeds dtlssrtpdec, so that still works.) */
-static void
-peer_bypass_receive_queue (BridgePeer *peer, GstPad *decrypt_sink)
-{
-  g_autoptr (GstPad) queue_src = gst_pad_get_peer (decrypt_sink);
-  g_autoptr (GstElement) queue = queue_src != NULL ? gst_pad_get_parent_element (queue_src) : NULL;
-  GstElementFactory *factory = queue != NULL ? gst_element_get_factory (queue) : NULL;
-  g_autoptr (GstPad) queue_sink = NULL;
-  g_autoptr (GstPad) upstream = NULL;
-  ReceiveBypass *b;
-
-  if (factory == NULL
-      || g_strcmp0 (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "queue") != 0)
-    return; /* not the layout above: leave it as it is */
-  queue_sink = gst_element_get_static_pad (queue, "sink");
-  upstream = gst_pad_get_peer (queue_sink);
-  if (upstream == NULL)
-    return;
-  b = g_new0 (ReceiveBypass, 1);
-  b->peer = bridge_peer_ref (peer);
-  b->queue = g_steal_pointer (&queue);
-  b->decrypt_sink = gst_object_ref (decrypt_sink);
-  gst_pad_add_probe (upstream, GST_PAD_PROBE_TYPE_IDLE, on_receive_pad_idle, b,
-                     receive_bypass_free);
-}
-
 static void
 peer_probe_receive (BridgePeer *peer, GstPad *pad)
 {
@@ -165,7 +74,6 @@ bridge_peer_pipeline_watch_audio_threads (BridgePeer *peer)
 {
   peer_each_transport_pad (peer, "nicesink", "sink", peer_probe_send);
   peer_each_transport_pad (peer, "nicesrc", "src", peer_probe_receive);
-  peer_each_transport_pad (peer, "dtlssrtpdec", "sink", peer_bypass_receive_queue);
   bridge_wire_meter_watch (peer->mix_in, peer->audio_out);
 }
 
