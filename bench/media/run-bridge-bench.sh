@@ -22,6 +22,10 @@ AUDIO_PRIORITY=${AUDIO_PRIORITY:-nice}
 # The load generator stands in for N machines but shares these cores.
 LOADGEN_NICE=${LOADGEN_NICE:-0}
 BRIDGE=${BRIDGE:-"$BUILD/media/vc-bridge"} # BRIDGE=path/to/vc-bridge for an A/B run
+# BRIDGE_CPUS=0 or 0,1: the bridge pinned to those cores (taskset -c), to
+# measure how it scales with cores (run-bridge-capacity.sh)
+PIN=""
+[ -z "${BRIDGE_CPUS:-}" ] || PIN="taskset -c $BRIDGE_CPUS"
 LOAD="$BUILD/bench/media/vc-bridge-load"
 WORK=$(mktemp -d)
 SECRET="bench-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -34,7 +38,7 @@ bench_write_ini "$WORK/bridge.ini" "$SECRET" "[audio]\nthread_priority = $AUDIO_
 
 for n in $SIZES; do
   bench_start_bridge "$WORK/bridge.out" "$WORK/bridge-$n.err" \
-    nice -n "$BRIDGE_NICE" "$BRIDGE" --config "$WORK/bridge.ini"
+    nice -n "$BRIDGE_NICE" $PIN "$BRIDGE" --config "$WORK/bridge.ini"
   timeout 240 nice -n "$LOADGEN_NICE" "$LOAD" --url "$url" --secret "$SECRET" --pid "$pid" --participants "$n" \
     --seconds "$SECONDS_PER_RUN" --clips "$CLIPS" | tee -a "$WORK/results.jsonl"
   if ! kill -TERM "$pid" 2>/dev/null; then
@@ -45,7 +49,7 @@ for n in $SIZES; do
 done
 
 echo
-echo "bridge niceness: $BRIDGE_NICE, audio threads: $AUDIO_PRIORITY, load generator niceness: $LOADGEN_NICE"
+echo "bridge cores: ${BRIDGE_CPUS:-all}, bridge niceness: $BRIDGE_NICE, audio threads: $AUDIO_PRIORITY, load generator niceness: $LOADGEN_NICE"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 python3 - "$WORK/results.jsonl" <<'PY'
 import json, sys
