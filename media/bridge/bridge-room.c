@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "vc-bridge"
 
 #include "bridge-room.h"
+#include "bridge-room-private.h"
 
 #include "bridge-audio.h"
 #include "bridge-layout.h"
@@ -27,44 +28,6 @@ G_DEFINE_QUARK (vc-bridge-error-quark, bridge_error)
 
 #define NEGOTIATION_TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define MAX_ENDPOINT_LEN 64
-
-typedef struct
-{
-  gchar *endpoint;
-  gchar *name;
-  gboolean invited; /* FALSE for guests */
-  gboolean link;    /* a child bridge's room, joining with a link token (bridge-uplink.h) */
-  gboolean muted;
-  guint tile_width, tile_height; /* its tile in the composite; 0 = not shown */
-  /* a link: what its child bridge said in its last link_state (§5) */
-  gchar **below;        /* the rooms below it (endpoint codes), NULL = nothing said */
-  gchar **below_names;  /* their names */
-  gchar *below_speaker; /* its room's active speaker, resolved to a room */
-} Participant;
-
-struct _BridgeRoom
-{
-  gchar *id;
-  const BridgeSettings *settings;
-  GPtrArray *participants; /* Participant, roster order then guests */
-  gchar *chair;
-  gchar *floor;       /* a participant (a local room or a link), or NULL */
-  gchar *floor_below; /* when the floor is a link's: the room below it the chair named */
-  gchar *active_speaker;
-  BridgeLayoutKind layout;
-  gboolean token_opened; /* opened by a join token, not yet adopted by the scheduler */
-  GHashTable *peers;     /* endpoint -> BridgePeer */
-  BridgeAudio *audio;
-  BridgeVideo *video;
-  BridgeUplink *uplink; /* the link to a parent room on another bridge, or NULL */
-  gchar *identity;      /* \"BRIDGE-INSTANCE/ROOM\": this room in a tree of bridges */
-  Participant *parent;  /* how the uplink shows in the layout (bridge-uplink.h) */
-  BridgeRecord *record; /* bridge-record.h: off unless posted with "record": true */
-  BridgeTilePick *pick; /* who the grid shows when N > max_tiles */
-  guint pick_timer;     /* a speaker waits for a tile's hold time: lay out again then */
-  guint timer;
-  guint ticks;
-};
 
 static void
 participant_free (gpointer data)
@@ -118,8 +81,6 @@ bridge_room_admits (BridgeRoom *room, const gchar *endpoint, gboolean guest)
   return guest || (p != NULL && p->invited);
 }
 
-static gchar *room_tree (BridgeRoom *room);
-
 gboolean
 bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link,
                         const gchar *link_room, GError **error)
@@ -142,7 +103,7 @@ bridge_room_check_link (BridgeRoom *room, const gchar *endpoint, gboolean link,
     }
   if (link && link_room != NULL)
     {
-      g_autofree gchar *tree = room_tree (room);
+      g_autofree gchar *tree = bridge_room_tree (room);
       g_auto (GStrv) above = g_strsplit (tree, " ", -1);
 
       if (g_strv_contains ((const gchar *const *)above, link_room))
@@ -179,8 +140,8 @@ room_find_below (BridgeRoom *room, const gchar *code)
  * holds it (NULL: nobody). The parent's floor, when it gives one, comes
  * first: a room outside this sub-tree is shown through the parent's
  * picture, one inside through the participant (or link) it is. */
-static const gchar *
-room_floor (BridgeRoom *room, const gchar **code)
+const gchar *
+bridge_room_floor (BridgeRoom *room, const gchar **code)
 {
   gboolean below = FALSE;
   const gchar *from_parent = bridge_uplink_get_floor (room->uplink, &below);
@@ -202,8 +163,8 @@ room_floor (BridgeRoom *room, const gchar **code)
 
 /* The active speaker as a room of the tree: through a link, the room its
  * child bridge names; through the uplink, the one the parent names. */
-static const gchar *
-room_speaker_named (BridgeRoom *room)
+const gchar *
+bridge_room_speaker_named (BridgeRoom *room)
 {
   Participant *p;
 
@@ -242,7 +203,7 @@ room_report_up (BridgeRoom *room)
   bridge_uplink_report (room->uplink,
                         g_strcmp0 (room->active_speaker, BRIDGE_UPLINK_ENDPOINT) == 0
                             ? NULL
-                            : room_speaker_named (room),
+                            : bridge_room_speaker_named (room),
                         (const gchar *const *)rooms->pdata, (const gchar *const *)names->pdata);
 }
 
@@ -306,7 +267,7 @@ room_relayout (BridgeRoom *room)
   g_autoptr (GPtrArray) shown = g_ptr_array_new ();
   g_autofree BridgeTile *tiles = g_new0 (BridgeTile, room->settings->max_tiles);
   g_autofree BridgeVideoTile *specs = g_new0 (BridgeVideoTile, room->settings->max_tiles);
-  const gchar *code, *floor = room_floor (room, &code);
+  const gchar *code, *floor = bridge_room_floor (room, &code);
   const gchar *speaker = floor ? floor : room->active_speaker;
   gint speaker_i = -1, chair_i = -1;
   guint n;
@@ -366,8 +327,8 @@ bridge_instance (void)
 }
 
 /* The rooms from the root of the tree down to this one, for its links */
-static gchar *
-room_tree (BridgeRoom *room)
+gchar *
+bridge_room_tree (BridgeRoom *room)
 {
   const gchar *above = bridge_uplink_get_tree (room->uplink);
 
@@ -379,8 +340,8 @@ room_broadcast_state (BridgeRoom *room)
 {
   GHashTableIter iter;
   BridgePeer *peer;
-  g_autofree gchar *tree = room_tree (room);
-  const gchar *code, *floor = room_floor (room, &code);
+  g_autofree gchar *tree = bridge_room_tree (room);
+  const gchar *code, *floor = bridge_room_floor (room, &code);
 
   g_hash_table_iter_init (&iter, room->peers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&peer))
@@ -394,7 +355,7 @@ room_broadcast_state (BridgeRoom *room)
        * tree has the floor and which one speaks */
       gboolean link = p != NULL && p->link;
       g_autofree gchar *text = vc_signal_build_floor_state (
-          room_speaker_named (room), bridge_layout_kind_to_string (room->layout),
+          bridge_room_speaker_named (room), bridge_layout_kind_to_string (room->layout),
           p != NULL && p->muted, p != NULL && p->tile_width > 0, p != NULL ? p->tile_width : 0,
           p != NULL ? p->tile_height : 0, bridge_room_is_recording (room), link ? tree : NULL, code,
           link && code != NULL && g_strcmp0 (floor, p->endpoint) == 0);
@@ -774,146 +735,6 @@ bridge_room_control (BridgeRoom *room, JsonObject *body, GError **error)
 bad_endpoint:
   g_set_error (error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID, "'endpoint' is not in this room");
   return FALSE;
-}
-
-static void
-participant_to_json (BridgeRoom *room, Participant *p, JsonBuilder *b)
-{
-  BridgePeer *peer = g_hash_table_lookup (room->peers, p->endpoint);
-  gboolean connected = peer && bridge_peer_get_state (peer) == BRIDGE_PEER_STATE_CONNECTED;
-  BridgeAudioInputInfo info = { BRIDGE_MIXER_SILENCE_DB, FALSE, p->muted, FALSE, 0 };
-  BridgePeerStats stats = { 0 };
-  gint64 tile_frames = bridge_video_get_tile_frames (room->video, p->endpoint);
-  guint input_width, input_height;
-
-  bridge_video_get_tile_input (room->video, p->endpoint, &input_width, &input_height);
-  if (connected)
-    {
-      bridge_audio_get_info (room->audio, p->endpoint, &info);
-      bridge_peer_get_stats (peer, &stats);
-    }
-  json_builder_begin_object (b);
-#define MEMBER(k, call) json_builder_set_member_name (b, k), call
-  MEMBER ("endpoint", json_builder_add_string_value (b, p->endpoint));
-  MEMBER ("name", json_builder_add_string_value (b, p->name ? p->name : p->endpoint));
-  MEMBER ("guest", json_builder_add_boolean_value (b, !p->invited));
-  MEMBER ("link", json_builder_add_boolean_value (b, p->link));
-  MEMBER ("connected", json_builder_add_boolean_value (b, connected));
-  MEMBER ("speaking", json_builder_add_boolean_value (b, connected && info.speaking));
-  MEMBER ("muted", json_builder_add_boolean_value (b, p->muted));
-  MEMBER ("audio_level", json_builder_add_double_value (b, round (info.level_db * 10) / 10));
-  MEMBER ("personal_mix", json_builder_add_boolean_value (b, info.personal_mix));
-  MEMBER ("audio_underruns", json_builder_add_int_value (b, (gint64)info.underruns));
-  MEMBER ("tile", json_builder_add_boolean_value (b, tile_frames >= 0));
-  MEMBER ("frames_shown", json_builder_add_int_value (b, MAX (tile_frames, 0)));
-  MEMBER ("tile_width", json_builder_add_int_value (b, p->tile_width));
-  MEMBER ("tile_height", json_builder_add_int_value (b, p->tile_height));
-  MEMBER ("video_width", json_builder_add_int_value (b, input_width));
-  MEMBER ("video_height", json_builder_add_int_value (b, input_height));
-  MEMBER ("rx_packets", json_builder_add_int_value (b, (gint64)stats.rx_packets));
-  MEMBER ("tx_packets", json_builder_add_int_value (b, (gint64)stats.tx_packets));
-  MEMBER ("loss", json_builder_add_double_value (b, round (stats.loss * 1000) / 1000));
-  MEMBER ("jitter_ms", json_builder_add_double_value (b, round (stats.jitter_ms * 10) / 10));
-  MEMBER ("bitrate_kbps", json_builder_add_int_value (b, (gint64)stats.bitrate_kbps));
-  MEMBER ("audio_send_gaps", json_builder_add_int_value (b, (gint64)stats.audio_send_gaps));
-  MEMBER ("audio_mix_in_gaps", json_builder_add_int_value (b, (gint64)stats.audio_mix_in_gaps));
-  MEMBER ("video_dropped", json_builder_add_int_value (b, (gint64)stats.video_dropped));
-  MEMBER ("audio_fec_frames", json_builder_add_int_value (b, (gint64)stats.audio.fec));
-  MEMBER ("audio_concealed_frames", json_builder_add_int_value (b, (gint64)stats.audio.concealed));
-  MEMBER ("audio_bad_packets", json_builder_add_int_value (b, (gint64)stats.audio.bad));
-  MEMBER ("audio_input_gaps", json_builder_add_int_value (b, (gint64)stats.audio.resets));
-  MEMBER ("audio_send_max_ms",
-          json_builder_add_double_value (b, round (stats.audio_send_max_ms * 10) / 10));
-  if (p->link)
-    {
-      /* the rooms its child bridge reported below it */
-      json_builder_set_member_name (b, "rooms");
-      json_builder_begin_array (b);
-      for (guint i = 0; p->below != NULL && p->below[i] != NULL; i++)
-        {
-          json_builder_begin_object (b);
-          MEMBER ("endpoint", json_builder_add_string_value (b, p->below[i]));
-          MEMBER ("name", json_builder_add_string_value (b, p->below_names[i]));
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-    }
-  json_builder_set_member_name (b, "connected_at");
-  if (connected)
-    {
-      g_autofree gchar *at = vc_time_format_utc (bridge_peer_get_connected_at (peer));
-      json_builder_add_string_value (b, at);
-    }
-  else
-    json_builder_add_null_value (b);
-#undef MEMBER
-  json_builder_end_object (b);
-}
-
-static void
-add_nullable (JsonBuilder *b, const gchar *name, const gchar *value)
-{
-  json_builder_set_member_name (b, name);
-  value ? json_builder_add_string_value (b, value) : json_builder_add_null_value (b);
-}
-
-JsonNode *
-bridge_room_to_json (BridgeRoom *room)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  BridgeVideoStats vs;
-  BridgeAudioStats as;
-
-  bridge_video_get_stats (room->video, &vs);
-  bridge_audio_get_stats (room->audio, &as);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, room->id);
-  json_builder_set_member_name (b, "layout");
-  json_builder_add_string_value (b, bridge_layout_kind_to_string (room->layout));
-  add_nullable (b, "chair", room->chair);
-  json_builder_set_member_name (b, "opened_by");
-  json_builder_add_string_value (b, room->token_opened ? "token" : "scheduler");
-  {
-    /* across a tree of bridges, the rooms themselves (docs/protocol.md §5) */
-    const gchar *code, *floor = room_floor (room, &code);
-    add_nullable (b, "active_speaker", room_speaker_named (room));
-    add_nullable (b, "floor", code);
-    add_nullable (b, "floor_tile", floor);
-  }
-  json_builder_set_member_name (b, "frames_encoded");
-  json_builder_add_int_value (b, (gint64)vs.frames_encoded);
-  json_builder_set_member_name (b, "keyframes_sent");
-  json_builder_add_int_value (b, (gint64)vs.keyframes_requested);
-  json_builder_set_member_name (b, "tiles");
-  json_builder_add_int_value (b, vs.tiles);
-  json_builder_set_member_name (b, "mixer_ticks");
-  json_builder_add_int_value (b, (gint64)as.ticks);
-  json_builder_set_member_name (b, "mixer_late_ticks");
-  json_builder_add_int_value (b, (gint64)as.late_ticks);
-  json_builder_set_member_name (b, "mixer_skipped_ticks");
-  json_builder_add_int_value (b, (gint64)as.skipped_ticks);
-  json_builder_set_member_name (b, "audio_timeline_resyncs");
-  json_builder_add_int_value (b, (gint64)as.timeline_resyncs);
-  json_builder_set_member_name (b, "mixer_encoder_gaps");
-  json_builder_add_int_value (b, (gint64)as.encoder_gaps);
-  json_builder_set_member_name (b, "uplink");
-  bridge_uplink_to_json (room->uplink, b);
-  {
-    /* this room's place in a tree of bridges (docs/protocol.md §5) */
-    g_autofree gchar *tree = room_tree (room);
-    json_builder_set_member_name (b, "tree");
-    json_builder_add_string_value (b, tree);
-  }
-  json_builder_set_member_name (b, "recording");
-  bridge_record_add_json (room->record, b);
-  json_builder_set_member_name (b, "participants");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < room->participants->len; i++)
-    participant_to_json (room, g_ptr_array_index (room->participants, i), b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
 }
 
 gboolean
