@@ -16,9 +16,7 @@
 #include "bridge-tile-pick.h"
 #include "bridge-video.h"
 #include "vc-signal.h"
-#include "vc-time.h"
 
-#include <math.h>
 #include <string.h>
 
 /* The quark's name is one dashed word, not a subtraction. */
