@@ -615,7 +615,10 @@ test_record_pause (Fixture *f, gconstpointer data)
   started = g_get_monotonic_time ();
   WAIT_UNTIL (listener_says (&listener, "\"recording\":true"), 10);
   WAIT_UNTIL (g_atomic_int_get (&mark.red) > 40, 10); /* the red dot */
-  media_test_run_for (2000);
+  /* pause half-way through the second 2 s segment, not on the boundary: a
+   * pause within a frame of a new segment leaves that segment a single
+   * video frame and no audio (docs/bridge.md, Known limits) */
+  media_test_run_for (2500);
   g_assert_cmpuint (
       http (f, "POST", "/rooms/7/control", AUTH, "{\"action\":\"record_resume\"}", NULL), ==, 409);
   g_assert_cmpuint (
