@@ -7,7 +7,7 @@
 // Every process started here is stopped in `after`, also when a check fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +145,21 @@ after(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   assert.deepEqual(left, [], 'vc-stack left no process behind');
   assert.deepEqual(criticals, [], 'no child printed a critical (but the known upstream one)');
+});
+
+test('--sites 0, x, 100: a clear error, exit 64, nothing started', () => {
+  for (const bad of ['0', 'x', '100']) {
+    const dir = mkdtempSync(join(tmpdir(), 'vc-e2e-sites-bad-'));
+    try {
+      const r = spawnSync(join(BUILD, 'vc-stack'), ['--sites', bad, '--state-dir', join(dir, 'state')],
+        { encoding: 'utf8', env: stackEnv(), timeout: 30000 });
+      assert.equal(r.status, 64, `--sites ${bad}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`--sites '${bad}': give a whole number from 1 to 16`));
+      assert.deepEqual(readdirSync(dir), [], `--sites ${bad} made no state folder`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });
 
 test('three bridge sites: each its own process and port, answering its own secret', async () => {
