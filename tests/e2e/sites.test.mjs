@@ -245,3 +245,30 @@ test('a meeting of rooms on three sites: every room joins, the child sites link 
   const del = await api('DELETE', `/api/v1/meetings/${id}`);
   assert.ok(del.status === 200 || del.status === 204, del.text);
 });
+
+test('kill -9 of a child site bridge: vc-stack starts it again on the same address', { timeout: 120000 }, async () => {
+  const bridgesOf = (site) => readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
+    try {
+      const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      return cmd.some((a) => a.endsWith('vc-bridge')) && cmd.includes(join(stateDir, site, 'bridge.ini'));
+    } catch { return false; }
+  }).map(Number);
+  const [old, ...others] = bridgesOf('site-2');
+  assert.ok(old && others.length === 0, 'one site-2 bridge process');
+  process.kill(old, 'SIGKILL');
+  await until(async () => {
+    const now = bridgesOf('site-2');
+    return (now.length === 1 && now[0] !== old) || { ok: false, why: now };
+  }, 'a new site-2 bridge process', 60000, 100);
+  await until(async () => {
+    try {
+      const r = await fetch(`${bridges['site-2']}/rooms`, {
+        headers: { Authorization: `Bearer ${secretOf('site-2')}` }, signal: AbortSignal.timeout(2000),
+      });
+      return r.status === 200 || { ok: false, why: r.status };
+    } catch (e) { return { ok: false, why: String(e) }; }
+  }, 'the new site-2 bridge answers on its old address', 60000, 100);
+  assert.equal(stack.exitCode, null, 'vc-stack runs on');
+  assert.match(stackLog.join('') + readFileSync(join(stateDir, 'logs', 'vc-bridge-site-2.log'), 'utf8'),
+    /vc-bridge-site-2.*signal 9|killed by signal 9/);
+});
