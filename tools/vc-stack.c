@@ -169,10 +169,12 @@ stack_prepare_sites (Stack *stack, GError **error)
         return FALSE;
     }
   g_ptr_array_add (stack->site_codes, NULL);
-  if (stack->sites == 1)
-    return TRUE;
+  /* also for one site: a folder of --sites 3 has rooms homed on sites a
+   * one-site scheduler.ini does not have */
   if (!stack_sites_check_state (&stack->paths, stack->sites, error))
     return FALSE;
+  if (stack->sites == 1)
+    return TRUE;
   source = stack_sites_default_roster (error);
   if (source == NULL)
     return FALSE;
