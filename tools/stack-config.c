@@ -115,7 +115,13 @@ stack_paths_clear (StackPaths *paths)
 gchar *
 stack_config_load_secret (StackPaths *paths, GError **error)
 {
-  g_autofree gchar *path = g_build_filename (paths->state_dir, "secret", NULL);
+  return stack_config_load_secret_in (paths->state_dir, error);
+}
+
+gchar *
+stack_config_load_secret_in (const gchar *dir, GError **error)
+{
+  g_autofree gchar *path = g_build_filename (dir, "secret", NULL);
   g_autofree gchar *text = NULL;
 
   if (g_file_get_contents (path, &text, NULL, NULL) && strlen (g_strstrip (text)) >= 32)
@@ -146,6 +152,18 @@ save (GKeyFile *kf, const gchar *path, GError **error)
 gboolean
 stack_config_write_bridge (StackPaths *paths, const gchar *secret, GError **error)
 {
+  /* recorded rooms stay in the stack's own folder, apart from the
+   * scheduler's archive (it fetches them from the bridge and has it
+   * delete its copy: one folder for both would delete the archive) */
+  g_autofree gchar *recordings = g_build_filename (paths->state_dir, "bridge-recordings", NULL);
+
+  return stack_config_write_bridge_at (paths->bridge_conf, recordings, secret, error);
+}
+
+gboolean
+stack_config_write_bridge_at (const gchar *conf, const gchar *recordings, const gchar *secret,
+                              GError **error)
+{
   g_autoptr (GKeyFile) kf = g_key_file_new ();
 
   g_key_file_set_string (kf, "bridge", "listen", "127.0.0.1:0");
@@ -161,29 +179,44 @@ stack_config_write_bridge (StackPaths *paths, const gchar *secret, GError **erro
    * would take the CPU the rooms (and the bridge's own signalling on its
    * main thread) need to join. */
   g_key_file_set_string (kf, "audio", "thread_priority", "normal");
-  {
-    /* recorded rooms stay in the stack's own folder, apart from the
-     * scheduler's archive (it fetches them from the bridge and has it
-     * delete its copy: one folder for both would delete the archive) */
-    g_autofree gchar *recordings = g_build_filename (paths->state_dir, "bridge-recordings", NULL);
-    g_key_file_set_string (kf, "recordings", "directory", recordings);
-  }
-  return save (kf, paths->bridge_conf, error);
+  g_key_file_set_string (kf, "recordings", "directory", recordings);
+  return save (kf, conf, error);
 }
 
 gboolean
 stack_config_write_scheduler (StackPaths *paths, const gchar *listen, const gchar *bridge_url,
-                              const gchar *secret, GError **error)
+                              const gchar *secret, const StackConfigSites *sites, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
 
   g_key_file_set_string (kf, "server", "listen", listen);
   g_key_file_set_string (kf, "database", "path", paths->db_path);
-  g_key_file_set_string (kf, "bridge", "url", bridge_url ? bridge_url : "");
+  /* Before the bridges run (the token and roster step, which needs no
+   * bridge) the URLs are unknown; with further sites the scheduler needs
+   * one anyway: a placeholder, rewritten with the bridges' ports. */
+  g_key_file_set_string (kf, "bridge", "url",
+                         bridge_url ? bridge_url
+                         : sites    ? "http://127.0.0.1:0"
+                                    : "");
   g_key_file_set_string (kf, "bridge", "secret", secret);
   /* Rooms open on the bridge a minute before the start: enough for the
    * agents to be let in at the first second. */
   g_key_file_set_integer (kf, "bridge", "room_open_lead_seconds", 60);
+  if (sites)
+    {
+      /* vc-stack --sites K: the province bridge above, the others below
+       * it (stack-sites.h), and the roster that homes the rooms on them. */
+      g_key_file_set_string (kf, "bridge", "site", sites->codes[0]);
+      g_key_file_set_string (kf, "site", "roster", sites->roster);
+      for (guint i = 1; sites->codes[i]; i++)
+        {
+          g_autofree gchar *group = g_strconcat ("bridge:", sites->codes[i], NULL);
+          g_key_file_set_string (kf, group, "url",
+                                 sites->urls[i] ? sites->urls[i] : "http://127.0.0.1:0");
+          g_key_file_set_string (kf, group, "secret", sites->secrets[i]);
+          g_key_file_set_string (kf, group, "parent", sites->codes[0]);
+        }
+    }
   /* Fetched recordings beside the database, not in the current folder. */
   {
     g_autofree gchar *recordings = g_build_filename (paths->state_dir, "recordings", NULL);

@@ -1,7 +1,10 @@
 /* vc-stack.c — the whole province on one machine: a scheduler, a bridge and N
  * room agents as child processes on loopback, with their state in one folder.
  *
- *   vc-stack [--rooms N] [--state-dir DIR] [--listen HOST:PORT] [--demo]
+ *   vc-stack [--rooms N] [--sites K] [--state-dir DIR] [--listen HOST:PORT] [--demo]
+ *
+ * With --sites K (default 1) it runs K bridges, the province's and K-1 more
+ * below it, and homes the rooms on them (stack-sites.h).
  *
  * Start-up is a step machine (StackStep); each step moves on only on a sign
  * of readiness from the child (its printed address, then its health check),
@@ -24,10 +27,12 @@
 #include "sched-model-token.h"
 #include "stack-config.h"
 #include "stack-service.h"
+#include "stack-sites.h"
 #include "vc-config.h"
 #include "vc-secret.h"
 #include "vc-time.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -38,7 +43,7 @@
 
 typedef enum
 {
-  STACK_STEP_BRIDGE,    /* bridge spawned, waiting for its address and health */
+  STACK_STEP_BRIDGE,    /* bridges spawned, waiting for their addresses and health */
   STACK_STEP_SCHEDULER, /* scheduler spawned, waiting for its address and health */
   STACK_STEP_AGENTS,    /* agents spawned, waiting for every one to be online */
   STACK_STEP_READY,     /* everything up; --demo booking done */
@@ -52,6 +57,16 @@ typedef struct
   gchar *listen;
   gboolean demo;
   gchar *bin_dir;
+  gint sites; /* bridge sites, 1 (the province's alone) to STACK_SITES_MAX */
+
+  /* Sites 2..K (index 1..K-1; index 0 is the province bridge above):
+   * NULL-terminated codes, and each site's secret, bridge.ini and URL. */
+  GPtrArray *site_codes;   /* gchar*, NULL-terminated */
+  GPtrArray *site_secrets; /* gchar* */
+  GPtrArray *site_confs;   /* gchar* */
+  GPtrArray *site_bridges; /* StackService*, index 0 unused (NULL) */
+  gchar *roster;           /* STATE/roster.ini, NULL for one site */
+  GHashTable *homes;       /* room code → site code */
 
   StackStep step;
   GMainLoop *loop;
@@ -83,6 +98,100 @@ stack_bin (Stack *stack, const gchar *relative)
     return g_steal_pointer (&built);
   name = g_path_get_basename (relative);
   return g_build_filename (stack->bin_dir, name, NULL);
+}
+
+/* scheduler.ini, with the further sites when there are some; their URLs
+ * once their bridges run. */
+static gboolean
+stack_write_scheduler (Stack *stack, GError **error)
+{
+  const gchar *bridge_url = stack->bridge ? stack_service_get_address (stack->bridge) : NULL;
+  g_autofree const gchar **urls = NULL;
+
+  if (stack->sites == 1)
+    return stack_config_write_scheduler (&stack->paths, stack->listen, bridge_url, stack->secret,
+                                         NULL, error);
+  urls = g_new0 (const gchar *, stack->sites);
+  for (gint i = 1; i < stack->sites; i++)
+    {
+      StackService *bridge = g_ptr_array_index (stack->site_bridges, i);
+      urls[i] = bridge ? stack_service_get_address (bridge) : NULL;
+    }
+  StackConfigSites sites = {
+    .codes = (const gchar *const *)stack->site_codes->pdata,
+    .urls = urls,
+    .secrets = (const gchar *const *)stack->site_secrets->pdata,
+    .roster = stack->roster,
+  };
+  return stack_config_write_scheduler (&stack->paths, stack->listen, bridge_url, stack->secret,
+                                       &sites, error);
+}
+
+/* Makes each further site's folder, secret and bridge.ini, and the roster
+ * copy that homes the rooms on the sites. */
+static gboolean
+stack_prepare_sites (Stack *stack, GError **error)
+{
+  g_autofree gchar *source = NULL;
+
+  stack->site_codes = g_ptr_array_new_with_free_func (g_free);
+  stack->site_secrets = g_ptr_array_new_with_free_func (g_free);
+  stack->site_confs = g_ptr_array_new_with_free_func (g_free);
+  stack->site_bridges = g_ptr_array_new_with_free_func ((GDestroyNotify)stack_service_free);
+  stack->homes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (gint i = 0; i < stack->sites; i++)
+    {
+      g_ptr_array_add (stack->site_codes, stack_sites_code ((guint)i));
+      g_ptr_array_add (stack->site_bridges, NULL);
+      if (i == 0)
+        {
+          g_ptr_array_add (stack->site_secrets, g_strdup (stack->secret));
+          g_ptr_array_add (stack->site_confs, g_strdup (stack->paths.bridge_conf));
+          continue;
+        }
+      g_autofree gchar *dir = g_build_filename (stack->paths.state_dir,
+                                                g_ptr_array_index (stack->site_codes, i), NULL);
+      g_autofree gchar *recordings = g_build_filename (dir, "bridge-recordings", NULL);
+      gchar *conf = g_build_filename (dir, "bridge.ini", NULL);
+      gchar *secret = NULL;
+      g_ptr_array_add (stack->site_confs, conf);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s: %s",
+                       dir, g_strerror (errno));
+          return FALSE;
+        }
+      secret = stack_config_load_secret_in (dir, error);
+      if (secret == NULL)
+        return FALSE;
+      g_ptr_array_add (stack->site_secrets, secret);
+      if (!stack_config_write_bridge_at (conf, recordings, secret, error))
+        return FALSE;
+    }
+  g_ptr_array_add (stack->site_codes, NULL);
+  /* also for one site: a folder of --sites 3 has rooms homed on sites a
+   * one-site scheduler.ini does not have */
+  if (!stack_sites_check_state (&stack->paths, stack->sites, error))
+    return FALSE;
+  if (stack->sites == 1)
+    return TRUE;
+  source = stack_sites_default_roster (error);
+  if (source == NULL)
+    return FALSE;
+  stack->roster
+      = stack_sites_write_roster (&stack->paths, source, stack->sites, stack->homes, error);
+  return stack->roster != NULL;
+}
+
+static gboolean
+stack_is_bridge (Stack *stack, StackService *service)
+{
+  if (service == stack->bridge)
+    return TRUE;
+  for (guint i = 1; stack->site_bridges && i < stack->site_bridges->len; i++)
+    if (service == g_ptr_array_index (stack->site_bridges, i))
+      return TRUE;
+  return FALSE;
 }
 
 /* ---- children ---------------------------------------------------------- */
@@ -136,16 +245,30 @@ stack_pin_listen (StackService *service, const gchar *bin, const gchar *conf)
   stack_service_set_argv (service, argv);
 }
 
+/* Every site's bridge at once: they do not depend on each other. */
 static void
 stack_start_bridge (Stack *stack)
 {
   g_autofree gchar *bin = stack_bin (stack, "media/vc-bridge");
-  const gchar *argv[]
-      = { bin, "--config", stack->paths.bridge_conf, "--listen", "127.0.0.1:0", NULL };
 
   stack->step = STACK_STEP_BRIDGE;
-  stack->bridge = stack_service (stack, "vc-bridge", "http://", stack->http);
-  stack_service_launch (stack, stack->bridge, argv);
+  for (gint i = 0; i < stack->sites; i++)
+    {
+      const gchar *argv[] = { bin,        "--config",    g_ptr_array_index (stack->site_confs, i),
+                              "--listen", "127.0.0.1:0", NULL };
+      g_autofree gchar *name
+          = i == 0 ? g_strdup ("vc-bridge")
+                   : g_strconcat ("vc-bridge-", (gchar *)g_ptr_array_index (stack->site_codes, i),
+                                  NULL);
+      StackService *bridge = stack_service (stack, name, "http://", stack->http);
+
+      if (i == 0)
+        stack->bridge = bridge;
+      else
+        g_ptr_array_index (stack->site_bridges, i) = bridge;
+      if (!stack_service_launch (stack, bridge, argv))
+        return;
+    }
 }
 
 static void
@@ -154,9 +277,7 @@ stack_start_scheduler (Stack *stack)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *bin = stack_bin (stack, "scheduler/vc-scheduler");
 
-  if (!stack_config_write_scheduler (&stack->paths, stack->listen,
-                                     stack_service_get_address (stack->bridge), stack->secret,
-                                     &error))
+  if (!stack_write_scheduler (stack, &error))
     {
       g_printerr ("vc-stack: %s\n", error->message);
       stack_stop (stack, 1);
@@ -278,11 +399,22 @@ stack_on_service_ready (StackService *service, gpointer data)
 {
   Stack *stack = data;
 
-  if (service == stack->bridge && stack->step == STACK_STEP_BRIDGE)
+  if (stack_is_bridge (stack, service) && stack->step == STACK_STEP_BRIDGE)
     {
       g_autofree gchar *bin = stack_bin (stack, "media/vc-bridge");
-      stack_pin_listen (service, bin, stack->paths.bridge_conf);
-      stack_start_scheduler (stack);
+      gint ready = 0;
+
+      for (gint i = 0; i < stack->sites; i++)
+        {
+          StackService *bridge
+              = i == 0 ? stack->bridge : g_ptr_array_index (stack->site_bridges, i);
+          if (bridge == service)
+            stack_pin_listen (service, bin, g_ptr_array_index (stack->site_confs, i));
+          if (bridge && stack_service_get_state (bridge) == STACK_SERVICE_STATE_READY)
+            ready++;
+        }
+      if (ready == stack->sites)
+        stack_start_scheduler (stack);
     }
   else if (service == stack->scheduler && stack->step == STACK_STEP_SCHEDULER)
     {
@@ -290,7 +422,7 @@ stack_on_service_ready (StackService *service, gpointer data)
       stack_pin_listen (service, bin, stack->paths.scheduler_conf);
       stack_start_agents (stack);
     }
-  else if (service != stack->bridge && service != stack->scheduler)
+  else if (!stack_is_bridge (stack, service) && service != stack->scheduler)
     stack_on_agent_ready (stack);
 }
 
@@ -312,7 +444,7 @@ stack_on_service_failed (StackService *service, gpointer data)
 
   if (stack->step == STACK_STEP_STOPPING)
     stack_stop (stack, stack->exit_code);
-  else if (stack->step != STACK_STEP_READY || service == stack->bridge
+  else if (stack->step != STACK_STEP_READY || stack_is_bridge (stack, service)
            || service == stack->scheduler)
     {
       /* A start-up failure, or no bridge or scheduler any more: nothing
@@ -393,6 +525,11 @@ stack_ready (Stack *stack)
 {
   stack->step = STACK_STEP_READY;
   printf ("bridge: %s\n", stack_service_get_address (stack->bridge));
+  for (gint i = 1; i < stack->sites; i++)
+    printf ("bridge %s: %s (secret in %s/%s/secret)\n",
+            (gchar *)g_ptr_array_index (stack->site_codes, i),
+            stack_service_get_address (g_ptr_array_index (stack->site_bridges, i)),
+            stack->paths.state_dir, (gchar *)g_ptr_array_index (stack->site_codes, i));
   printf ("admin-token: %s\n", stack->admin_token);
   printf ("rooms: %u agents online; state and logs in %s\n", stack->room_codes->len,
           stack->paths.state_dir);
@@ -409,6 +546,12 @@ stack_all_exited (Stack *stack)
 {
   if (stack->bridge && !stack_service_is_down (stack->bridge))
     return FALSE;
+  for (guint i = 1; stack->site_bridges && i < stack->site_bridges->len; i++)
+    {
+      StackService *bridge = g_ptr_array_index (stack->site_bridges, i);
+      if (bridge && !stack_service_is_down (bridge))
+        return FALSE;
+    }
   if (stack->scheduler && !stack_service_is_down (stack->scheduler))
     return FALSE;
   for (guint i = 0; i < stack->agents->len; i++)
@@ -440,9 +583,14 @@ stack_stop (Stack *stack, gint exit_code)
     }
   if (!agents_running && stack->scheduler)
     stack_service_stop (stack->scheduler, 5000);
-  if (!agents_running && stack->bridge
-      && (stack->scheduler == NULL || stack_service_is_down (stack->scheduler)))
-    stack_service_stop (stack->bridge, 5000);
+  if (!agents_running && (stack->scheduler == NULL || stack_service_is_down (stack->scheduler)))
+    {
+      if (stack->bridge)
+        stack_service_stop (stack->bridge, 5000);
+      for (guint i = 1; stack->site_bridges && i < stack->site_bridges->len; i++)
+        if (g_ptr_array_index (stack->site_bridges, i))
+          stack_service_stop (g_ptr_array_index (stack->site_bridges, i), 5000);
+    }
   if (stack_all_exited (stack))
     g_main_loop_quit (stack->loop);
 }
@@ -479,6 +627,36 @@ static gint
 stack_room_compare (gconstpointer a, gconstpointer b)
 {
   return stack_room_rank (*(SchedRoom *const *)a) - stack_room_rank (*(SchedRoom *const *)b);
+}
+
+/* The first --rooms rooms in rank order; with several sites, taken from
+ * each site in turn (province, site-2, …, province, …), so that even a few
+ * agents span the sites. */
+static void
+stack_pick_rooms (Stack *stack, GPtrArray *rooms)
+{
+  g_autofree gboolean *taken = g_new0 (gboolean, rooms->len + 1);
+  gboolean progress = TRUE;
+
+  while (progress && (gint)stack->room_codes->len < stack->rooms)
+    {
+      progress = FALSE;
+      for (gint s = 0; s < stack->sites && (gint)stack->room_codes->len < stack->rooms; s++)
+        for (guint i = 0; i < rooms->len; i++)
+          {
+            const gchar *code = ((SchedRoom *)rooms->pdata[i])->code;
+            const gchar *home = g_hash_table_lookup (stack->homes, code);
+            if (taken[i]
+                || g_strcmp0 (home ? home : STACK_SITE_PROVINCE,
+                              g_ptr_array_index (stack->site_codes, s))
+                       != 0)
+              continue;
+            taken[i] = TRUE;
+            progress = TRUE;
+            g_ptr_array_add (stack->room_codes, g_strdup (code));
+            break;
+          }
+    }
 }
 
 /* Creates the admin token (this also creates the database and loads the
@@ -518,8 +696,7 @@ stack_prepare_tokens (Stack *stack, GError **error)
   if (rooms == NULL)
     return FALSE;
   g_ptr_array_sort (rooms, stack_room_compare);
-  for (guint i = 0; i < rooms->len && (gint)stack->room_codes->len < stack->rooms; i++)
-    g_ptr_array_add (stack->room_codes, g_strdup (((SchedRoom *)rooms->pdata[i])->code));
+  stack_pick_rooms (stack, rooms);
   if ((gint)stack->room_codes->len < stack->rooms)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -553,9 +730,13 @@ main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *state_dir = NULL;
-  Stack stack = { .rooms = 44, .exit_code = 0 };
+  g_autofree gchar *sites_text = NULL;
+  Stack stack = { .rooms = 44, .sites = 1, .exit_code = 0 };
   GOptionEntry entries[] = {
     { "rooms", 'n', 0, G_OPTION_ARG_INT, &stack.rooms, "Number of room agents (default 44)", "N" },
+    { "sites", 'k', 0, G_OPTION_ARG_STRING, &sites_text,
+      "Bridge sites: the province's and K-1 more, rooms spread over them (default 1, at most 16)",
+      "K" },
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &state_dir, "State folder (default ./var)",
       "DIR" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &stack.listen,
@@ -585,6 +766,11 @@ main (int argc, char **argv)
       g_printerr ("vc-stack: --rooms must be from 2 to 1000\n");
       return 64;
     }
+  if (sites_text && !stack_sites_parse (sites_text, &stack.sites, &error))
+    {
+      g_printerr ("vc-stack: %s\n", error->message);
+      return 64;
+    }
   g_autofree gchar *host = NULL;
   guint16 port = 0;
   if (stack.listen == NULL)
@@ -603,7 +789,7 @@ main (int argc, char **argv)
   if (!stack_paths_init (&stack.paths, state_dir ? state_dir : "var", &error)
       || !(stack.secret = stack_config_load_secret (&stack.paths, &error))
       || !stack_config_write_bridge (&stack.paths, stack.secret, &error)
-      || !stack_config_write_scheduler (&stack.paths, stack.listen, NULL, stack.secret, &error)
+      || !stack_prepare_sites (&stack, &error) || !stack_write_scheduler (&stack, &error)
       || !stack_prepare_tokens (&stack, &error))
     {
       g_printerr ("vc-stack: %s\n", error->message);
@@ -621,6 +807,12 @@ main (int argc, char **argv)
   g_clear_pointer (&stack.agents, g_ptr_array_unref);
   g_clear_pointer (&stack.scheduler, stack_service_free);
   g_clear_pointer (&stack.bridge, stack_service_free);
+  g_clear_pointer (&stack.site_bridges, g_ptr_array_unref);
+  g_clear_pointer (&stack.site_codes, g_ptr_array_unref);
+  g_clear_pointer (&stack.site_secrets, g_ptr_array_unref);
+  g_clear_pointer (&stack.site_confs, g_ptr_array_unref);
+  g_clear_pointer (&stack.homes, g_hash_table_unref);
+  g_free (stack.roster);
   g_clear_object (&stack.http);
   g_main_loop_unref (stack.loop);
   g_ptr_array_unref (stack.room_codes);
