@@ -5,6 +5,7 @@
  * SIGKILL, and `token list` / `token revoke` (with the API's DELETE) end a
  * live agent channel. Readiness is the printed line, never a sleep. */
 #include "common/vc-time.h"
+#include "sched-test-process.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -35,15 +36,6 @@ exe_path (void)
 }
 
 static void
-write_text (const gchar *path, const gchar *text)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
 setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -54,8 +46,8 @@ setup (Fixture *f, gconstpointer data)
   f->config = g_build_filename (f->dir, "scheduler.ini", NULL);
   f->db = g_build_filename (f->dir, "sched.db", NULL);
   /* A relative database path: resolved against the config file's folder. */
-  write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[database]\npath=sched.db\n"
-                         "[bridge]\ncapacity=100\n");
+  sched_test_write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[database]\npath=sched.db\n"
+                                    "[bridge]\ncapacity=100\n");
   f->session = soup_session_new_with_options ("timeout", 30, NULL);
 }
 
@@ -78,29 +70,13 @@ teardown (Fixture *f, gconstpointer data)
   alarm (0);
 }
 
-/* Runs the CLI to completion; returns the exit status. */
-static gint
-run_cli (Fixture *f, gchar **out, gchar **err, ...)
+/* Starts the server and reads the URL it prints. */
+static GSubprocess *
+start_server (Fixture *f, gchar **url)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = NULL;
-  va_list ap;
-  const gchar *a;
+  const gchar *argv[] = { exe_path (), "--config", f->config, NULL };
 
-  g_ptr_array_add (argv, (gpointer)exe_path ());
-  va_start (ap, err);
-  while ((a = va_arg (ap, const gchar *)))
-    g_ptr_array_add (argv, (gpointer)a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const gchar *const *)argv->pdata,
-                         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (p));
-  return g_subprocess_get_exit_status (p);
+  return sched_test_spawn_listening (argv, "/dev/null", FALSE, url);
 }
 
 static gchar *
@@ -108,63 +84,16 @@ create_token (Fixture *f, const gchar *role, const gchar *unit)
 {
   gchar *out = NULL;
   g_autofree gchar *err = NULL;
-  gint status = unit ? run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
-                                role, "--unit", unit, "--name", "Văn phòng", NULL)
-                     : run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
-                                role, "--name", "Quản trị", NULL);
+  gint status
+      = unit ? sched_test_run_cli (&out, &err, "--config", f->config, "token", "create", "--role",
+                                   role, "--unit", unit, "--name", "Văn phòng", NULL)
+             : sched_test_run_cli (&out, &err, "--config", f->config, "token", "create", "--role",
+                                   role, "--name", "Quản trị", NULL);
 
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpuint (strlen (out), ==, 44); /* 43 characters and a newline, nothing else */
   g_strchomp (out);
   return out;
-}
-
-/* Starts the server and reads the URL it prints. */
-static GSubprocess *
-start_server (Fixture *f, gchar **url)
-{
-  g_autoptr (GError) error = NULL;
-  GSubprocess *p
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                          &error, exe_path (), "--config", f->config, NULL);
-  g_autoptr (GDataInputStream) in = NULL;
-  g_autofree gchar *line = NULL;
-  const gchar *at;
-
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  at = strstr (line, "http://");
-  g_assert_nonnull (at);
-  *url = g_strdup (at);
-  return p;
-}
-
-static guint
-http (Fixture *f, const gchar *method, const gchar *url, const gchar *token, const gchar *body,
-      gchar **reply)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-
-  if (token)
-    {
-      g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body)
-    {
-      g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", b);
-    }
-  bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (reply)
-    *reply = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return soup_message_get_status (msg);
 }
 
 static void
@@ -175,7 +104,7 @@ test_sigterm (Fixture *f, gconstpointer data)
   g_autofree gchar *health = g_strconcat (url, "/healthz", NULL);
   g_autoptr (GError) error = NULL;
 
-  g_assert_cmpuint (http (f, "GET", health, NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "GET", health, NULL, NULL, NULL), ==, 200);
   g_subprocess_send_signal (p, SIGTERM);
   g_subprocess_wait (p, NULL, &error);
   g_assert_no_error (error);
@@ -189,21 +118,23 @@ test_bad_config (Fixture *f, gconstpointer data)
 {
   g_autofree gchar *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
 
-  write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[limits]\nmax_meeting_hours=lots\n");
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, NULL), ==, 78);
+  sched_test_write_text (f->config,
+                         "[server]\nlisten=127.0.0.1:0\n[limits]\nmax_meeting_hours=lots\n");
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, NULL), ==, 78);
   g_assert_nonnull (strstr (err, f->config));
   g_assert_nonnull (strstr (err, "[limits]"));
   g_assert_nonnull (strstr (err, "max_meeting_hours"));
 
-  write_text (f->config, "[server]\nlisten=nowhere\n");
-  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, NULL), ==, 78);
+  sched_test_write_text (f->config, "[server]\nlisten=nowhere\n");
+  g_assert_cmpint (sched_test_run_cli (&out2, &err2, "--config", f->config, NULL), ==, 78);
   g_assert_nonnull (strstr (err2, "[server] listen"));
 
   {
     g_autofree gchar *out3 = NULL, *err3 = NULL;
 
-    write_text (f->config, "[server]\nlisten=127.0.0.1:0\n[database]\nsynchronous=sometimes\n");
-    g_assert_cmpint (run_cli (f, &out3, &err3, "--config", f->config, NULL), ==, 78);
+    sched_test_write_text (f->config,
+                           "[server]\nlisten=127.0.0.1:0\n[database]\nsynchronous=sometimes\n");
+    g_assert_cmpint (sched_test_run_cli (&out3, &err3, "--config", f->config, NULL), ==, 78);
     g_assert_nonnull (strstr (err3, "[database]"));
     g_assert_nonnull (strstr (err3, "synchronous"));
   }
@@ -226,7 +157,7 @@ test_durable_booking (Fixture *f, gconstpointer data)
       s, e);
   g_autofree gchar *meetings = g_strconcat (url, "/api/v1/meetings", NULL);
 
-  g_assert_cmpuint (http (f, "POST", meetings, token, body, &reply), ==, 201);
+  g_assert_cmpuint (sched_test_http (f->session, "POST", meetings, token, body, &reply), ==, 201);
   g_subprocess_send_signal (p, SIGKILL);
   g_subprocess_wait (p, NULL, &error);
   g_assert_no_error (error);
@@ -234,7 +165,7 @@ test_durable_booking (Fixture *f, gconstpointer data)
 
   p2 = start_server (f, &url2);
   g_autofree gchar *one = g_strconcat (url2, "/api/v1/meetings/1", NULL);
-  g_assert_cmpuint (http (f, "GET", one, token, NULL, &again), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "GET", one, token, NULL, &again), ==, 200);
   g_assert_nonnull (strstr (again, "Bền vững"));
   g_subprocess_send_signal (p2, SIGTERM);
   g_subprocess_wait (p2, NULL, &error);
@@ -247,7 +178,7 @@ test_import_history_cli (Fixture *f, gconstpointer data)
   g_autofree gchar *file = g_build_filename (f->dir, "history.json", NULL);
   g_autofree gchar *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
 
-  write_text (
+  sched_test_write_text (
       file,
       "{\"meetings\":[{\"title\":\"Giao ban 2025\",\"unit\":\"tinh-uy\",\"chair\":\"tinh-uy\","
       "\"endpoints\":[\"tinh-uy\",\"huyen-uy-anh-son\"],\"start\":\"2025-03-04T01:00:00Z\","
@@ -255,12 +186,13 @@ test_import_history_cli (Fixture *f, gconstpointer data)
       "\"joined_at\":\"2025-03-04T01:00:00Z\",\"left_at\":\"2025-03-04T03:00:00Z\"},"
       "{\"endpoint\":\"huyen-uy-anh-son\",\"joined_at\":\"2025-03-04T01:00:00Z\","
       "\"left_at\":\"2025-03-04T03:00:00Z\"}]}]}");
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "import-history", file, NULL), ==,
-                   0);
+  g_assert_cmpint (
+      sched_test_run_cli (&out, &err, "--config", f->config, "import-history", file, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "imported 1"));
-  write_text (file, "{\"meetings\":[{\"title\":\"x\"}]}");
-  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, "import-history", file, NULL),
-                   ==, 1);
+  sched_test_write_text (file, "{\"meetings\":[{\"title\":\"x\"}]}");
+  g_assert_cmpint (
+      sched_test_run_cli (&out2, &err2, "--config", f->config, "import-history", file, NULL), ==,
+      1);
   g_assert_nonnull (strstr (err2, "meetings[0]"));
 }
 
@@ -318,8 +250,9 @@ create_room_token (Fixture *f, const gchar *name)
   gchar *out = NULL;
   g_autofree gchar *err = NULL;
 
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
-                            "endpoint", "--endpoint", "ubnd-vinh", "--name", name, NULL),
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, "token", "create",
+                                       "--role", "endpoint", "--endpoint", "ubnd-vinh", "--name",
+                                       name, NULL),
                    ==, 0);
   g_strchomp (out);
   return out;
@@ -346,7 +279,8 @@ test_token_revoke (Fixture *f, gconstpointer data)
   guint status = 0;
 
   /* ids 1..4 in creation order */
-  g_assert_cmpint (run_cli (f, &list, &err, "--config", f->config, "token", "list", NULL), ==, 0);
+  g_assert_cmpint (sched_test_run_cli (&list, &err, "--config", f->config, "token", "list", NULL),
+                   ==, 0);
   g_assert_true (g_str_has_prefix (list, "id\trole\tscope\tname\tcreated\tstatus\n"));
   g_assert_nonnull (strstr (list, "\n3\tendpoint\tubnd-vinh\tPhòng Vinh A\t"));
   g_assert_nonnull (strstr (list, "\n2\tsecretariat\tubnd-tinh\tVăn phòng\t"));
@@ -358,9 +292,9 @@ test_token_revoke (Fixture *f, gconstpointer data)
   g_autofree gchar *tokens = g_strconcat (url, "/api/v1/tokens/3", NULL);
   ws_a = agent_connect (f, url, room_a, &status);
   g_assert_nonnull (ws_a);
-  g_assert_cmpuint (http (f, "DELETE", tokens, sec, NULL, NULL), ==, 403);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", tokens, sec, NULL, NULL), ==, 403);
   g_assert_cmpuint (soup_websocket_connection_get_state (ws_a), ==, SOUP_WEBSOCKET_STATE_OPEN);
-  g_assert_cmpuint (http (f, "DELETE", tokens, admin, NULL, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", tokens, admin, NULL, NULL), ==, 200);
   g_assert_cmpfloat (agent_wait_revoked (ws_a), <, 2.0);
   again = agent_connect (f, url, room_a, &status);
   g_assert_null (again);
@@ -369,17 +303,21 @@ test_token_revoke (Fixture *f, gconstpointer data)
   /* The CLI, another process on the same database. */
   ws_b = agent_connect (f, url, room_b, &status);
   g_assert_nonnull (ws_b);
-  g_assert_cmpint (run_cli (f, &out3, &err3, "--config", f->config, "token", "revoke", "4", NULL),
-                   ==, 0);
+  g_assert_cmpint (
+      sched_test_run_cli (&out3, &err3, "--config", f->config, "token", "revoke", "4", NULL), ==,
+      0);
   g_assert_nonnull (strstr (out3, "revoked token 4"));
   g_assert_cmpfloat (agent_wait_revoked (ws_b), <, 5.0);
-  g_assert_cmpint (run_cli (f, &out4, &err4, "--config", f->config, "token", "revoke", "4", NULL),
-                   ==, 1);
+  g_assert_cmpint (
+      sched_test_run_cli (&out4, &err4, "--config", f->config, "token", "revoke", "4", NULL), ==,
+      1);
   g_assert_nonnull (strstr (err4, "already revoked"));
-  g_assert_cmpint (run_cli (f, &out5, &err5, "--config", f->config, "token", "revoke", "99", NULL),
-                   ==, 1);
+  g_assert_cmpint (
+      sched_test_run_cli (&out5, &err5, "--config", f->config, "token", "revoke", "99", NULL), ==,
+      1);
   g_assert_nonnull (strstr (err5, "no token 99"));
-  g_assert_cmpint (run_cli (f, &list2, &err2, "--config", f->config, "token", "list", NULL), ==, 0);
+  g_assert_cmpint (sched_test_run_cli (&list2, &err2, "--config", f->config, "token", "list", NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (list2, "\tPhòng Vinh A\t"));
   g_assert_nonnull (strstr (list2, "\trevoked\n4\t"));
   g_assert_true (g_str_has_suffix (list2, "\trevoked\n"));
@@ -409,14 +347,6 @@ test_no_config (Fixture *f, gconstpointer data)
 
 /* ---- the real bridge's capacity (issue #12, finding 3) ---- */
 
-static gchar *
-bridge_exe_path (void)
-{
-  const gchar *build = g_getenv ("VC_BUILD_DIR");
-
-  return g_build_filename (build ? build : VC_TEST_BUILD_DIR, "media", "vc-bridge", NULL);
-}
-
 #define BRIDGE_SECRET "exec-test-bridge-secret-0123"
 
 /* vc-bridge with @ini, once it has printed its address. */
@@ -424,23 +354,11 @@ static GSubprocess *
 start_bridge (Fixture *f, const gchar *ini, gchar **url)
 {
   g_autofree gchar *config = g_build_filename (f->dir, "bridge.ini", NULL);
-  g_autofree gchar *exe = bridge_exe_path ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  g_autofree gchar *line = NULL;
-  GSubprocess *p;
+  g_autofree gchar *exe = sched_test_build_path ("media", "vc-bridge");
+  const gchar *argv[] = { exe, "--config", config, NULL };
 
-  write_text (config, ini);
-  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                        exe, "--config", config, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "http://"));
-  *url = g_strdup (strstr (line, "http://"));
-  return p;
+  sched_test_write_text (config, ini);
+  return sched_test_spawn_listening (argv, "/dev/null", TRUE, url);
 }
 
 static gboolean
@@ -467,7 +385,8 @@ wait_status (Fixture *f, const gchar *url, const gchar *token, guint status, gui
   gint64 end = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
   guint got;
 
-  while ((got = http (f, "GET", url, token, NULL, NULL)) != status && g_get_monotonic_time () < end)
+  while ((got = sched_test_http (f->session, "GET", url, token, NULL, NULL)) != status
+         && g_get_monotonic_time () < end)
     poll_step ();
   g_assert_cmpuint (got, ==, status);
 }
@@ -485,7 +404,7 @@ book_in (Fixture *f, const gchar *url, const gchar *token, const gchar *unit, co
       unit, chair, rooms, s, e, preempt ? "true" : "false");
   g_autofree gchar *meetings = g_strconcat (url, "/api/v1/meetings", NULL);
 
-  return http (f, "POST", meetings, token, body, reply);
+  return sched_test_http (f->session, "POST", meetings, token, body, reply);
 }
 
 static gint64
@@ -518,7 +437,7 @@ test_bridge_capacity (Fixture *f, gconstpointer data)
   ini = g_strdup_printf ("[server]\nlisten=127.0.0.1:0\n[database]\npath=sched.db\n"
                          "[bridge]\nurl=%s\nsecret=" BRIDGE_SECRET "\ncapacity=100\n",
                          bridge_url);
-  write_text (f->config, ini);
+  sched_test_write_text (f->config, ini);
   token = create_token (f, "admin", NULL);
   p = start_server (f, &url);
   /* the scheduler has read the bridge's limits */
@@ -527,7 +446,7 @@ test_bridge_capacity (Fixture *f, gconstpointer data)
   for (;;)
     {
       g_autofree gchar *text = NULL;
-      g_assert_cmpuint (http (f, "GET", metrics, NULL, NULL, &text), ==, 200);
+      g_assert_cmpuint (sched_test_http (f->session, "GET", metrics, NULL, NULL, &text), ==, 200);
       if (strstr (text, "vc_scheduler_bridge_max_rooms 2\n") != NULL)
         break;
       g_assert_cmpint (g_get_monotonic_time (), <, end);
@@ -580,7 +499,8 @@ test_restore_busy (Fixture *f, gconstpointer data)
     g_subprocess_wait (p, NULL, &error);
     g_assert_no_error (error);
   }
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "backup", backup, NULL), ==, 0);
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, "backup", backup, NULL),
+                   ==, 0);
 
   g_assert_cmpint (sqlite3_open (f->db, &writer), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (writer,
@@ -589,8 +509,8 @@ test_restore_busy (Fixture *f, gconstpointer data)
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
   started = g_get_monotonic_time ();
-  g_assert_cmpint (run_cli (f, &out2, &err2, "--config", f->config, "restore", backup, NULL), !=,
-                   0);
+  g_assert_cmpint (
+      sched_test_run_cli (&out2, &err2, "--config", f->config, "restore", backup, NULL), !=, 0);
   g_assert_nonnull (strstr (err2, "stayed busy"));
   /* Two busy waits of 5 s at most, far from for ever. */
   g_assert_cmpint (g_get_monotonic_time () - started, <, 60 * G_USEC_PER_SEC);

@@ -13,6 +13,7 @@
  * naming the file, group and key, and loads nothing. Readiness is the
  * printed address and bounded polls, never a sleep. */
 #include "common/vc-time.h"
+#include "sched-test-process.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -50,23 +51,6 @@ typedef struct
   gchar *token;
 } Fixture;
 
-static gchar *
-build_path (const gchar *folder, const gchar *name)
-{
-  const gchar *build = g_getenv ("VC_BUILD_DIR");
-
-  return g_build_filename (build ? build : VC_TEST_BUILD_DIR, folder, name, NULL);
-}
-
-static void
-write_text (const gchar *path, const gchar *text)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
 static void
 setup (Fixture *f, gconstpointer data)
 {
@@ -79,7 +63,7 @@ setup (Fixture *f, gconstpointer data)
   f->config = g_build_filename (f->dir, "scheduler.ini", NULL);
   f->db = g_build_filename (f->dir, "sched.db", NULL);
   roster_path = g_build_filename (f->dir, "roster.ini", NULL);
-  write_text (roster_path, roster);
+  sched_test_write_text (roster_path, roster);
   f->session = soup_session_new_with_options ("timeout", 30, NULL);
 }
 
@@ -126,31 +110,11 @@ teardown (Fixture *f, gconstpointer data)
   alarm (0);
 }
 
-/* A program that prints its http:// address on its first line of stdout. */
-static GSubprocess *
-start_printing_url (gchar **url, const gchar *exe, const gchar *config)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  g_autofree gchar *line = NULL;
-  GSubprocess *p
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--config", config, NULL);
-
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "http://"));
-  *url = g_strdup (strstr (line, "http://"));
-  return p;
-}
-
 static void
 start_bridges (Fixture *f, gint capacity_b)
 {
   static const gchar *const secrets[] = { SECRET_P, SECRET_A, SECRET_B };
-  g_autofree gchar *exe = build_path ("media", "vc-bridge");
+  g_autofree gchar *exe = sched_test_build_path ("media", "vc-bridge");
 
   for (guint i = 0; i < 3; i++)
     {
@@ -163,34 +127,13 @@ start_bridges (Fixture *f, gint capacity_b)
                                                "height=180\nbitrate_kbps=300\n",
                                                secrets[i], limit ? limit : "");
 
-      write_text (path, ini);
-      f->bridges[i] = start_printing_url (&f->bridge_urls[i], exe, path);
+      sched_test_write_text (path, ini);
+      {
+        const gchar *argv[] = { exe, "--config", path, NULL };
+
+        f->bridges[i] = sched_test_spawn_listening (argv, NULL, TRUE, &f->bridge_urls[i]);
+      }
     }
-}
-
-static gint
-run_cli (Fixture *f, gchar **out, gchar **err, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = NULL;
-  g_autofree gchar *exe = build_path ("scheduler", "vc-scheduler");
-  va_list ap;
-  const gchar *a;
-
-  g_ptr_array_add (argv, exe);
-  va_start (ap, err);
-  while ((a = va_arg (ap, const gchar *)))
-    g_ptr_array_add (argv, (gpointer)a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const gchar *const *)argv->pdata,
-                         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (p));
-  return g_subprocess_get_exit_status (p);
 }
 
 static void
@@ -201,7 +144,7 @@ write_config (Fixture *f, const gchar *sites)
       "[bridge]\nurl=%s\nsecret=" SECRET_P "\ncapacity=100\n%s",
       f->bridge_urls[0] ? f->bridge_urls[0] : "http://127.0.0.1:9", sites);
 
-  write_text (f->config, ini);
+  sched_test_write_text (f->config, ini);
 }
 
 static void
@@ -212,39 +155,18 @@ start_scheduler (Fixture *f, gint capacity_b)
                          "[bridge:cum-b]\nurl=%s\nsecret=" SECRET_B "\nparent=cum-a\ncapacity=%d\n",
                          f->bridge_urls[1], f->bridge_urls[2], capacity_b > 0 ? capacity_b : 200);
   g_autofree gchar *out = NULL, *err = NULL;
-  g_autofree gchar *exe = build_path ("scheduler", "vc-scheduler");
+  g_autofree gchar *exe = sched_test_build_path ("scheduler", "vc-scheduler");
 
   write_config (f, sites);
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, "token", "create", "--role",
-                            "admin", "--name", "Quản trị", NULL),
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, "token", "create",
+                                       "--role", "admin", "--name", "Quản trị", NULL),
                    ==, 0);
   f->token = g_strdup (g_strchomp (out));
-  f->scheduler = start_printing_url (&f->url, exe, f->config);
-}
+  {
+    const gchar *argv[] = { exe, "--config", f->config, NULL };
 
-static guint
-http (Fixture *f, const gchar *method, const gchar *url, const gchar *token, const gchar *body,
-      gchar **reply)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-
-  if (token)
-    {
-      g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body)
-    {
-      g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", b);
-    }
-  bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (reply)
-    *reply = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return soup_message_get_status (msg);
+    f->scheduler = sched_test_spawn_listening (argv, NULL, FALSE, &f->url);
+  }
 }
 
 static gboolean
@@ -271,7 +193,7 @@ bridge_room (Fixture *f, guint b, gint64 id, JsonObject **room)
 {
   g_autofree gchar *url = g_strdup_printf ("%s/rooms/%" G_GINT64_FORMAT, f->bridge_urls[b], id);
   g_autofree gchar *reply = NULL;
-  guint status = http (f, "GET", url, secrets[b], NULL, &reply);
+  guint status = sched_test_http (f->session, "GET", url, secrets[b], NULL, &reply);
   g_autoptr (JsonParser) parser = json_parser_new ();
 
   if (room)
@@ -373,7 +295,7 @@ book (Fixture *f, const gchar *chair, const gchar *rooms, gint64 start, gchar **
       chair, rooms, s, e);
   g_autofree gchar *meetings = g_strconcat (f->url, "/api/v1/meetings", NULL);
 
-  return http (f, "POST", meetings, f->token, body, reply);
+  return sched_test_http (f->session, "POST", meetings, f->token, body, reply);
 }
 
 static gint64
@@ -408,9 +330,9 @@ test_tree (Fixture *f, gconstpointer data)
 
   /* B's room leaves the meeting: B's bridge room closes, A drops the link */
   url = g_strdup_printf ("%s/api/v1/meetings/%" G_GINT64_FORMAT, f->url, id);
-  g_assert_cmpuint (
-      http (f, "PATCH", url, f->token, "{\"endpoints\":[\"ubnd-tinh\",\"xa-a1\"]}", &patch), ==,
-      200);
+  g_assert_cmpuint (sched_test_http (f->session, "PATCH", url, f->token,
+                                     "{\"endpoints\":[\"ubnd-tinh\",\"xa-a1\"]}", &patch),
+                    ==, 200);
   wait_room_status (f, 2, id, 404);
   wait_participants (f, 1, id, "xa-a1");
   wait_participants (f, 0, id, "site-cum-a(link) ubnd-tinh");
@@ -426,16 +348,18 @@ test_tree (Fixture *f, gconstpointer data)
     g_autofree gchar *post = g_strconcat (f->url, "/api/v1/attendance", NULL);
     g_autofree gchar *answer = NULL, *get = g_strconcat (url, "/attendance", NULL);
 
-    g_assert_cmpuint (http (f, "POST", post, f->token, events, &answer), ==, 200);
+    g_assert_cmpuint (sched_test_http (f->session, "POST", post, f->token, events, &answer), ==,
+                      200);
     g_assert_nonnull (strstr (answer, "\"accepted\":2"));
-    g_assert_cmpuint (http (f, "GET", get, f->token, NULL, &attendance), ==, 200);
+    g_assert_cmpuint (sched_test_http (f->session, "GET", get, f->token, NULL, &attendance), ==,
+                      200);
     g_assert_nonnull (strstr (attendance, "\"endpoint\":\"ubnd-tinh\""));
     g_assert_nonnull (strstr (attendance, "\"endpoint\":\"xa-a1\""));
     g_assert_nonnull (strstr (attendance, "\"invited_count\":2"));
   }
 
   /* cancelling closes every site's room */
-  g_assert_cmpuint (http (f, "DELETE", url, f->token, NULL, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", url, f->token, NULL, NULL), ==, 200);
   wait_room_status (f, 0, id, 404);
   wait_room_status (f, 1, id, 404);
 }
@@ -486,7 +410,7 @@ test_full_site (Fixture *f, gconstpointer data)
   /* A is on no path of the second meeting: its rooms alone fit */
   g_assert_cmpuint (book (f, "xa-a1", "[\"xa-a1\",\"xa-a2\"]", start + 600, NULL), ==, 201);
   url = g_strdup_printf ("%s/api/v1/meetings/%" G_GINT64_FORMAT, f->url, reply_id (r1));
-  g_assert_cmpuint (http (f, "DELETE", url, f->token, NULL, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", url, f->token, NULL, NULL), ==, 200);
   g_assert_cmpuint (book (f, "xa-b2", "[\"xa-b2\",\"xa-b3\"]", start + 600, &r3), ==, 201);
 }
 
@@ -499,7 +423,7 @@ check_refused (Fixture *f, const gchar *sites, const gchar *want)
   sqlite3_stmt *st = NULL;
 
   write_config (f, sites);
-  g_assert_cmpint (run_cli (f, &out, &err, "--config", f->config, NULL), ==, 78);
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, NULL), ==, 78);
   g_assert_nonnull (strstr (err, want));
   if (g_file_test (f->db, G_FILE_TEST_EXISTS))
     {

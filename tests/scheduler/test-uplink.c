@@ -16,6 +16,7 @@
  * state, never a sleep. */
 #include "common/vc-jwt.h"
 #include "common/vc-time.h"
+#include "sched-test-process.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -24,7 +25,6 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #define WATCHDOG_S 280
@@ -48,75 +48,14 @@ typedef struct
   gchar *admin;
 } Fixture;
 
-static gchar *
-build_path (const gchar *folder, const gchar *name)
-{
-  const gchar *build = g_getenv ("VC_BUILD_DIR");
-
-  return g_build_filename (build ? build : VC_TEST_BUILD_DIR, folder, name, NULL);
-}
-
-static void
-write_text (const gchar *path, const gchar *text)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
-/* in the child, before exec: it dies with the test, even one that aborts */
-static void
-child_setup (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Starts @argv (its stderr to @log in the test's folder) and returns the
- * http:// URL of the first line it prints. A bridge (@tolerant) runs
- * without G_DEBUG's fatal-criticals: GStreamer 1.22.0's known rtpsession
- * critical (tests/common/vc-test-upstream.h) would abort it in the middle
- * of a link, as tests/media/media-test.c says for its own bridges. */
+/* @argv, its stderr to @log in the test's folder, once it prints its address */
 static GSubprocess *
 spawn_listening (Fixture *f, const gchar *log, gchar **url, const gchar *const *argv,
                  gboolean tolerant)
 {
-  g_autoptr (GSubprocessLauncher) launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  const gchar *debug = g_getenv ("G_DEBUG");
-
-  if (tolerant && debug != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit (debug, ",", -1);
-      g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
-      g_auto (GStrv) list = NULL;
-      g_autofree gchar *value = NULL;
-
-      for (guint i = 0; parts[i] != NULL; i++)
-        if (parts[i][0] != '\0' && g_strcmp0 (parts[i], "fatal-criticals") != 0)
-          g_strv_builder_add (kept, parts[i]);
-      list = g_strv_builder_end (kept);
-      value = g_strjoinv (",", list);
-      g_subprocess_launcher_setenv (launcher, "G_DEBUG", value, TRUE);
-    }
   g_autofree gchar *log_path = g_build_filename (f->dir, log, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  g_autofree gchar *line = NULL;
-  GSubprocess *p;
 
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  p = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "http://"));
-  *url = g_strdup (strstr (line, "http://"));
-  g_strchomp (*url);
-  return p;
+  return sched_test_spawn_listening (argv, log_path, tolerant, url);
 }
 
 /* A vc-bridge with @secret; @listen NULL: a port of its own. */
@@ -125,67 +64,15 @@ start_bridge (Fixture *f, const gchar *name, const gchar *secret, const gchar *l
 {
   g_autofree gchar *ini = g_strdup_printf ("%s/%s.ini", f->dir, name);
   g_autofree gchar *log = g_strdup_printf ("%s.log", name);
-  g_autofree gchar *exe = build_path ("media", "vc-bridge");
+  g_autofree gchar *exe = sched_test_build_path ("media", "vc-bridge");
   g_autofree gchar *text
       = g_strdup_printf ("[bridge]\nlisten = %s\nsecret = %s\n[ice]\naddresses = 127.0.0.1\n"
                          "[video]\nwidth = 320\nheight = 180\nbitrate_kbps = 300\n",
                          listen ? listen : "127.0.0.1:0", secret);
   const gchar *argv[] = { exe, "--config", ini, NULL };
 
-  write_text (ini, text);
+  sched_test_write_text (ini, text);
   return spawn_listening (f, log, url, argv, TRUE);
-}
-
-static gint
-run_cli (Fixture *f, gchar **out, gchar **err, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = NULL;
-  va_list ap;
-  const gchar *a;
-
-  g_ptr_array_add (argv, build_path ("scheduler", "vc-scheduler"));
-  g_ptr_array_add (argv, g_strdup ("--config"));
-  g_ptr_array_add (argv, g_strdup (f->config));
-  va_start (ap, err);
-  while ((a = va_arg (ap, const gchar *)))
-    g_ptr_array_add (argv, g_strdup (a));
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const gchar *const *)argv->pdata,
-                         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (p));
-  return g_subprocess_get_exit_status (p);
-}
-
-static guint
-http (Fixture *f, const gchar *method, const gchar *url, const gchar *token, const gchar *body,
-      gchar **reply)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-
-  g_assert_nonnull (msg);
-  if (token)
-    {
-      g_autofree gchar *auth = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body)
-    {
-      g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", b);
-    }
-  bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (reply)
-    *reply = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return soup_message_get_status (msg);
 }
 
 static JsonObject *
@@ -228,7 +115,7 @@ uplink_member (Fixture *f, gint64 id, const gchar *member)
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode *node;
 
-  g_assert_cmpuint (http (f, "GET", url, f->admin, NULL, &text), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "GET", url, f->admin, NULL, &text), ==, 200);
   node = json_object_get_member (parse_object (parser, text), member);
   g_assert_nonnull (node);
   if (JSON_NODE_HOLDS_NULL (node))
@@ -246,7 +133,7 @@ province_uplink_state (Fixture *f, gint64 id)
   g_autofree gchar *text = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
 
-  if (http (f, "GET", url, PROVINCE_SECRET, NULL, &text) != 200)
+  if (sched_test_http (f->session, "GET", url, PROVINCE_SECRET, NULL, &text) != 200)
     return g_strdup ("gone");
   return g_strdup (json_object_get_string_member (
       json_object_get_object_member (parse_object (parser, text), "uplink"), "state"));
@@ -261,7 +148,7 @@ central_has_province (Fixture *f)
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonArray *participants;
 
-  g_assert_cmpuint (http (f, "GET", url, CENTRAL_SECRET, NULL, &text), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "GET", url, CENTRAL_SECRET, NULL, &text), ==, 200);
   participants = json_object_get_array_member (parse_object (parser, text), "participants");
   for (guint i = 0; i < json_array_get_length (participants); i++)
     {
@@ -310,7 +197,7 @@ book (Fixture *f, gint64 start, const gchar *unit, const gchar *chair, const gch
   g_autofree gchar *reply = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
 
-  g_assert_cmpuint (http (f, "POST", url, f->admin, body, &reply), ==, 201);
+  g_assert_cmpuint (sched_test_http (f->session, "POST", url, f->admin, body, &reply), ==, 201);
   return json_object_get_int_member (parse_object (parser, reply), "id");
 }
 
@@ -341,7 +228,7 @@ put_uplink (Fixture *f, gint64 id, const gchar *token, const gchar *signal_url,
   g_autofree gchar *body
       = g_strdup_printf ("{\"signal_url\":\"%s\",\"token\":\"%s\"}", signal_url, link_token_text);
 
-  return http (f, "PUT", url, token, body, reply);
+  return sched_test_http (f->session, "PUT", url, token, body, reply);
 }
 
 static gint64
@@ -383,23 +270,24 @@ setup (Fixture *f, gconstpointer data)
   f->province = start_bridge (f, "province", PROVINCE_SECRET, NULL, &f->province_url);
   /* the central site's room, with the province as a link participant */
   rooms = g_strconcat (f->central_url, "/rooms", NULL);
-  g_assert_cmpuint (http (f, "POST", rooms, CENTRAL_SECRET,
-                          "{\"id\":\"" CENTRAL_ROOM "\",\"chair\":\"chinh-phu\",\"participants\":["
-                          "{\"endpoint\":\"chinh-phu\",\"name\":\"Chính phủ\"},"
-                          "{\"endpoint\":\"" PROVINCE_CODE "\",\"name\":\"Nghệ An\","
-                          "\"link\":true}]}",
-                          NULL),
+  g_assert_cmpuint (sched_test_http (f->session, "POST", rooms, CENTRAL_SECRET,
+                                     "{\"id\":\"" CENTRAL_ROOM
+                                     "\",\"chair\":\"chinh-phu\",\"participants\":["
+                                     "{\"endpoint\":\"chinh-phu\",\"name\":\"Chính phủ\"},"
+                                     "{\"endpoint\":\"" PROVINCE_CODE "\",\"name\":\"Nghệ An\","
+                                     "\"link\":true}]}",
+                                     NULL),
                     ==, 201);
   f->config = g_build_filename (f->dir, "scheduler.ini", NULL);
   ini = g_strdup_printf ("[server]\nlisten=127.0.0.1:0\n[database]\npath=sched.db\n"
                          "[bridge]\nurl=%s\nsecret=" PROVINCE_SECRET "\ncapacity=100\n",
                          f->province_url);
-  write_text (f->config, ini);
-  g_assert_cmpint (
-      run_cli (f, &out, &err, "token", "create", "--role", "admin", "--name", "Quản trị", NULL), ==,
-      0);
+  sched_test_write_text (f->config, ini);
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, "token", "create",
+                                       "--role", "admin", "--name", "Quản trị", NULL),
+                   ==, 0);
   f->admin = g_strstrip (g_steal_pointer (&out));
-  exe = build_path ("scheduler", "vc-scheduler");
+  exe = sched_test_build_path ("scheduler", "vc-scheduler");
   {
     const gchar *argv[] = { exe, "--config", f->config, NULL };
     f->scheduler = spawn_listening (f, "scheduler.log", &f->url, argv, FALSE);
@@ -490,20 +378,23 @@ test_refused (Fixture *f, gconstpointer data)
   {
     g_autofree gchar *url = meeting_url (f, id, "/uplink");
     g_autofree gchar *text = NULL;
-    g_assert_cmpuint (http (f, "PUT", url, f->admin, "{\"signal_url\":\"ws://a/signal\"}", &text),
+    g_assert_cmpuint (sched_test_http (f->session, "PUT", url, f->admin,
+                                       "{\"signal_url\":\"ws://a/signal\"}", &text),
                       ==, 422);
     g_assert_nonnull (strstr (text, "\"field\":\"token\""));
-    g_assert_cmpuint (http (f, "PUT", url, f->admin, "{\"signal_url\":1,\"token\":\"a\"}", NULL),
+    g_assert_cmpuint (sched_test_http (f->session, "PUT", url, f->admin,
+                                       "{\"signal_url\":1,\"token\":\"a\"}", NULL),
                       ==, 422);
-    g_assert_cmpuint (http (f, "DELETE", url, f->admin, NULL, NULL), ==, 404);
+    g_assert_cmpuint (sched_test_http (f->session, "DELETE", url, f->admin, NULL, NULL), ==, 404);
   }
   /* a cancelled meeting takes no link */
-  g_assert_cmpuint (http (f, "DELETE", cancel_url, f->admin, NULL, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", cancel_url, f->admin, NULL, NULL), ==,
+                    200);
   g_assert_cmpuint (put_uplink (f, cancelled, f->admin, good_url, good, &reply), ==, 422);
   g_assert_nonnull (strstr (reply, "\"reason\":\"meeting_over\""));
   /* a manager reads but does not link */
-  g_assert_cmpint (run_cli (f, &manager, &err, "token", "create", "--role", "manager", "--name",
-                            "Lãnh đạo", NULL),
+  g_assert_cmpint (sched_test_run_cli (&manager, &err, "--config", f->config, "token", "create",
+                                       "--role", "manager", "--name", "Lãnh đạo", NULL),
                    ==, 0);
   g_strstrip (manager);
   g_assert_cmpuint (put_uplink (f, id, manager, good_url, good, NULL), ==, 403);
@@ -548,7 +439,8 @@ test_link_lifecycle (Fixture *f, gconstpointer data)
   g_assert_true (str_is (uplink_member (f, open_now, "signal_url"), signal_url));
 
   /* removed: the province room's uplink is off, the central room lost it */
-  g_assert_cmpuint (http (f, "DELETE", uplink_url, f->admin, NULL, NULL), ==, 204);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", uplink_url, f->admin, NULL, NULL), ==,
+                    204);
   WAIT_FOR (str_is (province_uplink_state (f, open_now), "off"), 30);
   WAIT_FOR (!central_has_province (f), 30);
   g_assert_true (str_is (uplink_member (f, open_now, "state"), "off"));
@@ -565,7 +457,8 @@ test_link_lifecycle (Fixture *f, gconstpointer data)
   start = vc_time_format_utc (vc_time_now () + 120);
   end = vc_time_format_utc (vc_time_now () + 3720);
   patch = g_strdup_printf ("{\"start\":\"%s\",\"end\":\"%s\"}", start, end);
-  g_assert_cmpuint (http (f, "PATCH", later_url, f->admin, patch, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "PATCH", later_url, f->admin, patch, NULL), ==,
+                    200);
   WAIT_FOR (str_is (province_uplink_state (f, later), "connected"), LINK_WAIT_S);
   WAIT_FOR (central_has_province (f), LINK_WAIT_S);
 
@@ -579,33 +472,40 @@ test_link_lifecycle (Fixture *f, gconstpointer data)
   WAIT_FOR (central_has_province (f), LINK_WAIT_S);
 
   /* the CLI, on the running scheduler's database: the bridge follows */
-  g_assert_cmpint (run_cli (f, &out, &err, "uplink", "clear", "999999", NULL), ==, 1);
+  g_assert_cmpint (
+      sched_test_run_cli (&out, &err, "--config", f->config, "uplink", "clear", "999999", NULL), ==,
+      1);
   g_assert_nonnull (strstr (err, "no meeting"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (f, &out, &err, "uplink", "clear", later_id, NULL), ==, 0);
+  g_assert_cmpint (
+      sched_test_run_cli (&out, &err, "--config", f->config, "uplink", "clear", later_id, NULL), ==,
+      0);
   WAIT_FOR (str_is (province_uplink_state (f, later), "off"), 30);
   WAIT_FOR (!central_has_province (f), 30);
   g_assert_cmpint (audit_count (f, "uplink_cleared", later), ==, 1);
   /* set again from a token file; a bad token file is refused */
-  write_text (token_file, "not-a-token\n");
+  sched_test_write_text (token_file, "not-a-token\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (f, &out, &err, "uplink", "set", later_id, signal_url, token_file, NULL),
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, "uplink", "set", later_id,
+                                       signal_url, token_file, NULL),
                    ==, 1);
   g_assert_nonnull (strstr (err, "token"));
   g_assert_true (str_is (uplink_member (f, later, "signal_url"), "null"));
-  write_text (token_file, token);
+  sched_test_write_text (token_file, token);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (f, &out, &err, "uplink", "set", later_id, signal_url, token_file, NULL),
+  g_assert_cmpint (sched_test_run_cli (&out, &err, "--config", f->config, "uplink", "set", later_id,
+                                       signal_url, token_file, NULL),
                    ==, 0);
   WAIT_FOR (str_is (province_uplink_state (f, later), "connected"), LINK_WAIT_S);
   WAIT_FOR (central_has_province (f), LINK_WAIT_S);
   g_assert_cmpint (audit_count (f, "uplink_set", later), ==, 2);
 
   /* the meeting is called off: its room closes, and the link with it */
-  g_assert_cmpuint (http (f, "DELETE", later_url, f->admin, NULL, NULL), ==, 200);
+  g_assert_cmpuint (sched_test_http (f->session, "DELETE", later_url, f->admin, NULL, NULL), ==,
+                    200);
   WAIT_FOR (str_is (province_uplink_state (f, later), "gone"), 30);
   WAIT_FOR (!central_has_province (f), 30);
   g_assert_true (str_is (uplink_member (f, later, "state"), "waiting"));
