@@ -200,7 +200,7 @@ test('vi: a series changed from one occurrence on, then cancelled whole, from th
 
   await dialog.locator('#mtg-scope-series').check();
   page.once('dialog', (d) => d.accept());
-  await dialog.locator('button.danger').click();
+  await dialog.locator('#mtg-cancel').click();
   await dialog.locator('.msg-ok', { hasText: 'Đã hủy' }).waitFor();
   for (const id of ids) {
     assert.equal((await apiCall(sched.url, token, 'GET', `/api/v1/meetings/${id}`)).body.status, 'cancelled');

@@ -69,7 +69,7 @@ test('secretariat extends, reschedules and cancels its own meeting', { timeout: 
 
   // Cancel (confirmed).
   page.once('dialog', (d) => d.accept());
-  await dialog.locator('button.danger').click();
+  await dialog.locator('#mtg-cancel').click();
   await dialog.locator('.msg-ok', { hasText: 'Đã hủy' }).waitFor();
   now = (await apiCall(sched.url, token, 'GET', `/api/v1/meetings/${mine.body.id}`)).body;
   assert.equal(now.status, 'cancelled');

@@ -241,7 +241,7 @@ export function openMeetingDialog(meetingIn, { me, rooms, units, onChange }) {
         onclick: () => { if (confirm(t('mtg.end_confirm', { title: meeting.title }))) act(() => api.endMeeting(meeting.id), t('mtg.ended')); },
       }, t('mtg.end_now')) : null,
       h('button', {
-        type: 'button', class: 'danger',
+        type: 'button', class: 'danger', id: 'mtg-cancel',
         onclick: () => {
           const question = scope === 'this' ? t('mtg.cancel_confirm', { title: meeting.title }) : t(`mtg.cancel_confirm_${scope}`, { title: meeting.title });
           if (confirm(question)) act(() => api.cancelMeeting(meeting.id, scope), t('mtg.cancelled'));
